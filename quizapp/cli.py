@@ -1,0 +1,87 @@
+"""The command line: parse, call the core, and import the UI only when it is opened.
+
+Each subcommand lives in ``quizapp/commands/<name>.py`` and provides two functions:
+``register(subparsers)`` adds its parser (and sets ``func=run``) and ``run(args) -> int``
+does the work. Command modules import only the standard library at the top, so
+``quizapp --help`` and the non-UI commands stay fast and never import textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from quizapp import __version__
+
+COMMAND_MODULES = ("play", "review", "due", "stats", "cards", "deck", "generate", "extract")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quizapp",
+        description="A quiz and flashcard trainer for the terminal. "
+        "With no command, opens the app on every deck it finds.",
+    )
+    parser.add_argument("--version", action="version", version=f"quizapp {__version__}")
+    add_location_options(parser)
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"quizapp.commands.{name}").register(subparsers)
+    return parser
+
+
+def add_location_options(parser: argparse.ArgumentParser) -> None:
+    """``--scores`` and ``--decks``, accepted before or after the command name."""
+    parser.add_argument(
+        "--scores",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help="score file to use (default: $QUIZAPP_SCORES, else the user data folder)",
+    )
+    parser.add_argument(
+        "--decks",
+        type=Path,
+        action="append",
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="an extra folder of decks (repeatable; also $QUIZAPP_DECKS)",
+    )
+
+
+def locations(args: argparse.Namespace):
+    """The paths for this run, from the command line and the environment."""
+    from quizapp.paths import Locations
+
+    return Locations.from_env(getattr(args, "scores", None), getattr(args, "decks", None) or ())
+
+
+def open_app(args: argparse.Namespace, deck_id: str | None = None, mode: str | None = None) -> int:
+    """Open the Textual app (imported only here)."""
+    from quizapp.ui.app import make_app
+
+    app = make_app(locations(args), deck_id=deck_id, mode=mode)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    try:
+        if func is None:
+            return open_app(args)
+        return int(func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

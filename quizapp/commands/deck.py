@@ -1,0 +1,7 @@
+"""`quizapp deck`: placeholder until its issue lands (replace this module)."""
+
+from __future__ import annotations
+
+
+def register(subparsers) -> None:
+    pass

@@ -1,0 +1,359 @@
+"""The vocabulary: pydantic models for the article dataset, decks and the score file.
+
+These models are the single description of every file format. All of them forbid unknown
+keys (``extra="forbid"``), so a misspelt key is an error rather than silently ignored.
+TOML has no null: optional fields are left out of the file when they are ``None``
+(dump with ``exclude_none=True``) and read back as ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+DATASET_FORMAT = 1
+DECK_FORMAT = 1
+SCORES_FORMAT = 1
+
+
+class Model(BaseModel):
+    """Base for every file model: unknown keys are errors, values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+NonBlank = Annotated[str, AfterValidator(_not_blank)]
+
+# Ids are safe in file names and TOML keys: no "/", "..", NUL, spaces or absolute paths.
+DataId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+DeckId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=80)]
+CardId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=160)]
+
+
+# --------------------------------------------------------------------------- dataset
+
+
+class Evidence(Model):
+    """Where in the article a record's evidence is: a character span and the rule that found it."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    rule: NonBlank
+
+
+class Article(Model):
+    title: NonBlank
+    authors: list[NonBlank]
+    photo_credit: NonBlank
+    source: str = ""
+
+
+class Person(Model):
+    id: DataId
+    name: NonBlank
+    aliases: list[NonBlank] = []
+    role: str = ""
+    section: NonBlank
+
+
+class Place(Model):
+    id: DataId
+    city: NonBlank
+    country: NonBlank
+    aliases: list[NonBlank] = []
+    section: NonBlank
+
+
+class Encounter(Model):
+    id: DataId
+    place: DataId
+    occasion: NonBlank
+    occasion_aliases: list[NonBlank] = []
+    month: int = Field(ge=1, le=12)
+    year: int = Field(ge=1900, le=2100)
+    summary: NonBlank
+    section: NonBlank
+    evidence: Evidence | None = None
+
+
+class Quote(Model):
+    id: DataId
+    speaker: DataId | None = None
+    text: NonBlank
+    encounter: DataId | None = None
+    context: str = ""
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    section: NonBlank
+    evidence: Evidence | None = None
+
+
+class Fact(Model):
+    id: DataId
+    encounter: DataId | None = None
+    question: NonBlank
+    answer: NonBlank
+    accept: list[NonBlank] = []
+    statement: NonBlank
+    section: NonBlank
+    evidence: Evidence | None = None
+
+
+class Dataset(Model):
+    format: int = DATASET_FORMAT
+    article: Article
+    people: list[Person] = []
+    places: list[Place] = []
+    encounters: list[Encounter] = []
+    quotes: list[Quote] = []
+    facts: list[Fact] = []
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: int) -> int:
+        if value > DATASET_FORMAT:
+            raise ValueError(f"format {value} is newer than this quizapp reads ({DATASET_FORMAT})")
+        return value
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Dataset:
+        for name in ("people", "places", "encounters", "quotes", "facts"):
+            seen: set[str] = set()
+            for record in getattr(self, name):
+                if record.id in seen:
+                    raise ValueError(f"{name}: duplicate id {record.id!r}")
+                seen.add(record.id)
+        people = {p.id for p in self.people}
+        places = {p.id for p in self.places}
+        encounters = {e.id for e in self.encounters}
+        for e in self.encounters:
+            if e.place not in places:
+                raise ValueError(f"encounter {e.id!r}: unknown place {e.place!r}")
+        for q in self.quotes:
+            if q.speaker is not None and q.speaker not in people:
+                raise ValueError(f"quote {q.id!r}: unknown speaker {q.speaker!r}")
+            if q.encounter is not None and q.encounter not in encounters:
+                raise ValueError(f"quote {q.id!r}: unknown encounter {q.encounter!r}")
+        for f in self.facts:
+            if f.encounter is not None and f.encounter not in encounters:
+                raise ValueError(f"fact {f.id!r}: unknown encounter {f.encounter!r}")
+        return self
+
+    def person(self, person_id: str) -> Person:
+        return next(p for p in self.people if p.id == person_id)
+
+    def place(self, place_id: str) -> Place:
+        return next(p for p in self.places if p.id == place_id)
+
+    def encounter(self, encounter_id: str) -> Encounter:
+        return next(e for e in self.encounters if e.id == encounter_id)
+
+
+# --------------------------------------------------------------------------- decks
+
+CardKind = Literal["choice", "text", "flip", "order"]
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+class Card(Model):
+    id: CardId
+    kind: CardKind
+    question: NonBlank
+    answer: NonBlank | list[NonBlank]
+    distractors: list[NonBlank] = []
+    accept: list[NonBlank] = []
+    explanation: str = ""
+    tags: list[NonBlank] = []
+    section: str = ""
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> Card:
+        if self.kind == "order":
+            if not isinstance(self.answer, list) or len(self.answer) < 2:
+                raise ValueError("answer: an order card needs a list of at least 2 items")
+            if len({_fold(a) for a in self.answer}) != len(self.answer):
+                raise ValueError("answer: an order card's items must all differ")
+        elif isinstance(self.answer, list):
+            raise ValueError(f"answer: a {self.kind} card's answer is one string, not a list")
+        if self.kind == "choice":
+            if not self.distractors:
+                raise ValueError("distractors: a choice card needs at least one distractor")
+            right = {_fold(a) for a in [self.answer, *self.accept] if isinstance(a, str)}
+            for d in self.distractors:
+                if _fold(d) in right:
+                    raise ValueError(f"distractors: {d!r} is the answer itself")
+            if len({_fold(d) for d in self.distractors}) != len(self.distractors):
+                raise ValueError("distractors: the same distractor is listed twice")
+        return self
+
+    @property
+    def answers(self) -> list[str]:
+        """The answer and every accepted alternative (not for order cards)."""
+        assert isinstance(self.answer, str)
+        return [self.answer, *self.accept]
+
+    @property
+    def answer_text(self) -> str:
+        """The answer as one line of text, for feedback and summaries."""
+        if isinstance(self.answer, list):
+            return " → ".join(self.answer)
+        return self.answer
+
+
+class DeckInfo(Model):
+    id: DeckId
+    title: NonBlank
+    description: str = ""
+    source: str = ""
+    tags: list[NonBlank] = []
+
+
+class Deck(Model):
+    format: int = DECK_FORMAT
+    deck: DeckInfo
+    cards: list[Card] = Field(min_length=1)
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: int) -> int:
+        if value != DECK_FORMAT:
+            raise ValueError(f"unsupported deck format {value} (this quizapp reads {DECK_FORMAT})")
+        return value
+
+    @field_validator("cards")
+    @classmethod
+    def _unique_ids(cls, cards: list[Card]) -> list[Card]:
+        seen: set[str] = set()
+        for card in cards:
+            if card.id in seen:
+                raise ValueError(f"duplicate card id {card.id!r}")
+            seen.add(card.id)
+        return cards
+
+    @property
+    def id(self) -> str:
+        return self.deck.id
+
+    def card(self, card_id: str) -> Card | None:
+        return next((c for c in self.cards if c.id == card_id), None)
+
+
+# --------------------------------------------------------------------------- score file
+
+Result = Literal["right", "wrong"]
+
+
+class FsrsState(Model):
+    """An fsrs ``Card``'s memory state, without its None fields (TOML has no null)."""
+
+    state: int
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime
+    last_review: datetime | None = None
+
+
+class CardRecord(Model):
+    """What the score file keeps for one card of one deck."""
+
+    seen: int = 0
+    right: int = 0
+    wrong: int = 0
+    streak: int = 0
+    last_answered: datetime | None = None
+    last_result: Result | None = None
+    suspended: bool = False
+    fsrs: FsrsState | None = None
+
+
+class SessionRecord(Model):
+    id: NonBlank
+    deck: NonBlank
+    mode: NonBlank
+    start: datetime
+    end: datetime | None = None
+    score: int = 0
+    total: int = 0
+    missed: list[str] = []
+
+
+class ScoreFile(Model):
+    format: int = SCORES_FORMAT
+    # deck id -> card id -> record
+    cards: dict[str, dict[str, CardRecord]] = {}
+    sessions: list[SessionRecord] = []
+
+
+# --------------------------------------------------------------------------- score journal
+#
+# Answers are appended to a journal (one ``[[events]]`` table each) and folded into the
+# ``ScoreFile`` snapshot by ``store``. These are the journal's entries.
+
+
+class AnswerEvent(Model):
+    """One answer. ``fsrs`` is the card's memory state after this answer."""
+
+    type: Literal["answer"] = "answer"
+    deck: NonBlank
+    card: NonBlank
+    session: NonBlank
+    at: datetime
+    result: Result
+    rating: int | None = Field(default=None, ge=1, le=4)
+    duration_ms: int | None = Field(default=None, ge=0)
+    fsrs: FsrsState | None = None
+
+
+class RestoreEvent(Model):
+    """Undo: put a card's record back as it was (``record`` absent: the card had none)."""
+
+    type: Literal["restore"] = "restore"
+    deck: NonBlank
+    card: NonBlank
+    at: datetime
+    record: CardRecord | None = None
+
+
+class SessionEvent(Model):
+    """A session's record, written when it starts and again when it ends (same id)."""
+
+    type: Literal["session"] = "session"
+    session: SessionRecord
+
+
+class SuspendEvent(Model):
+    type: Literal["suspend"] = "suspend"
+    deck: NonBlank
+    card: NonBlank
+    at: datetime
+    suspended: bool
+
+
+Event = Annotated[
+    Union[AnswerEvent, RestoreEvent, SessionEvent, SuspendEvent], Field(discriminator="type")
+]
+
+
+class Journal(Model):
+    format: int = SCORES_FORMAT
+    events: list[Event] = []
