@@ -1,0 +1,53 @@
+"""The person's settings: a small TOML file in the config folder (see ``paths``).
+
+A missing file means defaults. A file that cannot be read is reported with its path and
+left untouched; the program then runs on defaults without overwriting it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import tomli_w
+from pydantic import Field, ValidationError
+
+from quizapp.fsutil import atomic_write_text
+from quizapp.models import Model
+
+
+class SettingsError(Exception):
+    """The settings file exists but cannot be used; the message names file and field."""
+
+
+class Settings(Model):
+    theme: str = "textual-dark"
+    # Right answers in a row that take a card off the missed list.
+    review_streak: int = Field(default=2, ge=1, le=20)
+    # New cards the "Due" mode introduces per day.
+    new_per_day: int = Field(default=10, ge=0, le=1000)
+    # Wrong answers after which a card is marked as a leech.
+    leech_threshold: int = Field(default=8, ge=2, le=100)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read settings; defaults when the file does not exist. Raises ``SettingsError``."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot read: {exc}") from None
+    try:
+        return Settings.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        message = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
+        raise SettingsError(f"{path}: {field}: {message}") from None
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    atomic_write_text(path, tomli_w.dumps(settings.model_dump()))
