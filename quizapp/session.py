@@ -1,0 +1,412 @@
+"""One quiz session: the order of the questions, checking, scoring, undo and recording.
+
+Pure Python shared by both front ends (the Textual app and plain mode). The session asks
+one card at a time:
+
+    asking --answer()/grade()--> feedback --advance()--> asking ... --> done
+    asking --skip()--> asking (next card)
+    feedback/asking --undo()--> asking (the last answered or skipped card again)
+
+Every answer is handed to the ``Recorder`` (the score store) before ``answer()`` returns,
+so once feedback is on screen the answer is on disk. ``finish()`` writes the session's
+record. With ``rounds=True`` (review mode) a card answered wrong comes back in a later
+round until it is answered right.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Literal, Protocol
+
+from quizapp import matching, scheduling
+from quizapp.models import (
+    AnswerEvent,
+    Card,
+    CardRecord,
+    Deck,
+    RestoreEvent,
+    SessionEvent,
+    SessionRecord,
+)
+
+State = Literal["asking", "feedback", "done"]
+GRADES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+MAX_CHOICES = 4
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Recorder(Protocol):
+    """Where answers go (``store.ScoreStore`` is one)."""
+
+    def record(self, deck_id: str, card_id: str) -> CardRecord | None: ...
+
+    def append(self, event: object) -> None: ...
+
+
+@dataclass(frozen=True)
+class Item:
+    """A card and the deck it belongs to (a review session mixes decks)."""
+
+    deck_id: str
+    card: Card
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.deck_id, self.card.id)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    item: Item
+    correct: bool
+    response: str
+    expected: str
+    rating: int
+    duration_ms: int
+    exact: bool = True  # False when a typed answer was accepted despite a small typo
+
+
+@dataclass
+class _Step:
+    index: int
+    outcome: Outcome | None  # None: the card was skipped
+    previous: CardRecord | None = None
+    requeued: bool = False
+
+
+def deck_rivals(deck: Deck) -> set[str]:
+    """Every real answer or distractor in a deck: a typed answer equal to one of these that
+    is not the card's own answer is wrong, however close it is."""
+    out: set[str] = set()
+    for card in deck.cards:
+        if isinstance(card.answer, str):
+            out.update(card.answers)
+        out.update(card.distractors)
+    return out
+
+
+class Session:
+    def __init__(
+        self,
+        items: Sequence[Item],
+        *,
+        deck_label: str,
+        mode: str = "order",
+        recorder: Recorder | None = None,
+        now: Callable[[], datetime] = utcnow,
+        seed: int | None = None,
+        rounds: bool = False,
+        rivals: dict[str, set[str]] | None = None,
+    ) -> None:
+        if not items:
+            raise ValueError("a session needs at least one card")
+        self.deck_label = deck_label
+        self.mode = mode
+        self.rounds = rounds
+        self._recorder = recorder
+        self._now = now
+        self._rng = random.Random(seed)
+        self._rivals = rivals or {}
+        self._queue: list[Item] = list(items)
+        self._index = 0
+        self._steps: list[_Step] = []
+        self._choices: dict[tuple[str, str], list[str]] = {}
+        self._orders: dict[tuple[str, str], list[str]] = {}
+        self.state: State = "asking"
+        self.started = now()
+        self.ended: datetime | None = None
+        self._shown_at = self.started
+        self.id = f"{self.started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+        self._session_written = False
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def for_deck(
+        cls,
+        deck: Deck,
+        *,
+        mode: Literal["order", "shuffle"] = "order",
+        limit: int | None = None,
+        recorder: Recorder | None = None,
+        now: Callable[[], datetime] = utcnow,
+        seed: int | None = None,
+        skip: Iterable[str] = (),
+    ) -> Session:
+        """A session over a deck: all cards in order, shuffled, or the first ``limit``
+        (drawn at random when shuffled). Cards whose ids are in ``skip`` (suspended) are left out."""
+        skipped = set(skip)
+        cards = [c for c in deck.cards if c.id not in skipped] or list(deck.cards)
+        rng = random.Random(seed)
+        if mode == "shuffle":
+            rng.shuffle(cards)
+        if limit is not None:
+            cards = cards[: max(1, limit)]
+        label = mode if limit is None else f"{mode}:{len(cards)}"
+        return cls(
+            [Item(deck.id, c) for c in cards],
+            deck_label=deck.id,
+            mode=label,
+            recorder=recorder,
+            now=now,
+            seed=None if seed is None else seed + 1,
+            rivals={deck.id: deck_rivals(deck)},
+        )
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def current(self) -> Item | None:
+        if self.state == "done" or self._index >= len(self._queue):
+            return None
+        return self._queue[self._index]
+
+    @property
+    def last_outcome(self) -> Outcome | None:
+        if self.state == "feedback" and self._steps:
+            return self._steps[-1].outcome
+        return None
+
+    @property
+    def position(self) -> int:
+        """1-based number of the current question."""
+        return min(self._index + 1, len(self._queue))
+
+    @property
+    def total(self) -> int:
+        """Questions planned so far (grows in rounds mode when a card comes back)."""
+        return len(self._queue)
+
+    @property
+    def done_count(self) -> int:
+        """Questions answered or skipped (for a progress bar)."""
+        return self._index + (1 if self.state == "feedback" else 0)
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return [s.outcome for s in self._steps if s.outcome is not None]
+
+    @property
+    def answered(self) -> int:
+        """Distinct cards answered at least once."""
+        return len({o.item.key for o in self.outcomes})
+
+    @property
+    def score(self) -> int:
+        """Cards whose first answer in this session was right."""
+        first: dict[tuple[str, str], bool] = {}
+        for o in self.outcomes:
+            first.setdefault(o.item.key, o.correct)
+        return sum(first.values())
+
+    @property
+    def skipped(self) -> list[Item]:
+        return [self._queue[s.index] for s in self._steps if s.outcome is None]
+
+    @property
+    def missed(self) -> list[Item]:
+        """Cards answered wrong at least once in this session, in the order first missed."""
+        seen: dict[tuple[str, str], Item] = {}
+        for o in self.outcomes:
+            if not o.correct:
+                seen.setdefault(o.item.key, o.item)
+        return list(seen.values())
+
+    @property
+    def round(self) -> int:
+        """In rounds mode, which pass over the missed cards this is (1 = the first)."""
+        count, item_round = 1, {}
+        for i, item in enumerate(self._queue[: self._index + 1]):
+            item_round[item.key] = item_round.get(item.key, 0) + 1
+            if i == self._index:
+                count = item_round[item.key]
+        return count
+
+    def elapsed(self) -> float:
+        end = self.ended or self._now()
+        return max(0.0, (end - self.started).total_seconds())
+
+    # ------------------------------------------------------------------ presenting
+
+    def choices(self, item: Item | None = None) -> list[str]:
+        """The options of a choice card, shuffled once per session (answer + up to 3 distractors)."""
+        item = item or self._require_current()
+        key = item.key
+        if key not in self._choices:
+            card = item.card
+            assert isinstance(card.answer, str)
+            options = [card.answer, *card.distractors[: MAX_CHOICES - 1]]
+            self._rng.shuffle(options)
+            self._choices[key] = options
+        return list(self._choices[key])
+
+    def order_items(self, item: Item | None = None) -> list[str]:
+        """The items of an order card in a shuffled starting order that is not already right."""
+        item = item or self._require_current()
+        key = item.key
+        if key not in self._orders:
+            answer = list(item.card.answer)
+            items = list(answer)
+            for _ in range(20):
+                self._rng.shuffle(items)
+                if items != answer:
+                    break
+            self._orders[key] = items
+        return list(self._orders[key])
+
+    # ------------------------------------------------------------------ answering
+
+    def answer(self, response: str | Sequence[str]) -> Outcome:
+        """Answer the current choice, text or order card."""
+        item = self._require_asking()
+        card = item.card
+        if card.kind == "flip":
+            raise ValueError("flip cards are graded with grade()")
+        if card.kind == "order":
+            given = [str(r) for r in response] if not isinstance(response, str) else [response]
+            correct = given == list(card.answer)
+            said, exact = " → ".join(given), True
+        elif card.kind == "choice":
+            said = str(response)
+            correct = matching.normalize(said) == matching.normalize(str(card.answer))
+            exact = True
+        else:
+            said = str(response)
+            rivals = self._rivals.get(item.deck_id, set())
+            result = matching.check(said, card.answers, rivals)
+            correct, exact = result.correct, result.exact or not result.correct
+        duration = self._duration_ms()
+        rating = scheduling.rating_for(card, correct, duration)
+        return self._record(item, correct, said, rating, duration, exact)
+
+    def grade(self, rating: int) -> Outcome:
+        """Grade the current flip card yourself: 1 Again (wrong), 2 Hard, 3 Good, 4 Easy."""
+        item = self._require_asking()
+        if item.card.kind != "flip":
+            raise ValueError("only flip cards are graded by the person")
+        if rating not in GRADES:
+            raise ValueError(f"grade must be 1-4, not {rating!r}")
+        return self._record(item, rating > 1, GRADES[rating], rating, self._duration_ms(), True)
+
+    def advance(self) -> Item | None:
+        """From feedback to the next question; returns it, or None when the session is done."""
+        if self.state != "feedback":
+            raise RuntimeError("advance() follows an answer")
+        self._index += 1
+        return self._next()
+
+    def skip(self) -> Item | None:
+        """Leave the current question unanswered and move on (nothing is recorded)."""
+        self._require_asking()
+        self._steps.append(_Step(self._index, None))
+        self._index += 1
+        return self._next()
+
+    def undo(self) -> Item | None:
+        """Take back the last answer (or skip): the card's record is restored on disk and
+        the card is asked again. Returns it, or None when there is nothing to undo."""
+        if not self._steps:
+            return None
+        step = self._steps.pop()
+        if step.requeued:
+            self._queue.pop()
+        if step.outcome is not None and self._recorder is not None:
+            item = step.outcome.item
+            self._recorder.append(
+                RestoreEvent(deck=item.deck_id, card=item.card.id, at=self._now(), record=step.previous)
+            )
+        self._index = step.index
+        self.state = "asking"
+        self.ended = None
+        self._shown_at = self._now()
+        return self.current
+
+    def finish(self) -> SessionRecord:
+        """End the session (also when the person quits early) and write its record."""
+        if self.state != "done":
+            self.state = "done"
+        if self.ended is None:
+            self.ended = self._now()
+        record = self.session_record()
+        if self._recorder is not None and (self.outcomes or self._session_written):
+            self._recorder.append(SessionEvent(session=record))
+            self._session_written = True
+        return record
+
+    def session_record(self) -> SessionRecord:
+        return SessionRecord(
+            id=self.id,
+            deck=self.deck_label,
+            mode=self.mode,
+            start=self.started,
+            end=self.ended,
+            score=self.score,
+            total=self.answered,
+            missed=[f"{i.deck_id}/{i.card.id}" if self.deck_label != i.deck_id else i.card.id
+                    for i in self.missed],
+        )
+
+    # ------------------------------------------------------------------ internals
+
+    def _require_current(self) -> Item:
+        item = self.current
+        if item is None:
+            raise RuntimeError("the session is over")
+        return item
+
+    def _require_asking(self) -> Item:
+        if self.state != "asking":
+            raise RuntimeError(f"no question is waiting for an answer (state: {self.state})")
+        return self._require_current()
+
+    def _duration_ms(self) -> int:
+        return max(0, int((self._now() - self._shown_at).total_seconds() * 1000))
+
+    def _next(self) -> Item | None:
+        if self._index >= len(self._queue):
+            self.state = "done"
+            self.ended = self._now()
+            return None
+        self.state = "asking"
+        self._shown_at = self._now()
+        return self.current
+
+    def _record(
+        self, item: Item, correct: bool, said: str, rating: int, duration: int, exact: bool
+    ) -> Outcome:
+        at = self._now()
+        previous = None
+        if self._recorder is not None:
+            previous = self._recorder.record(item.deck_id, item.card.id)
+            previous = previous.model_copy(deep=True) if previous is not None else None
+            if not self._session_written:
+                self._recorder.append(SessionEvent(session=self.session_record()))
+                self._session_written = True
+            fsrs_state = scheduling.review(previous.fsrs if previous else None, rating, at)
+            self._recorder.append(
+                AnswerEvent(
+                    deck=item.deck_id,
+                    card=item.card.id,
+                    session=self.id,
+                    at=at,
+                    result="right" if correct else "wrong",
+                    rating=rating,
+                    duration_ms=duration,
+                    fsrs=fsrs_state,
+                )
+            )
+        outcome = Outcome(item, correct, said, item.card.answer_text, rating, duration, exact)
+        requeued = False
+        if self.rounds and not correct:
+            self._queue.append(item)
+            requeued = True
+        self._steps.append(_Step(self._index, outcome, previous, requeued))
+        self.state = "feedback"
+        return outcome
