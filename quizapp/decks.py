@@ -1,14 +1,28 @@
 """Find, load, validate and write decks.
 
 A deck is a TOML file described by ``models.Deck``. Every problem with a deck file is
-reported as one line that names the file and the field, for example
-``decks/x.toml: cards[3].answr: unknown field``.
+reported as one line that names the file, the line where it can be found and the field,
+for example ``decks/x.toml:12: cards[3].answr: unknown field``. Card indexes count from 0,
+in the order of the ``[[cards]]`` tables.
+
+Before a file is parsed it is checked cheaply: its size (at most ``MAX_DECK_BYTES``, read
+from the file system before anything is read), its encoding (UTF-8 without a byte order
+mark) and how deeply its arrays and tables nest (at most ``MAX_NESTING``), so that no file
+can exhaust memory or the parser's recursion.
+
+Deck files are only ever written to ``deck_path(folder, deck_id)``, which refuses an id
+that could name a file outside ``folder``.
 """
 
 from __future__ import annotations
 
+import codecs
+import os
+import re
+import tempfile
 import tomllib
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -16,11 +30,16 @@ from typing import Any, Literal
 import tomli_w
 from pydantic import ValidationError
 
-from quizapp.fsutil import atomic_write_text
-from quizapp.models import Deck
+from quizapp.fsutil import atomic_write_text, fsync_dir
+from quizapp.models import DECK_FORMAT, Deck
 from quizapp.paths import Locations
 
 Origin = Literal["bundled", "user", "extra"]
+
+MAX_DECK_BYTES = 20 * 1024 * 1024
+MAX_NESTING = 8
+DECK_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+DECK_ID_MAX = 80
 
 
 class DeckError(Exception):
@@ -42,55 +61,433 @@ def format_loc(loc: Iterable[Any]) -> str:
     return out
 
 
+def _problem(path: Path | str, line: int | None, where: str, message: str) -> str:
+    place = f"{path}:{line}" if line else f"{path}"
+    return f"{place}: {where}: {message}" if where else f"{place}: {message}"
+
+
+# --------------------------------------------------------------------------- deck ids
+
+
+def deck_id_problem(deck_id: object) -> str | None:
+    """Why ``deck_id`` cannot be a deck id (it becomes a file name), or None if it can."""
+    if not isinstance(deck_id, str):
+        return "a deck id must be a string"
+    if not deck_id:
+        return "a deck id must not be empty"
+    if "\x00" in deck_id:
+        return "a deck id must not contain a NUL character"
+    if deck_id.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", deck_id):
+        return f"a deck id must not be an absolute path (got {deck_id!r})"
+    if ".." in deck_id:
+        return f"a deck id must not contain '..' (got {deck_id!r})"
+    if "/" in deck_id or "\\" in deck_id:
+        return f"a deck id must not contain '/' or '\\' (got {deck_id!r})"
+    if len(deck_id) > DECK_ID_MAX:
+        return f"a deck id may be at most {DECK_ID_MAX} characters long"
+    if not DECK_ID_PATTERN.match(deck_id):
+        return (
+            "a deck id may only use letters, digits, '-' and '_', "
+            f"and must start with a letter or digit (got {deck_id!r})"
+        )
+    return None
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """A lowercase ASCII slug of ``text`` (``"Capitals of Europe!"`` -> ``capitals-of-europe``);
+    empty when nothing of ``text`` survives (for example text in another script)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-")
+
+
+def deck_path(folder: Path, deck_id: str) -> Path:
+    """The file a deck with ``deck_id`` is written to inside ``folder``.
+
+    Raises ``DeckError`` for an id that is not a safe file name, and checks that the
+    resolved path really is inside ``folder`` (so no write can escape it)."""
+    reason = deck_id_problem(deck_id)
+    if reason:
+        raise DeckError([f"{folder}: deck.id: {reason}"])
+    base = Path(folder).resolve()
+    path = (base / f"{deck_id}.toml").resolve()
+    if path.parent != base:
+        raise DeckError([f"{folder}: deck.id: {deck_id!r} would be written outside the folder"])
+    return path
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_deck_text(path: Path | str) -> str:
+    """The text of a deck file, after the cheap checks: size, BOM, UTF-8."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_DECK_BYTES:
+            raise DeckError([f"{path}: file is {size / 1e6:.1f} MB; a deck may be at most "
+                             f"{MAX_DECK_BYTES // (1024 * 1024)} MB"])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_DECK_BYTES + 1)
+    except OSError as exc:
+        raise DeckError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    if len(raw) > MAX_DECK_BYTES:
+        raise DeckError([f"{path}: file is over {MAX_DECK_BYTES // (1024 * 1024)} MB"])
+    return decode_deck_bytes(raw, path)
+
+
+def decode_deck_bytes(raw: bytes, path: Path | str) -> str:
+    if raw.startswith(codecs.BOM_UTF8):
+        raise DeckError([f"{path}:1: file starts with a byte order mark (BOM); "
+                         "save it as UTF-8 without a BOM"])
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DeckError([f"{path}:1: file is UTF-16 (it starts with a UTF-16 byte order mark); "
+                         "save it as UTF-8"])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DeckError([f"{path}:{line}: not UTF-8 text (bad byte 0x{raw[exc.start]:02x} "
+                         f"at offset {exc.start}); save it as UTF-8"]) from None
+
+
+# --------------------------------------------------------------------------- layout
+
+
+@dataclass
+class _Header:
+    line: int
+    name: str  # "cards", "deck", "cards.extra"...
+    array: bool
+
+
+@dataclass
+class _Layout:
+    """Where the table headers of a TOML text are, and how deeply its values nest."""
+
+    lines: list[str]
+    headers: list[_Header]
+    depth: int
+    deep_line: int | None
+
+
+_TOKEN = re.compile(r"[\"'#\[\]{}\n]")
+_BASIC_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_HEADER = re.compile(r"(\[\[?)[ \t]*([A-Za-z0-9_.\-\"' \t]+?)[ \t]*(\]\]?)")
+
+
+def _scan(text: str, max_depth: int = MAX_NESTING) -> _Layout:
+    """Find table headers and the deepest nesting of ``[`` / ``{`` outside strings and
+    comments, without recursion. Stops early once ``max_depth`` is exceeded. Malformed
+    text (an unterminated string) just ends the scan; the TOML parser reports it."""
+    headers: list[_Header] = []
+    depth = deepest = 0
+    line = 1
+    pos = 0
+    line_start = 0
+    n = len(text)
+    while pos < n:
+        m = _TOKEN.search(text, pos)
+        if m is None:
+            break
+        ch = m.group()
+        pos = m.start()
+        if ch == "\n":
+            line += 1
+            pos += 1
+            line_start = pos
+        elif ch == "#":
+            end = text.find("\n", pos)
+            pos = n if end < 0 else end
+        elif ch in "\"'":
+            triple = ch * 3
+            if text.startswith(triple, pos):
+                search = pos + 3
+                while True:
+                    end = text.find(triple, search)
+                    if end < 0:
+                        return _Layout(text.splitlines(), headers, deepest, None)
+                    if ch == '"':
+                        slashes = len(text[search:end]) - len(text[search:end].rstrip("\\"))
+                        if slashes % 2:
+                            search = end + 1
+                            continue
+                    break
+                end += 3
+                while end < n and text[end] == ch and end - pos < 8:
+                    end += 1
+                line += text.count("\n", pos, end)
+                pos = end
+            elif ch == '"':
+                sm = _BASIC_STRING.match(text, pos)
+                if sm is None:
+                    break
+                pos = sm.end()
+            else:
+                end = text.find("'", pos + 1)
+                if end < 0:
+                    break
+                pos = end + 1
+        elif ch in "[{":
+            if ch == "[" and depth == 0 and not text[line_start:pos].strip():
+                hm = _HEADER.match(text, pos)
+                if hm and len(hm.group(1)) == len(hm.group(3)):
+                    name = re.sub(r"[\"'\s]", "", hm.group(2))
+                    headers.append(_Header(line, name, len(hm.group(1)) == 2))
+                    pos = hm.end()
+                    continue
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > max_depth:
+                    return _Layout(text.splitlines(), headers, deepest, line)
+            pos += 1
+        else:
+            depth = max(0, depth - 1)
+            pos += 1
+    return _Layout(text.splitlines(), headers, deepest, None)
+
+
+def _data_depth(data: Any) -> int:
+    """How deeply ``data`` nests (a scalar is 0), computed without recursion."""
+    deepest = 0
+    stack = [(data, 0)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        level += 1
+        deepest = max(deepest, level)
+        if deepest > MAX_NESTING + 2:
+            return deepest
+        stack.extend((child, level) for child in children)
+    return deepest
+
+
+def _key_line(layout: _Layout, first: int, last: int, key: str) -> int | None:
+    """The 1-based line of ``key = ...`` between lines ``first`` and ``last`` (inclusive)."""
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*[=.]")
+    for number in range(first, min(last, len(layout.lines)) + 1):
+        if pattern.match(layout.lines[number - 1]):
+            return number
+    return None
+
+
+def _block_end(layout: _Layout, header_index: int) -> int:
+    following = layout.headers[header_index + 1:header_index + 2]
+    return following[0].line - 1 if following else len(layout.lines)
+
+
+def line_of(layout: _Layout, loc: Sequence[Any]) -> int | None:
+    """The line a field of the deck is on: the key's line inside its table, else the
+    table's header line, else None."""
+    if not loc:
+        return None
+    top = loc[0]
+    if top == "cards" and len(loc) > 1 and isinstance(loc[1], int):
+        arrays = [i for i, h in enumerate(layout.headers) if h.array and h.name == "cards"]
+        if loc[1] >= len(arrays):
+            return None
+        index = arrays[loc[1]]
+        header = layout.headers[index]
+        if len(loc) > 2 and isinstance(loc[2], str):
+            found = _key_line(layout, header.line + 1, _block_end(layout, index), loc[2])
+            if found:
+                return found
+        return header.line
+    if isinstance(top, str):
+        tables = [i for i, h in enumerate(layout.headers) if not h.array and h.name == top]
+        if tables:
+            index = tables[0]
+            header = layout.headers[index]
+            if len(loc) > 1 and isinstance(loc[1], str):
+                found = _key_line(layout, header.line + 1, _block_end(layout, index), loc[1])
+                if found:
+                    return found
+            return header.line
+        first_header = layout.headers[0].line - 1 if layout.headers else len(layout.lines)
+        found = _key_line(layout, 1, first_header, top)
+        if found:
+            return found
+        if top == "cards":
+            arrays = [h for h in layout.headers if h.array and h.name == "cards"]
+            return arrays[0].line if arrays else None
+    return None
+
+
+# --------------------------------------------------------------------------- validation
+
 _MESSAGES = {
     "extra_forbidden": "unknown field",
     "missing": "required field is missing",
 }
-
-
-def validation_problems(path: Path | str, error: ValidationError) -> list[str]:
-    """One line per pydantic error: ``path: field: message``."""
-    lines = []
-    for item in error.errors():
-        loc = [p for p in item["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
-        where = format_loc(loc) or "(top level)"
-        message = _MESSAGES.get(item["type"]) or item["msg"]
-        message = message.removeprefix("Value error, ")
-        # A model-level check names its field first ("answer: ..."): move it into the path.
-        head, sep, rest = message.partition(": ")
-        if sep and head.isidentifier() and item["type"] == "value_error":
-            where, message = (f"{where}.{head}" if loc else head), rest
-        lines.append(f"{path}: {where}: {message}")
-    return lines
-
 
 # pydantic names the branch of a union in the error location; a person does not need it.
 _UNION_TAGS = {"str", "list[str]", "function-after[_not_blank(), str]",
                "list[function-after[_not_blank(), str]]"}
 
 
+def validation_problems(
+    path: Path | str,
+    error: ValidationError,
+    text: str | None = None,
+    *,
+    line_for: Callable[[Sequence[Any]], int | None] | None = None,
+    skip_duplicate_ids: bool = False,
+) -> list[str]:
+    """One line per pydantic error: ``path:line: field: message``.
+
+    The line is found in ``text`` (the deck's TOML) when given, or by ``line_for(loc)``
+    (an importer maps a card to its source row); without either, it is left out."""
+    if line_for is None and text is not None:
+        layout = _scan(text)
+        line_for = lambda loc: line_of(layout, loc)  # noqa: E731
+    lines: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for item in error.errors():
+        loc = [p for p in item["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
+        message = _MESSAGES.get(item["type"]) or item["msg"]
+        message = message.removeprefix("Value error, ")
+        # A model-level check names its field first ("answer: ..."): move it into the path.
+        head, sep, rest = message.partition(": ")
+        if sep and head.isidentifier() and item["type"] == "value_error":
+            loc, message = [*loc, head], rest
+        if skip_duplicate_ids and loc == ["cards"] and message.startswith("duplicate card id"):
+            continue
+        message = _friendlier(item, loc, message)
+        where = format_loc(loc) or "(top level)"
+        if (where, message) in seen:
+            continue
+        seen.add((where, message))
+        line = line_for(loc) if line_for else None
+        lines.append(_problem(path, line, where, message))
+    return lines
+
+
+def _friendlier(item: dict[str, Any], loc: list[Any], message: str) -> str:
+    kind = item["type"]
+    field_name = loc[-1] if loc else ""
+    if kind == "literal_error" and field_name == "kind":
+        return f"unknown kind {item.get('input')!r} (use choice, text, flip or order)"
+    if kind == "string_pattern_mismatch" and loc == ["deck", "id"]:
+        return deck_id_problem(item.get("input")) or message
+    if kind == "string_pattern_mismatch" and field_name == "id":
+        return ("a card id may only use letters, digits and - _ . : and must start with a "
+                f"letter or digit (got {item.get('input')!r})")
+    if kind in ("string_type", "list_type") and field_name == "answer":
+        return "must be a string (a list of strings for an order card)"
+    return message
+
+
+def _raw_problems(data: dict[str, Any], path: Path | str, layout: _Layout) -> list[str]:
+    """Checks made on the parsed TOML before pydantic, for clearer messages."""
+    problems: list[str] = []
+    cards = data.get("cards")
+    if isinstance(cards, list):
+        first: dict[str, int] = {}
+        for index, card in enumerate(cards):
+            if not isinstance(card, dict) or not isinstance(card.get("id"), str):
+                continue
+            card_id = card["id"]
+            if card_id in first:
+                loc = ("cards", index, "id")
+                problems.append(_problem(path, line_of(layout, loc), format_loc(loc),
+                                         f"duplicate card id {card_id!r} "
+                                         f"(already used by cards[{first[card_id]}])"))
+            else:
+                first[card_id] = index
+    return problems
+
+
 def parse_deck(text: str, path: Path | str) -> Deck:
-    """Parse and validate deck text; raise ``DeckError`` naming ``path`` and each field."""
+    """Parse and validate deck text; raise ``DeckError`` naming ``path``, each field and
+    its line."""
+    if text.startswith("\ufeff"):
+        raise DeckError([f"{path}:1: file starts with a byte order mark (BOM); "
+                         "save it as UTF-8 without a BOM"])
+    layout = _scan(text)
+    if layout.deep_line is not None:
+        raise DeckError([f"{path}:{layout.deep_line}: arrays or tables nest more than "
+                         f"{MAX_NESTING} levels deep; a deck never needs that"])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise DeckError([f"{path}: not valid TOML: {exc}"]) from None
+        message = str(exc)
+        m = re.search(r"\(at line (\d+), column \d+\)$", message)
+        if m:
+            raise DeckError([f"{path}:{m.group(1)}: not valid TOML: "
+                             f"{message[:m.start()].strip()}"]) from None
+        raise DeckError([f"{path}: not valid TOML: {message}"]) from None
+    except RecursionError:  # the scan above should make this unreachable
+        raise DeckError([f"{path}: nested too deeply to read"]) from None
+    if _data_depth(data) > MAX_NESTING:
+        raise DeckError([f"{path}: tables nest more than {MAX_NESTING} levels deep; "
+                         "a deck never needs that"])
+    version = data.get("format")
+    if isinstance(version, int) and not isinstance(version, bool) and version > DECK_FORMAT:
+        raise DeckError([_problem(path, line_of(layout, ["format"]), "format",
+                                  f"deck format {version} is newer than this quizapp reads "
+                                  f"(format {DECK_FORMAT}); update quizapp to use this deck")])
+    raw = _raw_problems(data, path, layout)
     try:
-        return Deck.model_validate(data)
+        deck = Deck.model_validate(data)
     except ValidationError as exc:
-        raise DeckError(validation_problems(path, exc)) from None
+        problems = validation_problems(path, exc, line_for=lambda loc: line_of(layout, loc),
+                                       skip_duplicate_ids=bool(raw))
+        raise DeckError(raw + problems) from None
+    if raw:
+        raise DeckError(raw)
+    return deck
 
 
 def load_deck(path: Path) -> Deck:
+    """Read, check and validate one deck file (raises ``DeckError``)."""
+    return parse_deck(read_deck_text(path), path)
+
+
+# The decks discover() has parsed, keyed by file; reused while (mtime_ns, size) match.
+_CACHE: dict[Path, tuple[int, int, Deck | DeckError]] = {}
+
+
+def load_deck_cached(path: Path) -> Deck:
+    """``load_deck``, remembering the result until the file's mtime or size changes.
+
+    The returned ``Deck`` is shared with later calls: treat it as read-only, and
+    ``model_copy(deep=True)`` it before changing it."""
+    path = Path(path)
     try:
-        raw = Path(path).read_bytes()
+        st = path.stat()
     except OSError as exc:
         raise DeckError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    key = path.resolve()
+    hit = _CACHE.get(key)
+    if hit and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
+        result = hit[2]
+    else:
+        try:
+            result = load_deck(path)
+        except DeckError as exc:
+            result = exc
+        _CACHE[key] = (st.st_mtime_ns, st.st_size, result)
+    if isinstance(result, DeckError):
+        raise DeckError(list(result.problems))
+    return result
+
+
+def validate_file(path: Path | str) -> list[str]:
+    """Every problem of one deck file, as lines (empty when the file is a valid deck)."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DeckError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
-    return parse_deck(text, path)
+        load_deck(Path(path))
+    except DeckError as exc:
+        return exc.problems
+    return []
+
+
+# --------------------------------------------------------------------------- writing
 
 
 def dump_deck(deck: Deck) -> str:
@@ -101,8 +498,51 @@ def dump_deck(deck: Deck) -> str:
 
 
 def write_deck(deck: Deck, path: Path) -> None:
-    """Write a deck atomically (temp file, fsync, rename)."""
-    atomic_write_text(path, dump_deck(deck))
+    """Write a deck atomically (temp file, fsync, rename). The text is parsed back first,
+    so an invalid deck (say, duplicate ids appended after validation) is never written."""
+    text = dump_deck(deck)
+    parse_deck(text, path)
+    atomic_write_text(path, text)
+
+
+def write_new_file(path: Path, text: str) -> None:
+    """Create ``path`` with ``text`` atomically; never replaces an existing file
+    (raises ``FileExistsError``)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)  # fails if path exists, unlike os.replace
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links
+            if path.exists():
+                raise FileExistsError(path) from None
+            os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    fsync_dir(path.parent)
+
+
+def add_deck_text(text: str, folder: Path, source: Path | str) -> tuple[Deck, Path]:
+    """Validate deck ``text`` and create ``folder/<id>.toml`` with it (the text as given,
+    comments kept). Raises ``DeckError`` when invalid or when that file exists."""
+    deck = parse_deck(text, source)
+    target = deck_path(folder, deck.id)
+    try:
+        write_new_file(target, text)
+    except FileExistsError:
+        raise DeckError([f"{source}: deck.id: {deck.id!r} is already used by {target}"]) from None
+    return deck, target
+
+
+# --------------------------------------------------------------------------- discovery
 
 
 @dataclass(frozen=True)
@@ -122,39 +562,51 @@ class DeckEntry:
 
 @dataclass
 class Catalog:
-    """Every deck found, plus one line per file that could not be used or was shadowed."""
+    """Every deck found, plus one line per file that could not be used or was shadowed.
+
+    ``shadowed`` pairs each skipped file with the file whose deck kept the id."""
 
     entries: list[DeckEntry] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    shadowed: list[tuple[Path, Path]] = field(default_factory=list)
 
     def get(self, deck_id: str) -> DeckEntry | None:
         return next((e for e in self.entries if e.id == deck_id), None)
 
 
 def discover(locations: Locations) -> Catalog:
-    """Load every deck in the deck folders. The first deck with an id wins; later ones
-    with the same id are reported, never silently shadowed."""
+    """Load every deck in the deck folders (bundled, user, then extra). The first deck
+    with an id wins; later ones with the same id are reported, never silently shadowed.
+    Parsed decks are cached by (path, mtime, size), so calling this again is cheap."""
     catalog = Catalog()
     origins: list[tuple[Path, Origin]] = [
         (locations.bundled_decks, "bundled"),
         (locations.user_decks, "user"),
         *((d, "extra") for d in locations.extra_decks),
     ]
-    seen: dict[str, Path] = {}
+    seen: dict[str, DeckEntry] = {}
+    visited: set[Path] = set()
     for folder, origin in origins:
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.toml")):
+            if path.resolve() in visited:  # the same folder given twice
+                continue
+            visited.add(path.resolve())
             try:
-                deck = load_deck(path)
+                deck = load_deck_cached(path)
             except DeckError as exc:
                 catalog.problems.extend(exc.problems)
                 continue
             if deck.id in seen:
+                kept = seen[deck.id]
                 catalog.problems.append(
-                    f"{path}: deck.id: {deck.id!r} is already used by {seen[deck.id]}; skipped"
+                    f"{path}: deck.id: {deck.id!r} is already used by {kept.path} "
+                    f"({kept.origin}); this deck is skipped until one of them gets another id"
                 )
+                catalog.shadowed.append((path, kept.path))
                 continue
-            seen[deck.id] = path
-            catalog.entries.append(DeckEntry(deck, path, origin))
+            entry = DeckEntry(deck, path, origin)
+            seen[deck.id] = entry
+            catalog.entries.append(entry)
     return catalog
