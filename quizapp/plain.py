@@ -1,0 +1,199 @@
+"""The line-by-line front end: the same session engine as the app, on stdin and stdout.
+
+For scripts, screen readers and dumb terminals. Every prompt reads one line. Besides an
+answer, a line can be one of these commands:
+
+    :s  skip this question      :u  undo the last answer      :q  quit (answers are kept)
+
+End of input quits the same way as ``:q``. Card text is printed through ``text.visible``,
+so control characters in a deck cannot drive the terminal.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from quizapp.session import GRADES, Item, Outcome, Session
+from quizapp.text import visible
+
+COMMANDS = {":s": "skip", ":u": "undo", ":q": "quit"}
+HELP = "(:s skip, :u undo, :q quit)"
+
+
+class _Quit(Exception):
+    pass
+
+
+def format_duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m {secs:02d}s"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{secs}s"
+
+
+class PlainRunner:
+    def __init__(self, session: Session, inp: TextIO, out: TextIO, title: str = "") -> None:
+        self.session = session
+        self.inp = inp
+        self.out = out
+        self.title = title
+
+    # ---------------------------------------------------------------- io
+
+    def say(self, line: str = "") -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
+
+    def ask(self, prompt: str) -> str:
+        """One line of input; raises _Quit at end of input or on ':q'."""
+        self.out.write(prompt)
+        self.out.flush()
+        line = self.inp.readline()
+        if not line:
+            self.say()
+            raise _Quit
+        line = line.rstrip("\r\n")
+        if line.strip() == ":q":
+            raise _Quit
+        return line
+
+    # ---------------------------------------------------------------- flow
+
+    def run(self) -> int:
+        s = self.session
+        if self.title:
+            self.say(f"== {visible(self.title)}: {s.total} questions {HELP}")
+        try:
+            while s.current is not None:
+                item = s.current
+                self.say()
+                self.say(f"Question {s.position}/{s.total}  (score {s.score})")
+                self.say(visible(item.card.question))
+                outcome = self.ask_card(item)
+                if outcome is None:
+                    continue
+                self.feedback(outcome)
+                s.advance()
+        except _Quit:
+            pass
+        record = s.finish()
+        self.summary(record.score, record.total)
+        return 0
+
+    def command(self, line: str) -> bool:
+        """Handle :s / :u; True when the line was a command."""
+        word = line.strip()
+        if word == ":s":
+            self.session.skip()
+            self.say("Skipped.")
+            return True
+        if word == ":u":
+            if self.session.undo() is None:
+                self.say("Nothing to undo.")
+            else:
+                self.say("Undone: that question again.")
+            return True
+        return False
+
+    def ask_card(self, item: Item) -> Outcome | None:
+        card = item.card
+        s = self.session
+        if card.kind == "choice":
+            options = s.choices(item)
+            for n, option in enumerate(options, 1):
+                self.say(f"  {n}) {visible(option)}")
+            while True:
+                line = self.ask(f"Your choice (1-{len(options)}) {HELP}: ")
+                if self.command(line):
+                    return None
+                picked = _pick(line, options)
+                if picked is not None:
+                    return s.answer(picked)
+                self.say(f"Type a number from 1 to {len(options)}, or the option itself.")
+        if card.kind == "text":
+            while True:
+                line = self.ask(f"Your answer {HELP}: ")
+                if self.command(line):
+                    return None
+                if line.strip():
+                    return s.answer(line)
+                self.say("Type an answer, or :s to skip.")
+        if card.kind == "flip":
+            line = self.ask(f"Press Enter to see the answer {HELP}: ")
+            if self.command(line):
+                return None
+            self.say(f"Answer: {visible(card.answer_text)}")
+            grades = ", ".join(f"{n} {name}" for n, name in GRADES.items())
+            while True:
+                line = self.ask(f"How well did you know it? ({grades}): ")
+                if self.command(line):
+                    return None
+                if line.strip() in {"1", "2", "3", "4"}:
+                    return s.grade(int(line.strip()))
+                self.say("Type 1, 2, 3 or 4.")
+        # order
+        items = s.order_items(item)
+        for n, text in enumerate(items, 1):
+            self.say(f"  {n}) {visible(text)}")
+        while True:
+            line = self.ask(f"The numbers in the right order, e.g. {' '.join(map(str, range(len(items), 0, -1)))} {HELP}: ")
+            if self.command(line):
+                return None
+            order = _order(line, len(items))
+            if order is not None:
+                return s.answer([items[i - 1] for i in order])
+            self.say(f"Give each number from 1 to {len(items)} once, separated by spaces.")
+
+    def feedback(self, outcome: Outcome) -> None:
+        card = outcome.item.card
+        if outcome.correct:
+            typo = "" if outcome.exact else f" (we read it as: {visible(outcome.expected)})"
+            self.say(f"Right!{typo}")
+        else:
+            self.say(f"Wrong. The answer: {visible(outcome.expected)}")
+        if card.explanation:
+            self.say(visible(card.explanation))
+        if card.section:
+            self.say(f"From the article: {visible(card.section)}")
+
+    def summary(self, score: int, total: int) -> None:
+        s = self.session
+        self.say()
+        percent = f" ({round(100 * score / total)}%)" if total else ""
+        self.say(f"Score: {score}/{total}{percent} in {format_duration(s.elapsed())}")
+        if s.skipped:
+            self.say(f"Skipped: {len(s.skipped)}")
+        if s.missed:
+            self.say("Missed:")
+            for item in s.missed:
+                self.say(f"  - {visible(item.card.question)}")
+                self.say(f"    answer: {visible(item.card.answer_text)}")
+
+
+def _pick(line: str, options: list[str]) -> str | None:
+    text = line.strip()
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return options[int(text) - 1]
+    for option in options:
+        if text and text.casefold() == option.casefold():
+            return option
+    return None
+
+
+def _order(line: str, count: int) -> list[int] | None:
+    parts = line.replace(",", " ").split()
+    if not all(p.isdigit() for p in parts):
+        return None
+    numbers = [int(p) for p in parts]
+    if sorted(numbers) != list(range(1, count + 1)):
+        return None
+    return numbers
+
+
+def run_plain(session: Session, inp: TextIO, out: TextIO, title: str = "") -> int:
+    """Ask the session's questions line by line; returns the exit code."""
+    return PlainRunner(session, inp, out, title).run()
