@@ -1,0 +1,1 @@
+"""Datasets shipped with quizapp (TOML files described by ``quizapp.models.Dataset``)."""
