@@ -61,7 +61,8 @@ def check(response: str, answers: Iterable[str], rivals: Iterable[str] = ()) -> 
         return Match(False)
     accepted = [(a, normalize(a)) for a in answers]
     for original, norm in accepted:
-        if said == norm:
+        # "G20" is "G-20", "buenos-aires" is "Buenos Aires": spacing never matters.
+        if said.replace(" ", "") == norm.replace(" ", ""):
             return Match(True, original, exact=True)
     accepted_norms = {norm for _, norm in accepted}
     rival_norms = [r for r in {normalize(r) for r in rivals} if r and r not in accepted_norms]

@@ -1,0 +1,187 @@
+"""The session engine on its own: order, checking, scoring, undo, skip and review rounds."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from quizapp.models import AnswerEvent, CardRecord, Deck, RestoreEvent, SessionEvent
+from quizapp.session import Item, Session
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = T0
+
+    def __call__(self) -> datetime:
+        return self.t
+
+    def tick(self, seconds: float) -> None:
+        self.t += timedelta(seconds=seconds)
+
+
+class MemoryRecorder:
+    """Keeps events and per-card records the way the score store folds them."""
+
+    def __init__(self) -> None:
+        self.events: list = []
+        self.records: dict[tuple[str, str], CardRecord] = {}
+
+    def record(self, deck_id: str, card_id: str) -> CardRecord | None:
+        return self.records.get((deck_id, card_id))
+
+    def append(self, event) -> None:
+        self.events.append(event)
+        if isinstance(event, AnswerEvent):
+            rec = self.records.setdefault((event.deck, event.card), CardRecord())
+            rec.seen += 1
+            rec.right += event.result == "right"
+            rec.wrong += event.result == "wrong"
+            rec.streak = rec.streak + 1 if event.result == "right" else 0
+            rec.last_result = event.result
+            rec.fsrs = event.fsrs
+        elif isinstance(event, RestoreEvent):
+            if event.record is None:
+                self.records.pop((event.deck, event.card), None)
+            else:
+                self.records[(event.deck, event.card)] = event.record
+
+
+DECK = Deck.model_validate(
+    {
+        "deck": {"id": "demo", "title": "Demo"},
+        "cards": [
+            {"id": "c1", "kind": "choice", "question": "Who?", "answer": "Putin",
+             "distractors": ["Trump", "Macron", "Merkel"]},
+            {"id": "t1", "kind": "text", "question": "Where?", "answer": "Osaka",
+             "accept": ["Osaka, Japan"]},
+            {"id": "f1", "kind": "flip", "question": "Front", "answer": "Back"},
+            {"id": "o1", "kind": "order", "question": "Order", "answer": ["a", "b", "c"]},
+            {"id": "t2", "kind": "text", "question": "Which city?", "answer": "Paris"},
+        ],
+    }
+)
+
+
+def make(**kw) -> tuple[Session, MemoryRecorder, Clock]:
+    rec, clock = MemoryRecorder(), Clock()
+    return Session.for_deck(DECK, recorder=rec, now=clock, seed=7, **kw), rec, clock
+
+
+def test_whole_session_scores_and_records_every_kind() -> None:
+    s, rec, clock = make()
+    assert s.current.card.id == "c1" and s.total == 5
+    options = s.choices()
+    assert sorted(options) == ["Macron", "Merkel", "Putin", "Trump"]
+    assert s.choices() == options  # stable within the session
+    clock.tick(2)
+    assert s.answer("Putin").correct
+    assert s.state == "feedback" and s.done_count == 1
+    s.advance()
+    assert not s.answer("Paris").correct  # a rival from the same deck never counts
+    s.advance()
+    assert s.grade(3).correct
+    s.advance()
+    items = s.order_items()
+    assert sorted(items) == ["a", "b", "c"] and items != ["a", "b", "c"]
+    assert s.answer(["a", "b", "c"]).correct
+    s.advance()
+    assert s.answer("paris").correct
+    assert s.advance() is None and s.state == "done"
+    record = s.finish()
+    assert (record.score, record.total, record.missed) == (4, 5, ["t1"])
+    answers = [e for e in rec.events if isinstance(e, AnswerEvent)]
+    assert [(e.card, e.result) for e in answers] == [
+        ("c1", "right"), ("t1", "wrong"), ("f1", "right"), ("o1", "right"), ("t2", "right")]
+    assert answers[0].duration_ms == 2000
+    assert all(e.fsrs is not None for e in answers)
+    sessions = [e for e in rec.events if isinstance(e, SessionEvent)]
+    assert sessions[0].session.end is None and sessions[-1].session.end is not None
+
+
+def test_rating_rule() -> None:
+    s, rec, clock = make()
+    clock.tick(1)
+    assert s.answer("Putin").rating == 4  # right and fast: Easy
+    s.advance()
+    clock.tick(30)
+    assert s.answer("Osaka").rating == 3  # right, slow: Good
+    s.advance()
+    assert s.grade(2).rating == 2  # flip: the person's own grade
+    s.advance()
+    assert s.answer(["c", "b", "a"]).rating == 1  # wrong: Again
+
+
+def test_undo_restores_the_record_and_asks_again() -> None:
+    s, rec, clock = make()
+    s.answer("Trump")
+    assert rec.records[("demo", "c1")].wrong == 1
+    assert s.undo().card.id == "c1"
+    assert s.state == "asking"
+    assert ("demo", "c1") not in rec.records  # back to no record at all
+    assert isinstance(rec.events[-1], RestoreEvent)
+    assert s.answer("Putin").correct
+    s.advance()
+    s.finish()
+    assert s.score == 1 and s.missed == []
+
+
+def test_skip_records_nothing_and_can_be_undone() -> None:
+    s, rec, clock = make()
+    s.skip()
+    assert s.current.card.id == "t1"
+    assert not [e for e in rec.events if isinstance(e, AnswerEvent)]
+    assert s.undo().card.id == "c1"
+    s.skip()
+    s.answer("Osaka, Japan")
+    s.advance()
+    assert [i.card.id for i in s.skipped] == ["c1"]
+
+
+def test_quit_early_keeps_answers() -> None:
+    s, rec, clock = make()
+    s.answer("Putin")
+    record = s.finish()
+    assert (record.score, record.total) == (1, 1)
+    assert isinstance(rec.events[-1], SessionEvent)
+
+
+def test_quit_before_any_answer_writes_nothing() -> None:
+    s, rec, clock = make()
+    s.finish()
+    assert rec.events == []
+
+
+def test_review_rounds_until_right() -> None:
+    rec, clock = MemoryRecorder(), Clock()
+    items = [Item("demo", DECK.cards[1]), Item("demo", DECK.cards[4])]
+    s = Session(items, deck_label="demo", mode="review", rounds=True, recorder=rec, now=clock)
+    assert not s.answer("Lima").correct
+    s.advance()
+    assert s.answer("Paris").correct
+    s.advance()
+    assert s.current.card.id == "t1" and s.round == 2 and s.total == 3
+    assert not s.answer("Rome").correct
+    s.advance()
+    assert s.answer("Osaka").correct
+    assert s.advance() is None
+    assert s.score == 1 and [i.card.id for i in s.missed] == ["t1"]
+
+
+def test_limit_and_shuffle_are_deterministic() -> None:
+    a = Session.for_deck(DECK, mode="shuffle", limit=3, seed=3)
+    b = Session.for_deck(DECK, mode="shuffle", limit=3, seed=3)
+    assert a.total == 3 and a.mode == "shuffle:3"
+    assert [a.current.card.id] == [b.current.card.id]
+
+
+def test_flip_must_be_graded_and_others_answered() -> None:
+    s, rec, clock = make()
+    with pytest.raises(ValueError):
+        s.grade(3)
+    s.answer("Putin")
+    with pytest.raises(RuntimeError):
+        s.answer("Putin")  # already answered: feedback is showing
