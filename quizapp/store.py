@@ -1,0 +1,551 @@
+"""The score file: a TOML snapshot plus an append-only journal, locked, cheap per answer.
+
+Three files live side by side (``scores.toml`` stands for whatever path was chosen):
+
+``scores.toml``
+    The snapshot: a ``ScoreFile`` as human-readable TOML. Deck ids and card ids are
+    sorted, sessions are in start order, datetimes are UTC, ``None`` fields are left out,
+    so the same scores always give the same bytes and the file diffs and merges in git.
+    It is only ever replaced whole (temp file in the same folder, fsync, ``os.replace``),
+    so a kill at any instant leaves the old snapshot or the new one. Its top-level key
+    ``journal`` names the journal already folded into it (see "Compaction").
+
+``scores.toml.journal``
+    Answers since the last compaction. The first entry is a header ``journal = "<id>"``,
+    then one ``[[events]]`` table per event, so the file is itself TOML. After every entry
+    comes a comment line ``# end len=N crc32=X`` (the entry's length in bytes and
+    checksum). Recording an answer appends one entry and fsyncs the file: the cost does
+    not grow with the number of cards, and once ``append`` returns the answer is on disk.
+
+``scores.toml.lock``
+    An empty file for ``fcntl.flock``. Every append, compaction and load holds it, so
+    two processes (two terminals, or a UI thread and a worker) never interleave writes or
+    lose an answer. It is never deleted (deleting lock files reopens the race).
+
+Reading the journal
+    An entry counts only when its end line is complete and its checksum matches. A
+    process killed in the middle of an append leaves a partial entry that was never
+    acknowledged to anyone; it is skipped on read, and the next append starts on a fresh
+    line after it, so the entries before and after it are kept. Anything else that does
+    not check out (a bad checksum, text that is not the start of an entry, an entry that
+    is not TOML) means the journal is damaged: see "Bad files".
+
+Compaction (``compact``)
+    Under the lock: re-read snapshot and journal, fold, write the snapshot atomically with
+    ``journal = <id of the journal just folded>``, then delete the journal. If the process
+    dies between those two steps, the next reader sees that the snapshot already holds
+    that journal and skips it, so no answer is counted twice or lost. Compaction costs
+    O(file size): callers run it when a session ends, off the UI thread
+    (``maybe_compact`` does it only once the journal holds ``COMPACT_AFTER`` events).
+    ``load`` never writes, so read-only commands such as ``quizapp stats`` change nothing
+    (except creating the lock file next to an existing score file).
+
+Bad files (the score file is never truncated and never silently replaced)
+    - A snapshot that is not UTF-8 or not TOML, or a damaged journal, is moved aside to a
+      timestamped backup (``scores.toml.corrupt-20261128T101500Z``; ``-1``, ``-2``... are
+      added rather than overwrite an existing backup). The backup path is appended to
+      ``ScoreStore.recovered`` and the caller tells the person (UI and command line print
+      it). The store then starts from what is left (an empty snapshot, or the snapshot
+      without the damaged journal).
+    - A snapshot whose ``format`` is newer than this quizapp reads raises
+      ``ScoreFileError`` and is not touched; so does a snapshot that is valid TOML but does
+      not fit the schema (unknown key, wrong type, naive datetime), and a journal entry of
+      an unknown kind (written by a newer quizapp): the message names the file and the
+      field, because a person can fix such a file by hand, and moving it aside would hide
+      data. A file that cannot be read at all (permissions) is reported the same way.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import tomllib
+import uuid
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import TypeAdapter, ValidationError
+
+from quizapp.fsutil import atomic_write_bytes, atomic_write_text, fsync_dir
+from quizapp.models import (
+    SCORES_FORMAT,
+    AnswerEvent,
+    CardRecord,
+    Event,
+    RestoreEvent,
+    ScoreFile,
+    SessionEvent,
+    SuspendEvent,
+)
+
+AnyEvent = AnswerEvent | RestoreEvent | SessionEvent | SuspendEvent
+
+# ``maybe_compact`` folds the journal into the snapshot once it holds this many events.
+COMPACT_AFTER = 500
+
+_EVENT = TypeAdapter(Event)
+_END = re.compile(rb"^# end len=(\d{1,9}) crc32=([0-9a-f]{8})\n", re.MULTILINE)
+_ENTRY_STARTS = (b"[[events]]", b"journal = ")
+_BLANK = b" \t\r\n\x00"
+_EVENT_TAGS = {"answer", "restore", "session", "suspend"}
+_HEADER_COMMENT = (
+    "# quizapp score file. Written by quizapp: deck ids and card ids are sorted, sessions are\n"
+    "# in start order, times are UTC. Answers not yet folded in are in the .journal file.\n"
+)
+
+
+class ScoreFileError(Exception):
+    """The score file cannot be used as it is; one line naming the file (and field)."""
+
+
+class _Damaged(Exception):
+    """A file that is not readable TOML (or a journal that does not check out)."""
+
+
+# --------------------------------------------------------------------------- folding
+
+
+def fold(scores: ScoreFile, event: AnyEvent) -> ScoreFile:
+    """Apply one journal event to ``scores`` (in place) and return it."""
+    if isinstance(event, AnswerEvent):
+        deck = scores.cards.setdefault(event.deck, {})
+        old = deck.get(event.card) or CardRecord()
+        right = event.result == "right"
+        update: dict[str, Any] = {
+            "seen": old.seen + 1,
+            "right": old.right + (1 if right else 0),
+            "wrong": old.wrong + (0 if right else 1),
+            "streak": old.streak + 1 if right else 0,
+            "last_answered": event.at,
+            "last_result": event.result,
+        }
+        if event.fsrs is not None:
+            update["fsrs"] = event.fsrs
+        deck[event.card] = old.model_copy(update=update)
+    elif isinstance(event, RestoreEvent):
+        if event.record is None:
+            deck = scores.cards.get(event.deck)
+            if deck is not None:
+                deck.pop(event.card, None)
+                if not deck:
+                    del scores.cards[event.deck]
+        else:
+            scores.cards.setdefault(event.deck, {})[event.card] = event.record.model_copy()
+    elif isinstance(event, SessionEvent):
+        new = event.session
+        for index, old_session in enumerate(scores.sessions):
+            if old_session.id == new.id:
+                scores.sessions[index] = new
+                if old_session.start != new.start:
+                    scores.sessions.sort(key=_session_order)
+                break
+        else:
+            scores.sessions.append(new)
+            if len(scores.sessions) > 1 and _session_order(scores.sessions[-2]) > _session_order(new):
+                scores.sessions.sort(key=_session_order)
+    elif isinstance(event, SuspendEvent):
+        deck = scores.cards.setdefault(event.deck, {})
+        old = deck.get(event.card) or CardRecord()
+        deck[event.card] = old.model_copy(update={"suspended": event.suspended})
+    else:
+        raise TypeError(f"not a score journal event: {event!r}")
+    return scores
+
+
+def _session_order(session: Any) -> tuple[datetime, str]:
+    return (session.start, session.id)
+
+
+# --------------------------------------------------------------------------- TOML text
+
+
+def dump_scores(scores: ScoreFile, journal: str | None = None) -> str:
+    """The snapshot's TOML text: sorted, stable, UTC, no ``None`` (TOML has no null)."""
+    data: dict[str, Any] = {"format": scores.format}
+    if journal is not None:
+        data["journal"] = journal
+    cards = {
+        deck_id: {
+            card_id: _utc(record.model_dump(exclude_none=True))
+            for card_id, record in sorted(records.items())
+        }
+        for deck_id, records in sorted(scores.cards.items())
+        if records
+    }
+    if cards:
+        data["cards"] = cards
+    if scores.sessions:
+        data["sessions"] = [
+            _utc(s.model_dump(exclude_none=True)) for s in sorted(scores.sessions, key=_session_order)
+        ]
+    return _HEADER_COMMENT + tomli_w.dumps(data)
+
+
+def _utc(value: Any) -> Any:
+    """Every datetime in a dumped structure as UTC (they are checked to be tz-aware)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    if isinstance(value, dict):
+        return {k: _utc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_utc(v) for v in value]
+    return value
+
+
+def _naive_field(value: Any, where: str = "") -> str | None:
+    """The first datetime field without a timezone in a dumped structure, or None."""
+    if isinstance(value, datetime):
+        return where if value.tzinfo is None or value.utcoffset() is None else None
+    if isinstance(value, dict):
+        items: Iterator[tuple[str, Any]] = ((f"{where}.{k}" if where else str(k), v) for k, v in value.items())
+    elif isinstance(value, list):
+        items = ((f"{where}[{i}]", v) for i, v in enumerate(value))
+    else:
+        return None
+    for sub_where, sub in items:
+        found = _naive_field(sub, sub_where)
+        if found is not None:
+            return found
+    return None
+
+
+def _frame(body: bytes) -> bytes:
+    """One journal entry: the TOML body, then its end line (length and checksum)."""
+    return body + b"# end len=%d crc32=%08x\n" % (len(body), zlib.crc32(body))
+
+
+def journal_entry(event: AnyEvent) -> bytes:
+    """The bytes ``append`` adds to the journal for ``event``."""
+    data = event.model_dump(exclude_none=True)
+    naive = _naive_field(data)
+    if naive is not None:
+        raise ValueError(f"{type(event).__name__}.{naive}: datetime must be timezone-aware (UTC)")
+    return _frame(tomli_w.dumps({"events": [_utc(data)]}).encode("utf-8"))
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif out:
+            out += f".{part}"
+        else:
+            out = str(part)
+    return out or "(top level)"
+
+
+def _schema_problem(path: Path, error: ValidationError, prefix: str = "") -> str:
+    first = error.errors()[0]
+    loc = tuple(first["loc"])
+    if prefix and loc and loc[0] in _EVENT_TAGS:
+        loc = loc[1:]  # pydantic names the union branch first; a person does not need it
+    where = _format_loc(loc)
+    if prefix:
+        where = prefix if where == "(top level)" else f"{prefix}.{where}"
+    message = {"extra_forbidden": "unknown field", "missing": "required field is missing"}.get(
+        first["type"], first["msg"]
+    )
+    return f"{path}: {where}: {message}"
+
+
+def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, str | None]:
+    """Parse snapshot bytes: (scores, id of the journal folded into them).
+
+    Raises ``_Damaged`` for bytes that are not UTF-8 TOML, ``ScoreFileError`` for a newer
+    format or a schema problem.
+    """
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise _Damaged(f"not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise _Damaged(f"not valid TOML: {exc}") from None
+    version = data.get("format", SCORES_FORMAT)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ScoreFileError(f"{path}: format: must be a whole number from 1 up, not {version!r}")
+    if version > SCORES_FORMAT:
+        raise ScoreFileError(
+            f"{path}: format {version} is newer than this quizapp reads ({SCORES_FORMAT}); not touched"
+        )
+    journal = data.pop("journal", None)
+    if journal is not None and not isinstance(journal, str):
+        raise ScoreFileError(f"{path}: journal: must be a string")
+    try:
+        scores = ScoreFile.model_validate(data)
+    except ValidationError as exc:
+        raise ScoreFileError(_schema_problem(path, exc)) from None
+    naive = _naive_field(data)
+    if naive is not None:
+        raise ScoreFileError(f"{path}: {naive}: datetime must include a timezone (UTC)")
+    return scores, journal
+
+
+@dataclass
+class JournalContents:
+    id: str | None = None
+    events: list[AnyEvent] = field(default_factory=list)
+    torn: int = 0  # partial entries skipped (a writer killed mid-append)
+    exists: bool = False
+
+
+def _looks_torn(fragment: bytes) -> bool:
+    """Is this the start of an entry cut short (not arbitrary damage)?"""
+    text = fragment.lstrip(_BLANK)
+    return any(text.startswith(s) or s.startswith(text) for s in _ENTRY_STARTS)
+
+
+def parse_journal(path: Path, raw: bytes) -> JournalContents:
+    """Parse journal bytes. Raises ``_Damaged``, or ``ScoreFileError`` for an unknown event."""
+    out = JournalContents(exists=True)
+    pos = 0
+    for match in _END.finditer(raw):
+        length = int(match[1])
+        start = match.start() - length
+        if start < pos:
+            raise _Damaged(f"the entry ending at byte {match.end()} overlaps the one before it")
+        gap = raw[pos:start]
+        if gap.strip(_BLANK):
+            if not _looks_torn(gap):
+                raise _Damaged(f"unexpected text at byte {pos}")
+            out.torn += 1
+        body = raw[start : match.start()]
+        if zlib.crc32(body) != int(match[2], 16):
+            raise _Damaged(f"checksum mismatch in the entry at byte {start}")
+        try:
+            data = tomllib.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise _Damaged(f"the entry at byte {start} is not TOML: {exc}") from None
+        if set(data) == {"journal"} and isinstance(data["journal"], str):
+            if out.id is not None or out.events:
+                raise _Damaged(f"a second header at byte {start}")
+            out.id = data["journal"]
+        elif set(data) == {"events"} and isinstance(data["events"], list) and len(data["events"]) == 1:
+            if out.id is None:
+                raise _Damaged("events before the journal header")
+            where = f"events[{len(out.events)}]"
+            try:
+                event = _EVENT.validate_python(data["events"][0])
+            except ValidationError as exc:
+                raise ScoreFileError(_schema_problem(path, exc, where)) from None
+            naive = _naive_field(data["events"][0], where)
+            if naive is not None:
+                raise ScoreFileError(f"{path}: {naive}: datetime must include a timezone (UTC)")
+            out.events.append(event)
+        else:
+            raise _Damaged(f"the entry at byte {start} is neither a header nor one event")
+        pos = match.end()
+    tail = raw[pos:]
+    if tail.strip(_BLANK):
+        if not _looks_torn(tail):
+            raise _Damaged(f"unexpected text at byte {pos}")
+        out.torn += 1
+    return out
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class ScoreStore:
+    """The score file of one person: load, append answers, compact. See the module doc."""
+
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.path = Path(path)
+        self.recovered: list[Path] = []
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._scores: ScoreFile | None = None
+        self._journal_events = 0
+
+    @property
+    def journal_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".journal")
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
+    @property
+    def scores(self) -> ScoreFile:
+        """The folded scores (snapshot plus journal); loaded on first use."""
+        if self._scores is None:
+            return self.load()
+        return self._scores
+
+    @property
+    def journal_events(self) -> int:
+        """Events in the journal not yet folded into the snapshot (as far as we know)."""
+        return self._journal_events
+
+    def record(self, deck_id: str, card_id: str) -> CardRecord | None:
+        return self.scores.cards.get(deck_id, {}).get(card_id)
+
+    def load(self) -> ScoreFile:
+        """Read snapshot and journal from disk and fold them; replaces the in-memory state.
+
+        A missing file gives empty scores and creates nothing. Damaged files are moved
+        aside (see ``recovered``); a newer format or schema problem raises ``ScoreFileError``.
+        """
+        if not self.path.exists() and not self.journal_path.exists():
+            scores, pending = ScoreFile(), 0
+        else:
+            with self._locked(for_reading=True):
+                scores, pending = self._read()
+        self._scores, self._journal_events = scores, pending
+        return scores
+
+    def append(self, event: AnyEvent) -> None:
+        """Add one event to the journal and to the in-memory scores.
+
+        The event is on disk (fsynced) when this returns. The cost does not depend on the
+        size of the score file. Creates the folder and the files on first use.
+        """
+        entry = journal_entry(event)
+        if self._scores is None:
+            self.load()
+        with self._locked():
+            self._append_locked(entry)
+            assert self._scores is not None
+            fold(self._scores, event)
+            self._journal_events += 1
+
+    def compact(self) -> None:
+        """Fold the journal into the snapshot (atomically) and start a new journal.
+
+        Safe against concurrent appenders (it re-reads both files under the lock) and
+        against a kill at any instant. O(file size): run it off the UI thread.
+        """
+        with self._locked():
+            journal = self._read_journal()
+            scores, folded = self._read_snapshot()
+            if journal.id is None or journal.id != folded:
+                for event in journal.events:
+                    fold(scores, event)
+                if journal.events:
+                    atomic_write_text(self.path, dump_scores(scores, journal=journal.id))
+            if journal.exists:
+                self.journal_path.unlink()
+                fsync_dir(self.path.parent)
+            self._scores, self._journal_events = scores, 0
+
+    def maybe_compact(self, threshold: int = COMPACT_AFTER) -> bool:
+        """Compact when the journal holds at least ``threshold`` events; True if it did."""
+        if self._journal_events < threshold:
+            return False
+        self.compact()
+        return True
+
+    # ----------------------------------------------------------------------- internals
+
+    @contextmanager
+    def _locked(self, for_reading: bool = False) -> Iterator[None]:
+        """Hold ``scores.toml.lock`` (an exclusive flock) for the duration of the block.
+
+        A reader in a folder it cannot write to reads without the lock.
+        """
+        if not for_reading:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        except OSError:
+            if not for_reading:
+                raise
+            yield
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def _read(self) -> tuple[ScoreFile, int]:
+        # The journal first: if another process compacts in between (only possible when
+        # reading without the lock), the snapshot then names this journal as folded.
+        journal = self._read_journal()
+        scores, folded = self._read_snapshot()
+        if journal.id is not None and journal.id == folded:
+            return scores, 0
+        for event in journal.events:
+            fold(scores, event)
+        return scores, len(journal.events)
+
+    def _read_snapshot(self) -> tuple[ScoreFile, str | None]:
+        raw = self._read_bytes(self.path)
+        if raw is None:
+            return ScoreFile(), None
+        try:
+            return parse_snapshot(self.path, raw)
+        except _Damaged:
+            self._move_aside(self.path)
+            return ScoreFile(), None
+
+    def _read_journal(self) -> JournalContents:
+        raw = self._read_bytes(self.journal_path)
+        if raw is None:
+            return JournalContents()
+        try:
+            return parse_journal(self.journal_path, raw)
+        except _Damaged:
+            self._move_aside(self.journal_path)
+            return JournalContents()
+
+    @staticmethod
+    def _read_bytes(path: Path) -> bytes | None:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise ScoreFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+    def _move_aside(self, path: Path) -> Path:
+        """Rename a damaged file to a timestamped backup that never overwrites another."""
+        stamp = self._clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        base = f"{path.name}.corrupt-{stamp}"
+        n = 0
+        while True:
+            backup = path.with_name(base if n == 0 else f"{base}-{n}")
+            try:
+                os.link(path, backup)  # fails if ``backup`` exists: never clobbers
+            except FileExistsError:
+                n += 1
+                continue
+            except OSError as exc:
+                raise ScoreFileError(f"{path}: damaged, and cannot be moved aside: {exc.strerror or exc}") from None
+            break
+        os.unlink(path)
+        fsync_dir(path.parent)
+        self.recovered.append(backup)
+        return backup
+
+    def _append_locked(self, entry: bytes) -> None:
+        flags = os.O_RDWR | os.O_APPEND | os.O_CLOEXEC
+        try:
+            fd = os.open(self.journal_path, flags)
+        except FileNotFoundError:
+            fd = -1
+        if fd >= 0 and os.fstat(fd).st_size == 0:
+            os.close(fd)  # an empty journal holds nothing: give it a header below
+            fd = -1
+        if fd < 0:
+            header = _frame(tomli_w.dumps({"journal": uuid.uuid4().hex}).encode("utf-8"))
+            atomic_write_bytes(self.journal_path, header)  # also fsyncs the folder
+            fd = os.open(self.journal_path, flags)
+        try:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                # The last writer was killed mid-entry: start on a line of our own.
+                entry = b"\n" + entry
+            view = memoryview(entry)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
