@@ -1,0 +1,471 @@
+"""Dataset -> decks: pure and deterministic.
+
+``build_decks(dataset)`` turns the article dataset into question decks; ``render(dataset)``
+gives each deck's file name and TOML text. The same dataset always gives the same cards,
+in the same order, with the same wrong options, so the files are byte-identical.
+
+Card ids are derived from dataset ids (``who.<quote-id>``, ``when.<encounter-id>``...), so
+rewording a question keeps the progress recorded against it. Every card carries exactly
+one family tag (see ``FAMILIES``); statistics group accuracy by it.
+
+Wrong options ("distractors") are of the answer's type and drawn from the dataset. A
+distractor is never the answer or one of its aliases, and never another true answer: a
+"when" question about one of the two November 2018 encounters does not offer November
+2018 as wrong, and "who said it" never offers someone who said the same words.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from quizapp.decks import dump_deck, validation_problems
+from quizapp.models import Card, Dataset, Deck, DeckInfo, Encounter, Fact, Quote
+
+FAMILIES = ("who", "where", "when", "occasion", "what", "quote", "order", "flip")
+DISTRACTORS = 3
+GAP = "_____"
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+class DatasetError(Exception):
+    """A dataset file could not be used. ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load_dataset(path: Path) -> Dataset:
+    """Read and validate a dataset file; raise ``DatasetError`` naming the file and field."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise DatasetError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DatasetError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DatasetError([f"{path}: not valid TOML: {exc}"]) from None
+    try:
+        return Dataset.model_validate(data)
+    except ValidationError as exc:
+        raise DatasetError(validation_problems(path, exc)) from None
+
+
+def fold(text: str) -> str:
+    """The comparison key for answers: case and runs of spaces do not matter."""
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _unique(items: Iterable[str], skip: Iterable[str] = ()) -> list[str]:
+    """Items without repeats (by ``fold``), leaving out anything folded into ``skip``."""
+    seen = {fold(s) for s in skip}
+    out = []
+    for item in items:
+        key = fold(item)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def pick_distractors(
+    card_id: str, candidates: Iterable[str], wrong_to_offer: set[str],
+    preferred: Iterable[str] = (), count: int = DISTRACTORS,
+) -> list[str]:
+    """Up to ``count`` wrong options, the same ones every run for the same card.
+
+    ``wrong_to_offer`` holds the folded forms of every true answer and alias: none of them
+    is ever offered. ``preferred`` candidates (for example people who are quoted at all)
+    fill up to ``count - 1`` places first, so a question keeps at least one plausible
+    decoy without always showing the same set.
+    """
+    pool = sorted(_unique(c for c in candidates if fold(c) not in wrong_to_offer))
+    favourites = [c for c in sorted(_unique(preferred)) if c in pool]
+    rng = random.Random(card_id)
+    chosen = rng.sample(favourites, min(len(favourites), count - 1)) if count > 1 else []
+    rest = [c for c in pool if c not in chosen]
+    chosen += rng.sample(rest, min(len(rest), count - len(chosen)))
+    return sorted(chosen, key=fold)
+
+
+def month_year(encounter: Encounter) -> str:
+    return f"{MONTHS[encounter.month - 1]} {encounter.year}"
+
+
+def date_forms(encounter: Encounter) -> list[str]:
+    """Other ways to type an encounter's month and year."""
+    name = MONTHS[encounter.month - 1]
+    m, y = encounter.month, encounter.year
+    return [f"{name[:3]} {y}", f"{m}/{y}", f"{m:02d}/{y}", f"{y}-{m:02d}"]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+# Words too common to be worth asking for in "complete the quote".
+_COMMON = frozenset(
+    "a about all an and are as at be been but by do for from had has have he her his i if "
+    "in is it its me my no not of on or our out so than that the their them there they "
+    "this through to up us very was we well were what which who will with would yes you "
+    "your really".split()
+)
+
+
+def gap_word(text: str) -> tuple[str, str] | None:
+    """The word to blank out of a quote and the quote with that word replaced by a gap.
+
+    The word is the quote's longest uncommon word (the first one if tied); None for a
+    quote of a single word, which would leave nothing to go on.
+    """
+    words = list(re.finditer(r"[^\W\d_]+(?:[’'-][^\W\d_]+)*", text))
+    if len(words) < 2:
+        return None
+    uncommon = [m for m in words if m.group().casefold() not in _COMMON] or words
+    best = max(uncommon, key=lambda m: (len(m.group()), -m.start()))
+    return best.group(), text[: best.start()] + GAP + text[best.end():]
+
+
+def apostrophe_forms(word: str) -> list[str]:
+    """A word with curly apostrophes also accepted with straight ones, and the reverse."""
+    forms = {word.replace("’", "'"), word.replace("'", "’")} - {word}
+    return sorted(forms)
+
+
+@dataclass(frozen=True)
+class _Encounters:
+    """Encounter lookups shared by the families."""
+
+    dataset: Dataset
+
+    def city_country(self, e: Encounter) -> str:
+        place = self.dataset.place(e.place)
+        return f"{place.city}, {place.country}"
+
+    def place_forms(self, e: Encounter) -> list[str]:
+        place = self.dataset.place(e.place)
+        return [f"{place.city}, {place.country}", place.city, *place.aliases,
+                *(f"{a}, {place.country}" for a in place.aliases)]
+
+    def label(self, e: Encounter) -> str:
+        """Names an encounter in an answer: city, occasion and date."""
+        return f"{self.dataset.place(e.place).city} ({e.occasion}, {month_year(e)})"
+
+    def short_label(self, e: Encounter) -> str:
+        """Names an encounter without its date (for order cards)."""
+        return f"{self.dataset.place(e.place).city}: {e.occasion}"
+
+    def occasion_forms(self, occasion: str) -> set[str]:
+        """Every folded name of an occasion, merging aliases across encounters."""
+        forms = {fold(occasion)}
+        for e in self.dataset.encounters:
+            if fold(e.occasion) == fold(occasion):
+                forms |= {fold(a) for a in e.occasion_aliases}
+        return forms
+
+    def chronological(self, encounters: Iterable[Encounter] | None = None) -> list[Encounter]:
+        """Earliest first; encounters of the same month keep the dataset's order."""
+        pool = list(self.dataset.encounters if encounters is None else encounters)
+        index = {e.id: i for i, e in enumerate(self.dataset.encounters)}
+        return sorted(pool, key=lambda e: (e.year, e.month, index[e.id]))
+
+
+def _choice_or_text(card: dict) -> Card:
+    """A choice card, or a typed-answer card when the dataset has no wrong options."""
+    if not card.get("distractors"):
+        card = {**card, "kind": "text", "distractors": []}
+    return Card(**card)
+
+
+def _tags(family: str, *extra: str | None) -> list[str]:
+    return [family, *(t for t in extra if t)]
+
+
+# --------------------------------------------------------------------------- families
+
+
+def who_cards(ds: Dataset) -> list[Card]:
+    """Quote -> speaker (choice)."""
+    speakers = sorted({q.speaker for q in ds.quotes if q.speaker})
+    cards = []
+    for q in ds.quotes:
+        if q.speaker is None:
+            continue
+        person = ds.person(q.speaker)
+        said_it = {o.speaker for o in ds.quotes if o.speaker and fold(o.text) == fold(q.text)}
+        wrong = {fold(x) for pid in said_it for x in (ds.person(pid).name, *ds.person(pid).aliases)}
+        hint = _quote_hint(ds, q)
+        card_id = f"who.{q.id}"
+        cards.append(_choice_or_text(dict(
+            id=card_id,
+            kind="choice",
+            question=f"Who said it? “{q.text}”{hint}",
+            answer=person.name,
+            accept=_unique(person.aliases, skip=[person.name]),
+            distractors=pick_distractors(
+                card_id, (p.name for p in ds.people), wrong,
+                preferred=(ds.person(s).name for s in speakers),
+            ),
+            explanation=_sentence(f"{person.name}: {q.context}" if q.context else person.name),
+            tags=_tags("who", q.encounter),
+            section=q.section,
+        )))
+    return cards
+
+
+def _quote_hint(ds: Dataset, q: Quote) -> str:
+    if q.encounter is not None:
+        e = ds.encounter(q.encounter)
+        return f" ({ds.place(e.place).city}, {month_year(e)})"
+    if q.year is not None:
+        return f" ({q.year})"
+    return ""
+
+
+def quote_cards(ds: Dataset) -> list[Card]:
+    """Complete the quote (typed): one word of the quote is a gap."""
+    cards = []
+    for q in ds.quotes:
+        gapped = gap_word(q.text)
+        if gapped is None:
+            continue
+        word, text = gapped
+        who = ds.person(q.speaker).name if q.speaker else "Unnamed speaker"
+        lead = q.context or who
+        cards.append(Card(
+            id=f"quote.{q.id}",
+            kind="text",
+            question=f"Complete the quote. {lead}{_quote_hint(ds, q)}: “{text}”",
+            answer=word,
+            accept=_unique([*apostrophe_forms(word), *_person_forms(ds, word)], skip=[word]),
+            explanation=f"{who}: “{q.text}”",
+            tags=_tags("quote", q.encounter),
+            section=q.section,
+        ))
+    return cards
+
+
+def _person_forms(ds: Dataset, word: str) -> list[str]:
+    """If the missing word names a person ("Putin"), their other names count too."""
+    for p in ds.people:
+        if fold(word) in {fold(x) for x in (p.name, *p.aliases)}:
+            return [p.name, *p.aliases]
+    return []
+
+
+def where_cards(ds: Dataset) -> list[Card]:
+    """Encounter -> "City, Country" (choice)."""
+    enc = _Encounters(ds)
+    cards = []
+    for e in ds.encounters:
+        # Any encounter the question also fits (same occasion and date) is a true answer.
+        same = [o for o in ds.encounters
+                if fold(o.occasion) == fold(e.occasion) and (o.year, o.month) == (e.year, e.month)]
+        wrong = {fold(x) for o in same for x in enc.place_forms(o)}
+        answer = enc.city_country(e)
+        card_id = f"where.{e.id}"
+        cards.append(_choice_or_text(dict(
+            id=card_id,
+            kind="choice",
+            question=f"Where did Trump and Putin cross paths at the {e.occasion} of {month_year(e)}?",
+            answer=answer,
+            accept=_unique(enc.place_forms(e), skip=[answer]),
+            distractors=pick_distractors(
+                card_id, (f"{p.city}, {p.country}" for p in ds.places), wrong,
+                preferred=(enc.city_country(o) for o in ds.encounters),
+            ),
+            explanation=_sentence(f"{enc.label(e)}: {e.summary}"),
+            tags=_tags("where", e.id),
+            section=e.section,
+        )))
+    return cards
+
+
+def when_cards(ds: Dataset) -> list[Card]:
+    """Encounter -> "Month Year" (choice)."""
+    enc = _Encounters(ds)
+    cards = []
+    for e in ds.encounters:
+        # Every encounter the question also fits (same place and occasion) is a true answer.
+        same = [o for o in ds.encounters
+                if o.place == e.place and fold(o.occasion) == fold(e.occasion)]
+        wrong = {fold(x) for o in same for x in (month_year(o), *date_forms(o))}
+        answer = month_year(e)
+        card_id = f"when.{e.id}"
+        cards.append(_choice_or_text(dict(
+            id=card_id,
+            kind="choice",
+            question=f"When did Trump and Putin cross paths in {enc.city_country(e)} ({e.occasion})?",
+            answer=answer,
+            accept=_unique(date_forms(e), skip=[answer]),
+            distractors=pick_distractors(card_id, (month_year(o) for o in ds.encounters), wrong),
+            explanation=_sentence(f"{enc.label(e)}: {e.summary}"),
+            tags=_tags("when", e.id),
+            section=e.section,
+        )))
+    return cards
+
+
+def occasion_cards(ds: Dataset) -> list[Card]:
+    """Encounter -> occasion (choice)."""
+    enc = _Encounters(ds)
+    cards = []
+    for e in ds.encounters:
+        same = [o for o in ds.encounters
+                if o.place == e.place and (o.year, o.month) == (e.year, e.month)]
+        wrong = set().union(*(enc.occasion_forms(o.occasion) for o in same))
+        # An occasion any of whose names is a right answer is not offered as wrong.
+        candidates = [o.occasion for o in ds.encounters
+                      if not enc.occasion_forms(o.occasion) & wrong]
+        card_id = f"occasion.{e.id}"
+        cards.append(_choice_or_text(dict(
+            id=card_id,
+            kind="choice",
+            question=f"What brought Trump and Putin to {enc.city_country(e)} in {month_year(e)}?",
+            answer=e.occasion,
+            accept=_unique(e.occasion_aliases, skip=[e.occasion]),
+            distractors=pick_distractors(card_id, candidates, wrong),
+            explanation=_sentence(f"{enc.label(e)}: {e.summary}"),
+            tags=_tags("occasion", e.id),
+            section=e.section,
+        )))
+    return cards
+
+
+def what_cards(ds: Dataset) -> list[Card]:
+    """Fact -> the encounter it happened at (choice)."""
+    enc = _Encounters(ds)
+    cards = []
+    for f in ds.facts:
+        if f.encounter is None:
+            continue
+        e = ds.encounter(f.encounter)
+        answer = enc.label(e)
+        accept = _unique(enc.place_forms(e), skip=[answer])
+        wrong = {fold(answer), *(fold(a) for a in accept)}
+        card_id = f"what.{f.id}"
+        cards.append(_choice_or_text(dict(
+            id=card_id,
+            kind="choice",
+            question=f"At which encounter did this happen? {f.statement}",
+            answer=answer,
+            accept=accept,
+            distractors=pick_distractors(
+                card_id, (enc.label(o) for o in ds.encounters if o.id != e.id), wrong),
+            explanation=_sentence(f"{enc.label(e)}: {e.summary}"),
+            tags=_tags("what", e.id),
+            section=f.section,
+        )))
+    return cards
+
+
+def flip_cards(ds: Dataset) -> list[Card]:
+    """One flip card per fact: the question on the front, the short answer on the back."""
+    return [_flip(f) for f in ds.facts]
+
+
+def _flip(f: Fact) -> Card:
+    return Card(
+        id=f"flip.{f.id}",
+        kind="flip",
+        question=f.question,
+        answer=f.answer,
+        accept=_unique(f.accept, skip=[f.answer]),
+        explanation=f.statement,
+        tags=_tags("flip", f.encounter),
+        section=f.section,
+    )
+
+
+def order_cards(ds: Dataset) -> list[Card]:
+    """Put encounters in order: all of them, each occasion that recurs, each busy year."""
+    enc = _Encounters(ds)
+    groups: list[tuple[str, str, list[Encounter]]] = [
+        ("order.encounters", "all of Trump and Putin's encounters", list(ds.encounters)),
+    ]
+    occasions = _unique(e.occasion for e in ds.encounters)
+    for occasion in occasions:
+        members = [e for e in ds.encounters if fold(e.occasion) == fold(occasion)]
+        slug = re.sub(r"[^a-z0-9]+", "-", fold(occasion)).strip("-")
+        groups.append((f"order.occasion-{slug}", f"the {occasion} encounters", members))
+    for year in sorted({e.year for e in ds.encounters}):
+        members = [e for e in ds.encounters if e.year == year]
+        groups.append((f"order.year-{year}", f"the encounters of {year}", members))
+
+    cards = []
+    seen: set[tuple[str, ...]] = set()
+    for card_id, what, members in groups:
+        ordered = enc.chronological(members)
+        key = tuple(e.id for e in ordered)
+        if len(ordered) < 2 or key in seen:
+            continue
+        seen.add(key)
+        # Within one card, the labels must differ: fall back to the full label if not.
+        labels = [enc.short_label(e) for e in ordered]
+        if len({fold(x) for x in labels}) != len(labels):
+            labels = [enc.label(e) for e in ordered]
+        cards.append(Card(
+            id=card_id,
+            kind="order",
+            question=f"Put {what} in order, earliest first.",
+            answer=labels,
+            explanation=" → ".join(f"{enc.short_label(e)} ({month_year(e)})" for e in ordered),
+            tags=_tags("order"),
+            section="introduction",
+        ))
+    return cards
+
+
+# --------------------------------------------------------------------------- decks
+
+
+def build_decks(ds: Dataset) -> list[Deck]:
+    """The decks for a dataset, in a fixed order. Decks that would be empty are left out."""
+    authors = " and ".join(ds.article.authors)
+    source = f"{ds.article.title}; article by {authors}"
+    if ds.article.source:
+        source += f" ({ds.article.source})"
+    plans = [
+        ("who-said-it", "Who said it?",
+         "Match each quote from the article to the person who said it, then fill in the "
+         "missing word of each quote.",
+         who_cards(ds) + quote_cards(ds)),
+        ("where-and-when", "Where and when",
+         "Where, when and why Trump and Putin met, and the order of their encounters.",
+         where_cards(ds) + when_cards(ds) + occasion_cards(ds) + order_cards(ds)),
+        ("the-whole-story", "The whole story",
+         "What happened at each encounter, and flash cards for the article's key facts.",
+         what_cards(ds) + flip_cards(ds)),
+    ]
+    return [
+        Deck(deck=DeckInfo(id=deck_id, title=title, description=description, source=source,
+                           tags=["trump-putin"]),
+             cards=cards)
+        for deck_id, title, description, cards in plans
+        if cards
+    ]
+
+
+def deck_filename(deck: Deck) -> str:
+    return f"{deck.id}.toml"
+
+
+def render(ds: Dataset) -> dict[str, str]:
+    """File name -> TOML text, for every deck of the dataset."""
+    return {deck_filename(d): dump_deck(d) for d in build_decks(ds)}
