@@ -1,7 +1,336 @@
-"""`quizapp deck`: placeholder until its issue lands (replace this module)."""
+"""`quizapp deck`: write, check, add, list, remove, import and export decks.
+
+Every command that writes creates a new file in the user decks folder (never replacing
+one) under a name computed from a validated deck id; nothing is written when the input
+has a problem. Removing a deck leaves its scores in the score file.
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from pathlib import Path
+
+LARGE_IMPORT = 256 * 1024  # bytes: above this, an import reports its progress on stderr
+
+TEMPLATE = """\
+# A quizapp deck: a TOML file. Check it with:  quizapp deck validate {filename}
+# Lines starting with # are comments. Text goes in "double quotes".
+format = 1  # the version of the deck format; leave it at 1
+
+[deck]
+id = {deck_id}  # names the file and the scores: letters, digits, - and _
+title = {title}  # shown in the app
+description = ""  # optional: a sentence about the deck
+source = ""  # optional: where the questions come from
+tags = []  # optional: words to find the deck by, e.g. ["history"]
+
+# Each [[cards]] table below is one card. Every card needs:
+#   id        unique in this deck; keep it when you reword a card (progress is kept under it)
+#   kind      choice, text, flip or order
+#   question  what is asked
+#   answer    the right answer (for an order card: the list, in the right order)
+# and may have:
+#   accept       other typed answers that also count as right
+#   explanation  shown after the card is answered
+#   tags         words to filter cards by
+
+# choice: pick the answer among it and its distractors (at least one; none equal to it).
+[[cards]]
+id = "capital-of-france"
+kind = "choice"
+question = "What is the capital of France?"
+answer = "Paris"
+distractors = ["Lyon", "Marseille", "Bordeaux"]
+explanation = "Paris is also the largest city in France."
+tags = ["geography"]
+
+# text: type the answer; `accept` lists other answers that count as right.
+[[cards]]
+id = "largest-planet"
+kind = "text"
+question = "Which planet of the solar system is the largest?"
+answer = "Jupiter"
+accept = ["planet Jupiter"]
+
+# flip: a flashcard: read the question, turn the card, and say whether you knew it.
+[[cards]]
+id = "water-formula"
+kind = "flip"
+question = "The chemical formula of water"
+answer = "H2O"
+
+# order: put the items in order; `answer` lists them in the right order (2 or more).
+[[cards]]
+id = "inner-planets"
+kind = "order"
+question = "Order these planets from nearest to farthest from the Sun"
+answer = ["Mercury", "Venus", "Earth", "Mars"]
+"""
+
 
 def register(subparsers) -> None:
-    pass
+    from quizapp.cli import add_location_options
+
+    parser = subparsers.add_parser(
+        "deck", help="write, check, add, list, remove, import and export decks",
+        description="Manage decks: your own (in the user decks folder), the bundled ones "
+        "and any extra deck folders.")
+    add_location_options(parser)
+    parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
+    sub = parser.add_subparsers(title="deck commands", metavar="ACTION")
+
+    def command(name: str, help_text: str, func) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        add_location_options(p)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("new", "write a commented template deck into your decks folder", run_new)
+    p.add_argument("title", help="the deck's title (its id is made from it)")
+    p.add_argument("--id", dest="deck_id", help="the deck id (default: from the title)")
+
+    p = command("add", "check a deck file, then copy it into your decks folder", run_add)
+    p.add_argument("file", type=Path)
+
+    p = command("validate", "check deck files; print each problem as file:line: field: message",
+                run_validate)
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
+
+    command("list", "list every deck found, and the files that could not be used", run_list)
+
+    p = command("remove", "delete one of your decks (asks first; its scores are kept)", run_remove)
+    p.add_argument("deck_id", metavar="ID")
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+
+    p = command("import", "make a deck in your decks folder from an Anki, Quizlet, CSV or "
+                "TSV file", run_import)
+    p.add_argument("file", type=Path)
+    p.add_argument("--format", default="auto",
+                   choices=("auto", "anki", "csv", "tsv", "quizlet"),
+                   help="input format (default: auto, from its headers and extension)")
+    p.add_argument("--id", dest="deck_id", help="the new deck's id (default: from the title)")
+    p.add_argument("--title", help="the new deck's title (default: Anki's #deck: or the file name)")
+
+    p = command("export", "write a deck as Anki text, an Anki .apkg package or CSV", run_export)
+    p.add_argument("deck_id", metavar="ID")
+    p.add_argument("out", type=Path, metavar="OUT")
+    p.add_argument("--format", choices=("anki", "apkg", "csv"),
+                   help="output format (default: from OUT's extension: .apkg, .csv, else anki)")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+
+
+def _fail(problems: list[str]) -> int:
+    for line in problems:
+        print(line, file=sys.stderr)
+    return 1
+
+
+def _toml_string(value: str) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
+
+
+def _taken(catalog, deck_id: str) -> str | None:
+    """Why ``deck_id`` cannot be used for a new deck, naming the file that has it."""
+    entry = catalog.get(deck_id)
+    if entry is not None:
+        return f"deck id {deck_id!r} is already used by {entry.path} ({entry.origin})"
+    return None
+
+
+def run_new(args) -> int:
+    from quizapp.cli import locations
+    from quizapp.decks import DeckError, deck_path, discover, parse_deck, slugify, write_new_file
+
+    where = locations(args)
+    deck_id = args.deck_id or slugify(args.title) or "my-deck"
+    try:
+        target = deck_path(where.user_decks, deck_id)
+    except DeckError as exc:
+        return _fail(exc.problems)
+    taken = _taken(discover(where), deck_id)
+    if taken:
+        return _fail([f"{target}: {taken}; choose another with --id"])
+    text = TEMPLATE.format(filename=target.name, deck_id=_toml_string(deck_id),
+                           title=_toml_string(args.title))
+    try:
+        parse_deck(text, target)
+        write_new_file(target, text)
+    except DeckError as exc:
+        return _fail(exc.problems)
+    except FileExistsError:
+        return _fail([f"{target}: already exists; it was left as it is"])
+    print(f"wrote {target}\nedit it, then check it with: quizapp deck validate {target}")
+    return 0
+
+
+def run_add(args) -> int:
+    from quizapp.cli import locations
+    from quizapp.decks import DeckError, deck_path, discover, parse_deck, read_deck_text
+    from quizapp.decks import write_new_file
+
+    where = locations(args)
+    try:
+        text = read_deck_text(args.file)
+        deck = parse_deck(text, args.file)
+        target = deck_path(where.user_decks, deck.id)
+    except DeckError as exc:
+        return _fail(exc.problems)
+    taken = _taken(discover(where), deck.id)
+    if taken:
+        return _fail([f"{args.file}: {taken}; nothing was copied"])
+    try:
+        write_new_file(target, text)
+    except FileExistsError:
+        return _fail([f"{args.file}: {target} already exists; nothing was copied"])
+    print(f"added {deck.id!r} ({len(deck.cards)} cards) as {target}")
+    return 0
+
+
+def run_validate(args) -> int:
+    from quizapp.decks import DeckError, load_deck
+
+    failed = False
+    for path in args.files:
+        try:
+            deck = load_deck(path)
+        except DeckError as exc:
+            failed = True
+            for line in exc.problems:
+                print(line)
+            continue
+        print(f"{path}: OK ({deck.id!r}, {len(deck.cards)} cards)")
+    return 1 if failed else 0
+
+
+def run_list(args) -> int:
+    from quizapp.cli import locations
+    from quizapp.decks import discover
+
+    catalog = discover(locations(args))
+    rows = [("ID", "TITLE", "CARDS", "ORIGIN", "PATH")]
+    rows += [(e.id, e.deck.deck.title, str(len(e.deck.cards)), e.origin, str(e.path))
+             for e in catalog.entries]
+    widths = [min(max(len(r[i]) for r in rows), 40) for i in range(4)]
+    for row in rows:
+        cells = [row[i][:widths[i]].ljust(widths[i]) for i in range(4)]
+        print("  ".join([*cells, row[4]]).replace("\n", " "))
+    if not catalog.entries:
+        print("(no decks found)")
+    if catalog.problems:
+        print(f"\n{len(catalog.problems)} problem(s):", file=sys.stderr)
+        for line in catalog.problems:
+            print(f"  {line}", file=sys.stderr)
+    return 0
+
+
+def run_remove(args) -> int:
+    from quizapp.cli import locations
+    from quizapp.decks import discover
+
+    where = locations(args)
+    catalog = discover(where)
+    entry = catalog.get(args.deck_id)
+    if entry is None:
+        return _fail([f"no deck with id {args.deck_id!r} (see: quizapp deck list)"])
+    if entry.origin == "bundled":
+        return _fail([f"{entry.path}: deck {entry.id!r} is bundled with quizapp and cannot be "
+                      "removed"])
+    if entry.origin != "user":
+        return _fail([f"{entry.path}: deck {entry.id!r} is in an extra deck folder, not in "
+                      f"your decks folder ({where.user_decks}); delete the file yourself"])
+    if not args.yes:
+        if not sys.stdin.isatty():
+            return _fail([f"{entry.path}: not removed: confirm on a terminal, or pass --yes"])
+        answer = input(f"Remove deck {entry.id!r} ({len(entry.deck.cards)} cards), file "
+                       f"{entry.path}? Its scores are kept. [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("kept")
+            return 1
+    try:
+        entry.path.unlink()
+    except OSError as exc:
+        return _fail([f"{entry.path}: cannot remove: {exc.strerror or exc}"])
+    print(f"removed {entry.path}; the scores of {entry.id!r} are kept in {where.scores}")
+    return 0
+
+
+class ProgressLine:
+    """A progress line on stderr: updated in place on a terminal, else every quarter."""
+
+    def __init__(self, label: str, stream=None) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        step = percent if self.tty else percent // 25 * 25
+        if step == self.shown:
+            return
+        self.shown = step
+        if self.tty:
+            end = "\n" if percent >= 100 else ""
+            self.stream.write(f"\r{self.label}: {percent:3d}%{end}")
+        else:
+            self.stream.write(f"{self.label}: {step}%\n")
+        self.stream.flush()
+
+
+def run_import(args) -> int:
+    from quizapp.cli import locations
+    from quizapp.decks import DeckError, deck_path, discover, dump_deck, write_new_file
+    from quizapp.interop import InteropError, import_file
+
+    where = locations(args)
+    try:
+        size = args.file.stat().st_size
+    except OSError as exc:
+        return _fail([f"{args.file}: cannot read: {exc.strerror or exc}"])
+    progress = ProgressLine(f"importing {args.file.name}") if size > LARGE_IMPORT else None
+    try:
+        result = import_file(args.file, args.format, args.deck_id, args.title, progress)
+        deck = result.deck
+        target = deck_path(where.user_decks, deck.id)
+    except (InteropError, DeckError) as exc:
+        return _fail(exc.problems)
+    for line in result.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    taken = _taken(discover(where), deck.id)
+    if taken:
+        return _fail([f"{args.file}: {taken}; choose another with --id"])
+    try:
+        write_new_file(target, dump_deck(deck))
+    except FileExistsError:
+        return _fail([f"{args.file}: {target} already exists; choose another id with --id"])
+    print(f"imported {len(deck.cards)} cards as deck {deck.id!r}: {target}")
+    return 0
+
+
+def run_export(args) -> int:
+    from quizapp.cli import locations
+    from quizapp.decks import discover
+    from quizapp.fsutil import atomic_write_bytes
+    from quizapp.interop import InteropError, export_deck
+
+    entry = discover(locations(args)).get(args.deck_id)
+    if entry is None:
+        return _fail([f"no deck with id {args.deck_id!r} (see: quizapp deck list)"])
+    fmt = args.format or {".apkg": "apkg", ".csv": "csv"}.get(args.out.suffix.lower(), "anki")
+    if args.out.exists() and not args.force:
+        return _fail([f"{args.out}: already exists; pass --force to replace it"])
+    if args.out.is_dir():
+        return _fail([f"{args.out}: is a folder; give a file name"])
+    try:
+        data = export_deck(entry.deck, fmt)
+    except InteropError as exc:
+        return _fail(exc.problems)
+    try:
+        atomic_write_bytes(args.out, data)
+    except OSError as exc:
+        return _fail([f"{args.out}: cannot write: {exc.strerror or exc}"])
+    print(f"exported {len(entry.deck.cards)} cards of {entry.id!r} as {fmt} to {args.out}")
+    return 0

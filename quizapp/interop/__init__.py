@@ -1,0 +1,123 @@
+"""Import decks from Anki, Quizlet, CSV and TSV files; export them to Anki (text or .apkg)
+and CSV.
+
+``import_file(path, ...)`` returns an ``ImportResult`` (a validated ``Deck`` and warnings)
+and writes nothing; ``export_deck(deck, fmt)`` returns the bytes of the exported file.
+Both raise ``InteropError`` whose ``problems`` name the file, the line and the field.
+A long import reports ``progress(done, total)`` as it reads (characters of the input), so
+the command line can print a progress line and the app can drive a progress bar.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from quizapp.decks import MAX_DECK_BYTES, slugify
+from quizapp.interop.common import (
+    ImportResult,
+    InteropError,
+    ProgressCallback,
+    build_deck,
+    decode_input,
+)
+from quizapp.models import Deck
+
+ImportFormat = Literal["auto", "anki", "csv", "tsv", "quizlet"]
+ExportFormat = Literal["anki", "apkg", "csv"]
+IMPORT_FORMATS = ("auto", "anki", "csv", "tsv", "quizlet")
+EXPORT_FORMATS = ("anki", "apkg", "csv")
+MAX_IMPORT_BYTES = MAX_DECK_BYTES
+
+__all__ = ["ImportResult", "InteropError", "detect_format", "export_deck", "import_file",
+           "read_input", "IMPORT_FORMATS", "EXPORT_FORMATS"]
+
+
+def read_input(path: Path) -> str:
+    """The text of a file to import, refusing one over the size limit before reading it."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise InteropError([f"{path}: file is {size / 1e6:.1f} MB; an import may be at most "
+                                f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB"])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InteropError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    return decode_input(raw, path)
+
+
+def detect_format(path: Path, text: str) -> str:
+    """``anki`` when the file starts with Anki's ``#key:value`` headers; else by the
+    extension (.csv, .tsv/.tab); else a line with a TAB means Quizlet and a comma CSV."""
+    from quizapp.interop.anki import looks_like_anki
+
+    if path.suffix.lower() == ".apkg":
+        raise InteropError([f"{path}: importing .apkg files is not supported; in Anki, export "
+                            "the deck as 'Notes in Plain Text' and import that"])
+    if looks_like_anki(text):
+        return "anki"
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".tsv", ".tab"):
+        return "tsv"
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if "\t" in first:
+        return "quizlet"
+    if "," in first:
+        return "csv"
+    raise InteropError([f"{path}: cannot tell the format of this file; "
+                        "pass --format anki, csv, tsv or quizlet"])
+
+
+def import_file(
+    path: Path | str,
+    fmt: str = "auto",
+    deck_id: str | None = None,
+    title: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Read ``path`` as ``fmt`` and build a validated deck. The deck id defaults to a slug
+    of the title, which defaults to Anki's ``#deck:`` header or the file name."""
+    from quizapp.interop.anki import read_anki_text
+    from quizapp.interop.csv_io import read_csv, read_quizlet
+
+    path = Path(path)
+    if fmt not in IMPORT_FORMATS:
+        raise InteropError([f"{path}: unknown import format {fmt!r} "
+                            f"(use {', '.join(IMPORT_FORMATS)})"])
+    text = read_input(path)
+    if fmt == "auto":
+        fmt = detect_format(path, text)
+    deck_name = None
+    if fmt == "anki":
+        rows, warnings, deck_name = read_anki_text(text, path, progress)
+    elif fmt == "csv":
+        rows, warnings = read_csv(text, path, ",", progress)
+    elif fmt == "tsv":
+        rows, warnings = read_csv(text, path, "\t", progress)
+    else:
+        rows, warnings = read_quizlet(text, path, progress)
+    title = title or deck_name or path.stem.replace("_", " ").replace("-", " ").strip() or "Imported"
+    if deck_id is None:
+        deck_id = slugify(title) or slugify(path.stem) or "imported"
+    deck = build_deck(rows, path, deck_id, title)
+    return ImportResult(deck, warnings)
+
+
+def export_deck(deck: Deck, fmt: str) -> bytes:
+    """The exported file's bytes: ``anki`` (tab-separated text with Anki's headers),
+    ``apkg`` (through genanki) or ``csv``."""
+    if fmt == "anki":
+        from quizapp.interop.anki import write_anki_text
+
+        return write_anki_text(deck).encode("utf-8")
+    if fmt == "csv":
+        from quizapp.interop.csv_io import write_csv
+
+        return write_csv(deck).encode("utf-8")
+    if fmt == "apkg":
+        from quizapp.interop.apkg import apkg_bytes
+
+        return apkg_bytes(deck)
+    raise InteropError([f"{deck.id}: unknown export format {fmt!r} (use {', '.join(EXPORT_FORMATS)})"])

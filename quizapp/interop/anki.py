@@ -1,0 +1,129 @@
+"""Anki's plain-text notes: import (with its ``#key:value`` header lines) and export.
+
+Headers read: ``#separator:`` (tab, comma, semicolon, space, pipe, colon or the character
+itself), ``#html:`` (true: tags are stripped, entities unescaped, ``<br>`` becomes a line
+break), ``#columns:`` (column names; Front/Back/Tags and our own column names are used,
+others ignored), ``#tags column:N``, ``#deck:`` (the title when none is given). The
+``#notetype``, ``#deck column``, ``#notetype column`` and ``#guid column`` headers are
+understood and their columns skipped; any other header is ignored with a warning.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from quizapp.interop.common import (
+    InteropError,
+    ProgressCallback,
+    Row,
+    card_cells,
+    column_name,
+    text_to_html,
+)
+from quizapp.interop.csv_io import read_table
+from quizapp.models import Deck
+
+SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|",
+              "colon": ":"}
+KNOWN_HEADERS = {"separator", "html", "columns", "tags column", "deck", "notetype",
+                 "deck column", "notetype column", "guid column"}
+
+# Our export's columns, in order: Anki's Basic note type fills Front and Back from the
+# first two; the rest carry what a quizapp card needs to come back unchanged.
+EXPORT_COLUMNS = ("Front", "Back", "Tags", "id", "kind", "distractors", "accept", "explanation",
+                  "section")
+
+
+def split_headers(text: str) -> tuple[dict[str, str], int, str]:
+    """The ``#key:value`` lines at the top of ``text``: (headers, their count, the rest)."""
+    headers: dict[str, str] = {}
+    lines = text.splitlines(keepends=True)
+    count = 0
+    for line in lines:
+        stripped = line.rstrip("\r\n")
+        if not stripped.startswith("#") or ":" not in stripped:
+            break
+        key, _, value = stripped[1:].partition(":")
+        headers[key.strip().lower()] = value
+        count += 1
+    return headers, count, "".join(lines[count:])
+
+
+def looks_like_anki(text: str) -> bool:
+    headers, _, _ = split_headers(text[:4096])
+    return bool(set(headers) & KNOWN_HEADERS)
+
+
+def _separator(value: str, source: Path | str) -> str:
+    name = value.strip().lower()
+    if name in SEPARATORS:
+        return SEPARATORS[name]
+    if len(value) == 1:
+        return value
+    raise InteropError([f"{source}:1: #separator: unknown separator {value!r} "
+                        f"(use {', '.join(SEPARATORS)} or one character)"])
+
+
+def _column_number(headers: dict[str, str], key: str, source: Path | str, line: int) -> int | None:
+    if key not in headers:
+        return None
+    try:
+        number = int(headers[key].strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise InteropError([f"{source}:{line}: #{key}: expected a column number from 1, "
+                            f"got {headers[key]!r}"])
+    return number - 1
+
+
+def read_anki_text(text: str, source: Path | str,
+                   progress: ProgressCallback | None = None) -> tuple[list[Row], list[str], str | None]:
+    """Rows of an Anki text export, the warnings, and the ``#deck:`` name if any."""
+    headers, count, body = split_headers(text)
+    line_of = {key: n + 1 for n, key in enumerate(headers)}
+    warnings = [f"{source}:{line_of[key]}: header #{key} ignored"
+                for key in headers if key not in KNOWN_HEADERS]
+    delimiter = _separator(headers["separator"], source) if "separator" in headers else "\t"
+    html_value = headers.get("html", "false").strip().lower()
+    if html_value not in ("true", "false"):
+        raise InteropError([f"{source}:{line_of['html']}: #html: expected true or false, "
+                            f"got {headers['html']!r}"])
+    tag_column = _column_number(headers, "tags column", source, line_of.get("tags column", 1))
+    skip = [n for key in ("deck column", "notetype column", "guid column")
+            if (n := _column_number(headers, key, source, line_of.get(key, 1))) is not None]
+    columns = None
+    if "columns" in headers:
+        names = headers["columns"].split(delimiter)
+        columns = [None if i in skip else column_name(name) for i, name in enumerate(names)]
+        if "question" not in columns or "answer" not in columns:
+            raise InteropError([f"{source}:{line_of['columns']}: #columns: needs a question "
+                                "column (Front) and an answer column (Back)"])
+        ignored = [n.strip() for n, c in zip(names, columns) if c is None]
+        if ignored:
+            warnings.append(f"{source}:{line_of['columns']}: columns ignored: {', '.join(ignored)}")
+    rows, more = read_table(body, source, delimiter, progress=progress, first_line=count + 1,
+                            columns=columns, html=html_value == "true", tag_column=tag_column,
+                            skip_columns=skip)
+    deck_name = headers.get("deck", "").strip() or None
+    return rows, warnings + more, deck_name
+
+
+def write_anki_text(deck: Deck) -> str:
+    """A text file Anki imports as Basic notes (Front, Back, Tags), HTML-escaped so card
+    text shows literally, with the columns quizapp needs to read it back unchanged."""
+    out = io.StringIO()
+    out.write("#separator:tab\n#html:true\n#notetype:Basic\n")
+    out.write(f"#deck:{deck.deck.title.replace(chr(10), ' ')}\n")
+    out.write("#columns:" + "\t".join(EXPORT_COLUMNS) + "\n")
+    out.write(f"#tags column:{EXPORT_COLUMNS.index('Tags') + 1}\n")
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    for index, card in enumerate(deck.cards):
+        cells = card_cells(card, f"{deck.id}: cards[{index}]")
+        cells = {key: text_to_html(value) for key, value in cells.items()}
+        writer.writerow([cells["question"], cells["answer"], cells["tags"], cells["id"],
+                         cells["kind"], cells["distractors"], cells["accept"],
+                         cells["explanation"], cells["section"]])
+    return out.getvalue()

@@ -1,0 +1,113 @@
+"""``.apkg`` export through genanki.
+
+Ids are derived from the deck id by hashing, never from the clock: the Anki deck id from
+``quizapp-deck:<deck id>``, the note type from a fixed name, each note's guid from the
+deck id and the card id. Exporting the deck again and importing it into Anki updates the
+notes already there instead of adding copies.
+
+Each card becomes a note with four fields: Front (the question, and for ``choice`` and
+``order`` cards the options in alphabetical order), Back (the answer; an ``order`` card's
+items numbered), Extra (the explanation) and QuizappId. Text is HTML-escaped, so Anki shows
+it literally.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import sqlite3
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from quizapp.interop.common import text_to_html
+from quizapp.models import Card, Deck
+
+MODEL_NAME = "quizapp card"
+FIELDS = ("Front", "Back", "Extra", "QuizappId")
+
+
+def stable_id(text: str) -> int:
+    """A positive id Anki accepts (31 bits, above 2**30), the same for the same text."""
+    digest = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+    return (1 << 30) + digest % (1 << 30)
+
+
+def anki_deck_id(deck_id: str) -> int:
+    return stable_id(f"quizapp-deck:{deck_id}")
+
+
+def note_guid(deck_id: str, card_id: str) -> str:
+    import genanki
+
+    return genanki.guid_for("quizapp", deck_id, card_id)
+
+
+def _front(card: Card) -> str:
+    front = text_to_html(card.question)
+    if card.kind == "choice":
+        options = sorted([card.answer_text, *card.distractors], key=str.casefold)
+        front += "<br><br>" + "<br>".join(f"• {text_to_html(o)}" for o in options)
+    elif card.kind == "order" and isinstance(card.answer, list):
+        items = sorted(card.answer, key=str.casefold)
+        front += "<br><br>" + "<br>".join(f"• {text_to_html(o)}" for o in items)
+    return front
+
+
+def _back(card: Card) -> str:
+    if isinstance(card.answer, list):
+        return "<br>".join(f"{n}. {text_to_html(item)}" for n, item in enumerate(card.answer, 1))
+    return text_to_html(card.answer)
+
+
+def build_package(deck: Deck):
+    """The genanki package for ``deck`` (genanki imported only here)."""
+    import genanki
+
+    model = genanki.Model(
+        stable_id(f"quizapp-model:{MODEL_NAME}"),
+        MODEL_NAME,
+        fields=[{"name": name} for name in FIELDS],
+        templates=[{
+            "name": "Card 1",
+            "qfmt": "{{Front}}",
+            "afmt": '{{FrontSide}}<hr id="answer">{{Back}}'
+                    "{{#Extra}}<br><br><i>{{Extra}}</i>{{/Extra}}",
+        }],
+    )
+    anki_deck = genanki.Deck(anki_deck_id(deck.id), deck.deck.title,
+                             description=text_to_html(deck.deck.description))
+    for card in deck.cards:
+        anki_deck.add_note(genanki.Note(
+            model=model,
+            fields=[_front(card), _back(card), text_to_html(card.explanation), card.id],
+            tags=[t.replace(" ", "_") for t in card.tags],
+            guid=note_guid(deck.id, card.id),
+        ))
+    return genanki.Package(anki_deck)
+
+
+def apkg_bytes(deck: Deck, timestamp: float | None = None) -> bytes:
+    """The ``.apkg`` file's bytes: a zip holding the sqlite collection and a media list.
+
+    Built here rather than with ``Package.write_to_file`` so the temporary database lives
+    in a folder that is always removed."""
+    package = build_package(deck)
+    timestamp = time.time() if timestamp is None else timestamp
+    with tempfile.TemporaryDirectory(prefix="quizapp-apkg-") as folder:
+        db_path = os.path.join(folder, "collection.anki2")
+        conn = sqlite3.connect(db_path)
+        try:
+            cursor = conn.cursor()
+            package.write_to_db(cursor, timestamp, itertools.count(int(timestamp * 1000)))
+            conn.commit()
+        finally:
+            conn.close()
+        zip_path = Path(folder) / "deck.apkg"
+        with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as out:
+            out.write(db_path, "collection.anki2")
+            out.writestr("media", json.dumps({}))
+        return zip_path.read_bytes()
