@@ -58,6 +58,7 @@ Bad files (the score file is never truncated and never silently replaced)
 from __future__ import annotations
 
 import fcntl
+import glob
 import os
 import re
 import tomllib
@@ -91,7 +92,9 @@ AnyEvent = AnswerEvent | RestoreEvent | SessionEvent | SuspendEvent
 COMPACT_AFTER = 500
 
 _EVENT = TypeAdapter(Event)
-_END = re.compile(rb"^# end len=(\d{1,9}) crc32=([0-9a-f]{8})\n", re.MULTILINE)
+# An entry's end line. The checksum has a fixed width and comes last, so a line cut short
+# never matches; only its final line break may be missing (the entry is then complete).
+_END = re.compile(rb"^# end len=(\d{1,9}) crc32=([0-9a-f]{8})(?:\n|\Z)", re.MULTILINE)
 _ENTRY_STARTS = (b"[[events]]", b"journal = ")
 _BLANK = b" \t\r\n\x00"
 _EVENT_TAGS = {"answer", "restore", "session", "suspend"}
@@ -298,7 +301,7 @@ class JournalContents:
 
 def _looks_torn(fragment: bytes) -> bool:
     """Is this the start of an entry cut short (not arbitrary damage)?"""
-    text = fragment.lstrip(_BLANK)
+    text = fragment.strip(_BLANK)  # the next append may have added a line break after it
     return any(text.startswith(s) or s.startswith(text) for s in _ENTRY_STARTS)
 
 
@@ -432,6 +435,7 @@ class ScoreStore:
             if journal.exists:
                 self.journal_path.unlink()
                 fsync_dir(self.path.parent)
+            self._remove_stale_temp_files()
             self._scores, self._journal_events = scores, 0
 
     def maybe_compact(self, threshold: int = COMPACT_AFTER) -> bool:
@@ -494,6 +498,11 @@ class ScoreStore:
         except _Damaged:
             self._move_aside(self.journal_path)
             return JournalContents()
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files left by a writer killed mid-write (we hold the lock: none is live)."""
+        for stale in self.path.parent.glob(f".{glob.escape(self.path.name)}.*.tmp"):
+            stale.unlink(missing_ok=True)
 
     @staticmethod
     def _read_bytes(path: Path) -> bytes | None:

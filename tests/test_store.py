@@ -1,0 +1,438 @@
+"""The score store: folding events, the TOML snapshot and journal, bad files."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tomllib
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from quizapp.models import (
+    AnswerEvent,
+    CardRecord,
+    FsrsState,
+    RestoreEvent,
+    ScoreFile,
+    SessionEvent,
+    SessionRecord,
+    SuspendEvent,
+)
+from quizapp.store import ScoreFileError, ScoreStore, dump_scores, fold
+
+T0 = datetime(2026, 11, 28, 10, 15, tzinfo=UTC)
+CLOCK = datetime(2026, 11, 28, 10, 15, 0, tzinfo=UTC)
+
+
+def at(minutes: int) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def answer(card: str, result: str = "right", minutes: int = 0, deck: str = "deck-a", **kw) -> AnswerEvent:
+    return AnswerEvent(deck=deck, card=card, session="s1", at=at(minutes), result=result, **kw)
+
+
+def session(sid: str, start: int, end: int | None = None, **kw) -> SessionEvent:
+    return SessionEvent(
+        session=SessionRecord(
+            id=sid, deck="deck-a", mode="all", start=at(start),
+            end=None if end is None else at(end), **kw
+        )
+    )
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "scores.toml"
+
+
+def new_store(path: Path) -> ScoreStore:
+    return ScoreStore(path, clock=lambda: CLOCK)
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+# --------------------------------------------------------------------------- fold
+
+
+def test_fold_answers_count_streak_and_last_result() -> None:
+    scores = ScoreFile()
+    for minutes, result in enumerate(["right", "right", "wrong", "right"]):
+        fold(scores, answer("c1", result, minutes))
+    record = scores.cards["deck-a"]["c1"]
+    assert (record.seen, record.right, record.wrong, record.streak) == (4, 3, 1, 1)
+    assert record.last_result == "right"
+    assert record.last_answered == at(3)
+
+
+def test_fold_keeps_fsrs_state_when_an_answer_has_none() -> None:
+    state = FsrsState(state=2, stability=3.25, difficulty=4.5, due=at(60), last_review=at(0))
+    scores = fold(ScoreFile(), answer("c1", fsrs=state))
+    fold(scores, answer("c1", "wrong", 1))
+    assert scores.cards["deck-a"]["c1"].fsrs == state
+    newer = state.model_copy(update={"due": at(90)})
+    fold(scores, answer("c1", "right", 2, fsrs=newer))
+    assert scores.cards["deck-a"]["c1"].fsrs == newer
+
+
+def test_fold_restore_puts_the_record_back_or_removes_it() -> None:
+    scores = ScoreFile()
+    fold(scores, answer("c1"))
+    before = scores.cards["deck-a"]["c1"].model_copy()
+    fold(scores, answer("c1", "wrong", 1))
+    fold(scores, RestoreEvent(deck="deck-a", card="c1", at=at(2), record=before))
+    assert scores.cards["deck-a"]["c1"] == before
+    fold(scores, RestoreEvent(deck="deck-a", card="c1", at=at(3)))
+    assert "deck-a" not in scores.cards  # the card had no record: nothing is left behind
+
+
+def test_fold_session_is_upserted_and_kept_in_start_order() -> None:
+    scores = ScoreFile()
+    fold(scores, session("late", 30))
+    fold(scores, session("early", 0))
+    fold(scores, session("early", 0, end=5, score=3, total=4, missed=["c2"]))
+    assert [s.id for s in scores.sessions] == ["early", "late"]
+    early = scores.sessions[0]
+    assert (early.end, early.score, early.total, early.missed) == (at(5), 3, 4, ["c2"])
+
+
+def test_fold_suspend_sets_and_clears_the_flag() -> None:
+    scores = fold(ScoreFile(), SuspendEvent(deck="deck-a", card="c9", at=at(0), suspended=True))
+    assert scores.cards["deck-a"]["c9"] == CardRecord(suspended=True)
+    fold(scores, answer("c9"))
+    fold(scores, SuspendEvent(deck="deck-a", card="c9", at=at(1), suspended=False))
+    record = scores.cards["deck-a"]["c9"]
+    assert (record.suspended, record.seen) == (False, 1)
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+def test_missing_file_loads_empty_and_creates_nothing(path: Path) -> None:
+    store = new_store(path)
+    assert store.load() == ScoreFile()
+    assert store.record("deck-a", "c1") is None
+    assert not path.parent.exists()
+
+
+def test_append_creates_the_file_and_a_reload_gives_the_same_scores(path: Path) -> None:
+    store = new_store(path)
+    events = [session("s1", 0), answer("c1"), answer("c2", "wrong", 1), answer("c1", "right", 2),
+              SuspendEvent(deck="deck-b", card="x.1", at=at(3), suspended=True),
+              session("s1", 0, end=4, score=2, total=3, missed=["c2"])]
+    for event in events:
+        store.append(event)
+    assert store.record("deck-a", "c1").seen == 2
+    assert not path.exists()  # nothing compacted yet: the answers are in the journal
+    journal = tomllib.loads(store.journal_path.read_text(encoding="utf-8"))
+    assert [e["type"] for e in journal["events"]] == ["session", "answer", "answer", "answer", "suspend", "session"]
+
+    reloaded = new_store(path).load()
+    assert reloaded == store.scores
+    expected = ScoreFile()
+    for event in events:
+        fold(expected, event)
+    assert reloaded == expected
+
+
+def test_compact_folds_the_journal_into_the_snapshot(path: Path) -> None:
+    store = new_store(path)
+    store.append(answer("c1"))
+    store.append(answer("c1", "wrong", 1))
+    before = store.scores.model_copy(deep=True)
+    store.compact()
+    assert not store.journal_path.exists()
+    assert store.journal_events == 0
+    assert new_store(path).load() == before
+    # Compacting again with nothing new leaves the snapshot byte for byte as it was.
+    text = path.read_bytes()
+    store.compact()
+    assert path.read_bytes() == text
+    store.append(answer("c2", minutes=2))
+    assert new_store(path).load().cards["deck-a"].keys() == {"c1", "c2"}
+
+
+def test_a_second_store_sees_the_other_ones_answers_on_load(path: Path) -> None:
+    first, second = new_store(path), new_store(path)
+    first.append(answer("c1"))
+    second.append(answer("c2"))
+    second.compact()
+    first.append(answer("c3"))
+    assert set(first.load().cards["deck-a"]) == {"c1", "c2", "c3"}
+    assert set(second.load().cards["deck-a"]) == {"c1", "c2", "c3"}
+
+
+def test_kill_between_snapshot_write_and_journal_delete_counts_nothing_twice(path: Path) -> None:
+    store = new_store(path)
+    for i in range(3):
+        store.append(answer(f"c{i}", minutes=i))
+    journal = store.journal_path.read_bytes()
+    store.compact()
+    # The state a kill right after the snapshot's os.replace leaves behind:
+    store.journal_path.write_bytes(journal)
+    reloaded = new_store(path).load()
+    assert [r.seen for r in reloaded.cards["deck-a"].values()] == [1, 1, 1]
+    new_store(path).compact()
+    assert [r.seen for r in new_store(path).load().cards["deck-a"].values()] == [1, 1, 1]
+
+
+def test_append_does_not_rewrite_the_snapshot(path: Path) -> None:
+    """Recording an answer costs the same however big the file is: the snapshot is not touched."""
+    store = new_store(path)
+    for i in range(50):
+        store.append(answer(f"c{i}"))
+    store.compact()
+    before = path.stat()
+    store.append(answer("c0", "wrong", 1))
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns, after.st_size) == (before.st_ino, before.st_mtime_ns, before.st_size)
+    assert new_store(path).record("deck-a", "c0").wrong == 1
+
+
+def test_naive_datetime_is_refused_and_nothing_is_written(path: Path) -> None:
+    store = new_store(path)
+    naive = AnswerEvent(deck="d", card="c", session="s", at=datetime(2026, 1, 1, 12), result="right")
+    with pytest.raises(ValueError, match=r"AnswerEvent\.at: datetime must be timezone-aware"):
+        store.append(naive)
+    assert not path.parent.exists()
+
+
+# --------------------------------------------------------------------------- the TOML text
+
+
+def test_output_is_sorted_stable_and_utc(path: Path) -> None:
+    store = new_store(path)
+    plus_two = timezone(timedelta(hours=2))
+    store.append(session("s-late", 30))
+    store.append(session("s-early", 0))
+    for deck, card in [("zeta", "b"), ("alpha", "z.9"), ("zeta", "a"), ("alpha", "a:1")]:
+        store.append(AnswerEvent(deck=deck, card=card, session="s-early",
+                                 at=datetime(2026, 11, 28, 12, 0, tzinfo=plus_two), result="right"))
+    store.compact()
+    text = path.read_text(encoding="utf-8")
+    headers = re.findall(r"^\[cards\.([^\]]+)\]$", text, flags=re.MULTILINE)
+    assert headers == ['alpha."a:1"', 'alpha."z.9"', "zeta.a", "zeta.b"]
+    assert re.findall(r'^id = "(.*)"$', text, flags=re.MULTILINE) == ["s-early", "s-late"]
+    assert "last_answered = 2026-11-28 10:00:00+00:00" in text  # 12:00 at +02:00, stored as UTC
+    assert "null" not in text and "None" not in text
+    # The same scores dump to the same bytes, and a reload dumps identically.
+    assert dump_scores(store.scores) == dump_scores(new_store(path).load())
+    store.compact()
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_fsrs_state_survives_save_and_reload_without_none_fields(path: Path) -> None:
+    state = FsrsState(state=1, step=0, stability=None, difficulty=None, due=at(10), last_review=None)
+    reviewed = FsrsState(state=2, stability=2.3065, difficulty=6.413327460433599, due=at(60 * 24 * 3),
+                         last_review=at(1))
+    store = new_store(path)
+    store.append(answer("learning", fsrs=state))
+    store.append(answer("review", fsrs=reviewed))
+    store.compact()
+    text = path.read_text(encoding="utf-8")
+    learning = text.split('[cards.deck-a.learning.fsrs]')[1].split("\n\n")[0]
+    assert "stability" not in learning and "difficulty" not in learning and "last_review" not in learning
+    reloaded = new_store(path).load()
+    assert reloaded.cards["deck-a"]["learning"].fsrs == state
+    assert reloaded.cards["deck-a"]["review"].fsrs == reviewed
+    assert reloaded.cards["deck-a"]["review"].fsrs.difficulty == 6.413327460433599
+
+
+# --------------------------------------------------------------------------- bad files
+
+
+def test_newer_format_is_refused_and_the_file_is_not_touched(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    original = b'format = 2\n[cards.deck-a.c1]\nseen = 4\nfancy = "new"\n'
+    path.write_bytes(original)
+    store = new_store(path)
+    message = f"{path}: format 2 is newer than this quizapp reads (1); not touched"
+    with pytest.raises(ScoreFileError) as caught:
+        store.load()
+    assert str(caught.value) == message
+    with pytest.raises(ScoreFileError, match="newer than this quizapp"):
+        store.append(answer("c1"))
+    with pytest.raises(ScoreFileError, match="newer than this quizapp"):
+        store.compact()
+    assert path.read_bytes() == original
+    assert store.recovered == []
+    assert files(path.parent) == ["scores.toml", "scores.toml.lock"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('format = 1\n[cards.deck-a.c1]\nseen = 1\nsen = 2\n', "cards.deck-a.c1.sen: unknown field"),
+        ('format = 1\n[cards.deck-a.c1]\nseen = "many"\n', "cards.deck-a.c1.seen: Input should be a valid integer"),
+        ('format = 1\n[[sessions]]\nid = "s"\ndeck = "d"\nmode = "all"\nstart = 2026-01-01T10:00:00\n',
+         "sessions[0].start: datetime must include a timezone (UTC)"),
+        ('format = "one"\n', "format: must be a whole number from 1 up"),
+    ],
+)
+def test_schema_errors_name_file_and_field_and_leave_the_file_alone(path: Path, text: str, problem: str) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    store = new_store(path)
+    with pytest.raises(ScoreFileError) as caught:
+        store.load()
+    assert str(caught.value).startswith(f"{path}: {problem}")
+    assert "\n" not in str(caught.value)
+    assert path.read_text(encoding="utf-8") == text
+    assert store.recovered == []
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"this is [not toml\n\x00\x01", b'format = 1\n[cards.d.c]\nseen = 1\n\xff\xfe not utf-8\n', b"[cards\n"],
+)
+def test_corrupt_snapshot_is_moved_aside_never_overwritten(path: Path, damage: bytes) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_bytes(damage)
+    store = new_store(path)
+    assert store.load() == ScoreFile()
+    backup = path.parent / "scores.toml.corrupt-20261128T101500Z"
+    assert store.recovered == [backup]
+    assert backup.read_bytes() == damage
+    assert not path.exists()
+    # Life goes on in a new file; the backup stays as it was.
+    store.append(answer("c1"))
+    store.compact()
+    assert new_store(path).record("deck-a", "c1").seen == 1
+    assert backup.read_bytes() == damage
+
+
+def test_a_second_corrupt_file_gets_its_own_backup(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    first = path.parent / "scores.toml.corrupt-20261128T101500Z"
+    first.write_bytes(b"an older backup")
+    path.write_bytes(b"garbage = = =")
+    store = new_store(path)
+    store.load()
+    assert store.recovered == [path.parent / "scores.toml.corrupt-20261128T101500Z-1"]
+    assert first.read_bytes() == b"an older backup"
+    assert store.recovered[0].read_bytes() == b"garbage = = ="
+
+
+def test_answers_in_the_journal_survive_a_corrupt_snapshot(path: Path) -> None:
+    store = new_store(path)
+    store.append(answer("c1"))
+    store.compact()
+    store.append(answer("c2", minutes=1))
+    path.write_bytes(b"\x00\x00\x00 disk trouble")
+    reloaded = new_store(path)
+    assert set(reloaded.load().cards["deck-a"]) == {"c2"}
+    assert len(reloaded.recovered) == 1
+
+
+def _three_answers(path: Path) -> tuple[ScoreStore, bytes, int]:
+    store = new_store(path)
+    store.append(answer("c1"))
+    store.append(answer("c2", minutes=1))
+    before_last = store.journal_path.stat().st_size
+    store.append(answer("c3", "wrong", 2, fsrs=FsrsState(state=1, step=0, due=at(5))))
+    return store, store.journal_path.read_bytes(), before_last
+
+
+def test_a_torn_last_entry_is_ignored_at_every_cut(path: Path) -> None:
+    """A writer killed mid-append leaves part of an entry: the ones before it are all kept."""
+    _, full, before_last = _three_answers(path)
+    for cut in range(before_last, len(full) + 1):
+        path.parent.joinpath("scores.toml.journal").write_bytes(full[:cut])
+        store = new_store(path)
+        cards = store.load().cards["deck-a"]
+        # Only the final line break missing: the entry itself is whole and counts.
+        expected = {"c1", "c2", "c3"} if cut >= len(full) - 1 else {"c1", "c2"}
+        assert set(cards) == expected, f"cut at byte {cut}"
+        assert store.recovered == []
+        assert store.journal_events == len(expected)
+
+
+def test_appending_after_a_torn_entry_keeps_everything_else(path: Path) -> None:
+    _, full, before_last = _three_answers(path)
+    for cut in (before_last + 1, before_last + 40, len(full) - 2, len(full) - 1):
+        path.parent.joinpath("scores.toml.journal").write_bytes(full[:cut])
+        expected = {"c1", "c2", "c4"} | ({"c3"} if cut == len(full) - 1 else set())
+        store = new_store(path)
+        store.append(answer("c4", minutes=3))
+        assert set(new_store(path).load().cards["deck-a"]) == expected, f"cut at byte {cut}"
+        store.compact()
+        reloaded = new_store(path)
+        assert set(reloaded.load().cards["deck-a"]) == expected
+        assert reloaded.recovered == []
+        path.unlink()
+
+
+def test_a_damaged_journal_is_moved_aside_and_the_snapshot_kept(path: Path) -> None:
+    store = new_store(path)
+    store.append(answer("c1"))
+    store.compact()
+    store.append(answer("c2", minutes=1))
+    store.append(answer("c3", minutes=2))
+    damaged = store.journal_path.read_bytes().replace(b'card = "c2"', b'card = "c7"')
+    store.journal_path.write_bytes(damaged)
+    reloaded = new_store(path)
+    assert set(reloaded.load().cards["deck-a"]) == {"c1"}
+    backup = path.parent / "scores.toml.journal.corrupt-20261128T101500Z"
+    assert reloaded.recovered == [backup]
+    assert backup.read_bytes() == damaged
+    reloaded.append(answer("c4", minutes=3))
+    assert set(new_store(path).load().cards["deck-a"]) == {"c1", "c4"}
+
+
+def test_an_unknown_event_kind_is_refused_and_left_alone(path: Path) -> None:
+    store = new_store(path)
+    store.append(answer("c1"))
+    from quizapp.store import _frame  # the framing a newer quizapp would also use
+
+    body = b'[[events]]\ntype = "teleport"\ndeck = "deck-a"\n'
+    with store.journal_path.open("ab") as handle:
+        handle.write(_frame(body))
+    original = store.journal_path.read_bytes()
+    with pytest.raises(ScoreFileError) as caught:
+        new_store(path).load()
+    assert str(caught.value).startswith(f"{store.journal_path}: events[1]")
+    assert "teleport" in str(caught.value)
+    assert store.journal_path.read_bytes() == original
+
+
+def test_stale_temp_files_from_a_killed_compaction_are_cleaned_up(path: Path) -> None:
+    store = new_store(path)
+    store.append(answer("c1"))
+    stale = path.parent / ".scores.toml.abc123.tmp"
+    stale.write_bytes(b"half a snapshot")
+    store.compact()
+    assert files(path.parent) == ["scores.toml", "scores.toml.lock"]
+    assert new_store(path).record("deck-a", "c1").seen == 1
+
+
+def test_unreadable_file_is_reported_not_moved(path: Path) -> None:
+    if os.geteuid() == 0:
+        # root reads anything; a folder in place of the file is unreadable for everyone.
+        path.mkdir(parents=True)
+    else:
+        path.parent.mkdir(parents=True)
+        path.write_text("format = 1\n", encoding="utf-8")
+        path.chmod(0)
+    store = new_store(path)
+    with pytest.raises(ScoreFileError, match=rf"^{re.escape(str(path))}: cannot read: "):
+        store.load()
+    assert store.recovered == []
+    assert path.exists()
+
+
+def test_copying_the_file_elsewhere_keeps_everything(path: Path, tmp_path: Path) -> None:
+    """The snapshot plus journal is self-contained: copy both and the copy reads the same."""
+    store = new_store(path)
+    store.append(answer("c1"))
+    store.compact()
+    store.append(answer("c2", minutes=1))
+    copy = tmp_path / "copy" / "scores.toml"
+    copy.parent.mkdir()
+    shutil.copy(path, copy)
+    shutil.copy(store.journal_path, copy.with_name("scores.toml.journal"))
+    assert new_store(copy).load() == store.scores
