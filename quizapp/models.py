@@ -280,6 +280,8 @@ class CardRecord(Model):
     right: int = 0
     wrong: int = 0
     streak: int = 0
+    # When the card was first answered (None in records written before this field existed).
+    first_answered: datetime | None = None
     last_answered: datetime | None = None
     last_result: Result | None = None
     suspended: bool = False

@@ -129,6 +129,8 @@ def fold(scores: ScoreFile, event: AnyEvent) -> ScoreFile:
             "last_answered": event.at,
             "last_result": event.result,
         }
+        if old.seen == 0:
+            update["first_answered"] = event.at
         if event.fsrs is not None:
             update["fsrs"] = event.fsrs
         deck[event.card] = old.model_copy(update=update)
