@@ -63,7 +63,59 @@ def load_dataset(path: Path) -> Dataset:
     try:
         return Dataset.model_validate(data)
     except ValidationError as exc:
-        raise DatasetError(validation_problems(path, exc)) from None
+        lines = text.splitlines()
+        problems = validation_problems(path, exc, line_for=lambda loc: _line_of(lines, loc))
+        raise DatasetError([_locate_reference(p, path, data, lines) for p in problems]) from None
+
+
+_REFERENCE = re.compile(r": \(top level\): (encounter|quote|fact) '([^']+)': (unknown (\w+) .*)$")
+
+
+def _locate_reference(problem: str, path: Path, data: dict, lines: list[str]) -> str:
+    """Point a broken reference ("quote 'x': unknown speaker 'y'") at its record's field."""
+    match = _REFERENCE.search(problem)
+    if match is None:
+        return problem
+    kind, record_id, message, field_name = match.groups()
+    collection = f"{kind}s"
+    records = data.get(collection)
+    ids = [r.get("id") if isinstance(r, dict) else None for r in records or []]
+    if record_id not in ids:
+        return problem
+    loc = (collection, ids.index(record_id), field_name)
+    line = _line_of(lines, loc)
+    where = f"{path}:{line}" if line else f"{path}"
+    return f"{where}: {collection}[{loc[1]}].{field_name}: {message}"
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?")
+
+
+def _line_of(lines: list[str], loc) -> int | None:
+    """The line (1-based) of a dataset field such as ``("quotes", 3, "text")``: the key's
+    own line inside its table, else the table's header, else None."""
+    if not loc or not isinstance(loc[0], str):
+        return None
+    headers = [(i, m.group(1), lines[i].lstrip().startswith("[["))
+               for i, line in enumerate(lines) if (m := _HEADER.match(line))]
+    if len(loc) > 1 and isinstance(loc[1], int):
+        tables = [i for i, name, array in headers if array and name == loc[0]]
+        if loc[1] >= len(tables):
+            return None
+        start, key = tables[loc[1]], loc[2] if len(loc) > 2 else None
+    else:
+        tables = [i for i, name, array in headers if not array and name == loc[0]]
+        if tables:
+            start, key = tables[0], loc[1] if len(loc) > 1 else None
+        else:  # a top-level key, before the first table
+            start, key = -1, loc[0]
+    end = next((i for i, _, _ in headers if i > start), len(lines))
+    if isinstance(key, str):
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for i in range(start + 1, end):
+            if pattern.match(lines[i]):
+                return i + 1
+    return start + 1 if start >= 0 else None
 
 
 def fold(text: str) -> str:
