@@ -106,7 +106,7 @@ def read_anki_text(text: str, source: Path | str,
             warnings.append(f"{source}:{line_of['columns']}: columns ignored: {', '.join(ignored)}")
     rows, more = read_table(body, source, delimiter, progress=progress, first_line=count + 1,
                             columns=columns, html=html_value == "true", tag_column=tag_column,
-                            skip_columns=skip)
+                            skip_columns=skip, header_row=False)
     deck_name = headers.get("deck", "").strip() or None
     return rows, warnings + more, deck_name
 

@@ -39,11 +39,13 @@ def read_table(
     html: bool = False,
     tag_column: int | None = None,
     skip_columns: Sequence[int] = (),
+    header_row: bool = True,
 ) -> tuple[list[Row], list[str]]:
     """Rows of a delimited table; ``first_line`` is the file line ``text`` starts on.
 
-    ``columns`` names each column (None: ignored); when not given, a header row is used
-    if the first row is one, else the first two free columns are question and answer."""
+    ``columns`` names each column (None: ignored); when not given, the first row is read
+    as a header row if it is one (and ``header_row``), else the first two free columns
+    are question and answer."""
     warnings: list[str] = []
     reader = csv.reader(counted_lines(text, progress), delimiter=delimiter, strict=False)
     rows: list[Row] = []
@@ -55,7 +57,7 @@ def read_table(
             previous_end = reader.line_num
             if not any(cell.strip() for cell in record):
                 continue
-            if names is None:
+            if names is None and header_row:
                 mapped = [column_name(cell) for cell in record]
                 if "question" in mapped and "answer" in mapped:
                     names = mapped
@@ -63,6 +65,7 @@ def read_table(
                     if unknown:
                         warnings.append(f"{source}:{line}: columns ignored: {', '.join(unknown)}")
                     continue
+            if names is None:
                 names = _positional(len(record), tag_column, skip_columns)
                 extra = [i + 1 for i, n in enumerate(names)
                          if n is None and i not in skip_columns and i != tag_column]
