@@ -1,0 +1,239 @@
+"""The Textual app: ``make_app`` builds it for the command line and for tests.
+
+The app holds what every screen needs (paths, the deck catalog, the score store, the
+settings, the clock) and moves between the screens: home -> question -> summary. It never
+reads or writes a file itself: ``decks``, ``store`` and ``settings`` do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from quizapp.decks import Catalog, DeckEntry, discover
+from quizapp.paths import Locations
+from quizapp.session import Item, Session, deck_rivals, utcnow
+from quizapp.settings import Settings, SettingsError, load_settings, save_settings
+from quizapp.store import ScoreFileError, ScoreStore
+from quizapp.ui.screens.error import ErrorScreen
+from quizapp.ui.screens.home import HomeScreen
+from quizapp.ui.screens.question import QuestionScreen
+from quizapp.ui.screens.start import StartChoice, StartDeckScreen
+from quizapp.ui.screens.summary import SummaryScreen
+
+Mode = Literal["order", "shuffle", "review"]
+
+
+@dataclass(frozen=True)
+class PlayPlan:
+    """What to play: a deck in order or shuffled (maybe only ``limit`` cards), or a
+    review of chosen cards (``items``) in rounds until each is answered right."""
+
+    entry: DeckEntry
+    mode: Mode = "order"
+    limit: int | None = None
+    items: tuple[Item, ...] = ()
+
+    @property
+    def label(self) -> str:
+        text = {"order": "in order", "shuffle": "shuffled", "review": "review of missed"}[self.mode]
+        if self.limit is not None:
+            text = f"{self.limit} questions, shuffled"
+        return f"{self.entry.id} · {text}"
+
+
+class QuizApp(App[None]):
+    CSS_PATH = "quizapp.tcss"
+    TITLE = "quizapp"
+    BINDINGS = [
+        Binding("ctrl+q", "request_quit", "Quit", priority=True, show=False),
+    ]
+
+    def __init__(
+        self,
+        locations: Locations,
+        *,
+        deck_id: str | None = None,
+        mode: str | None = None,
+        now: Callable[[], datetime] = utcnow,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.locations = locations
+        self.start_deck = deck_id
+        self.start_mode = mode
+        self.now = now
+        self.seed = seed
+        self.store = ScoreStore(locations.scores)
+        self.catalog: Catalog | None = None
+        self.settings = Settings()
+        self.settings_ok = True
+        self.home = HomeScreen()
+
+    # ------------------------------------------------------------------ start-up
+
+    def on_mount(self) -> None:
+        try:
+            self.settings = load_settings(self.locations.settings)
+        except SettingsError as exc:
+            self.settings_ok = False  # never overwrite a file we could not read
+            self.notify(f"{exc} (using defaults; theme changes are not saved)",
+                        severity="error", markup=False, timeout=10)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.push_screen(self.home)
+        self.load_data()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_data(self) -> None:
+        """Find the decks and read the score file, off the UI thread."""
+        catalog = discover(self.locations)
+        try:
+            self.store.load()
+        except ScoreFileError as exc:
+            self.call_from_thread(self._refuse, str(exc))
+            return
+        self.call_from_thread(self._loaded, catalog)
+
+    def _refuse(self, message: str) -> None:
+        self.push_screen(ErrorScreen(message))
+
+    def _loaded(self, catalog: Catalog) -> None:
+        first_time = self.catalog is None
+        self.catalog = catalog
+        self.refresh_home()
+        for backup in self.store.recovered if first_time else ():
+            self.notify(f"The score file was damaged; it was moved aside to {backup}",
+                        severity="warning", markup=False, timeout=15)
+        if first_time and self.start_deck is not None:
+            entry = catalog.get(self.start_deck)
+            if entry is None:
+                self.notify(f"No deck with the id {self.start_deck!r}.", severity="error", markup=False)
+            else:
+                mode: Mode = "shuffle" if self.start_mode == "shuffle" else "order"
+                self.play(PlayPlan(entry, mode))
+
+    def recovered_notices(self) -> list[str]:
+        return [f"The score file was damaged and moved aside to {b}" for b in self.store.recovered]
+
+    def refresh_home(self) -> None:
+        if self.catalog is not None:
+            self.home.show(self.catalog, self.store.scores, self.settings, self.recovered_notices())
+
+    # ------------------------------------------------------------------ playing
+
+    def ask_how_to_play(self, entry: DeckEntry) -> None:
+        def chosen(choice: StartChoice | None) -> None:
+            if choice is not None:
+                self.play(PlayPlan(entry, choice.mode, choice.limit))
+
+        self.push_screen(StartDeckScreen(entry), chosen)
+
+    def new_session(self, plan: PlayPlan) -> Session:
+        deck = plan.entry.deck
+        if plan.mode == "review":
+            return Session(
+                list(plan.items),
+                deck_label=deck.id,
+                mode="review",
+                recorder=self.store,
+                now=self.now,
+                seed=self.seed,
+                rounds=True,
+                rivals={deck.id: deck_rivals(deck)},
+            )
+        suspended = [cid for cid, r in self.store.scores.cards.get(deck.id, {}).items() if r.suspended]
+        return Session.for_deck(
+            deck,
+            mode=plan.mode,
+            limit=plan.limit,
+            recorder=self.store,
+            now=self.now,
+            seed=self.seed,
+            skip=suspended,
+        )
+
+    def play(self, plan: PlayPlan, *, replace: bool = False) -> None:
+        """Start a session; ``replace`` swaps it in for the current screen (the summary)."""
+        screen = QuestionScreen(self.new_session(plan), plan)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.go_home()
+            self.push_screen(screen)
+
+    def review_missed(self, session: Session, plan: PlayPlan) -> None:
+        self.play(PlayPlan(plan.entry, "review", items=tuple(session.missed)), replace=True)
+
+    def session_over(self, session: Session, plan: PlayPlan) -> None:
+        session.finish()
+        self.compact_scores()
+        self.refresh_home()
+        self.switch_screen(SummaryScreen(session, plan))
+
+    def end_session_and_exit(self, session: Session) -> None:
+        """Quit from a question: the answers are on disk already; write the session's end."""
+        session.finish()
+        self.exit()
+
+    @work(thread=True, exclusive=True, group="compact")
+    def compact_scores(self) -> None:
+        """Fold the journal into the score file when it has grown (O(file): a thread)."""
+        self.store.maybe_compact()
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 1 and self.screen is not self.home:
+            current = self.screen
+            if isinstance(current, QuestionScreen):
+                current.session.finish()
+            self.pop_screen()
+        self.refresh_home()
+
+    # ------------------------------------------------------------------ app-wide actions
+
+    def action_request_quit(self) -> None:
+        if isinstance(self.screen, QuestionScreen):
+            self.screen.action_confirm_quit()
+        else:
+            self.exit()
+
+    def action_exit_with_error(self) -> None:
+        self.exit(return_code=1)
+
+    def action_home(self) -> None:
+        self.go_home()
+
+    def watch_theme(self, theme: str) -> None:
+        if theme == self.settings.theme:
+            return
+        self.settings = self.settings.model_copy(update={"theme": theme})
+        if self.settings_ok:
+            save_settings(self.locations.settings, self.settings)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Home", "Go to the list of decks (ends the session)", self.action_home)
+        for entry in self.catalog.entries if self.catalog else ():
+            # Deck ids are letters, digits, - and _ only, so safe in the palette (which reads markup).
+            yield SystemCommand(f"Play {entry.id}", "Start this deck (in order, shuffled or N questions)",
+                                lambda entry=entry: self.ask_how_to_play(entry))
+
+
+def make_app(
+    locations: Locations,
+    deck_id: str | None = None,
+    mode: str | None = None,
+    *,
+    now: Callable[[], datetime] = utcnow,
+    seed: int | None = None,
+) -> QuizApp:
+    """The one way to build the app (command line and tests). ``now`` and ``seed`` make
+    tests deterministic: a fixed clock freezes the elapsed time, a seed the shuffles."""
+    return QuizApp(locations, deck_id=deck_id, mode=mode, now=now, seed=seed)

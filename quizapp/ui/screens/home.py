@@ -1,0 +1,129 @@
+"""Home: every deck with how the person has done on it; Enter (or a click) plays one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from quizapp.decks import Catalog, DeckEntry
+from quizapp.models import ScoreFile
+from quizapp.settings import Settings
+from quizapp.stats import SessionResult, compute_stats
+from quizapp.ui.format import when
+from quizapp.ui.text import card_cell, visible
+
+if TYPE_CHECKING:
+    from quizapp.ui.app import QuizApp
+
+
+def _result(result: SessionResult | None) -> str:
+    return f"{result.score}/{result.total} {result.percent:.0f}%" if result else "–"
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "play", "Play deck", show=True),
+        Binding("r", "reload", "Reload decks"),
+        Binding("q", "app.request_quit", "Quit"),
+    ]
+
+    app: QuizApp
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading decks and scores…", id="notices", markup=False)
+        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield Static(id="empty", markup=False)
+        yield Footer()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._data: tuple[Catalog, ScoreFile, Settings, list[str]] | None = None
+
+    def on_mount(self) -> None:
+        self.sub_title = "Decks"
+        table = self.query_one("#decks", DataTable)
+        table.add_column("Deck", key="title", width=30)
+        table.add_column("Cards", key="cards")
+        table.add_column("Best", key="best")
+        table.add_column("Last", key="last")
+        table.add_column("Missed", key="missed")
+        table.add_column("Played", key="played")
+        self.query_one("#empty").display = False
+        if self._data is not None:
+            self._fill(*self._data)
+
+    def show(self, catalog: Catalog, scores: ScoreFile, settings: Settings, notices: list[str]) -> None:
+        """Show these decks and scores (now, or as soon as the screen is mounted)."""
+        self._data = (catalog, scores, settings, notices)
+        if self.is_mounted:
+            self._fill(*self._data)
+
+    def _fill(self, catalog: Catalog, scores: ScoreFile, settings: Settings, notices: list[str]) -> None:
+        """Fill the table (keeping the cursor on the same deck) and the notices.
+
+        The numbers are those of ``quizapp stats`` (``stats.compute_stats``): best and last
+        count deck sessions, not reviews; missed is the deck's missed list."""
+        table = self.query_one("#decks", DataTable)
+        keep = self.selected_id()
+        table.clear()
+        now = self.app.now()
+        stats = {d.deck_id: d for d in compute_stats(scores, catalog, now, settings=settings).decks}
+        for entry in catalog.entries:
+            row = stats[entry.id]
+            title = card_cell(entry.deck.deck.title)
+            if entry.origin != "bundled":
+                title.append(f" ({entry.origin})", style="dim")
+            table.add_row(
+                title,
+                Text(str(row.cards), justify="right"),
+                Text(_result(row.best)),
+                Text(_result(row.last)),
+                Text(str(row.missed), justify="right"),
+                Text(when(row.last_played, now)),
+                key=entry.id,
+            )
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep))
+        lines = [visible(line, multiline=False) for line in notices + catalog.problems]
+        box = self.query_one("#notices", Static)
+        box.update("\n".join(f"⚠ {line}" for line in lines))
+        box.display = bool(lines)
+        empty = self.query_one("#empty", Static)
+        empty.update(
+            "No decks found. Put deck files (.toml) in "
+            f"{self.app.locations.user_decks} or pass --decks DIR."
+        )
+        empty.display = not catalog.entries
+        table.display = bool(catalog.entries)
+        table.focus()
+
+    def selected_id(self) -> str | None:
+        table = self.query_one("#decks", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return key.value
+
+    def entry(self) -> DeckEntry | None:
+        deck_id = self.selected_id()
+        return self.app.catalog.get(deck_id) if deck_id and self.app.catalog else None
+
+    @on(DataTable.RowSelected, "#decks")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_play()
+
+    def action_play(self) -> None:
+        entry = self.entry()
+        if entry is not None:
+            self.app.ask_how_to_play(entry)
+
+    def action_reload(self) -> None:
+        self.app.load_data()

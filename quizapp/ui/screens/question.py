@@ -1,0 +1,237 @@
+"""One question at a time, by card kind, with feedback after each answer.
+
+The screen only presents: checking, scoring, undo and recording are the session's job.
+Feedback is shown only after ``Session.answer()``/``grade()`` returned, when the answer
+is already on disk.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+
+from quizapp.session import Outcome, Session
+from quizapp.ui.screens.confirm import ConfirmScreen
+from quizapp.ui.text import card_content
+from quizapp.ui.widgets.choices import ChoiceList
+from quizapp.ui.widgets.feedback import Feedback
+from quizapp.ui.widgets.grades import GradeBar
+from quizapp.ui.widgets.order import OrderList
+from quizapp.ui.widgets.status import SessionStatus
+
+if TYPE_CHECKING:
+    from quizapp.ui.app import PlayPlan, QuizApp
+
+KIND_HINTS = {
+    "choice": "Pick an answer: 1-4, or arrows and Enter.",
+    "text": "Type the answer and press Enter.",
+    "flip": "Think of the answer, then press Space to turn the card.",
+    "order": "Put the items in order: ↑↓ select, [ ] or shift+↑↓ move, Enter submits.",
+}
+
+
+class QuestionScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "next", "Next"),
+        Binding("space", "reveal", "Turn card"),
+        Binding("1", "number(1)", "1", show=False),
+        Binding("2", "number(2)", "2", show=False),
+        Binding("3", "number(3)", "3", show=False),
+        Binding("4", "number(4)", "4", show=False),
+        Binding("s", "skip", "Skip"),
+        Binding("u", "undo", "Undo"),
+        Binding("q", "confirm_quit", "Quit"),
+        Binding("escape", "blur", "Leave field", show=False),
+    ]
+
+    app: QuizApp
+
+    def __init__(self, session: Session, plan: PlayPlan) -> None:
+        super().__init__()
+        self.session = session
+        self.plan = plan
+        self.revealed = False  # a flip card's back is showing
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield SessionStatus(self.session, id="status")
+        with VerticalScroll(id="body"):
+            yield Static(id="meta", markup=False)
+            yield Static(id="question")
+            yield Vertical(id="answer")
+            yield Feedback(id="feedback")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.sub_title = self.plan.label
+        await self.show_question()
+
+    # ------------------------------------------------------------------ presenting
+
+    async def show_question(self) -> None:
+        """Show the session's current card, waiting for an answer."""
+        session = self.session
+        item = session.current
+        if item is None:
+            return
+        card = item.card
+        self.revealed = False
+        self.query_one(Feedback).hide()
+        round_text = f" · round {session.round}" if session.rounds and session.round > 1 else ""
+        self.query_one("#meta", Static).update(
+            f"Question {session.position} of {session.total} · {card.kind}{round_text}"
+        )
+        self.query_one("#question", Static).update(card_content(card.question))
+        answer = self.query_one("#answer", Vertical)
+        await answer.remove_children()
+        hint = Static(KIND_HINTS[card.kind], classes="hint", markup=False)
+        if card.kind == "choice":
+            await answer.mount(ChoiceList(session.choices(item), id="choices"), hint)
+            self.query_one("#choices").focus()
+        elif card.kind == "text":
+            await answer.mount(Input(placeholder="Your answer", id="typed"), hint)
+            self.query_one("#typed").focus()
+        elif card.kind == "order":
+            await answer.mount(OrderList(session.order_items(item), id="order"), hint)
+            self.query_one("#order").focus()
+        else:
+            await answer.mount(hint)
+            self.set_focus(None)
+        self.query_one(SessionStatus).update()
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        self.refresh_bindings()
+
+    def show_feedback(self, outcome: Outcome) -> None:
+        self.query_one(Feedback).show(outcome)
+        for hint in self.query(".hint"):
+            hint.update("Enter: next question · u: undo this answer")
+        self.set_focus(None)
+        self.query_one(SessionStatus).update()
+        self.query_one("#body", VerticalScroll).scroll_end(animate=False)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        session = self.session
+        state = session.state
+        kind = session.current.card.kind if session.current else None
+        if action == "next":
+            return state == "feedback"
+        if action == "reveal":
+            return state == "asking" and kind == "flip" and not self.revealed
+        if action == "skip":
+            return state == "asking"
+        return True
+
+    # ------------------------------------------------------------------ answering
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.session.state != "asking":
+            return
+        choices = event.option_list
+        assert isinstance(choices, ChoiceList)
+        picked = choices.choices[event.option_index]
+        outcome = self.session.answer(picked)
+        right = choices.choices.index(outcome.item.card.answer) if outcome.item.card.answer in choices.choices else None
+        choices.reveal(event.option_index, right)
+        self.show_feedback(outcome)
+
+    @on(Input.Submitted, "#typed")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.session.state != "asking":
+            return
+        if not event.value.strip():
+            self.notify("Type an answer first (or press Escape, then s to skip).", severity="warning")
+            return
+        outcome = self.session.answer(event.value)
+        event.input.disabled = True
+        self.show_feedback(outcome)
+
+    @on(OrderList.Submitted, "#order")
+    def _ordered(self, event: OrderList.Submitted) -> None:
+        event.stop()
+        if self.session.state != "asking":
+            return
+        outcome = self.session.answer(event.items)
+        event.order_list.reveal(list(outcome.item.card.answer))
+        self.show_feedback(outcome)
+
+    @on(GradeBar.Graded, "#grades")
+    def _graded(self, event: GradeBar.Graded) -> None:
+        event.stop()
+        self.grade(event.rating)
+
+    def grade(self, rating: int) -> None:
+        if self.session.state != "asking" or not self.revealed:
+            return
+        outcome = self.session.grade(rating)
+        self.query_one(GradeBar).disabled = True
+        self.show_feedback(outcome)
+
+    async def action_reveal(self) -> None:
+        item = self.session.current
+        if item is None or item.card.kind != "flip" or self.revealed or self.session.state != "asking":
+            return
+        self.revealed = True
+        answer = self.query_one("#answer", Vertical)
+        await answer.remove_children()
+        back = Static(card_content(item.card.answer_text), id="back")
+        hint = Static("How well did you know it? Press 1-4 or click.", classes="hint", markup=False)
+        await answer.mount(back, GradeBar(id="grades"), hint)
+        self.refresh_bindings()
+
+    def action_number(self, number: int) -> None:
+        item = self.session.current
+        if item is None or self.session.state != "asking":
+            return
+        if item.card.kind == "choice":
+            self.query_one("#choices", ChoiceList).pick(number)
+        elif item.card.kind == "flip" and self.revealed:
+            self.query_one(GradeBar).grade(number)
+
+    # ------------------------------------------------------------------ moving on
+
+    async def action_next(self) -> None:
+        if self.session.state != "feedback":
+            return
+        if self.session.advance() is None:
+            self.app.session_over(self.session, self.plan)
+        else:
+            await self.show_question()
+
+    async def action_skip(self) -> None:
+        if self.session.state != "asking":
+            return
+        if self.session.skip() is None:
+            self.app.session_over(self.session, self.plan)
+        else:
+            await self.show_question()
+
+    async def action_undo(self) -> None:
+        if self.session.undo() is None:
+            self.notify("Nothing to undo yet.", severity="warning")
+            return
+        await self.show_question()
+        self.notify("Answer taken back: this question is asked again.")
+
+    def action_blur(self) -> None:
+        self.set_focus(None)
+
+    def action_confirm_quit(self) -> None:
+        answered = self.session.answered
+
+        def done(quit: bool | None) -> None:
+            if quit:
+                self.app.end_session_and_exit(self.session)
+
+        kept = f"The {answered} answer{'s' if answered != 1 else ''} you gave are kept." if answered else ""
+        self.app.push_screen(ConfirmScreen(f"Quit quizapp now? {kept}".strip(), "Quit", "Keep playing"), done)

@@ -1,0 +1,92 @@
+"""The end of a session: score, time, and the questions missed with their answers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from quizapp.session import Session
+from quizapp.ui.format import duration, percent
+from quizapp.ui.text import card_content, visible
+
+if TYPE_CHECKING:
+    from quizapp.ui.app import PlayPlan, QuizApp
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("r", "review", "Review missed"),
+        Binding("a", "again", "Play again"),
+        Binding("h,escape", "home", "Home"),
+        Binding("q", "app.request_quit", "Quit"),
+    ]
+
+    app: QuizApp
+
+    def __init__(self, session: Session, plan: PlayPlan) -> None:
+        super().__init__()
+        self.session = session
+        self.plan = plan
+
+    def compose(self) -> ComposeResult:
+        session = self.session
+        missed = session.missed
+        yield Header()
+        with VerticalScroll(id="summary"):
+            yield Static(
+                f"Score {session.score}/{session.answered} · {percent(session.score, session.answered)}"
+                f" · time {duration(session.elapsed())}",
+                id="result",
+                markup=False,
+            )
+            skipped = len({i.key for i in session.skipped} - {o.item.key for o in session.outcomes})
+            if skipped:
+                yield Static(f"{skipped} skipped", id="skipped", markup=False)
+            if missed:
+                yield Static(f"Missed ({len(missed)}):", classes="heading", markup=False)
+                for number, item in enumerate(missed, 1):
+                    yield Static(
+                        Content.assemble(
+                            (f"{number}. ", "bold"),
+                            card_content(item.card.question),
+                            "\n   → ",
+                            (visible(item.card.answer_text), "bold $text-success"),
+                        ),
+                        classes="missed",
+                    )
+            else:
+                yield Static("Nothing missed.", classes="heading", markup=False)
+        with Horizontal(id="actions"):
+            yield Button("Review missed (r)", id="review", variant="primary", disabled=not missed)
+            yield Button("Play again (a)", id="again")
+            yield Button("Home (h)", id="home")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.plan.label} · done"
+        self.query_one("#review" if self.session.missed else "#again", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "review":
+            return bool(self.session.missed)
+        return True
+
+    @on(Button.Pressed, "#review")
+    def action_review(self) -> None:
+        if self.session.missed:
+            self.app.review_missed(self.session, self.plan)
+
+    @on(Button.Pressed, "#again")
+    def action_again(self) -> None:
+        self.app.play(self.plan, replace=True)
+
+    @on(Button.Pressed, "#home")
+    def action_home(self) -> None:
+        self.app.go_home()
