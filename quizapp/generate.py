@@ -415,7 +415,7 @@ def what_cards(ds: Dataset) -> list[Card]:
         cards.append(_choice_or_text(dict(
             id=card_id,
             kind="choice",
-            question=f"At which encounter did this happen? {f.statement}",
+            question=f"Which encounter is this about? {f.statement}",
             answer=answer,
             accept=accept,
             distractors=pick_distractors(
