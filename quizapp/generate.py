@@ -479,6 +479,8 @@ def order_cards(ds: Dataset) -> list[Card]:
             answer=labels,
             explanation=" → ".join(f"{enc.short_label(e)} ({month_year(e)})" for e in ordered),
             tags=_tags("order"),
+            # An order card spans several sections; the introduction is where the article
+            # sets out the run of encounters as a whole.
             section="introduction",
         ))
     return cards
