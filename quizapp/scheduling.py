@@ -1,9 +1,26 @@
 """FSRS memory state for each card, through the ``fsrs`` package (no hand-written scheduler).
 
-Rating rule (documented in the README):
-- ``flip`` cards: the person's own grade (1 Again, 2 Hard, 3 Good, 4 Easy);
-- ``choice``, ``text`` and ``order`` cards: wrong is Again; right is Good; right and fast is
-  Easy, where fast means answered within ``EASY_SECONDS`` for the card's kind.
+Every answer, in any mode, moves the card's memory state on by one FSRS review; the state
+is kept in the score file (``CardRecord.fsrs``) and decides when the card is due again.
+
+Rating rule (also in the README, "Review and spaced repetition"):
+
+- ``flip`` cards: the person's own grade (1 Again, 2 Hard, 3 Good, 4 Easy).
+- ``choice``, ``text`` and ``order`` cards: wrong is Again; right is Good; right *and
+  fast* is Easy. Fast means within ``easy_limit_ms(card)``:
+
+  - ``choice``: 5 seconds;
+  - ``text``: 4 seconds plus 0.3 seconds per character of the shortest accepted answer
+    (typing a long name takes longer than typing a year);
+  - ``order``: 2.5 seconds per item to arrange.
+
+  An answer without a measured time is never Easy. Hard is never given automatically:
+  "right but slow" is still Good, so a slow typist is not punished.
+
+Storage: ``FsrsState`` holds the fields of ``fsrs.Card`` except ``card_id``; TOML has no
+null, so the score file leaves out the fields that are None and reads them back as None.
+Times are stored in UTC, and ``to_fsrs(from_fsrs(card))`` gives back the same card
+(``card_id`` aside): the same state, step, floats and datetimes.
 """
 
 from __future__ import annotations
@@ -11,53 +28,87 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from fsrs import Card as FsrsCard
-from fsrs import Rating, Scheduler
+from fsrs import Rating, Scheduler, State
 
 from quizapp.models import Card, FsrsState
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
-EASY_SECONDS = {"choice": 4.0, "text": 8.0, "order": 12.0}
+RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
+
+# fsrs card states (fsrs.State): a new card starts in Learning.
+LEARNING, REVIEW, RELEARNING = int(State.Learning), int(State.Review), int(State.Relearning)
+
+CHOICE_EASY_MS = 5_000
+TEXT_EASY_BASE_MS = 4_000
+TEXT_EASY_PER_CHAR_MS = 300
+ORDER_EASY_PER_ITEM_MS = 2_500
 
 # Fuzzing off: the same answers at the same times always give the same schedule.
 _SCHEDULER = Scheduler(enable_fuzzing=False)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def easy_limit_ms(card: Card) -> int | None:
+    """How fast a right answer must be to count as Easy (None: never, e.g. flip cards)."""
+    if card.kind == "choice":
+        return CHOICE_EASY_MS
+    if card.kind == "text":
+        shortest = min(len(a.strip()) for a in card.answers)
+        return TEXT_EASY_BASE_MS + TEXT_EASY_PER_CHAR_MS * shortest
+    if card.kind == "order":
+        return ORDER_EASY_PER_ITEM_MS * len(card.answer)
+    return None
 
 
 def rating_for(card: Card, correct: bool, duration_ms: int | None) -> int:
-    """The FSRS rating for an answer to a choice, text or order card."""
+    """The FSRS rating for an answer to a choice, text or order card (see the module doc)."""
     if not correct:
         return AGAIN
-    limit = EASY_SECONDS.get(card.kind)
-    if limit is not None and duration_ms is not None and duration_ms <= limit * 1000:
+    limit = easy_limit_ms(card)
+    if limit is not None and duration_ms is not None and duration_ms <= limit:
         return EASY
     return GOOD
 
 
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError(f"time {moment.isoformat()} has no timezone")
+    return moment.astimezone(timezone.utc)
+
+
 def to_fsrs(state: FsrsState | None) -> FsrsCard:
+    """An ``fsrs.Card`` for a stored state; a brand-new card when ``state`` is None."""
     if state is None:
-        return FsrsCard(card_id=0, due=datetime(1970, 1, 1, tzinfo=timezone.utc))
+        return FsrsCard(card_id=0, due=_EPOCH)
     return FsrsCard(
         card_id=0,
-        state=state.state,
+        state=State(state.state),
         step=state.step,
         stability=state.stability,
         difficulty=state.difficulty,
-        due=state.due,
-        last_review=state.last_review,
+        due=_utc(state.due),
+        last_review=None if state.last_review is None else _utc(state.last_review),
     )
 
 
 def from_fsrs(card: FsrsCard) -> FsrsState:
+    """The storable state of an ``fsrs.Card`` (its ``card_id`` is not kept)."""
     return FsrsState(
         state=int(card.state),
         step=card.step,
         stability=card.stability,
         difficulty=card.difficulty,
-        due=card.due,
-        last_review=card.last_review,
+        due=_utc(card.due),
+        last_review=None if card.last_review is None else _utc(card.last_review),
     )
 
 
 def review(state: FsrsState | None, rating: int, at: datetime) -> FsrsState:
-    """The card's memory state after an answer rated ``rating`` at ``at`` (tz-aware)."""
-    card, _log = _SCHEDULER.review_card(to_fsrs(state), Rating(rating), review_datetime=at)
+    """The card's memory state after an answer rated ``rating`` (1-4) at ``at`` (tz-aware)."""
+    card, _log = _SCHEDULER.review_card(to_fsrs(state), Rating(rating), review_datetime=_utc(at))
     return from_fsrs(card)
+
+
+def is_due(state: FsrsState | None, now: datetime) -> bool:
+    """True when a card that has been answered is due again at ``now``."""
+    return state is not None and _utc(state.due) <= _utc(now)
