@@ -1,0 +1,272 @@
+"""Who said it: attribution rules, tried in order, most precise first.
+
+Rule names (recorded in each quote's ``evidence.rule``):
+
+1. ``name-said-after``     “...,” Dana Ortiz said        (the quote ends in , ? ! or a dash)
+2. ``said-name-after``     “...,” said Senator Ortiz
+3. ``name-said-before``    Ortiz said: “...”  /  Ortiz said, “...”  /  Ortiz said “...”
+4. ``name-told-before``    Ortiz told reporters: “...”
+5. ``name-verb-clause``    Ortiz insisted there was “...” / Ortiz, who praised his “...”
+                           (one clause, no other person between the verb and the quote)
+6. ``subject-colon``       Ortiz grinned and gave a warning: “...” (the sentence's subject)
+7. ``continuation``        a second quote right after an attributed one, with nothing but
+                           that attribution between (“First,” she said, “second.”), or a
+                           paragraph that opens with a quote after a paragraph that ended
+                           with an attributed one.
+
+In rules 1-6 the speaker may be a name (linked through the entity table), a pronoun
+("he", "she": the rule name says ``pronoun`` instead of ``name``, e.g.
+``pronoun-said-after``) or a title ("the Russian leader": ``title-said-after``). A pronoun resolves to the most recent named person before it, in the
+same paragraph or the two before, whose gender fits; when the sentence holding that person
+names another who fits too, the previous quote's speaker decides, else the rule abstains.
+A title resolves to the most recent person whose role has the same title word (and the
+same nationality, when given).
+
+Short quotes (scare quotes) only count under rules 1, 2, 3 and 5; quotes that read like
+titles never count. When no rule is sure, the quote keeps no speaker and the reason is
+recorded.
+"""
+
+from __future__ import annotations
+
+import re
+
+from quizapp.extract.entities import CAPWORD, SPEECH, Entities
+from quizapp.extract.layout import Layout
+from quizapp.extract.quotes import QuoteSpan
+
+ADV = (
+    r"(?:[a-z]+ly|also|often|later|then|once|again|simply|still|just|never|even|soon|"
+    r"first|finally|quickly)"
+)
+CLAUSE_VERBS = (
+    r"(?:" + SPEECH[3:-1] + r"|says|saying|telling|praised|praising|called|calling|"
+    r"described|describing|describes|refers|referred|referring|dubbed|labelled|labeled|"
+    r"branded|promised|vowed|urged|pledged|predicted|claimed|boasted|complained|"
+    r"insists|insisting|warning|noting|adding)"
+)
+_HEADS = (
+    r"(?:prime minister|president|leader|senator|chancellor|minister|premier|adviser|"
+    r"advisor|governor|mayor|spokesman|spokeswoman|spokesperson|ambassador|envoy|"
+    r"secretary|king|queen|judge|chef|owner|mayor|captain|coach|director|official)"
+)
+_LEADERS = ("president", "prime minister", "chancellor", "premier", "king", "queen", "leader")
+_CAPSEQ = (
+    rf"(?:(?:{CAPWORD}|US|UK|U\.S\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sen\.|Gov\.|Rep\.)\s+){{0,4}}"
+    rf"{CAPWORD}"
+)
+SPK = (
+    rf"(?P<spk>\b(?:[Hh]e|[Ss]he)\b|\b[Tt]he\s+(?:[\w.-]+\s+){{0,3}}?{_HEADS}\b|{_CAPSEQ})"
+)
+_NAMED_SPK = rf"(?P<spk>\b[Tt]he\s+(?:[\w.-]+\s+){{0,3}}?{_HEADS}\b|{_CAPSEQ})"
+
+_AFTER_NAME_SAID = re.compile(rf"\s*{SPK}\s+(?:{ADV}\s+)?{SPEECH}\b")
+_AFTER_SAID_NAME = re.compile(rf"\s*{SPEECH}\s+{_NAMED_SPK}")
+_BEFORE_NAME_SAID = re.compile(rf"{SPK}\s+(?:{ADV}\s+)?{SPEECH}\s*[:,]?\s*$")
+_BEFORE_NAME_TOLD = re.compile(
+    rf"{SPK}\s+(?:{ADV}\s+)?(?:told|tells|telling|asked|asking|warned|warning|reminded)"
+    rf"\s+[^“”\".;!?]{{1,60}}?[:,]\s*$"
+)
+_BEFORE_CLAUSE = re.compile(
+    rf"{SPK}(?:,\s+who)?\s+(?:{ADV}\s+)?(?:[a-z]+(?:\s+[\w’'-]+){{0,4}}\s+and\s+)?"
+    rf"(?:{ADV}\s+)?(?P<verb>{CLAUSE_VERBS})\b(?P<mid>[^“”\".;:!?]{{0,80}})$"
+)
+_SUBJECT = re.compile(rf"\s*{SPK}\s+")
+_CLAUSE_VERB_ANYWHERE = re.compile(rf"\b{CLAUSE_VERBS}\b[^“”\".;:!?]{{0,60}}$")
+_BETWEEN_CONTINUATION = re.compile(
+    rf"^\s*[,.;:—–-]?\s*(?:{SPK}\s+(?:{ADV}\s+)?{SPEECH}|{SPEECH}\s+"
+    + _NAMED_SPK.replace("?P<spk>", "?:")
+    + r")?\s*[,.;:—–-]?\s*$"
+)
+_PRONOUN_GENDER = {"he": "m", "she": "f"}
+_ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Gov", "Rep", "Gen", "Prof", "Jr", "Sr",
+                  "vs", "U.S", "Lt", "Col", "No"}
+_BOUNDARY = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"(‘]?[A-Z0-9])")
+
+
+def sentence_starts(text: str, start: int, end: int) -> list[int]:
+    """Start positions of the sentences of text[start:end]."""
+    starts = [start]
+    for m in _BOUNDARY.finditer(text, start, end):
+        word = re.search(r"([\w.]+)$", text[start : m.start()])
+        if word and (word.group(1) in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))):
+            continue
+        starts.append(m.end())
+    return starts
+
+
+def _sentence_bounds(text: str, start: int, end: int, pos: int) -> tuple[int, int]:
+    starts = sentence_starts(text, start, end)
+    s = max(x for x in starts if x <= pos)
+    later = [x for x in starts if x > pos]
+    return s, (later[0] if later else end)
+
+
+class Attributor:
+    def __init__(self, layout: Layout, quotes: list[QuoteSpan], entities: Entities):
+        self.layout = layout
+        self.text = layout.text
+        self.quotes = sorted(quotes, key=lambda q: q.open)
+        self.entities = entities
+        self.inside = [(q.open, q.close + 1) for q in self.quotes]
+
+    # ------------------------------------------------------------------ resolution
+
+    def _outside_quotes(self, mention) -> bool:
+        return not any(s <= mention.start < e for s, e in self.inside)
+
+    def _recent_mentions(self, pos: int):
+        para = self.layout.paragraph_index(pos)
+        first = self.layout.paragraphs[max(0, para - 2)].start
+        found = [m for m in self.entities.before(pos) if m.start >= first and self._outside_quotes(m)]
+        return list(reversed(found))
+
+    def resolve(self, spk: str, start: int, end: int) -> tuple[str | None, str, str | None]:
+        """(person id or None, speaker kind, reason when None)."""
+        word = spk.strip()
+        lower = word.lower()
+        if lower in _PRONOUN_GENDER:
+            return self._resolve_pronoun(_PRONOUN_GENDER[lower], start, word)
+        if lower.startswith("the "):
+            return self._resolve_title(lower, start)
+        people = {m.person for m in self.entities.at(start, end)}
+        if len(people) == 1:
+            return people.pop(), "name", None
+        if not people:
+            return None, "name", f"{word!r} is not a person named in the article"
+        return None, "name", f"{word!r} names more than one person"
+
+    def _resolve_pronoun(self, gender: str, pos: int, word: str):
+        people = self.entities.people
+        fits = [m for m in self._recent_mentions(pos)
+                if people[m.person].gender in (gender, None)]
+        if not fits:
+            return None, "pronoun", f"no named person before {word!r} fits it"
+        latest = fits[0]
+        para = self.layout.paragraphs[self.layout.paragraph_index(latest.start)]
+        s, e = _sentence_bounds(self.text, para.start, para.end, latest.start)
+        rivals = {m.person for m in fits if s <= m.start < e}
+        if len(rivals) == 1:
+            return latest.person, "pronoun", None
+        previous = [q for q in self.quotes if q.close < pos and q.speaker in rivals
+                    and self.layout.paragraph_index(q.close) >= self.layout.paragraph_index(pos) - 1]
+        if previous:
+            last = previous[-1]
+            between = [m for m in self.entities.before(pos) if m.start > last.close]
+            if not between:
+                return last.speaker, "pronoun", None
+        names = " or ".join(sorted(people[p].name for p in rivals))
+        return None, "pronoun", f"{word!r} could be {names}"
+
+    def _resolve_title(self, phrase: str, pos: int):
+        words = phrase.split()[1:]
+        head = next((h for h in ("prime minister",) if phrase.endswith(h)), words[-1])
+        modifiers = [w for w in words[: -len(head.split())] if w not in {"then", "former"}]
+        for m in self._recent_mentions(pos):
+            role = self.entities.people[m.person].role.lower()
+            if not role:
+                continue
+            heads = _LEADERS if head == "leader" else (head,)
+            if any(h in role for h in heads) and all(mod in role for mod in modifiers):
+                return m.person, "title", None
+        return None, "title", f"no earlier person has the role {phrase!r}"
+
+    # ------------------------------------------------------------------ rules
+
+    def _try(self, match: re.Match[str] | None, base: int, rule: str, quote: QuoteSpan,
+             reasons: list[str]) -> bool:
+        if match is None:
+            return False
+        start, end = base + match.start("spk"), base + match.end("spk")
+        person, kind, reason = self.resolve(match.group("spk"), start, end)
+        if person is None:
+            reasons.append(reason or "speaker not resolved")
+            return False
+        quote.speaker = person
+        quote.rule = rule.format(who=kind)
+        return True
+
+    def attribute(self) -> list[QuoteSpan]:
+        for i, quote in enumerate(self.quotes):
+            if quote.kind == "title":
+                quote.reason = "reads like a title (Capitalised Quoted Phrase)"
+                continue
+            if quote.kind == "term":
+                quote.reason = "a single quoted word is a term, not a statement"
+                continue
+            self._attribute_one(i, quote)
+        return self.quotes
+
+    def _attribute_one(self, i: int, quote: QuoteSpan) -> None:
+        text = self.text
+        first_para = self.layout.paragraphs[quote.paragraph]
+        last_para = self.layout.paragraphs[quote.last_paragraph]
+        next_open = self.quotes[i + 1].open if i + 1 < len(self.quotes) else len(text)
+        after_start = quote.close + 1
+        after = text[after_start : min(next_open, last_para.end)]
+        sentence_start, _ = _sentence_bounds(text, first_para.start, first_para.end, quote.open)
+        prev_close = max((q.close + 1 for q in self.quotes[:i] if q.close < quote.open), default=0)
+        before_start = max(sentence_start, prev_close) if prev_close > sentence_start else sentence_start
+        before = text[before_start : quote.open]
+        short = quote.kind == "short"
+        reasons: list[str] = []
+
+        if quote.ends_clause:
+            if self._try(_AFTER_NAME_SAID.match(after), after_start, "{who}-said-after", quote, reasons):
+                return
+            if self._try(_AFTER_SAID_NAME.match(after), after_start, "said-{who}-after", quote, reasons):
+                return
+        if self._try(_BEFORE_NAME_SAID.search(before), before_start, "{who}-said-before", quote, reasons):
+            return
+        if not short and self._try(_BEFORE_NAME_TOLD.search(before), before_start,
+                                   "{who}-told-before", quote, reasons):
+            return
+        clause = _BEFORE_CLAUSE.search(before)
+        if clause is not None:
+            mid_start = before_start + clause.start("mid")
+            others = self.entities.at(mid_start, quote.open)
+            if others or re.search(r"\b(?:he|she)\b", clause.group("mid")):
+                reasons.append("another person is named between the verb and the quote")
+            elif self._try(clause, before_start, "{who}-verb-clause", quote, reasons):
+                return
+        if not short and before.rstrip().endswith(":"):
+            subject = _SUBJECT.match(before)
+            if subject is not None:
+                between = self.entities.at(before_start + subject.end("spk"), quote.open)
+                if not between and self._try(subject, before_start, "{who}-subject-colon", quote, reasons):
+                    return
+        if not short and self._continuation(i, quote):
+            return
+        if short:
+            if _CLAUSE_VERB_ANYWHERE.search(before) or reasons:
+                quote.reason = reasons[0] if reasons else "the speaker is not named"
+            else:
+                quote.kind = "scare"
+                quote.reason = "short phrase with no speaker or speech verb (scare quote)"
+            return
+        quote.reason = reasons[0] if reasons else "no attribution found in its sentence"
+
+    def _continuation(self, i: int, quote: QuoteSpan) -> bool:
+        previous = next((q for q in reversed(self.quotes[:i])
+                         if q.kind in ("quote", "short")), None)
+        if previous is None or previous.speaker is None:
+            return False
+        text = self.text
+        if previous.last_paragraph == quote.paragraph:
+            between = text[previous.close + 1 : quote.open]
+            if _BETWEEN_CONTINUATION.match(between):
+                quote.speaker, quote.rule = previous.speaker, "continuation"
+                return True
+            return False
+        para = self.layout.paragraphs[quote.paragraph]
+        if quote.open == para.start and previous.last_paragraph == quote.paragraph - 1:
+            prev_para = self.layout.paragraphs[previous.last_paragraph]
+            tail = text[previous.close + 1 : prev_para.end]
+            if _BETWEEN_CONTINUATION.match(tail):
+                quote.speaker, quote.rule = previous.speaker, "continuation-paragraph"
+                return True
+        return False
+
+
+def attribute(layout: Layout, quotes: list[QuoteSpan], entities: Entities) -> list[QuoteSpan]:
+    return Attributor(layout, quotes, entities).attribute()

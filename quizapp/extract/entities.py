@@ -1,0 +1,246 @@
+"""People: a per-article entity table that links every mention of one person.
+
+A person is found by one of these rules (``Person.rule``):
+- ``given-name``: a known given name followed by a capitalised surname ("Angela Merkel");
+- ``title-name``: a title word followed by one or two capitalised words ("Senator Ortega",
+  "Mr. Quill") when they are not a known place or a stopword;
+- ``speaker-slot``: two capitalised words right next to a speech verb ("Dana Ortiz said",
+  "said Dana Ortiz"), when neither is a place or a stopword.
+
+Mentions of a person: the full name, the surname alone (also before ’s), and title plus
+surname. A surname shared by two people links to neither. The full name, the surname and
+"Title Surname" become the person's accepted answers (aliases).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from quizapp.extract import gazetteer
+from quizapp.extract.layout import Layout
+
+CAPWORD = r"[A-Z](?:['’][A-Z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
+TITLES = [
+    "Prime Minister", "Vice President", "Foreign Minister", "Defence Minister",
+    "Defense Minister", "Secretary of State", "Special Counsel", "President", "Senator",
+    "Sen.", "Representative", "Rep.", "Governor", "Gov.", "Mayor", "Chancellor", "Minister",
+    "Secretary", "Ambassador", "Counsel", "General", "Gen.", "Judge", "Speaker", "King",
+    "Queen", "Prince", "Princess", "Pope", "Premier", "Professor", "Prof.", "Dr.", "Mr.",
+    "Mrs.", "Ms.", "Mr", "Mrs", "Ms", "Dr", "Chief", "Director", "Commissioner", "Captain",
+    "Coach", "Chef", "Inspector", "Detective", "Officer", "Sheriff",
+]
+# Titles that may introduce a person known by no other name ("Mr. Quill", "Senator Ortega").
+PERSON_TITLES = [
+    "Prime Minister", "Vice President", "Foreign Minister", "Special Counsel", "President",
+    "Senator", "Sen.", "Representative", "Rep.", "Governor", "Gov.", "Mayor", "Chancellor",
+    "Ambassador", "Judge", "King", "Queen", "Prince", "Princess", "Pope", "Premier",
+    "Professor", "Prof.", "Dr.", "Mr.", "Mrs.", "Ms.", "Mr", "Mrs", "Ms", "Dr",
+]
+_PERSON_TITLE_ALT = "|".join(re.escape(t) for t in sorted(PERSON_TITLES, key=len, reverse=True))
+_TITLE_ALT = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+_MODIFIER = r"(?:US|UK|EU|UN|U\.S\.|" + CAPWORD + r")"
+# Optional modifiers (nationality, party, region) + a title word, right before a name.
+ROLE_BEFORE = re.compile(rf"(?:(?:{_MODIFIER})\s+){{0,2}}(?:{_TITLE_ALT})\s+$")
+_LOWER_ROLE_BEFORE = re.compile(
+    r"(?<![\w’'])(?:[a-z]+\s+){0,3}(?:adviser|advisor|spokesman|spokeswoman|spokesperson|aide|"
+    r"envoy|minister|secretary|chief|director|lawyer|attorney)\s+$"
+)
+SPEECH = r"(?:said|says|told|tells|added|adds|asked|insisted|noted|warned|replied|explained|wrote|declared|recalled|argued|stated|remarked|joked|quipped|answered|admitted|conceded)"
+_TITLE_WORDS = {w.rstrip(".") for t in TITLES for w in t.split()}
+_HONORIFICS = {"Mr", "Mrs", "Ms", "Dr", "Prof"}
+_MALE_TITLES = {"Mr", "Mr.", "King", "Prince"}
+_FEMALE_TITLES = {"Mrs", "Mrs.", "Ms", "Ms.", "Queen", "Princess"}
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    surname: str
+    gender: str | None  # "m", "f" or unknown
+    rule: str
+    first: int  # position of the first mention
+    role: str = ""
+    titles: set[str] = field(default_factory=set)
+
+    @property
+    def aliases(self) -> list[str]:
+        out = []
+        if self.surname != self.name:
+            out.append(self.surname)
+        for title in sorted(self.titles):
+            alias = f"{title} {self.surname}"
+            if alias not in out and alias != self.name:
+                out.append(alias)
+        return out
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    person: str  # person id
+
+
+@dataclass
+class Entities:
+    people: dict[str, Person]
+    mentions: list[Mention]
+
+    def at(self, start: int, end: int) -> list[Mention]:
+        """Mentions lying inside [start, end)."""
+        return [m for m in self.mentions if m.start >= start and m.end <= end]
+
+    def before(self, pos: int) -> list[Mention]:
+        return [m for m in self.mentions if m.end <= pos]
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s or "x"
+
+
+def _not_a_name(word: str) -> bool:
+    return (
+        word in gazetteer.STOPWORDS
+        or word in gazetteer.countries()
+        or word in gazetteer.cities()
+        or word.rstrip("s") in {"American", "Russian", "European"}
+    )
+
+
+def _is_place_phrase(phrase: str) -> bool:
+    return phrase in gazetteer.cities() or phrase in gazetteer.countries()
+
+
+def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
+    """``body`` are the spans to read (paragraphs; metadata lines are left out)."""
+    text = layout.text
+    names = gazetteer.given_names()
+    found: dict[str, Person] = {}  # full name -> person
+
+    def add(full: str, surname: str, gender: str | None, rule: str, pos: int, title: str | None,
+            role: str) -> None:
+        if any(_not_a_name(w) for w in full.split() if w not in names) or _is_place_phrase(full):
+            return
+        person = found.get(full)
+        if person is None:
+            # "Mr. Quill" after "Harriet Quill": the same person.
+            same = [p for p in found.values() if p.surname == surname and full == surname]
+            if same:
+                person = same[0]
+            else:
+                person = Person(id="", name=full, surname=surname, gender=gender, rule=rule, first=pos)
+                # "Harriet Quill" after "Mr. Quill": upgrade the surname-only entry.
+                lone = found.pop(surname, None)
+                if lone is not None and lone.name == surname:
+                    person.titles |= lone.titles
+                    person.role = person.role or lone.role
+                    person.first = min(person.first, lone.first)
+                    person.gender = person.gender or lone.gender
+                found[full] = person
+        if title:
+            person.titles.add(title)
+            if person.gender is None:
+                if title in _MALE_TITLES:
+                    person.gender = "m"
+                elif title in _FEMALE_TITLES:
+                    person.gender = "f"
+        if role and not person.role and role.rstrip(".") not in _HONORIFICS:
+            person.role = role
+
+    full_re = re.compile(rf"\b({CAPWORD})\s+(?:[A-Z]\.\s+)?({CAPWORD})\b")
+    title_re = re.compile(rf"(?<![\w.])({_PERSON_TITLE_ALT})\s+((?:{CAPWORD}\s+)?{CAPWORD})\b")
+    slot_re = re.compile(
+        rf"(?:\b({CAPWORD})\s+({CAPWORD})\s+{SPEECH}\b|\b{SPEECH}\s+({CAPWORD})\s+({CAPWORD})\b)"
+    )
+    for start, end in body:
+        chunk = text[start:end]
+        for m in full_re.finditer(chunk):
+            given, surname = m.group(1), m.group(2)
+            if given in names and not _not_a_name(surname):
+                full = f"{given} {surname}"
+                role, title = _role_before(chunk[: m.start()])
+                add(full, surname, names[given], "given-name", start + m.start(), title, role)
+        for m in title_re.finditer(chunk):
+            title, rest = m.group(1), m.group(2)
+            words = rest.split()
+            if words[0] in names and len(words) == 2:
+                continue  # "President Angela Merkel": found by the given-name rule
+            if len(words) == 2 and _not_a_name(words[1]):
+                words = words[:1]
+            if _not_a_name(words[-1]) or any(_not_a_name(w) for w in words):
+                continue
+            full = " ".join(words)
+            role, _ = _role_before(chunk[: m.end(1)] + " ")
+            add(full, words[-1], None, "title-name", start + m.start(2), title, role)
+        for m in slot_re.finditer(chunk):
+            first, last = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            if first in names or _not_a_name(first) or _not_a_name(last):
+                continue
+            if first in _TITLE_WORDS or last in _TITLE_WORDS:
+                continue  # "told Ukrainian President": a role, not a name
+            add(f"{first} {last}", last, None, "speaker-slot", start + m.start(), None, "")
+
+    people = _assign_ids(found.values())
+    mentions = _link(text, body, people)
+    used = {m.person for m in mentions}
+    return Entities(people={p.id: p for p in people if p.id in used}, mentions=mentions)
+
+
+def _role_before(before: str) -> tuple[str, str | None]:
+    """The role written right before a name ("Russian President") and its bare title."""
+    m = ROLE_BEFORE.search(before)
+    if m:
+        words = m.group(0).split()
+        while words and words[0] in gazetteer.STOPWORDS:
+            words = words[1:]
+        role = " ".join(words)
+        title = next((t for t in sorted(TITLES, key=len, reverse=True) if role.endswith(t)), None)
+        return role, title
+    m = _LOWER_ROLE_BEFORE.search(before)
+    if m:
+        return m.group(0).strip(), None
+    return "", None
+
+
+def _assign_ids(people) -> list[Person]:
+    people = sorted(people, key=lambda p: p.first)
+    surnames: dict[str, int] = {}
+    for p in people:
+        surnames[p.surname] = surnames.get(p.surname, 0) + 1
+    taken: set[str] = set()
+    for p in people:
+        base = slug(p.surname if surnames[p.surname] == 1 else p.name)
+        pid, n = base, 2
+        while pid in taken:
+            pid, n = f"{base}-{n}", n + 1
+        p.id = pid
+        taken.add(pid)
+    return people
+
+
+def _link(text: str, body: list[tuple[int, int]], people: list[Person]) -> list[Mention]:
+    surnames: dict[str, list[Person]] = {}
+    for p in people:
+        surnames.setdefault(p.surname, []).append(p)
+    patterns: list[tuple[re.Pattern[str], Person]] = []
+    for p in people:
+        patterns.append((re.compile(rf"\b{re.escape(p.name)}\b"), p))
+        if len(surnames[p.surname]) == 1 and p.surname != p.name:
+            patterns.append((re.compile(rf"(?<![\w-]){re.escape(p.surname)}(?![\w-])"), p))
+    mentions: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for start, end in body:
+        chunk = text[start:end]
+        # longest patterns first, so "Angela Merkel" is one mention, not two
+        for pattern, person in sorted(patterns, key=lambda pp: -len(pp[0].pattern)):
+            for m in pattern.finditer(chunk):
+                s, e = start + m.start(), start + m.end()
+                if any(s < te and ts < e for ts, te in taken):
+                    continue
+                taken.append((s, e))
+                mentions.append(Mention(s, e, person.id))
+    mentions.sort(key=lambda m: m.start)
+    return mentions

@@ -1,0 +1,62 @@
+"""The built-in word lists (kept as data in ``data/*.toml``): places, given names, occasions."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@cache
+def _load(name: str) -> dict:
+    with open(DATA / name, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def cities() -> dict[str, str]:
+    """City name -> country."""
+    return dict(_load("places.toml")["cities"])
+
+
+def countries() -> set[str]:
+    data = _load("places.toml")
+    return set(data["countries"]) | set(data["country_aliases"])
+
+
+def occasion_groups() -> list[list[str]]:
+    return [list(g) for g in _load("places.toml")["occasions"]["groups"]]
+
+
+def given_names() -> dict[str, str]:
+    """Given name -> "m" or "f"."""
+    data = _load("names.toml")
+    out = {name: "f" for name in data["female"]}
+    out.update({name: "m" for name in data["male"]})
+    return out
+
+
+MONTHS = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+# Capitalised words that are never a person's surname or a place: they start sentences or
+# name institutions, days and months.
+STOPWORDS = {
+    "A", "An", "The", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We",
+    "I", "You", "His", "Her", "Their", "Our", "In", "On", "At", "For", "From", "With", "By",
+    "After", "Before", "During", "When", "While", "If", "But", "And", "Or", "As", "So",
+    "Yes", "No", "Not", "Mr", "Mrs", "Ms", "Dr", "Sir", "Madam", "Street", "Road", "Avenue",
+    "House", "Office", "Department", "Ministry", "Council", "Committee", "Party", "Union",
+    "Bank", "Court", "Senate", "Congress", "Parliament", "Kremlin", "Government", "State",
+    "River", "Square", "Hall", "Bridge", "Park", "Centre", "Center", "University", "College",
+    "School", "Hospital", "Church", "Station", "Airport", "Harbour", "Harbor", "Market",
+    "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western",
+    "Republican", "Democrat", "Democrats", "Democratic", "Conservative", "Labour", "Liberal",
+    "Group", "Summit", "War", "World", "Day", "Week", "Year", "Month", "Today", "Tomorrow",
+    "Yesterday", "Coronavirus", "Covid", "Internet", "Trust", "Foundation", "Museum",
+    *MONTHS, *WEEKDAYS,
+}

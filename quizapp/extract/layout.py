@@ -1,0 +1,134 @@
+"""The shape of an article: paragraphs, headings, sections and the metadata lines.
+
+Every piece keeps its character span in the original text, so whatever is found later can
+point back at its evidence. Paragraphs are lines; when the text has blank lines between
+blocks, a block (which may be wrapped over several lines) is one paragraph.
+
+Metadata rules, applied to the first lines only:
+- ``By A and B`` (or ``By A, B and C``) is the byline;
+- ``Credit: X`` (or ``Photo credit: X``) is the photo credit; a trailing "Photo" is dropped;
+- the first paragraph is the title when it looks like one (at most 20 words, no closing
+  full stop); when a credit line follows it, it is a photo caption instead, and is left
+  out of the body like the other metadata lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
+_BYLINE = re.compile(r"^By\s+(?P<names>[A-Z].{0,150})$")
+_CREDIT = re.compile(r"^(?:Photo\s+)?Credit:\s*(?P<credit>.+?)\s*$", re.IGNORECASE)
+_HEADING_END = re.compile(r"[.!?,;:\"“”’']$")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the article: ``text == article[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Layout:
+    text: str
+    paragraphs: list[Span]
+    headings: list[Span] = field(default_factory=list)
+    title: Span | None = None
+    caption: Span | None = None
+    byline: Span | None = None
+    credit: Span | None = None
+    authors: list[str] = field(default_factory=list)
+    photo_credit: str | None = None
+
+    def section_at(self, pos: int) -> str:
+        """The heading a position falls under, or "Introduction" before the first one."""
+        name = "Introduction"
+        for heading in self.headings:
+            if heading.start <= pos:
+                name = heading_label(heading.text)
+            else:
+                break
+        return name
+
+    def paragraph_index(self, pos: int) -> int:
+        for i, para in enumerate(self.paragraphs):
+            if para.start <= pos < para.end + 1:
+                return i
+        return len(self.paragraphs) - 1
+
+
+def heading_label(text: str) -> str:
+    return _MARKDOWN_HEADING.sub("", text).strip()
+
+
+def _blocks(text: str) -> list[Span]:
+    """Non-empty paragraphs with their spans (surrounding whitespace trimmed)."""
+    if _BLOCK_SPLIT.search(text):
+        pieces = [(m.start(), m.end()) for m in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text)]
+    else:
+        pieces = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    spans = []
+    for start, end in pieces:
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        lead = len(chunk) - len(chunk.lstrip())
+        s = start + lead
+        spans.append(Span(s, s + len(stripped), stripped))
+    return spans
+
+
+def _looks_like_heading(text: str) -> bool:
+    if _MARKDOWN_HEADING.match(text):
+        return True
+    words = text.split()
+    if not words or len(words) > 14 or "\n" in text:
+        return False
+    if _HEADING_END.search(text) or any(mark in text for mark in "\"“”"):
+        return False
+    return text[0].isupper() or text[0].isdigit()
+
+
+def split_names(names: str) -> list[str]:
+    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", names.strip().rstrip("."))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def analyse(text: str) -> Layout:
+    blocks = _blocks(text)
+    layout = Layout(text=text, paragraphs=[])
+    meta: set[int] = set()
+    head = blocks[:6]
+    for i, block in enumerate(head):
+        if layout.byline is None and (m := _BYLINE.match(block.text)) and len(block.text.split()) <= 12:
+            layout.byline = block
+            layout.authors = split_names(m.group("names"))
+            meta.add(i)
+        elif layout.credit is None and (m := _CREDIT.match(block.text)):
+            layout.credit = block
+            credit = re.sub(r"\s*/?\s*Photos?$", "", m.group("credit"), flags=re.IGNORECASE)
+            layout.photo_credit = credit.strip() or m.group("credit")
+            meta.add(i)
+    if blocks and 0 not in meta:
+        first = blocks[0]
+        followed_by_credit = layout.credit is not None and len(blocks) > 1 and blocks[1] is layout.credit
+        if followed_by_credit:
+            layout.caption = first
+            meta.add(0)
+        elif len(first.text.split()) <= 20 and not first.text.endswith(".") and "\n" not in first.text:
+            layout.title = first
+            meta.add(0)
+    for i, block in enumerate(blocks):
+        if i in meta:
+            continue
+        if _looks_like_heading(block.text):
+            layout.headings.append(block)
+        else:
+            layout.paragraphs.append(block)
+    return layout

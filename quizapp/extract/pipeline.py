@@ -1,0 +1,199 @@
+"""Article text -> ``models.Dataset``, plus a report of what was left out and why.
+
+``extract(text, title=None, source="")`` runs the rules (layout, quotes, people,
+attribution, places, dates) and builds a dataset in the bundled dataset's schema. Every
+quote and encounter carries ``evidence``: its character span in ``text`` and the rule
+that found it. Generated fields (summaries, facts) come from fixed templates; apart from
+the quotes themselves, no sentence of the article is copied into the dataset.
+
+Title: the ``title`` argument, else the article's first line when it reads like a title
+(see ``layout``), else "An article about A and B" naming the two people mentioned most,
+else "Untitled article".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from quizapp.extract.attribution import attribute
+from quizapp.extract.dates import DateMention, find_dates, find_relative
+from quizapp.extract.entities import Entities, find_people, slug
+from quizapp.extract.gazetteer import MONTHS
+from quizapp.extract.layout import Layout, analyse
+from quizapp.extract.places import FoundEncounter, encounter_from_heading, places_in_prose
+from quizapp.extract.quotes import QuoteSpan, find_quotes
+from quizapp.models import (
+    Article,
+    Dataset,
+    Encounter,
+    Evidence,
+    Fact,
+    Person,
+    Place,
+    Quote,
+)
+
+NO_CREDIT = "not given"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something found but left out (or kept with a gap), with the reason."""
+
+    kind: str  # abstained, scare-quote, title, term, unclosed-quote, relative-date, caption
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass
+class Extraction:
+    dataset: Dataset
+    notes: list[Note] = field(default_factory=list)
+    quotes: list[QuoteSpan] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    layout: Layout | None = None
+    entities: Entities | None = None
+
+    @property
+    def attributed(self) -> list[Quote]:
+        return [q for q in self.dataset.quotes if q.speaker is not None]
+
+
+def _title(layout: Layout, entities: Entities, title: str | None) -> tuple[str, str]:
+    if title and title.strip():
+        return title.strip(), "given"
+    if layout.title is not None:
+        return layout.title.text, "first-line"
+    counts = Counter(m.person for m in entities.mentions)
+    top = [entities.people[pid].name for pid, _ in counts.most_common(2) if pid in entities.people]
+    if len(top) == 2:
+        return f"An article about {top[0]} and {top[1]}", "placeholder-people"
+    if top:
+        return f"An article about {top[0]}", "placeholder-people"
+    return "Untitled article", "placeholder"
+
+
+def _label(e: FoundEncounter) -> str:
+    return f"{e.city}, {e.country} ({e.occasion}, {MONTHS[e.month - 1]} {e.year})"
+
+
+def extract(text: str, *, title: str | None = None, source: str = "") -> Extraction:
+    layout = analyse(text)
+    para_spans = [(p.start, p.end) for p in layout.paragraphs]
+    quote_spans, problems = find_quotes(layout)
+    entities = find_people(layout, para_spans)
+    attribute(layout, quote_spans, entities)
+    notes: list[Note] = []
+    for problem in problems:
+        notes.append(Note("unclosed-quote", problem.start, problem.end,
+                          text[problem.start:problem.end][:60], problem.message))
+    if layout.caption is not None:
+        c = layout.caption
+        notes.append(Note("caption", c.start, c.end, c.text[:60],
+                          "photo caption (followed by a credit line): not read as article text"))
+
+    # ---- places and encounters
+    found_encounters = [e for e in (encounter_from_heading(h) for h in layout.headings) if e]
+    places: dict[str, Place] = {}
+    place_ids: dict[str, str] = {}
+
+    def add_place(city: str, country: str, pos: int) -> str:
+        key = city.casefold()
+        if key not in place_ids:
+            pid = slug(city)
+            while pid in places:
+                pid += "-2"
+            places[pid] = Place(id=pid, city=city, country=country, section=layout.section_at(pos))
+            place_ids[key] = pid
+        return place_ids[key]
+
+    encounters: list[Encounter] = []
+    heading_encounter: dict[str, str] = {}
+    for e in found_encounters:
+        pid = add_place(e.city, e.country, e.start)
+        eid = slug(f"{e.city}-{e.year}")
+        if any(x.id == eid for x in encounters):
+            eid = slug(f"{e.city}-{MONTHS[e.month - 1]}-{e.year}")
+        if any(x.id == eid for x in encounters):
+            continue
+        encounters.append(Encounter(
+            id=eid, place=pid, occasion=e.occasion, occasion_aliases=e.occasion_aliases,
+            month=e.month, year=e.year,
+            summary=f"Meeting in {_label(e)}",
+            section=e.heading,
+            evidence=Evidence(start=e.start, end=e.end, rule=e.rule),
+        ))
+        heading_encounter[e.heading] = eid
+    for p in places_in_prose(text, para_spans):
+        add_place(p.city, p.country, p.start)
+
+    # ---- dates
+    dates: list[DateMention] = []
+    for start, end in para_spans + [(h.start, h.end) for h in layout.headings]:
+        dates.extend(find_dates(text, start, end))
+        for rel in find_relative(text, start, end):
+            notes.append(Note("relative-date", rel.start, rel.end, rel.text,
+                              "relative date with no anchor in the text: skipped"))
+    dates.sort(key=lambda d: d.start)
+
+    # ---- people
+    people: list[Person] = []
+    for p in sorted(entities.people.values(), key=lambda p: p.first):
+        first = min(m.start for m in entities.mentions if m.person == p.id)
+        people.append(Person(id=p.id, name=p.name, aliases=p.aliases, role=p.role,
+                             section=layout.section_at(first)))
+
+    # ---- quotes
+    quotes: list[Quote] = []
+    facts: list[Fact] = []
+    by_id = {e.id: e for e in encounters}
+    labels = {e.heading: e for e in found_encounters}
+    n = 0
+    for q in quote_spans:
+        snippet = q.text if len(q.text) <= 60 else q.text[:57] + "..."
+        if q.kind in ("scare", "title", "term"):
+            kind = {"scare": "scare-quote", "title": "title", "term": "term"}[q.kind]
+            notes.append(Note(kind, q.start, q.end, snippet, q.reason or "not a quotation"))
+            continue
+        n += 1
+        section = layout.section_at(q.open)
+        eid = heading_encounter.get(section)
+        speaker = q.speaker
+        qid = f"{speaker or 'unattributed'}-{n:02d}"
+        rule = q.rule or "quote-marks"
+        quotes.append(Quote(
+            id=qid, speaker=speaker, text=q.text, encounter=eid,
+            year=by_id[eid].year if eid else None, section=section,
+            evidence=Evidence(start=q.start, end=q.end, rule=rule),
+        ))
+        if speaker is None:
+            notes.append(Note("abstained", q.start, q.end, snippet, q.reason or "no speaker found"))
+        elif eid is not None:
+            name = entities.people[speaker].name
+            label = _label(labels[section])
+            facts.append(Fact(
+                id=f"said-{qid}", encounter=eid,
+                question=f"At which encounter did {name} say “{q.text}”?",
+                answer=label,
+                accept=[labels[section].city],
+                statement=f"{name} was quoted saying “{q.text}”",
+                section=section,
+                evidence=Evidence(start=q.start, end=q.end, rule="quote-at-encounter"),
+            ))
+
+    title_text, _ = _title(layout, entities, title)
+    dataset = Dataset(
+        article=Article(title=title_text, authors=layout.authors,
+                        photo_credit=layout.photo_credit or NO_CREDIT, source=source),
+        people=people,
+        places=list(places.values()),
+        encounters=encounters,
+        quotes=quotes,
+        facts=facts,
+    )
+    notes.sort(key=lambda note: note.start)
+    return Extraction(dataset=dataset, notes=notes, quotes=quote_spans, dates=dates,
+                      layout=layout, entities=entities)

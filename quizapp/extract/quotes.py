@@ -1,0 +1,171 @@
+"""Direct quotes: find every quoted stretch of text, with straight or curly marks.
+
+- Double marks only delimit quotes (“ ” and "); single marks inside a quote are a nested
+  quote and stay part of its text, and ’ is mostly an apostrophe anyway.
+- A straight mark opens a quote when it follows the start of a paragraph, a space or an
+  opening bracket/dash; the next straight or curly closing mark ends it.
+- A quote that opens at the start of a paragraph and is not closed there runs on into the
+  next paragraph when that paragraph opens with a quote mark again (the newspaper
+  convention). A quote left open anywhere else is reported, not guessed.
+- ``kind`` tells a real quotation from a scare quote or a title: a quote of at most
+  ``SHORT_WORDS`` words is "short" (kept only when a precise attribution rule names its
+  speaker); a single quoted word is a "term" (a word being talked about, as in praised his
+  “genius”), and a quote whose words are all Capitalised is a "title": neither is ever a
+  quotation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from quizapp.extract.layout import Layout
+
+SHORT_WORDS = 3
+OPENERS = "“\""
+_CLOSERS = "”\""
+_OPEN_BEFORE = " \t\n([{—–-/:"
+_SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+_WORD = re.compile(r"[A-Za-z0-9][\w’'-]*")
+
+
+@dataclass
+class QuoteSpan:
+    """One direct quote. ``parts`` are the inner spans, one per paragraph it covers."""
+
+    open: int  # position of the opening mark
+    close: int  # position of the closing mark
+    parts: list[tuple[int, int]]
+    text: str
+    paragraph: int  # index of the paragraph it opens in
+    last_paragraph: int
+    kind: str = "quote"  # "quote", "short", "term", "title"; "scare" once attribution gives up
+    speaker: str | None = None
+    rule: str | None = None
+    reason: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.parts[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.parts[-1][1]
+
+    @property
+    def words(self) -> int:
+        return len(_WORD.findall(self.text))
+
+    @property
+    def ends_clause(self) -> bool:
+        """True when the quoted words end in a comma, ? ! or a dash, so that an attribution
+        may follow in the same sentence (a closing full stop ends the sentence)."""
+        return self.raw_end_punct in {",", "?", "!", "—", "–", "-"}
+
+    raw_end_punct: str = ""
+
+
+@dataclass
+class Problem:
+    start: int
+    end: int
+    message: str
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace()):
+        end -= 1
+    return start, end
+
+
+def classify(text: str) -> str:
+    words = _WORD.findall(text)
+    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
+    sentence_inside = re.search(r"[.?!;:]\s+\S", text) is not None
+    if (
+        len(words) >= 2
+        and significant
+        and all(w[0].isupper() or w[0].isdigit() for w in significant)
+        and not re.search(r"[.?!,;:]$", text.strip())
+        and not sentence_inside
+    ):
+        return "title"
+    if len(words) == 1 and not re.search(r"[?!]", text):
+        return "term"
+    if len(words) <= SHORT_WORDS and not re.search(r"[?!]", text) and not sentence_inside:
+        return "short"
+    return "quote"
+
+
+def find_quotes(layout: Layout) -> tuple[list[QuoteSpan], list[Problem]]:
+    article = layout.text
+    quotes: list[QuoteSpan] = []
+    problems: list[Problem] = []
+    pending: QuoteSpan | None = None  # a quote running on past the end of a paragraph
+    for index, para in enumerate(layout.paragraphs):
+        pos = para.start
+        end = para.end
+        current: QuoteSpan | None = None
+        inner_start = 0
+        if pending is not None:
+            if article[pos] in OPENERS:
+                current = pending
+                inner_start = pos + 1
+                pos += 1
+            else:
+                problems.append(Problem(pending.open, pending.parts[-1][1],
+                                        "quote left open at the end of a paragraph"))
+            pending = None
+        while pos < end:
+            ch = article[pos]
+            if current is None:
+                prev = article[pos - 1] if pos > para.start else " "
+                if ch == "“" or (ch == '"' and (pos == para.start or prev in _OPEN_BEFORE)):
+                    current = QuoteSpan(open=pos, close=-1, parts=[], text="", paragraph=index,
+                                        last_paragraph=index)
+                    inner_start = pos + 1
+            elif ch in _CLOSERS:
+                s, e = _trim(article, inner_start, pos)
+                current.parts.append((s, e))
+                current.close = pos
+                current.last_paragraph = index
+                _finish(article, current)
+                if current.text:
+                    quotes.append(current)
+                current = None
+            pos += 1
+        if current is not None:
+            s, e = _trim(article, inner_start, end)
+            current.parts.append((s, e))
+            opened_at_start = current.parts[0][0] - 1 == layout.paragraphs[current.paragraph].start
+            if opened_at_start and index + 1 < len(layout.paragraphs):
+                pending = current
+            else:
+                problems.append(Problem(current.open, end, "quote mark opened but never closed"))
+    if pending is not None:
+        problems.append(Problem(pending.open, pending.parts[-1][1], "quote mark opened but never closed"))
+    return quotes, problems
+
+
+def _finish(article: str, quote: QuoteSpan) -> None:
+    pieces = []
+    parts = []
+    for s, e in quote.parts:
+        piece = article[s:e]
+        pieces.append(re.sub(r"\s+", " ", piece))
+        parts.append((s, e))
+    text = " ".join(p for p in pieces if p)
+    quote.raw_end_punct = text[-1:] if text else ""
+    # A comma (or dash) before the closing mark belongs to the sentence, not to the quote.
+    while text and text[-1] in ",—–- ":
+        text = text[:-1]
+        s, e = parts[-1]
+        parts[-1] = (s, e - 1)
+    s, e = parts[-1]
+    parts[-1] = (s, max(s, e))
+    quote.parts = parts
+    quote.text = text.strip()
+    quote.kind = classify(quote.text) if quote.text else "quote"
