@@ -24,6 +24,7 @@ import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -170,6 +171,11 @@ class _Layout:
     depth: int
     deep_line: int | None
 
+    @cached_property
+    def card_headers(self) -> list[int]:
+        """Indexes into ``headers`` of the ``[[cards]]`` tables, in order."""
+        return [i for i, h in enumerate(self.headers) if h.array and h.name == "cards"]
+
 
 _TOKEN = re.compile(r"[\"'#\[\]{}\n]")
 _BASIC_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
@@ -289,7 +295,7 @@ def line_of(layout: _Layout, loc: Sequence[Any]) -> int | None:
         return None
     top = loc[0]
     if top == "cards" and len(loc) > 1 and isinstance(loc[1], int):
-        arrays = [i for i, h in enumerate(layout.headers) if h.array and h.name == "cards"]
+        arrays = layout.card_headers
         if loc[1] >= len(arrays):
             return None
         index = arrays[loc[1]]
