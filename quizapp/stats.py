@@ -1,0 +1,335 @@
+"""Progress numbers: one function, ``compute_stats``, for the stats screen, the home
+screen and ``quizapp stats``.
+
+Definitions
+    - Deck results (history, best, last) come from the sessions that quiz a deck (play in
+      order, shuffled, or a few cards). Review and due sessions drill hand-picked cards,
+      so they do not count as a deck score; they do count as days studied. A session's
+      percent is its score (cards right at the first try) over the cards it answered,
+      rounded to one decimal. Sessions with no answer are ignored.
+    - Last played: the latest session start/end or answer time for the deck.
+    - Question family: the first of ``FAMILIES`` among a card's tags (generated decks tag
+      each card with exactly one); a card with none is "other". Accuracy by family adds
+      up the right and wrong answers of its cards.
+    - Most missed: the ``MOST_MISSED`` cards with the most wrong answers (at least one),
+      ties in deck order.
+    - Streak: consecutive local calendar days with a session or an answer, ending today,
+      or ending yesterday when nothing has been studied yet today (the streak is only
+      broken once a whole day passes without study).
+    - Card counts over every card of every deck found: new = never answered; mastered =
+      FSRS Review state with a stability of at least ``MASTERED_DAYS`` (FSRS expects the
+      card to be remembered three weeks from now); learning = every other answered card.
+      new + learning + mastered = total. Suspended cards and leeches are counted apart
+      (they are also in one of the three).
+    - Missed, due and new per deck follow ``quizapp.review``.
+
+Only decks that are found (``Catalog``) are counted; records of decks that are gone stay in
+the score file but are not shown.
+
+``Stats.to_json()`` shape (``format`` 1; keys sorted; times ISO 8601 in UTC; percent may
+be null where nothing was answered)::
+
+    {"format": 1, "generated_at": str, "streak_days": int, "studied_today": bool,
+     "cards": {"total", "new", "learning", "mastered", "suspended", "leeches": int},
+     "decks": [{"id", "title": str, "cards", "missed", "due", "new", "suspended",
+                "leeches", "sessions": int, "history": [float],
+                "best"/"last": null | {"score", "total": int, "percent": float,
+                                       "mode": str, "at": str},
+                "last_played": str | null}],
+     "families": [{"family": str, "cards", "answers", "right", "wrong": int,
+                   "percent": float | null}],
+     "most_missed": [{"deck", "card", "question": str, "wrong", "right": int,
+                      "leech", "suspended": bool}]}
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import Any
+
+from quizapp import review, scheduling
+from quizapp.decks import Catalog
+from quizapp.models import Card, ScoreFile, SessionRecord
+from quizapp.settings import Settings
+
+STATS_FORMAT = 1
+FAMILIES = ("who", "where", "when", "occasion", "what", "quote", "order", "flip")
+OTHER = "other"
+MOST_MISSED = 10
+MASTERED_DAYS = 21.0
+DRILL_MODES = ("review", "due")
+
+
+def percent(right: int, total: int) -> float | None:
+    return round(100 * right / total, 1) if total else None
+
+
+def family_of(card: Card) -> str:
+    return next((t for t in card.tags if t in FAMILIES), OTHER)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(timezone.utc).isoformat()
+
+
+@dataclass(frozen=True)
+class SessionResult:
+    score: int
+    total: int
+    mode: str
+    at: datetime  # when the session started
+
+    @property
+    def percent(self) -> float:
+        return percent(self.score, self.total) or 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": self.score, "total": self.total, "percent": self.percent,
+                "mode": self.mode, "at": _iso(self.at)}
+
+
+@dataclass(frozen=True)
+class DeckStats:
+    deck_id: str
+    title: str
+    cards: int
+    missed: int
+    due: int
+    new: int
+    suspended: int
+    leeches: int
+    results: list[SessionResult] = field(default_factory=list)  # oldest first
+    last_played: datetime | None = None
+
+    @property
+    def history(self) -> list[float]:
+        """Session percents, oldest first (for a chart or sparkline)."""
+        return [r.percent for r in self.results]
+
+    @property
+    def best(self) -> SessionResult | None:
+        # The highest percent; the earliest such session on a tie.
+        return max(self.results, key=lambda r: r.percent, default=None)
+
+    @property
+    def last(self) -> SessionResult | None:
+        return self.results[-1] if self.results else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.deck_id, "title": self.title, "cards": self.cards,
+            "missed": self.missed, "due": self.due, "new": self.new,
+            "suspended": self.suspended, "leeches": self.leeches,
+            "sessions": len(self.results), "history": self.history,
+            "best": self.best.to_dict() if self.best else None,
+            "last": self.last.to_dict() if self.last else None,
+            "last_played": _iso(self.last_played),
+        }
+
+
+@dataclass(frozen=True)
+class FamilyStats:
+    family: str
+    cards: int
+    right: int
+    wrong: int
+
+    @property
+    def answers(self) -> int:
+        return self.right + self.wrong
+
+    @property
+    def percent(self) -> float | None:
+        return percent(self.right, self.answers)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"family": self.family, "cards": self.cards, "answers": self.answers,
+                "right": self.right, "wrong": self.wrong, "percent": self.percent}
+
+
+@dataclass(frozen=True)
+class MissedCard:
+    deck_id: str
+    card_id: str
+    question: str
+    wrong: int
+    right: int
+    leech: bool
+    suspended: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"deck": self.deck_id, "card": self.card_id, "question": self.question,
+                "wrong": self.wrong, "right": self.right, "leech": self.leech,
+                "suspended": self.suspended}
+
+
+@dataclass(frozen=True)
+class CardCounts:
+    new: int = 0
+    learning: int = 0
+    mastered: int = 0
+    suspended: int = 0
+    leeches: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.mastered
+
+    def to_dict(self) -> dict[str, int]:
+        return {"total": self.total, "new": self.new, "learning": self.learning,
+                "mastered": self.mastered, "suspended": self.suspended,
+                "leeches": self.leeches}
+
+
+@dataclass(frozen=True)
+class Stats:
+    generated_at: datetime
+    decks: list[DeckStats]
+    families: list[FamilyStats]
+    most_missed: list[MissedCard]
+    streak_days: int
+    studied_today: bool
+    counts: CardCounts
+
+    def deck(self, deck_id: str) -> DeckStats | None:
+        return next((d for d in self.decks if d.deck_id == deck_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": STATS_FORMAT,
+            "generated_at": _iso(self.generated_at),
+            "streak_days": self.streak_days,
+            "studied_today": self.studied_today,
+            "cards": self.counts.to_dict(),
+            "decks": [d.to_dict() for d in self.decks],
+            "families": [f.to_dict() for f in self.families],
+            "most_missed": [m.to_dict() for m in self.most_missed],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, indent=2, ensure_ascii=False)
+
+
+def study_dates(scores: ScoreFile, tz: tzinfo | None = None) -> set[date]:
+    """Local dates with a session that had answers, or with a card's last answer."""
+    days: set[date] = set()
+    for s in scores.sessions:
+        if s.total > 0:
+            days.add(review.local_date(s.start, tz))
+            if s.end is not None:
+                days.add(review.local_date(s.end, tz))
+    for deck in scores.cards.values():
+        for rec in deck.values():
+            if rec.last_answered is not None:
+                days.add(review.local_date(rec.last_answered, tz))
+    return days
+
+
+def study_streak(days: set[date], today: date) -> int:
+    day = today if today in days else today - timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def is_mastered(state: Any) -> bool:
+    return (
+        state is not None
+        and state.state == scheduling.REVIEW
+        and state.stability is not None
+        and state.stability >= MASTERED_DAYS
+    )
+
+
+def _results(sessions: list[SessionRecord]) -> list[SessionResult]:
+    played = [s for s in sessions if s.total > 0 and s.mode not in DRILL_MODES]
+    played.sort(key=lambda s: s.start)
+    return [SessionResult(s.score, s.total, s.mode, s.start) for s in played]
+
+
+def compute_stats(
+    scores: ScoreFile,
+    catalog: Catalog,
+    now: datetime,
+    *,
+    settings: Settings | None = None,
+    tz: tzinfo | None = None,
+) -> Stats:
+    """Every number of the stats screen and ``quizapp stats`` (see the module doc).
+    ``tz`` decides calendar days (None: this machine's local zone)."""
+    settings = settings or Settings()
+    threshold = settings.leech_threshold
+    missed = review.missed_counts(scores, catalog, streak_needed=settings.review_streak)
+    due = review.due_counts(scores, catalog, now, new_per_day=settings.new_per_day, tz=tz)
+
+    decks: list[DeckStats] = []
+    families: dict[str, list[int]] = {}  # family -> [cards, right, wrong]
+    worst: list[MissedCard] = []
+    counts = dict(new=0, learning=0, mastered=0, suspended=0, leeches=0)
+    for entry in catalog.entries:
+        records = scores.cards.get(entry.id, {})
+        suspended = leeches = 0
+        last_played = None
+        for card in entry.deck.cards:
+            rec = records.get(card.id)
+            fam = families.setdefault(family_of(card), [0, 0, 0])
+            fam[0] += 1
+            if review.is_new(rec):
+                counts["new"] += 1
+            elif rec is not None and is_mastered(rec.fsrs):
+                counts["mastered"] += 1
+            else:
+                counts["learning"] += 1
+            if rec is None:
+                continue
+            fam[1] += rec.right
+            fam[2] += rec.wrong
+            leech = review.is_leech(rec, threshold)
+            suspended += rec.suspended
+            leeches += leech
+            if rec.wrong > 0:
+                worst.append(MissedCard(entry.id, card.id, card.question, rec.wrong,
+                                        rec.right, leech, rec.suspended))
+            if rec.last_answered is not None:
+                last_played = max(filter(None, [last_played, rec.last_answered]))
+        counts["suspended"] += suspended
+        counts["leeches"] += leeches
+        sessions = [s for s in scores.sessions if s.deck == entry.id and s.total > 0]
+        for s in sessions:
+            last_played = max(filter(None, [last_played, s.start, s.end]))
+        decks.append(
+            DeckStats(
+                deck_id=entry.id,
+                title=entry.deck.deck.title,
+                cards=len(entry.deck.cards),
+                missed=missed[entry.id],
+                due=due[entry.id].due,
+                new=due[entry.id].new,
+                suspended=suspended,
+                leeches=leeches,
+                results=_results(sessions),
+                last_played=last_played,
+            )
+        )
+
+    order = {name: i for i, name in enumerate((*FAMILIES, OTHER))}
+    family_stats = [
+        FamilyStats(name, *families[name]) for name in sorted(families, key=order.__getitem__)
+    ]
+    # sorted() is stable: ties keep deck order.
+    most_missed = sorted(worst, key=lambda m: -m.wrong)[:MOST_MISSED]
+    days = study_dates(scores, tz)
+    today = review.local_date(now, tz)
+    return Stats(
+        generated_at=now,
+        decks=decks,
+        families=family_stats,
+        most_missed=most_missed,
+        streak_days=study_streak(days, today),
+        studied_today=today in days,
+        counts=CardCounts(**counts),
+    )
