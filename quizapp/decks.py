@@ -212,7 +212,7 @@ def _scan(text: str, max_depth: int = MAX_NESTING) -> _Layout:
                 while True:
                     end = text.find(triple, search)
                     if end < 0:
-                        return _Layout(text.splitlines(), headers, deepest, None)
+                        return _Layout(text.split("\n"), headers, deepest, None)
                     if ch == '"':
                         slashes = len(text[search:end]) - len(text[search:end].rstrip("\\"))
                         if slashes % 2:
@@ -246,12 +246,12 @@ def _scan(text: str, max_depth: int = MAX_NESTING) -> _Layout:
             if depth > deepest:
                 deepest = depth
                 if deepest > max_depth:
-                    return _Layout(text.splitlines(), headers, deepest, line)
+                    return _Layout(text.split("\n"), headers, deepest, line)
             pos += 1
         else:
             depth = max(0, depth - 1)
             pos += 1
-    return _Layout(text.splitlines(), headers, deepest, None)
+    return _Layout(text.split("\n"), headers, deepest, None)
 
 
 def _data_depth(data: Any) -> int:

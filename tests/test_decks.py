@@ -282,3 +282,25 @@ def test_discover_lists_bad_files_as_problems(tmp_path: Path) -> None:
     catalog = discover(where)
     assert catalog.entries == []
     assert f"{bad}:11: cards[0].answr: unknown field" in catalog.problems
+
+
+def test_unicode_line_separators_in_strings_do_not_shift_lines() -> None:
+    text = (HEAD + '\n[[cards]]\nid = "a"\nkind = "flip"\nquestion = "one\u2028two\x85three"\n'
+            'answer = "A"\nanswr = 1\n')
+    line = text.split("\n").index("answr = 1") + 1
+    assert problems_of(text) == [f"deck.toml:{line}: cards[0].answr: unknown field"]
+
+
+def test_windows_line_endings_keep_line_numbers() -> None:
+    text = (HEAD + GOOD_CARDS.replace('answer = "1"', 'answr = "1"')).replace("\n", "\r\n")
+    assert "deck.toml:11: cards[0].answr: unknown field" in problems_of(text)
+
+
+def test_the_readme_example_is_a_valid_deck() -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"## Deck format.*?```toml\n(.*?)```", readme, re.S)
+    assert example, "README.md has a '## Deck format' section with a TOML example"
+    deck = parse_deck(example.group(1), "README.md")
+    assert {c.kind for c in deck.cards} == {"choice", "order"}

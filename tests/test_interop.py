@@ -274,3 +274,21 @@ def test_apkg_holds_one_note_per_card_with_stable_ids(tmp_path: Path, mixed: Dec
     assert sorted(g for g, _, _ in first) == sorted(g for g, _, _ in second)
     assert sorted(g for g, _, _ in first) == sorted(note_guid("mixed", c.id) for c in mixed.cards)
     assert anki_deck_id("mixed") != anki_deck_id("other")
+
+
+def test_unicode_line_separators_stay_inside_their_cell(tmp_path: Path) -> None:
+    path = tmp_path / "set.txt"
+    path.write_text("one\u2028two\tdef\x85inition\r\nnext\tcard\r\n", encoding="utf-8")
+    deck = import_file(path, "quizlet", title="t").deck
+    assert [(c.question, c.answer) for c in deck.cards] == [
+        ("one\u2028two", "def\x85inition"), ("next", "card")]
+
+
+@pytest.mark.parametrize("fmt", ["anki", "csv"])
+def test_round_trip_keeps_unicode_line_separators(tmp_path: Path, fmt: str) -> None:
+    deck = Deck.model_validate({"deck": {"id": "d", "title": "D"}, "cards": [
+        {"id": "c", "kind": "choice", "question": "a\u2028b", "answer": "x\x85y",
+         "distractors": ["p\u2029q", "r"]}]})
+    out = tmp_path / ("out.txt" if fmt == "anki" else "out.csv")
+    out.write_bytes(export_deck(deck, fmt))
+    assert import_file(out, deck_id="d", title="D").deck.cards == deck.cards

@@ -20,6 +20,7 @@ from quizapp.interop.common import (
     Row,
     card_cells,
     column_name,
+    split_lines,
     text_to_html,
 )
 from quizapp.interop.csv_io import read_table
@@ -39,7 +40,7 @@ EXPORT_COLUMNS = ("Front", "Back", "Tags", "id", "kind", "distractors", "accept"
 def split_headers(text: str) -> tuple[dict[str, str], int, str]:
     """The ``#key:value`` lines at the top of ``text``: (headers, their count, the rest)."""
     headers: dict[str, str] = {}
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     count = 0
     for line in lines:
         stripped = line.rstrip("\r\n")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -127,7 +128,7 @@ def text_to_html(value: str) -> str:
 
 def split_items(cell: str) -> list[str]:
     """A list cell: one item per line, blank lines ignored."""
-    return [item for item in cell.splitlines() if item.strip()]
+    return [item for item in re.split(r"\r\n|\r|\n", cell) if item.strip()]
 
 
 def join_items(items: Iterable[str], where: str) -> str:
@@ -242,11 +243,21 @@ def card_cells(card: Card, where: str) -> dict[str, str]:
     }
 
 
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` with their ends, split at ``\n`` only (unlike
+    ``str.splitlines``, which also splits at characters such as U+2028 inside a cell)."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
 def counted_lines(text: str, progress: ProgressCallback | None, every: int = 500) -> Iterator[str]:
     """The lines of ``text`` (ends kept), calling ``progress`` every ``every`` lines."""
     total = len(text)
     done = 0
-    for number, line in enumerate(text.splitlines(keepends=True), 1):
+    for number, line in enumerate(split_lines(text), 1):
         done += len(line)
         if progress and number % every == 0:
             progress(done, total)
