@@ -1,7 +1,128 @@
-"""`quizapp due`: placeholder until its issue lands (replace this module)."""
+"""`quizapp due [DECK] [--json] [--study] [--plain]`: what spaced repetition asks for now.
+
+Without --study (or --plain) it only lists, per deck, the cards due now and the new cards
+today's limit still allows. With --study it opens the app in "Due" mode; with --plain it
+asks the due cards line by line instead.
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
+
+DUE_FORMAT = 1
+
+DESCRIPTION = """\
+List the cards that spaced repetition (FSRS) asks for now, per deck: cards answered before
+that are due again, and new cards, at most new_per_day per deck per day (settings, default
+10). --study reviews them in the app (most overdue first, then the new cards); --plain
+reviews them line by line on stdin/stdout (:s skip, :u undo, :q quit).
+
+--json prints {"format": 1, "now": ISO time, "due": N, "new": N,
+               "decks": [{"id", "title", "due", "new"}]} with sorted keys.
+"""
+
 
 def register(subparsers) -> None:
-    pass
+    from quizapp.cli import add_location_options
+
+    parser = subparsers.add_parser(
+        "due",
+        help="list the cards due for review per deck (--study/--plain to review them)",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("deck", nargs="?", metavar="DECK", help="only this deck (default: all)")
+    parser.add_argument("--json", action="store_true", help="print the counts as JSON")
+    parser.add_argument("--study", action="store_true", help="review the due cards in the app")
+    parser.add_argument(
+        "--plain", action="store_true", help="review the due cards line by line (implies --study)"
+    )
+    parser.add_argument("--seed", type=int, help="seed for the choice order (repeatable)")
+    add_location_options(parser)
+    parser.set_defaults(func=run)
+
+
+def _local(moment) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    from datetime import UTC, datetime
+
+    from quizapp import review
+    from quizapp.commands.review import open_context
+    from quizapp.text import visible
+
+    if args.json and (args.study or args.plain):
+        print("quizapp: due: --json lists only; leave out --study/--plain", file=sys.stderr)
+        return 2
+    ctx = open_context(args)
+    if ctx is None:
+        return 1
+    if args.deck is not None and ctx.catalog.get(args.deck) is None:
+        ctx.unknown_deck(args.deck)
+        return 1
+    now = datetime.now(UTC)
+    scores, catalog, settings = ctx.store.scores, ctx.catalog, ctx.settings
+
+    if args.study or args.plain:
+        session = review.due_session(
+            scores, catalog, now, new_per_day=settings.new_per_day, deck_id=args.deck,
+            recorder=ctx.store, seed=args.seed,
+        )
+        if session is None:
+            print(_nothing_due(scores, catalog, args.deck))
+            return 0
+        if not args.plain:
+            from quizapp.cli import open_app
+
+            return open_app(args, deck_id=args.deck, mode="due")
+        from quizapp.plain import run_plain
+
+        title = catalog.get(args.deck).deck.deck.title if args.deck else "all decks"
+        code = run_plain(session, sys.stdin, sys.stdout, title=f"Due: {title}")
+        ctx.store.compact()
+        return code
+
+    counts = review.due_counts(scores, catalog, now, new_per_day=settings.new_per_day)
+    entries = [e for e in catalog.entries if args.deck is None or e.id == args.deck]
+    total_due = sum(counts[e.id].due for e in entries)
+    total_new = sum(counts[e.id].new for e in entries)
+    if args.json:
+        data = {
+            "format": DUE_FORMAT,
+            "now": now.isoformat(),
+            "due": total_due,
+            "new": total_new,
+            "decks": [
+                {"id": e.id, "title": e.deck.deck.title, "due": counts[e.id].due, "new": counts[e.id].new}
+                for e in entries
+            ],
+        }
+        print(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False))
+        return 0
+    if not entries:
+        print("No decks found.")
+        return 0
+    width = max(len(e.id) for e in entries)
+    print(f"{'deck':<{width}}  {'due':>4}  {'new':>4}  title")
+    for e in entries:
+        c = counts[e.id]
+        print(f"{e.id:<{width}}  {c.due:>4}  {c.new:>4}  {visible(e.deck.deck.title)}")
+    print(f"{'total':<{width}}  {total_due:>4}  {total_new:>4}")
+    if total_due + total_new == 0:
+        print(_nothing_due(scores, catalog, args.deck))
+    else:
+        deck = f" {args.deck}" if args.deck else ""
+        print(f"Study them with `quizapp due{deck} --study` (or --plain).")
+    return 0
+
+
+def _nothing_due(scores, catalog, deck_id) -> str:
+    from quizapp import review
+
+    upcoming = review.next_due(scores, catalog, deck_id)
+    later = f" The next card is due at {_local(upcoming)}." if upcoming else ""
+    return f"Nothing is due right now, and no new card is left for today.{later}"

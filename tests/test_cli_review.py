@@ -1,0 +1,191 @@
+"""`quizapp review / due / stats / suspend / unsuspend / leeches` from the command line."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from quizapp.cli import main
+from quizapp.decks import write_deck
+from quizapp.models import Deck
+from quizapp.session import Session
+from quizapp.store import ScoreStore
+
+DECK = Deck.model_validate(
+    {
+        "deck": {"id": "capitals", "title": "Capitals"},
+        "cards": [
+            {"id": "fr", "kind": "text", "question": "Capital of France?", "answer": "Paris",
+             "tags": ["where"]},
+            {"id": "fi", "kind": "text", "question": "Capital of Finland?", "answer": "Helsinki",
+             "tags": ["where"]},
+            {"id": "jp", "kind": "text", "question": "Capital of Japan?", "answer": "Tokyo",
+             "tags": ["where"]},
+        ],
+    }
+)
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    decks = tmp_path / "decks"
+    write_deck(DECK, decks / "capitals.toml")
+    scores = tmp_path / "scores.toml"
+
+    def run(*argv: str, stdin: str = "") -> int:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        return main([*argv, "--decks", str(decks), "--scores", str(scores)])
+
+    return run, scores
+
+
+def play(scores: Path, answers: dict[str, str], at: datetime | None = None) -> None:
+    """One pass over the deck through the real session engine and store."""
+    clock = iter(at + timedelta(seconds=30 * i) for i in range(1000)) if at else None
+    kwargs = {"now": lambda: next(clock)} if clock else {}
+    session = Session.for_deck(DECK, recorder=ScoreStore(scores), **kwargs)
+    while session.current is not None:
+        session.answer(answers[session.current.card.id])
+        session.advance()
+    session.finish()
+
+
+def test_review_with_nothing_missed_says_so_and_starts_nothing(env, capsys) -> None:
+    run, scores = env
+    assert run("review", "capitals", "--plain") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Nothing to review in capitals yet")
+    assert "Question" not in out and not scores.exists()
+
+    play(scores, {"fr": "Paris", "fi": "Helsinki", "jp": "Tokyo"})
+    assert run("review") == 0  # would open the app if anything were missed
+    assert capsys.readouterr().out == (
+        "Nothing to review: you have not missed a single card. Well done!\n")
+
+
+def test_review_plain_rounds_until_right_and_the_card_leaves_after_two_rights(env, capsys) -> None:
+    run, scores = env
+    play(scores, {"fr": "Paris", "fi": "Oslo", "jp": "Tokyo"})
+    capsys.readouterr()
+
+    # Wrong twice: the card comes back in a second and a third round, then right.
+    assert run("review", "capitals", "--plain", stdin="Oslo\nStockholm\nHelsinki\n") == 0
+    out = capsys.readouterr().out
+    assert out.count("Your answer") == 3 and "Question 3/3" in out
+    assert out.count("Wrong. The answer: Helsinki") == 2 and "Right!" in out
+    assert "Capital of France?" not in out
+    assert ScoreStore(scores).load().cards["capitals"]["fi"].streak == 1
+
+    # One right answer is not enough (review_streak is 2): it is still on the list.
+    assert run("review", "capitals", "--plain", stdin="Helsinki\n") == 0
+    assert "Capital of Finland?" in capsys.readouterr().out
+
+    assert run("review", "capitals", "--plain") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Nothing to review in capitals: every card you missed has since "
+                          "been answered right 2 times in a row")
+
+
+def test_review_unknown_deck_is_one_line_error(env, capsys) -> None:
+    run, _ = env
+    assert run("review", "nope", "--plain") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no deck with id 'nope'" in err[0] and "capitals" in err[0]
+
+
+def test_due_lists_counts_and_studies_plain(env, capsys) -> None:
+    run, scores = env
+    assert run("due", "capitals") == 0
+    out = capsys.readouterr().out
+    assert "capitals     0     3  Capitals" in out
+
+    # Answered 40 days ago: every card is due again by now.
+    play(scores, {"fr": "Paris", "fi": "Oslo", "jp": "Tokyo"},
+         at=datetime.now(timezone.utc) - timedelta(days=40))
+    assert run("due", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["format"] == 1 and list(data) == sorted(data)
+    mine = next(d for d in data["decks"] if d["id"] == "capitals")
+    assert mine == {"id": "capitals", "title": "Capitals", "due": 3, "new": 0}
+
+    # Due mode asks the most overdue first: Finland was missed, so it fell due first.
+    assert run("due", "capitals", "--plain", stdin="Helsinki\nParis\nTokyo\n") == 0
+    out = capsys.readouterr().out
+    assert out.index("Capital of Finland?") < out.index("Capital of France?")
+    assert run("due", "capitals") == 0
+    out = capsys.readouterr().out
+    assert "capitals     0     0" in out and "Nothing is due right now" in out
+
+
+def test_stats_text_and_json(env, capsys) -> None:
+    run, scores = env
+    play(scores, {"fr": "Paris", "fi": "Oslo", "jp": "Tokyo"})
+    assert run("stats") == 0
+    out = capsys.readouterr().out
+    assert "capitals" in out and "66.7%" in out
+    assert "1 wrong  capitals/fi" in out and "Capital of Finland?" in out
+    assert "Study streak: 1 day (studied today)" in out
+
+    assert run("stats", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["format"] == 1
+    deck = next(d for d in data["decks"] if d["id"] == "capitals")
+    assert (deck["history"], deck["missed"], deck["sessions"]) == ([66.7], 1, 1)
+    assert data["most_missed"][0]["card"] == "fi"
+
+
+def test_suspend_unsuspend_and_leeches(env, capsys) -> None:
+    run, scores = env
+    for _ in range(8):
+        play(scores, {"fr": "Paris", "fi": "Oslo", "jp": "Tokyo"})
+    capsys.readouterr()
+    assert run("leeches") == 0
+    out = capsys.readouterr().out
+    assert "8 wrong   0 right  capitals fi" in out and "[suspended]" not in out
+
+    assert run("suspend", "capitals", "fi") == 0
+    assert "Suspended capitals/fi" in capsys.readouterr().out
+    assert run("review", "capitals", "--plain") == 0
+    assert capsys.readouterr().out.startswith(
+        "Nothing to review in capitals: the only cards you missed are suspended")
+    assert run("leeches", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["leeches"][0]["card"] == "fi" and data["leeches"][0]["suspended"] is True
+
+    assert run("suspend", "capitals", "fi") == 0
+    assert "already suspended" in capsys.readouterr().out
+    assert run("unsuspend", "capitals", "fi") == 0
+    capsys.readouterr()
+    assert run("review", "capitals", "--plain", stdin=":q\n") == 0
+    assert "Capital of Finland?" in capsys.readouterr().out
+
+    assert run("suspend", "capitals", "xx") == 1
+    assert capsys.readouterr().err.strip() == "quizapp: deck 'capitals' has no card with id 'xx'"
+
+
+@pytest.mark.parametrize("argv", [["stats"], ["due"], ["review", "--plain"], ["leeches"],
+                                  ["suspend", "capitals", "fr"]])
+def test_a_refused_score_file_is_one_line_and_untouched(env, capsys, argv) -> None:
+    run, scores = env
+    original = "format = 99\n[cards.capitals.fr]\nseen = 1\n"
+    scores.write_text(original, encoding="utf-8")
+    assert run(*argv) == 1
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and str(scores) in err[0] and "format 99" in err[0]
+    assert captured.out == ""
+    assert scores.read_text(encoding="utf-8") == original
+
+
+def test_a_damaged_score_file_is_moved_aside_and_reported(env, capsys) -> None:
+    run, scores = env
+    scores.write_text("this is [not toml\n", encoding="utf-8")
+    assert run("stats") == 0
+    err = capsys.readouterr().err
+    backups = list(scores.parent.glob("scores.toml.corrupt-*"))
+    assert len(backups) == 1 and str(backups[0]) in err
+    assert backups[0].read_text(encoding="utf-8") == "this is [not toml\n"
