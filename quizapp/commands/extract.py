@@ -1,7 +1,267 @@
-"""`quizapp extract`: placeholder until its issue lands (replace this module)."""
+"""`quizapp extract` and `quizapp import-article`: an article's text into a dataset, or
+straight into decks.
+
+``extract ARTICLE.txt`` prints the dataset (TOML, the bundled dataset's schema) or writes
+it with ``-o FILE``; an existing FILE is only replaced with ``--force``, and the write is
+atomic. ``--evaluate GOLD.toml`` compares the result with a hand-made dataset and prints
+speaker precision and recall and the encounters found; without ``-o`` it prints only
+those figures.
+
+``import-article ARTICLE.txt`` extracts, generates the decks and adds them to your decks
+folder, then reports what it found and what it left out, and why. It never replaces a
+deck: when a deck with one of the new ids already exists, it names that file and writes
+nothing.
+"""
 
 from __future__ import annotations
 
+import argparse
+import re
+import sys
+from pathlib import Path
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+EXTRACT_DESCRIPTION = """\
+Read a plain-text article and write a dataset (the schema of quizapp's bundled article
+dataset): people, places, encounters, quotes with their speakers, and facts. Rules only,
+nothing is downloaded. Each quote and encounter records its evidence: the character span
+in the article and the name of the rule that found it. A quote whose speaker no rule is
+sure of is kept without one.
+"""
+
+IMPORT_DESCRIPTION = """\
+Extract a dataset from a plain-text article, generate question decks from it and add them
+to your decks folder. Prints what was found, and what was left out and why. Existing decks
+are never replaced.
+"""
+
+# The generator's decks, described for an imported article (its own texts are about the
+# bundled article).
+_DESCRIPTIONS = {
+    "who-said-it": "Who said each quote of the article, and the missing word of each quote.",
+    "where-and-when": "Where and when the article's encounters took place, and their order.",
+    "the-whole-story": "At which encounter each quote was said, with flash cards.",
+}
+
 
 def register(subparsers) -> None:
-    pass
+    from quizapp.cli import add_location_options
+
+    parser = subparsers.add_parser(
+        "extract",
+        help="read an article (plain text) into a dataset file",
+        description=EXTRACT_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("article", type=Path, metavar="ARTICLE.txt", help="the article, as UTF-8 text")
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="write the dataset here (default: print it)")
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    parser.add_argument("--title", metavar="T", help="the article's title (default: its first line "
+                        "when that reads like a title, else a placeholder naming its main people)")
+    parser.add_argument("--evaluate", type=Path, metavar="GOLD.toml",
+                        help="compare with a hand-made dataset and print precision and recall")
+    add_location_options(parser)
+    parser.set_defaults(func=run)
+
+    parser = subparsers.add_parser(
+        "import-article",
+        help="turn an article (plain text) into decks in your decks folder",
+        description=IMPORT_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("article", type=Path, metavar="ARTICLE.txt", help="the article, as UTF-8 text")
+    parser.add_argument("--id", dest="deck_id", metavar="ID",
+                        help="first part of the new decks' ids (default: from the title)")
+    parser.add_argument("--title", metavar="T", help="the article's title")
+    add_location_options(parser)
+    parser.set_defaults(func=run_import)
+
+
+def _read_article(path: Path) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        print(f"{path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        print(f"{path}: not UTF-8 text (byte {exc.start})", file=sys.stderr)
+        return None
+    if not text.strip():
+        print(f"{path}: the article is empty", file=sys.stderr)
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def dump_dataset(dataset, article: Path) -> str:
+    import tomli_w
+
+    data = dataset.model_dump(mode="python", exclude_none=True)
+    data = {"format": dataset.format, **{k: v for k, v in data.items() if k != "format"}}
+    header = (
+        f"# Extracted by `quizapp extract` from {article.name}.\n"
+        "# evidence: start/end are character offsets in the article; rule names the rule.\n\n"
+    )
+    return header + tomli_w.dumps(data)
+
+
+def run(args: argparse.Namespace) -> int:
+    from quizapp.extract.pipeline import extract
+    from quizapp.fsutil import atomic_write_text
+
+    text = _read_article(args.article)
+    if text is None:
+        return EXIT_BAD_INPUT
+    gold = None
+    if args.evaluate is not None:
+        from quizapp.generate import DatasetError, load_dataset
+
+        try:
+            gold = load_dataset(args.evaluate)
+        except DatasetError as exc:
+            for line in exc.problems:
+                print(line, file=sys.stderr)
+            return EXIT_BAD_INPUT
+    if args.output is not None and args.output.exists() and not args.force:
+        print(f"{args.output}: already exists (use --force to replace it)", file=sys.stderr)
+        return EXIT_FAILED
+    result = extract(text, title=args.title, source=args.article.name)
+    output = dump_dataset(result.dataset, args.article)
+    if args.output is not None:
+        try:
+            atomic_write_text(args.output, output)
+        except OSError as exc:
+            print(f"{args.output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"wrote {args.output}: {counts_line(result)}", file=sys.stderr)
+    elif gold is None:
+        sys.stdout.write(output)
+    if gold is not None:
+        from quizapp.extract.evaluate import evaluate, format_evaluation
+
+        print(f"{args.article.name} against {args.evaluate.name}:")
+        print(format_evaluation(evaluate(result.dataset, gold)))
+    return 0
+
+
+def counts_line(result) -> str:
+    ds = result.dataset
+    attributed = sum(1 for q in ds.quotes if q.speaker is not None)
+    return (f"{len(ds.people)} people, {len(ds.quotes)} quotes ({attributed} attributed), "
+            f"{len(ds.places)} places, {len(ds.encounters)} encounters, {len(ds.facts)} facts")
+
+
+_LEFT_OUT = {
+    "abstained": "quotes kept without a speaker",
+    "scare-quote": "scare quotes (not quotations)",
+    "term": "single quoted words (not quotations)",
+    "title": "quoted titles (not quotations)",
+    "unclosed-quote": "quote marks never closed",
+    "relative-date": "relative dates (skipped)",
+    "caption": "photo caption (not article text)",
+}
+
+
+def report_lines(result) -> list[str]:
+    """What was found, then what was left out and why, one item a line."""
+    ds = result.dataset
+    lines = [f"found: {counts_line(result)}"]
+    for q in ds.quotes:
+        if q.speaker is not None:
+            lines.append(f"  {ds.person(q.speaker).name}: “{_short(q.text)}” "
+                         f"[{q.evidence.rule if q.evidence else '?'}]")
+    for e in ds.encounters:
+        lines.append(f"  encounter: {e.summary}")
+    if result.notes:
+        lines.append("left out:")
+    for kind, heading in _LEFT_OUT.items():
+        notes = [n for n in result.notes if n.kind == kind]
+        if notes:
+            lines.append(f"  {heading}: {len(notes)}")
+            lines += [f"    “{_short(n.text)}” at {n.start}: {n.reason}" for n in notes]
+    return lines
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def _deck_base(args, title: str) -> str:
+    """``--id``, else the title's first words (at most 32 characters), else the file name."""
+    if args.deck_id is not None:
+        return args.deck_id
+    words = [w for w in re.split(r"[^a-z0-9]+", title.lower()) if w]
+    base = ""
+    for word in words:
+        if len(base) + len(word) + 1 > 32:
+            break
+        base = f"{base}-{word}" if base else word
+    if not base:
+        base = re.sub(r"[^a-z0-9]+", "-", args.article.stem.lower()).strip("-")[:32].strip("-")
+    return base or "article"
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from quizapp import decks as deckstore
+    from quizapp.cli import locations
+    from quizapp.extract.pipeline import extract
+    from quizapp.generate import build_decks
+    from quizapp.models import Deck, DeckInfo
+
+    text = _read_article(args.article)
+    if text is None:
+        return EXIT_BAD_INPUT
+    result = extract(text, title=args.title, source=args.article.name)
+    base = _deck_base(args, result.dataset.article.title)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,59}", base):
+        print(f"--id: {base!r} is not a valid deck id (letters, digits, - and _; "
+              "at most 60 characters)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    generated = build_decks(result.dataset)
+    if not generated:
+        for line in report_lines(result):
+            print(line)
+        print(f"{args.article}: no questions could be made from this article "
+              "(no attributed quotes, encounters or facts)", file=sys.stderr)
+        return EXIT_FAILED
+    title = result.dataset.article.title
+    new = [
+        Deck(deck=DeckInfo(id=f"{base}-{d.id}", title=f"{title}: {d.deck.title}",
+                           description=_DESCRIPTIONS.get(d.id, d.deck.description),
+                           source=f"imported from {args.article.name}",
+                           tags=["imported-article"]),
+             cards=d.cards)
+        for d in generated
+    ]
+    where = locations(args)
+    catalog = deckstore.discover(where)
+    clashes = []
+    for deck in new:
+        target = where.user_decks / f"{deck.id}.toml"
+        entry = catalog.get(deck.id)
+        if entry is not None:
+            clashes.append(f"{entry.path}: a deck with id {deck.id!r} already exists")
+        elif target.exists():
+            clashes.append(f"{target}: already exists")
+    if clashes:
+        for line in clashes:
+            print(line, file=sys.stderr)
+        print("nothing written: choose another --id, or remove those decks first",
+              file=sys.stderr)
+        return EXIT_FAILED
+    for line in report_lines(result):
+        print(line)
+    for deck in new:
+        target = where.user_decks / f"{deck.id}.toml"
+        try:
+            deckstore.write_deck(deck, target)
+        except OSError as exc:
+            print(f"{target}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"added deck {deck.id} ({len(deck.cards)} cards): {target}")
+    return 0
