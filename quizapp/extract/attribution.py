@@ -67,9 +67,10 @@ _BEFORE_NAME_TOLD = re.compile(
     rf"{SPK}\s+(?:{ADV}\s+)?(?:told|tells|telling|asked|asking|warned|warning|reminded)"
     rf"\s+[^“”\".;!?]{{1,60}}?[:,]\s*$"
 )
+_AUX = r"(?:had|has|have|would|will|did|does|was|is|could|once)"
 _BEFORE_CLAUSE = re.compile(
     rf"{SPK}(?:,\s+who)?\s+(?:{ADV}\s+)?(?:[a-z]+(?:\s+[\w’'-]+){{0,4}}\s+and\s+)?"
-    rf"(?:{ADV}\s+)?(?P<verb>{CLAUSE_VERBS})\b(?P<mid>[^“”\".;:!?]{{0,80}})$"
+    rf"(?:{_AUX}\s+)?(?:{ADV}\s+)?(?P<verb>{CLAUSE_VERBS})\b(?P<mid>[^“”\".;:!?]{{0,80}})$"
 )
 _SUBJECT = re.compile(rf"\s*{SPK}\s+")
 _CLAUSE_VERB_ANYWHERE = re.compile(rf"\b{CLAUSE_VERBS}\b[^“”\".;:!?]{{0,60}}$")
@@ -133,6 +134,10 @@ class Attributor:
         if len(people) == 1:
             return people.pop(), "name", None
         if not people:
+            last = word.split()[-1]
+            shared = [p.name for p in self.entities.people.values() if p.surname == last]
+            if len(shared) > 1:
+                return None, "name", f"{word!r} could be {' or '.join(sorted(shared))}"
             return None, "name", f"{word!r} is not a person named in the article"
         return None, "name", f"{word!r} names more than one person"
 
@@ -216,6 +221,13 @@ class Attributor:
                 return
             if self._try(_AFTER_SAID_NAME.match(after), after_start, "said-{who}-after", quote, reasons):
                 return
+        if reasons:
+            # The quote has an attribution of its own, but it names nobody we know: abstain
+            # rather than borrow a speaker from elsewhere.
+            quote.reason = reasons[0]
+            return
+        if not short and self._continuation(i, quote, same_paragraph_only=True):
+            return
         if self._try(_BEFORE_NAME_SAID.search(before), before_start, "{who}-said-before", quote, reasons):
             return
         if not short and self._try(_BEFORE_NAME_TOLD.search(before), before_start,
@@ -246,7 +258,7 @@ class Attributor:
             return
         quote.reason = reasons[0] if reasons else "no attribution found in its sentence"
 
-    def _continuation(self, i: int, quote: QuoteSpan) -> bool:
+    def _continuation(self, i: int, quote: QuoteSpan, same_paragraph_only: bool = False) -> bool:
         previous = next((q for q in reversed(self.quotes[:i])
                          if q.kind in ("quote", "short")), None)
         if previous is None or previous.speaker is None:
@@ -257,6 +269,8 @@ class Attributor:
             if _BETWEEN_CONTINUATION.match(between):
                 quote.speaker, quote.rule = previous.speaker, "continuation"
                 return True
+            return False
+        if same_paragraph_only:
             return False
         para = self.layout.paragraphs[quote.paragraph]
         if quote.open == para.start and previous.last_paragraph == quote.paragraph - 1:

@@ -150,10 +150,11 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
         if role and not person.role and role.rstrip(".") not in _HONORIFICS:
             person.role = role
 
-    full_re = re.compile(rf"\b({CAPWORD})\s+(?:[A-Z]\.\s+)?({CAPWORD})\b")
-    title_re = re.compile(rf"(?<![\w.])({_PERSON_TITLE_ALT})\s+((?:{CAPWORD}\s+)?{CAPWORD})\b")
+    # Lookaheads, so that "Mayor Helen Varga" is tried at "Helen" as well as at "Mayor".
+    full_re = re.compile(rf"\b(?=({CAPWORD})\s+(?:[A-Z]\.\s+)?({CAPWORD})\b)")
+    title_re = re.compile(rf"(?<![\w.])(?=({_PERSON_TITLE_ALT})\s+((?:{CAPWORD}\s+)?{CAPWORD})\b)")
     slot_re = re.compile(
-        rf"(?:\b({CAPWORD})\s+({CAPWORD})\s+{SPEECH}\b|\b{SPEECH}\s+({CAPWORD})\s+({CAPWORD})\b)"
+        rf"\b(?=({CAPWORD})\s+({CAPWORD})\s+{SPEECH}\b|{SPEECH}\s+({CAPWORD})\s+({CAPWORD})\b)"
     )
     for start, end in body:
         chunk = text[start:end]

@@ -58,5 +58,8 @@ STOPWORDS = {
     "Republican", "Democrat", "Democrats", "Democratic", "Conservative", "Labour", "Liberal",
     "Group", "Summit", "War", "World", "Day", "Week", "Year", "Month", "Today", "Tomorrow",
     "Yesterday", "Coronavirus", "Covid", "Internet", "Trust", "Foundation", "Museum",
+    "Authority", "Agency", "Service", "Board", "Commission", "Institute", "Police", "Army",
+    "Navy", "Company", "Corporation", "Association", "Society", "League", "Club", "Team",
+    "Times", "News", "Post", "Press", "Radio", "Television", "Council", "Assembly",
     *MONTHS, *WEEKDAYS,
 }

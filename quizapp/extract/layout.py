@@ -100,8 +100,27 @@ def split_names(names: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+def _split_head(blocks: list[Span]) -> list[Span]:
+    """A title, byline and credit written on consecutive lines of one block: one each."""
+    out: list[Span] = []
+    for i, block in enumerate(blocks):
+        lines = block.text.split("\n")
+        if i < 3 and len(lines) > 1 and any(
+            _BYLINE.match(line.strip()) or _CREDIT.match(line.strip()) for line in lines
+        ):
+            pos = block.start
+            for line in lines:
+                lead = len(line) - len(line.lstrip())
+                if line.strip():
+                    out.append(Span(pos + lead, pos + lead + len(line.strip()), line.strip()))
+                pos += len(line) + 1
+        else:
+            out.append(block)
+    return out
+
+
 def analyse(text: str) -> Layout:
-    blocks = _blocks(text)
+    blocks = _split_head(_blocks(text))
     layout = Layout(text=text, paragraphs=[])
     meta: set[int] = set()
     head = blocks[:6]

@@ -141,9 +141,12 @@ def extract(text: str, *, title: str | None = None, source: str = "") -> Extract
 
     # ---- people
     people: list[Person] = []
+    alias_count = Counter(a.casefold() for p in entities.people.values() for a in p.aliases)
     for p in sorted(entities.people.values(), key=lambda p: p.first):
         first = min(m.start for m in entities.mentions if m.person == p.id)
-        people.append(Person(id=p.id, name=p.name, aliases=p.aliases, role=p.role,
+        # A surname two people share is no answer for either of them.
+        aliases = [a for a in p.aliases if alias_count[a.casefold()] == 1]
+        people.append(Person(id=p.id, name=p.name, aliases=aliases, role=p.role,
                              section=layout.section_at(first)))
 
     # ---- quotes

@@ -4,9 +4,9 @@
   quote and stay part of its text, and ’ is mostly an apostrophe anyway.
 - A straight mark opens a quote when it follows the start of a paragraph, a space or an
   opening bracket/dash; the next straight or curly closing mark ends it.
-- A quote that opens at the start of a paragraph and is not closed there runs on into the
-  next paragraph when that paragraph opens with a quote mark again (the newspaper
-  convention). A quote left open anywhere else is reported, not guessed.
+- A quote not closed by the end of its paragraph runs on into the next paragraph when that
+  paragraph opens with a quote mark again (the newspaper convention: no closing mark, a
+  fresh opening mark). Otherwise the open quote is reported, not guessed.
 - ``kind`` tells a real quotation from a scare quote or a title: a quote of at most
   ``SHORT_WORDS`` words is "short" (kept only when a precise attribution rule names its
   speaker); a single quoted word is a "term" (a word being talked about, as in praised his
@@ -140,8 +140,7 @@ def find_quotes(layout: Layout) -> tuple[list[QuoteSpan], list[Problem]]:
         if current is not None:
             s, e = _trim(article, inner_start, end)
             current.parts.append((s, e))
-            opened_at_start = current.parts[0][0] - 1 == layout.paragraphs[current.paragraph].start
-            if opened_at_start and index + 1 < len(layout.paragraphs):
+            if index + 1 < len(layout.paragraphs):
                 pending = current
             else:
                 problems.append(Problem(current.open, end, "quote mark opened but never closed"))
