@@ -1,0 +1,259 @@
+"""Rule-based extraction on fixture articles written for these tests: a wire story, a
+feature with section headings and an interview. Each case is one a reader would check by
+hand: who said it, or why the extractor kept no speaker."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from quizapp.extract.dates import find_dates, find_relative
+from quizapp.extract.evaluate import evaluate, quotes_match
+from quizapp.extract.layout import analyse
+from quizapp.extract.pipeline import extract
+from quizapp.models import Dataset
+
+ARTICLES = Path(__file__).resolve().parent / "fixtures" / "articles"
+
+
+def _load(name: str) -> tuple[str, object]:
+    text = (ARTICLES / name).read_text(encoding="utf-8")
+    return text, extract(text, source=name)
+
+
+def _speakers(result) -> list[tuple[str, str | None, str]]:
+    return [(q.text, q.speaker, q.evidence.rule) for q in result.dataset.quotes]
+
+
+def _notes(result, kind: str) -> list[tuple[str, str]]:
+    return [(n.text, n.reason) for n in result.notes if n.kind == kind]
+
+
+# --------------------------------------------------------------------------- wire story
+
+
+def test_wire_story_speakers_and_abstentions() -> None:
+    _, result = _load("wire.txt")
+    assert _speakers(result) == [
+        ("We were told it would take six months, and the crews did it in under three",
+         "varga", "name-said-after"),
+        ("The pumps never stopped", "varga", "pronoun-said-after"),
+        ("not even on Christmas Day.", "varga", "continuation"),
+        ("comfortably inside the estimate", None, "quote-marks"),
+        ("Nobody expected the water to come in so fast", None, "quote-marks"),
+        ("Expect queues until Friday, then it should settle.", "lindqvist", "name-told-before"),
+        ("It held on the first test", None, "quote-marks"),
+        ("We will rebuild the east pier next", "varga", "title-said-after"),
+    ]
+    abstained = dict(_notes(result, "abstained"))
+    # "he" after two men named in one sentence is ambiguous: no guess.
+    assert abstained["It held on the first test"] == "'he' could be David Osei or Robert Haines"
+    # "one driver" and "a spokesman" are not named.
+    assert "Nobody expected the water to come in so fast" in abstained
+
+
+def test_wire_story_people_metadata_and_dates() -> None:
+    _, result = _load("wire.txt")
+    ds = result.dataset
+    # "Port Authority", "Christmas Day", "Brightline" are capitalised but not people.
+    assert [(p.id, p.name) for p in ds.people] == [
+        ("varga", "Helen Varga"), ("lindqvist", "Peter Lindqvist"),
+        ("haines", "Robert Haines"), ("osei", "David Osei"),
+    ]
+    varga = ds.person("varga")
+    assert varga.role == "Mayor"
+    assert varga.aliases == ["Varga", "Mayor Varga"]
+    assert ds.article.title == "Harbour tunnel reopens after flood repairs"
+    assert ds.article.authors == ["Mira Castell", "Tom Okafor"]
+    assert ds.article.photo_credit == "Northwind"
+    assert [(d.day, d.month, d.year, d.rule) for d in result.dates] == [
+        (3, 3, 2024, "day-month-year"), (None, 4, 2024, "month-year"),
+    ]
+    assert [text for text, _ in _notes(result, "relative-date")] == ["Friday"]
+    assert ds.places == [] and ds.encounters == []
+
+
+# --------------------------------------------------------------------------- feature
+
+
+def test_feature_headings_become_encounters() -> None:
+    text, result = _load("feature.txt")
+    ds = result.dataset
+    assert [(e.id, ds.place(e.place).city, ds.place(e.place).country, e.occasion, e.month, e.year)
+            for e in ds.encounters] == [
+        ("vienna-2015", "Vienna", "Austria", "Candidates Tournament", 3, 2015),
+        ("lima-2017", "Lima", "Peru", "Pan-American Open", 10, 2017),
+    ]
+    vienna = ds.encounter("vienna-2015")
+    assert vienna.summary == "Meeting in Vienna, Austria (Candidates Tournament, March 2015)"
+    assert text[vienna.evidence.start:vienna.evidence.end] == (
+        "Vienna, Austria: Candidates Tournament, March 2015")
+    assert vienna.evidence.rule == "heading-encounter"
+
+
+def test_feature_speakers_nested_and_running_quotes() -> None:
+    text, result = _load("feature.txt")
+    assert _speakers(result) == [
+        ("I wrote down every opening he played against me", "reyes", "pronoun-said-after"),
+        ("He never once repeated himself.", "reyes", "continuation"),
+        ("a gift", "sorokin", "name-verb-clause"),
+        ("I remember the silence after his queen sacrifice", "reyes", "name-said-after"),
+        # runs over two paragraphs: no closing mark, the next paragraph opens a new one
+        ("Nobody in the hall moved. Then the arbiter coughed, and we all laughed.",
+         "reyes", "continuation"),
+        ("A win is a win. I do not frame them.", "sorokin", "pronoun-said-before"),
+        # the nested quote stays inside the outer one, and is said by the outer speaker
+        ("She told me afterwards, ‘You saw ghosts on that board,’ and she was right",
+         "sorokin", "name-said-after"),
+    ]
+    running = result.dataset.quotes[4]
+    span = text[running.evidence.start:running.evidence.end]
+    assert span.startswith("Nobody in the hall moved.\n\n“Then the arbiter")
+    assert span.endswith("we all laughed.")
+    quotes = {q.speaker for q in result.dataset.quotes}
+    assert quotes == {"reyes", "sorokin"}
+
+
+def test_feature_titles_are_not_quotes() -> None:
+    _, result = _load("feature.txt")
+    assert [t for t, _ in _notes(result, "title")] == ["The Long Endgame", "Reyes Day"]
+    kept = {q.text for q in result.dataset.quotes}
+    assert "The Long Endgame" not in kept and "Reyes Day" not in kept
+    # Quotes take the encounter of the section they are in.
+    assert [q.encounter for q in result.dataset.quotes] == [
+        None, None, "vienna-2015", "vienna-2015", "vienna-2015", "vienna-2015", "lima-2017"]
+
+
+# --------------------------------------------------------------------------- interview
+
+
+def test_interview_shared_surname_and_split_quote() -> None:
+    _, result = _load("interview.txt")
+    assert _speakers(result) == [
+        ("Patience, mostly. And a warm room.", "marta-lindgren", "name-said-before"),
+        # "Lindgren" alone could be either sibling: abstain, do not borrow a speaker
+        ("The oven is older than I am", None, "quote-marks"),
+        ("When the flour mill in Uppsala closed, I thought we were finished. Then a farmer "
+         "from the next valley offered his whole harvest, and I said yes before he had "
+         "finished the sentence", "marta-lindgren", "name-said-after"),
+        ("I said I would think about it", "marta-lindgren", "name-said-after"),
+        ("and I am still thinking.", "marta-lindgren", "continuation"),
+        ("Ask me in ten years.", None, "quote-marks"),
+    ]
+    reasons = dict(_notes(result, "abstained"))
+    assert reasons["The oven is older than I am"] == (
+        "'Lindgren' could be Marta Lindgren or Nikolai Lindgren")
+    assert reasons["Ask me in ten years."] == "no attribution found in its sentence"
+    ds = result.dataset
+    # the shared surname is nobody's accepted answer
+    assert {p.id: p.aliases for p in ds.people} == {"marta-lindgren": [], "nikolai-lindgren": []}
+    assert [t for t, _ in _notes(result, "title")] == ["the Old Lady"]
+    assert [(p.city, p.country) for p in ds.places] == [("Uppsala", "Sweden")]
+    assert ds.article.authors == ["Sam Whitfield"] and ds.article.photo_credit == "Field Notes"
+
+
+# --------------------------------------------------------------------------- every article
+
+
+@pytest.mark.parametrize("name", ["wire.txt", "feature.txt", "interview.txt"])
+def test_evidence_spans_point_at_the_quote(name: str) -> None:
+    text, result = _load(name)
+    assert result.dataset.quotes
+    for q in result.dataset.quotes:
+        span = text[q.evidence.start:q.evidence.end]
+        # the span holds the quote's words exactly (paragraph breaks and the reopening
+        # mark of a quote that runs on are the only extra characters)
+        assert re.sub(r"\s*\n\s*[“\"]", " ", span) == q.text
+        assert text[q.evidence.start - 1] in "“\""
+
+
+@pytest.mark.parametrize("name", ["wire.txt", "feature.txt", "interview.txt"])
+def test_extracted_dataset_round_trips_through_toml(name: str) -> None:
+    from quizapp.commands.extract import dump_dataset
+
+    _, result = _load(name)
+    again = Dataset.model_validate(tomllib.loads(dump_dataset(result.dataset, Path(name))))
+    assert again == result.dataset
+
+
+def test_no_article_sentence_is_copied_outside_quote_text() -> None:
+    text, result = _load("feature.txt")
+    ds = result.dataset
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) > 5]
+    generated = [e.summary for e in ds.encounters] + [f.statement for f in ds.facts]
+    for field in generated:
+        without_quotes = re.sub(r"“[^”]*”", "", field)
+        assert not any(s in without_quotes for s in sentences)
+
+
+# --------------------------------------------------------------------------- small rules
+
+
+def test_quote_left_open_is_reported_not_guessed() -> None:
+    text = "Title line\n\nOrtega said: “we will see about that\n\nThe council met later."
+    result = extract(text)
+    assert result.dataset.quotes == []
+    assert [n.kind for n in result.notes] == ["unclosed-quote"]
+
+
+def test_scare_quotes_and_attributed_short_quotes() -> None:
+    text = (
+        "Budget talks\n\n"
+        "The “rescue plan” was announced on Monday. Senator Dana Ortiz called it “a bad joke”.\n"
+    )
+    result = extract(text)
+    assert [(q.text, q.speaker) for q in result.dataset.quotes] == [("a bad joke", "ortiz")]
+    assert _notes(result, "scare-quote") == [
+        ("rescue plan", "short phrase with no speaker or speech verb (scare quote)")]
+    assert [t for t, _ in _notes(result, "relative-date")] == ["Monday"]
+
+
+def test_caption_before_credit_is_not_the_title() -> None:
+    text = ("A photo shows the new bridge at dusk, May 2020.\nCredit: Some Agency Photo\n"
+            "By Ana Ruiz\nThe bridge opened.\n")
+    layout = analyse(text)
+    assert layout.title is None
+    assert layout.caption is not None and layout.caption.start == 0
+    assert layout.photo_credit == "Some Agency" and layout.authors == ["Ana Ruiz"]
+    result = extract(text, title="Bridge day")
+    assert result.dataset.article.title == "Bridge day"
+    assert result.dates == []  # the caption's date is not article text
+
+
+def test_dates_absolute_and_relative() -> None:
+    text = "On 24 July 2017 and July 25, 2018, and again in June 2019; then Friday’s vote."
+    assert [(d.day, d.month, d.year, d.rule) for d in find_dates(text)] == [
+        (24, 7, 2017, "day-month-year"), (25, 7, 2018, "month-day-year"),
+        (None, 6, 2019, "month-year"),
+    ]
+    assert [r.text for r in find_relative(text)] == ["Friday’s"]
+
+
+def test_in_city_needs_a_known_city() -> None:
+    text = "A note\n\nShe lived in Moscow, worked in Sales and rested in Brief Lake.\n"
+    assert [(p.city, p.country) for p in extract(text).dataset.places] == [("Moscow", "Russia")]
+
+
+def test_quote_matching_ignores_marks_and_case() -> None:
+    assert quotes_match("We’ve had a very, very good relationship.", "we've had a very very good relationship")
+    assert quotes_match("no offense taken", "“no offense taken,”")
+    assert not quotes_match("Yes, of course I will.", "Yes, we have it too.")
+
+
+def test_evaluation_counts_a_wrong_speaker_and_an_abstention() -> None:
+    _, result = _load("feature.txt")
+    gold = result.dataset
+    perfect = evaluate(result.dataset, gold)
+    assert (perfect.precision, perfect.recall, perfect.encounters_found) == (1.0, 1.0, 2)
+
+    quotes = [q.model_copy() for q in gold.quotes]
+    quotes[0] = quotes[0].model_copy(update={"speaker": "sorokin"})  # wrong
+    quotes[1] = quotes[1].model_copy(update={"speaker": None})  # abstained
+    worse = evaluate(gold.model_copy(update={"quotes": quotes}), gold)
+    assert worse.correct == 5 and worse.predicted_attributed == 6
+    assert worse.found == 5 and worse.gold_quotes == 7
+    assert worse.errors == ["“I wrote down every opening he played against me” given to "
+                            "Ivan Sorokin; the gold says Claudia Reyes"]

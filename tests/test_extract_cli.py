@@ -1,0 +1,112 @@
+"""`quizapp extract` and `quizapp import-article` end to end, through the real CLI."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from quizapp import decks
+from quizapp.cli import main
+from quizapp.generate import load_dataset
+from quizapp.paths import Locations
+from tests.conftest import SEED_ARTICLE
+
+ARTICLES = Path(__file__).resolve().parent / "fixtures" / "articles"
+FEATURE = ARTICLES / "feature.txt"
+
+
+def test_extract_writes_a_valid_dataset(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "feature.toml"
+    assert main(["extract", str(FEATURE), "-o", str(out)]) == 0
+    ds = load_dataset(out)
+    assert [p.name for p in ds.people] == ["Ivan Sorokin", "Claudia Reyes"]
+    assert len(ds.encounters) == 2 and all(q.evidence for q in ds.quotes)
+    assert "wrote" in capsys.readouterr().err
+
+
+def test_extract_refuses_to_overwrite_without_force(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "mine.toml"
+    out.write_text("# my notes\n", encoding="utf-8")
+    assert main(["extract", str(FEATURE), "-o", str(out)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"{out}: already exists (use --force to replace it)")
+    assert out.read_text(encoding="utf-8") == "# my notes\n"
+    assert main(["extract", str(FEATURE), "-o", str(out), "--force"]) == 0
+    assert load_dataset(out).encounters
+
+
+def test_extract_prints_toml_to_stdout(capsys) -> None:
+    assert main(["extract", str(ARTICLES / "wire.txt"), "--title", "Tunnel"]) == 0
+    data = tomllib.loads(capsys.readouterr().out)
+    assert data["article"]["title"] == "Tunnel"
+    assert data["quotes"][0]["evidence"]["rule"] == "name-said-after"
+
+
+def test_extract_missing_article_is_one_clear_line(tmp_path: Path, capsys) -> None:
+    missing = tmp_path / "nope.txt"
+    assert main(["extract", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{missing}: cannot read") and err.count("\n") == 1
+
+
+def test_extract_bad_gold_names_file_and_field(tmp_path: Path, capsys) -> None:
+    gold = tmp_path / "gold.toml"
+    gold.write_text("format = 1\n[article]\ntitle = 'x'\nauthors = []\n", encoding="utf-8")
+    assert main(["extract", str(FEATURE), "--evaluate", str(gold)]) == 2
+    assert f"{gold}" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not SEED_ARTICLE.is_file(), reason=f"seed article not present at {SEED_ARTICLE}")
+def test_extract_evaluate_prints_the_figures(capsys) -> None:
+    from quizapp import paths
+
+    assert main(["extract", str(SEED_ARTICLE), "--evaluate", str(paths.bundled_dataset())]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].startswith("speaker precision: 100.0% (12 of 12")
+    assert out[2].startswith("speaker recall:    100.0% (12 of 12")
+    assert out[4] == "encounters:        6/6 with place and month/year right"
+
+
+def test_import_article_adds_decks_that_load(capsys) -> None:
+    assert main(["import-article", str(FEATURE), "--id", "chess"]) == 0
+    out = capsys.readouterr().out
+    assert "found: 2 people, 7 quotes (7 attributed)" in out
+    assert "quoted titles (not quotations): 2" in out
+    assert "“Reyes Day”" in out and "relative dates (skipped): 1" in out
+    where = Locations.from_env()
+    files = sorted(p.name for p in where.user_decks.glob("*.toml"))
+    assert files == ["chess-the-whole-story.toml", "chess-where-and-when.toml",
+                     "chess-who-said-it.toml"]
+    who = decks.load_deck(where.user_decks / "chess-who-said-it.toml")
+    assert who.deck.title == "Two chess rivals and the cities where they met: Who said it?"
+    answers = {c.answer for c in who.cards if c.id.startswith("who.")}
+    assert answers == {"Claudia Reyes", "Ivan Sorokin"}
+    catalog = decks.discover(where)
+    assert {"chess-who-said-it", "chess-where-and-when"} <= {e.id for e in catalog.entries}
+    assert catalog.problems == []
+
+
+def test_import_article_never_replaces_a_deck(capsys) -> None:
+    assert main(["import-article", str(FEATURE), "--id", "chess"]) == 0
+    where = Locations.from_env()
+    target = where.user_decks / "chess-who-said-it.toml"
+    before = target.read_bytes()
+    capsys.readouterr()
+    assert main(["import-article", str(FEATURE), "--id", "chess", "--title", "Other"]) == 1
+    err = capsys.readouterr().err
+    assert f"{target}: a deck with id 'chess-who-said-it' already exists" in err
+    assert target.read_bytes() == before
+
+
+def test_import_article_rejects_a_bad_id(capsys) -> None:
+    assert main(["import-article", str(FEATURE), "--id", "../evil"]) == 2
+    assert capsys.readouterr().err.startswith("--id: '../evil' is not a valid deck id")
+    assert not Locations.from_env().user_decks.exists()
+
+
+def test_import_article_default_id_from_title(capsys) -> None:
+    assert main(["import-article", str(ARTICLES / "interview.txt")]) == 0
+    names = sorted(p.name for p in Locations.from_env().user_decks.glob("*.toml"))
+    assert "a-baker-s-long-night-who-said-it.toml" in names
