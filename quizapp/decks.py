@@ -455,12 +455,14 @@ def load_deck(path: Path) -> Deck:
     return parse_deck(read_deck_text(path), path)
 
 
-# The decks discover() has parsed, keyed by file; reused while (mtime_ns, size) match.
-_CACHE: dict[Path, tuple[int, int, Deck | DeckError]] = {}
+# The decks discover() has parsed, keyed by file; reused while the file's identity
+# (inode, size, mtime, ctime) is unchanged. An atomic write makes a new inode, so a deck
+# written by write_deck is always read again.
+_CACHE: dict[Path, tuple[tuple[int, int, int, int], Deck | DeckError]] = {}
 
 
 def load_deck_cached(path: Path) -> Deck:
-    """``load_deck``, remembering the result until the file's mtime or size changes.
+    """``load_deck``, remembering the result until the file changes.
 
     The returned ``Deck`` is shared with later calls: treat it as read-only, and
     ``model_copy(deep=True)`` it before changing it."""
@@ -470,15 +472,16 @@ def load_deck_cached(path: Path) -> Deck:
     except OSError as exc:
         raise DeckError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     key = path.resolve()
+    stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     hit = _CACHE.get(key)
-    if hit and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
-        result = hit[2]
+    if hit and hit[0] == stamp:
+        result = hit[1]
     else:
         try:
             result = load_deck(path)
         except DeckError as exc:
             result = exc
-        _CACHE[key] = (st.st_mtime_ns, st.st_size, result)
+        _CACHE[key] = (stamp, result)
     if isinstance(result, DeckError):
         raise DeckError(list(result.problems))
     return result
@@ -583,7 +586,7 @@ class Catalog:
 def discover(locations: Locations) -> Catalog:
     """Load every deck in the deck folders (bundled, user, then extra). The first deck
     with an id wins; later ones with the same id are reported, never silently shadowed.
-    Parsed decks are cached by (path, mtime, size), so calling this again is cheap."""
+    Parsed decks are cached per file until it changes, so calling this again is cheap."""
     catalog = Catalog()
     origins: list[tuple[Path, Origin]] = [
         (locations.bundled_decks, "bundled"),

@@ -304,3 +304,14 @@ def test_the_readme_example_is_a_valid_deck() -> None:
     assert example, "README.md has a '## Deck format' section with a TOML example"
     deck = parse_deck(example.group(1), "README.md")
     assert {c.kind for c in deck.cards} == {"choice", "order"}
+
+
+def test_a_deck_rewritten_atomically_is_read_again_even_with_the_same_size(tmp_path: Path) -> None:
+    where = _locations(tmp_path)
+    deck = parse_deck(HEAD + GOOD_CARDS, "deck.toml")
+    path = tmp_path / "user" / "sample.toml"
+    write_deck(deck, path)
+    assert discover(where).get("sample").deck.cards[0].answer == "1"
+    deck.cards[0].answer = "9"  # same length: same file size, written at once
+    write_deck(deck, path)
+    assert discover(where).get("sample").deck.cards[0].answer == "9"
