@@ -349,3 +349,25 @@ def test_deck_commands_do_not_import_textual() -> None:
             "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_control_characters_in_a_title_are_shown_escaped(user_decks: Path, capsys) -> None:
+    user_decks.mkdir(parents=True)
+    write(user_decks / "esc.toml", DECK.replace('title = "Capitals"',
+                                                'title = "Caps \\u001b[31mred [bold]x[/]"'))
+    assert main(["deck", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "Caps \\x1b[31mred [bold]x[/]" in out
+    assert load_deck(user_decks / "esc.toml").deck.title == "Caps \x1b[31mred [bold]x[/]"
+
+
+def test_remove_finds_your_deck_skipped_because_a_bundled_deck_has_its_id(
+    user_decks: Path, scores: Path, capsys
+) -> None:
+    bundled = sorted(Locations.from_env().bundled_decks.glob("*.toml"))[0]
+    deck_id = load_deck(bundled).id
+    user_decks.mkdir(parents=True, exist_ok=True)
+    mine = write(user_decks / "copy.toml", DECK.replace('"capitals"', f'"{deck_id}"'))
+    assert main(["deck", "remove", deck_id, "--yes"]) == 0
+    assert not mine.exists() and bundled.exists()

@@ -120,9 +120,18 @@ def register(subparsers) -> None:
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
 
 
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters (ESC, line breaks...) are
+    shown as escapes such as ``\\x1b`` instead of acting on the terminal."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
+
+
 def _fail(problems: list[str]) -> int:
     for line in problems:
-        print(line, file=sys.stderr)
+        print(printable(line), file=sys.stderr)
     return 1
 
 
@@ -199,9 +208,9 @@ def run_validate(args) -> int:
         except DeckError as exc:
             failed = True
             for line in exc.problems:
-                print(line)
+                print(printable(line))
             continue
-        print(f"{path}: OK ({deck.id!r}, {len(deck.cards)} cards)")
+        print(printable(f"{path}: OK ({deck.id!r}, {len(deck.cards)} cards)"))
     return 1 if failed else 0
 
 
@@ -211,18 +220,18 @@ def run_list(args) -> int:
 
     catalog = discover(locations(args))
     rows = [("ID", "TITLE", "CARDS", "ORIGIN", "PATH")]
-    rows += [(e.id, e.deck.deck.title, str(len(e.deck.cards)), e.origin, str(e.path))
-             for e in catalog.entries]
+    rows += [(e.id, printable(e.deck.deck.title), str(len(e.deck.cards)), e.origin,
+              printable(str(e.path))) for e in catalog.entries]
     widths = [min(max(len(r[i]) for r in rows), 40) for i in range(4)]
     for row in rows:
         cells = [row[i][:widths[i]].ljust(widths[i]) for i in range(4)]
-        print("  ".join([*cells, row[4]]).replace("\n", " "))
+        print("  ".join([*cells, row[4]]))
     if not catalog.entries:
         print("(no decks found)")
     if catalog.problems:
         print(f"\n{len(catalog.problems)} problem(s):", file=sys.stderr)
         for line in catalog.problems:
-            print(f"  {line}", file=sys.stderr)
+            print(f"  {printable(line)}", file=sys.stderr)
     return 0
 
 
@@ -233,6 +242,11 @@ def run_remove(args) -> int:
     where = locations(args)
     catalog = discover(where)
     entry = catalog.get(args.deck_id)
+    if entry is not None and entry.origin != "user":
+        # Your own deck may be the one skipped because another deck has its id.
+        mine = _shadowed_user_deck(catalog, where.user_decks, args.deck_id)
+        if mine is not None:
+            entry = mine
     if entry is None:
         return _fail([f"no deck with id {args.deck_id!r} (see: quizapp deck list)"])
     if entry.origin == "bundled":
@@ -255,6 +269,22 @@ def run_remove(args) -> int:
         return _fail([f"{entry.path}: cannot remove: {exc.strerror or exc}"])
     print(f"removed {entry.path}; the scores of {entry.id!r} are kept in {where.scores}")
     return 0
+
+
+def _shadowed_user_deck(catalog, user_decks: Path, deck_id: str):
+    from quizapp.decks import DeckEntry, DeckError, load_deck_cached
+
+    folder = user_decks.resolve()
+    for path, _kept in catalog.shadowed:
+        if path.resolve().parent != folder:
+            continue
+        try:
+            deck = load_deck_cached(path)
+        except DeckError:
+            continue
+        if deck.id == deck_id:
+            return DeckEntry(deck, path, "user")
+    return None
 
 
 class ProgressLine:
@@ -298,7 +328,7 @@ def run_import(args) -> int:
     except (InteropError, DeckError) as exc:
         return _fail(exc.problems)
     for line in result.warnings:
-        print(f"warning: {line}", file=sys.stderr)
+        print(printable(f"warning: {line}"), file=sys.stderr)
     taken = _taken(discover(where), deck.id)
     if taken:
         return _fail([f"{args.file}: {taken}; choose another with --id"])

@@ -117,7 +117,8 @@ def write_anki_text(deck: Deck) -> str:
     text shows literally, with the columns quizapp needs to read it back unchanged."""
     out = io.StringIO()
     out.write("#separator:tab\n#html:true\n#notetype:Basic\n")
-    out.write(f"#deck:{deck.deck.title.replace(chr(10), ' ')}\n")
+    title = "".join(ch if ch.isprintable() else " " for ch in deck.deck.title)
+    out.write(f"#deck:{title}\n")
     out.write("#columns:" + "\t".join(EXPORT_COLUMNS) + "\n")
     out.write(f"#tags column:{EXPORT_COLUMNS.index('Tags') + 1}\n")
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
