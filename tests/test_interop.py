@@ -292,3 +292,13 @@ def test_round_trip_keeps_unicode_line_separators(tmp_path: Path, fmt: str) -> N
     out = tmp_path / ("out.txt" if fmt == "anki" else "out.csv")
     out.write_bytes(export_deck(deck, fmt))
     assert import_file(out, deck_id="d", title="D").deck.cards == deck.cards
+
+
+def test_anki_tags_header_tags_every_card_and_spaced_header_values(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("#separator: Comma\n#tags: physics week1\n#tags column: 3\n"
+                    "# vim: noet nowrap\nForce?,Mass times acceleration,laws\n", encoding="utf-8")
+    result = import_file(path)
+    assert result.deck.cards[0].tags == ["physics", "week1", "laws"]
+    assert result.deck.cards[0].answer == "Mass times acceleration"
+    assert any("#vim ignored" in w for w in result.warnings)

@@ -3,9 +3,10 @@
 Headers read: ``#separator:`` (tab, comma, semicolon, space, pipe, colon or the character
 itself), ``#html:`` (true: tags are stripped, entities unescaped, ``<br>`` becomes a line
 break), ``#columns:`` (column names; Front/Back/Tags and our own column names are used,
-others ignored), ``#tags column:N``, ``#deck:`` (the title when none is given). The
-``#notetype``, ``#deck column``, ``#notetype column`` and ``#guid column`` headers are
-understood and their columns skipped; any other header is ignored with a warning.
+others ignored), ``#tags:`` (tags for every card), ``#tags column:N``, ``#deck:`` (the
+title when none is given). ``#notetype:`` is accepted; the columns named by ``#deck
+column``, ``#notetype column`` and ``#guid column`` are skipped; any other header is
+ignored with a warning.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from quizapp.models import Deck
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|",
               "colon": ":"}
-KNOWN_HEADERS = {"separator", "html", "columns", "tags column", "deck", "notetype",
+KNOWN_HEADERS = {"separator", "html", "columns", "tags", "tags column", "deck", "notetype",
                  "deck column", "notetype column", "guid column"}
 
 # Our export's columns, in order: Anki's Basic note type fills Front and Back from the
@@ -108,6 +109,10 @@ def read_anki_text(text: str, source: Path | str,
     rows, more = read_table(body, source, delimiter, progress=progress, first_line=count + 1,
                             columns=columns, html=html_value == "true", tag_column=tag_column,
                             skip_columns=skip, header_row=False)
+    every = headers.get("tags", "").split()
+    if every:  # "#tags:a b" tags every note
+        for row in rows:
+            row.values["tags"] = " ".join([*every, *row.values.get("tags", "").split()])
     deck_name = headers.get("deck", "").strip() or None
     return rows, warnings + more, deck_name
 
