@@ -126,14 +126,15 @@ def read_deck_text(path: Path | str) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_DECK_BYTES:
-            raise DeckError([f"{path}: file is {size / 1e6:.1f} MB; a deck may be at most "
-                             f"{MAX_DECK_BYTES // (1024 * 1024)} MB"])
+            raise DeckError([f"{path}: file is {size:,} bytes; a deck may be at most "
+                             f"{MAX_DECK_BYTES // (1024 * 1024)} MB ({MAX_DECK_BYTES:,} bytes)"])
         with path.open("rb") as handle:
             raw = handle.read(MAX_DECK_BYTES + 1)
     except OSError as exc:
         raise DeckError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     if len(raw) > MAX_DECK_BYTES:
-        raise DeckError([f"{path}: file is over {MAX_DECK_BYTES // (1024 * 1024)} MB"])
+        raise DeckError([f"{path}: file is over {MAX_DECK_BYTES // (1024 * 1024)} MB "
+                         f"({MAX_DECK_BYTES:,} bytes)"])
     return decode_deck_bytes(raw, path)
 
 
@@ -537,18 +538,6 @@ def write_new_file(path: Path, text: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
     fsync_dir(path.parent)
-
-
-def add_deck_text(text: str, folder: Path, source: Path | str) -> tuple[Deck, Path]:
-    """Validate deck ``text`` and create ``folder/<id>.toml`` with it (the text as given,
-    comments kept). Raises ``DeckError`` when invalid or when that file exists."""
-    deck = parse_deck(text, source)
-    target = deck_path(folder, deck.id)
-    try:
-        write_new_file(target, text)
-    except FileExistsError:
-        raise DeckError([f"{source}: deck.id: {deck.id!r} is already used by {target}"]) from None
-    return deck, target
 
 
 # --------------------------------------------------------------------------- discovery

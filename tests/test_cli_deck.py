@@ -371,3 +371,24 @@ def test_remove_finds_your_deck_skipped_because_a_bundled_deck_has_its_id(
     mine = write(user_decks / "copy.toml", DECK.replace('"capitals"', f'"{deck_id}"'))
     assert main(["deck", "remove", deck_id, "--yes"]) == 0
     assert not mine.exists() and bundled.exists()
+
+
+def test_add_refuses_huge_and_deeply_nested_files(tmp_path: Path, user_decks: Path, capsys) -> None:
+    huge = tmp_path / "huge.toml"
+    with huge.open("wb") as handle:
+        handle.write(DECK.encode("utf-8"))
+        handle.truncate(20 * 1024 * 1024 + 1)
+    deep = write(tmp_path / "deep.toml", DECK + "extra = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    assert main(["deck", "add", str(huge)]) == 1
+    assert main(["deck", "add", str(deep)]) == 1
+    err = capsys.readouterr().err
+    assert f"{huge}: file is 20,971,521 bytes; a deck may be at most 20 MB" in err
+    assert f"{deep}:19: arrays or tables nest more than 8 levels deep" in err
+    assert files_in(user_decks) == []
+
+
+def test_add_refuses_a_newer_format(tmp_path: Path, user_decks: Path, capsys) -> None:
+    newer = write(tmp_path / "newer.toml", DECK.replace("format = 1", "format = 3"))
+    assert main(["deck", "add", str(newer)]) == 1
+    assert f"{newer}:1: format: deck format 3 is newer than this quizapp reads" in capsys.readouterr().err
+    assert files_in(user_decks) == []

@@ -163,7 +163,8 @@ def test_file_over_20_mb_is_refused_before_reading(tmp_path: Path, monkeypatch) 
     monkeypatch.setattr(Path, "open", no_reading)
     monkeypatch.setattr(Path, "read_bytes", no_reading)
     [problem] = validate_file(path)
-    assert problem.startswith(f"{path}: file is 22.0 MB; a deck may be at most 20 MB")
+    assert problem == (f"{path}: file is 22,020,096 bytes; a deck may be at most 20 MB "
+                       "(20,971,520 bytes)")
 
 
 @pytest.mark.parametrize(

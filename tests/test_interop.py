@@ -302,3 +302,18 @@ def test_anki_tags_header_tags_every_card_and_spaced_header_values(tmp_path: Pat
     assert result.deck.cards[0].tags == ["physics", "week1", "laws"]
     assert result.deck.cards[0].answer == "Mass times acceleration"
     assert any("#vim ignored" in w for w in result.warnings)
+
+
+def test_import_over_20_mb_is_refused_before_reading(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as handle:
+        handle.truncate(20 * 1024 * 1024 + 1)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(Path, "read_bytes", no_reading)
+    with pytest.raises(InteropError) as caught:
+        import_file(path)
+    assert caught.value.problems == [
+        f"{path}: file is 20,971,521 bytes; an import may be at most 20 MB (20,971,520 bytes)"]

@@ -38,8 +38,8 @@ def read_input(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_IMPORT_BYTES:
-            raise InteropError([f"{path}: file is {size / 1e6:.1f} MB; an import may be at most "
-                                f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB"])
+            raise InteropError([f"{path}: file is {size:,} bytes; an import may be at most "
+                                f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB ({MAX_IMPORT_BYTES:,} bytes)"])
         raw = path.read_bytes()
     except OSError as exc:
         raise InteropError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
