@@ -392,3 +392,14 @@ def test_add_refuses_a_newer_format(tmp_path: Path, user_decks: Path, capsys) ->
     assert main(["deck", "add", str(newer)]) == 1
     assert f"{newer}:1: format: deck format 3 is newer than this quizapp reads" in capsys.readouterr().err
     assert files_in(user_decks) == []
+
+
+def test_progress_line_updates_in_place_on_a_terminal() -> None:
+    from quizapp.commands.deck import ProgressLine
+
+    stream = FakeTty()
+    progress = ProgressLine("importing x.csv", stream)
+    for done in (0, 10, 10, 50, 100):
+        progress(done, 100)
+    assert stream.getvalue() == ("\rimporting x.csv:   0%\rimporting x.csv:  10%"
+                                 "\rimporting x.csv:  50%\rimporting x.csv: 100%\n")
