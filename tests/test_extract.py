@@ -257,3 +257,17 @@ def test_evaluation_counts_a_wrong_speaker_and_an_abstention() -> None:
     assert worse.found == 5 and worse.gold_quotes == 7
     assert worse.errors == ["“I wrote down every opening he played against me” given to "
                             "Ivan Sorokin; the gold says Claudia Reyes"]
+
+
+def test_straight_marks_inside_a_curly_quote_are_nested() -> None:
+    text = "Title\n\n“He said \"no\" twice and left,” Mary Jones said.\n"
+    assert [(q.text, q.speaker) for q in extract(text).dataset.quotes] == [
+        ('He said "no" twice and left', "jones")]
+
+
+def test_the_same_encounter_under_two_headings_is_one_encounter() -> None:
+    text = ("Title\n\nBerlin, Germany: Summit, May 2020\n\nThey met. “We talked for hours,” "
+            "Angela Merkel said.\n\nBerlin, Germany: Summit, May 2020\n\nThey met again.\n")
+    ds = extract(text).dataset
+    assert [e.id for e in ds.encounters] == ["berlin-2020"]
+    assert [q.encounter for q in ds.quotes] == ["berlin-2020"]

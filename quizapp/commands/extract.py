@@ -104,7 +104,8 @@ def dump_dataset(dataset, article: Path) -> str:
     data = {"format": dataset.format, **{k: v for k, v in data.items() if k != "format"}}
     header = (
         f"# Extracted by `quizapp extract` from {article.name}.\n"
-        "# evidence: start/end are character offsets in the article; rule names the rule.\n\n"
+        "# evidence: start/end are character offsets in the article (line endings read as\n"
+        "# \\n, as Python's text mode reads them); rule names the rule that found it.\n\n"
     )
     return header + tomli_w.dumps(data)
 

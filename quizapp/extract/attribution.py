@@ -30,6 +30,7 @@ recorded.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from quizapp.extract.entities import CAPWORD, SPEECH, Entities
 from quizapp.extract.layout import Layout
@@ -85,15 +86,16 @@ _ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Gov", "Rep", "Gen", "Pr
 _BOUNDARY = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"(‘]?[A-Z0-9])")
 
 
-def sentence_starts(text: str, start: int, end: int) -> list[int]:
+@lru_cache(maxsize=64)
+def sentence_starts(text: str, start: int, end: int) -> tuple[int, ...]:
     """Start positions of the sentences of text[start:end]."""
     starts = [start]
     for m in _BOUNDARY.finditer(text, start, end):
-        word = re.search(r"([\w.]+)$", text[start : m.start()])
+        word = re.search(r"([\w.]+)$", text[max(start, m.start() - 12) : m.start()])
         if word and (word.group(1) in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))):
             continue
         starts.append(m.end())
-    return starts
+    return tuple(starts)
 
 
 def _sentence_bounds(text: str, start: int, end: int, pos: int) -> tuple[int, int]:

@@ -114,11 +114,14 @@ def extract(text: str, *, title: str | None = None, source: str = "") -> Extract
     heading_encounter: dict[str, str] = {}
     for e in found_encounters:
         pid = add_place(e.city, e.country, e.start)
+        same = next((x for x in encounters
+                     if x.place == pid and (x.month, x.year) == (e.month, e.year)), None)
+        if same is not None:  # the same encounter under a second heading
+            heading_encounter[e.heading] = same.id
+            continue
         eid = slug(f"{e.city}-{e.year}")
         if any(x.id == eid for x in encounters):
             eid = slug(f"{e.city}-{MONTHS[e.month - 1]}-{e.year}")
-        if any(x.id == eid for x in encounters):
-            continue
         encounters.append(Encounter(
             id=eid, place=pid, occasion=e.occasion, occasion_aliases=e.occasion_aliases,
             month=e.month, year=e.year,

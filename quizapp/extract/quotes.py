@@ -1,7 +1,8 @@
 """Direct quotes: find every quoted stretch of text, with straight or curly marks.
 
 - Double marks only delimit quotes (“ ” and "); single marks inside a quote are a nested
-  quote and stay part of its text, and ’ is mostly an apostrophe anyway.
+  quote and stay part of its text, and ’ is mostly an apostrophe anyway. A quote opened
+  with “ is closed only by ”, so straight marks inside it are a nested quote too.
 - A straight mark opens a quote when it follows the start of a paragraph, a space or an
   opening bracket/dash; the next straight or curly closing mark ends it.
 - A quote not closed by the end of its paragraph runs on into the next paragraph when that
@@ -23,7 +24,6 @@ from quizapp.extract.layout import Layout
 
 SHORT_WORDS = 3
 OPENERS = "“\""
-_CLOSERS = "”\""
 _OPEN_BEFORE = " \t\n([{—–-/:"
 _SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 _WORD = re.compile(r"[A-Za-z0-9][\w’'-]*")
@@ -127,7 +127,7 @@ def find_quotes(layout: Layout) -> tuple[list[QuoteSpan], list[Problem]]:
                     current = QuoteSpan(open=pos, close=-1, parts=[], text="", paragraph=index,
                                         last_paragraph=index)
                     inner_start = pos + 1
-            elif ch in _CLOSERS:
+            elif ch == "”" or (ch == '"' and article[current.open] == '"'):
                 s, e = _trim(article, inner_start, pos)
                 current.parts.append((s, e))
                 current.close = pos
