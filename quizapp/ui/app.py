@@ -40,6 +40,7 @@ class PlayPlan:
     mode: Mode = "order"
     limit: int | None = None
     items: tuple[Item, ...] = ()
+    origin: PlayPlan | None = None  # a review's deck plan ("play again" plays that)
 
     @property
     def label(self) -> str:
@@ -71,7 +72,7 @@ class QuizApp(App[None]):
         self.start_mode = mode
         self.now = now
         self.seed = seed
-        self.store = ScoreStore(locations.scores)
+        self.store = ScoreStore(locations.scores, clock=now)
         self.catalog: Catalog | None = None
         self.settings = Settings()
         self.settings_ok = True
@@ -170,7 +171,8 @@ class QuizApp(App[None]):
             self.push_screen(screen)
 
     def review_missed(self, session: Session, plan: PlayPlan) -> None:
-        self.play(PlayPlan(plan.entry, "review", items=tuple(session.missed)), replace=True)
+        origin = plan.origin or plan
+        self.play(PlayPlan(plan.entry, "review", items=tuple(session.missed), origin=origin), replace=True)
 
     def session_over(self, session: Session, plan: PlayPlan) -> None:
         session.finish()

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -16,7 +17,8 @@ from quizapp.models import ScoreFile
 from quizapp.settings import Settings
 from quizapp.stats import SessionResult, compute_stats
 from quizapp.ui.format import when
-from quizapp.ui.text import card_cell, visible
+from quizapp.ui.text import card_cell, card_content, visible
+from quizapp.ui.widgets.deck_table import DeckTable
 
 if TYPE_CHECKING:
     from quizapp.ui.app import QuizApp
@@ -28,7 +30,6 @@ def _result(result: SessionResult | None) -> str:
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "play", "Play deck", show=True),
         Binding("r", "reload", "Reload decks"),
         Binding("q", "app.request_quit", "Quit"),
     ]
@@ -38,7 +39,8 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading decks and scores…", id="notices", markup=False)
-        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield DeckTable(id="decks")
+        yield Static(id="detail")
         yield Static(id="empty", markup=False)
         yield Footer()
 
@@ -114,6 +116,22 @@ class HomeScreen(Screen[None]):
     def entry(self) -> DeckEntry | None:
         deck_id = self.selected_id()
         return self.app.catalog.get(deck_id) if deck_id and self.app.catalog else None
+
+    @on(DataTable.RowHighlighted, "#decks")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        entry = self.entry()
+        detail = self.query_one("#detail", Static)
+        if entry is None:
+            detail.update("")
+            return
+        info = entry.deck.deck
+        where = {"bundled": "bundled with quizapp", "user": "your decks", "extra": "extra deck folder"}
+        detail.update(
+            Content.assemble(
+                card_content(info.description or info.title),
+                ("\n" + f"{entry.id} · {where[entry.origin]} · " + visible(str(entry.path), multiline=False), "dim"),
+            )
+        )
 
     @on(DataTable.RowSelected, "#decks")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

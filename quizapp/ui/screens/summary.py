@@ -85,7 +85,7 @@ class SummaryScreen(Screen[None]):
 
     @on(Button.Pressed, "#again")
     def action_again(self) -> None:
-        self.app.play(self.plan, replace=True)
+        self.app.play(self.plan.origin or self.plan, replace=True)
 
     @on(Button.Pressed, "#home")
     def action_home(self) -> None:

@@ -17,7 +17,7 @@ class ChoiceList(OptionList):
     """
 
     DEFAULT_CSS = """
-    ChoiceList { height: auto; max-height: 12; }
+    ChoiceList { height: auto; min-width: 16; max-height: 12; }
     """
 
     def __init__(self, options: list[str], *, id: str | None = None) -> None:

@@ -15,15 +15,15 @@ class OrderList(OptionList):
     """A list whose highlighted item moves up and down; Enter submits the order."""
 
     DEFAULT_CSS = """
-    OrderList { height: auto; max-height: 14; }
+    OrderList { height: auto; min-width: 16; max-height: 14; }
     """
 
     BINDINGS = [
         Binding("up", "cursor_up", "Select", show=False),
         Binding("down", "cursor_down", "Select", show=False),
-        Binding("shift+up,ctrl+up,left_square_bracket", "move(-1)", "Move up", key_display="[ ⇧↑"),
-        Binding("shift+down,ctrl+down,right_square_bracket", "move(1)", "Move down", key_display="] ⇧↓"),
-        Binding("enter", "submit", "Submit order"),
+        Binding("left_square_bracket,shift+up,ctrl+up", "move(-1)", "Move up", key_display="["),
+        Binding("right_square_bracket,shift+down,ctrl+down", "move(1)", "Move down", key_display="]"),
+        Binding("enter", "submit", "Submit"),
     ]
 
     class Submitted(Message):

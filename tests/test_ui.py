@@ -1,0 +1,384 @@
+"""Pilot tests: whole sessions of each card kind played through key presses (and a few
+clicks), then the score file read back as a fresh process would read it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_ui_support import (
+    CHOICE, FLIP, ORDER, TEXT, Clock, build, choice_number, deck, ready, scores, screen_text,
+    start, type_text, widget_text,
+)
+from textual.widgets import DataTable, Input
+
+from quizapp.ui.screens.home import HomeScreen
+from quizapp.ui.screens.question import QuestionScreen
+from quizapp.ui.screens.summary import SummaryScreen
+
+
+def _scores_path(app) -> Path:
+    return app.locations.scores
+
+
+async def test_choice_session_by_number_keys_arrows_and_a_click(tmp_path: Path) -> None:
+    clock = Clock()
+    app = build(tmp_path, deck("caps", CHOICE), clock=clock)
+    async with app.run_test() as pilot:
+        await start(pilot, "caps", "o")
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen)
+        assert "Capital of Japan?" in screen_text(app)
+        # c1: right, with its number key.
+        clock.tick(5)
+        await pilot.press(choice_number(app, "Tokyo"))
+        text = screen_text(app)
+        assert "✔ Right" in text and "Answer: Tokyo" in text
+        assert "Tokyo since 1868." in text and "From the article: Asia" in text
+        assert "Score 1/1" in text
+        await pilot.press("enter")
+        # c2: wrong, with the arrows and Enter.
+        wrong = next(o for o in app.screen.query_one("#choices").choices if o != "Paris")
+        target = int(choice_number(app, wrong)) - 1
+        choices = app.screen.query_one("#choices")
+        choices.highlighted = 0
+        await pilot.press(*["down"] * target, "enter")
+        assert "✘ Wrong" in screen_text(app) and "Answer: Paris" in screen_text(app)
+        await pilot.press("enter")
+        # c3: right, with a mouse click on the option.
+        index = int(choice_number(app, "Lima")) - 1
+        await pilot.click("#choices", offset=(6, 1 + index))
+        await pilot.pause()
+        assert "✔ Right" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = screen_text(app)
+        assert "Score 2/3 · 67% · time 0:05" in text
+        assert "Capital of France?" in text and "→ Paris" in text
+
+    saved = scores(_scores_path(app))
+    cards = saved.cards["caps"]
+    assert (cards["c1"].right, cards["c1"].wrong, cards["c1"].last_result) == (1, 0, "right")
+    assert (cards["c2"].right, cards["c2"].wrong, cards["c2"].last_result) == (0, 1, "wrong")
+    assert cards["c3"].right == 1
+    [session] = saved.sessions
+    assert (session.deck, session.mode, session.score, session.total) == ("caps", "order", 2, 3)
+    assert session.missed == ["c2"] and session.end is not None
+
+
+async def test_text_session_typed_answers_are_checked_leniently(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("words", TEXT))
+    async with app.run_test() as pilot:
+        await start(pilot, "words", "o")
+        assert app.focused is app.screen.query_one("#typed", Input)
+        await type_text(pilot, "william shakespere")  # an alias, with a typo
+        await pilot.press("enter")
+        text = screen_text(app)
+        assert "✔ Right" in text and "Answer: Shakespeare" in text and "From the article: Plays" in text
+        await pilot.press("enter")
+        await type_text(pilot, "Saturn")
+        await pilot.press("enter")
+        assert "✘ Wrong" in screen_text(app) and "You said: Saturn" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Score 1/2 · 50%" in screen_text(app)
+    saved = scores(_scores_path(app))
+    assert saved.cards["words"]["t1"].last_result == "right"
+    assert saved.cards["words"]["t2"].last_result == "wrong"
+    assert saved.sessions[0].missed == ["t2"]
+
+
+async def test_an_empty_typed_answer_is_not_sent(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("words", TEXT))
+    async with app.run_test() as pilot:
+        await start(pilot, "words", "o")
+        await pilot.press("enter")
+        assert app.screen.session.state == "asking"
+        assert not _scores_path(app).with_name("scores.toml.journal").exists()
+
+
+async def test_flip_session_space_turns_the_card_then_grades(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("cards", FLIP))
+    async with app.run_test() as pilot:
+        await start(pilot, "cards", "o")
+        assert "Back one" not in screen_text(app)
+        await pilot.press("3")  # grading before the card is turned does nothing
+        assert app.screen.session.state == "asking"
+        await pilot.press("space")
+        assert "Back one" in screen_text(app)
+        await pilot.press("4")
+        assert "Graded Easy" in screen_text(app)
+        await pilot.press("enter", "space", "1")
+        assert "Graded Again (counts as wrong)" in screen_text(app)
+        await pilot.press("enter", "space")
+        await pilot.click("#grade-2")  # the grades are buttons too
+        await pilot.pause()
+        assert "Graded Hard" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Score 2/3" in screen_text(app)
+    cards = scores(_scores_path(app)).cards["cards"]
+    assert [cards[c].last_result for c in ("f1", "f2", "f3")] == ["right", "wrong", "right"]
+
+
+async def test_order_session_items_are_moved_with_keys(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("hist", ORDER))
+    async with app.run_test() as pilot:
+        await start(pilot, "hist", "o")
+        order = app.screen.query_one("#order")
+        assert app.focused is order
+        # Put each right item in place, top to bottom, with up/down and [ / shift+up.
+        answer = ["Rome", "Paris", "Berlin"]
+        for place, item in enumerate(answer):
+            now = order.items.index(item)
+            order.highlighted = 0
+            await pilot.press(*["down"] * now)
+            keys = ["left_square_bracket", "shift+up"]
+            for step in range(now - place):
+                await pilot.press(keys[step % 2])
+        assert order.items == answer
+        await pilot.press("enter")
+        text = screen_text(app)
+        assert "✔ Right" in text and "Answer: Rome → Paris → Berlin" in text
+        await pilot.press("enter")
+        # o2: submit as shuffled (wrong: the session never starts in the right order).
+        assert app.screen.query_one("#order").items == ["two", "one"]
+        await pilot.press("enter")
+        assert "✘ Wrong" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+    saved = scores(_scores_path(app))
+    assert saved.cards["hist"]["o1"].right == 1
+    assert saved.cards["hist"]["o2"].wrong == 1
+    assert saved.sessions[0].score == 1
+
+
+async def test_undo_takes_an_answer_back_and_skip_records_nothing(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await start(pilot, "caps", "o")
+        wrong = next(o for o in app.screen.query_one("#choices").choices if o != "Tokyo")
+        await pilot.press(choice_number(app, wrong))
+        assert "✘ Wrong" in screen_text(app)
+        assert scores(_scores_path(app)).cards["caps"]["c1"].wrong == 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.screen.session.state == "asking"
+        assert "Question 1 of 3" in screen_text(app)
+        await pilot.press(choice_number(app, "Tokyo"), "enter")
+        await pilot.press("s")  # skip c2
+        await pilot.pause()
+        assert "Capital of Peru?" in screen_text(app)
+        await pilot.press(choice_number(app, "Lima"), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Score 2/2" in screen_text(app) and "1 skipped" in screen_text(app)
+    saved = scores(_scores_path(app))
+    c1 = saved.cards["caps"]["c1"]
+    assert (c1.seen, c1.right, c1.wrong, c1.last_result) == (1, 1, 0, "right")
+    assert "c2" not in saved.cards["caps"]
+    assert saved.sessions[0].missed == []
+
+
+async def test_quit_asks_first_and_keeps_what_was_answered(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await start(pilot, "caps", "o")
+        await pilot.press(choice_number(app, "Tokyo"), "enter")
+        await pilot.press("q")
+        await pilot.pause()
+        assert "Quit quizapp now? The 1 answer you gave are kept." in screen_text(app)
+        await pilot.press("n")  # keep playing
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen) and app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert "Quit quizapp now?" in screen_text(app)
+        await pilot.press("y")
+        await pilot.pause()
+        assert not app.is_running
+    saved = scores(_scores_path(app))
+    assert saved.cards["caps"]["c1"].right == 1
+    [session] = saved.sessions
+    assert session.end is not None and (session.score, session.total) == (1, 1)
+
+
+async def test_summary_review_missed_then_play_again_then_home(tmp_path: Path) -> None:
+    clock = Clock()
+    app = build(tmp_path, deck("caps", CHOICE), clock=clock)
+    async with app.run_test() as pilot:
+        await start(pilot, "caps", "o")
+        for right in ("Tokyo", "Paris", "Lima"):
+            wrong = next(o for o in app.screen.query_one("#choices").choices if o != right)
+            await pilot.press(choice_number(app, right if right == "Paris" else wrong), "enter")
+        await pilot.pause()
+        assert "Missed (2):" in screen_text(app)
+        clock.tick(60)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen) and screen.session.mode == "review"
+        assert screen.session.total == 2
+        # Review in rounds: a card missed again comes back until it is answered right.
+        first = screen.session.current.card
+        wrong = next(o for o in screen.query_one("#choices").choices if o != first.answer)
+        await pilot.press(choice_number(app, wrong), "enter")
+        for _ in range(2):
+            card = screen.session.current.card
+            await pilot.press(choice_number(app, card.answer), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("a")  # play again: the whole deck
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen) and app.screen.session.total == 3
+        await pilot.press("q", "y")
+        await pilot.pause()
+    modes = [s.mode for s in scores(_scores_path(app)).sessions]
+    assert modes == ["order", "review"]  # the third session had no answer: not written
+
+
+async def test_home_lists_decks_with_results_and_goes_back(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE, title="Capitals"), deck("words", TEXT))
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        text = screen_text(app)
+        assert "Capitals" in text and "Words" in text and "never" in text
+        await start(pilot, "caps", "o")
+        for answer in ("Tokyo", "Paris", "Lima"):
+            await pilot.press(choice_number(app, answer), "enter")
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        table = app.screen.query_one("#decks", DataTable)
+        row = [str(c) for c in table.get_row("caps")]
+        assert row[1:] == ["3", "3/3 100%", "3/3 100%", "0", "just now"]
+
+
+async def test_n_questions_and_shuffled(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await start(pilot, "caps", "n")
+        field = app.screen.query_one("#limit", Input)
+        assert app.focused is field
+        field.value = ""
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        session = app.screen.session
+        assert session.total == 2 and session.mode == "shuffle:2"
+        await pilot.press("q", "y")
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await start(pilot, "caps", "s")
+        assert app.screen.session.total == 3 and app.screen.session.mode == "shuffle"
+
+
+async def test_cli_deck_opens_straight_into_the_session(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE), deck_id="caps")
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, QuestionScreen)
+        assert "Capital of Japan?" in screen_text(app)
+
+
+async def test_deck_problems_are_shown_on_home(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    (tmp_path / "decks" / "broken.toml").write_text("format = 1\n[deck]\nid = 'b'\n", encoding="utf-8")
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        notices = widget_text(app.screen.query_one("#notices"))
+        assert f"⚠ {tmp_path / 'decks' / 'broken.toml'}" in notices
+        assert "deck.title: required field is missing" in notices
+        assert "Caps" in screen_text(app)  # the good deck is still listed
+
+
+async def test_a_newer_score_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    path = _scores_path(app)
+    path.parent.mkdir(parents=True)
+    path.write_text("format = 99\n", encoding="utf-8")
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        assert "quizapp cannot start" in screen_text(app)
+        assert "format" in screen_text(app)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 1
+    assert path.read_text(encoding="utf-8") == "format = 99\n"
+
+
+async def test_a_corrupt_score_file_is_moved_aside_and_the_person_told(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    path = _scores_path(app)
+    path.parent.mkdir(parents=True)
+    path.write_text("this is [not toml", encoding="utf-8")
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        [backup] = app.store.recovered
+        assert backup.read_text(encoding="utf-8") == "this is [not toml"
+        assert backup.name == "scores.toml.corrupt-20261128T090000Z"
+        assert f"The score file was damaged and moved aside to {backup}" in widget_text(
+            app.screen.query_one("#notices"))
+
+
+async def test_theme_is_remembered_across_runs(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        assert app.theme == "textual-dark"
+        app.theme = "nord"
+        await pilot.pause()
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        assert app.theme == "nord"
+
+
+async def test_theme_can_be_picked_from_the_command_palette(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "theme")
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "gruvbox")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "gruvbox"
+    from quizapp.settings import load_settings
+
+    assert load_settings(app.locations.settings).theme == "gruvbox"
+
+
+async def test_palette_offers_playing_a_deck(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "play caps")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+
+
+async def test_tiny_terminals_and_resizes_do_not_crash(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE), deck("hist", ORDER))
+    async with app.run_test(size=(20, 5)) as pilot:
+        await start(pilot, "caps", "o")
+        await pilot.press("1")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.resize_terminal(3, 2)
+        await pilot.pause()
+        await pilot.press("enter", "s", "s")
+        await pilot.pause()
+        await pilot.resize_terminal(40, 10)
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert app.is_running
