@@ -271,3 +271,19 @@ def test_the_same_encounter_under_two_headings_is_one_encounter() -> None:
     ds = extract(text).dataset
     assert [e.id for e in ds.encounters] == ["berlin-2020"]
     assert [q.encounter for q in ds.quotes] == ["berlin-2020"]
+
+
+def test_lower_case_role_before_a_name_but_never_after_a_preposition() -> None:
+    text = (
+        "Strike talks\n\n"
+        "Karen Holt and Michael Grant met at noon.\n\n"
+        "\"This is a fair deal for every driver,\" union leader Karen Holt said.\n\n"
+        "\"I walked four miles,\" said commuter Linda Shaw.\n\n"
+        "\"We will study the detail,\" a spokeswoman for Michael Grant said.\n"
+    )
+    result = extract(text)
+    assert [(q.text, q.speaker, q.evidence.rule) for q in result.dataset.quotes] == [
+        ("This is a fair deal for every driver", "holt", "name-said-after"),
+        ("I walked four miles", "shaw", "said-name-after"),
+        ("We will study the detail", None, "quote-marks"),
+    ]

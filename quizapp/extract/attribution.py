@@ -3,7 +3,8 @@
 Rule names (recorded in each quote's ``evidence.rule``):
 
 1. ``name-said-after``     “...,” Dana Ortiz said        (the quote ends in , ? ! or a dash)
-2. ``said-name-after``     “...,” said Senator Ortiz
+                           (also “...,” union leader Dana Ortiz said)
+2. ``said-name-after``     “...,” said Senator Ortiz / said commuter Dana Ortiz
 3. ``name-said-before``    Ortiz said: “...”  /  Ortiz said, “...”  /  Ortiz said “...”
 4. ``name-told-before``    Ortiz told reporters: “...”
 5. ``name-verb-clause``    Ortiz insisted there was “...” / Ortiz, who praised his “...”
@@ -61,8 +62,14 @@ SPK = (
 )
 _NAMED_SPK = rf"(?P<spk>\b[Tt]he\s+(?:[\w.-]+\s+){{0,3}}?{_HEADS}\b|{_CAPSEQ})"
 
-_AFTER_NAME_SAID = re.compile(rf"\s*{SPK}\s+(?:{ADV}\s+)?{SPEECH}\b")
-_AFTER_SAID_NAME = re.compile(rf"\s*{SPEECH}\s+{_NAMED_SPK}")
+# A lower-case role right before a name ("union leader Karen Holt said"): up to three
+# words, none of them a preposition, so "a spokesman for Karen Holt said" never names Holt.
+_ROLE_WORDS = (
+    r"(?:(?:(?!(?:for|of|to|with|at|from|by|in|on|about|near|and|or|but|whom|who)\b)"
+    rf"[a-z][a-z-]*\s+){{1,3}}(?={CAPWORD}))?"
+)
+_AFTER_NAME_SAID = re.compile(rf"\s*{_ROLE_WORDS}{SPK}\s+(?:{ADV}\s+)?{SPEECH}\b")
+_AFTER_SAID_NAME = re.compile(rf"\s*{SPEECH}\s+{_ROLE_WORDS}{_NAMED_SPK}")
 _BEFORE_NAME_SAID = re.compile(rf"{SPK}\s+(?:{ADV}\s+)?{SPEECH}\s*[:,]?\s*$")
 _BEFORE_NAME_TOLD = re.compile(
     rf"{SPK}\s+(?:{ADV}\s+)?(?:told|tells|telling|asked|asking|warned|warning|reminded)"

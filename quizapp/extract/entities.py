@@ -47,6 +47,8 @@ _LOWER_ROLE_BEFORE = re.compile(
     r"envoy|minister|secretary|chief|director|lawyer|attorney)\s+$"
 )
 SPEECH = r"(?:said|says|told|tells|added|adds|asked|insisted|noted|warned|replied|explained|wrote|declared|recalled|argued|stated|remarked|joked|quipped|answered|admitted|conceded)"
+_NOT_ROLE_WORDS = {"including", "and", "or", "the", "a", "an", "with", "by", "of", "as", "his",
+                   "her", "their", "its", "then", "to", "for"}
 _TITLE_WORDS = {w.rstrip(".") for t in TITLES for w in t.split()}
 _HONORIFICS = {"Mr", "Mrs", "Ms", "Dr", "Prof"}
 _MALE_TITLES = {"Mr", "Mr.", "King", "Prince"}
@@ -202,7 +204,10 @@ def _role_before(before: str) -> tuple[str, str | None]:
         return role, title
     m = _LOWER_ROLE_BEFORE.search(before)
     if m:
-        return m.group(0).strip(), None
+        words = m.group(0).split()
+        while words[:-1] and words[0] in _NOT_ROLE_WORDS:
+            words = words[1:]
+        return " ".join(words), None
     return "", None
 
 
