@@ -7,8 +7,9 @@ Three files live side by side (``scores.toml`` stands for whatever path was chos
     sorted, sessions are in start order, datetimes are UTC, ``None`` fields are left out,
     so the same scores always give the same bytes and the file diffs and merges in git.
     It is only ever replaced whole (temp file in the same folder, fsync, ``os.replace``),
-    so a kill at any instant leaves the old snapshot or the new one. Its top-level key
-    ``journal`` names the journal already folded into it (see "Compaction").
+    so a kill at any instant leaves the old snapshot or the new one. Its ``[journal]``
+    table says which journal (``id``) and how much of it (``bytes``) is already folded
+    in (see "Compaction").
 
 ``scores.toml.journal``
     Answers since the last compaction. The first entry is a header ``journal = "<id>"``,
@@ -32,9 +33,10 @@ Reading the journal
 
 Compaction (``compact``)
     Under the lock: re-read snapshot and journal, fold, write the snapshot atomically with
-    ``journal = <id of the journal just folded>``, then delete the journal. If the process
-    dies between those two steps, the next reader sees that the snapshot already holds
-    that journal and skips it, so no answer is counted twice or lost. Compaction costs
+    ``[journal] id = <that journal's id>, bytes = <its length>``, then delete the journal.
+    If the process dies between those two steps, readers skip the entries that start
+    within those bytes (they are in the snapshot) and fold only what was appended after,
+    so no answer is counted twice or lost. Compaction costs
     O(file size): callers run it when a session ends, off the UI thread
     (``maybe_compact`` does it only once the journal holds ``COMPACT_AFTER`` events).
     ``load`` never writes, so read-only commands such as ``quizapp stats`` change nothing
@@ -171,11 +173,19 @@ def _session_order(session: Any) -> tuple[datetime, str]:
 # --------------------------------------------------------------------------- TOML text
 
 
-def dump_scores(scores: ScoreFile, journal: str | None = None) -> str:
+@dataclass(frozen=True)
+class Folded:
+    """The part of a journal a snapshot already holds: entries starting before ``bytes``."""
+
+    id: str
+    bytes: int
+
+
+def dump_scores(scores: ScoreFile, folded: Folded | None = None) -> str:
     """The snapshot's TOML text: sorted, stable, UTC, no ``None`` (TOML has no null)."""
     data: dict[str, Any] = {"format": scores.format}
-    if journal is not None:
-        data["journal"] = journal
+    if folded is not None:
+        data["journal"] = {"id": folded.id, "bytes": folded.bytes}
     cards = {
         deck_id: {
             card_id: _utc(record.model_dump(exclude_none=True))
@@ -261,8 +271,8 @@ def _schema_problem(path: Path, error: ValidationError, prefix: str = "") -> str
     return f"{path}: {where}: {message}"
 
 
-def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, str | None]:
-    """Parse snapshot bytes: (scores, id of the journal folded into them).
+def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, Folded | None]:
+    """Parse snapshot bytes: (scores, which journal entries are already folded in).
 
     Raises ``_Damaged`` for bytes that are not UTF-8 TOML, ``ScoreFileError`` for a newer
     format or a schema problem.
@@ -280,9 +290,7 @@ def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, str | None]:
         raise ScoreFileError(
             f"{path}: format {version} is newer than this quizapp reads ({SCORES_FORMAT}); not touched"
         )
-    journal = data.pop("journal", None)
-    if journal is not None and not isinstance(journal, str):
-        raise ScoreFileError(f"{path}: journal: must be a string")
+    folded = _folded(path, data.pop("journal", None))
     try:
         scores = ScoreFile.model_validate(data)
     except ValidationError as exc:
@@ -290,15 +298,36 @@ def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, str | None]:
     naive = _naive_field(data)
     if naive is not None:
         raise ScoreFileError(f"{path}: {naive}: datetime must include a timezone (UTC)")
-    return scores, journal
+    return scores, folded
+
+
+def _folded(path: Path, value: Any) -> Folded | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"id", "bytes"}:
+        raise ScoreFileError(f"{path}: journal: must be a table with exactly id and bytes")
+    if not isinstance(value["id"], str):
+        raise ScoreFileError(f"{path}: journal.id: must be a string")
+    size = value["bytes"]
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise ScoreFileError(f"{path}: journal.bytes: must be a whole number from 0 up")
+    return Folded(value["id"], size)
 
 
 @dataclass
 class JournalContents:
     id: str | None = None
     events: list[AnyEvent] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # byte offset of each event's entry
+    size: int = 0
     torn: int = 0  # partial entries skipped (a writer killed mid-append)
     exists: bool = False
+
+    def pending(self, folded: Folded | None) -> list[AnyEvent]:
+        """The events a snapshot marked ``folded`` does not hold yet."""
+        if folded is None or folded.id != self.id:
+            return self.events
+        return [e for e, start in zip(self.events, self.starts, strict=True) if start >= folded.bytes]
 
 
 def _looks_torn(fragment: bytes) -> bool:
@@ -309,7 +338,7 @@ def _looks_torn(fragment: bytes) -> bool:
 
 def parse_journal(path: Path, raw: bytes) -> JournalContents:
     """Parse journal bytes. Raises ``_Damaged``, or ``ScoreFileError`` for an unknown event."""
-    out = JournalContents(exists=True)
+    out = JournalContents(exists=True, size=len(raw))
     pos = 0
     for match in _END.finditer(raw):
         length = int(match[1])
@@ -344,6 +373,7 @@ def parse_journal(path: Path, raw: bytes) -> JournalContents:
             if naive is not None:
                 raise ScoreFileError(f"{path}: {naive}: datetime must include a timezone (UTC)")
             out.events.append(event)
+            out.starts.append(start)
         else:
             raise _Damaged(f"the entry at byte {start} is neither a header nor one event")
         pos = match.end()
@@ -429,11 +459,12 @@ class ScoreStore:
         with self._locked():
             journal = self._read_journal()
             scores, folded = self._read_snapshot()
-            if journal.id is None or journal.id != folded:
-                for event in journal.events:
-                    fold(scores, event)
-                if journal.events:
-                    atomic_write_text(self.path, dump_scores(scores, journal=journal.id))
+            pending = journal.pending(folded)
+            for event in pending:
+                fold(scores, event)
+            if pending:
+                assert journal.id is not None
+                atomic_write_text(self.path, dump_scores(scores, Folded(journal.id, journal.size)))
             if journal.exists:
                 self.journal_path.unlink()
                 fsync_dir(self.path.parent)
@@ -475,13 +506,12 @@ class ScoreStore:
         # reading without the lock), the snapshot then names this journal as folded.
         journal = self._read_journal()
         scores, folded = self._read_snapshot()
-        if journal.id is not None and journal.id == folded:
-            return scores, 0
-        for event in journal.events:
+        pending = journal.pending(folded)
+        for event in pending:
             fold(scores, event)
-        return scores, len(journal.events)
+        return scores, len(pending)
 
-    def _read_snapshot(self) -> tuple[ScoreFile, str | None]:
+    def _read_snapshot(self) -> tuple[ScoreFile, Folded | None]:
         raw = self._read_bytes(self.path)
         if raw is None:
             return ScoreFile(), None

@@ -177,8 +177,14 @@ def test_kill_between_snapshot_write_and_journal_delete_counts_nothing_twice(pat
     store.journal_path.write_bytes(journal)
     reloaded = new_store(path).load()
     assert [r.seen for r in reloaded.cards["deck-a"].values()] == [1, 1, 1]
+    # Answers appended to that journal afterwards are not in the snapshot: they count.
+    new_store(path).append(answer("c0", "wrong", 5))
+    expected = {"c0": (2, 1), "c1": (1, 0), "c2": (1, 0)}
+    seen_wrong = {c: (r.seen, r.wrong) for c, r in new_store(path).load().cards["deck-a"].items()}
+    assert seen_wrong == expected
     new_store(path).compact()
-    assert [r.seen for r in new_store(path).load().cards["deck-a"].values()] == [1, 1, 1]
+    seen_wrong = {c: (r.seen, r.wrong) for c, r in new_store(path).load().cards["deck-a"].items()}
+    assert seen_wrong == expected
 
 
 def test_append_does_not_rewrite_the_snapshot(path: Path) -> None:
@@ -217,7 +223,7 @@ def test_output_is_sorted_stable_and_utc(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     headers = re.findall(r"^\[cards\.([^\]]+)\]$", text, flags=re.MULTILINE)
     assert headers == ['alpha."a:1"', 'alpha."z.9"', "zeta.a", "zeta.b"]
-    assert re.findall(r'^id = "(.*)"$', text, flags=re.MULTILINE) == ["s-early", "s-late"]
+    assert re.findall(r'^\[\[sessions\]\]\nid = "(.*)"$', text, flags=re.MULTILINE) == ["s-early", "s-late"]
     assert "last_answered = 2026-11-28 10:00:00+00:00" in text  # 12:00 at +02:00, stored as UTC
     assert "null" not in text and "None" not in text
     # The same scores dump to the same bytes, and a reload dumps identically.
@@ -272,6 +278,8 @@ def test_newer_format_is_refused_and_the_file_is_not_touched(path: Path) -> None
         ('format = 1\n[[sessions]]\nid = "s"\ndeck = "d"\nmode = "all"\nstart = 2026-01-01T10:00:00\n',
          "sessions[0].start: datetime must include a timezone (UTC)"),
         ('format = "one"\n', "format: must be a whole number from 1 up"),
+        ('format = 1\njournal = "abc"\n', "journal: must be a table with exactly id and bytes"),
+        ('format = 1\n[journal]\nid = "abc"\nbytes = -4\n', "journal.bytes: must be a whole number from 0 up"),
     ],
 )
 def test_schema_errors_name_file_and_field_and_leave_the_file_alone(path: Path, text: str, problem: str) -> None:

@@ -1,0 +1,165 @@
+"""The score file under SIGKILL and concurrent writers (real subprocesses).
+
+``tests/store_writer.py`` appends one answer per card and prints ``ack <card>`` only after
+``append`` returned. Whatever instant it is killed at, every acknowledged answer must be in
+the file exactly once, nothing may be moved aside as corrupt, and loading must not fail.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from quizapp.models import CardRecord, ScoreFile
+from quizapp.store import ScoreStore, dump_scores
+
+WRITER = Path(__file__).with_name("store_writer.py")
+DECK = "crash-deck"
+
+
+def start_writer(path: Path, prefix: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(WRITER), str(path), prefix, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def acked(output: str) -> list[str]:
+    return [line.split(" ", 1)[1] for line in output.splitlines() if line.startswith("ack ")]
+
+
+def kill(proc: subprocess.Popen[str], first_lines: list[str]) -> str:
+    """SIGKILL the writer; return all it printed."""
+    proc.send_signal(signal.SIGKILL)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    return "".join(first_lines) + out
+
+
+def check(path: Path, acknowledged: set[str]) -> ScoreFile:
+    store = ScoreStore(path)
+    scores = store.load()
+    assert store.recovered == [], "a kill must never look like a corrupt file"
+    cards = scores.cards.get(DECK, {})
+    missing = acknowledged - set(cards)
+    assert not missing, f"{len(missing)} acknowledged answers lost, e.g. {sorted(missing)[:3]}"
+    twice = {card: r.seen for card, r in cards.items() if r.seen != 1}
+    assert not twice, f"answers counted more than once: {twice}"
+    return scores
+
+
+def seed_big_snapshot(path: Path, n: int) -> None:
+    """A snapshot with ``n`` records, so that a compaction takes long enough to be hit."""
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    records = {f"old-{i}": CardRecord(seen=1, right=1, streak=1, last_answered=at + timedelta(seconds=i),
+                                      last_result="right") for i in range(n)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump_scores(ScoreFile(cards={"old-deck": records})), encoding="utf-8")
+
+
+def test_sigkill_at_random_moments_loses_no_acknowledged_answer(tmp_path: Path) -> None:
+    path = tmp_path / "scores.toml"
+    rng = random.Random(20261128)
+    acknowledged: set[str] = set()
+    for round_ in range(25):
+        proc = start_writer(path, f"r{round_}", "--compact-every", str(rng.choice([7, 40, 0])))
+        first = proc.stdout.readline()  # the writer is up and appending
+        time.sleep(rng.uniform(0, 0.15))
+        acknowledged |= set(acked(kill(proc, [first])))
+        check(path, acknowledged)
+    assert len(acknowledged) > 100  # the writers really did run between the kills
+    final = check(path, acknowledged)
+    assert len(final.cards[DECK]) >= len(acknowledged)
+
+
+def test_sigkill_during_compaction_loses_and_doubles_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "scores.toml"
+    seed_big_snapshot(path, 3000)
+    rng = random.Random(42)
+    acknowledged: set[str] = set()
+    hit_compaction = 0
+    for round_ in range(15):
+        proc = start_writer(path, f"c{round_}", "--compact-every", "3")
+        lines = []
+        while True:  # wait for a compaction to start, then kill somewhere inside it
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()
+            lines.append(line)
+            if line == "compacting\n":
+                break
+        time.sleep(rng.uniform(0, 0.08))
+        output = kill(proc, lines)
+        acknowledged |= set(acked(output))
+        hit_compaction += output.endswith("compacting\n")  # killed before it finished
+        scores = check(path, acknowledged)
+        assert len(scores.cards["old-deck"]) == 3000
+    assert hit_compaction >= 5, "the kills should land inside compactions"
+    # Temp files from killed compactions are swept by the next compaction.
+    ScoreStore(path).compact()
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+    check(path, acknowledged)
+
+
+def test_two_concurrent_writers_lose_no_answer(tmp_path: Path) -> None:
+    path = tmp_path / "shared" / "scores.toml"
+    n = 150
+    writers = [
+        start_writer(path, "left", "--count", str(n), "--compact-every", "25"),
+        start_writer(path, "right", "--count", str(n)),
+    ]
+    outputs = []
+    for proc in writers:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        outputs.append(acked(out))
+    assert [len(o) for o in outputs] == [n, n]
+    scores = check(path, set(outputs[0]) | set(outputs[1]))
+    assert len(scores.cards[DECK]) == 2 * n
+    ScoreStore(path).compact()
+    assert len(ScoreStore(path).load().cards[DECK]) == 2 * n
+
+
+@pytest.mark.parametrize("compactor_every", [1, 10])
+def test_appends_from_two_threads_while_compacting(tmp_path: Path, compactor_every: int) -> None:
+    """A UI thread appending while a worker thread compacts the same store."""
+    import threading
+
+    from quizapp.models import AnswerEvent
+
+    path = tmp_path / "scores.toml"
+    store = ScoreStore(path)
+    at = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def compactor() -> None:
+        try:
+            while not done.is_set():
+                store.compact()
+                time.sleep(0.001 * compactor_every)
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    worker = threading.Thread(target=compactor)
+    worker.start()
+    try:
+        for i in range(200):
+            store.append(AnswerEvent(deck=DECK, card=f"t-{i}", session="s", at=at, result="right"))
+    finally:
+        done.set()
+        worker.join()
+    assert errors == []
+    assert len(store.scores.cards[DECK]) == 200
+    check(path, {f"t-{i}" for i in range(200)})
