@@ -287,3 +287,15 @@ def test_lower_case_role_before_a_name_but_never_after_a_preposition() -> None:
         ("I walked four miles", "shaw", "said-name-after"),
         ("We will study the detail", None, "quote-marks"),
     ]
+
+
+def test_an_aside_between_name_and_verb_and_a_later_continuation() -> None:
+    text = (
+        "Forum notes\n\n"
+        "President Claire Dumont, who hosted the forum, told delegates: \"Promises are cheap; "
+        "pipelines are not.\"\n\n"
+        "\"I heard the message,\" Kenji Sato said later. \"I do not accept all of it.\"\n"
+    )
+    assert [(q.speaker, q.evidence.rule) for q in extract(text).dataset.quotes] == [
+        ("dumont", "name-told-before"), ("sato", "name-said-after"), ("sato", "continuation"),
+    ]

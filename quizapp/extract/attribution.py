@@ -6,7 +6,8 @@ Rule names (recorded in each quote's ``evidence.rule``):
                            (also “...,” union leader Dana Ortiz said)
 2. ``said-name-after``     “...,” said Senator Ortiz / said commuter Dana Ortiz
 3. ``name-said-before``    Ortiz said: “...”  /  Ortiz said, “...”  /  Ortiz said “...”
-4. ``name-told-before``    Ortiz told reporters: “...”
+4. ``name-told-before``    Ortiz told reporters: “...”  (3 and 4 allow an aside between
+                           name and verb: Ortiz, who chaired the talks, told reporters: “...”)
 5. ``name-verb-clause``    Ortiz insisted there was “...” / Ortiz, who praised his “...”
                            (one clause, no other person between the verb and the quote)
 6. ``subject-colon``       Ortiz grinned and gave a warning: “...” (the sentence's subject)
@@ -70,9 +71,11 @@ _ROLE_WORDS = (
 )
 _AFTER_NAME_SAID = re.compile(rf"\s*{_ROLE_WORDS}{SPK}\s+(?:{ADV}\s+)?{SPEECH}\b")
 _AFTER_SAID_NAME = re.compile(rf"\s*{SPEECH}\s+{_ROLE_WORDS}{_NAMED_SPK}")
-_BEFORE_NAME_SAID = re.compile(rf"{SPK}\s+(?:{ADV}\s+)?{SPEECH}\s*[:,]?\s*$")
+# "Claire Dumont, who hosted the forum, told delegates:" (an aside between name and verb)
+_ASIDE = r"(?:,\s+[^,“”\"]{1,60},)?"
+_BEFORE_NAME_SAID = re.compile(rf"{SPK}{_ASIDE}\s+(?:{ADV}\s+)?{SPEECH}\s*[:,]?\s*$")
 _BEFORE_NAME_TOLD = re.compile(
-    rf"{SPK}\s+(?:{ADV}\s+)?(?:told|tells|telling|asked|asking|warned|warning|reminded)"
+    rf"{SPK}{_ASIDE}\s+(?:{ADV}\s+)?(?:told|tells|telling|asked|asking|warned|warning|reminded)"
     rf"\s+[^“”\".;!?]{{1,60}}?[:,]\s*$"
 )
 _AUX = r"(?:had|has|have|would|will|did|does|was|is|could|once)"
@@ -83,7 +86,7 @@ _BEFORE_CLAUSE = re.compile(
 _SUBJECT = re.compile(rf"\s*{SPK}\s+")
 _CLAUSE_VERB_ANYWHERE = re.compile(rf"\b{CLAUSE_VERBS}\b[^“”\".;:!?]{{0,60}}$")
 _BETWEEN_CONTINUATION = re.compile(
-    rf"^\s*[,.;:—–-]?\s*(?:{SPK}\s+(?:{ADV}\s+)?{SPEECH}|{SPEECH}\s+"
+    rf"^\s*[,.;:—–-]?\s*(?:{SPK}\s+(?:{ADV}\s+)?{SPEECH}(?:\s+{ADV})?|{SPEECH}\s+"
     + _NAMED_SPK.replace("?P<spk>", "?:")
     + r")?\s*[,.;:—–-]?\s*$"
 )
