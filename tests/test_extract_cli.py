@@ -110,3 +110,15 @@ def test_import_article_default_id_from_title(capsys) -> None:
     assert main(["import-article", str(ARTICLES / "interview.txt")]) == 0
     names = sorted(p.name for p in Locations.from_env().user_decks.glob("*.toml"))
     assert "a-baker-s-long-night-who-said-it.toml" in names
+
+
+def test_import_article_with_nothing_to_ask_writes_nothing(tmp_path: Path, capsys) -> None:
+    article = tmp_path / "plain.txt"
+    article.write_text("A quiet day\n\nNothing happened and nobody said anything.\n",
+                       encoding="utf-8")
+    assert main(["import-article", str(article)]) == 1
+    captured = capsys.readouterr()
+    assert "found: 0 people, 0 quotes (0 attributed)" in captured.out
+    assert captured.err.strip() == (f"{article}: no questions could be made from this article "
+                                    "(no attributed quotes, encounters or facts)")
+    assert not Locations.from_env().user_decks.exists()

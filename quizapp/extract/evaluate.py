@@ -12,6 +12,7 @@ or one of the gold speaker's aliases.
 - recall: of the gold quotes that have a speaker, the share matched by a prediction with
   the right speaker.
 - encounters: gold encounters found with the same city and the same month and year.
+- people: gold people found under one of their names (for information; not a target).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class Evaluation:
     abstained: int
     gold_encounters: int
     encounters_found: int
+    gold_people: int = 0
+    people_found: int = 0
     errors: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
     missed_encounters: list[str] = field(default_factory=list)
@@ -118,7 +121,11 @@ def evaluate(predicted: Dataset, gold: Dataset) -> Evaluation:
             encounters_found += 1
         else:
             missed_encounters.append(f"{gold_places[g.place].city} {g.month:02d}/{g.year}")
+    people_found = sum(1 for g in gold.people
+                       if any(_names(p) & _names(g) for p in predicted.people))
     return Evaluation(
+        gold_people=len(gold.people),
+        people_found=people_found,
         gold_quotes=len(gold_with_speaker),
         predicted_attributed=len(attributed),
         correct=correct,
@@ -141,6 +148,7 @@ def format_evaluation(result: Evaluation) -> str:
         f"abstained:         {result.abstained} quotes kept without a speaker",
         f"encounters:        {result.encounters_found}/{result.gold_encounters} "
         f"with place and month/year right",
+        f"people:            {result.people_found}/{result.gold_people} of the gold's people found",
     ]
     lines += [f"  wrong: {e}" for e in result.errors]
     lines += [f"  missed: {m}" for m in result.missed]
