@@ -14,7 +14,8 @@ The missed list
 
 The due list
     A card that has been answered has an FSRS state; it is due when that state's ``due``
-    time is at or before ``now``. Due cards come most overdue first. After them come new
+    time is at or before ``now`` (a card answered but without a state, e.g. imported, is
+    due at once). Due cards come most overdue first. After them come new
     cards (never answered), in deck order, at most ``new_per_day`` per deck per day: the
     cards first answered today (``CardRecord.first_answered``, local date) count against
     the limit, whichever mode they were answered in, suspended ones too.

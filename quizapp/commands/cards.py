@@ -9,7 +9,6 @@ answers so far are kept. A leech is a card missed ``leech_threshold`` times or m
 from __future__ import annotations
 
 import argparse
-import sys
 
 LEECHES_FORMAT = 1
 
