@@ -15,6 +15,7 @@ Metadata rules, applied to the first lines only:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
@@ -56,10 +57,9 @@ class Layout:
         return name
 
     def paragraph_index(self, pos: int) -> int:
-        for i, para in enumerate(self.paragraphs):
-            if para.start <= pos < para.end + 1:
-                return i
-        return len(self.paragraphs) - 1
+        """The paragraph holding ``pos`` (or the last one that starts before it)."""
+        starts = [p.start for p in self.paragraphs]
+        return max(0, bisect_right(starts, pos) - 1)
 
 
 def heading_label(text: str) -> str:

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from quizapp.extract.layout import Layout
 
@@ -43,7 +43,7 @@ class QuoteSpan:
     speaker: str | None = None
     rule: str | None = None
     reason: str | None = None
-    notes: list[str] = field(default_factory=list)
+    raw_end_punct: str = ""  # the last character inside the marks, before trimming
 
     @property
     def start(self) -> int:
@@ -62,8 +62,6 @@ class QuoteSpan:
         """True when the quoted words end in a comma, ? ! or a dash, so that an attribution
         may follow in the same sentence (a closing full stop ends the sentence)."""
         return self.raw_end_punct in {",", "?", "!", "—", "–", "-"}
-
-    raw_end_punct: str = ""
 
 
 @dataclass
