@@ -282,3 +282,34 @@ def test_suspended_cards_leave_every_session_and_unsuspend_brings_them_back(tmp_
         review.set_suspended(store, cat, "alpha", "c9", True, NOW)
     with pytest.raises(review.ReviewError, match="no deck with id 'zeta'"):
         review.set_suspended(store, cat, "zeta", "c1", True, NOW)
+
+
+def test_review_across_decks_records_missed_cards_with_their_deck(tmp_path: Path) -> None:
+    alpha, beta = make_deck("alpha", 2), make_deck("beta", 2)
+    cat = catalog(alpha, beta)
+    store = ScoreStore(tmp_path / "scores.toml")
+    clock = Clock(NOW)
+    for deck in (alpha, beta):
+        s = review.Session.for_deck(deck, recorder=store, now=clock)
+        s.answer("nope")  # c1 missed in each deck
+        s.advance()
+        s.answer(s.current.card.answer)
+        s.advance()
+        s.finish()
+    session = review.review_session(store.scores, cat, streak_needed=2, recorder=store,
+                                    now=clock, seed=3)
+    while session.current is not None:
+        card = session.current
+        if card.deck_id == "beta" and session.round == 1:
+            session.answer("nope")
+        else:
+            session.answer(card.card.answer)
+        session.advance()
+    record = session.finish()
+    assert record.deck == review.ALL_DECKS and record.missed == ["beta/c1"]
+    assert review.session_missed_keys(record.deck, record.missed) == {("beta", "c1")}
+    scores = ScoreStore(tmp_path / "scores.toml").load()
+    assert [(s.deck, s.mode) for s in scores.sessions][-1] == ("*", "review")
+    # Both are still missed (one right answer each since); the per-deck counts add up.
+    assert review.missed_counts(scores, cat, streak_needed=2) == {"alpha": 1, "beta": 1}
+    assert keys(review.missed_items(scores, cat, streak_needed=2)) == ["alpha/c1", "beta/c1"]
