@@ -242,7 +242,11 @@ def journal_entry(event: AnyEvent) -> bytes:
     naive = _naive_field(data)
     if naive is not None:
         raise ValueError(f"{type(event).__name__}.{naive}: datetime must be timezone-aware (UTC)")
-    return _frame(tomli_w.dumps({"events": [_utc(data)]}).encode("utf-8"))
+    body = tomli_w.dumps({"events": [_utc(data)]}).encode("utf-8")
+    # Never write an entry that would not read back (say, from a model_construct'ed event):
+    # one bad entry would make every later load fail.
+    _EVENT.validate_python(tomllib.loads(body.decode("utf-8"))["events"][0])
+    return _frame(body)
 
 
 def _format_loc(loc: tuple[Any, ...]) -> str:
@@ -295,10 +299,26 @@ def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, Folded | None]:
         scores = ScoreFile.model_validate(data)
     except ValidationError as exc:
         raise ScoreFileError(_schema_problem(path, exc)) from None
-    naive = _naive_field(data)
+    naive = _naive_in_scores(scores)
     if naive is not None:
         raise ScoreFileError(f"{path}: {naive}: datetime must include a timezone (UTC)")
     return scores, folded
+
+
+def _naive_in_scores(scores: ScoreFile) -> str | None:
+    """Where the first datetime without a timezone is (a fast pass over 100k records)."""
+    for deck_id, records in scores.cards.items():
+        for card_id, record in records.items():
+            times = [record.last_answered]
+            if record.fsrs is not None:
+                times += [record.fsrs.due, record.fsrs.last_review]
+            if any(t is not None and t.tzinfo is None for t in times):
+                where = f"cards.{deck_id}.{card_id}"
+                return _naive_field(record.model_dump(exclude_none=True), where)
+    for index, session in enumerate(scores.sessions):
+        if session.start.tzinfo is None or (session.end is not None and session.end.tzinfo is None):
+            return _naive_field(session.model_dump(exclude_none=True), f"sessions[{index}]")
+    return None
 
 
 def _folded(path: Path, value: Any) -> Folded | None:
@@ -392,7 +412,10 @@ class ScoreStore:
     """The score file of one person: load, append answers, compact. See the module doc."""
 
     def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
-        self.path = Path(path)
+        path = Path(path)
+        # A score file that is a symlink (say into a dotfiles repository) stays one: the
+        # snapshot is replaced, and the journal and lock kept, next to its target.
+        self.path = Path(os.path.realpath(path)) if path.is_symlink() else path
         self.recovered: list[Path] = []
         self._clock = clock or (lambda: datetime.now(UTC))
         self._scores: ScoreFile | None = None

@@ -444,3 +444,38 @@ def test_copying_the_file_elsewhere_keeps_everything(path: Path, tmp_path: Path)
     shutil.copy(path, copy)
     shutil.copy(store.journal_path, copy.with_name("scores.toml.journal"))
     assert new_store(copy).load() == store.scores
+
+
+def test_a_naive_time_in_a_card_record_is_named(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    text = ('format = 1\n[cards.deck-a."c.1"]\nseen = 1\n[cards.deck-a."c.1".fsrs]\nstate = 1\n'
+            'due = 2026-01-01T10:00:00\n')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScoreFileError, match=r"cards\.deck-a\.c\.1\.fsrs\.due: datetime must include a timezone"):
+        new_store(path).load()
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_an_event_that_would_not_read_back_is_refused(path: Path) -> None:
+    store = new_store(path)
+    store.append(answer("c1"))
+    journal = store.journal_path.read_bytes()
+    broken = AnswerEvent.model_construct(type="answer", deck="deck-a", card="", session="s1", at=at(1),
+                                         result="maybe")
+    with pytest.raises(ValueError):
+        store.append(broken)
+    assert store.journal_path.read_bytes() == journal
+    assert new_store(path).record("deck-a", "c1").seen == 1
+
+
+def test_a_symlinked_score_file_stays_a_symlink(path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "dotfiles" / "scores.toml"
+    target.parent.mkdir()
+    path.parent.mkdir(parents=True)
+    path.symlink_to(target)
+    store = new_store(path)
+    store.append(answer("c1"))
+    store.compact()
+    assert path.is_symlink()
+    assert tomllib.loads(target.read_text(encoding="utf-8"))["cards"]["deck-a"]["c1"]["seen"] == 1
+    assert new_store(path).record("deck-a", "c1").seen == 1

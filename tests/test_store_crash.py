@@ -16,8 +16,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from quizapp.models import CardRecord, ScoreFile
 from quizapp.store import ScoreStore, dump_scores
 
@@ -72,24 +70,24 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(tmp_path: Path) 
     path = tmp_path / "scores.toml"
     rng = random.Random(20261128)
     acknowledged: set[str] = set()
-    for round_ in range(25):
+    for round_ in range(16):
         proc = start_writer(path, f"r{round_}", "--compact-every", str(rng.choice([7, 40, 0])))
         first = proc.stdout.readline()  # the writer is up and appending
         time.sleep(rng.uniform(0, 0.15))
         acknowledged |= set(acked(kill(proc, [first])))
         check(path, acknowledged)
-    assert len(acknowledged) > 100  # the writers really did run between the kills
+    assert len(acknowledged) > 2 * 16  # the writers really did run between the kills
     final = check(path, acknowledged)
     assert len(final.cards[DECK]) >= len(acknowledged)
 
 
 def test_sigkill_during_compaction_loses_and_doubles_nothing(tmp_path: Path) -> None:
     path = tmp_path / "scores.toml"
-    seed_big_snapshot(path, 3000)
+    seed_big_snapshot(path, 2000)
     rng = random.Random(42)
     acknowledged: set[str] = set()
     hit_compaction = 0
-    for round_ in range(15):
+    for round_ in range(10):
         proc = start_writer(path, f"c{round_}", "--compact-every", "3")
         lines = []
         while True:  # wait for a compaction to start, then kill somewhere inside it
@@ -98,13 +96,13 @@ def test_sigkill_during_compaction_loses_and_doubles_nothing(tmp_path: Path) -> 
             lines.append(line)
             if line == "compacting\n":
                 break
-        time.sleep(rng.uniform(0, 0.08))
+        time.sleep(rng.uniform(0, 0.05))
         output = kill(proc, lines)
         acknowledged |= set(acked(output))
         hit_compaction += output.endswith("compacting\n")  # killed before it finished
         scores = check(path, acknowledged)
-        assert len(scores.cards["old-deck"]) == 3000
-    assert hit_compaction >= 5, "the kills should land inside compactions"
+        assert len(scores.cards["old-deck"]) == 2000
+    assert hit_compaction >= 4, "the kills should land inside compactions"
     # Temp files from killed compactions are swept by the next compaction.
     ScoreStore(path).compact()
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
@@ -131,8 +129,7 @@ def test_two_concurrent_writers_lose_no_answer(tmp_path: Path) -> None:
     assert len(ScoreStore(path).load().cards[DECK]) == 2 * n
 
 
-@pytest.mark.parametrize("compactor_every", [1, 10])
-def test_appends_from_two_threads_while_compacting(tmp_path: Path, compactor_every: int) -> None:
+def test_appends_from_two_threads_while_compacting(tmp_path: Path) -> None:
     """A UI thread appending while a worker thread compacts the same store."""
     import threading
 
@@ -148,18 +145,18 @@ def test_appends_from_two_threads_while_compacting(tmp_path: Path, compactor_eve
         try:
             while not done.is_set():
                 store.compact()
-                time.sleep(0.001 * compactor_every)
+                time.sleep(0.002)
         except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
 
     worker = threading.Thread(target=compactor)
     worker.start()
     try:
-        for i in range(200):
+        for i in range(120):
             store.append(AnswerEvent(deck=DECK, card=f"t-{i}", session="s", at=at, result="right"))
     finally:
         done.set()
         worker.join()
     assert errors == []
-    assert len(store.scores.cards[DECK]) == 200
-    check(path, {f"t-{i}" for i in range(200)})
+    assert len(store.scores.cards[DECK]) == 120
+    check(path, {f"t-{i}" for i in range(120)})
