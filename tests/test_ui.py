@@ -54,7 +54,7 @@ async def test_choice_session_by_number_keys_arrows_and_a_click(tmp_path: Path) 
         assert isinstance(app.screen, SummaryScreen)
         text = screen_text(app)
         assert "Score 2/3 · 67% · time 0:05" in text
-        assert "Capital of France?" in text and "→ Paris" in text
+        assert "Capital of France?" in text and "Answer: Paris" in text
 
     saved = scores(_scores_path(app))
     cards = saved.cards["caps"]

@@ -83,6 +83,7 @@ async def ready(pilot: Pilot) -> None:
     """Wait until the decks and scores are loaded and the screen has settled."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    await pilot.pause()
 
 
 async def start(pilot: Pilot, deck_id: str, how: str = "o") -> None:

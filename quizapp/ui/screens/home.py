@@ -129,7 +129,7 @@ class HomeScreen(Screen[None]):
         detail.update(
             Content.assemble(
                 card_content(info.description or info.title),
-                ("\n" + f"{entry.id} · {where[entry.origin]} · " + visible(str(entry.path), multiline=False), "dim"),
+                ("\n" + f"{entry.id} · {where[entry.origin]} · " + visible(entry.path.name, multiline=False), "dim"),
             )
         )
 

@@ -56,8 +56,9 @@ class SummaryScreen(Screen[None]):
                         Content.assemble(
                             (f"{number}. ", "bold"),
                             card_content(item.card.question),
-                            "\n   → ",
-                            (visible(item.card.answer_text), "bold $text-success"),
+                            "\n",
+                            ("Answer: ", "bold"),
+                            (visible(item.card.answer_text), "$text-success"),
                         ),
                         classes="missed",
                     )
