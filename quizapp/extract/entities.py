@@ -237,8 +237,8 @@ def _link(text: str, body: list[tuple[int, int]], people: list[Person]) -> list[
         if len(surnames[p.surname]) == 1 and p.surname != p.name:
             patterns.append((re.compile(rf"(?<![\w-]){re.escape(p.surname)}(?![\w-])"), p))
     mentions: list[Mention] = []
-    taken: list[tuple[int, int]] = []
     for start, end in body:
+        taken: list[tuple[int, int]] = []  # spans already linked in this paragraph
         chunk = text[start:end]
         # longest patterns first, so "Angela Merkel" is one mention, not two
         for pattern, person in sorted(patterns, key=lambda pp: -len(pp[0].pattern)):

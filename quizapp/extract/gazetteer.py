@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -15,26 +17,30 @@ def _load(name: str) -> dict:
         return tomllib.load(handle)
 
 
-def cities() -> dict[str, str]:
-    """City name -> country."""
-    return dict(_load("places.toml")["cities"])
+@cache
+def cities() -> Mapping[str, str]:
+    """City name -> country (read-only)."""
+    return MappingProxyType(dict(_load("places.toml")["cities"]))
 
 
-def countries() -> set[str]:
+@cache
+def countries() -> frozenset[str]:
     data = _load("places.toml")
-    return set(data["countries"]) | set(data["country_aliases"])
+    return frozenset(data["countries"]) | frozenset(data["country_aliases"])
 
 
-def occasion_groups() -> list[list[str]]:
-    return [list(g) for g in _load("places.toml")["occasions"]["groups"]]
+@cache
+def occasion_groups() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(g) for g in _load("places.toml")["occasions"]["groups"])
 
 
-def given_names() -> dict[str, str]:
+@cache
+def given_names() -> Mapping[str, str]:
     """Given name -> "m" or "f"."""
     data = _load("names.toml")
     out = {name: "f" for name in data["female"]}
     out.update({name: "m" for name in data["male"]})
-    return out
+    return MappingProxyType(out)
 
 
 MONTHS = [

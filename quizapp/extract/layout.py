@@ -45,6 +45,7 @@ class Layout:
     credit: Span | None = None
     authors: list[str] = field(default_factory=list)
     photo_credit: str | None = None
+    _starts: list[int] = field(default_factory=list, repr=False)
 
     def section_at(self, pos: int) -> str:
         """The heading a position falls under, or "Introduction" before the first one."""
@@ -58,8 +59,9 @@ class Layout:
 
     def paragraph_index(self, pos: int) -> int:
         """The paragraph holding ``pos`` (or the last one that starts before it)."""
-        starts = [p.start for p in self.paragraphs]
-        return max(0, bisect_right(starts, pos) - 1)
+        if len(self._starts) != len(self.paragraphs):
+            self._starts = [p.start for p in self.paragraphs]
+        return max(0, bisect_right(self._starts, pos) - 1)
 
 
 def heading_label(text: str) -> str:
