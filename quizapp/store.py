@@ -17,11 +17,19 @@ Three files live side by side (``scores.toml`` stands for whatever path was chos
     comes a comment line ``# end len=N crc32=X`` (the entry's length in bytes and
     checksum). Recording an answer appends one entry and fsyncs the file: the cost does
     not grow with the number of cards, and once ``append`` returns the answer is on disk.
+    ``append`` checks that the entry reads back before writing it (a bad entry would make
+    every later load fail) and refuses datetimes without a timezone.
 
 ``scores.toml.lock``
     An empty file for ``fcntl.flock``. Every append, compaction and load holds it, so
-    two processes (two terminals, or a UI thread and a worker) never interleave writes or
-    lose an answer. It is never deleted (deleting lock files reopens the race).
+    two processes (two terminals) never interleave writes or lose an answer. Each
+    operation opens the lock file anew, so two threads of one process (the UI appending
+    while a worker compacts) exclude each other the same way. It is never deleted
+    (deleting lock files reopens the race). A reader in a folder it cannot write to
+    reads without it.
+
+A score file that is a symlink stays one: the store works on the link's target, and the
+journal and lock live next to the target.
 
 Reading the journal
     An entry counts only when its end line is complete and its checksum matches. A
@@ -36,16 +44,19 @@ Compaction (``compact``)
     ``[journal] id = <that journal's id>, bytes = <its length>``, then delete the journal.
     If the process dies between those two steps, readers skip the entries that start
     within those bytes (they are in the snapshot) and fold only what was appended after,
-    so no answer is counted twice or lost. Compaction costs
-    O(file size): callers run it when a session ends, off the UI thread
-    (``maybe_compact`` does it only once the journal holds ``COMPACT_AFTER`` events).
-    ``load`` never writes, so read-only commands such as ``quizapp stats`` change nothing
-    (except creating the lock file next to an existing score file).
+    so no answer is counted twice or lost. Compaction also removes temp files that a
+    killed compaction left behind. It costs O(file size): callers run it when a session
+    ends, off the UI thread (``maybe_compact`` does it only once the journal holds
+    ``COMPACT_AFTER`` events). ``load`` (also O(file size): load in a worker too) never
+    writes, so read-only commands such as ``quizapp stats`` change nothing (except
+    creating the lock file next to an existing score file).
 
 Bad files (the score file is never truncated and never silently replaced)
     - A snapshot that is not UTF-8 or not TOML, or a damaged journal, is moved aside to a
       timestamped backup (``scores.toml.corrupt-20261128T101500Z``; ``-1``, ``-2``... are
-      added rather than overwrite an existing backup). The backup path is appended to
+      added rather than overwrite an existing backup: a hard link then unlink, or, where
+      the file system has no hard links, a rename after checking the name is free, under
+      the lock). The backup path is appended to
       ``ScoreStore.recovered`` and the caller tells the person (UI and command line print
       it). The store then starts from what is left (an empty snapshot, or the snapshot
       without the damaged journal).
@@ -59,6 +70,7 @@ Bad files (the score file is never truncated and never silently replaced)
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import glob
 import os
@@ -100,6 +112,7 @@ _END = re.compile(rb"^# end len=(\d{1,9}) crc32=([0-9a-f]{8})(?:\n|\Z)", re.MULT
 _ENTRY_STARTS = (b"[[events]]", b"journal = ")
 _BLANK = b" \t\r\n\x00"
 _EVENT_TAGS = {"answer", "restore", "session", "suspend"}
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS}
 _HEADER_COMMENT = (
     "# quizapp score file. Written by quizapp: deck ids and card ids are sorted, sessions are\n"
     "# in start order, times are UTC. Answers not yet folded in are in the .journal file.\n"
@@ -302,6 +315,7 @@ def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, Folded | None]:
     naive = _naive_in_scores(scores)
     if naive is not None:
         raise ScoreFileError(f"{path}: {naive}: datetime must include a timezone (UTC)")
+    scores.sessions.sort(key=_session_order)  # a hand-edited file may have them out of order
     return scores, folded
 
 
@@ -576,14 +590,25 @@ class ScoreStore:
         while True:
             backup = path.with_name(base if n == 0 else f"{base}-{n}")
             try:
-                os.link(path, backup)  # fails if ``backup`` exists: never clobbers
-            except FileExistsError:
-                n += 1
-                continue
+                try:
+                    os.link(path, backup)  # fails if ``backup`` exists: never clobbers
+                except FileExistsError:
+                    n += 1
+                    continue
+                except OSError as exc:
+                    if exc.errno not in _NO_HARD_LINKS:
+                        raise
+                    # A file system without hard links: check, then rename (we hold the
+                    # lock, so no other quizapp makes a backup in between).
+                    if os.path.lexists(backup):
+                        n += 1
+                        continue
+                    os.rename(path, backup)
+                else:
+                    os.unlink(path)
             except OSError as exc:
                 raise ScoreFileError(f"{path}: damaged, and cannot be moved aside: {exc.strerror or exc}") from None
             break
-        os.unlink(path)
         fsync_dir(path.parent)
         self.recovered.append(backup)
         return backup

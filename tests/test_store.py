@@ -479,3 +479,36 @@ def test_a_symlinked_score_file_stays_a_symlink(path: Path, tmp_path: Path) -> N
     assert path.is_symlink()
     assert tomllib.loads(target.read_text(encoding="utf-8"))["cards"]["deck-a"]["c1"]["seen"] == 1
     assert new_store(path).record("deck-a", "c1").seen == 1
+
+
+def test_backup_without_hard_links_still_never_clobbers(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a file system without hard links the damaged file is renamed, still not over a backup."""
+    import errno
+
+    def no_links(src: object, dst: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    path.parent.mkdir(parents=True)
+    (path.parent / "scores.toml.corrupt-20261128T101500Z").write_bytes(b"older")
+    path.write_bytes(b"[[[ broken")
+    store = new_store(path)
+    assert store.load() == ScoreFile()
+    assert store.recovered == [path.parent / "scores.toml.corrupt-20261128T101500Z-1"]
+    assert store.recovered[0].read_bytes() == b"[[[ broken"
+    assert (path.parent / "scores.toml.corrupt-20261128T101500Z").read_bytes() == b"older"
+    assert not path.exists()
+
+
+def test_sessions_out_of_order_in_a_hand_edited_file_are_read_in_start_order(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        'format = 1\n'
+        '[[sessions]]\nid = "b"\ndeck = "d"\nmode = "all"\nstart = 2026-02-01T10:00:00Z\n'
+        '[[sessions]]\nid = "a"\ndeck = "d"\nmode = "all"\nstart = 2026-01-01T10:00:00Z\n',
+        encoding="utf-8",
+    )
+    store = new_store(path)
+    assert [s.id for s in store.load().sessions] == ["a", "b"]
+    store.append(session("c", 0))
+    assert [s.id for s in new_store(path).load().sessions] == ["a", "b", "c"]
