@@ -299,3 +299,19 @@ def test_an_aside_between_name_and_verb_and_a_later_continuation() -> None:
     assert [(q.speaker, q.evidence.rule) for q in extract(text).dataset.quotes] == [
         ("dumont", "name-told-before"), ("sato", "name-said-after"), ("sato", "continuation"),
     ]
+
+
+def test_an_attribution_naming_no_person_is_an_abstention_not_a_guess() -> None:
+    text = (
+        "Notes\n\n"
+        "\"We are ready,\" Angela Merkel said.\n\n"
+        "The Kremlin said: \"Nothing has been agreed yet.\"\n\n"
+        "After the talks: \"We will meet again soon.\"\n"
+    )
+    result = extract(text)
+    assert [(q.speaker, q.evidence.rule) for q in result.dataset.quotes] == [
+        ("merkel", "name-said-after"), (None, "quote-marks"), (None, "quote-marks")]
+    assert [n.reason for n in result.notes if n.kind == "abstained"] == [
+        "'The Kremlin' is not a person named in the article",
+        "no attribution found in its sentence",
+    ]

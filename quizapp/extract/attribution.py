@@ -140,7 +140,7 @@ class Attributor:
         lower = word.lower()
         if lower in _PRONOUN_GENDER:
             return self._resolve_pronoun(_PRONOUN_GENDER[lower], start, word)
-        if lower.startswith("the "):
+        if lower.startswith("the ") and re.search(rf"\b{_HEADS}$", lower):
             return self._resolve_title(lower, start)
         people = {m.person for m in self.entities.at(start, end)}
         if len(people) == 1:
@@ -253,22 +253,28 @@ class Attributor:
                 reasons.append("another person is named between the verb and the quote")
             elif self._try(clause, before_start, "{who}-verb-clause", quote, reasons):
                 return
+        if reasons:  # an attribution is there, but its speaker is unknown or unclear
+            quote.reason = reasons[0]
+            return
         if not short and before.rstrip().endswith(":"):
+            # The weakest reading: the sentence's subject introduces the quote. A subject
+            # that is no known person just means the rule does not apply.
             subject = _SUBJECT.match(before)
             if subject is not None:
                 between = self.entities.at(before_start + subject.end("spk"), quote.open)
-                if not between and self._try(subject, before_start, "{who}-subject-colon", quote, reasons):
+                if not between and self._try(subject, before_start, "{who}-subject-colon",
+                                             quote, []):
                     return
         if not short and self._continuation(i, quote):
             return
         if short:
-            if _CLAUSE_VERB_ANYWHERE.search(before) or reasons:
-                quote.reason = reasons[0] if reasons else "the speaker is not named"
+            if _CLAUSE_VERB_ANYWHERE.search(before):
+                quote.reason = "the speaker is not named"
             else:
                 quote.kind = "scare"
                 quote.reason = "short phrase with no speaker or speech verb (scare quote)"
             return
-        quote.reason = reasons[0] if reasons else "no attribution found in its sentence"
+        quote.reason = "no attribution found in its sentence"
 
     def _continuation(self, i: int, quote: QuoteSpan, same_paragraph_only: bool = False) -> bool:
         previous = next((q for q in reversed(self.quotes[:i])
