@@ -1,17 +1,21 @@
 """A score-file writer for the crash and concurrency tests (run as a subprocess).
 
-    python tests/store_writer.py SCORES PREFIX [--count N] [--compact-every K]
+    python tests/store_writer.py SCORES PREFIX [--count N] [--compact-every K] [--slow-writes]
 
 Appends one answer per card ``PREFIX-0``, ``PREFIX-1``... and prints ``ack <card id>``
 (flushed) only after ``append`` has returned, so the test knows which answers were
 acknowledged before it killed the process. Prints ``compacting`` / ``compacted`` around
-each compaction. ``--count 0`` appends until killed.
+each compaction. ``--count 0`` appends until killed. ``--slow-writes`` makes every
+``os.write`` put down at most 7 bytes and pause first, so that a kill often lands in the
+middle of a journal entry (a real torn write, made by a real killed process).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,7 +32,17 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=0)
     parser.add_argument("--compact-every", type=int, default=0)
     parser.add_argument("--deck", default="crash-deck")
+    parser.add_argument("--slow-writes", action="store_true")
     args = parser.parse_args()
+
+    if args.slow_writes:
+        real_write = os.write
+
+        def slow_write(fd: int, data: bytes) -> int:
+            time.sleep(0.0003)
+            return real_write(fd, bytes(data[:7]))
+
+        os.write = slow_write  # type: ignore[assignment]
 
     store = ScoreStore(args.scores)
     store.load()

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from quizapp.models import CardRecord, ScoreFile
-from quizapp.store import ScoreStore, dump_scores
+from quizapp.store import ScoreStore, dump_scores, parse_journal
 
 WRITER = Path(__file__).with_name("store_writer.py")
 DECK = "crash-deck"
@@ -81,6 +81,25 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(tmp_path: Path) 
     assert len(final.cards[DECK]) >= len(acknowledged)
 
 
+def test_sigkill_in_the_middle_of_an_entry_leaves_a_torn_tail_that_is_skipped(tmp_path: Path) -> None:
+    """With writes slowed to a few bytes each, kills land inside journal entries."""
+    path = tmp_path / "scores.toml"
+    journal = tmp_path / "scores.toml.journal"
+    rng = random.Random(7)
+    acknowledged: set[str] = set()
+    for round_ in range(10):
+        proc = start_writer(path, f"t{round_}", "--slow-writes")
+        first = proc.stdout.readline()
+        time.sleep(rng.uniform(0, 0.1))
+        acknowledged |= set(acked(kill(proc, [first])))
+        check(path, acknowledged)
+    torn = parse_journal(journal, journal.read_bytes()).torn  # one per round cut mid-entry
+    print(f"{torn} of 10 kills cut an entry")
+    assert torn >= 3, "the kills should have cut entries in half"
+    ScoreStore(path).compact()
+    check(path, acknowledged)
+
+
 def test_sigkill_during_compaction_loses_and_doubles_nothing(tmp_path: Path) -> None:
     path = tmp_path / "scores.toml"
     seed_big_snapshot(path, 2000)
@@ -115,7 +134,7 @@ def test_two_concurrent_writers_lose_no_answer(tmp_path: Path) -> None:
     n = 150
     writers = [
         start_writer(path, "left", "--count", str(n), "--compact-every", "25"),
-        start_writer(path, "right", "--count", str(n)),
+        start_writer(path, "right", "--count", str(n), "--compact-every", "40"),
     ]
     outputs = []
     for proc in writers:
