@@ -382,3 +382,44 @@ async def test_tiny_terminals_and_resizes_do_not_crash(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert app.is_running
+
+
+async def test_one_click_on_a_deck_row_offers_to_start_it(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE, title="Capitals"), deck("words", TEXT))
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        table = app.screen.query_one("#decks", DataTable)
+        second = table.get_row_at(1)[0].plain.removesuffix(" (extra)")
+        await pilot.click("#decks", offset=(3, 2))  # header, then row 0, row 1
+        await pilot.pause()
+        assert second == "Words" and "All cards in order (o)" in screen_text(app)
+        await pilot.click("#shuffle")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert app.screen.plan.entry.deck.deck.title == second
+        assert app.screen.session.mode == "shuffle"
+
+
+async def test_escape_leaves_the_answer_field_so_letters_are_keys_again(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("words", TEXT))
+    async with app.run_test() as pilot:
+        await start(pilot, "words", "o")
+        await pilot.press("s", "u", "q")  # typed, not skip/undo/quit
+        assert app.screen.query_one("#typed", Input).value == "suq"
+        assert app.screen.session.position == 1
+        await pilot.press("escape", "s")
+        await pilot.pause()
+        assert app.screen.session.position == 2 and "Largest planet?" in screen_text(app)
+
+
+async def test_a_broken_settings_file_is_reported_and_never_overwritten(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    settings = app.locations.settings
+    settings.parent.mkdir(parents=True)
+    settings.write_text("theme = 3\n", encoding="utf-8")
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        assert any("settings.toml: theme" in n.message for n in app._notifications)
+        app.theme = "nord"
+        await pilot.pause()
+    assert settings.read_text(encoding="utf-8") == "theme = 3\n"

@@ -76,6 +76,7 @@ class QuizApp(App[None]):
         self.catalog: Catalog | None = None
         self.settings = Settings()
         self.settings_ok = True
+        self.refused = False  # the score file cannot be used: nothing may be played
         self.home = HomeScreen()
 
     # ------------------------------------------------------------------ start-up
@@ -104,6 +105,7 @@ class QuizApp(App[None]):
         self.call_from_thread(self._loaded, catalog)
 
     def _refuse(self, message: str) -> None:
+        self.refused = True
         self.push_screen(ErrorScreen(message))
 
     def _loaded(self, catalog: Catalog) -> None:
@@ -131,6 +133,8 @@ class QuizApp(App[None]):
     # ------------------------------------------------------------------ playing
 
     def ask_how_to_play(self, entry: DeckEntry) -> None:
+        if self.refused:
+            return
         def chosen(choice: StartChoice | None) -> None:
             if choice is not None:
                 self.play(PlayPlan(entry, choice.mode, choice.limit))
@@ -191,6 +195,8 @@ class QuizApp(App[None]):
         self.store.maybe_compact()
 
     def go_home(self) -> None:
+        if self.refused:
+            return
         while len(self.screen_stack) > 1 and self.screen is not self.home:
             current = self.screen
             if isinstance(current, QuestionScreen):
@@ -221,6 +227,8 @@ class QuizApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        if self.refused:
+            return
         yield SystemCommand("Home", "Go to the list of decks (ends the session)", self.action_home)
         for entry in self.catalog.entries if self.catalog else ():
             # Deck ids are letters, digits, - and _ only, so safe in the palette (which reads markup).

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 KIND_HINTS = {
     "choice": "Pick an answer: 1-4, or arrows and Enter.",
-    "text": "Type the answer and press Enter.",
+    "text": "Type the answer and press Enter (Escape leaves the field, for s, u and q).",
     "flip": "Think of the answer, then press Space to turn the card.",
     "order": "Put the items in order: ↑↓ select, [ ] or shift+↑↓ move, Enter submits.",
 }
@@ -48,7 +48,7 @@ class QuestionScreen(Screen[None]):
         Binding("s", "skip", "Skip"),
         Binding("u", "undo", "Undo"),
         Binding("q", "confirm_quit", "Quit"),
-        Binding("escape", "blur", "Leave field", show=False),
+        Binding("escape", "blur", "Leave the answer field"),
     ]
 
     app: QuizApp
@@ -125,6 +125,11 @@ class QuestionScreen(Screen[None]):
             return state == "feedback"
         if action == "reveal":
             return state == "asking" and kind == "flip" and not self.revealed
+        typing = isinstance(self.focused, Input)
+        if action == "blur":
+            return typing
+        if action in ("skip", "undo", "confirm_quit") and typing:
+            return None  # the keys type into the field: shown dimmed until Escape
         if action == "skip":
             return state == "asking"
         return True

@@ -32,7 +32,7 @@ class SessionStatus(Horizontal):
         self.set_interval(1, self._tick)
 
     def _tick(self) -> None:
-        self.query_one("#elapsed", Label).update(f"⏱ {duration(self.session.elapsed())}")
+        self.query_one("#elapsed", Label).update(f"Time {duration(self.session.elapsed())}")
 
     def update(self) -> None:
         session = self.session

@@ -1,0 +1,383 @@
+"""The deck browser: every card of one deck in a table, searched by text and filtered by tag.
+
+Typing in the search box filters the table after a short pause (``DEBOUNCE`` seconds), so
+a fast typist does not refilter on every key. The search runs over ``CardIndex``, built
+once per version of the deck: one lowercase string per card, so a filter is a plain
+substring scan. Only ``PAGE`` rows are put in the table at a time (a ``DataTable`` measures
+every cell it holds, which is slow for tens of thousands of rows); moving the cursor onto
+the last row adds the next page.
+
+On a user deck (or one from an extra folder) ``a`` adds a card, ``e`` or Enter edits the
+highlighted one and ``d`` deletes it (after asking). Every change is written with
+``decks.write_deck`` (re-validated, atomic) in a thread, then the app reloads its catalog.
+A bundled deck is read-only: those keys are greyed out and the screen says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from quizapp.decks import DeckEntry, DeckError, write_deck
+from quizapp.models import Card, Deck
+from quizapp.ui.screens.card_form import CardForm, free_card_id
+from quizapp.ui.screens.confirm import ConfirmScreen
+from quizapp.ui.text import card_cell, visible
+
+if TYPE_CHECKING:
+    from quizapp.ui.app import QuizApp
+
+DEBOUNCE = 0.15  # seconds of quiet typing before the table is filtered
+PAGE = 200  # rows added to the table at a time
+
+
+# --------------------------------------------------------------------------- searching
+
+
+def search_text(card: Card) -> str:
+    """Everything a search looks at, lowercased (casefolded) into one string."""
+    answer = card.answer if isinstance(card.answer, list) else [card.answer]
+    parts = [card.id, card.question, *answer, *card.distractors, *card.accept, card.explanation]
+    return "\n".join(parts).casefold()
+
+
+def parse_query(query: str) -> tuple[list[str], list[str]]:
+    """``"paris tag:geo"`` -> words ``["paris"]`` and tags ``["geo"]`` (all casefolded)."""
+    words: list[str] = []
+    tags: list[str] = []
+    for token in query.split():
+        if token.casefold().startswith("tag:") and len(token) > 4:
+            tags.append(token[4:].casefold())
+        else:
+            words.append(token.casefold())
+    return words, tags
+
+
+class CardIndex:
+    """The search text and tags of every card of one deck, built once."""
+
+    def __init__(self, cards: Sequence[Card]) -> None:
+        self.texts = [search_text(card) for card in cards]
+        self.tags = [frozenset(tag.casefold() for tag in card.tags) for card in cards]
+
+    def matches(self, query: str, tag: str | None = None) -> list[int]:
+        """Indexes of the cards holding every word of ``query`` (as substrings) and every
+        ``tag:NAME`` of it, and ``tag`` when given."""
+        words, tags = parse_query(query)
+        if tag:
+            tags.append(tag.casefold())
+        found = range(len(self.texts))
+        if tags:
+            wanted = set(tags)
+            found = [i for i in found if wanted <= self.tags[i]]
+        for word in words:
+            texts = self.texts
+            found = [i for i in found if word in texts[i]]
+        return list(found)
+
+
+def all_tags(cards: Sequence[Card]) -> list[str]:
+    return sorted({tag for card in cards for tag in card.tags}, key=str.casefold)
+
+
+# --------------------------------------------------------------------------- the screen
+
+
+class BrowserScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("slash", "focus_search", "Search"),
+        Binding("a", "add", "Add card"),
+        Binding("e", "edit", "Edit card"),
+        Binding("d,delete", "delete", "Delete card"),
+    ]
+
+    app: QuizApp
+
+    def __init__(self, entry: DeckEntry) -> None:
+        super().__init__()
+        self.entry = entry
+        # The deck as the browser knows it; cards are never changed in place (a change
+        # builds a new Deck), so sharing the catalog's cached cards is safe.
+        self.deck: Deck = entry.deck
+        self.index = CardIndex(self.deck.cards)
+        self.matches: list[int] = []
+        self.shown = 0
+        self.saving = False
+        self._timer: Timer | None = None
+        try:
+            stat = entry.path.stat()
+            self._stamp: tuple[int, int, int] | None = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            self._stamp = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.entry.read_only
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="browser-info")
+        with Horizontal(id="browser-filters"):
+            yield Input(placeholder="Search text… (tag:NAME filters by tag)", id="search")
+            yield Select([], prompt="All tags", id="tag")
+        yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
+        yield Static(id="browser-count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Cards of {self.deck.id}"
+        table = self.query_one("#cards", DataTable)
+        table.add_column("Id", key="id", width=14)
+        table.add_column("Kind", key="kind", width=6)
+        table.add_column("Question", key="question", width=40)
+        table.add_column("Answer", key="answer", width=24)
+        table.add_column("Tags", key="tags", width=14)
+        self._show_info()
+        self._fill_tags()
+        self.apply_filter()
+        table.focus()
+
+    def _show_info(self) -> None:
+        info = Text(visible(self.deck.deck.title, multiline=False), style="bold")
+        info.append(f"  {len(self.deck.cards)} cards · {self.entry.path.name}", style="dim")
+        if self.read_only:
+            info.append("\nA bundled deck is read-only here: copy its file into your decks "
+                        "folder under another id to change it.", style="italic")
+        self.query_one("#browser-info", Static).update(info)
+
+    def _fill_tags(self) -> None:
+        select = self.query_one("#tag", Select)
+        keep = select.value
+        tags = all_tags(self.deck.cards)
+        select.set_options((card_cell(tag), tag) for tag in tags)
+        if keep in tags:
+            select.value = keep
+
+    # ------------------------------------------------------------------ filtering
+
+    def selected_card(self) -> Card | None:
+        table = self.query_one("#cards", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.deck.card(key) if key is not None else None
+
+    def apply_filter(self, keep: str | None = None) -> None:
+        """Show the cards matching the search box and the tag (the cursor stays on the
+        same card when it still matches, or goes to ``keep``)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if keep is None:
+            current = self.selected_card()
+            keep = current.id if current else None
+        query = self.query_one("#search", Input).value
+        tag = self.query_one("#tag", Select).value
+        self.matches = self.index.matches(query, tag if isinstance(tag, str) else None)
+        table = self.query_one("#cards", DataTable)
+        table.clear()
+        self.shown = 0
+        position = None
+        if keep is not None:
+            ids = [self.deck.cards[i].id for i in self.matches]
+            position = ids.index(keep) if keep in ids else None
+        self._add_page(until=position)
+        if position is not None:
+            table.move_cursor(row=position)
+        self._show_count()
+
+    def _add_page(self, until: int | None = None) -> None:
+        """Add the next ``PAGE`` matching cards (more if needed to reach row ``until``)."""
+        end = min(len(self.matches), max(self.shown + PAGE, (until or 0) + 1))
+        cards = self.deck.cards
+        rows = []
+        keys = []
+        for i in self.matches[self.shown:end]:
+            card = cards[i]
+            rows.append((card_cell(card.id), Text(card.kind), card_cell(card.question),
+                         card_cell(card.answer_text), card_cell(" ".join(card.tags))))
+            keys.append(card.id)
+        table = self.query_one("#cards", DataTable)
+        for key, row in zip(keys, rows):
+            table.add_row(*row, key=key)
+        self.shown = end
+
+    def _show_count(self) -> None:
+        total = len(self.deck.cards)
+        found = len(self.matches)
+        if found == total:
+            text = f"{total:,} cards"
+        else:
+            text = f"{found:,} of {total:,} cards match"
+        if self.shown < found:
+            text += f" · showing the first {self.shown:,} (move down for more)"
+        if self.saving:
+            text += " · saving…"
+        self.query_one("#browser-count", Static).update(text)
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, self.apply_filter)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.apply_filter()
+        self.query_one("#cards", DataTable).focus()
+
+    @on(Select.Changed, "#tag")
+    def _tag_changed(self, event: Select.Changed) -> None:
+        self.apply_filter()
+
+    @on(DataTable.RowHighlighted, "#cards")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= self.shown - 1 and self.shown < len(self.matches):
+            self._add_page()
+            self._show_count()
+
+    @on(DataTable.RowSelected, "#cards")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if self.check_action("edit", ()):
+            self.action_edit()
+
+    # ------------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Add, edit and delete are shown greyed out on a bundled deck and while a change
+        is being written; edit and delete also need a highlighted card."""
+        if action in ("add", "edit", "delete"):
+            if self.read_only or self.saving:
+                return None
+            if action != "add" and not self.is_mounted:
+                return None
+            if action != "add" and self.selected_card() is None:
+                return None
+        return True
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_add(self) -> None:
+        deck = self.deck
+        form = CardForm(None, index=len(deck.cards), ids=[c.id for c in deck.cards],
+                        new_id=free_card_id(deck), file_name=self.entry.path.name)
+
+        def added(card: Card | None) -> None:
+            if card is not None:
+                self.save([*self.deck.cards, card], f"Added card {card.id}.", keep=card.id)
+
+        self.app.push_screen(form, added)
+
+    def action_edit(self) -> None:
+        card = self.selected_card()
+        if card is None:
+            return
+        index = self.deck.cards.index(card)
+        form = CardForm(card, index=index, ids=[c.id for c in self.deck.cards],
+                        new_id=card.id, file_name=self.entry.path.name)
+
+        def edited(new: Card | None) -> None:
+            if new is None or new == card:
+                return
+            cards = list(self.deck.cards)
+            position = next(i for i, c in enumerate(cards) if c.id == card.id)
+            cards[position] = new
+            self.save(cards, f"Saved card {new.id}.", keep=new.id)
+
+        self.app.push_screen(form, edited)
+
+    def action_delete(self) -> None:
+        card = self.selected_card()
+        if card is None:
+            return
+        if len(self.deck.cards) == 1:
+            self.notify("A deck needs at least one card; this is its last one.",
+                        severity="warning", markup=False)
+            return
+
+        row = self.query_one("#cards", DataTable).cursor_row
+        neighbour = self.matches[row + 1] if row + 1 < len(self.matches) else (
+            self.matches[row - 1] if row > 0 else None)
+        keep = self.deck.cards[neighbour].id if neighbour is not None else None
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                cards = [c for c in self.deck.cards if c.id != card.id]
+                self.save(cards, f"Deleted card {card.id}.", keep=keep)
+
+        question = visible(card.question, multiline=False)
+        if len(question) > 60:
+            question = question[:59] + "…"
+        self.app.push_screen(
+            ConfirmScreen(f"Delete card {card.id} ({question}) from {self.entry.path.name}? "
+                          "Its record in the score file is kept.", yes="Delete", no="Keep"),
+            confirmed,
+        )
+
+    # ------------------------------------------------------------------ writing
+
+    def save(self, cards: list[Card], message: str, keep: str | None = None) -> None:
+        """Write the deck with ``cards`` (in a thread: a large deck takes a while)."""
+        self.saving = True
+        self.refresh_bindings()
+        self._show_count()
+        self._write(cards, message, keep)
+
+    @work(thread=True, exclusive=True, group="save")
+    def _write(self, cards: list[Card], message: str, keep: str | None) -> None:
+        path = self.entry.path
+        try:
+            deck = Deck(format=self.deck.format, deck=self.deck.deck, cards=cards)
+            stat = path.stat()
+            if self._stamp is not None and (stat.st_ino, stat.st_size, stat.st_mtime_ns) != self._stamp:
+                raise DeckError([f"{path}: the file changed on disk since the browser opened it; "
+                                 "nothing was written. Go back and reload (r) to see it."])
+            write_deck(deck, path)
+            stat = path.stat()
+        except DeckError as exc:
+            self.app.call_from_thread(self._failed, exc.problems)
+            return
+        except ValidationError as exc:  # the form validates first; this is a last guard
+            self.app.call_from_thread(self._failed, [f"{path}: {exc}"])
+            return
+        except OSError as exc:
+            self.app.call_from_thread(self._failed, [f"{path}: cannot write: {exc.strerror or exc}"])
+            return
+        self._stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        self.app.call_from_thread(self._saved, deck, message, keep)
+
+    def _failed(self, problems: list[str]) -> None:
+        self.saving = False
+        self.notify("\n".join(visible(p) for p in problems), title="Not saved",
+                    severity="error", markup=False, timeout=15)
+        if self.is_mounted:
+            self.refresh_bindings()
+            self._show_count()
+
+    def _saved(self, deck: Deck, message: str, keep: str | None) -> None:
+        self.saving = False
+        self.deck = deck
+        self.index = CardIndex(deck.cards)
+        self.app.load_data()  # the catalog and home screen pick the change up
+        self.notify(message, markup=False)
+        if self.is_mounted:
+            self._show_info()
+            self._fill_tags()
+            self.apply_filter(keep=keep)
+            self.refresh_bindings()

@@ -1,0 +1,192 @@
+"""The form that adds or edits one card of a user deck.
+
+``CardForm`` dismisses with the new ``Card`` once the fields make a valid card, or with
+None when cancelled. It checks the card with the pydantic ``Card`` model and shows every
+problem inline, as ``cards[3].answer: message`` (the card's place in the deck and the
+field), and stays open until they are fixed. An edited card keeps its id (the field is
+fixed), so its progress in the score file stays with it.
+
+List fields take one item per line: an order card's answer (in the right order), the
+distractors and the accepted alternatives. Tags are separated by spaces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from quizapp.decks import validation_problems
+from quizapp.models import Card, Deck
+from quizapp.ui.text import visible
+
+KINDS = ("choice", "text", "flip", "order")
+
+
+def free_card_id(deck: Deck) -> str:
+    """An id no card of ``deck`` has yet: ``card-N`` with N one more than the number of cards."""
+    taken = {card.id for card in deck.cards}
+    number = len(deck.cards) + 1
+    while f"card-{number}" in taken:
+        number += 1
+    return f"card-{number}"
+
+
+def lines(text: str) -> list[str]:
+    """One item per non-blank line, each kept as typed."""
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def form_problems(error: ValidationError, index: int) -> list[str]:
+    """The card's validation errors as ``cards[index].field: message`` lines."""
+    out = []
+    for line in validation_problems("", error):
+        text = line.removeprefix(": ")
+        out.append(f"cards[{index}]: {text}" if text.startswith("(") else f"cards[{index}].{text}")
+    return out
+
+
+class CardForm(ModalScreen[Card | None]):
+    """Add a card (``card`` is None) or edit ``card``; ``index`` is its place in the deck
+    and ``ids`` the ids of the deck's cards in order (for the duplicate check)."""
+
+    DEFAULT_CSS = """
+    CardForm { align: center middle; }
+    CardForm > VerticalScroll {
+        width: 90; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    CardForm #form-title { text-style: bold; margin-bottom: 1; }
+    CardForm .field { height: auto; margin-bottom: 1; }
+    CardForm .field > Label { width: 13; color: $text-muted; }
+    CardForm .field > Input, CardForm .field > Select { width: 1fr; }
+    CardForm .field > TextArea { width: 1fr; height: 3; background: $boost; }
+    CardForm .field > Input { background: $boost; }
+    CardForm #f-answer, CardForm #f-distractors { height: 4; }
+    CardForm .hint { color: $text-muted; margin-bottom: 1; }
+    CardForm #errors { color: $text-error; height: auto; margin-bottom: 1; }
+    CardForm #buttons { height: auto; }
+    CardForm #buttons Button { margin-right: 2; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+
+    def __init__(self, card: Card | None, *, index: int, ids: Sequence[str], new_id: str,
+                 file_name: str) -> None:
+        super().__init__()
+        self.card = card
+        self.index = index
+        self.ids = list(ids)
+        self.new_id = new_id
+        self.file_name = file_name
+
+    def compose(self) -> ComposeResult:
+        card = self.card
+        answer = "" if card is None else (
+            "\n".join(card.answer) if isinstance(card.answer, list) else card.answer)
+        title = (f"Edit card {card.id} of {self.file_name}" if card
+                 else f"New card for {self.file_name}")
+        with VerticalScroll():
+            yield Label(title, id="form-title", markup=False)
+            with Horizontal(classes="field"):
+                yield Label("Id")
+                yield Input(card.id if card else self.new_id, id="f-id", compact=True,
+                            disabled=card is not None)
+            with Horizontal(classes="field"):
+                yield Label("Kind")
+                yield Select([(kind, kind) for kind in KINDS], value=card.kind if card else "text",
+                             allow_blank=False, id="f-kind", compact=True)
+            yield from self._area("Question", "f-question", card.question if card else "")
+            yield from self._area("Answer", "f-answer", answer)
+            yield from self._area("Distractors", "f-distractors",
+                                  "\n".join(card.distractors) if card else "")
+            yield from self._area("Also accept", "f-accept", "\n".join(card.accept) if card else "")
+            yield from self._area("Explanation", "f-explanation", card.explanation if card else "")
+            with Horizontal(classes="field"):
+                yield Label("Tags")
+                yield Input(" ".join(card.tags) if card else "", id="f-tags", compact=True,
+                            placeholder="separated by spaces")
+            with Horizontal(classes="field"):
+                yield Label("Section")
+                yield Input(card.section if card else "", id="f-section", compact=True)
+            yield Static("Order cards: one item per line, in the right order. Distractors "
+                         "(wrong options of a choice card) and accepted answers: one per line.",
+                         classes="hint", markup=False)
+            yield Static(id="errors", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def _area(self, label: str, widget_id: str, text: str) -> ComposeResult:
+        with Horizontal(classes="field"):
+            yield Label(label)
+            yield TextArea(text, id=widget_id, compact=True, soft_wrap=True, tab_behavior="focus")
+
+    def on_mount(self) -> None:
+        self.query_one("#errors", Static).display = False
+        first = "#f-question" if self.card else "#f-id"
+        self.query_one(first).focus()
+
+    # ------------------------------------------------------------------ reading the fields
+
+    def values(self) -> dict[str, object]:
+        """The card the fields describe, as a dict for ``Card.model_validate``."""
+        kind = self.query_one("#f-kind", Select).value
+        answer_text = self.query_one("#f-answer", TextArea).text
+        data: dict[str, object] = {
+            "id": self.query_one("#f-id", Input).value.strip(),
+            "kind": kind,
+            "question": self.query_one("#f-question", TextArea).text,
+            "answer": lines(answer_text) if kind == "order" else answer_text,
+            "distractors": lines(self.query_one("#f-distractors", TextArea).text),
+            "accept": lines(self.query_one("#f-accept", TextArea).text),
+            "explanation": self.query_one("#f-explanation", TextArea).text,
+            "tags": self.query_one("#f-tags", Input).value.split(),
+            "section": self.query_one("#f-section", Input).value,
+        }
+        return data
+
+    def problems(self) -> tuple[Card | None, list[str]]:
+        data = self.values()
+        found: list[str] = []
+        card_id = data["id"]
+        if self.card is None and card_id in self.ids:
+            found.append(f"cards[{self.index}].id: duplicate card id {card_id!r} "
+                         f"(already used by cards[{self.ids.index(card_id)}])")
+        try:
+            card = Card.model_validate(data)
+        except ValidationError as exc:
+            return None, found + form_problems(exc, self.index)
+        return (None, found) if found else (card, [])
+
+    # ------------------------------------------------------------------ actions
+
+    def action_save(self) -> None:
+        card, found = self.problems()
+        errors = self.query_one("#errors", Static)
+        if card is None:
+            errors.update("\n".join(visible(line) for line in found))
+            errors.display = True
+            errors.scroll_visible()
+            return
+        self.dismiss(card)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
