@@ -204,6 +204,26 @@ class QuizApp(App[None]):
             self.pop_screen()
         self.refresh_home()
 
+    # ------------------------------------------------------------------ deck browser, import
+
+    def browse(self, entry: DeckEntry) -> None:
+        """Show the cards of a deck (editable unless it is bundled)."""
+        from quizapp.ui.screens.browser import BrowserScreen
+
+        if self.refused:
+            return
+        self.go_home()
+        self.push_screen(BrowserScreen(entry))
+
+    def action_import_deck(self) -> None:
+        """Ask for a file and import it into the user decks folder."""
+        from quizapp.ui.screens.import_deck import ImportScreen
+
+        if self.refused or self.catalog is None:
+            return
+        taken = {e.id: e.path for e in self.catalog.entries}
+        self.push_screen(ImportScreen(self.locations.user_decks, taken))
+
     # ------------------------------------------------------------------ app-wide actions
 
     def action_request_quit(self) -> None:
@@ -234,6 +254,10 @@ class QuizApp(App[None]):
             # Deck ids are letters, digits, - and _ only, so safe in the palette (which reads markup).
             yield SystemCommand(f"Play {entry.id}", "Start this deck (in order, shuffled or N questions)",
                                 lambda entry=entry: self.ask_how_to_play(entry))
+            yield SystemCommand(f"Browse {entry.id}", "Search this deck's cards (and edit a deck of yours)",
+                                lambda entry=entry: self.browse(entry))
+        yield SystemCommand("Import a deck", "From an Anki text export, Quizlet, CSV or TSV file",
+                            self.action_import_deck)
 
 
 def make_app(

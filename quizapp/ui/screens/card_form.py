@@ -22,6 +22,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from quizapp import text as guard
 from quizapp.decks import validation_problems
 from quizapp.models import Card, Deck
 from quizapp.ui.text import visible
@@ -36,6 +37,12 @@ def free_card_id(deck: Deck) -> str:
     while f"card-{number}" in taken:
         number += 1
     return f"card-{number}"
+
+
+def _has_controls(card: Card) -> bool:
+    texts = [card.question, card.answer_text, *card.distractors, *card.accept, card.explanation,
+             *card.tags, card.section]
+    return any(guard.visible(text.replace("\n", " ")) != text.replace("\n", " ") for text in texts)
 
 
 def lines(text: str) -> list[str]:
@@ -63,13 +70,14 @@ class CardForm(ModalScreen[Card | None]):
         border: thick $primary; background: $surface; padding: 0 1;
     }
     CardForm #form-title { text-style: bold; margin-bottom: 1; }
-    CardForm .field { height: auto; margin-bottom: 1; }
+    CardForm .field { height: auto; }
     CardForm .field > Label { width: 13; color: $text-muted; }
     CardForm .field > Input, CardForm .field > Select { width: 1fr; }
-    CardForm .field > TextArea { width: 1fr; height: 3; background: $boost; }
+    CardForm .field > TextArea { width: 1fr; height: 2; background: $boost; }
     CardForm .field > Input { background: $boost; }
-    CardForm #f-answer, CardForm #f-distractors { height: 4; }
+    CardForm #f-answer, CardForm #f-distractors { height: 3; }
     CardForm .hint { color: $text-muted; margin-bottom: 1; }
+    CardForm #controls { color: $text-warning; }
     CardForm #errors { color: $text-error; height: auto; margin-bottom: 1; }
     CardForm #buttons { height: auto; }
     CardForm #buttons Button { margin-right: 2; }
@@ -118,6 +126,10 @@ class CardForm(ModalScreen[Card | None]):
             with Horizontal(classes="field"):
                 yield Label("Section")
                 yield Input(card.section if card else "", id="f-section", compact=True)
+            if card is not None and _has_controls(card):
+                yield Static("This card holds control or invisible formatting characters (the "
+                             "browser shows them as ␛ or <U+…>); they are kept unless you delete "
+                             "them.", id="controls", classes="hint", markup=False)
             yield Static("Order cards: one item per line, in the right order. Distractors "
                          "(wrong options of a choice card) and accepted answers: one per line.",
                          classes="hint", markup=False)

@@ -30,6 +30,8 @@ def _result(result: SessionResult | None) -> str:
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
+        Binding("b", "browse", "Browse cards"),
+        Binding("i", "app.import_deck", "Import"),
         Binding("r", "reload", "Reload decks"),
         Binding("q", "app.request_quit", "Quit"),
     ]
@@ -145,3 +147,8 @@ class HomeScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.app.load_data()
+
+    def action_browse(self) -> None:
+        entry = self.entry()
+        if entry is not None:
+            self.app.browse(entry)

@@ -37,14 +37,14 @@ KIND_HINTS = {
 }
 
 
+NUMBERS = Binding.Group("Choose", compact=True)
+
+
 class QuestionScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "next", "Next"),
         Binding("space", "reveal", "Turn card"),
-        Binding("1", "number(1)", "1", show=False),
-        Binding("2", "number(2)", "2", show=False),
-        Binding("3", "number(3)", "3", show=False),
-        Binding("4", "number(4)", "4", show=False),
+        *(Binding(str(n), f"number({n})", str(n), group=NUMBERS) for n in range(1, 5)),
         Binding("s", "skip", "Skip"),
         Binding("u", "undo", "Undo"),
         Binding("q", "confirm_quit", "Quit"),
@@ -128,6 +128,8 @@ class QuestionScreen(Screen[None]):
         typing = isinstance(self.focused, Input)
         if action == "blur":
             return typing
+        if action == "number":
+            return state == "asking" and (kind == "choice" or kind == "flip" and self.revealed)
         if action in ("skip", "undo", "confirm_quit") and typing:
             return None  # the keys type into the field: shown dimmed until Escape
         if action == "skip":

@@ -1,0 +1,195 @@
+"""Import a deck from a file (Anki text, Quizlet, CSV or TSV) into the user decks folder.
+
+The person gives a file path and a format (``auto`` guesses it); the deck id and title may
+be left empty (the importer derives them). ``interop.import_file`` runs in a thread and
+reports its progress, which drives a ``ProgressBar``. A deck whose id is already taken is
+refused (the message names the file that has it) and nothing is written; otherwise the
+deck is written with ``decks.write_new_file`` (atomic, never replaces a file) after being
+parsed back like any deck file, and the importer's warnings are shown.
+
+The dialog dismisses with the new deck's id (None when nothing was imported).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
+
+from quizapp.decks import DeckError, deck_path, dump_deck, parse_deck, write_new_file
+from quizapp.interop import IMPORT_FORMATS, InteropError, import_file
+from quizapp.models import Deck
+from quizapp.ui.text import visible
+
+MAX_WARNINGS_SHOWN = 50
+
+
+class ImportScreen(ModalScreen[str | None]):
+    """``taken`` maps every deck id in use to the file that has it."""
+
+    DEFAULT_CSS = """
+    ImportScreen { align: center middle; }
+    ImportScreen > VerticalScroll {
+        width: 90; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ImportScreen #import-title { text-style: bold; margin-bottom: 1; }
+    ImportScreen .field { height: auto; margin-bottom: 1; }
+    ImportScreen .field > Label { width: 10; color: $text-muted; }
+    ImportScreen .field > Input { width: 1fr; background: $boost; }
+    ImportScreen .field > Select { width: 1fr; }
+    ImportScreen #import-progress { margin-bottom: 1; }
+    ImportScreen #import-status { height: auto; }
+    ImportScreen #import-errors { color: $text-error; height: auto; }
+    ImportScreen #import-warnings { color: $text-warning; height: auto; }
+    ImportScreen #import-buttons { height: auto; margin-top: 1; }
+    ImportScreen #import-buttons Button { margin-right: 2; }
+    """
+
+    BINDINGS = [Binding("escape", "close", "Close")]
+
+    def __init__(self, user_decks: Path, taken: dict[str, Path]) -> None:
+        super().__init__()
+        self.user_decks = user_decks
+        self.taken = taken
+        self.imported: str | None = None
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Label("Import a deck (Anki text export, Quizlet, CSV or TSV)", id="import-title")
+            with Horizontal(classes="field"):
+                yield Label("File")
+                yield Input(placeholder="path of the file to import", id="import-path", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("Format")
+                yield Select([(f, f) for f in IMPORT_FORMATS], value="auto", allow_blank=False,
+                             id="import-format", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("Deck id")
+                yield Input(placeholder="optional (made from the title)", id="import-id", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("Title")
+                yield Input(placeholder="optional (Anki's #deck: header, else the file name)",
+                            id="import-title-input", compact=True)
+            yield ProgressBar(id="import-progress", show_eta=False)
+            yield Static(id="import-status", markup=False)
+            yield Static(id="import-errors", markup=False)
+            yield Static(id="import-warnings", markup=False)
+            with Horizontal(id="import-buttons"):
+                yield Button("Import", variant="primary", id="import-go")
+                yield Button("Close (esc)", id="import-close")
+
+    def on_mount(self) -> None:
+        for name in ("#import-progress", "#import-errors", "#import-warnings"):
+            self.query_one(name).display = False
+        self.query_one("#import-path", Input).focus()
+
+    # ------------------------------------------------------------------ starting
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#import-go")
+    def start(self) -> None:
+        if self.running or self.imported is not None:
+            return
+        raw_path = self.query_one("#import-path", Input).value.strip()
+        if not raw_path:
+            self._show_errors(["Type the path of a file to import."])
+            return
+        fmt = self.query_one("#import-format", Select).value
+        deck_id = self.query_one("#import-id", Input).value.strip() or None
+        title = self.query_one("#import-title-input", Input).value.strip() or None
+        self.running = True
+        self._show_errors([])
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        self.query_one("#import-status", Static).update("Reading…")
+        self.query_one("#import-go", Button).disabled = True
+        self.run_import(Path(raw_path).expanduser(), str(fmt), deck_id, title)
+
+    @work(thread=True, exclusive=True, group="import")
+    def run_import(self, path: Path, fmt: str, deck_id: str | None, title: str | None) -> None:
+        """Read and check the file, then write the deck (all off the UI thread)."""
+        call = self.app.call_from_thread
+        target: Path | None = None
+
+        def progress(done: int, total: int) -> None:
+            call(self._progress, done, total)
+
+        try:
+            result = import_file(path, fmt, deck_id, title, progress=progress)
+            deck = result.deck
+            call(self.query_one("#import-status", Static).update, "Writing…")
+            existing = self.taken.get(deck.id)
+            if existing is not None:
+                raise DeckError([f"{path}: deck.id: {deck.id!r} is already used by {existing}; "
+                                 "nothing was written (type another deck id)"])
+            target = deck_path(self.user_decks, deck.id)
+            text = dump_deck(deck)
+            parse_deck(text, target)
+            write_new_file(target, text)
+        except (InteropError, DeckError) as exc:
+            call(self._failed, exc.problems)
+            return
+        except FileExistsError:
+            call(self._failed, [f"{target or path}: a file with this name exists already; nothing was "
+                                "written (type another deck id)"])
+            return
+        except OSError as exc:
+            call(self._failed, [f"{path}: {exc.strerror or exc}"])
+            return
+        call(self._done, deck, target, result.warnings)
+
+    # ------------------------------------------------------------------ reporting
+
+    def _progress(self, done: int, total: int) -> None:
+        self.query_one("#import-progress", ProgressBar).update(total=max(total, 1), progress=done)
+        if done >= total:
+            self.query_one("#import-status", Static).update("Checking the cards…")
+
+    def _show_errors(self, problems: list[str]) -> None:
+        box = self.query_one("#import-errors", Static)
+        box.update("\n".join(visible(p) for p in problems))
+        box.display = bool(problems)
+
+    def _failed(self, problems: list[str]) -> None:
+        self.running = False
+        self.query_one("#import-progress", ProgressBar).display = False
+        self.query_one("#import-status", Static).update("Nothing was imported.")
+        self.query_one("#import-go", Button).disabled = False
+        self._show_errors(problems)
+
+    def _done(self, deck: Deck, target: Path, warnings: list[str]) -> None:
+        self.running = False
+        self.imported = deck.id
+        self.app.load_data()  # the home screen lists the new deck
+        self.query_one("#import-status", Static).update(
+            f"✔ Imported {len(deck.cards)} cards as deck {deck.id} "
+            f"({visible(deck.deck.title, multiline=False)}) into {target}"
+        )
+        if warnings:
+            shown = [visible(w) for w in warnings[:MAX_WARNINGS_SHOWN]]
+            if len(warnings) > MAX_WARNINGS_SHOWN:
+                shown.append(f"… and {len(warnings) - MAX_WARNINGS_SHOWN} more warnings")
+            box = self.query_one("#import-warnings", Static)
+            box.update("\n".join(["Warnings:", *shown]))
+            box.display = True
+        close = self.query_one("#import-close", Button)
+        close.label = "Done (esc)"
+        close.focus()
+
+    def action_close(self) -> None:
+        if self.running:
+            self.notify("The import is still running; it takes a moment.", markup=False)
+            return
+        self.dismiss(self.imported)
+
+    @on(Button.Pressed, "#import-close")
+    def _close_pressed(self) -> None:
+        self.action_close()
