@@ -190,7 +190,7 @@ async def test_quit_asks_first_and_keeps_what_was_answered(tmp_path: Path) -> No
         await pilot.press(choice_number(app, "Tokyo"), "enter")
         await pilot.press("q")
         await pilot.pause()
-        assert "Quit quizapp now? The 1 answer you gave are kept." in screen_text(app)
+        assert "Quit quizapp now? Your 1 answer is saved." in screen_text(app)
         await pilot.press("n")  # keep playing
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen) and app.is_running
@@ -396,7 +396,7 @@ async def test_one_click_on_a_deck_row_offers_to_start_it(tmp_path: Path) -> Non
         await pilot.click("#shuffle")
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)
-        assert app.screen.plan.entry.deck.deck.title == second
+        assert app.screen.plan.deck_id == "words"
         assert app.screen.session.mode == "shuffle"
 
 
@@ -423,3 +423,40 @@ async def test_a_broken_settings_file_is_reported_and_never_overwritten(tmp_path
         app.theme = "nord"
         await pilot.pause()
     assert settings.read_text(encoding="utf-8") == "theme = 3\n"
+
+
+async def test_command_line_modes_open_the_right_session(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE), deck_id="caps", mode="shuffle:2")
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, QuestionScreen)
+        assert (app.screen.session.total, app.screen.session.mode) == (2, "shuffle:2")
+        await pilot.press(choice_number(app, next(o for o in app.screen.query_one("#choices").choices
+                                                  if o != app.screen.session.current.card.answer)))
+        await pilot.press("enter", "q", "y")
+    # One card is now missed: `quizapp review` (mode "review", no deck) plays it.
+    app = build(tmp_path, deck("caps", CHOICE), mode="review")
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, QuestionScreen)
+        assert app.screen.session.mode == "review" and app.screen.session.total == 1
+    # Nothing due/missed in an unplayed deck: the app says so and stays home.
+    (tmp_path / "other").mkdir()
+    app = build(tmp_path / "other", deck("words", TEXT), deck_id="words", mode="review")
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert any("Nothing missed in words" in n.message for n in app._notifications)
+
+
+async def test_due_cards_from_the_palette(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "study due")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen) and screen.session.mode == "due"
+        assert screen.session.total == 3  # all new, under the daily limit of new cards

@@ -17,6 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from quizapp import review
 from quizapp.decks import Catalog, DeckEntry, discover
 from quizapp.paths import Locations
 from quizapp.session import Item, Session, deck_rivals, utcnow
@@ -28,26 +29,49 @@ from quizapp.ui.screens.question import QuestionScreen
 from quizapp.ui.screens.start import StartChoice, StartDeckScreen
 from quizapp.ui.screens.summary import SummaryScreen
 
-Mode = Literal["order", "shuffle", "review"]
+Kind = Literal["deck", "review", "due", "missed"]
+MODE_WORDS = {"order": "in order", "shuffle": "shuffled"}
 
 
 @dataclass(frozen=True)
 class PlayPlan:
-    """What to play: a deck in order or shuffled (maybe only ``limit`` cards), or a
-    review of chosen cards (``items``) in rounds until each is answered right."""
+    """What to play, so that "play again" can build the same kind of session:
 
-    entry: DeckEntry
-    mode: Mode = "order"
+    - ``deck``: one deck in ``order`` or ``shuffle``d, maybe only ``limit`` cards;
+    - ``review``: the missed list (of one deck, or every deck when ``deck_id`` is None);
+    - ``due``: the cards FSRS says are due, plus today's new ones;
+    - ``missed``: the cards (``items``) a session just missed, in rounds until right;
+      ``origin`` is the plan of that session ("play again" plays it).
+    """
+
+    kind: Kind
+    deck_id: str | None
+    mode: Literal["order", "shuffle"] = "order"
     limit: int | None = None
     items: tuple[Item, ...] = ()
-    origin: PlayPlan | None = None  # a review's deck plan ("play again" plays that)
+    origin: PlayPlan | None = None
 
     @property
     def label(self) -> str:
-        text = {"order": "in order", "shuffle": "shuffled", "review": "review of missed"}[self.mode]
-        if self.limit is not None:
-            text = f"{self.limit} questions, shuffled"
-        return f"{self.entry.id} · {text}"
+        where = self.deck_id or "all decks"
+        if self.kind == "deck":
+            how = MODE_WORDS[self.mode] if self.limit is None else f"{self.limit} questions"
+        else:
+            how = {"review": "review of missed", "due": "due cards", "missed": "missed again"}[self.kind]
+        return f"{where} · {how}"
+
+    @classmethod
+    def from_cli(cls, deck_id: str | None, mode: str | None) -> PlayPlan | None:
+        """The plan asked for on the command line: ``order``, ``shuffle``, ``order:N``,
+        ``shuffle:N`` (with a deck), ``review`` or ``due`` (with or without one)."""
+        mode = mode or "order"
+        if mode in ("review", "due"):
+            return cls(mode, deck_id)
+        if deck_id is None:
+            return None
+        how, _, count = mode.partition(":")
+        return cls("deck", deck_id, "shuffle" if how == "shuffle" else "order",
+                   int(count) if count.isdigit() else None)
 
 
 class QuizApp(App[None]):
@@ -115,13 +139,9 @@ class QuizApp(App[None]):
         for backup in self.store.recovered if first_time else ():
             self.notify(f"The score file was damaged; it was moved aside to {backup}",
                         severity="warning", markup=False, timeout=15)
-        if first_time and self.start_deck is not None:
-            entry = catalog.get(self.start_deck)
-            if entry is None:
-                self.notify(f"No deck with the id {self.start_deck!r}.", severity="error", markup=False)
-            else:
-                mode: Mode = "shuffle" if self.start_mode == "shuffle" else "order"
-                self.play(PlayPlan(entry, mode))
+        plan = PlayPlan.from_cli(self.start_deck, self.start_mode) if first_time else None
+        if plan is not None:
+            self.play(plan)
 
     def recovered_notices(self) -> list[str]:
         return [f"The score file was damaged and moved aside to {b}" for b in self.store.recovered]
@@ -135,39 +155,52 @@ class QuizApp(App[None]):
     def ask_how_to_play(self, entry: DeckEntry) -> None:
         if self.refused:
             return
+
         def chosen(choice: StartChoice | None) -> None:
             if choice is not None:
-                self.play(PlayPlan(entry, choice.mode, choice.limit))
+                self.play(PlayPlan("deck", entry.id, choice.mode, choice.limit))
 
         self.push_screen(StartDeckScreen(entry), chosen)
 
-    def new_session(self, plan: PlayPlan) -> Session:
-        deck = plan.entry.deck
-        if plan.mode == "review":
-            return Session(
-                list(plan.items),
-                deck_label=deck.id,
-                mode="review",
-                recorder=self.store,
-                now=self.now,
-                seed=self.seed,
-                rounds=True,
-                rivals={deck.id: deck_rivals(deck)},
-            )
-        suspended = [cid for cid, r in self.store.scores.cards.get(deck.id, {}).items() if r.suspended]
+    def new_session(self, plan: PlayPlan) -> Session | None:
+        """A session for the plan; None when it has no card (nothing missed or due)."""
+        assert self.catalog is not None
+        scores, catalog = self.store.scores, self.catalog
+        try:
+            if plan.kind == "review":
+                return review.review_session(
+                    scores, catalog, plan.deck_id, streak_needed=self.settings.review_streak,
+                    recorder=self.store, now=self.now, seed=self.seed)
+            if plan.kind == "due":
+                return review.due_session(
+                    scores, catalog, self.now(), new_per_day=self.settings.new_per_day,
+                    deck_id=plan.deck_id, recorder=self.store, clock=self.now, seed=self.seed)
+        except review.ReviewError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return None
+        if plan.kind == "missed":
+            rivals = {e.id: deck_rivals(e.deck) for e in catalog.entries
+                      if e.id in {i.deck_id for i in plan.items}}
+            return Session(list(plan.items), deck_label=plan.deck_id or review.ALL_DECKS,
+                           mode="review", recorder=self.store, now=self.now, seed=self.seed,
+                           rounds=True, rivals=rivals)
+        entry = catalog.get(plan.deck_id or "")
+        if entry is None:
+            self.notify(f"No deck with the id {plan.deck_id!r}.", severity="error", markup=False)
+            return None
         return Session.for_deck(
-            deck,
-            mode=plan.mode,
-            limit=plan.limit,
-            recorder=self.store,
-            now=self.now,
-            seed=self.seed,
-            skip=suspended,
-        )
+            entry.deck, mode=plan.mode, limit=plan.limit, recorder=self.store, now=self.now,
+            seed=self.seed, skip=review.suspended_ids(scores, entry.id))
 
     def play(self, plan: PlayPlan, *, replace: bool = False) -> None:
         """Start a session; ``replace`` swaps it in for the current screen (the summary)."""
-        screen = QuestionScreen(self.new_session(plan), plan)
+        session = self.new_session(plan)
+        if session is None:
+            if plan.kind in ("review", "due"):
+                what = "missed" if plan.kind == "review" else "due"
+                self.notify(f"Nothing {what} in {plan.deck_id or 'any deck'} right now.", markup=False)
+            return
+        screen = QuestionScreen(session, plan)
         if replace:
             self.switch_screen(screen)
         else:
@@ -176,7 +209,8 @@ class QuizApp(App[None]):
 
     def review_missed(self, session: Session, plan: PlayPlan) -> None:
         origin = plan.origin or plan
-        self.play(PlayPlan(plan.entry, "review", items=tuple(session.missed), origin=origin), replace=True)
+        self.play(PlayPlan("missed", plan.deck_id, items=tuple(session.missed), origin=origin),
+                  replace=True)
 
     def session_over(self, session: Session, plan: PlayPlan) -> None:
         session.finish()
@@ -256,6 +290,10 @@ class QuizApp(App[None]):
                                 lambda entry=entry: self.ask_how_to_play(entry))
             yield SystemCommand(f"Browse {entry.id}", "Search this deck's cards (and edit a deck of yours)",
                                 lambda entry=entry: self.browse(entry))
+        yield SystemCommand("Review missed cards", "Every deck's missed cards, in rounds until right",
+                            lambda: self.play(PlayPlan("review", None)))
+        yield SystemCommand("Study due cards", "The cards due today in every deck, and a few new ones",
+                            lambda: self.play(PlayPlan("due", None)))
         yield SystemCommand("Import a deck", "From an Anki text export, Quizlet, CSV or TSV file",
                             self.action_import_deck)
 

@@ -240,5 +240,7 @@ class QuestionScreen(Screen[None]):
             if quit:
                 self.app.end_session_and_exit(self.session)
 
-        kept = f"The {answered} answer{'s' if answered != 1 else ''} you gave are kept." if answered else ""
+        kept = ""
+        if answered:
+            kept = f"Your {answered} answer{'s are' if answered != 1 else ' is'} saved."
         self.app.push_screen(ConfirmScreen(f"Quit quizapp now? {kept}".strip(), "Quit", "Keep playing"), done)
