@@ -255,7 +255,8 @@ async def test_home_lists_decks_with_results_and_goes_back(tmp_path: Path) -> No
         assert isinstance(app.screen, HomeScreen)
         table = app.screen.query_one("#decks", DataTable)
         row = [str(c) for c in table.get_row("caps")]
-        assert row[1:] == ["3", "3/3 100%", "3/3 100%", "0", "just now"]
+        assert row[1:] == ["3", "3/3 100%", "3/3 100%", "0", "0", "just now"]
+        assert [str(c) for c in table.get_row("words")][1:] == ["2", "–", "–", "0", "2", "never"]
 
 
 async def test_n_questions_and_shuffled(tmp_path: Path) -> None:
@@ -460,3 +461,26 @@ async def test_due_cards_from_the_palette(tmp_path: Path) -> None:
         screen = app.screen
         assert isinstance(screen, QuestionScreen) and screen.session.mode == "due"
         assert screen.session.total == 3  # all new, under the daily limit of new cards
+
+
+async def test_home_keys_review_the_missed_and_study_the_due_cards_of_a_deck(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)  # nothing missed yet
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen) and app.screen.session.mode == "due"
+        wrong = next(o for o in app.screen.query_one("#choices").choices if o != "Tokyo")
+        await pilot.press(choice_number(app, wrong), "enter", "s", "s")
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert str(app.screen.query_one("#decks", DataTable).get_row("caps")[4]) == "1"
+        await pilot.press("m")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen) and screen.session.mode == "review"
+        assert screen.session.total == 1 and screen.session.current.card.id == "c1"

@@ -30,8 +30,8 @@ async def _answer_all_but_second(pilot: Pilot) -> None:
 
 def test_home_screen(tmp_path: Path, snap_compare) -> None:
     """Home after one session of "A bit of everything": the table lists both decks with
-    their card counts; the played deck shows best and last 2/4 50%, 2 missed and "just
-    now"; the other shows dashes and "never". The highlighted row's description and file
+    their card counts; the played deck shows best and last 2/4 50%, 2 missed, 0 due and
+    "just now"; the other shows dashes, 3 due (all new) and "never". The highlighted row's description and file
     path are under the table and the Footer shows Enter "Play deck"."""
 
     async def run_before(pilot: Pilot) -> None:

@@ -8,9 +8,7 @@ reads or writes a file itself: ``decks``, ``store`` and ``settings`` do.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -20,59 +18,15 @@ from textual.screen import Screen
 from quizapp import review
 from quizapp.decks import Catalog, DeckEntry, discover
 from quizapp.paths import Locations
-from quizapp.session import Item, Session, deck_rivals, utcnow
+from quizapp.session import Session, deck_rivals, utcnow
 from quizapp.settings import Settings, SettingsError, load_settings, save_settings
 from quizapp.store import ScoreFileError, ScoreStore
+from quizapp.ui.plan import PlayPlan
 from quizapp.ui.screens.error import ErrorScreen
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.screens.question import QuestionScreen
 from quizapp.ui.screens.start import StartChoice, StartDeckScreen
 from quizapp.ui.screens.summary import SummaryScreen
-
-Kind = Literal["deck", "review", "due", "missed"]
-MODE_WORDS = {"order": "in order", "shuffle": "shuffled"}
-
-
-@dataclass(frozen=True)
-class PlayPlan:
-    """What to play, so that "play again" can build the same kind of session:
-
-    - ``deck``: one deck in ``order`` or ``shuffle``d, maybe only ``limit`` cards;
-    - ``review``: the missed list (of one deck, or every deck when ``deck_id`` is None);
-    - ``due``: the cards FSRS says are due, plus today's new ones;
-    - ``missed``: the cards (``items``) a session just missed, in rounds until right;
-      ``origin`` is the plan of that session ("play again" plays it).
-    """
-
-    kind: Kind
-    deck_id: str | None
-    mode: Literal["order", "shuffle"] = "order"
-    limit: int | None = None
-    items: tuple[Item, ...] = ()
-    origin: PlayPlan | None = None
-
-    @property
-    def label(self) -> str:
-        where = self.deck_id or "all decks"
-        if self.kind == "deck":
-            how = MODE_WORDS[self.mode] if self.limit is None else f"{self.limit} questions"
-        else:
-            how = {"review": "review of missed", "due": "due cards", "missed": "missed again"}[self.kind]
-        return f"{where} · {how}"
-
-    @classmethod
-    def from_cli(cls, deck_id: str | None, mode: str | None) -> PlayPlan | None:
-        """The plan asked for on the command line: ``order``, ``shuffle``, ``order:N``,
-        ``shuffle:N`` (with a deck), ``review`` or ``due`` (with or without one)."""
-        mode = mode or "order"
-        if mode in ("review", "due"):
-            return cls(mode, deck_id)
-        if deck_id is None:
-            return None
-        how, _, count = mode.partition(":")
-        return cls("deck", deck_id, "shuffle" if how == "shuffle" else "order",
-                   int(count) if count.isdigit() else None)
-
 
 class QuizApp(App[None]):
     CSS_PATH = "quizapp.tcss"

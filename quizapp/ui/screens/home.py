@@ -17,6 +17,7 @@ from quizapp.models import ScoreFile
 from quizapp.settings import Settings
 from quizapp.stats import SessionResult, compute_stats
 from quizapp.ui.format import when
+from quizapp.ui.plan import PlayPlan
 from quizapp.ui.text import card_cell, card_content, visible
 from quizapp.ui.widgets.deck_table import DeckTable
 
@@ -32,7 +33,9 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("b", "browse", "Browse cards"),
         Binding("i", "app.import_deck", "Import"),
-        Binding("r", "reload", "Reload decks"),
+        Binding("m", "review", "Missed"),
+        Binding("d", "due", "Due"),
+        Binding("r", "reload", "Reload decks", show=False),
         Binding("q", "app.request_quit", "Quit"),
     ]
 
@@ -58,6 +61,7 @@ class HomeScreen(Screen[None]):
         table.add_column("Best", key="best")
         table.add_column("Last", key="last")
         table.add_column("Missed", key="missed")
+        table.add_column("Due", key="due")
         table.add_column("Played", key="played")
         self.query_one("#empty").display = False
         if self._data is not None:
@@ -90,6 +94,7 @@ class HomeScreen(Screen[None]):
                 Text(_result(row.best)),
                 Text(_result(row.last)),
                 Text(str(row.missed), justify="right"),
+                Text(str(row.due + row.new), justify="right"),
                 Text(when(row.last_played, now)),
                 key=entry.id,
             )
@@ -144,6 +149,18 @@ class HomeScreen(Screen[None]):
         entry = self.entry()
         if entry is not None:
             self.app.ask_how_to_play(entry)
+
+    def action_review(self) -> None:
+        """Review this deck's missed cards, in rounds until each is right."""
+        entry = self.entry()
+        if entry is not None:
+            self.app.play(PlayPlan("review", entry.id))
+
+    def action_due(self) -> None:
+        """Study this deck's due cards (and today's new ones)."""
+        entry = self.entry()
+        if entry is not None:
+            self.app.play(PlayPlan("due", entry.id))
 
     def action_reload(self) -> None:
         self.app.load_data()

@@ -27,7 +27,8 @@ from quizapp.ui.widgets.order import OrderList
 from quizapp.ui.widgets.status import SessionStatus
 
 if TYPE_CHECKING:
-    from quizapp.ui.app import PlayPlan, QuizApp
+    from quizapp.ui.app import QuizApp
+    from quizapp.ui.plan import PlayPlan
 
 KIND_HINTS = {
     "choice": "Pick an answer: 1-4, or arrows and Enter.",

@@ -17,7 +17,8 @@ from quizapp.ui.format import duration, percent
 from quizapp.ui.text import card_content, visible
 
 if TYPE_CHECKING:
-    from quizapp.ui.app import PlayPlan, QuizApp
+    from quizapp.ui.app import QuizApp
+    from quizapp.ui.plan import PlayPlan
 
 
 class SummaryScreen(Screen[None]):
