@@ -1,6 +1,6 @@
 """The score file: a TOML snapshot plus an append-only journal, locked, cheap per answer.
 
-Three files live side by side (``scores.toml`` stands for whatever path was chosen):
+Four files live side by side (``scores.toml`` stands for whatever path was chosen):
 
 ``scores.toml``
     The snapshot: a ``ScoreFile`` as human-readable TOML. Deck ids and card ids are
@@ -21,45 +21,56 @@ Three files live side by side (``scores.toml`` stands for whatever path was chos
     every later load fail) and refuses datetimes without a timezone.
 
 ``scores.toml.lock``
-    An empty file for ``fcntl.flock``. Every append, compaction and load holds it, so
-    two processes (two terminals) never interleave writes or lose an answer. Each
-    operation opens the lock file anew, so two threads of one process (the UI appending
-    while a worker compacts) exclude each other the same way. It is never deleted
-    (deleting lock files reopens the race). A reader in a folder it cannot write to
-    reads without it.
+    An empty file for ``fcntl.flock``, held by every append and by the short final step of
+    a compaction, so two processes (two terminals) never interleave writes or lose an
+    answer. Each operation opens the lock file anew, so two threads of one process (the
+    UI appending while a worker compacts) exclude each other the same way. It is never
+    deleted (deleting lock files reopens the race).
+
+``scores.toml.cache.json``
+    The snapshot again, as JSON, with the SHA-256 of the snapshot bytes it was made
+    from. Python reads TOML slowly (about 10 s for 100k cards on a busy machine);
+    pydantic reads this JSON several times faster. It is written at compaction and used
+    only while the hash matches, so it is never the truth: a hand-edited snapshot is read
+    as TOML, and a broken or missing cache only costs time.
 
 A score file that is a symlink stays one: the store works on the link's target, and the
-journal and lock live next to the target.
+journal, lock and cache live next to the target.
 
-Reading the journal
-    An entry counts only when its end line is complete and its checksum matches. A
-    process killed in the middle of an append leaves a partial entry that was never
-    acknowledged to anyone; it is skipped on read, and the next append starts on a fresh
-    line after it, so the entries before and after it are kept. Anything else that does
-    not check out (a bad checksum, text that is not the start of an entry, an entry that
-    is not TOML) means the journal is damaged: see "Bad files".
+Reading (``load``)
+    Without the lock, and never writing (except to move a damaged file aside), so
+    read-only commands such as ``quizapp stats`` change nothing. The journal is read
+    before the snapshot; since a compaction writes the snapshot (saying how much of the
+    journal it holds) before it removes or replaces the journal, the two reads agree
+    whichever step of a concurrent compaction falls between them. An entry counts only
+    when its end line is complete and its checksum matches. A process killed in the
+    middle of an append leaves a partial entry that was never acknowledged to anyone; it
+    is skipped, and the next append starts on a fresh line after it, so the entries
+    before and after it are kept. Anything else that does not check out (a bad checksum,
+    text that is not the start of an entry, an entry that is not TOML) means the journal
+    is damaged: see "Bad files". Loading costs O(file size): load in a worker.
 
 Compaction (``compact``)
-    Under the lock: re-read snapshot and journal, fold, write the snapshot atomically with
-    ``[journal] id = <that journal's id>, bytes = <its length>``, then delete the journal.
-    If the process dies between those two steps, readers skip the entries that start
-    within those bytes (they are in the snapshot) and fold only what was appended after,
-    so no answer is counted twice or lost. Compaction also removes temp files that a
-    killed compaction left behind. It costs O(file size): callers run it when a session
-    ends, off the UI thread (``maybe_compact`` does it only once the journal holds
-    ``COMPACT_AFTER`` events). ``load`` (also O(file size): load in a worker too) never
-    writes, so read-only commands such as ``quizapp stats`` change nothing (except
-    creating the lock file next to an existing score file).
+    Read as above and fold, then write the TOML text, all without the lock (appends go on
+    meanwhile). Then, under the lock: check that no other compaction replaced the files in
+    between (if one did, start over, this time under the lock throughout); write the
+    snapshot atomically with ``[journal] id = <the journal's id>, bytes = <the length
+    read>``; then delete the journal or, if answers were appended meanwhile, replace it
+    with a new journal holding just those. If the process dies between writing the
+    snapshot and replacing the journal, readers skip the entries that start within those
+    bytes (they are in the snapshot) and fold only what came after, so no answer is
+    counted twice or lost. Compaction also removes temp files a killed compaction left
+    behind. It costs O(file size): callers run it when a session ends, off the UI thread
+    (``maybe_compact`` does it only once the journal holds ``COMPACT_AFTER`` events).
 
 Bad files (the score file is never truncated and never silently replaced)
     - A snapshot that is not UTF-8 or not TOML, or a damaged journal, is moved aside to a
       timestamped backup (``scores.toml.corrupt-20261128T101500Z``; ``-1``, ``-2``... are
       added rather than overwrite an existing backup: a hard link then unlink, or, where
       the file system has no hard links, a rename after checking the name is free, under
-      the lock). The backup path is appended to
-      ``ScoreStore.recovered`` and the caller tells the person (UI and command line print
-      it). The store then starts from what is left (an empty snapshot, or the snapshot
-      without the damaged journal).
+      the lock). The backup path is appended to ``ScoreStore.recovered`` and the caller
+      tells the person (UI and command line print it). The store then starts from what
+      is left (an empty snapshot, or the snapshot without the damaged journal).
     - A snapshot whose ``format`` is newer than this quizapp reads raises
       ``ScoreFileError`` and is not touched; so does a snapshot that is valid TOML but does
       not fit the schema (unknown key, wrong type, naive datetime), and a journal entry of
@@ -73,22 +84,23 @@ from __future__ import annotations
 import errno
 import fcntl
 import glob
+import hashlib
 import os
 import re
 import tomllib
 import uuid
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import tomli_w
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from quizapp.fsutil import atomic_write_bytes, atomic_write_text, fsync_dir
+from quizapp.fsutil import atomic_write_bytes, fsync_dir
 from quizapp.models import (
     SCORES_FORMAT,
     AnswerEvent,
@@ -356,6 +368,7 @@ class JournalContents:
     size: int = 0
     torn: int = 0  # partial entries skipped (a writer killed mid-append)
     exists: bool = False
+    inode: int | None = None
 
     def pending(self, folded: Folded | None) -> list[AnyEvent]:
         """The events a snapshot marked ``folded`` does not hold yet."""
@@ -422,6 +435,55 @@ def parse_journal(path: Path, raw: bytes) -> JournalContents:
 # --------------------------------------------------------------------------- the store
 
 
+class _Cache(BaseModel):
+    """``scores.toml.cache.json``: the snapshot as JSON, which pydantic reads many times
+    faster than Python reads TOML. Never the truth: used only while ``snapshot_sha256`` is
+    the hash of the snapshot's current bytes, so a hand edit simply bypasses it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cache: Literal[1] = 1
+    snapshot_sha256: str
+    journal_id: str | None = None
+    journal_bytes: int = 0
+    scores: ScoreFile
+
+
+@dataclass
+class _Snapshot:
+    """What was read of the snapshot, and how to tell later whether it changed since."""
+
+    scores: ScoreFile
+    folded: Folded | None = None
+    key: tuple[int, int, int] | None = None  # (inode, size, mtime) of the bytes read; None: no file
+    sha256: str | None = None
+    cached: bool = False  # read from a cache that matches these bytes
+
+
+def _stat_key(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _read_file(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """A file's bytes and the stat of the very file they came from; None when missing."""
+    try:
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            return handle.read(), st
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ScoreFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _journal_header() -> bytes:
+    return _frame(tomli_w.dumps({"journal": uuid.uuid4().hex}).encode("utf-8"))
+
+
 class ScoreStore:
     """The score file of one person: load, append answers, compact. See the module doc."""
 
@@ -444,6 +506,10 @@ class ScoreStore:
         return self.path.with_name(self.path.name + ".lock")
 
     @property
+    def cache_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".cache.json")
+
+    @property
     def scores(self) -> ScoreFile:
         """The folded scores (snapshot plus journal); loaded on first use."""
         if self._scores is None:
@@ -461,16 +527,16 @@ class ScoreStore:
     def load(self) -> ScoreFile:
         """Read snapshot and journal from disk and fold them; replaces the in-memory state.
 
-        A missing file gives empty scores and creates nothing. Damaged files are moved
-        aside (see ``recovered``); a newer format or schema problem raises ``ScoreFileError``.
+        A missing file gives empty scores and creates nothing; loading never writes
+        (except to move a damaged file aside). Damaged files are moved aside (see
+        ``recovered``); a newer format or a schema problem raises ``ScoreFileError``.
         """
-        if not self.path.exists() and not self.journal_path.exists():
-            scores, pending = ScoreFile(), 0
-        else:
-            with self._locked(for_reading=True):
-                scores, pending = self._read()
-        self._scores, self._journal_events = scores, pending
-        return scores
+        snapshot, journal = self._read_state()
+        pending = journal.pending(snapshot.folded)
+        for event in pending:
+            fold(snapshot.scores, event)
+        self._scores, self._journal_events = snapshot.scores, len(pending)
+        return snapshot.scores
 
     def append(self, event: AnyEvent) -> None:
         """Add one event to the journal and to the in-memory scores.
@@ -490,23 +556,14 @@ class ScoreStore:
     def compact(self) -> None:
         """Fold the journal into the snapshot (atomically) and start a new journal.
 
-        Safe against concurrent appenders (it re-reads both files under the lock) and
+        The slow part (reading, folding, writing the TOML text) runs without the lock, so
+        appends from other threads and processes go on meanwhile; the lock is taken only
+        to check nothing else compacted in between and to put the files in place. Safe
         against a kill at any instant. O(file size): run it off the UI thread.
         """
-        with self._locked():
-            journal = self._read_journal()
-            scores, folded = self._read_snapshot()
-            pending = journal.pending(folded)
-            for event in pending:
-                fold(scores, event)
-            if pending:
-                assert journal.id is not None
-                atomic_write_text(self.path, dump_scores(scores, Folded(journal.id, journal.size)))
-            if journal.exists:
-                self.journal_path.unlink()
-                fsync_dir(self.path.parent)
-            self._remove_stale_temp_files()
-            self._scores, self._journal_events = scores, 0
+        if not self._compact(locked=False):
+            with self._locked():
+                self._compact(locked=True)
 
     def maybe_compact(self, threshold: int = COMPACT_AFTER) -> bool:
         """Compact when the journal holds at least ``threshold`` events; True if it did."""
@@ -521,7 +578,8 @@ class ScoreStore:
     def _locked(self, for_reading: bool = False) -> Iterator[None]:
         """Hold ``scores.toml.lock`` (an exclusive flock) for the duration of the block.
 
-        A reader in a folder it cannot write to reads without the lock.
+        Each call opens the lock file anew, so two threads exclude each other too. A
+        reader in a folder it cannot write to goes on without the lock.
         """
         if not for_reading:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -538,49 +596,149 @@ class ScoreStore:
         finally:
             os.close(fd)
 
-    def _read(self) -> tuple[ScoreFile, int]:
-        # The journal first: if another process compacts in between (only possible when
-        # reading without the lock), the snapshot then names this journal as folded.
-        journal = self._read_journal()
-        scores, folded = self._read_snapshot()
-        pending = journal.pending(folded)
+    def _read_state(self, locked: bool = False) -> tuple[_Snapshot, JournalContents]:
+        """Read the journal, then the snapshot, without the lock.
+
+        That order makes a lock-free read consistent: a compaction writes the snapshot
+        (naming how much of the journal it holds) before it removes or replaces the
+        journal, so whichever of its steps falls between the two reads, the journal bytes
+        read and the snapshot read agree on what is folded. Damage found without the lock
+        is read again under it, and only then moved aside.
+        """
+        journal_raw = _read_file(self.journal_path)
+        snapshot_raw = _read_file(self.path)
+        try:
+            journal = self._parse_journal(journal_raw)
+        except _Damaged:
+            if not locked:
+                return self._read_state_locked()
+            self._move_aside(self.journal_path)
+            journal = JournalContents()
+        try:
+            snapshot = self._parse_snapshot(snapshot_raw)
+        except _Damaged:
+            if not locked:
+                return self._read_state_locked()
+            self._move_aside(self.path)
+            snapshot = _Snapshot(ScoreFile())
+        return snapshot, journal
+
+    def _read_state_locked(self) -> tuple[_Snapshot, JournalContents]:
+        with self._locked(for_reading=True):
+            return self._read_state(locked=True)
+
+    def _parse_journal(self, raw: tuple[bytes, os.stat_result] | None) -> JournalContents:
+        if raw is None:
+            return JournalContents()
+        data, st = raw
+        journal = parse_journal(self.journal_path, data)
+        journal.inode = st.st_ino
+        return journal
+
+    def _parse_snapshot(self, raw: tuple[bytes, os.stat_result] | None) -> _Snapshot:
+        if raw is None:
+            return _Snapshot(ScoreFile())
+        data, st = raw
+        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        sha = hashlib.sha256(data).hexdigest()
+        cache = self._read_cache(sha)
+        if cache is not None:
+            folded = None if cache.journal_id is None else Folded(cache.journal_id, cache.journal_bytes)
+            return _Snapshot(cache.scores, folded, key, sha, cached=True)
+        scores, folded = parse_snapshot(self.path, data)
+        return _Snapshot(scores, folded, key, sha)
+
+    def _read_cache(self, sha: str) -> _Cache | None:
+        """The cache, if it was made from exactly these snapshot bytes; else None."""
+        try:
+            with open(self.cache_path, "rb") as handle:
+                head = handle.read(256)
+                if sha.encode("ascii") not in head:
+                    return None  # made from other bytes: not worth parsing
+                raw = head + handle.read()
+        except OSError:
+            return None  # no cache (or an unreadable one): read the TOML
+        try:
+            cache = _Cache.model_validate_json(raw)
+        except ValueError:
+            return None  # a cache from another version, or cut short: read the TOML
+        if cache.snapshot_sha256 != sha or cache.scores.format > SCORES_FORMAT:
+            return None
+        cache.scores.sessions.sort(key=_session_order)
+        return cache
+
+    def _write_cache(self, scores: ScoreFile, sha: str, folded: Folded | None) -> None:
+        cache = _Cache.model_construct(
+            cache=1,
+            snapshot_sha256=sha,
+            journal_id=folded.id if folded else None,
+            journal_bytes=folded.bytes if folded else 0,
+            scores=scores,
+        )
+        try:
+            atomic_write_bytes(self.cache_path, cache.model_dump_json(exclude_none=True).encode("utf-8"))
+        except OSError:
+            # Only speed is lost: the next load reads the TOML, the next compaction retries.
+            self.cache_path.unlink(missing_ok=True)
+
+    def _compact(self, locked: bool) -> bool:
+        """One compaction; False (nothing written) if, unlocked, another one got in first."""
+        snapshot, journal = self._read_state(locked=locked)
+        scores = snapshot.scores
+        pending = journal.pending(snapshot.folded)
         for event in pending:
             fold(scores, event)
-        return scores, len(pending)
+        text = None
+        if pending:
+            assert journal.id is not None
+            folded = Folded(journal.id, journal.size)
+            text = dump_scores(scores, folded).encode("utf-8")
+        with nullcontext() if locked else self._locked():
+            if not locked and not self._unchanged(snapshot, journal):
+                return False
+            if text is not None:
+                atomic_write_bytes(self.path, text)
+                self._write_cache(scores, hashlib.sha256(text).hexdigest(), folded)
+            elif snapshot.key is not None and not snapshot.cached:
+                assert snapshot.sha256 is not None
+                self._write_cache(scores, snapshot.sha256, snapshot.folded)
+            tail = self._replace_journal(journal)
+            for event in tail:
+                fold(scores, event)
+            self._remove_stale_temp_files()
+            self._scores, self._journal_events = scores, len(tail)
+        return True
 
-    def _read_snapshot(self) -> tuple[ScoreFile, Folded | None]:
-        raw = self._read_bytes(self.path)
-        if raw is None:
-            return ScoreFile(), None
+    def _unchanged(self, snapshot: _Snapshot, journal: JournalContents) -> bool:
+        """Under the lock: are the files still the ones read (the journal may have grown)?"""
+        if _stat_key(self.path) != snapshot.key:
+            return False
+        current = _stat_key(self.journal_path)
+        if not journal.exists:
+            return current is None
+        return current is not None and current[0] == journal.inode and current[1] >= journal.size
+
+    def _replace_journal(self, journal: JournalContents) -> list[AnyEvent]:
+        """Under the lock, after the snapshot holds the journal's first ``journal.size``
+        bytes: delete the journal, or, if events were appended meanwhile, replace it with a
+        new journal holding just those. Returns the events carried over."""
+        if not journal.exists:
+            return []
+        with open(self.journal_path, "rb") as handle:
+            handle.seek(journal.size)
+            tail = handle.read()
+        if not tail.strip(_BLANK):
+            self.journal_path.unlink()
+            fsync_dir(self.path.parent)
+            return []
+        fresh = _journal_header() + tail
         try:
-            return parse_snapshot(self.path, raw)
-        except _Damaged:
-            self._move_aside(self.path)
-            return ScoreFile(), None
-
-    def _read_journal(self) -> JournalContents:
-        raw = self._read_bytes(self.journal_path)
-        if raw is None:
-            return JournalContents()
-        try:
-            return parse_journal(self.journal_path, raw)
-        except _Damaged:
-            self._move_aside(self.journal_path)
-            return JournalContents()
-
-    def _remove_stale_temp_files(self) -> None:
-        """Temp files left by a writer killed mid-write (we hold the lock: none is live)."""
-        for stale in self.path.parent.glob(f".{glob.escape(self.path.name)}.*.tmp"):
-            stale.unlink(missing_ok=True)
-
-    @staticmethod
-    def _read_bytes(path: Path) -> bytes | None:
-        try:
-            return path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise ScoreFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+            carried = parse_journal(self.journal_path, fresh)
+        except (_Damaged, ScoreFileError):
+            # Leave it for the next load to judge; readers skip the part now folded.
+            return []
+        atomic_write_bytes(self.journal_path, fresh)
+        return carried.events
 
     def _move_aside(self, path: Path) -> Path:
         """Rename a damaged file to a timestamped backup that never overwrites another."""
@@ -613,6 +771,11 @@ class ScoreStore:
         self.recovered.append(backup)
         return backup
 
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files left by a writer killed mid-write (we hold the lock: none is live)."""
+        for stale in self.path.parent.glob(f".{glob.escape(self.path.name)}.*.tmp"):
+            stale.unlink(missing_ok=True)
+
     def _append_locked(self, entry: bytes) -> None:
         flags = os.O_RDWR | os.O_APPEND | os.O_CLOEXEC
         try:
@@ -623,8 +786,7 @@ class ScoreStore:
             os.close(fd)  # an empty journal holds nothing: give it a header below
             fd = -1
         if fd < 0:
-            header = _frame(tomli_w.dumps({"journal": uuid.uuid4().hex}).encode("utf-8"))
-            atomic_write_bytes(self.journal_path, header)  # also fsyncs the folder
+            atomic_write_bytes(self.journal_path, _journal_header())  # also fsyncs the folder
             fd = os.open(self.journal_path, flags)
         try:
             size = os.fstat(fd).st_size

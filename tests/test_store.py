@@ -267,7 +267,7 @@ def test_newer_format_is_refused_and_the_file_is_not_touched(path: Path) -> None
         store.compact()
     assert path.read_bytes() == original
     assert store.recovered == []
-    assert files(path.parent) == ["scores.toml", "scores.toml.lock"]
+    assert files(path.parent) == ["scores.toml"]  # not even a lock file was made
 
 
 @pytest.mark.parametrize(
@@ -414,7 +414,7 @@ def test_stale_temp_files_from_a_killed_compaction_are_cleaned_up(path: Path) ->
     stale = path.parent / ".scores.toml.abc123.tmp"
     stale.write_bytes(b"half a snapshot")
     store.compact()
-    assert files(path.parent) == ["scores.toml", "scores.toml.lock"]
+    assert files(path.parent) == ["scores.toml", "scores.toml.cache.json", "scores.toml.lock"]
     assert new_store(path).record("deck-a", "c1").seen == 1
 
 
@@ -512,3 +512,129 @@ def test_sessions_out_of_order_in_a_hand_edited_file_are_read_in_start_order(pat
     assert [s.id for s in store.load().sessions] == ["a", "b"]
     store.append(session("c", 0))
     assert [s.id for s in new_store(path).load().sessions] == ["a", "b", "c"]
+
+
+# --------------------------------------------------------------------------- the cache and compaction races
+
+
+def test_load_reads_the_cache_made_from_these_exact_bytes(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = new_store(path)
+    store.append(session("s1", 0))
+    store.append(answer("c1", fsrs=FsrsState(state=2, stability=1.25, due=at(99))))
+    store.compact()
+    expected = new_store(path).load()
+
+    def no_toml(text: str) -> dict:
+        raise AssertionError("the TOML was parsed although the cache matches")
+
+    monkeypatch.setattr("quizapp.store.tomllib.loads", no_toml)
+    assert new_store(path).load() == expected
+
+
+def test_a_hand_edited_snapshot_bypasses_the_cache(path: Path) -> None:
+    store = new_store(path)
+    store.append(answer("c1"))
+    store.compact()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("seen = 1", "seen = 41"), encoding="utf-8")
+    assert new_store(path).record("deck-a", "c1").seen == 41
+    new_store(path).compact()  # refreshes the cache for the edited bytes
+    assert '"seen":41' in new_store(path).cache_path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("cache", [b"{not json", b'{"cache": 1}', b""])
+def test_a_broken_cache_is_ignored_and_rewritten(path: Path, cache: bytes) -> None:
+    store = new_store(path)
+    store.append(answer("c1"))
+    store.compact()
+    store.cache_path.write_bytes(cache)
+    reloaded = new_store(path)
+    assert reloaded.record("deck-a", "c1").seen == 1
+    assert reloaded.recovered == []
+    reloaded.compact()
+    assert store.cache_path.read_bytes() != cache
+
+
+def test_a_cache_does_not_let_a_newer_format_in(path: Path) -> None:
+    import hashlib
+    import json
+
+    path.parent.mkdir(parents=True)
+    snapshot = b"format = 2\n"
+    path.write_bytes(snapshot)
+    cache = {"cache": 1, "snapshot_sha256": hashlib.sha256(snapshot).hexdigest(), "scores": {"format": 2}}
+    new_store(path).cache_path.write_text(json.dumps(cache), encoding="utf-8")
+    with pytest.raises(ScoreFileError, match="format 2 is newer"):
+        new_store(path).load()
+    assert path.read_bytes() == snapshot
+
+
+def test_load_of_an_existing_file_writes_nothing(path: Path) -> None:
+    store = new_store(path)
+    store.append(answer("c1"))
+    store.compact()
+    store.append(answer("c2"))
+    store.lock_path.unlink()
+    before = {name: (path.parent / name).read_bytes() for name in files(path.parent)}
+    new_store(path).load()
+    assert {name: (path.parent / name).read_bytes() for name in files(path.parent)} == before
+
+
+def test_an_answer_appended_while_compaction_writes_is_carried_over(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compaction does its slow part without the lock: an append in that window survives."""
+    import quizapp.store as store_module
+
+    store = new_store(path)
+    for i in range(3):
+        store.append(answer(f"c{i}", minutes=i))
+    other = new_store(path)
+    real_dump = store_module.dump_scores
+
+    def dump_while_someone_answers(*args, **kwargs):
+        other.append(answer("c0", "wrong", 10))
+        return real_dump(*args, **kwargs)
+
+    monkeypatch.setattr(store_module, "dump_scores", dump_while_someone_answers)
+    store.compact()
+    monkeypatch.setattr(store_module, "dump_scores", real_dump)
+
+    assert store.journal_events == 1  # the new journal holds only the late answer
+    assert store.record("deck-a", "c0").seen == 2
+    reloaded = new_store(path)
+    assert {c: r.seen for c, r in reloaded.load().cards["deck-a"].items()} == {"c0": 2, "c1": 1, "c2": 1}
+    assert reloaded.journal_events == 1
+    new_store(path).compact()
+    assert {c: r.seen for c, r in new_store(path).load().cards["deck-a"].items()} == {"c0": 2, "c1": 1, "c2": 1}
+    assert not reloaded.journal_path.exists()
+
+
+def test_a_compaction_that_loses_the_race_starts_over_under_the_lock(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import quizapp.store as store_module
+
+    store = new_store(path)
+    for i in range(3):
+        store.append(answer(f"c{i}", minutes=i))
+    other = new_store(path)
+    real_dump = store_module.dump_scores
+    calls = []
+
+    def dump_while_another_compacts(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            other.append(answer("c3", minutes=3))
+            other.compact()  # finishes first: our snapshot read is now stale
+        return real_dump(*args, **kwargs)
+
+    monkeypatch.setattr(store_module, "dump_scores", dump_while_another_compacts)
+    store.compact()
+    monkeypatch.setattr(store_module, "dump_scores", real_dump)
+    # Ours (thrown away: the files changed under it) and the other's; started over under
+    # the lock, ours found everything folded already.
+    assert len(calls) == 2
+    expected = {"c0": 1, "c1": 1, "c2": 1, "c3": 1}
+    assert {c: r.seen for c, r in store.scores.cards["deck-a"].items()} == expected
+    assert {c: r.seen for c, r in new_store(path).load().cards["deck-a"].items()} == expected
