@@ -138,10 +138,12 @@ class BrowserScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = f"Cards of {self.deck.id}"
         table = self.query_one("#cards", DataTable)
+        # Question and answer share what the terminal has left (each cell pads by 2).
+        rest = max(40, self.app.size.width - 14 - 6 - 14 - 5 * 2 - 2)
         table.add_column("Id", key="id", width=14)
         table.add_column("Kind", key="kind", width=6)
-        table.add_column("Question", key="question", width=40)
-        table.add_column("Answer", key="answer", width=24)
+        table.add_column("Question", key="question", width=rest - rest * 2 // 5)
+        table.add_column("Answer", key="answer", width=rest * 2 // 5)
         table.add_column("Tags", key="tags", width=14)
         self._show_info()
         self._fill_tags()

@@ -1,0 +1,416 @@
+"""Pilot tests of the deck browser, the card form and the import dialog: what a person sees
+after searching, what is on disk after adding, editing or deleting a card, and what an
+import through the UI writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from test_ui_support import T0, Clock, deck, screen_text, scores, type_text
+from textual.widgets import DataTable, Input, ProgressBar, Select, Static, TextArea
+
+from quizapp.decks import load_deck, write_deck
+from quizapp.models import AnswerEvent, Card
+from quizapp.paths import Locations
+from quizapp.store import ScoreStore
+from quizapp.ui.app import QuizApp, make_app
+from quizapp.ui.screens.browser import PAGE, BrowserScreen, CardIndex
+from quizapp.ui.screens.card_form import CardForm
+from quizapp.ui.screens.confirm import ConfirmScreen
+from quizapp.ui.screens.home import HomeScreen
+from quizapp.ui.screens.import_deck import ImportScreen
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+GEO = [
+    dict(id="fr", kind="choice", question="Capital of France?", answer="Paris",
+         distractors=["Lyon", "Nice"], tags=["europe", "capital"], section="Europe"),
+    dict(id="jp", kind="text", question="Capital of Japan?", answer="Tokyo",
+         accept=["Edo"], explanation="Since 1868.", tags=["asia", "capital"]),
+    dict(id="rivers", kind="order", question="Longest river first", answer=["Nile", "Amazon", "Yangtze"],
+         tags=["rivers"]),
+    dict(id="everest", kind="flip", question="Highest mountain", answer="Everest",
+         explanation="Also called Chomolungma.", tags=["asia"]),
+]
+
+
+def locations(tmp_path: Path) -> Locations:
+    """A user decks folder and a bundled one, both in tmp_path."""
+    return Locations(
+        scores=tmp_path / "data" / "scores.toml",
+        user_decks=tmp_path / "user-decks",
+        bundled_decks=tmp_path / "bundled",
+        settings=tmp_path / "config" / "settings.toml",
+    )
+
+
+def setup(tmp_path: Path, *, user=(("geo", GEO),), bundled=()) -> Locations:
+    where = locations(tmp_path)
+    for folder, decks in ((where.user_decks, user), (where.bundled_decks, bundled)):
+        folder.mkdir(parents=True, exist_ok=True)
+        for deck_id, cards in decks:
+            write_deck(deck(deck_id, list(cards)), folder / f"{deck_id}.toml")
+    return where
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_browser(pilot, deck_id: str) -> BrowserScreen:
+    await settle(pilot)
+    table = pilot.app.screen.query_one("#decks", DataTable)
+    table.move_cursor(row=table.get_row_index(deck_id))
+    await pilot.press("b")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, BrowserScreen)
+    return screen
+
+
+def row_ids(app: QuizApp) -> list[str]:
+    table = app.screen.query_one("#cards", DataTable)
+    return [row.key.value for row in table.ordered_rows]
+
+
+async def highlight(pilot, card_id: str) -> None:
+    table = pilot.app.screen.query_one("#cards", DataTable)
+    table.move_cursor(row=table.get_row_index(card_id))
+    await pilot.pause()
+
+
+async def search(pilot, text: str) -> None:
+    """Type into the search box and wait for the (debounced) filter."""
+    field = pilot.app.screen.query_one("#search", Input)
+    field.focus()
+    field.value = ""
+    await type_text(pilot, text)
+    await pilot.pause(0.4)
+
+
+# --------------------------------------------------------------------------- browsing
+
+
+async def test_search_by_text_and_tag_narrows_the_rows(tmp_path: Path) -> None:
+    app = make_app(setup(tmp_path), now=Clock())
+    async with app.run_test(size=(110, 30)) as pilot:
+        await open_browser(pilot, "geo")
+        assert row_ids(app) == ["fr", "jp", "rivers", "everest"]
+        assert "4 cards" in screen_text(app)
+        await search(pilot, "CAPITAL")  # case does not matter
+        assert row_ids(app) == ["fr", "jp"]
+        assert "2 of 4 cards match" in screen_text(app)
+        await search(pilot, "edo")  # an accepted answer
+        assert row_ids(app) == ["jp"]
+        await search(pilot, "lyon")  # a distractor
+        assert row_ids(app) == ["fr"]
+        await search(pilot, "chomolungma")  # the explanation
+        assert row_ids(app) == ["everest"]
+        await search(pilot, "amazon")  # an item of an order card
+        assert row_ids(app) == ["rivers"]
+        await search(pilot, "tag:asia")
+        assert row_ids(app) == ["jp", "everest"]
+        await search(pilot, "tag:asia capital")
+        assert row_ids(app) == ["jp"]
+        await search(pilot, "")
+        app.screen.query_one("#tag", Select).value = "capital"
+        await pilot.pause()
+        assert row_ids(app) == ["fr", "jp"]
+        await search(pilot, "japan")
+        assert row_ids(app) == ["jp"]
+        await search(pilot, "nothing like this")
+        assert row_ids(app) == [] and "0 of 4 cards match" in screen_text(app)
+        await pilot.press("escape")  # from the table (Enter in the search box focuses it)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_markup_and_control_characters_show_literally(tmp_path: Path) -> None:
+    where = setup(tmp_path, user=())
+    shutil.copy(FIXTURES / "decks" / "markup.toml", where.user_decks / "markup.toml")
+    app = make_app(where, now=Clock())
+    async with app.run_test(size=(140, 30)) as pilot:
+        await open_browser(pilot, "markup")
+        text = screen_text(app)
+        assert "Which is [bold]bold[/]? [link=x]link[/link]" in text
+        assert "[@click=app.quit]quit[/]" in text
+        assert "Front [@click=app.bell]bell[/]" in text
+        assert "[first] → [/second]" in text
+        assert "␛[31mred" in text  # the title's escape sequence, made visible
+        assert "\x1b" not in text
+        await search(pilot, "[bold]")  # searching for markup finds it as text
+        assert row_ids(app) == ["c1", "t1", "o1"]
+        assert app.is_running  # no [@click=app.quit] ran
+
+
+async def test_a_large_deck_shows_a_page_and_adds_more_at_the_bottom(tmp_path: Path) -> None:
+    many = [dict(id=f"q{i}", kind="flip", question=f"Question {i}", answer=f"Answer {i}",
+                 tags=["even" if i % 2 == 0 else "odd"]) for i in range(PAGE * 3)]
+    app = make_app(setup(tmp_path, user=(("big", many),)), now=Clock())
+    async with app.run_test(size=(110, 30)) as pilot:
+        await open_browser(pilot, "big")
+        assert len(row_ids(app)) == PAGE
+        assert f"{PAGE * 3:,} cards · showing the first {PAGE}" in screen_text(app)
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        assert len(row_ids(app)) == PAGE * 2
+        await search(pilot, "tag:odd question 1")
+        ids = row_ids(app)
+        assert ids[:3] == ["q1", "q11", "q13"] and all(int(i[1:]) % 2 for i in ids)
+
+
+def test_card_index_matches_every_word_and_tag() -> None:
+    cards = [Card(**c) for c in GEO]
+    index = CardIndex(cards)
+    assert index.matches("") == [0, 1, 2, 3]
+    assert index.matches("capital japan") == [1]
+    assert index.matches("TAG:Asia") == [1, 3]
+    assert index.matches("", tag="rivers") == [2]
+    assert index.matches("paris", tag="asia") == []
+
+
+# --------------------------------------------------------------------------- editing
+
+
+async def test_editing_a_card_keeps_its_id_and_its_progress(tmp_path: Path) -> None:
+    where = setup(tmp_path)
+    store = ScoreStore(where.scores)
+    store.load()
+    store.append(AnswerEvent(deck="geo", card="jp", session="s1", at=T0, result="right"))
+    path = where.user_decks / "geo.toml"
+    app = make_app(where, now=Clock())
+    async with app.run_test(size=(110, 34)) as pilot:
+        await open_browser(pilot, "geo")
+        await highlight(pilot, "jp")
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CardForm)
+        assert form.query_one("#f-id", Input).disabled  # the id cannot be changed
+        question = form.query_one("#f-question", TextArea)
+        question.clear()
+        question.focus()
+        await type_text(pilot, "Which city is the capital of Japan?")
+        form.query_one("#f-tags", Input).value = "asia capital cities"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+        assert "Which city is the capital of Japan?" in screen_text(app)
+        # The catalog was reloaded: home has the new text too.
+        assert app.catalog.get("geo").deck.card("jp").question == "Which city is the capital of Japan?"
+
+    saved = load_deck(path)
+    assert [c.id for c in saved.cards] == ["fr", "jp", "rivers", "everest"]
+    card = saved.card("jp")
+    assert card.question == "Which city is the capital of Japan?"
+    assert card.tags == ["asia", "capital", "cities"]
+    assert (card.answer, card.accept, card.explanation) == ("Tokyo", ["Edo"], "Since 1868.")
+    record = scores(where.scores).cards["geo"]["jp"]
+    assert (record.seen, record.right) == (1, 1)
+
+
+async def test_adding_a_card_writes_it_to_the_deck_file(tmp_path: Path) -> None:
+    where = setup(tmp_path)
+    app = make_app(where, now=Clock())
+    async with app.run_test(size=(110, 34)) as pilot:
+        await open_browser(pilot, "geo")
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CardForm)
+        assert form.query_one("#f-id", Input).value == "card-5"
+        form.query_one("#f-kind", Select).value = "order"
+        form.query_one("#f-question", TextArea).focus()
+        await type_text(pilot, "Smallest first")
+        form.query_one("#f-answer", TextArea).focus()
+        await pilot.press(*"one", "enter", *"two", "enter", "enter", *"three")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+        assert row_ids(app)[-1] == "card-5"
+        assert "5 cards" in screen_text(app)
+    added = load_deck(where.user_decks / "geo.toml").card("card-5")
+    assert added is not None
+    assert (added.kind, added.question, added.answer) == ("order", "Smallest first", ["one", "two", "three"])
+
+
+async def test_deleting_a_card_asks_first(tmp_path: Path) -> None:
+    where = setup(tmp_path)
+    path = where.user_decks / "geo.toml"
+    app = make_app(where, now=Clock())
+    async with app.run_test(size=(110, 30)) as pilot:
+        await open_browser(pilot, "geo")
+        await highlight(pilot, "rivers")
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep it
+        await pilot.pause()
+        assert [c.id for c in load_deck(path).cards] == ["fr", "jp", "rivers", "everest"]
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert row_ids(app) == ["fr", "jp", "everest"]
+    assert [c.id for c in load_deck(path).cards] == ["fr", "jp", "everest"]
+
+
+async def test_invalid_input_shows_the_problem_and_writes_nothing(tmp_path: Path) -> None:
+    where = setup(tmp_path)
+    path = where.user_decks / "geo.toml"
+    before = path.read_bytes()
+    app = make_app(where, now=Clock())
+    async with app.run_test(size=(110, 34)) as pilot:
+        await open_browser(pilot, "geo")
+        await highlight(pilot, "fr")
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-question", TextArea).load_text("   ")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # still open
+        errors = str(form.query_one("#errors", Static).visual)
+        assert errors == "cards[0].question: must not be empty"
+        form.query_one("#f-question", TextArea).load_text("Capital of France?")
+        form.query_one("#f-distractors", TextArea).load_text("Lyon\nparis")  # the answer itself
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        errors = str(form.query_one("#errors", Static).visual)
+        assert errors == "cards[0].distractors: 'paris' is the answer itself"
+        await pilot.press("escape")
+        await pilot.pause()
+        # A new card may not reuse an id, nor be an order card with one item.
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-id", Input).value = "jp"
+        form.query_one("#f-kind", Select).value = "order"
+        form.query_one("#f-question", TextArea).load_text("Sort")
+        form.query_one("#f-answer", TextArea).load_text("alone")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        errors = str(form.query_one("#errors", Static).visual)
+        assert "cards[4].id: duplicate card id 'jp' (already used by cards[1])" in errors
+        assert "cards[4].answer: an order card needs a list of at least 2 items" in errors
+        assert isinstance(app.screen, CardForm)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert path.read_bytes() == before
+
+
+async def test_a_bundled_deck_is_read_only(tmp_path: Path) -> None:
+    where = setup(tmp_path, bundled=(("builtin", GEO),))
+    path = where.bundled_decks / "builtin.toml"
+    before = path.read_bytes()
+    app = make_app(where, now=Clock())
+    async with app.run_test(size=(110, 30)) as pilot:
+        screen = await open_browser(pilot, "builtin")
+        assert "bundled deck is read-only" in screen_text(app)
+        for action in ("add", "edit", "delete"):
+            assert screen.check_action(action, ()) is None  # greyed out in the Footer
+        await highlight(pilot, "jp")
+        await pilot.press("e", "a", "d", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+        await search(pilot, "paris")  # browsing still works
+        assert row_ids(app) == ["fr"]
+    assert path.read_bytes() == before
+
+
+async def test_a_deck_changed_on_disk_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
+    where = setup(tmp_path)
+    path = where.user_decks / "geo.toml"
+    app = make_app(where, now=Clock())
+    async with app.run_test(size=(110, 34)) as pilot:
+        await open_browser(pilot, "geo")
+        # Someone edits the file in an editor while the browser is open.
+        changed = deck("geo", [*GEO, dict(id="new", kind="flip", question="Q", answer="A")])
+        write_deck(changed, path)
+        before = path.read_bytes()
+        await highlight(pilot, "rivers")
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert "changed on disk" in "\n".join(str(n.message) for n in app._notifications)
+    assert path.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- importing
+
+
+ANKI = """#separator:tab
+#html:true
+#deck:Birds of Europe
+#colour:blue
+#tags column:3
+Robin<br>(small)\tErithacus rubecula\tgarden
+[b]Wren[/b]\tTroglodytes &amp; co\tgarden small
+"""
+
+
+async def start_import(pilot, path: Path, deck_id: str = "") -> ImportScreen:
+    await settle(pilot)
+    await pilot.press("i")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ImportScreen)
+    screen.query_one("#import-path", Input).value = str(path)
+    if deck_id:
+        screen.query_one("#import-id", Input).value = deck_id
+    screen.query_one("#import-path", Input).focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    return screen
+
+
+async def test_importing_an_anki_file_creates_the_deck(tmp_path: Path) -> None:
+    where = setup(tmp_path)
+    source = tmp_path / "birds.txt"
+    source.write_text(ANKI, encoding="utf-8")
+    app = make_app(where, now=Clock())
+    async with app.run_test(size=(110, 34)) as pilot:
+        screen = await start_import(pilot, source)
+        text = screen_text(app)
+        assert "Imported 2 cards as deck birds-of-europe" in text
+        warnings = str(screen.query_one("#import-warnings", Static).visual)
+        assert warnings == f"Warnings:\n{source}:4: header #colour ignored"
+        bar = screen.query_one("#import-progress", ProgressBar)
+        assert bar.total and bar.progress == bar.total
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "Birds of Europe" in screen_text(app)
+        table = app.screen.query_one("#decks", DataTable)
+        assert "birds-of-europe" in [r.key.value for r in table.ordered_rows]
+    saved = load_deck(where.user_decks / "birds-of-europe.toml")
+    assert [c.question for c in saved.cards] == ["Robin\n(small)", "[b]Wren[/b]"]
+    assert saved.cards[1].answer == "Troglodytes & co"
+    assert saved.cards[1].tags == ["garden", "small"]
+
+
+async def test_an_import_whose_id_is_taken_is_refused(tmp_path: Path) -> None:
+    where = setup(tmp_path)
+    source = tmp_path / "birds.txt"
+    source.write_text(ANKI, encoding="utf-8")
+    before = (where.user_decks / "geo.toml").read_bytes()
+    app = make_app(where, now=Clock())
+    async with app.run_test(size=(110, 34)) as pilot:
+        screen = await start_import(pilot, source, deck_id="geo")
+        errors = str(screen.query_one("#import-errors", Static).visual)
+        assert f"'geo' is already used by {where.user_decks / 'geo.toml'}" in errors
+        assert "Nothing was imported." in screen_text(app)
+        # A missing file is named too, and the dialog stays open for another try.
+        screen.query_one("#import-id", Input).value = ""
+        screen.query_one("#import-path", Input).value = str(tmp_path / "missing.txt")
+        await pilot.press("enter")
+        await settle(pilot)
+        errors = str(screen.query_one("#import-errors", Static).visual)
+        assert "missing.txt: cannot read" in errors
+        assert app.screen is screen
+    assert (where.user_decks / "geo.toml").read_bytes() == before
+    assert sorted(p.name for p in where.user_decks.iterdir()) == ["geo.toml"]
