@@ -484,3 +484,23 @@ async def test_home_keys_review_the_missed_and_study_the_due_cards_of_a_deck(tmp
         screen = app.screen
         assert isinstance(screen, QuestionScreen) and screen.session.mode == "review"
         assert screen.session.total == 1 and screen.session.current.card.id == "c1"
+
+
+async def test_an_answer_that_cannot_be_saved_is_not_counted(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+
+    def disk_full(event) -> None:
+        raise OSError(28, "No space left on device")
+
+    async with app.run_test() as pilot:
+        await start(pilot, "caps", "o")
+        app.store.append = disk_full  # type: ignore[method-assign]
+        await pilot.press(choice_number(app, "Tokyo"))
+        await pilot.pause()
+        assert app.is_running and app.screen.session.state == "asking"
+        assert "✔ Right" not in screen_text(app)
+        assert any("could not be saved" in n.message and "No space left" in n.message
+                   for n in app._notifications)
+        await pilot.press("q", "y")  # quitting still works
+        await pilot.pause()
+    assert not app.is_running and app.return_code == 0

@@ -166,21 +166,35 @@ class QuizApp(App[None]):
         self.play(PlayPlan("missed", plan.deck_id, items=tuple(session.missed), origin=origin),
                   replace=True)
 
+    def finish(self, session: Session) -> None:
+        """Write the session's end record; a failure is told, never fatal (the answers
+        themselves are already on disk)."""
+        try:
+            session.finish()
+        except (OSError, ScoreFileError) as exc:
+            self.notify(f"The end of the session could not be saved: {exc}",
+                        severity="error", markup=False, timeout=15)
+
     def session_over(self, session: Session, plan: PlayPlan) -> None:
-        session.finish()
+        self.finish(session)
         self.compact_scores()
         self.refresh_home()
         self.switch_screen(SummaryScreen(session, plan))
 
     def end_session_and_exit(self, session: Session) -> None:
         """Quit from a question: the answers are on disk already; write the session's end."""
-        session.finish()
+        self.finish(session)
         self.exit()
 
     @work(thread=True, exclusive=True, group="compact")
     def compact_scores(self) -> None:
-        """Fold the journal into the score file when it has grown (O(file): a thread)."""
-        self.store.maybe_compact()
+        """Fold the journal into the score file when it has grown (O(file): a thread).
+        If that fails the journal simply stays, and nothing is lost: say so."""
+        try:
+            self.store.maybe_compact()
+        except (OSError, ScoreFileError) as exc:
+            self.call_from_thread(self.notify, f"The score file could not be tidied up: {exc}",
+                                  severity="warning", markup=False)
 
     def go_home(self) -> None:
         if self.refused:
@@ -188,7 +202,7 @@ class QuizApp(App[None]):
         while len(self.screen_stack) > 1 and self.screen is not self.home:
             current = self.screen
             if isinstance(current, QuestionScreen):
-                current.session.finish()
+                self.finish(current.session)
             self.pop_screen()
         self.refresh_home()
 
@@ -200,7 +214,8 @@ class QuizApp(App[None]):
 
         if self.refused:
             return
-        self.go_home()
+        if self.screen is not self.home:
+            self.go_home()
         self.push_screen(BrowserScreen(entry))
 
     def action_import_deck(self) -> None:

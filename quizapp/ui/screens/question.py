@@ -7,6 +7,7 @@ is already on disk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -18,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from quizapp.session import Outcome, Session
+from quizapp.store import ScoreFileError
 from quizapp.ui.screens.confirm import ConfirmScreen
 from quizapp.ui.text import card_content
 from quizapp.ui.widgets.choices import ChoiceList
@@ -139,6 +141,16 @@ class QuestionScreen(Screen[None]):
 
     # ------------------------------------------------------------------ answering
 
+    def _saved(self, record: Callable[[], Outcome]) -> Outcome | None:
+        """Answer through the session (which writes to the score file); if the file cannot
+        be written, say so and leave the question waiting: nothing is shown as counted."""
+        try:
+            return record()
+        except (OSError, ScoreFileError) as exc:
+            self.notify(f"The answer could not be saved, so it was not counted: {exc}",
+                        severity="error", markup=False, timeout=15)
+            return None
+
     @on(OptionList.OptionSelected, "#choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -147,7 +159,9 @@ class QuestionScreen(Screen[None]):
         choices = event.option_list
         assert isinstance(choices, ChoiceList)
         picked = choices.choices[event.option_index]
-        outcome = self.session.answer(picked)
+        outcome = self._saved(lambda: self.session.answer(picked))
+        if outcome is None:
+            return
         right = choices.choices.index(outcome.item.card.answer) if outcome.item.card.answer in choices.choices else None
         choices.reveal(event.option_index, right)
         self.show_feedback(outcome)
@@ -160,7 +174,9 @@ class QuestionScreen(Screen[None]):
         if not event.value.strip():
             self.notify("Type an answer first (or press Escape, then s to skip).", severity="warning")
             return
-        outcome = self.session.answer(event.value)
+        outcome = self._saved(lambda: self.session.answer(event.value))
+        if outcome is None:
+            return
         event.input.disabled = True
         self.show_feedback(outcome)
 
@@ -169,7 +185,9 @@ class QuestionScreen(Screen[None]):
         event.stop()
         if self.session.state != "asking":
             return
-        outcome = self.session.answer(event.items)
+        outcome = self._saved(lambda: self.session.answer(event.items))
+        if outcome is None:
+            return
         event.order_list.reveal(list(outcome.item.card.answer))
         self.show_feedback(outcome)
 
@@ -181,7 +199,9 @@ class QuestionScreen(Screen[None]):
     def grade(self, rating: int) -> None:
         if self.session.state != "asking" or not self.revealed:
             return
-        outcome = self.session.grade(rating)
+        outcome = self._saved(lambda: self.session.grade(rating))
+        if outcome is None:
+            return
         self.query_one(GradeBar).disabled = True
         self.show_feedback(outcome)
 
@@ -225,7 +245,12 @@ class QuestionScreen(Screen[None]):
             await self.show_question()
 
     async def action_undo(self) -> None:
-        if self.session.undo() is None:
+        try:
+            item = self.session.undo()
+        except (OSError, ScoreFileError) as exc:
+            self.notify(f"The undo could not be saved: {exc}", severity="error", markup=False, timeout=15)
+            return
+        if item is None:
             self.notify("Nothing to undo yet.", severity="warning")
             return
         await self.show_question()
