@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from quizapp.ui.app import QuizApp
 
 DEBOUNCE = 0.15  # seconds of quiet typing before the table is filtered
-PAGE = 200  # rows added to the table at a time
+PAGE = 100  # rows added to the table at a time (the cursor reaching the last adds more)
 
 
 # --------------------------------------------------------------------------- searching
@@ -67,6 +67,7 @@ class CardIndex:
     """The search text and tags of every card of one deck, built once."""
 
     def __init__(self, cards: Sequence[Card]) -> None:
+        self.by_id = {card.id: card for card in cards}
         self.texts = [search_text(card) for card in cards]
         self.tags = [frozenset(tag.casefold() for tag in card.tags) for card in cards]
 
@@ -173,7 +174,7 @@ class BrowserScreen(Screen[None]):
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.deck.card(key) if key is not None else None
+        return self.index.by_id.get(key) if key is not None else None
 
     def apply_filter(self, keep: str | None = None) -> None:
         """Show the cards matching the search box and the tag (the cursor stays on the
