@@ -333,16 +333,21 @@ def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, Folded | None]:
 
 def _naive_in_scores(scores: ScoreFile) -> str | None:
     """Where the first datetime without a timezone is (a fast pass over 100k records)."""
+    def naive(model: Any) -> bool:
+        for value in model.__dict__.values():
+            if isinstance(value, datetime):
+                if value.tzinfo is None:
+                    return True
+            elif isinstance(value, BaseModel) and naive(value):
+                return True
+        return False
+
     for deck_id, records in scores.cards.items():
         for card_id, record in records.items():
-            times = [record.last_answered]
-            if record.fsrs is not None:
-                times += [record.fsrs.due, record.fsrs.last_review]
-            if any(t is not None and t.tzinfo is None for t in times):
-                where = f"cards.{deck_id}.{card_id}"
-                return _naive_field(record.model_dump(exclude_none=True), where)
+            if naive(record):
+                return _naive_field(record.model_dump(exclude_none=True), f"cards.{deck_id}.{card_id}")
     for index, session in enumerate(scores.sessions):
-        if session.start.tzinfo is None or (session.end is not None and session.end.tzinfo is None):
+        if naive(session):
             return _naive_field(session.model_dump(exclude_none=True), f"sessions[{index}]")
     return None
 

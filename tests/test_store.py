@@ -68,6 +68,7 @@ def test_fold_answers_count_streak_and_last_result() -> None:
     assert (record.seen, record.right, record.wrong, record.streak) == (4, 3, 1, 1)
     assert record.last_result == "right"
     assert record.last_answered == at(3)
+    assert record.first_answered == at(0)
 
 
 def test_fold_keeps_fsrs_state_when_an_answer_has_none() -> None:
@@ -277,6 +278,8 @@ def test_newer_format_is_refused_and_the_file_is_not_touched(path: Path) -> None
         ('format = 1\n[cards.deck-a.c1]\nseen = "many"\n', "cards.deck-a.c1.seen: Input should be a valid integer"),
         ('format = 1\n[[sessions]]\nid = "s"\ndeck = "d"\nmode = "all"\nstart = 2026-01-01T10:00:00\n',
          "sessions[0].start: datetime must include a timezone (UTC)"),
+        ('format = 1\n[cards.d.c]\nfirst_answered = 2026-01-01T10:00:00\n',
+         "cards.d.c.first_answered: datetime must include a timezone (UTC)"),
         ('format = "one"\n', "format: must be a whole number from 1 up"),
         ('format = 1\njournal = "abc"\n', "journal: must be a table with exactly id and bytes"),
         ('format = 1\n[journal]\nid = "abc"\nbytes = -4\n', "journal.bytes: must be a whole number from 0 up"),
