@@ -306,6 +306,8 @@ def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, Folded | None]:
     Raises ``_Damaged`` for bytes that are not UTF-8 TOML, ``ScoreFileError`` for a newer
     format or a schema problem.
     """
+    if not raw.strip():
+        raise _Damaged("empty (quizapp never writes an empty snapshot)")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -299,7 +299,9 @@ def test_schema_errors_name_file_and_field_and_leave_the_file_alone(path: Path, 
 
 @pytest.mark.parametrize(
     "damage",
-    [b"this is [not toml\n\x00\x01", b'format = 1\n[cards.d.c]\nseen = 1\n\xff\xfe not utf-8\n', b"[cards\n"],
+    [b"this is [not toml\n\x00\x01", b'format = 1\n[cards.d.c]\nseen = 1\n\xff\xfe not utf-8\n', b"[cards\n",
+     b"", b"\x00" * 4096],
+    ids=["not-toml", "not-utf8", "cut-short", "empty", "zeros"],
 )
 def test_corrupt_snapshot_is_moved_aside_never_overwritten(path: Path, damage: bytes) -> None:
     path.parent.mkdir(parents=True)
@@ -641,3 +643,22 @@ def test_a_compaction_that_loses_the_race_starts_over_under_the_lock(
     expected = {"c0": 1, "c1": 1, "c2": 1, "c3": 1}
     assert {c: r.seen for c, r in store.scores.cards["deck-a"].items()} == expected
     assert {c: r.seen for c, r in new_store(path).load().cards["deck-a"].items()} == expected
+
+
+def test_ids_with_quotes_brackets_and_control_characters_round_trip(path: Path) -> None:
+    """Ids are data: whatever the events carry is written as TOML strings and read back."""
+    odd = ['[bold]x[/]', 'say "hi"', "tab\tnew\nline", "esc\x1b[31m", "[@click=app.quit]", "ünï ✓", "a.b.c"]
+    store = new_store(path)
+    for i, name in enumerate(odd):
+        store.append(AnswerEvent(deck=name, card=name, session=name, at=at(i), result="right"))
+        store.append(SessionEvent(session=SessionRecord(id=name, deck=name, mode=name, start=at(i), missed=[name])))
+    store.compact()
+    reloaded = new_store(path)
+    scores = reloaded.load()
+    assert scores == store.scores
+    assert set(scores.cards) == set(odd)
+    assert [s.missed for s in scores.sessions] == [[name] for name in odd]
+    assert reloaded.recovered == []
+    # And through the TOML, not only the cache.
+    reloaded.cache_path.unlink()
+    assert new_store(path).load() == store.scores
