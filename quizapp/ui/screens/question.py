@@ -51,7 +51,7 @@ class QuestionScreen(Screen[None]):
         Binding("s", "skip", "Skip"),
         Binding("u", "undo", "Undo"),
         Binding("q", "confirm_quit", "Quit"),
-        Binding("escape", "blur", "Leave the answer field"),
+        Binding("escape", "blur", "Leave field (then s, u, q)"),
     ]
 
     app: QuizApp
@@ -112,12 +112,15 @@ class QuestionScreen(Screen[None]):
         self.refresh_bindings()
 
     def show_feedback(self, outcome: Outcome) -> None:
-        self.query_one(Feedback).show(outcome)
+        feedback = self.query_one(Feedback)
+        feedback.show(outcome)
         for hint in self.query(".hint"):
-            hint.update("Enter: next question · u: undo this answer")
+            hint.display = False  # the Footer now shows Enter "Next" and u "Undo"
         self.set_focus(None)
         self.query_one(SessionStatus).update()
-        self.query_one("#body", VerticalScroll).scroll_end(animate=False)
+        body = self.query_one("#body", VerticalScroll)
+        # Once the feedback is laid out, scroll just enough to show it (its top first).
+        self.call_after_refresh(body.scroll_to_widget, feedback, animate=False)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

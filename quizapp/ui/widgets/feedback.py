@@ -13,7 +13,7 @@ from quizapp.ui.text import card_content
 
 class Feedback(Vertical):
     DEFAULT_CSS = """
-    Feedback { height: auto; display: none; padding: 0 1; border-left: thick $primary; }
+    Feedback { height: auto; display: none; margin-top: 1; padding: 0 1; border-left: thick $primary; }
     Feedback.-shown { display: block; }
     Feedback.-right { border-left: thick $success; }
     Feedback.-wrong { border-left: thick $error; }
