@@ -172,7 +172,8 @@ def fold(scores: ScoreFile, event: AnyEvent) -> ScoreFile:
             scores.cards.setdefault(event.deck, {})[event.card] = event.record.model_copy()
     elif isinstance(event, SessionEvent):
         new = event.session
-        for index, old_session in enumerate(scores.sessions):
+        for index in range(len(scores.sessions) - 1, -1, -1):  # usually the latest session
+            old_session = scores.sessions[index]
             if old_session.id == new.id:
                 scores.sessions[index] = new
                 if old_session.start != new.start:
