@@ -504,3 +504,23 @@ async def test_an_answer_that_cannot_be_saved_is_not_counted(tmp_path: Path) -> 
         await pilot.press("q", "y")  # quitting still works
         await pilot.pause()
     assert not app.is_running and app.return_code == 0
+
+
+async def test_no_decks_says_where_to_put_them(tmp_path: Path) -> None:
+    app = build(tmp_path)
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        assert "No decks found. Put deck files (.toml) in" in screen_text(app)
+        await pilot.press("enter", "m", "d")  # nothing to start: nothing happens
+        assert isinstance(app.screen, HomeScreen) and app.is_running
+
+
+async def test_the_elapsed_time_ticks_while_a_question_waits(tmp_path: Path) -> None:
+    clock = Clock()
+    app = build(tmp_path, deck("caps", CHOICE), clock=clock)
+    async with app.run_test() as pilot:
+        await start(pilot, "caps", "o")
+        assert "Time 0:00" in screen_text(app)
+        clock.tick(65)
+        await pilot.pause(1.2)  # the status line refreshes every second
+        assert "Time 1:05" in screen_text(app)
