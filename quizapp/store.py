@@ -181,7 +181,9 @@ def fold(scores: ScoreFile, event: AnyEvent) -> ScoreFile:
                 break
         else:
             scores.sessions.append(new)
-            if len(scores.sessions) > 1 and _session_order(scores.sessions[-2]) > _session_order(new):
+            if len(scores.sessions) > 1 and _session_order(scores.sessions[-2]) > _session_order(
+                new
+            ):
                 scores.sessions.sort(key=_session_order)
     elif isinstance(event, SuspendEvent):
         deck = scores.cards.setdefault(event.deck, {})
@@ -224,7 +226,8 @@ def dump_scores(scores: ScoreFile, folded: Folded | None = None) -> str:
         data["cards"] = cards
     if scores.sessions:
         data["sessions"] = [
-            _utc(s.model_dump(exclude_none=True)) for s in sorted(scores.sessions, key=_session_order)
+            _utc(s.model_dump(exclude_none=True))
+            for s in sorted(scores.sessions, key=_session_order)
         ]
     return _HEADER_COMMENT + tomli_w.dumps(data)
 
@@ -245,7 +248,9 @@ def _naive_field(value: Any, where: str = "") -> str | None:
     if isinstance(value, datetime):
         return where if value.tzinfo is None or value.utcoffset() is None else None
     if isinstance(value, dict):
-        items: Iterator[tuple[str, Any]] = ((f"{where}.{k}" if where else str(k), v) for k, v in value.items())
+        items: Iterator[tuple[str, Any]] = (
+            (f"{where}.{k}" if where else str(k), v) for k, v in value.items()
+        )
     elif isinstance(value, list):
         items = ((f"{where}[{i}]", v) for i, v in enumerate(value))
     else:
@@ -336,6 +341,7 @@ def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, Folded | None]:
 
 def _naive_in_scores(scores: ScoreFile) -> str | None:
     """Where the first datetime without a timezone is (a fast pass over 100k records)."""
+
     def naive(model: Any) -> bool:
         for value in model.__dict__.values():
             if isinstance(value, datetime):
@@ -348,7 +354,9 @@ def _naive_in_scores(scores: ScoreFile) -> str | None:
     for deck_id, records in scores.cards.items():
         for card_id, record in records.items():
             if naive(record):
-                return _naive_field(record.model_dump(exclude_none=True), f"cards.{deck_id}.{card_id}")
+                return _naive_field(
+                    record.model_dump(exclude_none=True), f"cards.{deck_id}.{card_id}"
+                )
     for index, session in enumerate(scores.sessions):
         if naive(session):
             return _naive_field(session.model_dump(exclude_none=True), f"sessions[{index}]")
@@ -382,7 +390,9 @@ class JournalContents:
         """The events a snapshot marked ``folded`` does not hold yet."""
         if folded is None or folded.id != self.id:
             return self.events
-        return [e for e, start in zip(self.events, self.starts, strict=True) if start >= folded.bytes]
+        return [
+            e for e, start in zip(self.events, self.starts, strict=True) if start >= folded.bytes
+        ]
 
 
 def _looks_torn(fragment: bytes) -> bool:
@@ -416,7 +426,11 @@ def parse_journal(path: Path, raw: bytes) -> JournalContents:
             if out.id is not None or out.events:
                 raise _Damaged(f"a second header at byte {start}")
             out.id = data["journal"]
-        elif set(data) == {"events"} and isinstance(data["events"], list) and len(data["events"]) == 1:
+        elif (
+            set(data) == {"events"}
+            and isinstance(data["events"], list)
+            and len(data["events"]) == 1
+        ):
             if out.id is None:
                 raise _Damaged("events before the journal header")
             where = f"events[{len(out.events)}]"
@@ -651,7 +665,9 @@ class ScoreStore:
         sha = hashlib.sha256(data).hexdigest()
         cache = self._read_cache(sha)
         if cache is not None:
-            folded = None if cache.journal_id is None else Folded(cache.journal_id, cache.journal_bytes)
+            folded = (
+                None if cache.journal_id is None else Folded(cache.journal_id, cache.journal_bytes)
+            )
             return _Snapshot(cache.scores, folded, key, sha, cached=True)
         scores, folded = parse_snapshot(self.path, data)
         return _Snapshot(scores, folded, key, sha)
@@ -684,7 +700,9 @@ class ScoreStore:
             scores=scores,
         )
         try:
-            atomic_write_bytes(self.cache_path, cache.model_dump_json(exclude_none=True).encode("utf-8"))
+            atomic_write_bytes(
+                self.cache_path, cache.model_dump_json(exclude_none=True).encode("utf-8")
+            )
         except OSError:
             # Only speed is lost: the next load reads the TOML, the next compaction retries.
             self.cache_path.unlink(missing_ok=True)
@@ -773,7 +791,9 @@ class ScoreStore:
                 else:
                     os.unlink(path)
             except OSError as exc:
-                raise ScoreFileError(f"{path}: damaged, and cannot be moved aside: {exc.strerror or exc}") from None
+                raise ScoreFileError(
+                    f"{path}: damaged, and cannot be moved aside: {exc.strerror or exc}"
+                ) from None
             break
         fsync_dir(path.parent)
         self.recovered.append(backup)

@@ -31,8 +31,15 @@ def build(path: Path, n: int) -> None:
     for i in range(n):
         at = START - timedelta(minutes=i)
         cards.setdefault(f"deck-{i % 20}", {})[f"card-{i}"] = CardRecord(
-            seen=3, right=2, wrong=1, streak=1, last_answered=at, last_result="right",
-            fsrs=FsrsState(state=2, stability=4.2, difficulty=5.1, due=at + timedelta(days=4), last_review=at),
+            seen=3,
+            right=2,
+            wrong=1,
+            streak=1,
+            last_answered=at,
+            last_result="right",
+            fsrs=FsrsState(
+                state=2, stability=4.2, difficulty=5.1, due=at + timedelta(days=4), last_review=at
+            ),
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(dump_scores(ScoreFile(cards=cards)), encoding="utf-8")
@@ -47,8 +54,13 @@ def measure(folder: Path, n: int, appends: int) -> dict[str, float]:
     load = time.perf_counter() - started
     costs = []
     for i in range(appends):
-        event = AnswerEvent(deck=f"deck-{i % 20}", card=f"card-{i}", session="bench",
-                            at=START + timedelta(seconds=i), result="right" if i % 4 else "wrong")
+        event = AnswerEvent(
+            deck=f"deck-{i % 20}",
+            card=f"card-{i}",
+            session="bench",
+            at=START + timedelta(seconds=i),
+            result="right" if i % 4 else "wrong",
+        )
         started = time.perf_counter()
         store.append(event)
         costs.append(time.perf_counter() - started)
@@ -58,12 +70,19 @@ def measure(folder: Path, n: int, appends: int) -> dict[str, float]:
     started = time.perf_counter()
     ScoreStore(path).load()
     cached = time.perf_counter() - started
-    return {"append": statistics.median(costs), "load": load, "cached": cached, "compact": compact,
-            "size": path.stat().st_size}
+    return {
+        "append": statistics.median(costs),
+        "load": load,
+        "cached": cached,
+        "compact": compact,
+        "size": path.stat().st_size,
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--appends", type=int, default=300)
     args = parser.parse_args()
@@ -71,9 +90,11 @@ def main() -> int:
         small = measure(Path(tmp), 1_000, args.appends)
         big = measure(Path(tmp), 100_000, args.appends)
     for name, result in (("1k", small), ("100k", big)):
-        print(f"{name:>5} records: append {result['append'] * 1e6:8.0f} µs (median of {args.appends}), "
-              f"load {result['load']:.2f} s (from TOML) / {result['cached']:.2f} s (cached), "
-              f"compact {result['compact']:.2f} s, file {result['size'] / 1e6:.1f} MB")
+        print(
+            f"{name:>5} records: append {result['append'] * 1e6:8.0f} µs (median of {args.appends}), "
+            f"load {result['load']:.2f} s (from TOML) / {result['cached']:.2f} s (cached), "
+            f"compact {result['compact']:.2f} s, file {result['size'] / 1e6:.1f} MB"
+        )
     print(f"per-append cost ratio 100k/1k: {big['append'] / small['append']:.2f}")
     return 0
 

@@ -50,10 +50,23 @@ def main() -> int:
     while args.count == 0 or i < args.count:
         card = f"{args.prefix}-{i}"
         at = START + timedelta(seconds=i)
-        fsrs = FsrsState(state=2, step=None, stability=1.5 + i / 7, difficulty=5.0, due=at + timedelta(days=1), last_review=at)
+        fsrs = FsrsState(
+            state=2,
+            step=None,
+            stability=1.5 + i / 7,
+            difficulty=5.0,
+            due=at + timedelta(days=1),
+            last_review=at,
+        )
         store.append(
-            AnswerEvent(deck=args.deck, card=card, session=args.prefix, at=at,
-                        result="right" if i % 3 else "wrong", fsrs=fsrs if i % 2 else None)
+            AnswerEvent(
+                deck=args.deck,
+                card=card,
+                session=args.prefix,
+                at=at,
+                result="right" if i % 3 else "wrong",
+                fsrs=fsrs if i % 2 else None,
+            )
         )
         print(f"ack {card}", flush=True)
         i += 1

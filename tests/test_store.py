@@ -31,15 +31,21 @@ def at(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-def answer(card: str, result: str = "right", minutes: int = 0, deck: str = "deck-a", **kw) -> AnswerEvent:
+def answer(
+    card: str, result: str = "right", minutes: int = 0, deck: str = "deck-a", **kw
+) -> AnswerEvent:
     return AnswerEvent(deck=deck, card=card, session="s1", at=at(minutes), result=result, **kw)
 
 
 def session(sid: str, start: int, end: int | None = None, **kw) -> SessionEvent:
     return SessionEvent(
         session=SessionRecord(
-            id=sid, deck="deck-a", mode="all", start=at(start),
-            end=None if end is None else at(end), **kw
+            id=sid,
+            deck="deck-a",
+            mode="all",
+            start=at(start),
+            end=None if end is None else at(end),
+            **kw,
         )
     )
 
@@ -123,15 +129,27 @@ def test_missing_file_loads_empty_and_creates_nothing(path: Path) -> None:
 
 def test_append_creates_the_file_and_a_reload_gives_the_same_scores(path: Path) -> None:
     store = new_store(path)
-    events = [session("s1", 0), answer("c1"), answer("c2", "wrong", 1), answer("c1", "right", 2),
-              SuspendEvent(deck="deck-b", card="x.1", at=at(3), suspended=True),
-              session("s1", 0, end=4, score=2, total=3, missed=["c2"])]
+    events = [
+        session("s1", 0),
+        answer("c1"),
+        answer("c2", "wrong", 1),
+        answer("c1", "right", 2),
+        SuspendEvent(deck="deck-b", card="x.1", at=at(3), suspended=True),
+        session("s1", 0, end=4, score=2, total=3, missed=["c2"]),
+    ]
     for event in events:
         store.append(event)
     assert store.record("deck-a", "c1").seen == 2
     assert not path.exists()  # nothing compacted yet: the answers are in the journal
     journal = tomllib.loads(store.journal_path.read_text(encoding="utf-8"))
-    assert [e["type"] for e in journal["events"]] == ["session", "answer", "answer", "answer", "suspend", "session"]
+    assert [e["type"] for e in journal["events"]] == [
+        "session",
+        "answer",
+        "answer",
+        "answer",
+        "suspend",
+        "session",
+    ]
 
     reloaded = new_store(path).load()
     assert reloaded == store.scores
@@ -197,13 +215,19 @@ def test_append_does_not_rewrite_the_snapshot(path: Path) -> None:
     before = path.stat()
     store.append(answer("c0", "wrong", 1))
     after = path.stat()
-    assert (after.st_ino, after.st_mtime_ns, after.st_size) == (before.st_ino, before.st_mtime_ns, before.st_size)
+    assert (after.st_ino, after.st_mtime_ns, after.st_size) == (
+        before.st_ino,
+        before.st_mtime_ns,
+        before.st_size,
+    )
     assert new_store(path).record("deck-a", "c0").wrong == 1
 
 
 def test_naive_datetime_is_refused_and_nothing_is_written(path: Path) -> None:
     store = new_store(path)
-    naive = AnswerEvent(deck="d", card="c", session="s", at=datetime(2026, 1, 1, 12), result="right")
+    naive = AnswerEvent(
+        deck="d", card="c", session="s", at=datetime(2026, 1, 1, 12), result="right"
+    )
     with pytest.raises(ValueError, match=r"AnswerEvent\.at: datetime must be timezone-aware"):
         store.append(naive)
     assert not path.parent.exists()
@@ -218,13 +242,23 @@ def test_output_is_sorted_stable_and_utc(path: Path) -> None:
     store.append(session("s-late", 30))
     store.append(session("s-early", 0))
     for deck, card in [("zeta", "b"), ("alpha", "z.9"), ("zeta", "a"), ("alpha", "a:1")]:
-        store.append(AnswerEvent(deck=deck, card=card, session="s-early",
-                                 at=datetime(2026, 11, 28, 12, 0, tzinfo=plus_two), result="right"))
+        store.append(
+            AnswerEvent(
+                deck=deck,
+                card=card,
+                session="s-early",
+                at=datetime(2026, 11, 28, 12, 0, tzinfo=plus_two),
+                result="right",
+            )
+        )
     store.compact()
     text = path.read_text(encoding="utf-8")
     headers = re.findall(r"^\[cards\.([^\]]+)\]$", text, flags=re.MULTILINE)
     assert headers == ['alpha."a:1"', 'alpha."z.9"', "zeta.a", "zeta.b"]
-    assert re.findall(r'^\[\[sessions\]\]\nid = "(.*)"$', text, flags=re.MULTILINE) == ["s-early", "s-late"]
+    assert re.findall(r'^\[\[sessions\]\]\nid = "(.*)"$', text, flags=re.MULTILINE) == [
+        "s-early",
+        "s-late",
+    ]
     assert "last_answered = 2026-11-28 10:00:00+00:00" in text  # 12:00 at +02:00, stored as UTC
     assert "null" not in text and "None" not in text
     # The same scores dump to the same bytes, and a reload dumps identically.
@@ -234,16 +268,27 @@ def test_output_is_sorted_stable_and_utc(path: Path) -> None:
 
 
 def test_fsrs_state_survives_save_and_reload_without_none_fields(path: Path) -> None:
-    state = FsrsState(state=1, step=0, stability=None, difficulty=None, due=at(10), last_review=None)
-    reviewed = FsrsState(state=2, stability=2.3065, difficulty=6.413327460433599, due=at(60 * 24 * 3),
-                         last_review=at(1))
+    state = FsrsState(
+        state=1, step=0, stability=None, difficulty=None, due=at(10), last_review=None
+    )
+    reviewed = FsrsState(
+        state=2,
+        stability=2.3065,
+        difficulty=6.413327460433599,
+        due=at(60 * 24 * 3),
+        last_review=at(1),
+    )
     store = new_store(path)
     store.append(answer("learning", fsrs=state))
     store.append(answer("review", fsrs=reviewed))
     store.compact()
     text = path.read_text(encoding="utf-8")
-    learning = text.split('[cards.deck-a.learning.fsrs]')[1].split("\n\n")[0]
-    assert "stability" not in learning and "difficulty" not in learning and "last_review" not in learning
+    learning = text.split("[cards.deck-a.learning.fsrs]")[1].split("\n\n")[0]
+    assert (
+        "stability" not in learning
+        and "difficulty" not in learning
+        and "last_review" not in learning
+    )
     reloaded = new_store(path).load()
     assert reloaded.cards["deck-a"]["learning"].fsrs == state
     assert reloaded.cards["deck-a"]["review"].fsrs == reviewed
@@ -274,18 +319,33 @@ def test_newer_format_is_refused_and_the_file_is_not_touched(path: Path) -> None
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ('format = 1\n[cards.deck-a.c1]\nseen = 1\nsen = 2\n', "cards.deck-a.c1.sen: unknown field"),
-        ('format = 1\n[cards.deck-a.c1]\nseen = "many"\n', "cards.deck-a.c1.seen: Input should be a valid integer"),
-        ('format = 1\n[[sessions]]\nid = "s"\ndeck = "d"\nmode = "all"\nstart = 2026-01-01T10:00:00\n',
-         "sessions[0].start: datetime must include a timezone (UTC)"),
-        ('format = 1\n[cards.d.c]\nfirst_answered = 2026-01-01T10:00:00\n',
-         "cards.d.c.first_answered: datetime must include a timezone (UTC)"),
+        (
+            "format = 1\n[cards.deck-a.c1]\nseen = 1\nsen = 2\n",
+            "cards.deck-a.c1.sen: unknown field",
+        ),
+        (
+            'format = 1\n[cards.deck-a.c1]\nseen = "many"\n',
+            "cards.deck-a.c1.seen: Input should be a valid integer",
+        ),
+        (
+            'format = 1\n[[sessions]]\nid = "s"\ndeck = "d"\nmode = "all"\nstart = 2026-01-01T10:00:00\n',
+            "sessions[0].start: datetime must include a timezone (UTC)",
+        ),
+        (
+            "format = 1\n[cards.d.c]\nfirst_answered = 2026-01-01T10:00:00\n",
+            "cards.d.c.first_answered: datetime must include a timezone (UTC)",
+        ),
         ('format = "one"\n', "format: must be a whole number from 1 up"),
         ('format = 1\njournal = "abc"\n', "journal: must be a table with exactly id and bytes"),
-        ('format = 1\n[journal]\nid = "abc"\nbytes = -4\n', "journal.bytes: must be a whole number from 0 up"),
+        (
+            'format = 1\n[journal]\nid = "abc"\nbytes = -4\n',
+            "journal.bytes: must be a whole number from 0 up",
+        ),
     ],
 )
-def test_schema_errors_name_file_and_field_and_leave_the_file_alone(path: Path, text: str, problem: str) -> None:
+def test_schema_errors_name_file_and_field_and_leave_the_file_alone(
+    path: Path, text: str, problem: str
+) -> None:
     path.parent.mkdir(parents=True)
     path.write_text(text, encoding="utf-8")
     store = new_store(path)
@@ -299,8 +359,13 @@ def test_schema_errors_name_file_and_field_and_leave_the_file_alone(path: Path, 
 
 @pytest.mark.parametrize(
     "damage",
-    [b"this is [not toml\n\x00\x01", b'format = 1\n[cards.d.c]\nseen = 1\n\xff\xfe not utf-8\n', b"[cards\n",
-     b"", b"\x00" * 4096],
+    [
+        b"this is [not toml\n\x00\x01",
+        b"format = 1\n[cards.d.c]\nseen = 1\n\xff\xfe not utf-8\n",
+        b"[cards\n",
+        b"",
+        b"\x00" * 4096,
+    ],
     ids=["not-toml", "not-utf8", "cut-short", "empty", "zeros"],
 )
 def test_corrupt_snapshot_is_moved_aside_never_overwritten(path: Path, damage: bytes) -> None:
@@ -453,10 +518,14 @@ def test_copying_the_file_elsewhere_keeps_everything(path: Path, tmp_path: Path)
 
 def test_a_naive_time_in_a_card_record_is_named(path: Path) -> None:
     path.parent.mkdir(parents=True)
-    text = ('format = 1\n[cards.deck-a."c.1"]\nseen = 1\n[cards.deck-a."c.1".fsrs]\nstate = 1\n'
-            'due = 2026-01-01T10:00:00\n')
+    text = (
+        'format = 1\n[cards.deck-a."c.1"]\nseen = 1\n[cards.deck-a."c.1".fsrs]\nstate = 1\n'
+        "due = 2026-01-01T10:00:00\n"
+    )
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ScoreFileError, match=r"cards\.deck-a\.c\.1\.fsrs\.due: datetime must include a timezone"):
+    with pytest.raises(
+        ScoreFileError, match=r"cards\.deck-a\.c\.1\.fsrs\.due: datetime must include a timezone"
+    ):
         new_store(path).load()
     assert path.read_text(encoding="utf-8") == text
 
@@ -465,8 +534,9 @@ def test_an_event_that_would_not_read_back_is_refused(path: Path) -> None:
     store = new_store(path)
     store.append(answer("c1"))
     journal = store.journal_path.read_bytes()
-    broken = AnswerEvent.model_construct(type="answer", deck="deck-a", card="", session="s1", at=at(1),
-                                         result="maybe")
+    broken = AnswerEvent.model_construct(
+        type="answer", deck="deck-a", card="", session="s1", at=at(1), result="maybe"
+    )
     with pytest.raises(ValueError):
         store.append(broken)
     assert store.journal_path.read_bytes() == journal
@@ -486,7 +556,9 @@ def test_a_symlinked_score_file_stays_a_symlink(path: Path, tmp_path: Path) -> N
     assert new_store(path).record("deck-a", "c1").seen == 1
 
 
-def test_backup_without_hard_links_still_never_clobbers(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_backup_without_hard_links_still_never_clobbers(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On a file system without hard links the damaged file is renamed, still not over a backup."""
     import errno
 
@@ -508,7 +580,7 @@ def test_backup_without_hard_links_still_never_clobbers(path: Path, monkeypatch:
 def test_sessions_out_of_order_in_a_hand_edited_file_are_read_in_start_order(path: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_text(
-        'format = 1\n'
+        "format = 1\n"
         '[[sessions]]\nid = "b"\ndeck = "d"\nmode = "all"\nstart = 2026-02-01T10:00:00Z\n'
         '[[sessions]]\nid = "a"\ndeck = "d"\nmode = "all"\nstart = 2026-01-01T10:00:00Z\n',
         encoding="utf-8",
@@ -522,7 +594,9 @@ def test_sessions_out_of_order_in_a_hand_edited_file_are_read_in_start_order(pat
 # --------------------------------------------------------------------------- the cache and compaction races
 
 
-def test_load_reads_the_cache_made_from_these_exact_bytes(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_reads_the_cache_made_from_these_exact_bytes(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = new_store(path)
     store.append(session("s1", 0))
     store.append(answer("c1", fsrs=FsrsState(state=2, stability=1.25, due=at(99))))
@@ -567,7 +641,11 @@ def test_a_cache_does_not_let_a_newer_format_in(path: Path) -> None:
     path.parent.mkdir(parents=True)
     snapshot = b"format = 2\n"
     path.write_bytes(snapshot)
-    cache = {"cache": 1, "snapshot_sha256": hashlib.sha256(snapshot).hexdigest(), "scores": {"format": 2}}
+    cache = {
+        "cache": 1,
+        "snapshot_sha256": hashlib.sha256(snapshot).hexdigest(),
+        "scores": {"format": 2},
+    }
     new_store(path).cache_path.write_text(json.dumps(cache), encoding="utf-8")
     with pytest.raises(ScoreFileError, match="format 2 is newer"):
         new_store(path).load()
@@ -608,10 +686,18 @@ def test_an_answer_appended_while_compaction_writes_is_carried_over(
     assert store.journal_events == 1  # the new journal holds only the late answer
     assert store.record("deck-a", "c0").seen == 2
     reloaded = new_store(path)
-    assert {c: r.seen for c, r in reloaded.load().cards["deck-a"].items()} == {"c0": 2, "c1": 1, "c2": 1}
+    assert {c: r.seen for c, r in reloaded.load().cards["deck-a"].items()} == {
+        "c0": 2,
+        "c1": 1,
+        "c2": 1,
+    }
     assert reloaded.journal_events == 1
     new_store(path).compact()
-    assert {c: r.seen for c, r in new_store(path).load().cards["deck-a"].items()} == {"c0": 2, "c1": 1, "c2": 1}
+    assert {c: r.seen for c, r in new_store(path).load().cards["deck-a"].items()} == {
+        "c0": 2,
+        "c1": 1,
+        "c2": 1,
+    }
     assert not reloaded.journal_path.exists()
 
 
@@ -647,11 +733,23 @@ def test_a_compaction_that_loses_the_race_starts_over_under_the_lock(
 
 def test_ids_with_quotes_brackets_and_control_characters_round_trip(path: Path) -> None:
     """Ids are data: whatever the events carry is written as TOML strings and read back."""
-    odd = ['[bold]x[/]', 'say "hi"', "tab\tnew\nline", "esc\x1b[31m", "[@click=app.quit]", "ünï ✓", "a.b.c"]
+    odd = [
+        "[bold]x[/]",
+        'say "hi"',
+        "tab\tnew\nline",
+        "esc\x1b[31m",
+        "[@click=app.quit]",
+        "ünï ✓",
+        "a.b.c",
+    ]
     store = new_store(path)
     for i, name in enumerate(odd):
         store.append(AnswerEvent(deck=name, card=name, session=name, at=at(i), result="right"))
-        store.append(SessionEvent(session=SessionRecord(id=name, deck=name, mode=name, start=at(i), missed=[name])))
+        store.append(
+            SessionEvent(
+                session=SessionRecord(id=name, deck=name, mode=name, start=at(i), missed=[name])
+            )
+        )
     store.compact()
     reloaded = new_store(path)
     scores = reloaded.load()

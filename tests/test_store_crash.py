@@ -60,8 +60,12 @@ def check(path: Path, acknowledged: set[str]) -> ScoreFile:
 def seed_big_snapshot(path: Path, n: int) -> None:
     """A snapshot with ``n`` records, so that a compaction takes long enough to be hit."""
     at = datetime(2026, 1, 1, tzinfo=UTC)
-    records = {f"old-{i}": CardRecord(seen=1, right=1, streak=1, last_answered=at + timedelta(seconds=i),
-                                      last_result="right") for i in range(n)}
+    records = {
+        f"old-{i}": CardRecord(
+            seen=1, right=1, streak=1, last_answered=at + timedelta(seconds=i), last_result="right"
+        )
+        for i in range(n)
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(dump_scores(ScoreFile(cards={"old-deck": records})), encoding="utf-8")
 
@@ -81,7 +85,9 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(tmp_path: Path) 
     assert len(final.cards[DECK]) >= len(acknowledged)
 
 
-def test_sigkill_in_the_middle_of_an_entry_leaves_a_torn_tail_that_is_skipped(tmp_path: Path) -> None:
+def test_sigkill_in_the_middle_of_an_entry_leaves_a_torn_tail_that_is_skipped(
+    tmp_path: Path,
+) -> None:
     """With writes slowed to a few bytes each, kills land inside journal entries."""
     path = tmp_path / "scores.toml"
     journal = tmp_path / "scores.toml.journal"
