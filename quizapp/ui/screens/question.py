@@ -165,7 +165,8 @@ class QuestionScreen(Screen[None]):
         outcome = self._saved(lambda: self.session.answer(picked))
         if outcome is None:
             return
-        right = choices.choices.index(outcome.item.card.answer) if outcome.item.card.answer in choices.choices else None
+        answer = outcome.item.card.answer
+        right = choices.choices.index(answer) if answer in choices.choices else None
         choices.reveal(event.option_index, right)
         self.show_feedback(outcome)
 
@@ -251,7 +252,8 @@ class QuestionScreen(Screen[None]):
         try:
             item = self.session.undo()
         except (OSError, ScoreFileError) as exc:
-            self.notify(f"The undo could not be saved: {exc}", severity="error", markup=False, timeout=15)
+            self.notify(f"The undo could not be saved: {exc}", severity="error", markup=False,
+                        timeout=15)
             return
         if item is None:
             self.notify("Nothing to undo yet.", severity="warning")
@@ -272,4 +274,5 @@ class QuestionScreen(Screen[None]):
         kept = ""
         if answered:
             kept = f"Your {answered} answer{'s are' if answered != 1 else ' is'} saved."
-        self.app.push_screen(ConfirmScreen(f"Quit quizapp now? {kept}".strip(), "Quit", "Keep playing"), done)
+        question = f"Quit quizapp now? {kept}".strip()
+        self.app.push_screen(ConfirmScreen(question, "Quit", "Keep playing"), done)

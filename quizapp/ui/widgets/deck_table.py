@@ -22,6 +22,5 @@ class DeckTable(DataTable):
         row = event.style.meta.get("row")
         if isinstance(row, int) and row >= 0 and self.cursor_coordinate != before:
             # The base class only selects a row clicked a second time: select it now.
-            self.post_message(
-                DataTable.RowSelected(self, self.cursor_row, self.coordinate_to_cell_key(self.cursor_coordinate).row_key)
-            )
+            row_key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+            self.post_message(DataTable.RowSelected(self, self.cursor_row, row_key))

@@ -13,7 +13,9 @@ from quizapp.ui.text import card_content
 
 class Feedback(Vertical):
     DEFAULT_CSS = """
-    Feedback { height: auto; display: none; margin-top: 1; padding: 0 1; border-left: thick $primary; }
+    Feedback {
+        height: auto; display: none; margin-top: 1; padding: 0 1; border-left: thick $primary;
+    }
     Feedback.-shown { display: block; }
     Feedback.-right { border-left: thick $success; }
     Feedback.-wrong { border-left: thick $error; }
@@ -33,23 +35,23 @@ class Feedback(Vertical):
     def show(self, outcome: Outcome) -> None:
         card = outcome.item.card
         if card.kind == "flip":
-            verdict = f"Graded {outcome.response}" + (" (counts as wrong)" if not outcome.correct else "")
+            verdict = f"Graded {outcome.response}" + ("" if outcome.correct else " (counts as wrong)")
         elif outcome.correct:
             verdict = "✔ Right" + ("" if outcome.exact else " (despite a typo)")
         else:
             verdict = "✘ Wrong"
         self.query_one("#verdict", Static).update(Content(verdict))
         expected = Content.assemble(("Answer: ", "bold"), card_content(outcome.expected))
-        if card.kind == "text" and not outcome.exact or card.kind == "text" and not outcome.correct:
-            expected = Content.assemble(
-                ("You said: ", "bold"), card_content(outcome.response, multiline=False), "\n", expected
-            )
+        if card.kind == "text" and not (outcome.correct and outcome.exact):
+            said = card_content(outcome.response, multiline=False)
+            expected = Content.assemble(("You said: ", "bold"), said, "\n", expected)
         self.query_one("#expected", Static).update(expected)
         explanation = self.query_one("#explanation", Static)
         explanation.update(card_content(card.explanation))
         explanation.display = bool(card.explanation.strip())
         section = self.query_one("#section", Static)
-        section.update(Content.assemble("From the article: ", card_content(card.section, multiline=False)))
+        where = card_content(card.section, multiline=False)
+        section.update(Content.assemble("From the article: ", where))
         section.display = bool(card.section.strip())
         self.set_class(outcome.correct, "-right")
         self.set_class(not outcome.correct, "-wrong")
