@@ -54,9 +54,11 @@ Compaction (``compact``)
     Read as above and fold, then write the TOML text, all without the lock (appends go on
     meanwhile). Then, under the lock: check that no other compaction replaced the files in
     between (if one did, start over, this time under the lock throughout); write the
-    snapshot atomically with ``[journal] id = <the journal's id>, bytes = <the length
-    read>``; then delete the journal or, if answers were appended meanwhile, replace it
-    with a new journal holding just those. If the process dies between writing the
+    snapshot atomically with ``[journal] id = <the journal's id>, bytes = <where the last
+    complete entry read ends>`` (not the file's length: another writer's entry may have
+    been half written when it was read); then delete the journal or, if entries were
+    completed after that point, replace it with a new journal holding just those (a dead
+    writer's fragment is dropped there). If the process dies between writing the
     snapshot and replacing the journal, readers skip the entries that start within those
     bytes (they are in the snapshot) and fold only what came after, so no answer is
     counted twice or lost. Compaction also removes temp files a killed compaction left
@@ -381,7 +383,9 @@ class JournalContents:
     id: str | None = None
     events: list[AnyEvent] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)  # byte offset of each event's entry
-    size: int = 0
+    # Where the last complete entry ends. A compaction folds up to here, not to the end of
+    # the file: without the lock it may have read another writer's entry half written.
+    end: int = 0
     torn: int = 0  # partial entries skipped (a writer killed mid-append)
     exists: bool = False
     inode: int | None = None
@@ -403,7 +407,7 @@ def _looks_torn(fragment: bytes) -> bool:
 
 def parse_journal(path: Path, raw: bytes) -> JournalContents:
     """Parse journal bytes. Raises ``_Damaged``, or ``ScoreFileError`` for an unknown event."""
-    out = JournalContents(exists=True, size=len(raw))
+    out = JournalContents(exists=True)
     pos = 0
     for match in _END.finditer(raw):
         length = int(match[1])
@@ -445,7 +449,7 @@ def parse_journal(path: Path, raw: bytes) -> JournalContents:
             out.starts.append(start)
         else:
             raise _Damaged(f"the entry at byte {start} is neither a header nor one event")
-        pos = match.end()
+        pos = out.end = match.end()
     tail = raw[pos:]
     if tail.strip(_BLANK):
         if not _looks_torn(tail):
@@ -717,7 +721,7 @@ class ScoreStore:
         text = None
         if pending:
             assert journal.id is not None
-            folded = Folded(journal.id, journal.size)
+            folded = Folded(journal.id, journal.end)
             text = dump_scores(scores, folded).encode("utf-8")
         with nullcontext() if locked else self._locked():
             if not locked and not self._unchanged(snapshot, journal):
@@ -742,29 +746,33 @@ class ScoreStore:
         current = _stat_key(self.journal_path)
         if not journal.exists:
             return current is None
-        return current is not None and current[0] == journal.inode and current[1] >= journal.size
+        return current is not None and current[0] == journal.inode and current[1] >= journal.end
 
     def _replace_journal(self, journal: JournalContents) -> list[AnyEvent]:
-        """Under the lock, after the snapshot holds the journal's first ``journal.size``
-        bytes: delete the journal, or, if events were appended meanwhile, replace it with a
-        new journal holding just those. Returns the events carried over."""
+        """Under the lock, once the snapshot holds the journal up to ``journal.end``: delete
+        the journal or, if entries were completed after that point, replace it with a new
+        journal holding just those. Returns the events carried over.
+
+        What follows the last entry is either an entry finished since the read, or a dead
+        writer's fragment (no append is in progress while we hold the lock), which goes.
+        """
         if not journal.exists:
             return []
         with open(self.journal_path, "rb") as handle:
-            handle.seek(journal.size)
+            handle.seek(journal.end)
             tail = handle.read()
-        if not tail.strip(_BLANK):
-            self.journal_path.unlink()
-            fsync_dir(self.path.parent)
-            return []
         fresh = _journal_header() + tail
         try:
-            carried = parse_journal(self.journal_path, fresh)
+            carried = parse_journal(self.journal_path, fresh).events
         except (_Damaged, ScoreFileError):
             # Leave it for the next load to judge; readers skip the part now folded.
             return []
-        atomic_write_bytes(self.journal_path, fresh)
-        return carried.events
+        if carried:
+            atomic_write_bytes(self.journal_path, fresh)
+        else:
+            self.journal_path.unlink()
+            fsync_dir(self.path.parent)
+        return carried
 
     def _move_aside(self, path: Path) -> Path:
         """Rename a damaged file to a timestamped backup that never overwrites another."""

@@ -760,3 +760,46 @@ def test_ids_with_quotes_brackets_and_control_characters_round_trip(path: Path) 
     # And through the TOML, not only the cache.
     reloaded.cache_path.unlink()
     assert new_store(path).load() == store.scores
+
+
+def test_an_entry_half_written_when_compaction_reads_is_not_lost(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compaction reads without the lock, so it may see another process's entry half written.
+    That entry is finished (and acknowledged) before compaction takes the lock: it must count."""
+    import quizapp.store as store_module
+
+    store = new_store(path)
+    store.append(answer("c1"))
+    store.append(answer("c2", minutes=1))
+    late = store_module.journal_entry(answer("c3", "wrong", 2))
+    half = len(late) // 2
+    with store.journal_path.open("ab") as handle:  # a writer in the middle of its os.write
+        handle.write(late[:half])
+    real_dump = store_module.dump_scores
+
+    def dump_while_the_writer_finishes(*args, **kwargs):
+        with store.journal_path.open("ab") as handle:
+            handle.write(late[half:])
+        return real_dump(*args, **kwargs)
+
+    monkeypatch.setattr(store_module, "dump_scores", dump_while_the_writer_finishes)
+    store.compact()
+    monkeypatch.setattr(store_module, "dump_scores", real_dump)
+    expected = {"c1": (1, 0), "c2": (1, 0), "c3": (1, 1)}
+    for reader in (store.scores, new_store(path).load()):
+        assert {c: (r.seen, r.wrong) for c, r in reader.cards["deck-a"].items()} == expected
+    new_store(path).compact()
+    loaded = new_store(path).load()
+    assert {c: (r.seen, r.wrong) for c, r in loaded.cards["deck-a"].items()} == expected
+
+
+def test_a_dead_writers_fragment_is_dropped_at_compaction(path: Path) -> None:
+    store = new_store(path)
+    store.append(answer("c1"))
+    store.append(answer("c2", minutes=1))
+    with store.journal_path.open("ab") as handle:
+        handle.write(b'[[events]]\ntype = "answer"\ndeck = "de')
+    store.compact()
+    assert not store.journal_path.exists()
+    assert set(new_store(path).load().cards["deck-a"]) == {"c1", "c2"}
