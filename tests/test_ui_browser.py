@@ -145,6 +145,34 @@ async def test_markup_and_control_characters_show_literally(tmp_path: Path) -> N
         assert app.is_running  # no [@click=app.quit] ran
 
 
+async def test_the_form_shows_control_characters_and_keeps_them_in_fields_left_alone(
+        tmp_path: Path) -> None:
+    where = setup(tmp_path, user=())
+    path = where.user_decks / "markup.toml"
+    shutil.copy(FIXTURES / "decks" / "markup.toml", path)
+    app = make_app(where, now=Clock())
+    async with app.run_test(size=(110, 40)) as pilot:
+        await open_browser(pilot, "markup")
+        await highlight(pilot, "c1")
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CardForm)
+        distractors = form.query_one("#f-distractors", TextArea)
+        assert "bell␇ back␈ del␡ rtl<U+202E>evil" in distractors.text
+        text = screen_text(app)
+        assert "␛[31mred␛[0m" in text and "\x1b" not in text and "\u202e" not in text
+        form.query_one("#f-question", TextArea).load_text("Which is bold?")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+    card = load_deck(path).card("c1")
+    assert card.question == "Which is bold?"
+    assert card.distractors == ["[/]", "[/", "bell\u0007 back\u0008 del\u007f rtl\u202eevil"]
+    assert card.explanation == "Explained with [italic]markup[/italic] and \u001b]8;;http://x\u001b\\osc"
+    assert card.answer == "[@click=app.quit]quit[/]"
+
+
 async def test_a_large_deck_shows_a_page_and_adds_more_at_the_bottom(tmp_path: Path) -> None:
     many = [dict(id=f"q{i}", kind="flip", question=f"Question {i}", answer=f"Answer {i}",
                  tags=["even" if i % 2 == 0 else "odd"]) for i in range(PAGE * 3)]
@@ -368,10 +396,18 @@ async def start_import(pilot, path: Path, deck_id: str = "") -> ImportScreen:
     return screen
 
 
-async def test_importing_an_anki_file_creates_the_deck(tmp_path: Path) -> None:
+async def test_importing_an_anki_file_creates_the_deck(tmp_path: Path, monkeypatch) -> None:
     where = setup(tmp_path)
     source = tmp_path / "birds.txt"
     source.write_text(ANKI, encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    shown = ImportScreen._progress
+
+    def progress(self, done: int, total: int) -> None:
+        seen.append((done, total))
+        shown(self, done, total)
+
+    monkeypatch.setattr(ImportScreen, "_progress", progress)
     app = make_app(where, now=Clock())
     async with app.run_test(size=(110, 34)) as pilot:
         screen = await start_import(pilot, source)
@@ -379,8 +415,9 @@ async def test_importing_an_anki_file_creates_the_deck(tmp_path: Path) -> None:
         assert "Imported 2 cards as deck birds-of-europe" in text
         warnings = str(screen.query_one("#import-warnings", Static).visual)
         assert warnings == f"Warnings:\n{source}:4: header #colour ignored"
+        assert seen and seen[-1][0] == seen[-1][1] > 0  # the bar followed the reading
         bar = screen.query_one("#import-progress", ProgressBar)
-        assert bar.total and bar.progress == bar.total
+        assert bar.progress == bar.total == 1
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
@@ -414,3 +451,24 @@ async def test_an_import_whose_id_is_taken_is_refused(tmp_path: Path) -> None:
         assert app.screen is screen
     assert (where.user_decks / "geo.toml").read_bytes() == before
     assert sorted(p.name for p in where.user_decks.iterdir()) == ["geo.toml"]
+
+
+async def test_a_long_import_moves_the_progress_bar(tmp_path: Path, monkeypatch) -> None:
+    where = setup(tmp_path)
+    source = tmp_path / "terms.txt"  # Quizlet's export: term TAB definition
+    source.write_text("".join(f"term {i}\tdefinition {i}\n" for i in range(1500)), encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    shown = ImportScreen._progress
+
+    def progress(self, done: int, total: int) -> None:
+        seen.append((done, total))
+        shown(self, done, total)
+
+    monkeypatch.setattr(ImportScreen, "_progress", progress)
+    app = make_app(where, now=Clock())
+    async with app.run_test(size=(110, 34)) as pilot:
+        await start_import(pilot, source)
+        assert "Imported 1,500 cards as deck terms" in screen_text(app)
+    assert len(seen) >= 3 and 0 < seen[0][0] < seen[0][1]
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1][0] == seen[-1][1]
+    assert len(load_deck(where.user_decks / "terms.toml").cards) == 1500

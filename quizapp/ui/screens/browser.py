@@ -139,13 +139,17 @@ class BrowserScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = f"Cards of {self.deck.id}"
         table = self.query_one("#cards", DataTable)
-        # Question and answer share what the terminal has left (each cell pads by 2).
-        rest = max(40, self.app.size.width - 14 - 6 - 14 - 5 * 2 - 2)
-        table.add_column("Id", key="id", width=14)
+        # Ids and tags get what their longest needs (within limits); question and answer
+        # share what the terminal has left (each cell pads by 2).
+        cards = self.deck.cards
+        id_width = min(24, max(10, max(len(c.id) for c in cards)))
+        tags_width = min(18, max(8, max(len(" ".join(c.tags)) for c in cards)))
+        rest = max(40, self.app.size.width - id_width - 6 - tags_width - 5 * 2 - 2)
+        table.add_column("Id", key="id", width=id_width)
         table.add_column("Kind", key="kind", width=6)
         table.add_column("Question", key="question", width=rest - rest * 2 // 5)
         table.add_column("Answer", key="answer", width=rest * 2 // 5)
-        table.add_column("Tags", key="tags", width=14)
+        table.add_column("Tags", key="tags", width=tags_width)
         self._show_info()
         self._fill_tags()
         self.apply_filter()
@@ -157,6 +161,8 @@ class BrowserScreen(Screen[None]):
         if self.read_only:
             info.append("\nA bundled deck is read-only here: copy its file into your decks "
                         "folder under another id to change it.", style="italic")
+        else:
+            info.append("  (a change rewrites the file; comments in it are not kept)", style="dim")
         self.query_one("#browser-info", Static).update(info)
 
     def _fill_tags(self) -> None:

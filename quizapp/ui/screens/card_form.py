@@ -46,8 +46,8 @@ def _has_controls(card: Card) -> bool:
 
 
 def lines(text: str) -> list[str]:
-    """One item per non-blank line, each kept as typed."""
-    return [line for line in text.splitlines() if line.strip()]
+    """One item per non-blank line, each kept as typed (only a newline ends a line)."""
+    return [line for line in text.split("\n") if line.strip()]
 
 
 def form_problems(error: ValidationError, index: int) -> list[str]:
@@ -97,12 +97,21 @@ class CardForm(ModalScreen[Card | None]):
         self.new_id = new_id
         self.file_name = file_name
 
+    def _text(self, widget_id: str, raw: str) -> str:
+        """What a field shows for ``raw``: control characters as visible symbols (an
+        editor widget would send them to the terminal). ``values`` maps an unchanged field
+        back to ``raw``, so they are kept unless the person edits that field."""
+        shown = guard.visible(raw)
+        self._raw[widget_id] = (shown, raw)
+        return shown
+
     def compose(self) -> ComposeResult:
         card = self.card
+        self._raw: dict[str, tuple[str, str]] = {}
         answer = "" if card is None else (
             "\n".join(card.answer) if isinstance(card.answer, list) else card.answer)
-        title = (f"Edit card {card.id} of {self.file_name}" if card
-                 else f"New card for {self.file_name}")
+        name = visible(self.file_name, multiline=False)
+        title = f"Edit card {card.id} of {name}" if card else f"New card for {name}"
         with VerticalScroll():
             yield Label(title, id="form-title", markup=False)
             with Horizontal(classes="field"):
@@ -121,15 +130,17 @@ class CardForm(ModalScreen[Card | None]):
             yield from self._area("Explanation", "f-explanation", card.explanation if card else "")
             with Horizontal(classes="field"):
                 yield Label("Tags")
-                yield Input(" ".join(card.tags) if card else "", id="f-tags", compact=True,
-                            placeholder="separated by spaces")
+                yield Input(self._text("f-tags", " ".join(card.tags) if card else ""), id="f-tags",
+                            compact=True, placeholder="separated by spaces")
             with Horizontal(classes="field"):
                 yield Label("Section")
-                yield Input(card.section if card else "", id="f-section", compact=True)
+                yield Input(self._text("f-section", card.section if card else ""), id="f-section",
+                            compact=True)
             if card is not None and _has_controls(card):
-                yield Static("This card holds control or invisible formatting characters (the "
-                             "browser shows them as ␛ or <U+…>); they are kept unless you delete "
-                             "them.", id="controls", classes="hint", markup=False)
+                yield Static("This card holds control or invisible formatting characters, shown "
+                             "here as ␛ or <U+…>. A field you leave unchanged keeps them; a field "
+                             "you edit keeps what you see.", id="controls", classes="hint",
+                             markup=False)
             yield Static("Order cards: one item per line, in the right order. Distractors "
                          "(wrong options of a choice card) and accepted answers: one per line.",
                          classes="hint", markup=False)
@@ -141,7 +152,8 @@ class CardForm(ModalScreen[Card | None]):
     def _area(self, label: str, widget_id: str, text: str) -> ComposeResult:
         with Horizontal(classes="field"):
             yield Label(label)
-            yield TextArea(text, id=widget_id, compact=True, soft_wrap=True, tab_behavior="focus")
+            yield TextArea(self._text(widget_id, text), id=widget_id, compact=True, soft_wrap=True,
+                           tab_behavior="focus")
 
     def on_mount(self) -> None:
         self.query_one("#errors", Static).display = False
@@ -150,22 +162,28 @@ class CardForm(ModalScreen[Card | None]):
 
     # ------------------------------------------------------------------ reading the fields
 
+    def _field(self, widget_id: str) -> str:
+        """A field's text, or the card's own text when the field is as it was shown."""
+        widget = self.query_one(f"#{widget_id}")
+        text = widget.text if isinstance(widget, TextArea) else widget.value
+        shown, raw = self._raw.get(widget_id, (None, ""))
+        return raw if text == shown else text
+
     def values(self) -> dict[str, object]:
         """The card the fields describe, as a dict for ``Card.model_validate``."""
         kind = self.query_one("#f-kind", Select).value
-        answer_text = self.query_one("#f-answer", TextArea).text
-        data: dict[str, object] = {
+        answer_text = self._field("f-answer")
+        return {
             "id": self.query_one("#f-id", Input).value.strip(),
             "kind": kind,
-            "question": self.query_one("#f-question", TextArea).text,
+            "question": self._field("f-question"),
             "answer": lines(answer_text) if kind == "order" else answer_text,
-            "distractors": lines(self.query_one("#f-distractors", TextArea).text),
-            "accept": lines(self.query_one("#f-accept", TextArea).text),
-            "explanation": self.query_one("#f-explanation", TextArea).text,
-            "tags": self.query_one("#f-tags", Input).value.split(),
-            "section": self.query_one("#f-section", Input).value,
+            "distractors": lines(self._field("f-distractors")),
+            "accept": lines(self._field("f-accept")),
+            "explanation": self._field("f-explanation"),
+            "tags": self._field("f-tags").split(),
+            "section": self._field("f-section"),
         }
-        return data
 
     def problems(self) -> tuple[Card | None, list[str]]:
         data = self.values()

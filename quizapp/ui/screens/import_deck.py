@@ -149,9 +149,13 @@ class ImportScreen(ModalScreen[str | None]):
     # ------------------------------------------------------------------ reporting
 
     def _progress(self, done: int, total: int) -> None:
-        self.query_one("#import-progress", ProgressBar).update(total=max(total, 1), progress=done)
+        """Reading moves the bar; checking and writing (no count to show) make it pulse."""
+        bar = self.query_one("#import-progress", ProgressBar)
         if done >= total:
+            bar.update(total=None)
             self.query_one("#import-status", Static).update("Checking the cards…")
+        else:
+            bar.update(total=total, progress=done)
 
     def _show_errors(self, problems: list[str]) -> None:
         box = self.query_one("#import-errors", Static)
@@ -169,8 +173,9 @@ class ImportScreen(ModalScreen[str | None]):
         self.running = False
         self.imported = deck.id
         self.app.load_data()  # the home screen lists the new deck
+        self.query_one("#import-progress", ProgressBar).update(total=1, progress=1)
         self.query_one("#import-status", Static).update(
-            f"✔ Imported {len(deck.cards)} cards as deck {deck.id} "
+            f"✔ Imported {len(deck.cards):,} cards as deck {deck.id} "
             f"({visible(deck.deck.title, multiline=False)}) into {target}"
         )
         if warnings:
