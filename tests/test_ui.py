@@ -524,3 +524,18 @@ async def test_the_elapsed_time_ticks_while_a_question_waits(tmp_path: Path) -> 
         clock.tick(65)
         await pilot.pause(1.2)  # the status line refreshes every second
         assert "Time 1:05" in screen_text(app)
+
+
+async def test_ctrl_q_twice_ends_the_session_properly(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await start(pilot, "caps", "o")
+        await pilot.press(choice_number(app, "Tokyo"), "enter")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert "Quit quizapp now?" in screen_text(app)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+    [session] = scores(app.locations.scores).sessions
+    assert session.end is not None and session.total == 1

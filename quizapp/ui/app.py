@@ -230,10 +230,15 @@ class QuizApp(App[None]):
     # ------------------------------------------------------------------ app-wide actions
 
     def action_request_quit(self) -> None:
-        if isinstance(self.screen, QuestionScreen):
-            self.screen.action_confirm_quit()
-        else:
+        """ctrl+q: during a question, ask first; with a dialog already open over a session
+        (a second ctrl+q), end the session properly and quit; elsewhere, quit."""
+        playing = next((s for s in self.screen_stack if isinstance(s, QuestionScreen)), None)
+        if playing is None:
             self.exit()
+        elif self.screen is playing:
+            playing.action_confirm_quit()
+        else:
+            self.end_session_and_exit(playing.session)
 
     def action_exit_with_error(self) -> None:
         self.exit(return_code=1)
