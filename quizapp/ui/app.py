@@ -28,6 +28,7 @@ from quizapp.ui.screens.question import QuestionScreen
 from quizapp.ui.screens.start import StartChoice, StartDeckScreen
 from quizapp.ui.screens.summary import SummaryScreen
 
+
 class QuizApp(App[None]):
     CSS_PATH = "quizapp.tcss"
     TITLE = "quizapp"
