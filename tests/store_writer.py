@@ -6,8 +6,9 @@ Appends one answer per card ``PREFIX-0``, ``PREFIX-1``... and prints ``ack <card
 (flushed) only after ``append`` has returned, so the test knows which answers were
 acknowledged before it killed the process. Prints ``compacting`` / ``compacted`` around
 each compaction. ``--count 0`` appends until killed. ``--slow-writes`` makes every
-``os.write`` put down at most 7 bytes and pause first, so that a kill often lands in the
-middle of a journal entry (a real torn write, made by a real killed process).
+``os.write`` put down at most 7 bytes and then pause, so that a kill often lands in the
+middle of a journal entry (a real torn write, made by a real killed process), and other
+processes often read the journal while an entry is half written.
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ def main() -> int:
         real_write = os.write
 
         def slow_write(fd: int, data: bytes) -> int:
-            time.sleep(0.0003)
-            return real_write(fd, bytes(data[:7]))
+            written = real_write(fd, bytes(data[:7]))
+            time.sleep(0.0003)  # after the write: others see the entry half written
+            return written
 
         os.write = slow_write  # type: ignore[assignment]
 

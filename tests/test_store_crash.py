@@ -154,6 +154,25 @@ def test_two_concurrent_writers_lose_no_answer(tmp_path: Path) -> None:
     assert len(ScoreStore(path).load().cards[DECK]) == 2 * n
 
 
+def test_compaction_while_another_process_is_mid_entry_loses_nothing(tmp_path: Path) -> None:
+    """One writer's entries trickle out a few bytes at a time while the other compacts after
+    every second answer: compactions often read the journal with an entry half written."""
+    path = tmp_path / "scores.toml"
+    n = 150
+    writers = [
+        start_writer(path, "slow", "--count", str(n), "--slow-writes"),
+        start_writer(path, "fast", "--count", str(n), "--compact-every", "2"),
+    ]
+    acknowledged: set[str] = set()
+    for proc in writers:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        acknowledged |= set(acked(out))
+    assert len(acknowledged) == 2 * n
+    scores = check(path, acknowledged)
+    assert len(scores.cards[DECK]) == 2 * n
+
+
 def test_appends_from_two_threads_while_compacting(tmp_path: Path) -> None:
     """A UI thread appending while a worker thread compacts the same store."""
     import threading
