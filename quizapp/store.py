@@ -89,6 +89,7 @@ import glob
 import hashlib
 import os
 import re
+import threading
 import tomllib
 import uuid
 import zlib
@@ -522,6 +523,10 @@ class ScoreStore:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._scores: ScoreFile | None = None
         self._journal_events = 0
+        # In-memory state: appends and loads in different threads of this process (the UI
+        # answering while a worker reloads) must not lose an answer from memory either.
+        self._memory = threading.Lock()
+        self._appended = 0  # appends made by this store so far
 
     @property
     def journal_path(self) -> Path:
@@ -557,12 +562,17 @@ class ScoreStore:
         (except to move a damaged file aside). Damaged files are moved aside (see
         ``recovered``); a newer format or a schema problem raises ``ScoreFileError``.
         """
-        snapshot, journal = self._read_state()
-        pending = journal.pending(snapshot.folded)
-        for event in pending:
-            fold(snapshot.scores, event)
-        self._scores, self._journal_events = snapshot.scores, len(pending)
-        return snapshot.scores
+        while True:
+            appended = self._appended
+            snapshot, journal = self._read_state()
+            pending = journal.pending(snapshot.folded)
+            for event in pending:
+                fold(snapshot.scores, event)
+            with self._memory:
+                if self._appended == appended:
+                    self._scores, self._journal_events = snapshot.scores, len(pending)
+                    return snapshot.scores
+            # Another thread appended while we read: read again, its entry is on disk now.
 
     def append(self, event: AnyEvent) -> None:
         """Add one event to the journal and to the in-memory scores.
@@ -575,9 +585,11 @@ class ScoreStore:
             self.load()
         with self._locked():
             self._append_locked(entry)
-            assert self._scores is not None
-            fold(self._scores, event)
-            self._journal_events += 1
+            with self._memory:
+                assert self._scores is not None
+                fold(self._scores, event)
+                self._journal_events += 1
+                self._appended += 1
 
     def compact(self) -> None:
         """Fold the journal into the snapshot (atomically) and start a new journal.
@@ -736,7 +748,8 @@ class ScoreStore:
             for event in tail:
                 fold(scores, event)
             self._remove_stale_temp_files()
-            self._scores, self._journal_events = scores, len(tail)
+            with self._memory:
+                self._scores, self._journal_events = scores, len(tail)
         return True
 
     def _unchanged(self, snapshot: _Snapshot, journal: JournalContents) -> bool:

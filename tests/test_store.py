@@ -803,3 +803,25 @@ def test_a_dead_writers_fragment_is_dropped_at_compaction(path: Path) -> None:
     store.compact()
     assert not store.journal_path.exists()
     assert set(new_store(path).load().cards["deck-a"]) == {"c1", "c2"}
+
+
+def test_an_answer_recorded_while_another_thread_reloads_stays_in_memory(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import quizapp.store as store_module
+
+    store = new_store(path)
+    store.append(answer("c1"))
+    real_parse = store_module.parse_journal
+    calls = []
+
+    def parse_while_the_ui_answers(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # the reload has read the journal; now the UI records an answer
+            store.append(SuspendEvent(deck="deck-a", card="c1", at=at(1), suspended=True))
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(store_module, "parse_journal", parse_while_the_ui_answers)
+    store.load()
+    assert store.record("deck-a", "c1").suspended is True
+    assert store.journal_events == 2
