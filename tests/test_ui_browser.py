@@ -122,7 +122,8 @@ async def test_search_by_text_and_tag_narrows_the_rows(tmp_path: Path) -> None:
         assert row_ids(app) == ["jp"]
         await search(pilot, "nothing like this")
         assert row_ids(app) == [] and "0 of 4 cards match" in screen_text(app)
-        await pilot.press("escape")  # from the table (Enter in the search box focuses it)
+        await pilot.press("escape")  # leaves the search box for the table
+        assert isinstance(app.screen, BrowserScreen) and app.focused is app.screen.query_one("#cards")
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
 
@@ -472,3 +473,38 @@ async def test_a_long_import_moves_the_progress_bar(tmp_path: Path, monkeypatch)
     assert len(seen) >= 3 and 0 < seen[0][0] < seen[0][1]
     assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1][0] == seen[-1][1]
     assert len(load_deck(where.user_decks / "terms.toml").cards) == 1500
+
+
+# --------------------------------------------------------------------------- pictures
+
+
+def _markup_app(tmp_path: Path) -> QuizApp:
+    where = setup(tmp_path)
+    shutil.copy(FIXTURES / "decks" / "markup.toml", where.user_decks / "markup.toml")
+    return make_app(where, now=Clock())
+
+
+def test_browser_snapshot(tmp_path: Path, snap_compare) -> None:
+    """The browser on the hostile "markup" deck at 100x24: the title with its brackets and
+    a visible ␛; a search box and an "All tags" select; four rows whose question and answer
+    cells show [bold], [@click=...] and [/] as typed text and <U+202E> for the bidi
+    override; "4 cards" under the table; the Footer offers Back, Search, Add, Edit, Delete."""
+
+    async def run_before(pilot) -> None:
+        await open_browser(pilot, "markup")
+
+    assert snap_compare(_markup_app(tmp_path), terminal_size=(100, 24), run_before=run_before)
+
+
+def test_card_form_snapshot(tmp_path: Path, snap_compare) -> None:
+    """The form editing card c1 of markup.toml at 100x34: a fixed id, kind "choice", the
+    question with ␛[31m made visible, the three distractors one per line (with ␇ ␈ ␡ and
+    <U+202E>), the note that control characters are shown as symbols, and Save / Cancel."""
+
+    async def run_before(pilot) -> None:
+        await open_browser(pilot, "markup")
+        await highlight(pilot, "c1")
+        await pilot.press("e")
+        await pilot.pause()
+
+    assert snap_compare(_markup_app(tmp_path), terminal_size=(100, 34), run_before=run_before)

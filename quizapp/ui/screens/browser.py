@@ -277,6 +277,10 @@ class BrowserScreen(Screen[None]):
         return True
 
     def action_close(self) -> None:
+        """Escape in the search box goes to the table; in the table, back home."""
+        if isinstance(self.focused, Input):
+            self.query_one("#cards", DataTable).focus()
+            return
         self.dismiss(None)
 
     def action_focus_search(self) -> None:
