@@ -401,9 +401,13 @@ class JournalContents:
 
 
 def _looks_torn(fragment: bytes) -> bool:
-    """Is this the start of an entry cut short (not arbitrary damage)?"""
-    text = fragment.strip(_BLANK)  # the next append may have added a line break after it
-    return any(text.startswith(s) or s.startswith(text) for s in _ENTRY_STARTS)
+    """Is this the start of an entry cut short (not arbitrary damage)?
+
+    Several writers killed in a row leave several fragments, each on a line of its own;
+    the first line tells: it is an entry's first line, or the start of one.
+    """
+    first_line = fragment.strip(_BLANK).split(b"\n", 1)[0]
+    return any(first_line.startswith(s) or s.startswith(first_line) for s in _ENTRY_STARTS)
 
 
 def parse_journal(path: Path, raw: bytes) -> JournalContents:

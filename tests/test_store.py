@@ -825,3 +825,23 @@ def test_an_answer_recorded_while_another_thread_reloads_stays_in_memory(
     store.load()
     assert store.record("deck-a", "c1").suspended is True
     assert store.journal_events == 2
+
+
+@pytest.mark.parametrize("where", ["tail", "middle"])
+def test_fragments_of_several_killed_writers_in_a_row_are_skipped(path: Path, where: str) -> None:
+    """Found by the stress run: a writer killed after "[[event", the next one killed too."""
+    store = new_store(path)
+    store.append(answer("c1"))
+    with store.journal_path.open("ab") as handle:
+        handle.write(b"[[event")
+    store.append(answer("c2", minutes=1))  # puts itself on a new line after the fragment
+    with store.journal_path.open("ab") as handle:
+        handle.write(b'[[event\n[[events]]\ntype = "a\n[')
+    if where == "middle":
+        store.append(answer("c3", minutes=2))
+    reloaded = new_store(path)
+    expected = {"c1", "c2"} | ({"c3"} if where == "middle" else set())
+    assert set(reloaded.load().cards["deck-a"]) == expected
+    assert reloaded.recovered == []
+    reloaded.compact()
+    assert set(new_store(path).load().cards["deck-a"]) == expected
