@@ -94,7 +94,7 @@ class ImportScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#import-go")
-    def start(self) -> None:
+    def start_import(self) -> None:
         if self.running or self.imported is not None:
             return
         raw_path = self.query_one("#import-path", Input).value.strip()
