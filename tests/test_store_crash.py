@@ -106,6 +106,23 @@ def test_sigkill_in_the_middle_of_an_entry_leaves_a_torn_tail_that_is_skipped(
     check(path, acknowledged)
 
 
+def test_two_writers_killed_together_mid_entry(tmp_path: Path) -> None:
+    """Both slowed writers are killed; the one waiting for the lock often gets it and starts
+    its own entry in between, so fragments pile up one after another."""
+    path = tmp_path / "scores.toml"
+    rng = random.Random(3)
+    acknowledged: set[str] = set()
+    for round_ in range(8):
+        procs = [start_writer(path, f"w{round_}-{k}", "--slow-writes") for k in range(2)]
+        firsts = [proc.stdout.readline() for proc in procs]
+        time.sleep(rng.uniform(0, 0.1))
+        for proc, first in zip(procs, firsts, strict=True):
+            acknowledged |= set(acked(kill(proc, [first])))
+        check(path, acknowledged)
+    ScoreStore(path).compact()
+    check(path, acknowledged)
+
+
 def test_sigkill_during_compaction_loses_and_doubles_nothing(tmp_path: Path) -> None:
     path = tmp_path / "scores.toml"
     seed_big_snapshot(path, 2000)
