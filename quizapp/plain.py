@@ -150,7 +150,9 @@ class PlainRunner:
 
     def feedback(self, outcome: Outcome) -> None:
         card = outcome.item.card
-        if outcome.correct:
+        if card.kind == "flip":
+            self.say(f"Graded: {outcome.response}.")
+        elif outcome.correct:
             typo = "" if outcome.exact else f" (we read it as: {visible(outcome.expected)})"
             self.say(f"Right!{typo}")
         else:
