@@ -711,7 +711,8 @@ class ScoreStore:
         cache.scores.sessions.sort(key=_session_order)
         return cache
 
-    def _write_cache(self, scores: ScoreFile, sha: str, folded: Folded | None) -> None:
+    @staticmethod
+    def _cache_bytes(scores: ScoreFile, sha: str, folded: Folded | None) -> bytes:
         cache = _Cache.model_construct(
             cache=1,
             snapshot_sha256=sha,
@@ -719,10 +720,11 @@ class ScoreStore:
             journal_bytes=folded.bytes if folded else 0,
             scores=scores,
         )
+        return cache.model_dump_json(exclude_none=True).encode("utf-8")
+
+    def _write_cache(self, data: bytes) -> None:
         try:
-            atomic_write_bytes(
-                self.cache_path, cache.model_dump_json(exclude_none=True).encode("utf-8")
-            )
+            atomic_write_bytes(self.cache_path, data)
         except OSError:
             # Only speed is lost: the next load reads the TOML, the next compaction retries.
             self.cache_path.unlink(missing_ok=True)
@@ -734,20 +736,23 @@ class ScoreStore:
         pending = journal.pending(snapshot.folded)
         for event in pending:
             fold(scores, event)
-        text = None
+        # The slow part, before the lock: the TOML text and the cache.
+        text = cache = None
         if pending:
             assert journal.id is not None
             folded = Folded(journal.id, journal.end)
             text = dump_scores(scores, folded).encode("utf-8")
+            cache = self._cache_bytes(scores, hashlib.sha256(text).hexdigest(), folded)
+        elif snapshot.key is not None and not snapshot.cached:
+            assert snapshot.sha256 is not None
+            cache = self._cache_bytes(scores, snapshot.sha256, snapshot.folded)
         with nullcontext() if locked else self._locked():
             if not locked and not self._unchanged(snapshot, journal):
                 return False
             if text is not None:
                 atomic_write_bytes(self.path, text)
-                self._write_cache(scores, hashlib.sha256(text).hexdigest(), folded)
-            elif snapshot.key is not None and not snapshot.cached:
-                assert snapshot.sha256 is not None
-                self._write_cache(scores, snapshot.sha256, snapshot.folded)
+            if cache is not None:
+                self._write_cache(cache)
             tail = self._replace_journal(journal)
             for event in tail:
                 fold(scores, event)
