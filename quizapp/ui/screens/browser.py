@@ -195,16 +195,17 @@ class BrowserScreen(Screen[None]):
         tag = self.query_one("#tag", Select).value
         self.matches = self.index.matches(query, tag if isinstance(tag, str) else None)
         table = self.query_one("#cards", DataTable)
+        had_rows = table.row_count > 0
         table.clear()
         self.shown = 0
-        position = None
-        if keep is not None:
-            ids = [self.deck.cards[i].id for i in self.matches]
-            position = ids.index(keep) if keep in ids else None
+        cards = self.deck.cards
+        position = next((row for row, i in enumerate(self.matches) if cards[i].id == keep), None)
         self._add_page(until=position)
         if position is not None:
             table.move_cursor(row=position)
         self._show_count()
+        if had_rows != (table.row_count > 0):
+            self.refresh_bindings()  # edit and delete need a row
 
     def _add_page(self, until: int | None = None) -> None:
         """Add the next ``PAGE`` matching cards (more if needed to reach row ``until``)."""
