@@ -122,6 +122,8 @@ async def test_search_by_text_and_tag_narrows_the_rows(tmp_path: Path) -> None:
         assert row_ids(app) == ["jp"]
         await search(pilot, "nothing like this")
         assert row_ids(app) == [] and "0 of 4 cards match" in screen_text(app)
+        browser = app.screen
+        assert browser.check_action("edit", ()) is None and browser.check_action("add", ()) is True
         await pilot.press("escape")  # leaves the search box for the table
         assert isinstance(app.screen, BrowserScreen) and app.focused is app.screen.query_one("#cards")
         await pilot.press("escape")
