@@ -19,7 +19,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import tempfile
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -31,7 +30,8 @@ from typing import Any, Literal
 import tomli_w
 from pydantic import ValidationError
 
-from quizapp.fsutil import atomic_write_text, fsync_dir
+from quizapp.fsutil import atomic_write_text
+from quizapp.fsutil import write_new_text as write_new_file
 from quizapp.models import DECK_FORMAT, Deck
 from quizapp.paths import Locations
 
@@ -513,31 +513,6 @@ def write_deck(deck: Deck, path: Path) -> None:
     text = dump_deck(deck)
     parse_deck(text, path)
     atomic_write_text(path, text)
-
-
-def write_new_file(path: Path, text: str) -> None:
-    """Create ``path`` with ``text`` atomically; never replaces an existing file
-    (raises ``FileExistsError``)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)  # fails if path exists, unlike os.replace
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links
-            if path.exists():
-                raise FileExistsError(path) from None
-            os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    fsync_dir(path.parent)
 
 
 # --------------------------------------------------------------------------- discovery
