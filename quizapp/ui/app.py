@@ -228,6 +228,16 @@ class QuizApp(App[None]):
         taken = {e.id: e.path for e in self.catalog.entries}
         self.push_screen(ImportScreen(self.locations.user_decks, taken))
 
+    def action_stats(self) -> None:
+        """Show progress: accuracy per deck and family, most-missed cards, leeches, streak."""
+        from quizapp.ui.screens.stats import StatsScreen
+
+        if self.refused or self.catalog is None:
+            return
+        if self.screen is not self.home:
+            self.go_home()
+        self.push_screen(StatsScreen())
+
     # ------------------------------------------------------------------ app-wide actions
 
     def action_request_quit(self) -> None:
@@ -269,6 +279,8 @@ class QuizApp(App[None]):
                             lambda: self.play(PlayPlan("review", None)))
         yield SystemCommand("Study due cards", "The cards due today in every deck, and a few new ones",
                             lambda: self.play(PlayPlan("due", None)))
+        yield SystemCommand("Stats", "Your progress: accuracy, most-missed cards, leeches, streak",
+                            self.action_stats)
         yield SystemCommand("Import a deck", "From an Anki text export, Quizlet, CSV or TSV file",
                             self.action_import_deck)
 

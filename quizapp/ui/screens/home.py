@@ -35,6 +35,7 @@ class HomeScreen(Screen[None]):
         Binding("i", "app.import_deck", "Import"),
         Binding("m", "review", "Missed"),
         Binding("d", "due", "Due"),
+        Binding("t", "app.stats", "Stats"),
         Binding("r", "reload", "Reload decks", show=False),
         Binding("q", "app.request_quit", "Quit"),
     ]

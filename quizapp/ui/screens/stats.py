@@ -1,0 +1,293 @@
+"""Stats: the person's progress, with the numbers of ``quizapp stats`` (``compute_stats``).
+
+From the top: the streak of days studied and how many cards are new, learning and mastered;
+a chart of each deck's session percents with a table of the same numbers; accuracy by
+question family; the most-missed cards; and the leeches (with any other suspended card).
+In the two card tables ``s`` suspends the highlighted card, or unsuspends it, through
+``review.set_suspended``: the tables and the home screen's counts change at once, and a
+suspended card is left out of every session until it is unsuspended.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from quizapp import review
+from quizapp.decks import Catalog
+from quizapp.models import ScoreFile
+from quizapp.stats import DeckStats, Stats, compute_stats
+from quizapp.store import ScoreFileError
+from quizapp.ui.format import when
+from quizapp.ui.text import card_cell, visible
+from quizapp.ui.widgets.accuracy_chart import MAX_LINES, AccuracyChart
+
+if TYPE_CHECKING:
+    from quizapp.ui.app import QuizApp
+
+CARD_TABLES = ("most-missed", "leeches")
+RECENT = 6  # session percents shown beside the chart, per deck
+
+
+def pct(value: float | None) -> str:
+    """``66.7`` -> ``66.7%``, ``50.0`` -> ``50%``; nothing answered -> ``–``."""
+    return "–" if value is None else f"{value:g}%"
+
+
+def streak_line(stats: Stats) -> str:
+    days = stats.streak_days
+    if days == 0:
+        return "Streak: no days in a row yet."
+    unit = "day" if days == 1 else "days"
+    tail = "studied today" if stats.studied_today else "study today to keep it going"
+    return f"Streak: {days} {unit} in a row ({tail})."
+
+
+def counts_line(stats: Stats) -> str:
+    c = stats.counts
+    return (f"Cards: {c.total} · new {c.new} · learning {c.learning} · mastered {c.mastered}"
+            f" · suspended {c.suspended} · leeches {c.leeches}")
+
+
+def has_answers(stats: Stats) -> bool:
+    return stats.counts.new < stats.counts.total or any(d.results for d in stats.decks)
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One row of a card table: which card, and what it shows."""
+
+    deck_id: str
+    card_id: str
+    question: str
+    wrong: int
+    right: int
+    leech: bool
+    suspended: bool
+
+    @property
+    def marks(self) -> str:
+        return ", ".join(m for m, on in (("leech", self.leech), ("suspended", self.suspended)) if on)
+
+
+def leech_rows(scores: ScoreFile, catalog: Catalog, threshold: int) -> list[CardRow]:
+    """Every leech (most wrong first), then every other suspended card, in deck order, so
+    whatever was suspended can be unsuspended here."""
+    rows = [CardRow(l.deck_id, l.card.id, l.card.question, l.wrong, l.right, True, l.suspended)
+            for l in review.leeches(scores, catalog, threshold)]
+    for entry in catalog.entries:
+        records = scores.cards.get(entry.id, {})
+        for card in entry.deck.cards:
+            rec = records.get(card.id)
+            if rec is not None and rec.suspended and not review.is_leech(rec, threshold):
+                rows.append(CardRow(entry.id, card.id, card.question, rec.wrong, rec.right,
+                                    False, True))
+    return rows
+
+
+class StatsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("s", "toggle_suspend", "Suspend/unsuspend"),
+        Binding("h,escape", "app.home", "Home"),
+        Binding("q", "app.request_quit", "Quit"),
+    ]
+
+    app: QuizApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stats: Stats | None = None
+        self.rows: dict[str, list[CardRow]] = {name: [] for name in CARD_TABLES}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="stats-body"):
+            yield Static(id="stats-summary", markup=False)
+            yield Static(id="stats-empty", markup=False)
+            yield Static("Accuracy per deck over sessions", classes="heading accuracy")
+            yield AccuracyChart(id="chart", classes="accuracy")
+            yield Static(id="chart-note", markup=False, classes="accuracy")
+            yield DataTable(id="deck-stats", cursor_type="none", classes="accuracy")
+            yield Static("Accuracy by question family", classes="heading accuracy")
+            yield DataTable(id="families", cursor_type="none", classes="accuracy")
+            yield Static("Most missed cards", classes="heading accuracy")
+            yield DataTable(id="most-missed", cursor_type="row", classes="accuracy")
+            yield Static(id="leeches-heading", classes="heading accuracy", markup=False)
+            yield DataTable(id="leeches", cursor_type="row", classes="accuracy")
+            yield Static(id="leeches-empty", markup=False, classes="accuracy")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Progress"
+        for name in ("deck-stats", "families"):
+            self.query_one(f"#{name}", DataTable).can_focus = False
+        decks = self.query_one("#deck-stats", DataTable)
+        decks.add_column("Deck", key="title", width=24)
+        for label in ("Sessions", "Best", "Last", f"Last {RECENT} (%)", "Played"):
+            decks.add_column(label, key=label)
+        families = self.query_one("#families", DataTable)
+        for label in ("Family", "Cards", "Answers", "Right", "Wrong", "Accuracy"):
+            families.add_column(label, key=label)
+        for name in CARD_TABLES:
+            table = self.query_one(f"#{name}", DataTable)
+            table.add_column("Deck", key="deck", width=12)
+            table.add_column("Question", key="question", width=36)
+            for label in ("Wrong", "Right", "Marks"):
+                table.add_column(label, key=label)
+        self.fill()
+
+    def on_screen_resume(self) -> None:
+        if self.stats is not None:
+            self.fill()
+
+    # ------------------------------------------------------------------ filling
+
+    def fill(self) -> None:
+        """Compute the numbers again and show them (card table cursors stay on their card)."""
+        app = self.app
+        if app.catalog is None:
+            return
+        scores, catalog = app.store.scores, app.catalog
+        self.stats = stats = compute_stats(scores, catalog, app.now(), settings=app.settings)
+        self.query_one("#stats-summary", Static).update(
+            f"{streak_line(stats)}\n{counts_line(stats)}")
+        answered = has_answers(stats)
+        empty = self.query_one("#stats-empty", Static)
+        empty.display = not answered
+        if not catalog.entries:
+            empty.update("No decks found, so there is nothing to count yet.")
+        else:
+            empty.update("No answers yet. Play a deck from the home screen and your progress "
+                         "shows here: accuracy per deck and per question family, the cards "
+                         "you miss most and your streak of days.")
+        for widget in self.query(".accuracy"):
+            widget.display = answered
+        if not answered:
+            return
+        self._fill_chart(stats.decks)
+        self._fill_families(stats)
+        self.rows["most-missed"] = [CardRow(m.deck_id, m.card_id, m.question, m.wrong, m.right,
+                                            m.leech, m.suspended) for m in stats.most_missed]
+        self.rows["leeches"] = leech_rows(scores, catalog, app.settings.leech_threshold)
+        for name in CARD_TABLES:
+            self._fill_cards(name)
+        threshold = app.settings.leech_threshold
+        self.query_one("#leeches-heading", Static).update(
+            f"Leeches (missed {threshold} times or more) and suspended cards")
+        none = self.query_one("#leeches-empty", Static)
+        none.update(f"No leeches: no card has been missed {threshold} times.")
+        none.display = not self.rows["leeches"]
+        self.query_one("#leeches", DataTable).display = bool(self.rows["leeches"])
+        self.query_one("#most-missed", DataTable).display = bool(self.rows["most-missed"])
+
+    def _fill_chart(self, decks: list[DeckStats]) -> None:
+        chart = self.query_one(AccuracyChart)
+        chart.show(decks)
+        chart.display = bool(chart.shown)
+        note = self.query_one("#chart-note", Static)
+        played = sum(1 for d in decks if d.results)
+        if not played:
+            note.update("No deck sessions yet (review and due sessions are not scored per deck).")
+        elif played > MAX_LINES:
+            note.update(f"The chart shows the {MAX_LINES} decks played most recently; "
+                        "the table lists them all.")
+        else:
+            note.update("")
+        note.display = not played or played > MAX_LINES
+        table = self.query_one("#deck-stats", DataTable)
+        table.clear()
+        now = self.app.now()
+        for d in decks:
+            recent = " ".join(f"{v:g}" for v in d.history[-RECENT:]) or "–"
+            table.add_row(
+                card_cell(d.title),
+                Text(str(len(d.results)), justify="right"),
+                Text(pct(d.best.percent if d.best else None), justify="right"),
+                Text(pct(d.last.percent if d.last else None), justify="right"),
+                Text(recent),
+                Text(when(d.last_played, now)),
+                key=d.deck_id,
+            )
+
+    def _fill_families(self, stats: Stats) -> None:
+        table = self.query_one("#families", DataTable)
+        table.clear()
+        for f in stats.families:
+            table.add_row(
+                Text(f.family),
+                *(Text(str(n), justify="right") for n in (f.cards, f.answers, f.right, f.wrong)),
+                Text(pct(f.percent), justify="right"),
+                key=f.family,
+            )
+
+    def _fill_cards(self, name: str) -> None:
+        table = self.query_one(f"#{name}", DataTable)
+        keep = self.highlighted(name)
+        table.clear()
+        rows = self.rows[name]
+        for i, row in enumerate(rows):
+            marks = Text(row.marks, style="bold red" if row.leech else "dim")
+            table.add_row(
+                Text(row.deck_id),
+                card_cell(row.question),
+                Text(str(row.wrong), justify="right"),
+                Text(str(row.right), justify="right"),
+                marks,
+                key=str(i),
+            )
+        if keep is not None:
+            where = next((i for i, r in enumerate(rows)
+                          if (r.deck_id, r.card_id) == (keep.deck_id, keep.card_id)), None)
+            if where is not None:
+                table.move_cursor(row=where)
+
+    def highlighted(self, name: str) -> CardRow | None:
+        """The card under the cursor of a card table (None when it is empty)."""
+        table = self.query_one(f"#{name}", DataTable)
+        rows = self.rows[name]
+        if not table.row_count or not rows:
+            return None
+        return rows[min(table.cursor_row, len(rows) - 1)]
+
+    # ------------------------------------------------------------------ suspending
+
+    def action_toggle_suspend(self) -> None:
+        """Suspend the highlighted card, or unsuspend it if it is suspended."""
+        focused = self.focused
+        name = focused.id if isinstance(focused, DataTable) and focused.id in CARD_TABLES else None
+        if name is None:
+            target = next((n for n in reversed(CARD_TABLES) if self.rows[n]), None)
+            if target is None:
+                self.notify("No missed card to suspend.", markup=False)
+                return
+            self.query_one(f"#{target}", DataTable).focus()
+            self.notify("Pick a card with ↑/↓ (Tab for the other list), then press s.",
+                        markup=False)
+            return
+        row = self.highlighted(name)
+        app = self.app
+        if row is None or app.catalog is None:
+            return
+        record = app.store.record(row.deck_id, row.card_id)
+        suspend = not (record is not None and record.suspended)
+        try:
+            review.set_suspended(app.store, app.catalog, row.deck_id, row.card_id, suspend,
+                                 app.now())
+        except review.ReviewError as exc:
+            self.notify(f"{exc} (reload the decks with r on the home screen)",
+                        severity="error", markup=False)
+            return
+        except (OSError, ScoreFileError) as exc:
+            self.notify(f"Could not save the change: {exc}", severity="error", markup=False)
+            return
+        what = "Suspended (left out of sessions)" if suspend else "Unsuspended"
+        self.notify(f"{what}: {visible(row.question, multiline=False)}", markup=False)
+        self.fill()
+        app.refresh_home()
