@@ -17,7 +17,6 @@ that could name a file outside ``folder``.
 from __future__ import annotations
 
 import codecs
-import os
 import re
 import tomllib
 import unicodedata
@@ -31,7 +30,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from quizapp.fsutil import atomic_write_text
-from quizapp.fsutil import write_new_text as write_new_file
+from quizapp.fsutil import write_new_text as write_new_file  # noqa: F401 (part of the decks API)
 from quizapp.models import DECK_FORMAT, Deck
 from quizapp.paths import Locations
 

@@ -18,7 +18,7 @@ from quizapp.models import Deck
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 ESC = "\x1b"
 
-EVERY_KIND = f"""\
+EVERY_KIND = """\
 format = 1
 
 [deck]
