@@ -31,7 +31,7 @@ def _result(result: SessionResult | None) -> str:
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
-        Binding("b", "browse", "Browse cards"),
+        Binding("b", "browse", "Browse"),
         Binding("i", "app.import_deck", "Import"),
         Binding("m", "review", "Missed"),
         Binding("d", "due", "Due"),
