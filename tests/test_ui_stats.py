@@ -184,7 +184,8 @@ async def test_suspend_a_leech_and_unsuspend_it(tmp_path: Path) -> None:
         assert table_rows(screen.query_one("#most-missed", DataTable))[0][4] == "leech, suspended"
         assert "suspended 1" in widget_text(screen.query_one("#stats-summary"))
         # Home counts refreshed: w1 left the missed list.
-        assert int(cells(home, "hist")[4]) == int(missed_before) - 1 == expected(app).deck("hist").missed
+        missed_now = int(cells(home, "hist")[4])
+        assert missed_now == int(missed_before) - 1 == expected(app).deck("hist").missed
 
         # A new session of hist leaves the suspended card out.
         await pilot.press("escape")

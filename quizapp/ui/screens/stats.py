@@ -74,7 +74,8 @@ class CardRow:
 
     @property
     def marks(self) -> str:
-        return ", ".join(m for m, on in (("leech", self.leech), ("suspended", self.suspended)) if on)
+        flags = (("leech", self.leech), ("suspended", self.suspended))
+        return ", ".join(name for name, on in flags if on)
 
 
 def leech_rows(scores: ScoreFile, catalog: Catalog, threshold: int) -> list[CardRow]:
@@ -129,7 +130,7 @@ class StatsScreen(Screen[None]):
         for name in ("deck-stats", "families"):
             self.query_one(f"#{name}", DataTable).can_focus = False
         decks = self.query_one("#deck-stats", DataTable)
-        decks.add_column("Deck", key="title", width=24)
+        decks.add_column("Deck", key="title", width=18)
         for label in ("Sessions", "Best", "Last", f"Last {RECENT} (%)", "Played"):
             decks.add_column(label, key=label)
         families = self.query_one("#families", DataTable)
@@ -137,8 +138,8 @@ class StatsScreen(Screen[None]):
             families.add_column(label, key=label)
         for name in CARD_TABLES:
             table = self.query_one(f"#{name}", DataTable)
-            table.add_column("Deck", key="deck", width=12)
-            table.add_column("Question", key="question", width=36)
+            table.add_column("Deck", key="deck", width=10)
+            table.add_column("Question", key="question", width=28)
             for label in ("Wrong", "Right", "Marks"):
                 table.add_column(label, key=label)
         self.fill()
