@@ -283,3 +283,35 @@ async def test_tiny_terminal_does_not_crash(tmp_path: Path) -> None:
         await pilot.pause()
         assert "Streak: 3 days in a row" in screen_text(app)
         assert "session (1 = the deck" in screen_text(app)
+
+
+def test_chart_draws_the_decks_played_most_recently() -> None:
+    """Ten played decks: the chart draws the eight played last (in deck order), leaves out
+    decks never played, and the table still lists every deck."""
+    from quizapp.stats import DeckStats, SessionResult
+    from quizapp.ui.widgets.accuracy_chart import MAX_LINES, chart_decks
+
+    def played(n: int, hours_ago: int | None) -> DeckStats:
+        results = [] if hours_ago is None else [
+            SessionResult(1, 2, "order", T0 - timedelta(hours=hours_ago))]
+        return DeckStats(f"d{n}", f"D{n}", 2, 0, 0, 0, 0, 0, results=results)
+
+    decks = [played(n, hours_ago=n) for n in range(10)] + [played(10, None)]
+    assert MAX_LINES == 8
+    assert [d.deck_id for d in chart_decks(decks)] == [f"d{n}" for n in range(8)]
+    assert [d.deck_id for d in chart_decks(decks[:3] + decks[10:])] == ["d0", "d1", "d2"]
+
+
+async def test_more_decks_than_the_chart_shows(tmp_path: Path) -> None:
+    many = [deck(f"deck{n}", CHOICE[:1]) for n in range(10)]
+    app = build(tmp_path, *many, clock=Clock(T0))
+    store = ScoreStore(app.locations.scores)
+    for n in range(10):
+        store.append(SessionEvent(session=SessionRecord(
+            id=f"s{n}", deck=f"deck{n}", mode="order", start=T0 - timedelta(hours=n),
+            score=1, total=1)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_stats(pilot)
+        assert len(screen.query_one("#chart").shown) == 8
+        assert screen.query_one("#deck-stats", DataTable).row_count == 10
+        assert "the 8 decks played most recently" in widget_text(screen.query_one("#chart-note"))
