@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from quizapp.ui.app import QuizApp
 
 
+COLUMNS = ("Deck", "Cards", "Best", "Last", "Missed", "Due", "Played")
+MIN_TITLE = 12  # below this the title column keeps its width and the table scrolls sideways
+SCROLLBAR = 2  # kept free for the vertical scrollbar of a long deck list
+
+
 def _result(result: SessionResult | None) -> str:
     return f"{result.score}/{result.total} {result.percent:.0f}%" if result else "–"
 
@@ -53,17 +58,10 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._data: tuple[Catalog, ScoreFile, Settings, list[str]] | None = None
+        self._rows: dict[str, list[Text]] | None = None  # the table's cells, by deck id
 
     def on_mount(self) -> None:
         self.sub_title = "Decks"
-        table = self.query_one("#decks", DataTable)
-        table.add_column("Deck", key="title", width=30)
-        table.add_column("Cards", key="cards")
-        table.add_column("Best", key="best")
-        table.add_column("Last", key="last")
-        table.add_column("Missed", key="missed")
-        table.add_column("Due", key="due")
-        table.add_column("Played", key="played")
         self.query_one("#empty").display = False
         if self._data is not None:
             self._fill(*self._data)
@@ -81,15 +79,16 @@ class HomeScreen(Screen[None]):
         count deck sessions, not reviews; missed is the deck's missed list."""
         table = self.query_one("#decks", DataTable)
         keep = self.selected_id()
-        table.clear()
         now = self.app.now()
         stats = {d.deck_id: d for d in compute_stats(scores, catalog, now, settings=settings).decks}
+        rows: dict[str, list[Text]] = {}
         for entry in catalog.entries:
             row = stats[entry.id]
             title = card_cell(entry.deck.deck.title)
+            title.no_wrap, title.overflow = True, "ellipsis"  # a long one ends in "…"
             if entry.origin != "bundled":
                 title.append(f" ({entry.origin})", style="dim")
-            table.add_row(
+            rows[entry.id] = [
                 title,
                 Text(str(row.cards), justify="right"),
                 Text(_result(row.best)),
@@ -97,10 +96,9 @@ class HomeScreen(Screen[None]):
                 Text(str(row.missed), justify="right"),
                 Text(str(row.due + row.new), justify="right"),
                 Text(when(row.last_played, now)),
-                key=entry.id,
-            )
-        if keep is not None and keep in table.rows:
-            table.move_cursor(row=table.get_row_index(keep))
+            ]
+        self._rows = rows
+        self._lay_out(keep)
         lines = [visible(line, multiline=False) for line in notices + catalog.problems]
         box = self.query_one("#notices", Static)
         box.update("\n".join(f"⚠ {line}" for line in lines))
@@ -113,6 +111,29 @@ class HomeScreen(Screen[None]):
         empty.display = not catalog.entries
         table.display = bool(catalog.entries)
         table.focus()
+
+    def _lay_out(self, keep: str | None) -> None:
+        """Put the rows in the table. The numbers get the width they need; the title gets
+        what is left of the terminal (cut with an ellipsis), so that every column stays on
+        screen at 80 columns."""
+        table = self.query_one("#decks", DataTable)
+        rows = self._rows
+        widths = [max([len(label), *(row[i].cell_len for row in rows.values())])
+                  for i, label in enumerate(COLUMNS) if i]
+        room = self.app.size.width - sum(widths) - 2 * len(COLUMNS) - SCROLLBAR
+        longest = max([len(COLUMNS[0]), *(row[0].cell_len for row in rows.values())])
+        title_width = max(MIN_TITLE, min(longest, room))
+        table.clear(columns=True)
+        for label, width in zip(COLUMNS, [title_width, *widths]):
+            table.add_column(label, key=label.casefold(), width=width)
+        for deck_id, cells in rows.items():
+            table.add_row(*cells, key=deck_id)
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep))
+
+    def on_resize(self) -> None:
+        if self._rows is not None:
+            self._lay_out(self.selected_id())
 
     def selected_id(self) -> str | None:
         table = self.query_one("#decks", DataTable)
