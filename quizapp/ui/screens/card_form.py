@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
 from quizapp import text as guard
 from quizapp.decks import validation_problems
@@ -148,6 +148,7 @@ class CardForm(ModalScreen[Card | None]):
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
+        yield Footer()  # ctrl+s and esc, not the browser's keys under the form
 
     def _area(self, label: str, widget_id: str, text: str) -> ComposeResult:
         with Horizontal(classes="field"):

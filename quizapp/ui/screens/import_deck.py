@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
 
 from quizapp.decks import DeckError, deck_path, dump_deck, parse_deck, write_new_file
 from quizapp.interop import IMPORT_FORMATS, InteropError, import_file
@@ -84,6 +84,7 @@ class ImportScreen(ModalScreen[str | None]):
             with Horizontal(id="import-buttons"):
                 yield Button("Import", variant="primary", id="import-go")
                 yield Button("Close (esc)", id="import-close")
+        yield Footer()  # this dialog's keys, not those of the home screen under it
 
     def on_mount(self) -> None:
         for name in ("#import-progress", "#import-errors", "#import-warnings"):

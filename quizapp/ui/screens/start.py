@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Footer, Input, Label
 
 from quizapp.decks import DeckEntry
 from quizapp.ui.text import card_content
@@ -61,6 +61,7 @@ class StartDeckScreen(ModalScreen[StartChoice | None]):
             with Horizontal(id="limit-row"):
                 yield Input(str(min(10, count)), type="integer", id="limit", max_length=4)
                 yield Button("questions, shuffled (n)", id="limited")
+        yield Footer()  # this dialog's keys, not those of the home screen under it
 
     def on_mount(self) -> None:
         self.query_one("#order", Button).focus()
