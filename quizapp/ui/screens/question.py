@@ -66,7 +66,9 @@ class QuestionScreen(Screen[None]):
         yield SessionStatus(self.session, id="status")
         with VerticalScroll(id="body"):
             yield Static(id="meta", markup=False)
-            yield Static(id="question")
+            # A very long question scrolls in its own box, so the answer stays in view.
+            with VerticalScroll(id="question-box"):
+                yield Static(id="question")
             yield Vertical(id="answer")
             yield Feedback(id="feedback")
         yield Footer()
@@ -91,6 +93,7 @@ class QuestionScreen(Screen[None]):
             f"Question {session.position} of {session.total} · {card.kind}{round_text}"
         )
         self.query_one("#question", Static).update(card_content(card.question))
+        self.query_one("#question-box", VerticalScroll).scroll_home(animate=False)
         answer = self.query_one("#answer", Vertical)
         await answer.remove_children()
         hint = Static(KIND_HINTS[card.kind], classes="hint", markup=False)
@@ -248,6 +251,7 @@ class QuestionScreen(Screen[None]):
             await self.show_question()
 
     async def action_undo(self) -> None:
+        answers = len(self.session.outcomes)
         try:
             item = self.session.undo()
         except (OSError, ScoreFileError) as exc:
@@ -258,7 +262,10 @@ class QuestionScreen(Screen[None]):
             self.notify("Nothing to undo yet.", severity="warning")
             return
         await self.show_question()
-        self.notify("Answer taken back: this question is asked again.")
+        if len(self.session.outcomes) < answers:
+            self.notify("Answer taken back: this question is asked again.")
+        else:
+            self.notify("Skip taken back: this question is asked again.")
 
     def action_blur(self) -> None:
         self.set_focus(None)
