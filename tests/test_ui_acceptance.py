@@ -1,0 +1,116 @@
+"""Pilot tests for what an acceptance pass at 80x24 found rough: the home table running off
+the screen, dialogs showing the keys of the screen under them, a long question hiding the
+answer field, and the words after undoing a skip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_ui_support import CHOICE, TEXT, build, choice_number, deck, ready, screen_text, start
+from textual.widgets import DataTable, Input
+
+LONG_TITLE = "A deck whose title is far too long to fit in the first column of the table"
+
+
+def _notices(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def _lines(app) -> list[str]:
+    return screen_text(app).splitlines()
+
+
+async def test_home_table_fits_80_columns_and_keeps_every_column_whole(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE, title=LONG_TITLE), deck("words", TEXT))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, "caps", "o")
+        for answer in ("Tokyo", "Paris", "Lima"):
+            await pilot.press(choice_number(app, answer), "enter")
+        await pilot.press("h")
+        await pilot.pause()
+        lines = _lines(app)
+        header = next(line for line in lines if "Cards" in line)
+        caps = next(line for line in lines if line.lstrip().startswith("A deck whose"))
+        assert header.rstrip().endswith("Played")
+        assert caps.rstrip().endswith("just now") and "3/3 100%" in caps
+        assert "…" in caps  # the long title is cut with an ellipsis, not the numbers
+        # Wider: the whole title comes back; narrower: no crash, the table scrolls sideways.
+        await pilot.resize_terminal(160, 24)
+        await pilot.pause()
+        assert any(LONG_TITLE + " (extra)" in line for line in _lines(app))
+        await pilot.resize_terminal(30, 8)
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        table = app.screen.query_one("#decks", DataTable)
+        assert table.get_row_index("caps") == table.cursor_row  # the cursor stayed put
+
+
+async def test_dialogs_show_their_own_keys_in_the_footer(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE), deck("words", TEXT))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        footer = _lines(app)[-1]
+        assert "In order" in footer and "Shuffled" in footer and "Cancel" in footer
+        assert "Browse" not in footer  # the home screen's keys do nothing here
+        await pilot.press("o", "1")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        footer = _lines(app)[-1]
+        assert "Yes" in footer and "No" in footer and "Undo" not in footer
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Undo" in _lines(app)[-1]
+        app.browse(app.catalog.get("caps"))
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        footer = _lines(app)[-1]
+        assert "Save" in footer and "Delete card" not in footer
+
+
+async def test_a_very_long_question_leaves_the_answer_field_in_view(tmp_path: Path) -> None:
+    question = " ".join(["a question that goes on and on"] * 60) + " THE END"
+    long_card = dict(id="long", kind="text", question=question, answer="yes")
+    app = build(tmp_path, deck("words", [long_card, *TEXT]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, "words", "o")
+        field = app.screen.query_one("#typed", Input)
+        assert app.focused is field
+        assert field.region.bottom <= app.size.height - 1  # above the Footer, on screen
+        text = screen_text(app)
+        assert "a question that goes on" in text and "THE END" not in text
+        box = app.screen.query_one("#question-box")
+        box.scroll_end(animate=False)
+        await pilot.pause()
+        assert "THE END" in screen_text(app)  # the rest is a scroll away
+        await pilot.press("y", "e", "s", "enter")
+        await pilot.pause()
+        assert "✔ Right" in screen_text(app)
+
+
+async def test_undo_right_after_a_skip_asks_the_skipped_question_again(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, "caps", "o")
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Capital of France?" in screen_text(app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Capital of Japan?" in screen_text(app)
+        assert _notices(app) == ["Skip taken back: this question is asked again."]
+        app.clear_notifications()
+        # Undo after the last answer, before Enter: that answer is asked again.
+        await pilot.press(choice_number(app, "Tokyo"), "enter")
+        await pilot.press(choice_number(app, "Paris"), "enter")
+        await pilot.press(choice_number(app, "Lima"))
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        session = app.screen.session
+        assert session.state == "asking" and session.current.card.id == "c3"
+        assert _notices(app) == ["Answer taken back: this question is asked again."]
