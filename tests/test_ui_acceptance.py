@@ -1,12 +1,15 @@
 """Pilot tests for what an acceptance pass at 80x24 found rough: the home table running off
 the screen, dialogs showing the keys of the screen under them, a long question hiding the
-answer field, and the words after undoing a skip."""
+answer field, the words after undoing a skip, and flip and order cards that a mouse could
+not answer (they had keys only)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from test_ui_support import CHOICE, TEXT, build, choice_number, deck, ready, screen_text, start
+from test_ui_support import (
+    CHOICE, FLIP, ORDER, TEXT, build, choice_number, deck, ready, scores, screen_text, start,
+)
 from textual.widgets import DataTable, Input
 
 LONG_TITLE = "A deck whose title is far too long to fit in the first column of the table"
@@ -114,3 +117,42 @@ async def test_undo_right_after_a_skip_asks_the_skipped_question_again(tmp_path:
         session = app.screen.session
         assert session.state == "asking" and session.current.card.id == "c3"
         assert _notices(app) == ["Answer taken back: this question is asked again."]
+
+
+async def test_flip_and_order_cards_can_be_answered_with_the_mouse_alone(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("mixed", [FLIP[0], ORDER[0]]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, "mixed", "o")
+        assert "Back one" not in screen_text(app)
+        await pilot.click("#turn")
+        await pilot.pause()
+        assert "Back one" in screen_text(app)
+        await pilot.click("#grade-3")
+        await pilot.pause()
+        assert "Graded Good" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        # Order: click an item, then Move up / Move down, until right; then Submit.
+        order = app.screen.query_one("#order")
+        answer = ["Rome", "Paris", "Berlin"]
+        for place, item in enumerate(answer):
+            await pilot.click("#order", offset=(6, 1 + order.items.index(item)))
+            await pilot.pause()
+            assert order.items[order.highlighted] == item
+            while order.items.index(item) > place:
+                await pilot.click("#move-up")
+                await pilot.pause()
+        assert order.items == answer
+        await pilot.click("#order", offset=(6, 1))  # Rome
+        await pilot.click("#move-down")
+        await pilot.pause()
+        assert order.items == ["Paris", "Rome", "Berlin"]
+        await pilot.click("#move-up")
+        await pilot.pause()
+        assert order.items == answer
+        assert app.focused is order  # the buttons leave the keys working
+        await pilot.click("#submit")
+        await pilot.pause()
+        assert "✔ Right" in screen_text(app)
+    cards = scores(app.locations.scores).cards["mixed"]
+    assert (cards["f1"].last_result, cards["o1"].last_result) == ("right", "right")

@@ -95,7 +95,8 @@ def test_flip_card_turned(tmp_path: Path, snap_compare) -> None:
 
 def test_order_question(tmp_path: Path, snap_compare) -> None:
     """An order question: three numbered items in a shuffled order, the first highlighted,
-    and the move keys ([ and ]) and Submit shown in the Footer."""
+    Move up / Move down / Submit buttons under the list for a mouse, and the move keys
+    ([ and ]) and Submit shown in the Footer."""
 
     async def run_before(pilot: Pilot) -> None:
         await start(pilot, "mixed", "o")

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 
 from quizapp.session import Outcome, Session
 from quizapp.store import ScoreFileError
@@ -40,6 +40,15 @@ KIND_HINTS = {
 
 
 NUMBERS = Binding.Group("Choose", compact=True)
+
+
+def _mouse_buttons(*buttons: tuple[str, str]) -> Horizontal:
+    """Buttons for a mouse (the keys do the same); they never take the keyboard focus,
+    which stays on the list or the screen so the keys keep working."""
+    widgets = [Button(label, id=button_id, compact=True) for label, button_id in buttons]
+    for button in widgets:
+        button.can_focus = False
+    return Horizontal(*widgets, classes="mouse-buttons")
 
 
 class QuestionScreen(Screen[None]):
@@ -104,10 +113,12 @@ class QuestionScreen(Screen[None]):
             await answer.mount(Input(placeholder="Your answer", id="typed"), hint)
             self.query_one("#typed").focus()
         elif card.kind == "order":
-            await answer.mount(OrderList(session.order_items(item), id="order"), hint)
+            await answer.mount(OrderList(session.order_items(item), id="order"),
+                               _mouse_buttons(("Move up ([)", "move-up"), ("Move down (])", "move-down"),
+                                              ("Submit (enter)", "submit")), hint)
             self.query_one("#order").focus()
         else:
-            await answer.mount(hint)
+            await answer.mount(_mouse_buttons(("Turn the card (space)", "turn")), hint)
             self.set_focus(None)
         self.query_one(SessionStatus).update()
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
@@ -195,7 +206,25 @@ class QuestionScreen(Screen[None]):
         if outcome is None:
             return
         event.order_list.reveal(list(outcome.item.card.answer))
+        for button in self.query("#answer Button"):
+            button.disabled = True
         self.show_feedback(outcome)
+
+    @on(Button.Pressed, "#move-up, #move-down, #submit")
+    def _order_button(self, event: Button.Pressed) -> None:
+        """The mouse way to order: click an item, then Move up / Move down, then Submit."""
+        event.stop()
+        order = self.query_one("#order", OrderList)
+        if event.button.id == "submit":
+            order.action_submit()
+        else:
+            order.action_move(-1 if event.button.id == "move-up" else 1)
+        order.focus()
+
+    @on(Button.Pressed, "#turn")
+    async def _turn_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        await self.action_reveal()
 
     @on(GradeBar.Graded, "#grades")
     def _graded(self, event: GradeBar.Graded) -> None:
