@@ -189,3 +189,64 @@ def test_a_damaged_score_file_is_moved_aside_and_reported(env, capsys) -> None:
     backups = list(scores.parent.glob("scores.toml.corrupt-*"))
     assert len(backups) == 1 and str(backups[0]) in err
     assert backups[0].read_text(encoding="utf-8") == "this is [not toml\n"
+
+
+def test_a_damaged_journal_is_named_and_the_snapshot_kept(env, capsys) -> None:
+    run, scores = env
+    play(scores, {"fr": "Paris", "fi": "Oslo", "jp": "Tokyo"})
+    ScoreStore(scores).compact()
+    snapshot = scores.read_bytes()
+    journal = Path(f"{scores}.journal")
+    journal.write_bytes(b"\x00\xffnot a journal entry\n")
+    assert run("stats") == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    backups = list(scores.parent.glob("scores.toml.journal.corrupt-*"))
+    assert len(backups) == 1 and backups[0].read_bytes() == b"\x00\xffnot a journal entry\n"
+    assert len(err) == 1 and err[0].startswith(f"quizapp: {journal}: damaged; moved aside to "
+                                                 f"{backups[0]}")
+    assert "scores.toml are kept" in err[0]
+    assert scores.read_bytes() == snapshot
+    assert ScoreStore(scores).load().cards["capitals"]["fi"].wrong == 1
+
+
+def test_plain_play_that_cannot_save_stops_with_one_line(env, capsys, monkeypatch) -> None:
+    import errno
+
+    run, scores = env
+    real_append = ScoreStore._append_locked
+    calls = []
+
+    def append_until_full(self, entry: bytes) -> None:
+        calls.append(entry)
+        if len(calls) > 2:  # the session's start and the first answer fit, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_append(self, entry)
+
+    monkeypatch.setattr(ScoreStore, "_append_locked", append_until_full)
+    assert run("play", "capitals", "--plain", stdin="Paris\nHelsinki\nTokyo\n") == 1
+    captured = capsys.readouterr()
+    assert captured.err == f"quizapp: {scores}: cannot save answers: No space left on device\n"
+    assert "Right!" in captured.out and "Traceback" not in captured.err
+    monkeypatch.setattr(ScoreStore, "_append_locked", real_append)
+    cards = ScoreStore(scores).load().cards["capitals"]
+    assert cards["fr"].right == 1 and "fi" not in cards  # the first answer was kept
+
+
+def test_plain_sessions_fold_the_journal_only_once_it_is_long(env, capsys) -> None:
+    from quizapp.models import SuspendEvent
+    from quizapp.store import COMPACT_AFTER
+
+    run, scores = env
+    journal = Path(f"{scores}.journal")
+    assert run("play", "capitals", "--plain", stdin="Paris\nOslo\nTokyo\n") == 0
+    # A short session leaves its answers in the journal: no O(file) rewrite at every run.
+    assert journal.exists() and not scores.exists()
+    store = ScoreStore(scores)
+    at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    for i in range(COMPACT_AFTER):
+        store.append(SuspendEvent(deck="capitals", card="jp", at=at, suspended=i % 2 == 0))
+    assert run("review", "capitals", "--plain", stdin="Helsinki\n") == 0
+    assert "Right!" in capsys.readouterr().out
+    assert scores.exists() and not journal.exists()  # folded into the snapshot
+    cards = ScoreStore(scores).load().cards["capitals"]
+    assert cards["fi"].seen == 2 and cards["fr"].right == 1

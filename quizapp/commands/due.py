@@ -79,12 +79,10 @@ def run(args: argparse.Namespace) -> int:
             from quizapp.cli import open_app
 
             return open_app(args, deck_id=args.deck, mode="due")
-        from quizapp.plain import run_plain
+        from quizapp.commands.review import play_plain
 
         title = catalog.get(args.deck).deck.deck.title if args.deck else "all decks"
-        code = run_plain(session, sys.stdin, sys.stdout, title=f"Due: {title}")
-        ctx.store.compact()
-        return code
+        return play_plain(ctx, session, f"Due: {title}")
 
     counts = review.due_counts(scores, catalog, now, new_per_day=settings.new_per_day)
     entries = [e for e in catalog.entries if args.deck is None or e.id == args.deck]

@@ -62,11 +62,37 @@ def open_context(args: argparse.Namespace) -> Context | None:
         return None
     finally:
         for backup in store.recovered:
-            say_error(
-                f"the score file could not be read; it was moved aside to {backup} "
-                "and a new one is started"
-            )
+            say_error(recovered_message(store, backup))
     return Context(loc, catalog, settings, store)
+
+
+def recovered_message(store: Any, backup: Any) -> str:
+    """One line saying which damaged file was moved aside, where, and what is kept."""
+    if backup.name.startswith(store.journal_path.name + "."):
+        return (
+            f"{store.journal_path}: damaged; moved aside to {backup} (the answers saved "
+            f"in {store.path.name} are kept; the journal's are only in the backup)"
+        )
+    return f"{store.path}: not a readable score file; moved aside to {backup}, starting a new one"
+
+
+def play_plain(ctx: Context, session: Any, title: str) -> int:
+    """Ask ``session`` line by line on stdin/stdout, then fold the journal when it is long.
+
+    A score file that cannot be written stops the session with one line on stderr (exit
+    1); every answer recorded before it is on disk.
+    """
+    from quizapp.plain import run_plain
+
+    try:
+        code = run_plain(session, sys.stdin, sys.stdout, title=title)
+        # Compaction is O(file): like the app, fold only once the journal is long.
+        ctx.store.maybe_compact()
+    except OSError as exc:
+        sys.stdout.flush()
+        say_error(f"{ctx.store.path}: cannot save answers: {exc.strerror or exc}")
+        return 1
+    return code
 
 
 def register(subparsers) -> None:
@@ -129,9 +155,5 @@ def run(args: argparse.Namespace) -> int:
 
         return open_app(args, deck_id=args.deck, mode="review")
 
-    from quizapp.plain import run_plain
-
     title = ctx.catalog.get(args.deck).deck.deck.title if args.deck else "all decks"
-    code = run_plain(session, sys.stdin, sys.stdout, title=f"Review: {title}")
-    ctx.store.compact()
-    return code
+    return play_plain(ctx, session, f"Review: {title}")
