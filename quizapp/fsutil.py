@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -38,7 +39,10 @@ def write_new_text(path: Path, text: str) -> None:
     """Create ``path`` with ``text`` atomically; never replaces an existing file
     (raises ``FileExistsError``)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file stands where the folder should be: not "path exists"
+        raise NotADirectoryError(errno.ENOTDIR, f"{path.parent} is not a folder") from None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

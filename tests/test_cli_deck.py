@@ -403,3 +403,20 @@ def test_progress_line_updates_in_place_on_a_terminal() -> None:
         progress(done, 100)
     assert stream.getvalue() == ("\rimporting x.csv:   0%\rimporting x.csv:  10%"
                                  "\rimporting x.csv:  50%\rimporting x.csv: 100%\n")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["deck", "new", "Capitals"], ["deck", "import", str(FIXTURES / "quizlet.txt")]],
+)
+def test_a_file_where_the_decks_folder_should_be_is_one_clear_line(
+    user_decks: Path, capsys, argv
+) -> None:
+    user_decks.parent.mkdir(parents=True)
+    user_decks.write_text("not a folder\n", encoding="utf-8")
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "cannot write" in err[0] and f"{user_decks} is not a folder" in err[0]
+    assert "already exists" not in err[0]
+    assert user_decks.read_text(encoding="utf-8") == "not a folder\n"

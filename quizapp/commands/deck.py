@@ -171,6 +171,8 @@ def run_new(args) -> int:
         return _fail(exc.problems)
     except FileExistsError:
         return _fail([f"{target}: already exists; it was left as it is"])
+    except OSError as exc:
+        return _fail([f"{target}: cannot write: {exc.strerror or exc}"])
     print(f"wrote {target}\nedit it, then check it with: quizapp deck validate {target}")
     return 0
 
@@ -194,6 +196,8 @@ def run_add(args) -> int:
         write_new_file(target, text)
     except FileExistsError:
         return _fail([f"{args.file}: {target} already exists; nothing was copied"])
+    except OSError as exc:
+        return _fail([f"{target}: cannot write: {exc.strerror or exc}"])
     print(f"added {deck.id!r} ({len(deck.cards)} cards) as {target}")
     return 0
 
@@ -336,6 +340,8 @@ def run_import(args) -> int:
         write_new_file(target, dump_deck(deck))
     except FileExistsError:
         return _fail([f"{args.file}: {target} already exists; choose another id with --id"])
+    except OSError as exc:
+        return _fail([f"{target}: cannot write: {exc.strerror or exc}"])
     print(f"imported {len(deck.cards)} cards as deck {deck.id!r}: {target}")
     return 0
 

@@ -259,9 +259,11 @@ def run_import(args: argparse.Namespace) -> int:
     for line in report_lines(result):
         print(line)
     for deck in new:
-        target = where.user_decks / f"{deck.id}.toml"
+        target = deckstore.deck_path(where.user_decks, deck.id)
         try:
-            deckstore.write_deck(deck, target)
+            text = deckstore.dump_deck(deck)
+            deckstore.parse_deck(text, target)  # never write a deck that would not load
+            deckstore.write_new_file(target, text)  # never replaces a file made meanwhile
         except OSError as exc:
             print(f"{target}: cannot write: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_FAILED
