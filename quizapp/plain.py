@@ -66,7 +66,8 @@ class PlainRunner:
     def run(self) -> int:
         s = self.session
         if self.title:
-            self.say(f"== {visible(self.title)}: {s.total} questions {HELP}")
+            noun = "question" if s.total == 1 else "questions"
+            self.say(f"== {visible(self.title)}: {s.total} {noun} {HELP}")
         try:
             while s.current is not None:
                 item = s.current

@@ -250,3 +250,9 @@ def test_plain_sessions_fold_the_journal_only_once_it_is_long(env, capsys) -> No
     assert scores.exists() and not journal.exists()  # folded into the snapshot
     cards = ScoreStore(scores).load().cards["capitals"]
     assert cards["fi"].seen == 2 and cards["fr"].right == 1
+
+
+def test_a_one_question_session_says_question_not_questions(env, capsys) -> None:
+    run, _ = env
+    assert run("play", "capitals", "--plain", "-n", "1", stdin="Paris\n") == 0
+    assert capsys.readouterr().out.startswith("== Capitals: 1 question (:s skip")
