@@ -354,8 +354,3 @@ class SuspendEvent(Model):
 Event = Annotated[
     Union[AnswerEvent, RestoreEvent, SessionEvent, SuspendEvent], Field(discriminator="type")
 ]
-
-
-class Journal(Model):
-    format: int = SCORES_FORMAT
-    events: list[Event] = []

@@ -169,12 +169,6 @@ class Session:
         return self._queue[self._index]
 
     @property
-    def last_outcome(self) -> Outcome | None:
-        if self.state == "feedback" and self._steps:
-            return self._steps[-1].outcome
-        return None
-
-    @property
     def position(self) -> int:
         """1-based number of the current question."""
         return min(self._index + 1, len(self._queue))

@@ -69,10 +69,6 @@ class Evaluation:
     def recall(self) -> float:
         return self.found / self.gold_quotes if self.gold_quotes else 1.0
 
-    def meets(self, precision: float = 0.95, recall: float = 0.90) -> bool:
-        return (self.precision >= precision and self.recall >= recall
-                and self.encounters_found == self.gold_encounters)
-
 
 def evaluate(predicted: Dataset, gold: Dataset) -> Evaluation:
     gold_people = {p.id: p for p in gold.people}
