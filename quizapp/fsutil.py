@@ -15,7 +15,7 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_parent(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -39,10 +39,7 @@ def write_new_text(path: Path, text: str) -> None:
     """Create ``path`` with ``text`` atomically; never replaces an existing file
     (raises ``FileExistsError``)."""
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:  # a file stands where the folder should be: not "path exists"
-        raise NotADirectoryError(errno.ENOTDIR, f"{path.parent} is not a folder") from None
+    _make_parent(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -62,6 +59,15 @@ def write_new_text(path: Path, text: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
     fsync_dir(path.parent)
+
+
+def _make_parent(path: Path) -> None:
+    """Create the folder ``path`` goes in. A file standing where a folder should be is
+    ``NotADirectoryError`` naming it (mkdir would say "File exists", which misleads)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise NotADirectoryError(errno.ENOTDIR, f"{path.parent} is not a folder") from None
 
 
 def _umask() -> int:

@@ -324,3 +324,12 @@ def test_markup_in_quotes_survives_as_plain_text(tmp_path: Path) -> None:
     path.write_text(files["who-said-it.toml"], encoding="utf-8")
     deck = load_deck(path)
     assert deck.card("who.ann-same").question == "Who said it? “we agree on [bold]everything[/bold]”"
+
+
+def test_generate_into_a_file_is_one_line_and_the_file_is_kept(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "notes.txt"
+    out.write_text("mine\n", encoding="utf-8")
+    assert main(["generate", "--out", str(out)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"{out / 'who-said-it.toml'}: cannot write: {out} is not a folder"]
+    assert out.read_text(encoding="utf-8") == "mine\n"

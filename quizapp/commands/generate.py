@@ -88,7 +88,11 @@ def run(args: argparse.Namespace) -> int:
         if state == "same":
             print(f"{path}: unchanged")
             continue
-        atomic_write_text(path, text)
+        try:
+            atomic_write_text(path, text)
+        except OSError as exc:
+            print(f"{path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+            return 1
         print(f"{path}: {'written' if state == 'missing' else 'updated'}")
     return 0
 
