@@ -256,3 +256,12 @@ def test_a_one_question_session_says_question_not_questions(env, capsys) -> None
     run, _ = env
     assert run("play", "capitals", "--plain", "-n", "1", stdin="Paris\n") == 0
     assert capsys.readouterr().out.startswith("== Capitals: 1 question (:s skip")
+
+
+def test_plain_play_leaves_out_a_suspended_card(env, capsys) -> None:
+    run, _ = env
+    assert run("suspend", "capitals", "fi") == 0
+    assert run("play", "capitals", "--plain", stdin="Paris\nTokyo\n") == 0
+    out = capsys.readouterr().out
+    assert "== Capitals: 2 questions" in out and "Capital of Finland?" not in out
+    assert "Score: 2/2" in out

@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
         return open_app(args, deck_id=args.deck, mode=mode)
 
     from quizapp.commands.review import open_context, play_plain
+    from quizapp.review import suspended_ids
     from quizapp.session import Session
 
     ctx = open_context(args)
@@ -48,13 +49,12 @@ def run(args: argparse.Namespace) -> int:
         ctx.unknown_deck(args.deck)
         return 1
     deck = entry.deck
-    records = ctx.store.scores.cards.get(deck.id, {})
     session = Session.for_deck(
         deck,
         mode="shuffle" if args.shuffle else "order",
         limit=args.count,
         recorder=ctx.store,
         seed=args.seed,
-        skip={card_id for card_id, rec in records.items() if rec.suspended},
+        skip=suspended_ids(ctx.store.scores, deck.id),
     )
     return play_plain(ctx, session, deck.deck.title)
