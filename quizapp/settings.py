@@ -36,8 +36,10 @@ def load_settings(path: Path) -> Settings:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot read: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
         return Settings.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:

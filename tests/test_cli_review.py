@@ -265,3 +265,22 @@ def test_plain_play_leaves_out_a_suspended_card(env, capsys) -> None:
     out = capsys.readouterr().out
     assert "== Capitals: 2 questions" in out and "Capital of Finland?" not in out
     assert "Score: 2/2" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [(b"review_streak = \xff\n", "not UTF-8 text (byte 16)"),
+     (b"review_streak = 0\n", "review_streak: Input should be greater than or equal to 1"),
+     (b"colour = 'red'\n", "colour: unknown field")],
+)
+def test_a_bad_settings_file_is_one_warning_and_untouched(env, capsys, content, problem) -> None:
+    from quizapp.paths import Locations
+
+    run, _ = env
+    settings = Locations.from_env().settings
+    settings.parent.mkdir(parents=True)
+    settings.write_bytes(content)
+    assert run("leeches") == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"quizapp: warning: {settings}: {problem} (using the default settings)"]
+    assert settings.read_bytes() == content
