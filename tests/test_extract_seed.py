@@ -68,3 +68,14 @@ def test_seed_evidence_spans(seed) -> None:
     text, result = seed
     for q in result.dataset.quotes:
         assert text[q.evidence.start:q.evidence.end] == q.text
+
+
+def test_the_evaluate_command_prints_the_figures(capsys) -> None:
+    from quizapp.cli import main
+
+    gold = paths.bundled_dataset()
+    assert main(["extract", str(SEED_ARTICLE), "--evaluate", str(gold)]) == 0
+    out = capsys.readouterr().out
+    assert "speaker precision: 100.0% (12 of 12 attributed quotes right)" in out
+    assert "abstained:         1 quote kept without a speaker" in out
+    assert "encounters:        6/6 with place and month/year right" in out

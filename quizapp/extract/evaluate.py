@@ -141,7 +141,8 @@ def format_evaluation(result: Evaluation) -> str:
         f"({result.correct} of {result.predicted_attributed} attributed quotes right)",
         f"speaker recall:    {result.recall:.1%} "
         f"({result.found} of {result.gold_quotes} gold quotes with a speaker found)",
-        f"abstained:         {result.abstained} quotes kept without a speaker",
+        f"abstained:         {result.abstained} "
+        f"{'quote' if result.abstained == 1 else 'quotes'} kept without a speaker",
         f"encounters:        {result.encounters_found}/{result.gold_encounters} "
         f"with place and month/year right",
         f"people:            {result.people_found}/{result.gold_people} of the gold's people found",
