@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
@@ -44,18 +45,34 @@ def allowed_typos(answer: str) -> int:
 
 
 @dataclass(frozen=True)
+class Rivals:
+    """The normalized forms of a deck's real answers, made once per deck and session (a big
+    deck has thousands; normalizing them again at every answer would cost more than the
+    check itself)."""
+
+    norms: frozenset[str]
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Rivals:
+        return cls(frozenset(n for n in map(normalize, texts) if n))
+
+
+@dataclass(frozen=True)
 class Match:
     correct: bool
     matched: str | None = None  # which accepted answer it matched
     exact: bool = False  # equal after normalizing (no typo)
 
 
-def check(response: str, answers: Iterable[str], rivals: Iterable[str] = ()) -> Match:
+def check(response: str, answers: Iterable[str], rivals: Rivals | Iterable[str] = ()) -> Match:
     """Check a typed ``response`` against the accepted ``answers``.
 
     ``rivals`` are other real answers from the deck (other people, places, dates): a
-    response equal to one, or nearer to one than to every accepted answer, is wrong.
+    response equal to one, or nearer to one than to every accepted answer, is wrong. Pass
+    ``Rivals.of(texts)`` when checking many answers against the same deck.
     """
+    if not isinstance(rivals, Rivals):
+        rivals = Rivals.of(rivals)
     said = normalize(response)
     if not said:
         return Match(False)
@@ -65,8 +82,7 @@ def check(response: str, answers: Iterable[str], rivals: Iterable[str] = ()) -> 
         if said.replace(" ", "") == norm.replace(" ", ""):
             return Match(True, original, exact=True)
     accepted_norms = {norm for _, norm in accepted}
-    rival_norms = [r for r in {normalize(r) for r in rivals} if r and r not in accepted_norms]
-    if said in rival_norms:
+    if said in rivals.norms and said not in accepted_norms:
         return Match(False)
     best: tuple[int, str] | None = None
     for original, norm in accepted:
@@ -78,6 +94,10 @@ def check(response: str, answers: Iterable[str], rivals: Iterable[str] = ()) -> 
     if best is None:
         return Match(False)
     distance, original = best
-    if any(Levenshtein.distance(said, r) <= distance for r in rival_norms):
+    # Any rival (not itself accepted) at least as near as the accepted answer wins.
+    near = process.extract_iter(
+        said, rivals.norms, scorer=Levenshtein.distance, score_cutoff=distance
+    )
+    if any(rival not in accepted_norms for rival, _, _ in near):
         return Match(False)
     return Match(True, original)

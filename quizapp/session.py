@@ -114,6 +114,7 @@ class Session:
         self._now = now
         self._rng = random.Random(seed)
         self._rivals = rivals or {}
+        self._rival_norms: dict[str, matching.Rivals] = {}  # per deck, made on first use
         self._queue: list[Item] = list(items)
         self._index = 0
         self._steps: list[_Step] = []
@@ -273,7 +274,10 @@ class Session:
             exact = True
         else:
             said = str(response)
-            rivals = self._rivals.get(item.deck_id, set())
+            rivals = self._rival_norms.get(item.deck_id)
+            if rivals is None:
+                rivals = matching.Rivals.of(self._rivals.get(item.deck_id, ()))
+                self._rival_norms[item.deck_id] = rivals
             result = matching.check(said, card.answers, rivals)
             correct, exact = result.correct, result.exact or not result.correct
         duration = self._duration_ms()
