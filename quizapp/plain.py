@@ -68,6 +68,7 @@ class PlainRunner:
         if self.title:
             noun = "question" if s.total == 1 else "questions"
             self.say(f"== {visible(self.title)}: {s.total} {noun} {HELP}")
+        code = 0
         try:
             while s.current is not None:
                 item = s.current
@@ -81,9 +82,12 @@ class PlainRunner:
                 s.advance()
         except _Quit:
             pass
+        except KeyboardInterrupt:  # ctrl+c ends the session like :q (its score is kept)
+            self.say()
+            code = 130
         record = s.finish()
         self.summary(record.score, record.total)
-        return 0
+        return code
 
     def command(self, line: str) -> bool:
         """Handle :s / :u; True when the line was a command."""

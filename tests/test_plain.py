@@ -140,3 +140,25 @@ def test_plain_mode_end_to_end_in_a_process(deck_dir: Path, tmp_path: Path) -> N
     assert proc.returncode == 0, proc.stderr
     assert "Right!" in proc.stdout and "Score: 1/1" in proc.stdout
     assert ScoreStore(scores).load().cards["plain-demo"]["c1"].right == 1
+
+
+class _InterruptAfter(io.StringIO):
+    """stdin that gives its lines, then a ctrl+c at the next prompt."""
+
+    def readline(self, *args) -> str:
+        line = super().readline(*args)
+        if not line:
+            raise KeyboardInterrupt
+        return line
+
+
+def test_ctrl_c_ends_the_session_and_keeps_its_score(deck_dir: Path, tmp_path: Path,
+                                                     monkeypatch, capsys) -> None:
+    scores = tmp_path / "scores.toml"
+    monkeypatch.setattr(sys, "stdin", _InterruptAfter("Finland\n"))
+    code = main(["play", "plain-demo", "--plain", "--decks", str(deck_dir),
+                 "--scores", str(scores)])
+    assert code == 130
+    assert "Score: 1/1 (100%)" in capsys.readouterr().out
+    last = ScoreStore(scores).load().sessions[-1]
+    assert (last.score, last.total) == (1, 1) and last.end is not None
