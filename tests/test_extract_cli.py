@@ -122,3 +122,17 @@ def test_import_article_with_nothing_to_ask_writes_nothing(tmp_path: Path, capsy
     assert captured.err.strip() == (f"{article}: no questions could be made from this article "
                                     "(no attributed quotes, encounters or facts)")
     assert not Locations.from_env().user_decks.exists()
+
+
+def test_import_article_report_shows_control_characters_as_text(tmp_path: Path, capsys) -> None:
+    article = tmp_path / "esc.txt"
+    article.write_text(
+        'Title Of Piece\n\n"We will win \x1b[31mtoday and [bold]forever[/]," Angela Merkel said.\n\n'
+        '"Sure \x07fine," a spokesman said.\n',
+        encoding="utf-8",
+    )
+    assert main(["import-article", str(article), "--id", "esc"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Angela Merkel: “We will win ␛[31mtoday and [bold]forever[/]”" in out
+    assert "“Sure ␇fine”" in out

@@ -114,6 +114,7 @@ def dump_dataset(dataset, article: Path) -> str:
 def run(args: argparse.Namespace) -> int:
     from quizapp.extract.pipeline import extract
     from quizapp.fsutil import atomic_write_text
+    from quizapp.text import visible
 
     text = _read_article(args.article)
     if text is None:
@@ -146,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         from quizapp.extract.evaluate import evaluate, format_evaluation
 
         print(f"{args.article.name} against {args.evaluate.name}:")
-        print(format_evaluation(evaluate(result.dataset, gold)))
+        print(visible(format_evaluation(evaluate(result.dataset, gold))))
     return 0
 
 
@@ -170,6 +171,8 @@ _LEFT_OUT = {
 
 def report_lines(result) -> list[str]:
     """What was found, then what was left out and why, one item a line."""
+    from quizapp.text import visible
+
     ds = result.dataset
     lines = [f"found: {counts_line(result)}"]
     for q in ds.quotes:
@@ -185,7 +188,8 @@ def report_lines(result) -> list[str]:
         if notes:
             lines.append(f"  {heading}: {len(notes)}")
             lines += [f"    “{_short(n.text)}” at {n.start}: {n.reason}" for n in notes]
-    return lines
+    # The article's text is data: its control characters must not drive the terminal.
+    return [visible(line) for line in lines]
 
 
 def _short(text: str) -> str:
