@@ -284,3 +284,13 @@ def test_a_bad_settings_file_is_one_warning_and_untouched(env, capsys, content, 
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"quizapp: warning: {settings}: {problem} (using the default settings)"]
     assert settings.read_bytes() == content
+
+
+def test_an_escape_sequence_in_a_score_file_key_is_shown_not_obeyed(env, capsys) -> None:
+    run, scores = env
+    original = 'format = 1\n[cards."a\\u001b[31m".x]\nseen = 1\nbogus = 1\n'
+    scores.write_text(original, encoding="utf-8")
+    assert run("stats") == 1
+    err = capsys.readouterr().err
+    assert err == f"quizapp: {scores}: cards.a␛[31m.x.bogus: unknown field\n"
+    assert scores.read_text(encoding="utf-8") == original

@@ -21,7 +21,11 @@ are mixed. With --plain the questions are asked line by line on stdin/stdout; at
 
 
 def say_error(message: str) -> None:
-    print(f"quizapp: {message}", file=sys.stderr)
+    """One line on stderr. Messages quote ids and text from people's files: their control
+    characters are shown as symbols, never obeyed by the terminal."""
+    from quizapp.text import visible
+
+    print(f"quizapp: {visible(message)}", file=sys.stderr)
 
 
 @dataclass
