@@ -294,3 +294,16 @@ def test_an_escape_sequence_in_a_score_file_key_is_shown_not_obeyed(env, capsys)
     err = capsys.readouterr().err
     assert err == f"quizapp: {scores}: cards.a␛[31m.x.bogus: unknown field\n"
     assert scores.read_text(encoding="utf-8") == original
+
+
+def test_plain_play_of_a_deck_whose_cards_are_all_suspended_asks_nothing(env, capsys) -> None:
+    run, scores = env
+    for card in ("fr", "fi", "jp"):
+        assert run("suspend", "capitals", card) == 0
+    capsys.readouterr()
+    before = Path(f"{scores}.journal").read_bytes()
+    assert run("play", "capitals", "--plain", stdin="Paris\n") == 0
+    out = capsys.readouterr().out
+    assert out == ("Every card of capitals is suspended: `quizapp unsuspend capitals CARD` "
+                   "brings one back.\n")
+    assert Path(f"{scores}.journal").read_bytes() == before
