@@ -307,3 +307,29 @@ def test_plain_play_of_a_deck_whose_cards_are_all_suspended_asks_nothing(env, ca
     assert out == ("Every card of capitals is suspended: `quizapp unsuspend capitals CARD` "
                    "brings one back.\n")
     assert Path(f"{scores}.journal").read_bytes() == before
+
+
+def test_review_after_a_deck_is_removed_does_not_praise_its_missed_cards(env, capsys) -> None:
+    run, scores = env
+    play(scores, {"fr": "Paris", "fi": "Oslo", "jp": "Tokyo"})
+    (scores.parent / "decks" / "capitals.toml").unlink()
+    assert run("review", "--plain") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Nothing to review") and "Well done" not in out
+
+
+def test_a_closed_stdout_is_not_reported_as_a_score_file_problem(env, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    run, scores = env
+    play(scores, {"fr": "Paris", "fi": "Oslo", "jp": "Tokyo"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "quizapp", "review", "capitals", "--plain",
+         "--decks", str(tmp_path / "decks"), "--scores", str(scores)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stdout.readline().startswith(b"== Review: Capitals")
+    proc.stdout.close()  # like `| head -1`
+    _, err = proc.communicate(b"Oslo\n" * 20, timeout=60)
+    assert b"cannot save" not in err and b"Traceback" not in err

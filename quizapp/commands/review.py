@@ -92,6 +92,8 @@ def play_plain(ctx: Context, session: Any, title: str) -> int:
         code = run_plain(session, sys.stdin, sys.stdout, title=title)
         # Compaction is O(file): like the app, fold only once the journal is long.
         ctx.store.maybe_compact()
+    except BrokenPipeError:
+        raise  # stdout was closed (``| head``): not the score file's fault
     except OSError as exc:
         sys.stdout.flush()
         say_error(f"{ctx.store.path}: cannot save answers: {exc.strerror or exc}")
@@ -119,7 +121,9 @@ def nothing_missed_message(ctx: Context, deck_id: str | None) -> str:
     """The friendly line shown instead of an empty review."""
     where = f" in {deck_id}" if deck_id else ""
     cards = ctx.store.scores.cards
-    decks = [cards.get(deck_id, {})] if deck_id else list(cards.values())
+    # Only decks that still exist: a removed deck's scores are kept, but not reviewed.
+    deck_ids = [deck_id] if deck_id else [entry.id for entry in ctx.catalog.entries]
+    decks = [cards.get(d, {}) for d in deck_ids]
     records = [rec for deck in decks for rec in deck.values()]
     if not any(rec.seen for rec in records):
         return f"Nothing to review{where} yet: play a deck first, and any card you miss will wait here."
