@@ -322,7 +322,7 @@ def test_a_closed_stdout_is_not_reported_as_a_score_file_problem(env, tmp_path: 
     import subprocess
     import sys
 
-    run, scores = env
+    _, scores = env
     play(scores, {"fr": "Paris", "fi": "Oslo", "jp": "Tokyo"})
     proc = subprocess.Popen(
         [sys.executable, "-m", "quizapp", "review", "capitals", "--plain",
