@@ -91,21 +91,21 @@ def register(subparsers) -> None:
     p.add_argument("--id", dest="deck_id", help="the deck id (default: from the title)")
 
     p = command("add", "check a deck file, then copy it into your decks folder", run_add)
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, metavar="FILE", help="the deck file (TOML) to add")
 
     p = command("validate", "check deck files; print each problem as file:line: field: message",
                 run_validate)
-    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="deck files (TOML)")
 
     command("list", "list every deck found, and the files that could not be used", run_list)
 
     p = command("remove", "delete one of your decks (asks first; its scores are kept)", run_remove)
-    p.add_argument("deck_id", metavar="ID")
+    p.add_argument("deck_id", metavar="ID", help="the id of one of your decks")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
 
     p = command("import", "make a deck in your decks folder from an Anki, Quizlet, CSV or "
                 "TSV file", run_import)
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, metavar="FILE", help="the file to import")
     p.add_argument("--format", default="auto",
                    choices=("auto", "anki", "csv", "tsv", "quizlet"),
                    help="input format (default: auto, from its headers and extension)")
@@ -113,8 +113,8 @@ def register(subparsers) -> None:
     p.add_argument("--title", help="the new deck's title (default: Anki's #deck: or the file name)")
 
     p = command("export", "write a deck as Anki text, an Anki .apkg package or CSV", run_export)
-    p.add_argument("deck_id", metavar="ID")
-    p.add_argument("out", type=Path, metavar="OUT")
+    p.add_argument("deck_id", metavar="ID", help="the deck to export (see `quizapp deck list`)")
+    p.add_argument("out", type=Path, metavar="OUT", help="the file to write")
     p.add_argument("--format", choices=("anki", "apkg", "csv"),
                    help="output format (default: from OUT's extension: .apkg, .csv, else anki)")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
