@@ -560,6 +560,10 @@ def discover(locations: Locations) -> Catalog:
     visited: set[Path] = set()
     for folder, origin in origins:
         if not folder.is_dir():
+            if origin == "extra":  # named by the person (--decks, $QUIZAPP_DECKS): say so
+                state = "is a file, not a folder" if folder.exists() else "does not exist"
+                catalog.problems.append(f"{folder}: deck folder {state} (from --decks or "
+                                        "$QUIZAPP_DECKS)")
             continue
         for path in sorted(folder.glob("*.toml")):
             if path.resolve() in visited:  # the same folder given twice

@@ -259,6 +259,7 @@ def test_discover_reports_a_deck_id_used_twice(tmp_path: Path) -> None:
 def test_discover_reuses_parsed_decks_until_a_file_changes(tmp_path: Path, monkeypatch) -> None:
     where = _locations(tmp_path)
     (tmp_path / "user").mkdir()
+    (tmp_path / "extra").mkdir()
     path = tmp_path / "user" / "s.toml"
     path.write_text(HEAD + GOOD_CARDS, encoding="utf-8")
     (tmp_path / "user" / "broken.toml").write_text("nope = [", encoding="utf-8")
@@ -316,3 +317,17 @@ def test_a_deck_rewritten_atomically_is_read_again_even_with_the_same_size(tmp_p
     deck.cards[0].answer = "9"  # same length: same file size, written at once
     write_deck(deck, path)
     assert discover(where).get("sample").deck.cards[0].answer == "9"
+
+
+def test_an_extra_deck_folder_that_is_missing_or_a_file_is_reported(tmp_path: Path) -> None:
+    where = _locations(tmp_path)  # its extra folder was never made
+    assert discover(where).problems == [
+        f"{tmp_path / 'extra'}: deck folder does not exist (from --decks or $QUIZAPP_DECKS)"]
+    (tmp_path / "extra").write_text("a file\n", encoding="utf-8")
+    assert discover(where).problems == [
+        f"{tmp_path / 'extra'}: deck folder is a file, not a folder (from --decks or "
+        "$QUIZAPP_DECKS)"]
+    (tmp_path / "extra").unlink()
+    (tmp_path / "extra").mkdir()
+    # The user decks folder does not exist until a first deck is added: that is no problem.
+    assert discover(where).problems == []
