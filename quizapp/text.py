@@ -22,13 +22,17 @@ def _placeholder(ch: str) -> str:
     return f"<U+{code:04X}>"
 
 
-def visible(text: str) -> str:
-    """``text`` with every control or format character replaced by a visible placeholder."""
+def visible(text: str, *, one_line: bool = False) -> str:
+    """``text`` with every control or format character replaced by a visible placeholder.
+
+    ``one_line`` also replaces line breaks and tabs (``␊``, ``␉``), for output that must
+    stay on one line, such as an error message."""
     if text.isprintable():
         return text
+    keep = () if one_line else _KEEP
     out = []
     for ch in text:
-        if ch in _KEEP or ch.isprintable() or ch == " ":
+        if ch in keep or ch.isprintable() or ch == " ":
             out.append(ch)
         elif unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}:
             out.append(_placeholder(ch))

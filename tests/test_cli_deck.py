@@ -358,7 +358,7 @@ def test_control_characters_in_a_title_are_shown_escaped(user_decks: Path, capsy
     assert main(["deck", "list"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out
-    assert "Caps \\x1b[31mred [bold]x[/]" in out
+    assert "Caps ␛[31mred [bold]x[/]" in out
     assert load_deck(user_decks / "esc.toml").deck.title == "Caps \x1b[31mred [bold]x[/]"
 
 

@@ -162,3 +162,12 @@ def test_ctrl_c_ends_the_session_and_keeps_its_score(deck_dir: Path, tmp_path: P
     assert "Score: 1/1 (100%)" in capsys.readouterr().out
     last = ScoreStore(scores).load().sessions[-1]
     assert (last.score, last.total) == (1, 1) and last.end is not None
+
+
+def test_visible_text_helper() -> None:
+    from quizapp.text import visible
+
+    assert visible("a\x1b[2Jb\x07\u202ec") == "a␛[2Jb␇<U+202E>c"
+    assert visible("two\nlines\tok") == "two\nlines\tok"
+    assert visible("two\nlines", one_line=True) == "two␊lines"
+    assert visible("[bold]x[/]") == "[bold]x[/]"  # markup is not a terminal matter

@@ -121,12 +121,11 @@ def register(subparsers) -> None:
 
 
 def printable(text: str) -> str:
-    """``text`` safe to print on a terminal: control characters (ESC, line breaks...) are
-    shown as escapes such as ``\\x1b`` instead of acting on the terminal."""
-    return "".join(
-        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
-        for ch in text
-    )
+    """``text`` safe to print on one line of a terminal: control characters (ESC, line
+    breaks...) are shown as symbols such as ``␛`` instead of acting on the terminal."""
+    from quizapp.text import visible
+
+    return visible(text, one_line=True)
 
 
 def _fail(problems: list[str]) -> int:
