@@ -156,3 +156,19 @@ async def test_flip_and_order_cards_can_be_answered_with_the_mouse_alone(tmp_pat
         assert "✔ Right" in screen_text(app)
     cards = scores(app.locations.scores).cards["mixed"]
     assert (cards["f1"].last_result, cards["o1"].last_result) == ("right", "right")
+
+
+async def test_the_quit_dialog_survives_a_terminal_9_to_11_columns_wide(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, "caps", "o")
+        await pilot.press("1", "q")
+        await pilot.pause()
+        for width in (12, 11, 10, 9, 8, 80):
+            await pilot.resize_terminal(width, 5)
+            await pilot.pause()
+        assert app.is_running
+        assert "Quit quizapp now?" in screen_text(app)
+        await pilot.press("y")
+        await pilot.pause()
+    assert scores(app.locations.scores).sessions[0].total == 1

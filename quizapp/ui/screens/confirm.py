@@ -21,7 +21,9 @@ class ConfirmScreen(ModalScreen[bool]):
         padding: 0 1; border: thick $primary; background: $surface;
     }
     ConfirmScreen #question { column-span: 2; width: 1fr; content-align: center middle; padding: 1 0 0 0; }
-    ConfirmScreen Button { width: 100%; }
+    /* nowrap: in a terminal 9-11 columns wide a button gets 0 columns for its label, and
+       Textual 8.2.8 crashes wrapping text into 0 columns; unwrapped, it is just cut. */
+    ConfirmScreen Button { width: 100%; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     BINDINGS = [
