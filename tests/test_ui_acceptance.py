@@ -172,3 +172,22 @@ async def test_the_quit_dialog_survives_a_terminal_9_to_11_columns_wide(tmp_path
         await pilot.press("y")
         await pilot.pause()
     assert scores(app.locations.scores).sessions[0].total == 1
+
+
+async def test_quit_from_the_palette_asks_first_and_writes_the_session_end(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, "caps", "o")
+        await pilot.press(choice_number(app, "Tokyo"))
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press("q", "u", "i", "t")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running and "Quit quizapp now? Your 1 answer is saved." in screen_text(app)
+        await pilot.press("y")
+        await pilot.pause()
+    session = scores(app.locations.scores).sessions[0]
+    assert session.end is not None and (session.score, session.total) == (1, 1)

@@ -251,6 +251,11 @@ class QuizApp(App[None]):
         else:
             self.end_session_and_exit(playing.session)
 
+    async def action_quit(self) -> None:
+        """Textual's own Quit (the palette offers it): the same as ctrl+q, so that quitting
+        during a session asks first and writes the session's end."""
+        self.action_request_quit()
+
     def action_exit_with_error(self) -> None:
         self.exit(return_code=1)
 
