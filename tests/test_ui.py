@@ -447,7 +447,8 @@ async def test_command_line_modes_open_the_right_session(tmp_path: Path) -> None
     async with app.run_test() as pilot:
         await ready(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert any("Nothing missed in words" in n.message for n in app._notifications)
+        assert [n.message for n in app._notifications] == [
+            "Nothing missed in words: no card to review. Well done!"]
 
 
 async def test_due_cards_from_the_palette(tmp_path: Path) -> None:

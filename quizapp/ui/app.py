@@ -151,9 +151,13 @@ class QuizApp(App[None]):
         """Start a session; ``replace`` swaps it in for the current screen (the summary)."""
         session = self.new_session(plan)
         if session is None:
-            if plan.kind in ("review", "due"):
-                what = "missed" if plan.kind == "review" else "due"
-                self.notify(f"Nothing {what} in {plan.deck_id or 'any deck'} right now.", markup=False)
+            where = plan.deck_id or "any deck"
+            if plan.kind == "review":
+                self.notify(f"Nothing missed in {where}: no card to review. Well done!",
+                            title="Nothing to review", markup=False)
+            elif plan.kind == "due":
+                self.notify(f"Nothing due in {where} right now: come back later, or play the "
+                            "deck for practice.", title="Nothing due", markup=False)
             return
         screen = QuestionScreen(session, plan)
         if replace:
