@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 KIND_HINTS = {
     "choice": "Pick an answer: 1-4, or arrows and Enter.",
     "text": "Type the answer and press Enter (Escape leaves the field, for s, u and q).",
-    "flip": "Think of the answer, then press Space to turn the card.",
+    "flip": "Think of the answer, then turn the card: Space, or click the button.",
     "order": "Put the items in order: ↑↓ select, [ ] or shift+↑↓ move, Enter submits.",
 }
 
