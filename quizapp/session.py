@@ -38,6 +38,10 @@ GRADES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 MAX_CHOICES = 4
 
 
+class NoCards(ValueError):
+    """A session would have no card to ask (for example, every card is suspended)."""
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -142,9 +146,12 @@ class Session:
         skip: Iterable[str] = (),
     ) -> Session:
         """A session over a deck: all cards in order, shuffled, or the first ``limit``
-        (drawn at random when shuffled). Cards whose ids are in ``skip`` (suspended) are left out."""
+        (drawn at random when shuffled). Cards whose ids are in ``skip`` (suspended) are left
+        out; ``NoCards`` is raised when that leaves none."""
         skipped = set(skip)
-        cards = [c for c in deck.cards if c.id not in skipped] or list(deck.cards)
+        cards = [c for c in deck.cards if c.id not in skipped]
+        if not cards:
+            raise NoCards(f"every card of {deck.id} is suspended")
         rng = random.Random(seed)
         if mode == "shuffle":
             rng.shuffle(cards)

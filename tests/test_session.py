@@ -213,3 +213,12 @@ def test_typed_answers_stay_quick_on_a_deck_with_thousands_of_answers() -> None:
     assert check("Pariss", ["Paris"], rivals_once).correct
     assert not check("Parms", ["Paris"], rivals_once).correct
     assert not check("Osaka", ["Paris"], rivals_once).correct
+
+
+def test_a_deck_whose_cards_are_all_suspended_gives_no_session() -> None:
+    from quizapp.session import NoCards
+
+    with pytest.raises(NoCards, match="every card of demo is suspended"):
+        Session.for_deck(DECK, skip=[c.id for c in DECK.cards])
+    s = Session.for_deck(DECK, skip=["c1", "t1"])
+    assert [s.current.card.id, s.total] == ["f1", 3]

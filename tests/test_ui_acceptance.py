@@ -191,3 +191,22 @@ async def test_quit_from_the_palette_asks_first_and_writes_the_session_end(tmp_p
         await pilot.pause()
     session = scores(app.locations.scores).sessions[0]
     assert session.end is not None and (session.score, session.total) == (1, 1)
+
+
+async def test_a_deck_whose_cards_are_all_suspended_is_not_played(tmp_path: Path) -> None:
+    """Suspended cards are never asked: with all of them suspended, the person is told so."""
+    from datetime import UTC, datetime
+
+    from quizapp.models import SuspendEvent
+    from quizapp.store import ScoreStore
+
+    app = build(tmp_path, deck("caps", CHOICE))
+    store = ScoreStore(app.locations.scores)
+    for card in CHOICE:
+        store.append(SuspendEvent(deck="caps", card=card["id"], at=datetime(2026, 1, 1, tzinfo=UTC),
+                                  suspended=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, "caps", "o")
+        assert app.screen is app.home
+        assert _notices(app) == [
+            "Every card of caps is suspended: unsuspend one in Stats (t) to play this deck."]

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     from quizapp.commands.review import open_context, play_plain
     from quizapp.review import suspended_ids
-    from quizapp.session import Session
+    from quizapp.session import NoCards, Session
 
     ctx = open_context(args)
     if ctx is None:
@@ -49,17 +49,17 @@ def run(args: argparse.Namespace) -> int:
         ctx.unknown_deck(args.deck)
         return 1
     deck = entry.deck
-    suspended = suspended_ids(ctx.store.scores, deck.id)
-    if all(card.id in suspended for card in deck.cards):
+    try:
+        session = Session.for_deck(
+            deck,
+            mode="shuffle" if args.shuffle else "order",
+            limit=args.count,
+            recorder=ctx.store,
+            seed=args.seed,
+            skip=suspended_ids(ctx.store.scores, deck.id),
+        )
+    except NoCards:
         print(f"Every card of {deck.id} is suspended: `quizapp unsuspend {deck.id} CARD` "
               "brings one back.")
         return 0
-    session = Session.for_deck(
-        deck,
-        mode="shuffle" if args.shuffle else "order",
-        limit=args.count,
-        recorder=ctx.store,
-        seed=args.seed,
-        skip=suspended,
-    )
     return play_plain(ctx, session, deck.deck.title)

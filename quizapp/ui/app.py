@@ -18,7 +18,7 @@ from textual.screen import Screen
 from quizapp import review
 from quizapp.decks import Catalog, DeckEntry, discover
 from quizapp.paths import Locations
-from quizapp.session import Session, deck_rivals, utcnow
+from quizapp.session import NoCards, Session, deck_rivals, utcnow
 from quizapp.settings import Settings, SettingsError, load_settings, save_settings
 from quizapp.store import ScoreFileError, ScoreStore
 from quizapp.ui.plan import PlayPlan
@@ -143,9 +143,14 @@ class QuizApp(App[None]):
         if entry is None:
             self.notify(f"No deck with the id {plan.deck_id!r}.", severity="error", markup=False)
             return None
-        return Session.for_deck(
-            entry.deck, mode=plan.mode, limit=plan.limit, recorder=self.store, now=self.now,
-            seed=self.seed, skip=review.suspended_ids(scores, entry.id))
+        try:
+            return Session.for_deck(
+                entry.deck, mode=plan.mode, limit=plan.limit, recorder=self.store, now=self.now,
+                seed=self.seed, skip=review.suspended_ids(scores, entry.id))
+        except NoCards:
+            self.notify(f"Every card of {entry.id} is suspended: unsuspend one in Stats (t) "
+                        "to play this deck.", title="Nothing to play", markup=False)
+            return None
 
     def play(self, plan: PlayPlan, *, replace: bool = False) -> None:
         """Start a session; ``replace`` swaps it in for the current screen (the summary)."""
