@@ -73,10 +73,17 @@ def check(response: str, answers: Iterable[str], rivals: Rivals | Iterable[str] 
     """
     if not isinstance(rivals, Rivals):
         rivals = Rivals.of(rivals)
+    answers = list(answers)
+    # An answer that is all punctuation ("[/]", "?!") normalizes to nothing: such an answer
+    # is matched as typed (case and outer spaces aside), never leniently.
+    typed = " ".join(response.split()).casefold()
+    for original in answers:
+        if typed and typed == " ".join(original.split()).casefold():
+            return Match(True, original, exact=True)
     said = normalize(response)
     if not said:
         return Match(False)
-    accepted = [(a, normalize(a)) for a in answers]
+    accepted = [(a, normalize(a)) for a in answers if normalize(a)]
     for original, norm in accepted:
         # "G20" is "G-20", "buenos-aires" is "Buenos Aires": spacing never matters.
         if said.replace(" ", "") == norm.replace(" ", ""):

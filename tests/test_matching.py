@@ -27,6 +27,8 @@ ACCEPTED = [
     ("july, 2017", ["July 2017"], []),
     ("G20", ["G-20"], []),
     ("buenos-aires", ["Buenos Aires"], CITIES),
+    ("[/]", ["[/]"], []),  # an answer that is all punctuation is matched as typed
+    (" ?! ", ["?!"], []),
 ]
 
 REJECTED = [
@@ -43,6 +45,9 @@ REJECTED = [
     ("Hamburgers", ["Hamburg"], CITIES),  # too far for a 7-letter answer
     ("Pu", ["Putin"], PEOPLE),
     ("ok", ["no"], []),  # short answers take no typos
+    ("[", ["[/]"], []),
+    ("x", ["[/]"], []),
+    ("[/]", ["Putin"], PEOPLE),
 ]
 
 
