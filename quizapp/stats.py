@@ -159,6 +159,12 @@ class MissedCard:
     leech: bool
     suspended: bool
 
+    @property
+    def marks(self) -> str:
+        """"leech", "suspended", both or neither, for a table cell."""
+        flags = (("leech", self.leech), ("suspended", self.suspended))
+        return ", ".join(name for name, on in flags if on)
+
     def to_dict(self) -> dict[str, Any]:
         return {"deck": self.deck_id, "card": self.card_id, "question": self.question,
                 "wrong": self.wrong, "right": self.right, "leech": self.leech,

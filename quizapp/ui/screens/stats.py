@@ -10,7 +10,6 @@ suspended card is left out of every session until it is unsuspended.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -23,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from quizapp import review
 from quizapp.decks import Catalog
 from quizapp.models import ScoreFile
-from quizapp.stats import DeckStats, Stats, compute_stats
+from quizapp.stats import DeckStats, MissedCard, Stats, compute_stats
 from quizapp.store import ScoreFileError
 from quizapp.ui.format import when
 from quizapp.ui.text import card_cell, visible
@@ -60,22 +59,8 @@ def has_answers(stats: Stats) -> bool:
     return stats.counts.new < stats.counts.total or any(d.results for d in stats.decks)
 
 
-@dataclass(frozen=True)
-class CardRow:
-    """One row of a card table: which card, and what it shows."""
-
-    deck_id: str
-    card_id: str
-    question: str
-    wrong: int
-    right: int
-    leech: bool
-    suspended: bool
-
-    @property
-    def marks(self) -> str:
-        flags = (("leech", self.leech), ("suspended", self.suspended))
-        return ", ".join(name for name, on in flags if on)
+# A row of a card table (most missed, leeches): the numbers ``quizapp stats`` gives.
+CardRow = MissedCard
 
 
 def leech_rows(scores: ScoreFile, catalog: Catalog, threshold: int) -> list[CardRow]:
@@ -174,8 +159,7 @@ class StatsScreen(Screen[None]):
             return
         self._fill_chart(stats.decks)
         self._fill_families(stats)
-        self.rows["most-missed"] = [CardRow(m.deck_id, m.card_id, m.question, m.wrong, m.right,
-                                            m.leech, m.suspended) for m in stats.most_missed]
+        self.rows["most-missed"] = list(stats.most_missed)
         self.rows["leeches"] = leech_rows(scores, catalog, app.settings.leech_threshold)
         for name in CARD_TABLES:
             self._fill_cards(name)
