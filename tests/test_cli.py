@@ -1,0 +1,82 @@
+"""The command line itself: the version, help for every command and option, and where the
+score file and extra deck folders come from (option, then environment, then platformdirs)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import platformdirs
+import pytest
+
+from quizapp import __version__
+from quizapp.cli import build_parser, locations, main
+
+
+def _commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
+    """Every (command path, summary, parser) below ``parser``, nested ones included."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            summaries = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, sub in action.choices.items():
+                yield (*path, name), summaries.get(name), sub
+                yield from _commands(sub, (*path, name))
+
+
+def test_version_from_the_script_and_python_m(capsys: pytest.CaptureFixture[str]) -> None:
+    assert __version__ == metadata.version("quizapp")
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"quizapp {__version__}\n"
+    out = subprocess.run([sys.executable, "-m", "quizapp", "--version"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout == f"quizapp {__version__}\n"
+    [script] = [e for e in metadata.entry_points(group="console_scripts") if e.name == "quizapp"]
+    assert script.load() is main
+
+
+def test_every_command_and_option_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    commands = list(_commands(build_parser()))
+    names = {" ".join(path) for path, _, _ in commands}
+    assert {"play", "review", "due", "stats", "generate", "extract", "import-article",
+            "deck new", "deck add", "deck validate", "deck list", "deck remove"} <= names
+    missing = [" ".join(path) for path, summary, _ in commands if not summary]
+    missing += [f"{' '.join(path)} {action.dest}" for path, _, sub in commands
+                for action in sub._actions
+                if not action.help and not isinstance(action, argparse._SubParsersAction)]
+    assert missing == []
+    for path, summary, _ in commands:
+        with pytest.raises(SystemExit) as exited:
+            main([*path, "--help"])
+        assert exited.value.code == 0
+        assert capsys.readouterr().out.startswith(f"usage: quizapp {' '.join(path)}")
+
+
+def test_the_score_file_comes_from_the_option_then_the_environment_then_platformdirs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("QUIZAPP_DATA_DIR")
+    parse = build_parser().parse_args
+    default = Path(platformdirs.user_data_dir("quizapp"))
+    assert locations(parse(["stats"])).scores == default / "scores.toml"
+    assert locations(parse(["stats"])).user_decks == default / "decks"
+    monkeypatch.setenv("QUIZAPP_SCORES", str(tmp_path / "env.toml"))
+    assert locations(parse(["stats"])).scores == tmp_path / "env.toml"
+    # --scores wins over the environment, before or after the command name.
+    assert locations(parse(["--scores", str(tmp_path / "a.toml"), "stats"])).scores == tmp_path / "a.toml"
+    assert locations(parse(["stats", "--scores", str(tmp_path / "b.toml")])).scores == tmp_path / "b.toml"
+
+
+def test_extra_deck_folders_from_the_option_and_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one, two, three = tmp_path / "one", tmp_path / "two", tmp_path / "three"
+    monkeypatch.setenv("QUIZAPP_DECKS", os.pathsep.join([str(two), str(three)]))
+    where = locations(build_parser().parse_args(["deck", "list", "--decks", str(one)]))
+    assert where.extra_decks == (one, two, three)
+    assert where.deck_dirs[0] == where.bundled_decks and where.deck_dirs[1] == where.user_decks
