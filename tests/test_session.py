@@ -178,6 +178,24 @@ def test_limit_and_shuffle_are_deterministic() -> None:
     assert [a.current.card.id] == [b.current.card.id]
 
 
+def _asked(s: Session) -> list[str]:
+    ids = []
+    while s.current is not None:
+        ids.append(s.current.card.id)
+        s.skip()
+    return ids
+
+
+def test_options_and_shuffled_order_change_from_one_session_to_the_next() -> None:
+    # No seed, as in the app: each new session draws its own option order and card order.
+    options = [tuple(Session.for_deck(DECK).choices()) for _ in range(20)]
+    assert {sorted(o) == ["Macron", "Merkel", "Putin", "Trump"] for o in options} == {True}
+    assert len({o.index("Putin") for o in options}) > 1  # the answer is not always first
+    shuffled = [tuple(_asked(Session.for_deck(DECK, mode="shuffle"))) for _ in range(20)]
+    assert len(set(shuffled)) > 1 and {sorted(s) == sorted(shuffled[0]) for s in shuffled} == {True}
+    assert _asked(Session.for_deck(DECK)) == [c.id for c in DECK.cards]  # in order is deck order
+
+
 def test_flip_must_be_graded_and_others_answered() -> None:
     s, rec, clock = make()
     with pytest.raises(ValueError):
