@@ -80,3 +80,29 @@ def test_extra_deck_folders_from_the_option_and_the_environment(
     where = locations(build_parser().parse_args(["deck", "list", "--decks", str(one)]))
     assert where.extra_decks == (one, two, three)
     assert where.deck_dirs[0] == where.bundled_decks and where.deck_dirs[1] == where.user_decks
+
+
+def test_commands_that_open_no_window_never_import_textual(tmp_path: Path) -> None:
+    # One process runs them all after answering one question in plain mode, so stats,
+    # due, review and leeches have a score file to read.
+    code = (
+        "import contextlib, io, sys\n"
+        "from quizapp.cli import main\n"
+        "sys.stdin = io.StringIO('1\\n')\n"
+        "commands = [['play', 'who-said-it', '--plain', '-n', '1'], ['stats'], ['stats', '--json'],\n"
+        "            ['due'], ['leeches'], ['review', '--plain'], ['generate', '--check']]\n"
+        "for argv in commands:\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        code = main(argv)\n"
+        "    print(argv[0], code)\n"
+        "heavy = {m.split('.')[0] for m in sys.modules} & {'textual', 'textual_plotext', 'genanki'}\n"
+        "print(sorted(heavy))\n"
+    )
+    env = {**os.environ, "QUIZAPP_SCORES": str(tmp_path / "scores.toml")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env, stdin=subprocess.DEVNULL)
+    lines = out.stdout.splitlines()
+    assert lines[-1] == "[]", out.stdout
+    assert (tmp_path / "scores.toml.journal").exists()  # the plain answer was recorded
+    assert lines[:-1] == ["play 0", "stats 0", "stats 0", "due 0", "leeches 0", "review 0",
+                          "generate 0"]
