@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from test_ui_support import CHOICE, T0, TEXT, Clock, build, deck, ready, scores, type_text
+from test_ui_support import (
+    CHOICE,
+    T0,
+    TEXT,
+    Clock,
+    build,
+    deck,
+    ready,
+    scores,
+    type_text,
+)
 
 from quizapp.models import AnswerEvent
 from quizapp.store import ScoreStore
