@@ -66,6 +66,18 @@ def test_unknown_field_names_file_line_and_field() -> None:
     ]
 
 
+def test_a_value_of_the_wrong_type_names_file_line_and_field() -> None:
+    text = (HEAD + 'tags = "history"\n' + GOOD_CARDS.replace('answer = "2"', "answer = 2")
+            + '\n[[cards]]\nid = "three"\nkind = "order"\nquestion = "Q"\nanswer = "A"\n')
+    lines = text.splitlines()
+    tags, answer, order = (lines.index(t) + 1 for t in ('tags = "history"', "answer = 2", 'answer = "A"'))
+    assert problems_of(text) == [
+        f"deck.toml:{tags}: deck.tags: Input should be a valid list",
+        f"deck.toml:{answer}: cards[1].answer: must be a string (a list of strings for an order card)",
+        f"deck.toml:{order}: cards[2].answer: an order card needs a list of at least 2 items",
+    ]
+
+
 def test_missing_field_points_at_the_cards_header() -> None:
     text = HEAD + '\n[[cards]]\nid = "x"\nkind = "flip"\nanswer = "A"\n'
     header = text.splitlines().index("[[cards]]") + 1
