@@ -106,3 +106,23 @@ def test_commands_that_open_no_window_never_import_textual(tmp_path: Path) -> No
     assert (tmp_path / "scores.toml.journal").exists()  # the plain answer was recorded
     assert lines[:-1] == ["play 0", "stats 0", "stats 0", "due 0", "leeches 0", "review 0",
                           "generate 0"]
+
+
+def test_extracting_an_article_needs_no_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("quizapp opened a network connection")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    article = Path(__file__).resolve().parent / "fixtures" / "articles" / "wire.txt"
+    assert main(["extract", str(article), "-o", str(tmp_path / "wire.toml")]) == 0
+    assert main(["import-article", str(article), "--id", "wire"]) == 0
+    assert "added deck wire-who-said-it" in capsys.readouterr().out
+    from quizapp.generate import load_dataset
+
+    assert load_dataset(tmp_path / "wire.toml").quotes  # a dataset made offline, with quotes
