@@ -333,3 +333,26 @@ def test_a_closed_stdout_is_not_reported_as_a_score_file_problem(env, tmp_path: 
     proc.stdout.close()  # like `| head -1`
     _, err = proc.communicate(b"Oslo\n" * 20, timeout=60)
     assert b"cannot save" not in err and b"Traceback" not in err
+
+
+def test_the_settings_file_changes_the_streak_the_new_card_limit_and_the_leech_threshold(
+    env, capsys
+) -> None:
+    from quizapp.paths import Locations
+
+    run, scores = env
+    settings = Locations.from_env().settings
+    settings.parent.mkdir(parents=True)
+    settings.write_text("review_streak = 1\nnew_per_day = 1\nleech_threshold = 2\n", encoding="utf-8")
+    assert run("due", "--json") == 0
+    [mine] = [d for d in json.loads(capsys.readouterr().out)["decks"] if d["id"] == "capitals"]
+    assert mine["new"] == 1  # 3 new cards, 1 a day
+
+    play(scores, {"fr": "Paris", "fi": "Oslo", "jp": "Tokyo"})
+    play(scores, {"fr": "Paris", "fi": "Oslo", "jp": "Tokyo"})
+    capsys.readouterr()
+    assert run("leeches") == 0
+    assert "2 wrong   0 right  capitals fi" in capsys.readouterr().out  # a leech after 2 misses
+    play(scores, {"fr": "Paris", "fi": "Helsinki", "jp": "Tokyo"})
+    assert run("review", "capitals", "--plain") == 0  # one right answer is enough now
+    assert capsys.readouterr().out.startswith("Nothing to review in capitals")
