@@ -121,6 +121,10 @@ async def test_flip_session_space_turns_the_card_then_grades(tmp_path: Path) -> 
         assert "Score 2/3" in screen_text(app)
     cards = scores(_scores_path(app)).cards["cards"]
     assert [cards[c].last_result for c in ("f1", "f2", "f3")] == ["right", "wrong", "right"]
+    # The person's own grade is what the scheduler got: Easy (f1) waits longer than Hard
+    # (f3), and Hard longer than Again (f2).
+    assert cards["f1"].fsrs.stability > cards["f3"].fsrs.stability > cards["f2"].fsrs.stability
+    assert cards["f1"].fsrs.due > cards["f3"].fsrs.due
 
 
 async def test_order_session_items_are_moved_with_keys(tmp_path: Path) -> None:
