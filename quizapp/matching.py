@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -33,15 +33,19 @@ def normalize(text: str) -> str:
 
 
 def allowed_typos(answer: str) -> int:
-    """Edit distance tolerated for a normalized answer of this length."""
+    """Typos tolerated for a normalized answer of this length.
+
+    A typo is one edit: a letter added, dropped, changed, or two neighbours swapped
+    (optimal string alignment distance). The allowance stays small so that a different
+    real word ("published" for "punished", "Iran" for "Iraq") is not taken for a typo."""
     n = len(answer.replace(" ", ""))
-    if n <= 3:
+    if n <= 4:
         return 0
-    if n <= 6:
+    if n <= 9:
         return 1
-    if n <= 12:
+    if n <= 15:
         return 2
-    return min(4, n // 6)
+    return 3
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def check(response: str, answers: Iterable[str], rivals: Rivals | Iterable[str] 
     for original, norm in accepted:
         if _DIGITS.findall(said) != _DIGITS.findall(norm):
             continue
-        distance = Levenshtein.distance(said, norm)
+        distance = OSA.distance(said, norm)
         if distance <= allowed_typos(norm) and (best is None or distance < best[0]):
             best = (distance, original)
     if best is None:
@@ -103,7 +107,7 @@ def check(response: str, answers: Iterable[str], rivals: Rivals | Iterable[str] 
     distance, original = best
     # Any rival (not itself accepted) at least as near as the accepted answer wins.
     near = process.extract_iter(
-        said, rivals.norms, scorer=Levenshtein.distance, score_cutoff=distance
+        said, rivals.norms, scorer=OSA.distance, score_cutoff=distance
     )
     if any(rival not in accepted_norms for rival, _, _ in near):
         return Match(False)
