@@ -51,7 +51,7 @@ class Recorder(Protocol):
 
     def record(self, deck_id: str, card_id: str) -> CardRecord | None: ...
 
-    def append(self, event: object) -> None: ...
+    def append(self, *events: object) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -324,9 +324,16 @@ class Session:
             self._queue.pop()
         if step.outcome is not None and self._recorder is not None:
             item = step.outcome.item
-            self._recorder.append(
-                RestoreEvent(deck=item.deck_id, card=item.card.id, at=self._now(), record=step.previous)
+            restore = RestoreEvent(
+                deck=item.deck_id, card=item.card.id, at=self._now(), record=step.previous
             )
+            try:
+                self._recorder.append(restore, SessionEvent(session=self.session_record()))
+            except BaseException:
+                self._steps.append(step)  # nothing was undone
+                if step.requeued:
+                    self._queue.append(step.outcome.item)
+                raise
         self._index = step.index
         self.state = "asking"
         self.ended = None
@@ -340,9 +347,8 @@ class Session:
         if self.ended is None:
             self.ended = self._now()
         record = self.session_record()
-        if self._recorder is not None and (self.outcomes or self._session_written):
+        if self._recorder is not None and self._session_written:
             self._recorder.append(SessionEvent(session=record))
-            self._session_written = True
         return record
 
     def session_record(self) -> SessionRecord:
@@ -387,31 +393,36 @@ class Session:
         self, item: Item, correct: bool, said: str, rating: int, duration: int, exact: bool
     ) -> Outcome:
         at = self._now()
+        outcome = Outcome(item, correct, said, item.card.answer_text, rating, duration, exact)
+        requeued = self.rounds and not correct
         previous = None
         if self._recorder is not None:
             previous = self._recorder.record(item.deck_id, item.card.id)
             previous = previous.model_copy(deep=True) if previous is not None else None
-            if not self._session_written:
-                self._recorder.append(SessionEvent(session=self.session_record()))
-                self._session_written = True
+        step = _Step(self._index, outcome, previous, requeued)
+        if self._recorder is not None:
             fsrs_state = scheduling.review(previous.fsrs if previous else None, rating, at)
-            self._recorder.append(
-                AnswerEvent(
-                    deck=item.deck_id,
-                    card=item.card.id,
-                    session=self.id,
-                    at=at,
-                    result="right" if correct else "wrong",
-                    rating=rating,
-                    duration_ms=duration,
-                    fsrs=fsrs_state,
-                )
+            answer = AnswerEvent(
+                deck=item.deck_id,
+                card=item.card.id,
+                session=self.id,
+                at=at,
+                result="right" if correct else "wrong",
+                rating=rating,
+                duration_ms=duration,
+                fsrs=fsrs_state,
             )
-        outcome = Outcome(item, correct, said, item.card.answer_text, rating, duration, exact)
-        requeued = False
-        if self.rounds and not correct:
+            # The session's record, counting this answer, goes in the same write: a session
+            # cut short by a kill still has its score on file.
+            self._steps.append(step)
+            try:
+                record = self.session_record()
+            finally:
+                self._steps.pop()
+            self._recorder.append(answer, SessionEvent(session=record))
+            self._session_written = True
+        if requeued:
             self._queue.append(item)
-            requeued = True
-        self._steps.append(_Step(self._index, outcome, previous, requeued))
+        self._steps.append(step)
         self.state = "feedback"
         return outcome

@@ -578,22 +578,26 @@ class ScoreStore:
                     return snapshot.scores
             # Another thread appended while we read: read again, its entry is on disk now.
 
-    def append(self, event: AnyEvent) -> None:
-        """Add one event to the journal and to the in-memory scores.
+    def append(self, *events: AnyEvent) -> None:
+        """Add events to the journal and to the in-memory scores, in one write.
 
-        The event is on disk (fsynced) when this returns. The cost does not depend on the
-        size of the score file. Creates the folder and the files on first use.
+        The events are on disk (fsynced) when this returns. The cost does not depend on the
+        size of the score file. Creates the folder and the files on first use. Each event
+        is its own checksummed entry, so a kill during the write keeps the complete ones.
         """
-        entry = journal_entry(event)
+        entry = b"".join(journal_entry(event) for event in events)
+        if not entry:
+            return
         if self._scores is None:
             self.load()
         with self._locked():
             self._append_locked(entry)
             with self._memory:
                 assert self._scores is not None
-                fold(self._scores, event)
-                self._journal_events += 1
-                self._appended += 1
+                for event in events:
+                    fold(self._scores, event)
+                self._journal_events += len(events)
+                self._appended += len(events)
 
     def compact(self) -> None:
         """Fold the journal into the snapshot (atomically) and start a new journal.

@@ -218,7 +218,7 @@ def test_plain_play_that_cannot_save_stops_with_one_line(env, capsys, monkeypatc
 
     def append_until_full(self, entry: bytes) -> None:
         calls.append(entry)
-        if len(calls) > 2:  # the session's start and the first answer fit, then the disk is full
+        if len(calls) > 1:  # the first answer (with its session record) fits, then the disk is full
             raise OSError(errno.ENOSPC, "No space left on device")
         real_append(self, entry)
 

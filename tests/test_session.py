@@ -33,7 +33,11 @@ class MemoryRecorder:
     def record(self, deck_id: str, card_id: str) -> CardRecord | None:
         return self.records.get((deck_id, card_id))
 
-    def append(self, event) -> None:
+    def append(self, *events) -> None:
+        for event in events:
+            self._fold(event)
+
+    def _fold(self, event) -> None:
         self.events.append(event)
         if isinstance(event, AnswerEvent):
             rec = self.records.setdefault((event.deck, event.card), CardRecord())
@@ -122,7 +126,8 @@ def test_undo_restores_the_record_and_asks_again() -> None:
     assert s.undo().card.id == "c1"
     assert s.state == "asking"
     assert ("demo", "c1") not in rec.records  # back to no record at all
-    assert isinstance(rec.events[-1], RestoreEvent)
+    assert isinstance(rec.events[-2], RestoreEvent)
+    assert rec.events[-1].session.total == 0  # the session's record no longer counts it
     assert s.answer("Putin").correct
     s.advance()
     s.finish()
@@ -240,3 +245,14 @@ def test_a_deck_whose_cards_are_all_suspended_gives_no_session() -> None:
         Session.for_deck(DECK, skip=[c.id for c in DECK.cards])
     s = Session.for_deck(DECK, skip=["c1", "t1"])
     assert [s.current.card.id, s.total] == ["f1", 3]
+
+
+def test_the_session_record_is_current_after_every_answer() -> None:
+    """A session cut short (terminal closed, process killed) still has its score on file:
+    each answer is written together with the session's record counting it."""
+    s, rec, clock = make()
+    s.answer("Putin")
+    s.advance()
+    s.answer("Lima")
+    last = [e for e in rec.events if isinstance(e, SessionEvent)][-1].session
+    assert (last.score, last.total, last.missed, last.end) == (1, 2, ["t1"], None)

@@ -845,3 +845,20 @@ def test_fragments_of_several_killed_writers_in_a_row_are_skipped(path: Path, wh
     assert reloaded.recovered == []
     reloaded.compact()
     assert set(new_store(path).load().cards["deck-a"]) == expected
+
+
+def test_several_events_in_one_append_are_all_kept(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from quizapp.models import AnswerEvent, SessionEvent, SessionRecord
+
+    at = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    store = ScoreStore(tmp_path / "scores.toml")
+    store.append(
+        AnswerEvent(deck="d", card="c", session="s1", at=at, result="right"),
+        SessionEvent(session=SessionRecord(id="s1", deck="d", mode="order", start=at, score=1,
+                                           total=1)),
+    )
+    fresh = ScoreStore(tmp_path / "scores.toml").load()
+    assert fresh.cards["d"]["c"].right == 1
+    assert [(x.id, x.score, x.total) for x in fresh.sessions] == [("s1", 1, 1)]

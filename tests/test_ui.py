@@ -494,7 +494,7 @@ async def test_home_keys_review_the_missed_and_study_the_due_cards_of_a_deck(tmp
 async def test_an_answer_that_cannot_be_saved_is_not_counted(tmp_path: Path) -> None:
     app = build(tmp_path, deck("caps", CHOICE))
 
-    def disk_full(event) -> None:
+    def disk_full(*events) -> None:
         raise OSError(28, "No space left on device")
 
     async with app.run_test() as pilot:
