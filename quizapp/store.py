@@ -15,7 +15,8 @@ Four files live side by side (``scores.toml`` stands for whatever path was chose
     Answers since the last compaction. The first entry is a header ``journal = "<id>"``,
     then one ``[[events]]`` table per event, so the file is itself TOML. After every entry
     comes a comment line ``# end len=N crc32=X`` (the entry's length in bytes and
-    checksum). Recording an answer appends one entry and fsyncs the file: the cost does
+    checksum). Recording an answer appends its entries (the answer and the session's
+    updated record) in one write and fsyncs the file: the cost does
     not grow with the number of cards, and once ``append`` returns the answer is on disk.
     ``append`` checks that the entry reads back before writing it (a bad entry would make
     every later load fail) and refuses datetimes without a timezone.
