@@ -13,7 +13,7 @@ from quizapp.generate import load_dataset
 from quizapp.paths import Locations
 from tests.conftest import SEED_ARTICLE
 
-ARTICLES = Path(__file__).resolve().parent / "fixtures" / "articles"
+ARTICLES = Path(__file__).resolve().parent.parent / "fixtures" / "articles"
 FEATURE = ARTICLES / "feature.txt"
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from test_ui_support import T0, Clock, deck, screen_text, scores, type_text
+from tests.ui.support import T0, Clock, deck, screen_text, scores, type_text
 from textual.widgets import DataTable, Input, ProgressBar, Select, Static, TextArea
 
 from quizapp.decks import load_deck, write_deck
@@ -21,7 +21,7 @@ from quizapp.ui.screens.confirm import ConfirmScreen
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.screens.import_deck import ImportScreen
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 GEO = [
     dict(id="fr", kind="choice", question="Capital of France?", answer="Paris",

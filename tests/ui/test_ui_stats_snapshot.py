@@ -1,12 +1,12 @@
 """Snapshots of the stats screen at 80x24, over the fixed score history of
 ``test_ui_stats.write_history`` and a fixed clock. Update with
-``pytest tests/test_ui_stats_snapshot.py --snapshot-update`` and look at the pictures."""
+``pytest tests/ui/test_ui_stats_snapshot.py --snapshot-update`` and look at the pictures."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from test_ui_stats import make, open_stats
+from tests.ui.test_ui_stats import make, open_stats
 from textual.pilot import Pilot
 
 

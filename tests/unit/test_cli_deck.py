@@ -13,7 +13,7 @@ from quizapp.cli import main
 from quizapp.decks import load_deck, parse_deck
 from quizapp.paths import Locations
 
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "import"
 
 DECK = """\
 format = 1

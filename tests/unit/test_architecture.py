@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "quizapp"
+PACKAGE = Path(__file__).resolve().parents[2] / "quizapp"
 
 
 def _imports(path: Path) -> set[str]:

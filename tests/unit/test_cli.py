@@ -119,7 +119,7 @@ def test_extracting_an_article_needs_no_network(
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    article = Path(__file__).resolve().parent / "fixtures" / "articles" / "wire.txt"
+    article = Path(__file__).resolve().parent.parent / "fixtures" / "articles" / "wire.txt"
     assert main(["extract", str(article), "-o", str(tmp_path / "wire.toml")]) == 0
     assert main(["import-article", str(article), "--id", "wire"]) == 0
     assert "added deck wire-who-said-it" in capsys.readouterr().out

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_ui_support import (
+from tests.ui.support import (
     CHOICE, FLIP, ORDER, TEXT, build, choice_number, deck, ready, scores, screen_text, start,
 )
 from textual.widgets import DataTable, Input

@@ -16,7 +16,7 @@ from quizapp.extract.layout import analyse
 from quizapp.extract.pipeline import extract
 from quizapp.models import Dataset
 
-ARTICLES = Path(__file__).resolve().parent / "fixtures" / "articles"
+ARTICLES = Path(__file__).resolve().parent.parent / "fixtures" / "articles"
 
 
 def _load(name: str) -> tuple[str, object]:

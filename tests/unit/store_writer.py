@@ -1,6 +1,6 @@
 """A score-file writer for the crash and concurrency tests (run as a subprocess).
 
-    python tests/store_writer.py SCORES PREFIX [--count N] [--compact-every K] [--slow-writes]
+    python tests/unit/store_writer.py SCORES PREFIX [--count N] [--compact-every K] [--slow-writes]
 
 Appends one answer per card ``PREFIX-0``, ``PREFIX-1``... and prints ``ack <card id>``
 (flushed) only after ``append`` has returned, so the test knows which answers were

@@ -1,6 +1,6 @@
 """The score file under SIGKILL and concurrent writers (real subprocesses).
 
-``tests/store_writer.py`` appends one answer per card and prints ``ack <card>`` only after
+``tests/unit/store_writer.py`` appends one answer per card and prints ``ack <card>`` only after
 ``append`` returned. Whatever instant it is killed at, every acknowledged answer must be in
 the file exactly once, nothing may be moved aside as corrupt, and loading must not fail.
 """

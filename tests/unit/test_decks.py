@@ -313,7 +313,7 @@ def test_windows_line_endings_keep_line_numbers() -> None:
 def test_the_readme_example_is_a_valid_deck() -> None:
     import re
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     example = re.search(r"## Deck format.*?```toml\n(.*?)```", readme, re.S)
     assert example, "README.md has a '## Deck format' section with a TOML example"
     deck = parse_deck(example.group(1), "README.md")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from test_ui_support import (
+from tests.ui.support import (
     CHOICE,
     T0,
     TEXT,

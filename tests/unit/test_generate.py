@@ -24,7 +24,7 @@ from quizapp.generate import (
 )
 from quizapp.models import Card, Dataset, Deck
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,12 @@
 """Snapshot tests of the main screens at 80x24, with a fixed deck, seed and clock (so the
 elapsed time reads 0:00 and "played" reads "just now"). Update with
-``pytest tests/test_ui_snapshots.py --snapshot-update`` and look at the pictures."""
+``pytest tests/ui/test_ui_snapshots.py --snapshot-update`` and look at the pictures."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from test_ui_support import CHOICE, FLIP, ORDER, build, choice_number, deck, ready, start
+from tests.ui.support import CHOICE, FLIP, ORDER, build, choice_number, deck, ready, start
 from textual.pilot import Pilot
 
 MIXED = [CHOICE[0], FLIP[0], ORDER[0], CHOICE[1]]

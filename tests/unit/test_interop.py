@@ -15,7 +15,7 @@ from quizapp.interop.apkg import anki_deck_id, note_guid
 from quizapp.interop.common import html_to_text, text_to_html
 from quizapp.models import Deck
 
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "import"
 ESC = "\x1b"
 
 EVERY_KIND = """\

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_ui_support import CHOICE, build, deck, ready, screen_text
+from tests.ui.support import CHOICE, build, deck, ready, screen_text
 from textual.command import CommandPalette
 
 from quizapp.ui.screens.browser import BrowserScreen

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_ui_support import Clock, scores, screen_text, type_text, widget_text
+from tests.ui.support import Clock, scores, screen_text, type_text, widget_text
 from textual.widgets import DataTable
 
 from quizapp.paths import Locations
@@ -15,7 +15,7 @@ from quizapp.ui.screens.question import QuestionScreen
 from quizapp.ui.screens.summary import SummaryScreen
 from quizapp.ui.text import card_cell, visible
 
-FIXTURES = Path(__file__).parent / "fixtures" / "decks"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "decks"
 
 
 @pytest.mark.parametrize(

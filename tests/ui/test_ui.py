@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_ui_support import (
+from tests.ui.support import (
     CHOICE, FLIP, ORDER, TEXT, Clock, build, choice_number, deck, ready, scores, screen_text,
     start, type_text, widget_text,
 )
