@@ -18,9 +18,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 DATASET_FORMAT = 1
 DECK_FORMAT = 1
@@ -167,26 +169,86 @@ class Dataset(Model):
 
 # --------------------------------------------------------------------------- decks
 
-CardKind = Literal["choice", "text", "flip", "order"]
+CardKind = Literal["choice", "text", "flip", "order", "cloze"]
+
+# Anki's cloze deletion: {{c1::answer}} or {{c1::answer::hint}}.
+CLOZE = re.compile(r"\{\{c(\d{1,3})::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+CLOZE_BLANK = "[...]"
 
 
 def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+def cloze_numbers(text: str) -> list[int]:
+    """The deletion numbers in a cloze text, ascending, each once."""
+    return sorted({int(m.group(1)) for m in CLOZE.finditer(text)})
+
+
+def cloze_prompt(text: str, number: int) -> tuple[str, str]:
+    """Deletion ``number`` asked: (the text with it blanked, or ``[hint]``, and the other
+    deletions shown; its answer, several deletions of one number joined by ``, ``)."""
+    answers: list[str] = []
+
+    def put(match: re.Match[str]) -> str:
+        if int(match.group(1)) != number:
+            return match.group(2)
+        answers.append(match.group(2))
+        hint = (match.group(3) or "").strip()
+        return f"[{hint}]" if hint else CLOZE_BLANK
+
+    return CLOZE.sub(put, text), ", ".join(answers)
+
+
+def cloze_text(text: str) -> str:
+    """The cloze text with every deletion shown (its answers in place)."""
+    return CLOZE.sub(lambda m: m.group(2), text)
+
+
 class Card(Model):
+    """One card as written in a deck file.
+
+    A ``cloze`` card holds Anki-style deletions in its ``question`` and no ``answer``;
+    each deletion number is asked as its own card. ``reverse = true`` on a ``flip`` or
+    ``text`` card also asks it back to front. ``asked()`` gives the cards a session asks.
+    """
+
     id: CardId
     kind: CardKind
     question: NonBlank
-    answer: NonBlank | list[NonBlank]
+    answer: NonBlank | list[NonBlank] | None = Field(default=None, validate_default=True)
     distractors: list[NonBlank] = []
     accept: list[NonBlank] = []
     explanation: str = ""
     tags: list[NonBlank] = []
     section: str = ""
+    reverse: bool = False
+
+    @field_validator("answer")
+    @classmethod
+    def _answer_needed(cls, value: object, info: ValidationInfo) -> object:
+        # Only a cloze card goes without an answer (reported like any missing field).
+        if value is None and info.data.get("kind", "cloze") != "cloze":
+            raise PydanticCustomError("missing", "Field required")
+        return value
 
     @model_validator(mode="after")
     def _fits_kind(self) -> Card:
+        if self.reverse and self.kind not in ("flip", "text"):
+            raise ValueError(f"reverse: only flip and text cards can be reversed, not {self.kind}")
+        if self.kind == "cloze":
+            if self.answer is not None:
+                raise ValueError("answer: a cloze card has no answer field; its answers are "
+                                 "the {{c1::...}} deletions in the question")
+            if self.distractors:
+                raise ValueError("distractors: a cloze card has no distractors")
+            if not cloze_numbers(self.question):
+                raise ValueError("question: a cloze card needs at least one deletion such as "
+                                 "{{c1::answer}}")
+            for match in CLOZE.finditer(self.question):
+                if not match.group(2).strip():
+                    raise ValueError(f"question: deletion c{match.group(1)} is empty")
+            return self
         if self.kind == "order":
             if not isinstance(self.answer, list) or len(self.answer) < 2:
                 raise ValueError("answer: an order card needs a list of at least 2 items")
@@ -216,7 +278,28 @@ class Card(Model):
         """The answer as one line of text, for feedback and summaries."""
         if isinstance(self.answer, list):
             return " → ".join(self.answer)
+        if self.answer is None:  # a cloze card as written: its text with every deletion shown
+            return cloze_text(self.question)
         return self.answer
+
+    def asked(self) -> list[Card]:
+        """The cards a session asks for this one: itself; for a cloze card one per
+        deletion number (ids ``<id>.c1``, ``<id>.c2``...); for ``reverse`` also the back
+        asked for the front (id ``<id>.reverse``). Copies of this validated card."""
+        if self.kind == "cloze":
+            out = []
+            for number in cloze_numbers(self.question):
+                prompt, answer = cloze_prompt(self.question, number)
+                out.append(self.model_copy(update={
+                    "id": f"{self.id}.c{number}", "question": prompt, "answer": answer}))
+            return out
+        if self.reverse:
+            assert isinstance(self.answer, str)
+            back = self.model_copy(update={
+                "id": f"{self.id}.reverse", "question": self.answer, "answer": self.question,
+                "accept": [], "reverse": False})
+            return [self, back]
+        return [self]
 
 
 class DeckInfo(Model):
@@ -247,14 +330,31 @@ class Deck(Model):
             if card.id in seen:
                 raise ValueError(f"duplicate card id {card.id!r}")
             seen.add(card.id)
+        for card in cards:
+            if card.kind == "cloze" or card.reverse:
+                for asked in card.asked():
+                    if asked.id != card.id and asked.id in seen:
+                        raise ValueError(f"duplicate card id {asked.id!r} (card {card.id!r} "
+                                         "asks a card with that id)")
+                    seen.add(asked.id)
         return cards
 
     @property
     def id(self) -> str:
         return self.deck.id
 
+    @property
+    def asked(self) -> list[Card]:
+        """Every card a session asks, in deck order (cloze deletions and reversed cards
+        each on their own, with their own progress)."""
+        return [asked for card in self.cards for asked in card.asked()]
+
     def card(self, card_id: str) -> Card | None:
-        return next((c for c in self.cards if c.id == card_id), None)
+        """The asked card with this id (a card of the file or one it asks)."""
+        found = next((c for c in self.cards if c.id == card_id), None)
+        if found is not None:
+            return found
+        return next((c for c in self.asked if c.id == card_id), None)
 
 
 # --------------------------------------------------------------------------- score file

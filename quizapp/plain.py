@@ -119,7 +119,7 @@ class PlainRunner:
                 if picked is not None:
                     return s.answer(picked)
                 self.say(f"Type a number from 1 to {len(options)}, or the option itself.")
-        if card.kind == "text":
+        if card.kind in ("text", "cloze"):
             while True:
                 line = self.ask(f"Your answer {HELP}: ")
                 if self.command(line):

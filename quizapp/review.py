@@ -65,7 +65,7 @@ def _record(scores: ScoreFile, deck_id: str, card_id: str) -> CardRecord | None:
 
 def _active_cards(scores: ScoreFile, deck: Deck) -> Iterator[tuple[Card, CardRecord | None]]:
     """The deck's cards that are not suspended, in deck order, with their records."""
-    for card in deck.cards:
+    for card in deck.asked:
         rec = _record(scores, deck.id, card.id)
         if rec is None or not rec.suspended:
             yield card, rec
@@ -218,7 +218,7 @@ def _deck_due(
     due: list[tuple[datetime, Item]] = []
     new: list[Item] = []
     introduced = 0  # suspended cards introduced today count too
-    for card in deck.cards:
+    for card in deck.asked:
         rec = _record(scores, deck.id, card.id)
         if introduced_on(rec, today, tz):
             introduced += 1
@@ -325,7 +325,7 @@ def leeches(scores: ScoreFile, catalog: Catalog, threshold: int) -> list[Leech]:
     most wrong first, then in deck order."""
     found = []
     for entry in catalog.entries:
-        for card in entry.deck.cards:
+        for card in entry.deck.asked:
             rec = _record(scores, entry.id, card.id)
             if rec is not None and is_leech(rec, threshold):
                 found.append(Leech(entry.id, card, rec.wrong, rec.right, rec.suspended))

@@ -52,7 +52,7 @@ def easy_limit_ms(card: Card) -> int | None:
     """How fast a right answer must be to count as Easy (None: never, e.g. flip cards)."""
     if card.kind == "choice":
         return CHOICE_EASY_MS
-    if card.kind == "text":
+    if card.kind in ("text", "cloze"):
         shortest = min(len(a.strip()) for a in card.answers)
         return TEXT_EASY_BASE_MS + TEXT_EASY_PER_CHAR_MS * shortest
     if card.kind == "order":

@@ -89,7 +89,7 @@ def deck_rivals(deck: Deck) -> set[str]:
     """Every real answer or distractor in a deck: a typed answer equal to one of these that
     is not the card's own answer is wrong, however close it is."""
     out: set[str] = set()
-    for card in deck.cards:
+    for card in deck.asked:
         if isinstance(card.answer, str):
             out.update(card.answers)
         out.update(card.distractors)
@@ -149,7 +149,7 @@ class Session:
         (drawn at random when shuffled). Cards whose ids are in ``skip`` (suspended) are left
         out; ``NoCards`` is raised when that leaves none."""
         skipped = set(skip)
-        cards = [c for c in deck.cards if c.id not in skipped]
+        cards = [c for c in deck.asked if c.id not in skipped]
         if not cards:
             raise NoCards(f"every card of {deck.id} is suspended")
         rng = random.Random(seed)

@@ -280,7 +280,7 @@ def compute_stats(
         records = scores.cards.get(entry.id, {})
         suspended = leeches = 0
         last_played = None
-        for card in entry.deck.cards:
+        for card in entry.deck.asked:
             rec = records.get(card.id)
             fam = families.setdefault(family_of(card), [0, 0, 0])
             fam[0] += 1
@@ -311,7 +311,7 @@ def compute_stats(
             DeckStats(
                 deck_id=entry.id,
                 title=entry.deck.deck.title,
-                cards=len(entry.deck.cards),
+                cards=len(entry.deck.asked),
                 missed=missed[entry.id],
                 due=due[entry.id].due,
                 new=due[entry.id].new,

@@ -46,7 +46,7 @@ PAGE = 100  # rows added to the table at a time (the cursor reaching the last ad
 
 def search_text(card: Card) -> str:
     """Everything a search looks at, lowercased (casefolded) into one string."""
-    answer = card.answer if isinstance(card.answer, list) else [card.answer]
+    answer = card.answer if isinstance(card.answer, list) else [card.answer_text]
     parts = [card.id, card.question, *answer, *card.distractors, *card.accept, card.explanation]
     return "\n".join(parts).casefold()
 
@@ -215,7 +215,8 @@ class BrowserScreen(Screen[None]):
         keys = []
         for i in self.matches[self.shown:end]:
             card = cards[i]
-            rows.append((card_cell(card.id), Text(card.kind), card_cell(card.question),
+            kind = Text(card.kind + (" ⇄" if card.reverse else ""))  # ⇄: also asked reversed
+            rows.append((card_cell(card.id), kind, card_cell(card.question),
                          card_cell(card.answer_text), card_cell(" ".join(card.tags))))
             keys.append(card.id)
         table = self.query_one("#cards", DataTable)

@@ -20,14 +20,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from quizapp import text as guard
 from quizapp.decks import validation_problems
 from quizapp.models import Card, Deck
 from quizapp.ui.text import visible
 
-KINDS = ("choice", "text", "flip", "order")
+KINDS = ("choice", "text", "flip", "order", "cloze")
 
 
 def free_card_id(deck: Deck) -> str:
@@ -109,7 +109,7 @@ class CardForm(ModalScreen[Card | None]):
         card = self.card
         self._raw: dict[str, tuple[str, str]] = {}
         answer = "" if card is None else (
-            "\n".join(card.answer) if isinstance(card.answer, list) else card.answer)
+            "\n".join(card.answer) if isinstance(card.answer, list) else card.answer or "")
         name = visible(self.file_name, multiline=False)
         title = f"Edit card {card.id} of {name}" if card else f"New card for {name}"
         with VerticalScroll():
@@ -123,6 +123,10 @@ class CardForm(ModalScreen[Card | None]):
                 yield Select([(kind, kind) for kind in KINDS], value=card.kind if card else "text",
                              allow_blank=False, id="f-kind", compact=True)
             yield from self._area("Question", "f-question", card.question if card else "")
+            with Horizontal(classes="field"):
+                yield Label("Reverse")
+                yield Checkbox("also ask it back to front (flip and text cards)",
+                               card.reverse if card else False, id="f-reverse", compact=True)
             yield from self._area("Answer", "f-answer", answer)
             yield from self._area("Distractors", "f-distractors",
                                   "\n".join(card.distractors) if card else "")
@@ -142,7 +146,9 @@ class CardForm(ModalScreen[Card | None]):
                              "you edit keeps what you see.", id="controls", classes="hint",
                              markup=False)
             yield Static("Order cards: one item per line, in the right order. Distractors "
-                         "(wrong options of a choice card) and accepted answers: one per line.",
+                         "(wrong options of a choice card) and accepted answers: one per line. "
+                         "Cloze cards: mark each gap in the question as {{c1::answer}} (or "
+                         "{{c1::answer::hint}}) and leave Answer empty.",
                          classes="hint", markup=False)
             yield Static(id="errors", markup=False)
             with Horizontal(id="buttons"):
@@ -174,7 +180,7 @@ class CardForm(ModalScreen[Card | None]):
         """The card the fields describe, as a dict for ``Card.model_validate``."""
         kind = self.query_one("#f-kind", Select).value
         answer_text = self._field("f-answer")
-        return {
+        data: dict[str, object] = {
             "id": self.query_one("#f-id", Input).value.strip(),
             "kind": kind,
             "question": self._field("f-question"),
@@ -184,7 +190,11 @@ class CardForm(ModalScreen[Card | None]):
             "explanation": self._field("f-explanation"),
             "tags": self._field("f-tags").split(),
             "section": self._field("f-section"),
+            "reverse": self.query_one("#f-reverse", Checkbox).value,
         }
+        if kind == "cloze" and not answer_text.strip():
+            del data["answer"]  # a cloze card's answers are its {{c1::...}} deletions
+        return data
 
     def problems(self) -> tuple[Card | None, list[str]]:
         data = self.values()

@@ -36,6 +36,7 @@ KIND_HINTS = {
     "text": "Type the answer and press Enter (Escape leaves the field, for s, u and q).",
     "flip": "Think of the answer, then turn the card: Space, or click the button.",
     "order": "Put the items in order: ↑↓ select, [ ] or shift+↑↓ move, Enter submits.",
+    "cloze": "Type what goes in the gap [...] and press Enter (Escape leaves the field).",
 }
 
 
@@ -109,7 +110,7 @@ class QuestionScreen(Screen[None]):
         if card.kind == "choice":
             await answer.mount(ChoiceList(session.choices(item), id="choices"), hint)
             self.query_one("#choices").focus()
-        elif card.kind == "text":
+        elif card.kind in ("text", "cloze"):
             await answer.mount(Input(placeholder="Your answer", id="typed"), hint)
             self.query_one("#typed").focus()
         elif card.kind == "order":

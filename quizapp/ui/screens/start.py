@@ -52,7 +52,7 @@ class StartDeckScreen(ModalScreen[StartChoice | None]):
 
     def compose(self) -> ComposeResult:
         deck = self.entry.deck
-        count = len(deck.cards)
+        count = len(deck.asked)
         with Vertical():
             yield Label(card_content(deck.deck.title, multiline=False), id="title")
             yield Label(f"{count} cards", id="count")
@@ -87,7 +87,7 @@ class StartDeckScreen(ModalScreen[StartChoice | None]):
     @on(Input.Submitted, "#limit")
     def _limited(self) -> None:
         text = self.query_one("#limit", Input).value.strip()
-        count = len(self.entry.deck.cards)
+        count = len(self.entry.deck.asked)
         try:
             limit = int(text)
         except ValueError:

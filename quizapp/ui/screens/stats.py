@@ -70,7 +70,7 @@ def leech_rows(scores: ScoreFile, catalog: Catalog, threshold: int) -> list[Card
             for l in review.leeches(scores, catalog, threshold)]
     for entry in catalog.entries:
         records = scores.cards.get(entry.id, {})
-        for card in entry.deck.cards:
+        for card in entry.deck.asked:
             rec = records.get(card.id)
             if rec is not None and rec.suspended and not review.is_leech(rec, threshold):
                 rows.append(CardRow(entry.id, card.id, card.question, rec.wrong, rec.right,

@@ -42,7 +42,7 @@ class Feedback(Vertical):
             verdict = "✘ Wrong"
         self.query_one("#verdict", Static).update(Content(verdict))
         expected = Content.assemble(("Answer: ", "bold"), card_content(outcome.expected))
-        if card.kind == "text" and not (outcome.correct and outcome.exact):
+        if card.kind in ("text", "cloze") and not (outcome.correct and outcome.exact):
             said = card_content(outcome.response, multiline=False)
             expected = Content.assemble(("You said: ", "bold"), said, "\n", expected)
         self.query_one("#expected", Static).update(expected)
