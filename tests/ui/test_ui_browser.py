@@ -500,7 +500,7 @@ def test_browser_snapshot(tmp_path: Path, snap_compare) -> None:
 
 def test_card_form_snapshot(tmp_path: Path, snap_compare) -> None:
     """The form editing card c1 of markup.toml at 100x34: a fixed id, kind "choice", the
-    question with ␛[31m made visible, the three distractors one per line (with ␇ ␈ ␡ and
+    question with ␛[31m made visible, the Reverse box unticked, the three distractors one per line (with ␇ ␈ ␡ and
     <U+202E>), the note that control characters are shown as symbols, and Save / Cancel."""
 
     async def run_before(pilot) -> None:
