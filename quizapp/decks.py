@@ -16,11 +16,9 @@ that could name a file outside ``folder``.
 
 from __future__ import annotations
 
-import codecs
 import re
-import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -29,6 +27,7 @@ from typing import Any, Literal
 import tomli_w
 from pydantic import ValidationError
 
+from quizapp import tomlio
 from quizapp.fsutil import atomic_write_text
 from quizapp.fsutil import write_new_text as write_new_file  # noqa: F401 (part of the decks API)
 from quizapp.models import DECK_FORMAT, Deck
@@ -37,7 +36,7 @@ from quizapp.paths import Locations
 Origin = Literal["bundled", "user", "extra"]
 
 MAX_DECK_BYTES = 20 * 1024 * 1024
-MAX_NESTING = 8
+MAX_NESTING = tomlio.MAX_NESTING
 DECK_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 DECK_ID_MAX = 80
 
@@ -50,20 +49,11 @@ class DeckError(Exception):
         self.problems = problems
 
 
-def format_loc(loc: Iterable[Any]) -> str:
-    """``("cards", 3, "answr")`` -> ``cards[3].answr``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
+format_loc = tomlio.format_loc
 
 
 def _problem(path: Path | str, line: int | None, where: str, message: str) -> str:
-    place = f"{path}:{line}" if line else f"{path}"
-    return f"{place}: {where}: {message}" if where else f"{place}: {message}"
+    return tomlio.problem(path, line, where, message)
 
 
 # --------------------------------------------------------------------------- deck ids
@@ -120,36 +110,22 @@ def deck_path(folder: Path, deck_id: str) -> Path:
 
 
 def read_deck_text(path: Path | str) -> str:
-    """The text of a deck file, after the cheap checks: size, BOM, UTF-8."""
-    path = Path(path)
+    """The text of a deck file, after the cheap checks (see ``tomlio``): a regular file,
+    at most ``MAX_DECK_BYTES`` read, UTF-8 without a byte order mark."""
     try:
-        size = path.stat().st_size
-        if size > MAX_DECK_BYTES:
-            raise DeckError([f"{path}: file is {size:,} bytes; a deck may be at most "
-                             f"{MAX_DECK_BYTES // (1024 * 1024)} MB ({MAX_DECK_BYTES:,} bytes)"])
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_DECK_BYTES + 1)
-    except OSError as exc:
+        raw = tomlio.read_bytes(path, MAX_DECK_BYTES, "a deck")
+    except FileNotFoundError as exc:
         raise DeckError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
-    if len(raw) > MAX_DECK_BYTES:
-        raise DeckError([f"{path}: file is over {MAX_DECK_BYTES // (1024 * 1024)} MB "
-                         f"({MAX_DECK_BYTES:,} bytes)"])
+    except tomlio.FileProblem as exc:
+        raise DeckError([str(exc)]) from None
     return decode_deck_bytes(raw, path)
 
 
 def decode_deck_bytes(raw: bytes, path: Path | str) -> str:
-    if raw.startswith(codecs.BOM_UTF8):
-        raise DeckError([f"{path}:1: file starts with a byte order mark (BOM); "
-                         "save it as UTF-8 without a BOM"])
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise DeckError([f"{path}:1: file is UTF-16 (it starts with a UTF-16 byte order mark); "
-                         "save it as UTF-8"])
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise DeckError([f"{path}:{line}: not UTF-8 text (bad byte 0x{raw[exc.start]:02x} "
-                         f"at offset {exc.start}); save it as UTF-8"]) from None
+        return tomlio.decode_text(raw, path)
+    except tomlio.FileProblem as exc:
+        raise DeckError([str(exc)]) from None
 
 
 # --------------------------------------------------------------------------- layout
@@ -420,16 +396,9 @@ def parse_deck(text: str, path: Path | str) -> Deck:
         raise DeckError([f"{path}:{layout.deep_line}: arrays or tables nest more than "
                          f"{MAX_NESTING} levels deep; a deck never needs that"])
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        m = re.search(r"\(at line (\d+), column \d+\)$", message)
-        if m:
-            raise DeckError([f"{path}:{m.group(1)}: not valid TOML: "
-                             f"{message[:m.start()].strip()}"]) from None
-        raise DeckError([f"{path}: not valid TOML: {message}"]) from None
-    except RecursionError:  # the scan above should make this unreachable
-        raise DeckError([f"{path}: nested too deeply to read"]) from None
+        data = tomlio.parse_toml(text, path, MAX_NESTING)
+    except tomlio.FileProblem as exc:
+        raise DeckError([str(exc)]) from None
     if _data_depth(data) > MAX_NESTING:
         raise DeckError([f"{path}: tables nest more than {MAX_NESTING} levels deep; "
                          "a deck never needs that"])

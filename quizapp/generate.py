@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import random
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from quizapp.decks import dump_deck, validation_problems
+from quizapp import tomlio
+from quizapp.decks import MAX_DECK_BYTES, dump_deck, validation_problems
 from quizapp.models import Card, Dataset, Deck, DeckInfo, Encounter, Fact, Quote
 
 FAMILIES = ("who", "where", "when", "occasion", "what", "quote", "order", "flip")
@@ -49,17 +49,12 @@ class DatasetError(Exception):
 def load_dataset(path: Path) -> Dataset:
     """Read and validate a dataset file; raise ``DatasetError`` naming the file and field."""
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
+        text = tomlio.decode_text(tomlio.read_bytes(path, MAX_DECK_BYTES, "a dataset"), path)
+        data = tomlio.parse_toml(text, path)
+    except FileNotFoundError as exc:
         raise DatasetError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DatasetError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DatasetError([f"{path}: not valid TOML: {exc}"]) from None
+    except tomlio.FileProblem as exc:
+        raise DatasetError([str(exc)]) from None
     try:
         return Dataset.model_validate(data)
     except ValidationError as exc:

@@ -6,14 +6,18 @@ left untouched; the program then runs on defaults without overwriting it.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import tomli_w
 from pydantic import Field, ValidationError
 
+from quizapp import tomlio
 from quizapp.fsutil import atomic_write_text
 from quizapp.models import Model
+
+
+# A settings file is a few lines; anything this big is not one.
+MAX_SETTINGS_BYTES = 1024 * 1024
 
 
 class SettingsError(Exception):
@@ -33,22 +37,18 @@ class Settings(Model):
 def load_settings(path: Path) -> Settings:
     """Read settings; defaults when the file does not exist. Raises ``SettingsError``."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = tomlio.read_toml(path, MAX_SETTINGS_BYTES, "a settings file")
     except FileNotFoundError:
         return Settings()
-    except UnicodeDecodeError as exc:
-        raise SettingsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise SettingsError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomlio.FileProblem as exc:
+        raise SettingsError(str(exc)) from None
     try:
-        return Settings.model_validate(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+        return Settings.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        field = tomlio.format_loc(first["loc"]) or "(top level)"
         message = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
-        raise SettingsError(f"{path}: {field}: {message}") from None
+        raise SettingsError(tomlio.problem(path, None, field, message)) from None
 
 
 def save_settings(path: Path, settings: Settings) -> None:

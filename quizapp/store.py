@@ -91,7 +91,7 @@ import hashlib
 import os
 import re
 import threading
-import tomllib
+import tomllib  # noqa: F401 - journal_entry reads its own output back
 import uuid
 import zlib
 from collections.abc import Callable, Iterator
@@ -104,6 +104,7 @@ from typing import Any, Literal
 import tomli_w
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
+from quizapp import tomlio
 from quizapp.fsutil import atomic_write_bytes, fsync_dir
 from quizapp.models import (
     SCORES_FORMAT,
@@ -117,6 +118,9 @@ from quizapp.models import (
 )
 
 AnyEvent = AnswerEvent | RestoreEvent | SessionEvent | SuspendEvent
+
+# The largest snapshot, journal or cache read (a year of daily study is a few MB).
+MAX_SCORE_BYTES = 256 * 1024 * 1024
 
 # ``maybe_compact`` folds the journal into the snapshot once it holds this many events.
 COMPACT_AFTER = 500
@@ -319,11 +323,11 @@ def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, Folded | None]:
     if not raw.strip():
         raise _Damaged("empty (quizapp never writes an empty snapshot)")
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise _Damaged(f"not UTF-8 text (byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise _Damaged(f"not valid TOML: {exc}") from None
+        data = tomlio.parse_toml(tomlio.decode_text(raw, path), path)
+    except tomlio.NotTextError as exc:
+        raise _Damaged(_bare(exc)) from None
+    except tomlio.FileProblem as exc:
+        raise ScoreFileError(str(exc)) from None
     version = data.get("format", SCORES_FORMAT)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ScoreFileError(f"{path}: format: must be a whole number from 1 up, not {version!r}")
@@ -429,9 +433,9 @@ def parse_journal(path: Path, raw: bytes) -> JournalContents:
         if zlib.crc32(body) != int(match[2], 16):
             raise _Damaged(f"checksum mismatch in the entry at byte {start}")
         try:
-            data = tomllib.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise _Damaged(f"the entry at byte {start} is not TOML: {exc}") from None
+            data = tomlio.parse_toml(tomlio.decode_text(body, path), path)
+        except tomlio.FileProblem as exc:
+            raise _Damaged(f"the entry at byte {start} is not readable: {exc.message}") from None
         if set(data) == {"journal"} and isinstance(data["journal"], str):
             if out.id is not None or out.events:
                 raise _Damaged(f"a second header at byte {start}")
@@ -503,13 +507,16 @@ def _stat_key(path: Path) -> tuple[int, int, int] | None:
 def _read_file(path: Path) -> tuple[bytes, os.stat_result] | None:
     """A file's bytes and the stat of the very file they came from; None when missing."""
     try:
-        with open(path, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            return handle.read(), st
+        return tomlio.read_file(path, MAX_SCORE_BYTES, "a score file")
     except FileNotFoundError:
         return None
-    except OSError as exc:
-        raise ScoreFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomlio.FileProblem as exc:
+        raise ScoreFileError(str(exc)) from None
+
+
+def _bare(exc: tomlio.FileProblem) -> str:
+    """A problem's text without the file name (the caller names the file)."""
+    return f"line {exc.line}: {exc.message}" if exc.line else exc.message
 
 
 def _journal_header() -> bytes:
@@ -700,13 +707,11 @@ class ScoreStore:
     def _read_cache(self, sha: str) -> _Cache | None:
         """The cache, if it was made from exactly these snapshot bytes; else None."""
         try:
-            with open(self.cache_path, "rb") as handle:
-                head = handle.read(256)
-                if sha.encode("ascii") not in head:
-                    return None  # made from other bytes: not worth parsing
-                raw = head + handle.read()
-        except OSError:
+            raw = tomlio.read_bytes(self.cache_path, MAX_SCORE_BYTES, "a cache")
+        except (OSError, tomlio.FileProblem):
             return None  # no cache (or an unreadable one): read the TOML
+        if sha.encode("ascii") not in raw[:256]:
+            return None  # made from other bytes: not worth parsing
         try:
             cache = _Cache.model_validate_json(raw)
         except ValueError:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from quizapp import tomlio
 from quizapp.decks import MAX_DECK_BYTES, slugify
 from quizapp.interop.common import (
     ImportResult,
@@ -36,13 +37,11 @@ __all__ = ["ImportResult", "InteropError", "detect_format", "export_deck", "impo
 def read_input(path: Path) -> str:
     """The text of a file to import, refusing one over the size limit before reading it."""
     try:
-        size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise InteropError([f"{path}: file is {size:,} bytes; an import may be at most "
-                                f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB ({MAX_IMPORT_BYTES:,} bytes)"])
-        raw = path.read_bytes()
-    except OSError as exc:
+        raw = tomlio.read_bytes(path, MAX_IMPORT_BYTES, "an import")
+    except FileNotFoundError as exc:
         raise InteropError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    except tomlio.FileProblem as exc:
+        raise InteropError([str(exc)]) from None
     return decode_input(raw, path)
 
 

@@ -269,7 +269,7 @@ def test_plain_play_leaves_out_a_suspended_card(env, capsys) -> None:
 
 @pytest.mark.parametrize(
     ("content", "problem"),
-    [(b"review_streak = \xff\n", "not UTF-8 text (byte 16)"),
+    [(b"review_streak = \xff\n", "1: not UTF-8 text (bad byte 0xff at offset 16); save it as UTF-8"),
      (b"review_streak = 0\n", "review_streak: Input should be greater than or equal to 1"),
      (b"colour = 'red'\n", "colour: unknown field")],
 )
@@ -282,7 +282,8 @@ def test_a_bad_settings_file_is_one_warning_and_untouched(env, capsys, content, 
     settings.write_bytes(content)
     assert run("leeches") == 0
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"quizapp: warning: {settings}: {problem} (using the default settings)"]
+    sep = "" if problem[0].isdigit() else " "
+    assert err == [f"quizapp: warning: {settings}:{sep}{problem} (using the default settings)"]
     assert settings.read_bytes() == content
 
 

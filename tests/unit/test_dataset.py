@@ -182,4 +182,4 @@ def test_unreadable_and_invalid_toml_are_one_line_each(tmp_path: Path) -> None:
     assert info.value.problems[0].startswith(f"{tmp_path / 'nope.toml'}: cannot read")
     with pytest.raises(DatasetError) as info:
         load_dataset(_write(tmp_path, "[article\n"))
-    assert info.value.problems[0].startswith(f"{tmp_path / 'dataset.toml'}: not valid TOML")
+    assert info.value.problems[0].startswith(f"{tmp_path / 'dataset.toml'}:1: not valid TOML")

@@ -208,8 +208,10 @@ def test_deep_nesting_is_refused_without_recursion_error(body: str) -> None:
 
 def test_deep_dotted_table_headers_are_refused() -> None:
     text = HEAD + GOOD_CARDS + "[" + ".".join(["t"] * 12) + "]\nx = 1\n"
+    line = text.count("\n", 0, text.index("[t.t")) + 1
     assert problems_of(text) == [
-        "deck.toml: tables nest more than 8 levels deep; a deck never needs that"]
+        f"deck.toml:{line}: arrays or tables nest more than 8 levels deep; "
+        "quizapp's files never need that"]
 
 
 def test_brackets_inside_strings_and_comments_do_not_shift_lines() -> None:

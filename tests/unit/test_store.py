@@ -497,7 +497,8 @@ def test_unreadable_file_is_reported_not_moved(path: Path) -> None:
         path.write_text("format = 1\n", encoding="utf-8")
         path.chmod(0)
     store = new_store(path)
-    with pytest.raises(ScoreFileError, match=rf"^{re.escape(str(path))}: cannot read: "):
+    problem = "not a regular file" if path.is_dir() else "cannot read: "
+    with pytest.raises(ScoreFileError, match=rf"^{re.escape(str(path))}: {problem}"):
         store.load()
     assert store.recovered == []
     assert path.exists()

@@ -1,0 +1,340 @@
+"""The one safe way quizapp reads a file: decks, the score file, settings, the cache.
+
+Every file a person can point quizapp at is read through ``read_bytes`` (or
+``read_toml``), which promises:
+
+- **Only regular files.** A named pipe, socket, device or folder is refused at once with
+  ``not a regular file`` and is never opened for a blocking read: the file is checked with
+  ``stat`` first, then opened non-blocking and checked again with ``fstat`` (something may
+  have been swapped in between).
+- **Never more than the limit.** At most ``limit + 1`` bytes are read, whatever ``stat``
+  says (``/dev/zero``, a file still growing, a lying file system).
+- **No RecursionError from any TOML.** Before ``tomllib`` sees the text, ``check_nesting``
+  measures on the raw text, in one pass and without recursion, how deeply arrays, inline
+  tables, table headers and dotted keys nest, and refuses more than ``max_depth`` levels.
+- **One error format.** Every problem is a ``FileProblem`` whose text is one line:
+  ``file:line: field: message`` (line and field when known), for example
+  ``decks/x.toml:12: cards[3].answr: unknown field``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+MAX_NESTING = 8
+
+_O_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the stat never blocks the open
+    | getattr(os, "O_NOCTTY", 0)  # a terminal device never becomes our controlling tty
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+)
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+class FileProblem(Exception):
+    """A file that cannot be used, as one line: ``file:line: field: message``."""
+
+    def __init__(
+        self, path: Path | str, message: str, *, line: int | None = None, field: str = ""
+    ) -> None:
+        self.path, self.message, self.line, self.field = path, message, line, field
+        super().__init__(problem(path, line, field, message))
+
+
+class NotTextError(FileProblem):
+    """The bytes are not text quizapp can parse: not UTF-8, not TOML. (A file quizapp
+    wrote itself and finds like this was damaged; see ``store``.)"""
+
+
+def problem(path: Path | str, line: int | None, field: str, message: str) -> str:
+    """The one error format: ``file:line: field: message`` (line and field when known)."""
+    place = f"{path}:{line}" if line else f"{path}"
+    return f"{place}: {field}: {message}" if field else f"{place}: {message}"
+
+
+def format_loc(loc: Iterable[Any]) -> str:
+    """A field's path as a person reads it: ``("cards", 3, "answr")`` -> ``cards[3].answr``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def size_text(limit: int) -> str:
+    """``20 MB (20,971,520 bytes)``."""
+    mb = limit / (1024 * 1024)
+    return f"{mb:g} MB ({limit:,} bytes)" if mb >= 1 else f"{limit:,} bytes"
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_file(path: Path | str, limit: int, what: str = "this file") -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file (at most ``limit``) and the ``fstat`` of the very file
+    they came from.
+
+    Raises ``FileNotFoundError`` when there is no file (callers decide what missing means)
+    and ``FileProblem`` for anything else: not a regular file, over ``limit`` bytes
+    (``what`` names the kind of file in that message: "a deck"), or unreadable.
+    """
+    try:
+        before = os.stat(path)
+        _require_regular(path, before.st_mode)
+        _require_size(path, before.st_size, limit, what)
+        fd = os.open(path, _O_FLAGS)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise FileProblem(path, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        _require_regular(path, st.st_mode)
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise FileProblem(path, f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise FileProblem(path, f"file is over {size_text(limit)}; {what} may be at most that")
+    return data, st
+
+
+def read_bytes(path: Path | str, limit: int, what: str = "this file") -> bytes:
+    """``read_file`` without the stat."""
+    return read_file(path, limit, what)[0]
+
+
+def _require_regular(path: Path | str, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+    raise FileProblem(path, f"not a regular file ({kind}); quizapp only reads regular files")
+
+
+def _require_size(path: Path | str, size: int, limit: int, what: str) -> None:
+    if size > limit:
+        raise FileProblem(path, f"file is {size:,} bytes; {what} may be at most {size_text(limit)}")
+
+
+def decode_text(raw: bytes, path: Path | str) -> str:
+    """UTF-8 text without a byte order mark; ``NotTextError`` naming the line otherwise."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raise NotTextError(
+            path, "file starts with a byte order mark (BOM); save it as UTF-8 without a BOM", line=1
+        )
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise NotTextError(
+            path, "file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8",
+            line=1,
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise NotTextError(
+            path,
+            f"not UTF-8 text (bad byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8",
+            line=line,
+        ) from None
+
+
+def read_toml(
+    path: Path | str, limit: int, what: str = "this file", max_depth: int = MAX_NESTING
+) -> dict[str, Any]:
+    """Read, decode, check and parse a TOML file: ``read_bytes``, ``decode_text``,
+    ``parse_toml``. Every problem is a ``FileProblem``; a missing file ``FileNotFoundError``."""
+    return parse_toml(decode_text(read_bytes(path, limit, what), path), path, max_depth)
+
+
+# --------------------------------------------------------------------------- TOML
+
+
+_TOML_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)$")
+_AT_END = " (at end of document)"
+
+
+def parse_toml(text: str, path: Path | str, max_depth: int = MAX_NESTING) -> dict[str, Any]:
+    """``tomllib.loads`` behind the nesting guard; ``NotTextError`` with the line for a
+    syntax error, ``FileProblem`` for too deep a file."""
+    check_nesting(text, path, max_depth)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        m = _TOML_LINE.search(message)
+        if m:
+            message, line = message[: m.start()], int(m.group(1))
+        elif message.endswith(_AT_END):
+            message, line = message.removesuffix(_AT_END), text.rstrip("\n").count("\n") + 1
+        else:
+            line = None
+        raise NotTextError(path, f"not valid TOML: {message}", line=line) from None
+    except RecursionError:  # check_nesting makes this unreachable; never let it escape
+        raise FileProblem(path, "nested too deeply to read") from None
+
+
+_TOKEN = re.compile(r"[\"'#\[\]{}\n=,.]")
+_BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
+def check_nesting(text: str, path: Path | str, max_depth: int = MAX_NESTING) -> None:
+    """Refuse TOML text whose values would nest more than ``max_depth`` levels.
+
+    One pass over the text, no recursion, stopping at the first level too deep. A level is
+    an array or inline table, a part of a table header (``[a.b.c]`` is three) or of a
+    dotted key (``a.b = 1`` is two); brackets inside strings and comments do not count.
+    Malformed text (an unterminated string) ends the check; ``tomllib`` reports it.
+    """
+    n = len(text)
+    pos = 0
+    line = 1
+    line_start = 0
+    header = 0  # depth of the current [table] header
+    stack: list[tuple[str, int]] = []  # open "[" / "{" and the depth of each
+    key_mode = True  # reading a key (dots count) or a value (they do not)
+    key_dots = 0
+
+    def too_deep() -> FileProblem:
+        return FileProblem(
+            path, f"arrays or tables nest more than {max_depth} levels deep; "
+            "quizapp's files never need that", line=line,
+        )
+
+    while pos < n:
+        m = _TOKEN.search(text, pos)
+        if m is None:
+            return
+        ch = m.group()
+        pos = m.start()
+        if ch == "\n":
+            line += 1
+            pos += 1
+            line_start = pos
+            if not stack:
+                key_mode, key_dots = True, 0
+        elif ch == "#":
+            end = text.find("\n", pos)
+            pos = n if end < 0 else end
+        elif ch == '"' or ch == "'":
+            end = _string_end(text, pos, ch)
+            if end < 0:
+                return
+            line += text.count("\n", pos, end)
+            pos = end
+        elif ch == ".":
+            if key_mode:
+                key_dots += 1
+            pos += 1
+        elif ch == "=":
+            if key_mode:
+                key_mode = False
+                if _value_base(stack, header, key_dots) > max_depth:
+                    raise too_deep()
+            pos += 1
+        elif ch == ",":
+            if stack and stack[-1][0] == "{":
+                key_mode, key_dots = True, 0
+            pos += 1
+        elif ch == "[" and not stack and key_mode and not text[line_start:pos].strip():
+            end, parts = _header(text, pos)
+            if end < 0:
+                return
+            header = parts
+            if header > max_depth:
+                raise too_deep()
+            pos = end
+        elif ch == "[" or ch == "{":
+            depth = _value_base(stack, header, key_dots) + 1
+            if depth > max_depth:
+                raise too_deep()
+            stack.append((ch, depth))
+            key_mode, key_dots = ch == "{", 0
+            pos += 1
+        else:  # "]" or "}"
+            if stack:
+                stack.pop()
+            key_mode = False
+            pos += 1
+
+
+def _value_base(stack: list[tuple[str, int]], header: int, key_dots: int) -> int:
+    """How deep the table holding the value now being read is."""
+    if not stack:
+        return header + key_dots
+    kind, depth = stack[-1]
+    return depth + key_dots if kind == "{" else depth
+
+
+def _string_end(text: str, pos: int, quote: str) -> int:
+    """Where the string starting at ``pos`` ends (just after it), or -1 if it never does."""
+    triple = quote * 3
+    if text.startswith(triple, pos):
+        search = pos + 3
+        while True:
+            end = text.find(triple, search)
+            if end < 0:
+                return -1
+            if quote == '"':
+                body = text[search:end]
+                if (len(body) - len(body.rstrip("\\"))) % 2:
+                    search = end + 1
+                    continue
+            end += 3
+            while end < len(text) and text[end] == quote and end - pos < 8:
+                end += 1  # up to two quotes may end the string's content
+            return end
+    if quote == '"':
+        m = _BASIC.match(text, pos)
+        return -1 if m is None else m.end()
+    end = text.find("'", pos + 1)
+    return -1 if end < 0 or "\n" in text[pos:end] else end + 1
+
+
+def _header(text: str, pos: int) -> tuple[int, int]:
+    """A ``[table]`` or ``[[array]]`` header at ``pos``: (where it ends, how many parts)."""
+    i = pos + (2 if text.startswith("[[", pos) else 1)
+    parts = 1
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "]":
+            return (i + 2 if text.startswith("]]", i) else i + 1), parts
+        if ch == "\n":
+            return i, parts
+        if ch == ".":
+            parts += 1
+        elif ch == '"' or ch == "'":
+            end = _string_end(text, i, ch)
+            if end < 0:
+                return -1, parts
+            i = end
+            continue
+        i += 1
+    return -1, parts
