@@ -55,15 +55,20 @@ def register(subparsers) -> None:
         description=EXTRACT_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("article", type=Path, metavar="ARTICLE.txt", help="the article, as UTF-8 text")
+    parser.add_argument("article", type=Path, metavar="ARTICLE.txt", nargs="?",
+                        help="the article, as UTF-8 text (not needed with --evaluate FOLDER)")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE",
                         help="write the dataset here (default: print it)")
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
     parser.add_argument("--title", metavar="T", help="the article's title (default: its first line "
                         "when that reads like a title, else a placeholder naming its main people)")
-    parser.add_argument("--evaluate", type=Path, metavar="GOLD.toml",
+    parser.add_argument("--evaluate", type=Path, metavar="GOLD",
                         help="compare with a hand-made dataset and print speaker precision "
-                        "and recall and the encounters found (without -o, only the figures)")
+                        "and recall and the encounters found (without -o, only the figures); "
+                        "GOLD may be a NAME.gold.toml file, or a corpus folder of NAME.txt + "
+                        "NAME.gold.toml pairs, for a table of every article and the total")
+    parser.add_argument("--details", action="store_true",
+                        help="with --evaluate FOLDER: also list each wrong and missed quote")
     add_location_options(parser)
     parser.set_defaults(func=run)
 
@@ -116,9 +121,16 @@ def run(args: argparse.Namespace) -> int:
     from quizapp.fsutil import atomic_write_text
     from quizapp.text import visible
 
+    if args.evaluate is not None and args.evaluate.is_dir():
+        return _evaluate_corpus(args)
+    if args.article is None:
+        print("extract: an ARTICLE.txt is needed (or --evaluate FOLDER)", file=sys.stderr)
+        return EXIT_BAD_INPUT
     text = _read_article(args.article)
     if text is None:
         return EXIT_BAD_INPUT
+    if args.evaluate is not None and args.evaluate.name.endswith(".gold.toml"):
+        return _evaluate_one(args, text)
     gold = None
     if args.evaluate is not None:
         from quizapp.generate import DatasetError, load_dataset
@@ -148,6 +160,43 @@ def run(args: argparse.Namespace) -> int:
 
         print(f"{args.article.name} against {args.evaluate.name}:")
         print(visible(format_evaluation(evaluate(result.dataset, gold))))
+    return 0
+
+
+def _evaluate_corpus(args: argparse.Namespace) -> int:
+    from quizapp.extract.corpus import GoldError, corpus_articles, evaluate_corpus, format_table
+    from quizapp.extract.pipeline import extract
+    from quizapp.text import visible
+
+    if not corpus_articles(args.evaluate):
+        print(f"{args.evaluate}: no NAME.txt with a NAME.gold.toml beside it", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    def extract_file(path: Path):
+        text = _read_article(path)
+        return extract(text or " ", source=path.name)
+
+    try:
+        scores, total = evaluate_corpus(args.evaluate, extract_file)
+    except GoldError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(visible(format_table(scores, total, details=args.details)))
+    return 0
+
+
+def _evaluate_one(args: argparse.Namespace, text: str) -> int:
+    from quizapp.extract.corpus import GoldError, format_table, load_gold, score
+    from quizapp.extract.pipeline import extract
+    from quizapp.text import visible
+
+    try:
+        gold = load_gold(args.evaluate)
+    except GoldError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    one = score(args.article.stem, extract(text, title=args.title, source=args.article.name), gold)
+    print(visible(format_table([one], one, details=True)))
     return 0
 
 
