@@ -10,8 +10,12 @@ one family tag (see ``FAMILIES``); statistics group accuracy by it.
 
 Wrong options ("distractors") are of the answer's type and drawn from the dataset. A
 distractor is never the answer or one of its aliases, and never another true answer: a
-"when" question about one of the two November 2018 encounters does not offer November
-2018 as wrong, and "who said it" never offers someone who said the same words.
+"when" question about one of two encounters in the same month does not offer that month
+as wrong, and "who said it" never offers someone who said the same words.
+
+Nothing here is about one article: questions name the people, places, occasions and
+dates the dataset holds (an encounter's ``people`` are who the questions say met), and
+fall back to wording without names when the dataset has none.
 """
 
 from __future__ import annotations
@@ -244,6 +248,38 @@ def _tags(family: str, *extra: str | None) -> list[str]:
     return [family, *(t for t in extra if t)]
 
 
+def short_name(person) -> str:
+    """How a question names a person: the surname when it is one of their names, else the name."""
+    last = person.name.split()[-1]
+    return last if fold(last) in {fold(a) for a in person.aliases} else person.name
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def who_met(ds: Dataset, e: Encounter) -> str | None:
+    """The people who took part in an encounter, as a question names them ("Smith and Jones")."""
+    if not e.people:
+        return None
+    return _join([short_name(ds.person(pid)) for pid in e.people])
+
+
+def regulars(ds: Dataset) -> list[str]:
+    """Ids of the people who took part in every encounter (in the first encounter's order)."""
+    if not ds.encounters:
+        return []
+    first = ds.encounters[0].people
+    return [pid for pid in first if all(pid in e.people for e in ds.encounters)]
+
+
+def subject_tag(ds: Dataset) -> str:
+    """The decks' shared tag: the people every encounter is about ("smith-jones"), else "article"."""
+    return "-".join(regulars(ds)) or "article"
+
+
 # --------------------------------------------------------------------------- families
 
 
@@ -309,7 +345,7 @@ def quote_cards(ds: Dataset) -> list[Card]:
 
 
 def _person_forms(ds: Dataset, word: str) -> list[str]:
-    """If the missing word names a person ("Putin"), their other names count too."""
+    """If the missing word names a person (a surname), their other names count too."""
     for p in ds.people:
         if fold(word) in {fold(x) for x in (p.name, *p.aliases)}:
             return [p.name, *p.aliases]
@@ -330,7 +366,7 @@ def where_cards(ds: Dataset) -> list[Card]:
         cards.append(_choice_or_text(dict(
             id=card_id,
             kind="choice",
-            question=f"Where did Trump and Putin cross paths at the {e.occasion} of {month_year(e)}?",
+            question=_where_question(ds, e),
             answer=answer,
             accept=_unique(enc.place_forms(e), skip=[answer]),
             distractors=pick_distractors(
@@ -342,6 +378,13 @@ def where_cards(ds: Dataset) -> list[Card]:
             section=e.section,
         )))
     return cards
+
+
+def _where_question(ds: Dataset, e: Encounter) -> str:
+    who = who_met(ds, e)
+    if who is None:
+        return f"Where was the {e.occasion} held in {month_year(e)}?"
+    return f"Where did {who} cross paths in {month_year(e)} ({e.occasion})?"
 
 
 def when_cards(ds: Dataset) -> list[Card]:
@@ -358,7 +401,7 @@ def when_cards(ds: Dataset) -> list[Card]:
         cards.append(_choice_or_text(dict(
             id=card_id,
             kind="choice",
-            question=f"When did Trump and Putin cross paths in {enc.city_country(e)} ({e.occasion})?",
+            question=_when_question(ds, e, enc.city_country(e)),
             answer=answer,
             accept=_unique(date_forms(e), skip=[answer]),
             distractors=pick_distractors(card_id, (month_year(o) for o in ds.encounters), wrong),
@@ -367,6 +410,13 @@ def when_cards(ds: Dataset) -> list[Card]:
             section=e.section,
         )))
     return cards
+
+
+def _when_question(ds: Dataset, e: Encounter, where: str) -> str:
+    who = who_met(ds, e)
+    if who is None:
+        return f"When was the {e.occasion} in {where} held?"
+    return f"When did {who} cross paths in {where} ({e.occasion})?"
 
 
 def occasion_cards(ds: Dataset) -> list[Card]:
@@ -384,7 +434,7 @@ def occasion_cards(ds: Dataset) -> list[Card]:
         cards.append(_choice_or_text(dict(
             id=card_id,
             kind="choice",
-            question=f"What brought Trump and Putin to {enc.city_country(e)} in {month_year(e)}?",
+            question=_occasion_question(ds, e, enc.city_country(e)),
             answer=e.occasion,
             accept=_unique(e.occasion_aliases, skip=[e.occasion]),
             distractors=pick_distractors(card_id, candidates, wrong),
@@ -393,6 +443,13 @@ def occasion_cards(ds: Dataset) -> list[Card]:
             section=e.section,
         )))
     return cards
+
+
+def _occasion_question(ds: Dataset, e: Encounter, where: str) -> str:
+    who = who_met(ds, e)
+    if who is None:
+        return f"What took place in {where} in {month_year(e)}?"
+    return f"What brought {who} to {where} in {month_year(e)}?"
 
 
 def what_cards(ds: Dataset) -> list[Card]:
@@ -443,8 +500,11 @@ def _flip(f: Fact) -> Card:
 def order_cards(ds: Dataset) -> list[Card]:
     """Put encounters in order: all of them, each occasion that recurs, each busy year."""
     enc = _Encounters(ds)
+    everyone = _join([short_name(ds.person(pid)) for pid in regulars(ds)])
     groups: list[tuple[str, str, list[Encounter]]] = [
-        ("order.encounters", "all of Trump and Putin's encounters", list(ds.encounters)),
+        ("order.encounters",
+         f"all of {everyone}'s encounters" if everyone else "all the encounters",
+         list(ds.encounters)),
     ]
     occasions = _unique(e.occasion for e in ds.encounters)
     for occasion in occasions:
@@ -490,13 +550,17 @@ def build_decks(ds: Dataset) -> list[Deck]:
     source = f"{ds.article.title}; article by {authors}"
     if ds.article.source:
         source += f" ({ds.article.source})"
+    everyone = _join([short_name(ds.person(pid)) for pid in regulars(ds)])
+    where_when = (f"Where, when and why {everyone} met, and the order of their encounters."
+                  if everyone else
+                  "Where, when and why the article's encounters took place, and their order.")
     plans = [
         ("who-said-it", "Who said it?",
          "Match each quote from the article to the person who said it, then fill in the "
          "missing word of each quote.",
          who_cards(ds) + quote_cards(ds)),
         ("where-and-when", "Where and when",
-         "Where, when and why Trump and Putin met, and the order of their encounters.",
+         where_when,
          where_cards(ds) + when_cards(ds) + occasion_cards(ds) + order_cards(ds)),
         ("the-whole-story", "The whole story",
          "What happened at each encounter, and flash cards for the article's key facts.",
@@ -504,7 +568,7 @@ def build_decks(ds: Dataset) -> list[Deck]:
     ]
     return [
         Deck(deck=DeckInfo(id=deck_id, title=title, description=description, source=source,
-                           tags=["trump-putin"]),
+                           tags=[subject_tag(ds)]),
              cards=cards)
         for deck_id, title, description, cards in plans
         if cards

@@ -93,6 +93,8 @@ class Encounter(Model):
     summary: NonBlank
     section: NonBlank
     evidence: Evidence | None = None
+    # Who took part (person ids): the questions about the encounter name them.
+    people: list[DataId] = []
 
 
 class Quote(Model):
@@ -147,6 +149,9 @@ class Dataset(Model):
         for e in self.encounters:
             if e.place not in places:
                 raise ValueError(f"encounter {e.id!r}: unknown place {e.place!r}")
+            for pid in e.people:
+                if pid not in people:
+                    raise ValueError(f"encounter {e.id!r}: unknown people {pid!r}")
         for q in self.quotes:
             if q.speaker is not None and q.speaker not in people:
                 raise ValueError(f"quote {q.id!r}: unknown speaker {q.speaker!r}")

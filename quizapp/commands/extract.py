@@ -196,7 +196,7 @@ def _evaluate_one(args: argparse.Namespace, text: str) -> int:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
     one = score(args.article.stem, extract(text, title=args.title, source=args.article.name), gold)
-    print(visible(format_table([one], one, details=True)))
+    print(visible(format_table([one], None, details=True)))
     return 0
 
 

@@ -166,14 +166,14 @@ def evaluate_corpus(folder: Path, extract_file) -> tuple[list[Score], Score]:
     return scores, total
 
 
-def format_table(scores: list[Score], total: Score, details: bool = False) -> str:
-    """A Markdown table: one row per article, then the total."""
+def format_table(scores: list[Score], total: Score | None, details: bool = False) -> str:
+    """A Markdown table: one row per article, then the total (if given)."""
     width = max([len(s.name) for s in scores] + [7])
     lines = [
         f"| {'article':<{width}} | quotes | attributed | right | precision | recall | places | dates |",
         f"| {'-' * width} | -----: | ---------: | ----: | --------: | -----: | -----: | ----: |",
     ]
-    for s in [*scores, total]:
+    for s in [*scores, *([total] if total is not None else [])]:
         name = f"**{s.name}**" if s is total else s.name
         lines.append(
             f"| {name:<{width}} | {s.gold_quotes:>6} | {s.attributed:>10} | {s.correct:>5} "

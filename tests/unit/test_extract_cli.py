@@ -136,3 +136,38 @@ def test_import_article_report_shows_control_characters_as_text(tmp_path: Path, 
     assert "\x1b" not in out and "\x07" not in out
     assert "Angela Merkel: “We will win ␛[31mtoday and [bold]forever[/]”" in out
     assert "“Sure ␇fine”" in out
+
+
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "articles" / "corpus"
+
+
+def test_evaluate_a_corpus_prints_a_row_per_article_and_the_total(capsys) -> None:
+    assert main(["extract", "--evaluate", str(CORPUS)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    rows = [line for line in out if line.startswith("| ") and "---" not in line]
+    articles = sorted(p.stem for p in CORPUS.glob("*.txt"))
+    assert len(articles) >= 20
+    assert [r.split("|")[1].strip() for r in rows[1:-1]] == articles
+    assert rows[-1].split("|")[1].strip() == "**total**"
+
+
+def test_evaluate_one_article_against_its_gold_lists_what_was_missed(capsys) -> None:
+    article = CORPUS / "wn-nz-surplus.txt"
+    assert main(["extract", str(article), "--evaluate",
+                 str(CORPUS / "wn-nz-surplus.gold.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "| wn-nz-surplus" in out
+
+
+def test_a_bad_gold_file_names_the_file_and_the_field(tmp_path: Path, capsys) -> None:
+    (tmp_path / "a.txt").write_text("“Hello there, friends,” Ann Lee said.\n", encoding="utf-8")
+    (tmp_path / "a.gold.toml").write_text('[[quotes]]\nspeaker = 3\ntext = "Hello"\n',
+                                          encoding="utf-8")
+    assert main(["extract", "--evaluate", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "a.gold.toml: quotes.0.speaker:" in err
+
+
+def test_extract_without_an_article_or_a_corpus_is_one_clear_line(capsys) -> None:
+    assert main(["extract"]) == 2
+    assert "ARTICLE.txt is needed" in capsys.readouterr().err

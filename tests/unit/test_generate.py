@@ -333,3 +333,64 @@ def test_generate_into_a_file_is_one_line_and_the_file_is_kept(tmp_path: Path, c
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"{out / 'who-said-it.toml'}: cannot write: {out} is not a folder"]
     assert out.read_text(encoding="utf-8") == "mine\n"
+
+
+def _renamed(dataset: Dataset) -> Dataset:
+    """The bundled dataset with its two main people renamed, as another article would have it."""
+    people = []
+    for p in dataset.people:
+        if p.id == "trump":
+            p = p.model_copy(update={"id": "okafor", "name": "Ngozi Okafor",
+                                     "aliases": ["Okafor", "Ms. Okafor"]})
+        elif p.id == "putin":
+            p = p.model_copy(update={"id": "lindqvist", "name": "Per Lindqvist",
+                                     "aliases": ["Lindqvist"]})
+        people.append(p)
+    rename = {"trump": "okafor", "putin": "lindqvist"}
+    encounters = [e.model_copy(update={"people": [rename.get(x, x) for x in e.people]})
+                  for e in dataset.encounters]
+    quotes = [q.model_copy(update={"speaker": rename.get(q.speaker, q.speaker)})
+              for q in dataset.quotes]
+    return Dataset.model_validate({**dataset.model_dump(), "people": [p.model_dump() for p in people],
+                                   "encounters": [e.model_dump() for e in encounters],
+                                   "quotes": [q.model_dump() for q in quotes]})
+
+
+def test_questions_name_the_datasets_people_not_the_seeds(dataset: Dataset) -> None:
+    """An article about two other people gets questions, order cards and a tag about them."""
+    decks = build_decks(_renamed(dataset))
+    # Questions come from templates (explanations quote the dataset's own summaries).
+    text = "\n".join(c.question for d in decks for c in d.cards
+                     if not c.id.startswith(("who.", "quote.", "what.", "flip.")))
+    text += "\n".join(d.deck.description for d in decks)
+    assert "Trump" not in text and "Putin" not in text
+    cards = {c.id: c for d in decks for c in d.cards}
+    assert cards["where.helsinki-2018"].question == (
+        "Where did Okafor and Lindqvist cross paths in July 2018 (Summit)?")
+    assert cards["order.encounters"].question.startswith("Put all of Okafor and Lindqvist's")
+    assert {t for d in decks for t in d.deck.tags} == {"okafor-lindqvist"}
+
+
+def test_encounters_without_people_get_questions_without_names(dataset: Dataset) -> None:
+    bare = dataset.model_copy(update={"encounters": [
+        e.model_copy(update={"people": []}) for e in dataset.encounters]})
+    cards = {c.id: c for d in build_decks(bare) for c in d.cards}
+    assert cards["where.osaka-2019"].question == "Where was the G-20 held in June 2019?"
+    assert cards["when.osaka-2019"].question == "When was the G-20 in Osaka, Japan held?"
+    assert cards["order.encounters"].question == "Put all the encounters in order, earliest first."
+
+
+def test_the_generator_names_no_one_from_any_article(dataset: Dataset) -> None:
+    """generate.py holds templates only: no person, place or tag of the seed or the corpus."""
+    import tomllib
+
+    source = (REPO / "quizapp" / "generate.py").read_text(encoding="utf-8")
+    names = {w for p in dataset.people for w in p.name.split()}
+    names |= {p.city for p in dataset.places} | {"trump-putin"}
+    corpus = REPO / "tests" / "fixtures" / "articles" / "corpus"
+    for gold in corpus.glob("*.gold.toml"):
+        data = tomllib.loads(gold.read_text(encoding="utf-8"))
+        names |= {w for n in data["people"] for w in n.split() if len(w) > 3}
+        names |= set(data["places"])
+    found = sorted(n for n in names if n in source)
+    assert found == []
