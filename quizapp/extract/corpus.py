@@ -21,12 +21,12 @@ gold gives them).
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from quizapp import tomlio
 from quizapp.extract.evaluate import quotes_match, words
 
 
@@ -48,13 +48,17 @@ class GoldError(Exception):
     """A gold file could not be read; the message names the file and the field."""
 
 
+MAX_GOLD_BYTES = 1_000_000
+
+
 def load_gold(path: Path) -> Gold:
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        text = tomlio.decode_text(tomlio.read_bytes(path, MAX_GOLD_BYTES, "a gold file"), path)
+        data = tomlio.parse_toml(text, path)
     except OSError as exc:
         raise GoldError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise GoldError(f"{path}: not a valid TOML file: {exc}") from None
+    except tomlio.FileProblem as exc:
+        raise GoldError(str(exc)) from None
     try:
         return Gold.model_validate(data)
     except ValidationError as exc:

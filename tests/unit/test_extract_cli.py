@@ -138,7 +138,7 @@ def test_import_article_report_shows_control_characters_as_text(tmp_path: Path, 
     assert "“Sure ␇fine”" in out
 
 
-CORPUS = Path(__file__).resolve().parent / "fixtures" / "articles" / "corpus"
+CORPUS = ARTICLES / "corpus"
 
 
 def test_evaluate_a_corpus_prints_a_row_per_article_and_the_total(capsys) -> None:
