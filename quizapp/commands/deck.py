@@ -92,6 +92,7 @@ def register(subparsers) -> None:
 
     p = command("add", "check a deck file, then copy it into your decks folder", run_add)
     p.add_argument("file", type=Path, metavar="FILE", help="the deck file (TOML) to add")
+    _update_options(p)
 
     p = command("validate", "check deck files; print each problem as file:line: field: message",
                 run_validate)
@@ -103,21 +104,87 @@ def register(subparsers) -> None:
     p.add_argument("deck_id", metavar="ID", help="the id of one of your decks")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
 
-    p = command("import", "make a deck in your decks folder from an Anki, Quizlet, CSV or "
-                "TSV file", run_import)
+    p = command("import", "make decks in your decks folder from an Anki package (.apkg, "
+                ".colpkg) or an Anki, Quizlet, CSV or TSV file", run_import)
     p.add_argument("file", type=Path, metavar="FILE", help="the file to import")
     p.add_argument("--format", default="auto",
                    choices=("auto", "anki", "csv", "tsv", "quizlet"),
-                   help="input format (default: auto, from its headers and extension)")
+                   help="text input format (default: auto, from its headers and extension)")
     p.add_argument("--id", dest="deck_id", help="the new deck's id (default: from the title)")
     p.add_argument("--title", help="the new deck's title (default: Anki's #deck: or the file name)")
-
+    p.add_argument("--deck", dest="anki_deck", metavar="NAME",
+                   help="from an Anki package, import only this deck (its Anki name, e.g. "
+                   "'Geography::Capitals', or the id it gets); default: every deck")
+    p.add_argument("--with-progress", action="store_true",
+                   help="from an Anki package, bring the review history into your score file "
+                   "(replayed through FSRS, so due dates come along)")
+    p.add_argument("--strict", action="store_true",
+                   help="refuse the import when a note or row cannot become a card "
+                   "(default: skip it with a warning)")
+    _update_options(p)
     p = command("export", "write a deck as Anki text, an Anki .apkg package or CSV", run_export)
     p.add_argument("deck_id", metavar="ID", help="the deck to export (see `quizapp deck list`)")
     p.add_argument("out", type=Path, metavar="OUT", help="the file to write")
     p.add_argument("--format", choices=("anki", "apkg", "csv"),
                    help="output format (default: from OUT's extension: .apkg, .csv, else anki)")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+
+
+def _update_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--update", action="store_true",
+                   help="replace the cards of a deck you already have with the same id; the "
+                   "progress of every card whose id stays is kept")
+    p.add_argument("--yes", "-y", action="store_true",
+                   help="with --update: do not ask before cards with progress are removed")
+
+
+def install_decks(installs, args, describe=None) -> int:
+    """Show what each update adds, changes and removes, ask before cards with progress
+    disappear (or need --yes), then write the decks. Returns the exit code; nothing is
+    written when the person says no. ``describe(install)`` prints a written deck."""
+    from quizapp.decks import DeckError
+    from quizapp.interop.update import write_install
+
+    for install in installs:
+        if install.plan is None:
+            continue
+        plan = install.plan
+        if plan.unchanged and install.old == install.deck:
+            print(f"{install.deck.id}: unchanged")
+            continue
+        print(f"{install.deck.id}: {plan.summary()}")
+        for label, ids in (("added", plan.added), ("changed", plan.changed),
+                           ("removed", plan.removed)):
+            if ids:
+                shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+                print(printable(f"  {label}: {shown}"))
+    losing = [i for i in installs if i.plan is not None and i.plan.removed_with_progress]
+    if losing and not getattr(args, "yes", False):
+        count = sum(len(i.plan.removed_with_progress) for i in losing)
+        question = (f"{count} card(s) with progress will leave their deck (their answers stay "
+                    "in the score file). Go on? [y/N] ")
+        if not sys.stdin.isatty():
+            return _fail([f"not updated: {count} card(s) with progress would be removed; "
+                          "confirm on a terminal, or pass --yes"])
+        if input(question).strip().lower() not in ("y", "yes"):
+            print("nothing was changed")
+            return 1
+    for install in installs:
+        if install.old is not None and install.old == install.deck:
+            if describe is not None:
+                describe(install)
+            continue  # nothing to write
+        try:
+            write_install(install)
+        except DeckError as exc:
+            return _fail(exc.problems)
+        except FileExistsError:
+            return _fail([f"{install.target}: already exists; nothing more was written"])
+        except OSError as exc:
+            return _fail([f"{install.target}: cannot write: {exc.strerror or exc}"])
+        if describe is not None:
+            describe(install)
+    return 0
 
 
 def printable(text: str) -> str:
@@ -178,27 +245,23 @@ def run_new(args) -> int:
 
 def run_add(args) -> int:
     from quizapp.cli import locations
-    from quizapp.decks import DeckError, deck_path, discover, parse_deck, read_deck_text
-    from quizapp.decks import write_new_file
+    from quizapp.decks import DeckError, parse_deck, read_deck_text
+    from quizapp.interop import InteropError
+    from quizapp.interop.update import prepare_install
 
     where = locations(args)
     try:
         text = read_deck_text(args.file)
         deck = parse_deck(text, args.file)
-        target = deck_path(where.user_decks, deck.id)
-    except DeckError as exc:
+        installs = prepare_install(where, [deck], update=args.update, source=str(args.file))
+    except (DeckError, InteropError) as exc:
         return _fail(exc.problems)
-    taken = _taken(discover(where), deck.id)
-    if taken:
-        return _fail([f"{args.file}: {taken}; nothing was copied"])
-    try:
-        write_new_file(target, text)
-    except FileExistsError:
-        return _fail([f"{args.file}: {target} already exists; nothing was copied"])
-    except OSError as exc:
-        return _fail([f"{target}: cannot write: {exc.strerror or exc}"])
-    print(f"added {deck.id!r} ({len(deck.cards)} cards) as {target}")
-    return 0
+
+    def describe(install) -> None:
+        verb = "updated" if install.old is not None else "added"
+        print(f"{verb} {deck.id!r} ({len(deck.cards)} cards) as {install.target}")
+
+    return install_decks(installs, args, describe)
 
 
 def run_validate(args) -> int:
@@ -315,10 +378,16 @@ class ProgressLine:
 
 def run_import(args) -> int:
     from quizapp.cli import locations
-    from quizapp.decks import DeckError, deck_path, discover, dump_deck, write_new_file
-    from quizapp.interop import InteropError, import_file
+    from quizapp.decks import DeckError
+    from quizapp.interop import InteropError, import_file, is_package
+    from quizapp.interop.update import prepare_install
 
     where = locations(args)
+    if is_package(args.file):
+        return _import_package(args, where)
+    if args.anki_deck or args.with_progress:
+        return _fail([f"{args.file}: --deck and --with-progress are for Anki packages "
+                      "(.apkg, .colpkg)"])
     try:
         size = args.file.stat().st_size
     except OSError as exc:
@@ -327,21 +396,91 @@ def run_import(args) -> int:
     try:
         result = import_file(args.file, args.format, args.deck_id, args.title, progress)
         deck = result.deck
-        target = deck_path(where.user_decks, deck.id)
+        installs = prepare_install(where, [deck], update=args.update, source=str(args.file))
     except (InteropError, DeckError) as exc:
         return _fail(exc.problems)
     for line in result.warnings:
         print(printable(f"warning: {line}"), file=sys.stderr)
-    taken = _taken(discover(where), deck.id)
-    if taken:
-        return _fail([f"{args.file}: {taken}; choose another with --id"])
+
+    def describe(install) -> None:
+        verb = "updated" if install.old is not None else "imported"
+        print(f"{verb} {len(deck.asked)} cards as deck {deck.id!r}: {install.target}")
+
+    return install_decks(installs, args, describe)
+
+
+def _import_package(args, where) -> int:
+    from quizapp.decks import DeckError
+    from quizapp.interop import InteropError, import_package
+    from quizapp.interop.package import extract_media
+    from quizapp.interop.update import prepare_install
+
+    if args.format != "auto":
+        return _fail([f"{args.file}: an Anki package has no text format; leave out --format"])
     try:
-        write_new_file(target, dump_deck(deck))
-    except FileExistsError:
-        return _fail([f"{args.file}: {target} already exists; choose another id with --id"])
+        imports, collection = import_package(args.file, deck=args.anki_deck, strict=args.strict,
+                                             deck_id=args.deck_id, title=args.title)
+        installs = prepare_install(where, [i.deck for i in imports], update=args.update,
+                                   source=str(args.file))
+    except (InteropError, DeckError) as exc:
+        return _fail(exc.problems)
+    by_id = {i.deck.id: i for i in imports}
+    for imported in imports:
+        for line in imported.warnings:
+            print(printable(f"warning: {line}"), file=sys.stderr)
+
+    def describe(install) -> None:
+        imported = by_id[install.deck.id]
+        verb = "updated" if install.old is not None else "imported"
+        media = ""
+        if imported.media:
+            folder = install.target.with_suffix(".media")
+            try:
+                written = extract_media(args.file, collection, imported.media, folder)
+                media = f"; media in {folder} ({len(written)} new file(s))"
+            except (InteropError, OSError) as exc:
+                problems = getattr(exc, "problems", None) or [f"{folder}: {exc}"]
+                print(printable(f"warning: media not copied: {problems[0]}"), file=sys.stderr)
+        print(printable(f"{verb} deck {install.deck.id!r} ({imported.anki_name}): "
+                        f"{len(install.deck.asked)} cards: {install.target}{media}"))
+
+    code = install_decks(installs, args, describe)
+    if code:
+        return code
+    cards = sum(len(i.deck.asked) for i in imports)
+    skipped: dict[str, int] = {}
+    for imported in imports:
+        for reason, n in imported.skipped.items():
+            skipped[reason] = skipped.get(reason, 0) + n
+    with_media = sum(i.with_media for i in imports)
+    line = f"imported {cards} cards in {len(imports)} deck(s)"
+    if skipped:
+        reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
+        line += f", skipped {sum(skipped.values())} note(s) ({reasons})"
+    if with_media:
+        line += f"; {with_media} card(s) show an [image: ...] or [sound: ...] placeholder"
+    print(line)
+    if args.with_progress:
+        return _import_progress(args, where, collection, imports)
+    return 0
+
+
+def _import_progress(args, where, collection, imports) -> int:
+    from quizapp.interop.anki_progress import progress_events
+    from quizapp.store import ScoreFileError, ScoreStore
+
+    store = ScoreStore(where.scores)
+    try:
+        scores = store.load()
+        events = progress_events(collection, imports, scores.cards)
+        if events:
+            store.append(*events)
+    except ScoreFileError as exc:
+        return _fail([f"review history not imported: {exc}"])
     except OSError as exc:
-        return _fail([f"{target}: cannot write: {exc.strerror or exc}"])
-    print(f"imported {len(deck.cards)} cards as deck {deck.id!r}: {target}")
+        return _fail([f"{where.scores}: review history not imported: {exc.strerror or exc}"])
+    cards = len({(e.deck, e.card) for e in events})
+    print(f"review history: {len(events)} answer(s) of {cards} card(s) added to {where.scores}")
     return 0
 
 

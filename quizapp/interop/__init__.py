@@ -30,8 +30,38 @@ IMPORT_FORMATS = ("auto", "anki", "csv", "tsv", "quizlet")
 EXPORT_FORMATS = ("anki", "apkg", "csv")
 MAX_IMPORT_BYTES = MAX_DECK_BYTES
 
+PACKAGE_SUFFIXES = (".apkg", ".colpkg", ".anki2", ".anki21", ".anki21b")
+
 __all__ = ["ImportResult", "InteropError", "detect_format", "export_deck", "import_file",
-           "read_input", "IMPORT_FORMATS", "EXPORT_FORMATS"]
+           "import_package", "is_package", "read_input", "IMPORT_FORMATS", "EXPORT_FORMATS"]
+
+
+def is_package(path: Path) -> bool:
+    """An Anki package (a zip) or a collection file, by its extension or first bytes."""
+    if path.suffix.lower() in PACKAGE_SUFFIXES:
+        return True
+    if not path.is_file():  # never open a FIFO or device to sniff it
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return False
+    return head.startswith((b"PK\x03\x04", b"SQLite format 3\x00", b"\x28\xb5\x2f\xfd"))
+
+
+def import_package(path: Path | str, *, deck: str | None = None, strict: bool = False,
+                   deck_id: str | None = None, title: str | None = None):
+    """An Anki package's decks (``anki_import.DeckImport`` each) and its collection (for
+    the review log and media). Writes nothing."""
+    from quizapp.interop.anki_import import collection_decks
+    from quizapp.interop.package import read_package
+
+    path = Path(path)
+    collection = read_package(path)
+    decks = collection_decks(collection, path.name, only=deck, strict=strict,
+                             deck_id=deck_id, title=title)
+    return decks, collection
 
 
 def read_input(path: Path) -> str:
@@ -50,9 +80,9 @@ def detect_format(path: Path, text: str) -> str:
     extension (.csv, .tsv/.tab); else a line with a TAB means Quizlet and a comma CSV."""
     from quizapp.interop.anki import looks_like_anki
 
-    if path.suffix.lower() == ".apkg":
-        raise InteropError([f"{path}: importing .apkg files is not supported; in Anki, export "
-                            "the deck as 'Notes in Plain Text' and import that"])
+    if path.suffix.lower() in PACKAGE_SUFFIXES:
+        raise InteropError([f"{path}: an Anki package or collection is imported as a whole "
+                            "(quizapp deck import FILE.apkg), not as text"])
     if looks_like_anki(text):
         return "anki"
     suffix = path.suffix.lower()

@@ -1,0 +1,314 @@
+"""An Anki collection (from ``package.read_package``) -> quizapp decks.
+
+- Each Anki deck or sub-deck holding cards becomes one quizapp deck (id from its name,
+  ``Geography::Capitals`` -> ``geography-capitals``; its title is the Anki name).
+- A note of a Cloze note type becomes one ``cloze`` card (its other fields, such as
+  Back Extra, the explanation); the numbers asked are the note's cards.
+- Any other note becomes one card per Anki card, rendered from the card's template
+  (``{{Field}}``, ``{{#Field}}...{{/Field}}``, ``{{FrontSide}}``; the answer is what follows
+  ``<hr id=answer>``). A template with ``{{type:Field}}`` makes a ``text`` card, others a
+  ``flip`` card. A note whose second card is its first one reversed (Basic and reversed)
+  becomes one card with ``reverse = true``.
+- Card ids come from the note: its ``QuizappId`` field (a package quizapp exported), else
+  its guid when that is a valid id, else ``anki-`` and a hash of the guid. Further cards
+  of a note get ``.t2``, ``.t3``... Importing the same package again gives the same ids.
+- HTML becomes text; ``<img src="map.png">`` becomes ``[image: map.png]`` and
+  ``[sound:x.mp3]`` becomes ``[sound: x.mp3]``, and the files are kept beside the deck.
+- A note that cannot become a card (an empty side, a bad cloze) is skipped with one
+  warning naming the note; ``strict`` refuses the import instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from quizapp.decks import deck_id_problem, slugify
+from quizapp.interop.common import InteropError, html_to_text
+from quizapp.interop.package import AnkiCard, Collection, Note, NoteType
+from quizapp.models import Card, Deck
+
+ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+SOUND = re.compile(r"\[sound:([^\]]*)\]")
+IMG = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""", re.I)
+MEDIA_TAG = re.compile(r"""<(?:audio|video|source)\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""", re.I)
+ANSWER_RULE = re.compile(r"<hr[^>]*\bid\s*=\s*[\"']?answer[\"']?[^>]*>", re.I)
+SECTION = re.compile(r"\{\{([#^])\s*([^}]+?)\s*\}\}(.*?)\{\{/\s*\2\s*\}\}", re.S)
+REPLACEMENT = re.compile(r"\{\{\s*([^#^/{}][^{}]*?)\s*\}\}")
+TYPED = re.compile(r"\{\{\s*type:(?:cloze:)?([^}]+?)\s*\}\}")
+CLOZE_FIELD = re.compile(r"\{\{\s*(?:[^}:]+:)*cloze:([^}]+?)\s*\}\}")
+
+
+@dataclass
+class DeckImport:
+    """One Anki deck turned into a quizapp deck, with what was left out and the media
+    files its cards name."""
+
+    anki_name: str
+    deck: Deck
+    warnings: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> notes
+    media: set[str] = field(default_factory=set)
+    with_media: int = 0  # cards showing an [image: ...] or [sound: ...] placeholder
+    anki_cards: dict[int, str] = field(default_factory=dict)  # Anki card id -> asked card id
+
+
+def media_text(html: str, names: set[str]) -> str:
+    """Anki field HTML as text, images and sounds as visible placeholders."""
+
+    def image(match: re.Match[str]) -> str:
+        name = next(g for g in match.groups() if g is not None)
+        names.add(name)
+        return f" [image: {name}] "
+
+    def sound(match: re.Match[str]) -> str:
+        names.add(match.group(1))
+        return f"[sound: {match.group(1)}]"
+
+    def media_tag(match: re.Match[str]) -> str:
+        name = next(g for g in match.groups() if g is not None)
+        names.add(name)
+        return f" [sound: {name}] "
+
+    html = IMG.sub(image, html)
+    html = MEDIA_TAG.sub(media_tag, html)
+    html = SOUND.sub(sound, html)
+    text = html_to_text(html)
+    return "\n".join(re.sub(r"[ \t]{2,}", " ", line).strip() for line in text.split("\n")).strip()
+
+
+def _field_empty(value: str) -> bool:
+    return not html_to_text(IMG.sub("x", SOUND.sub("x", value))).strip()
+
+
+def render(template: str, fields: dict[str, str], specials: dict[str, str],
+           front: str = "") -> str:
+    """An Anki card template filled in (its HTML): sections, then replacements."""
+    for _ in range(8):  # nested sections, outermost first
+        def section(match: re.Match[str]) -> str:
+            name = match.group(2).strip()
+            value = fields.get(name, specials.get(name, ""))
+            shown = not _field_empty(value)
+            return match.group(3) if shown == (match.group(1) == "#") else ""
+
+        rendered = SECTION.sub(section, template)
+        if rendered == template:
+            break
+        template = rendered
+
+    def replace(match: re.Match[str]) -> str:
+        spec = match.group(1).strip()
+        if spec == "FrontSide":
+            return front
+        name = spec.split(":")[-1].strip()
+        if spec.startswith("type:"):
+            return ""
+        return fields.get(name, specials.get(name, ""))
+
+    return REPLACEMENT.sub(replace, template)
+
+
+def _base_id(note: Note, notetype: NoteType) -> str:
+    if "QuizappId" in notetype.fields:
+        value = note.fields[notetype.fields.index("QuizappId")].strip()
+        if value and re.match(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", value) and len(value) <= 120:
+            return value
+    if ID_OK.match(note.guid):
+        return note.guid
+    return "anki-" + hashlib.sha1(note.guid.encode("utf-8")).hexdigest()[:16]
+
+
+class _Builder:
+    def __init__(self, collection: Collection, anki_name: str, strict: bool) -> None:
+        self.collection = collection
+        self.anki_name = anki_name
+        self.strict = strict
+        self.cards: list[dict[str, Any]] = []
+        self.taken: set[str] = set()
+        self.result_media: set[str] = set()
+        self.warnings: list[str] = []
+        self.skipped: dict[str, int] = defaultdict(int)
+        self.with_media = 0
+        self.anki_cards: dict[int, str] = {}
+
+    def where(self, note: Note, notetype: NoteType) -> str:
+        first = html_to_text(note.fields[0]) if note.fields else ""
+        first = first.replace("\n", " ")
+        first = first if len(first) <= 40 else first[:39] + "…"
+        return f"note {note.guid!r} ({notetype.name}: {first!r})"
+
+    def skip(self, note: Note, notetype: NoteType, reason: str) -> None:
+        message = f"{self.where(note, notetype)} in deck {self.anki_name!r}: {reason}"
+        if self.strict:
+            raise InteropError([f"{message} (refused: --strict)"])
+        self.warnings.append(f"{message}; skipped")
+        self.skipped[reason.split(":")[0]] += 1
+
+    def add(self, data: dict[str, Any], note: Note, notetype: NoteType,
+            anki_cards: dict[int, str]) -> None:
+        while data["id"] in self.taken:  # two notes whose guids hash alike: keep both
+            data["id"] += "-2"
+        try:
+            card = Card.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = ".".join(str(part) for part in first["loc"])
+            message = str(first["msg"]).removeprefix("Value error, ")
+            self.skip(note, notetype, f"{loc + ': ' if loc else ''}{message}")
+            return
+        asked = {c.id for c in card.asked()}
+        if asked & self.taken:
+            self.skip(note, notetype, f"card id {card.id!r} is already used")
+            return
+        self.taken |= asked | {card.id}
+        self.cards.append(card.model_dump(exclude_defaults=True))
+        for anki_id, suffix in anki_cards.items():
+            self.anki_cards[anki_id] = card.id + suffix
+        text = card.question + (card.answer_text if card.answer is not None else "")
+        if "[image: " in text or "[sound: " in text:
+            self.with_media += 1
+
+    def note(self, note: Note, notetype: NoteType, cards: list[AnkiCard]) -> None:
+        names = notetype.fields
+        values = note.fields + [""] * (len(names) - len(note.fields))
+        fields = dict(zip(names, values))
+        media: set[str] = set()
+        base = _base_id(note, notetype)
+        tags = [t for t in note.tags if t.strip()]
+        if notetype.cloze:
+            self.cloze(note, notetype, cards, fields, media, base, tags)
+        else:
+            self.standard(note, notetype, cards, fields, media, base, tags)
+        self.result_media |= media
+
+    def cloze(self, note: Note, notetype: NoteType, cards: list[AnkiCard],
+              fields: dict[str, str], media: set[str], base: str, tags: list[str]) -> None:
+        qfmt = notetype.templates[0][1] if notetype.templates else ""
+        match = CLOZE_FIELD.search(qfmt)
+        text_field = match.group(1).strip() if match else (notetype.fields or [""])[0]
+        text = media_text(fields.get(text_field, ""), media)
+        if not text:
+            self.skip(note, notetype, f"empty field: {text_field}")
+            return
+        extra = [media_text(value, media) for name, value in fields.items()
+                 if name != text_field and name != "QuizappId"]
+        data: dict[str, Any] = {"id": base, "kind": "cloze", "question": text, "tags": tags}
+        explanation = "\n".join(e for e in extra if e)
+        if explanation:
+            data["explanation"] = explanation
+        self.add(data, note, notetype, {c.id: f".c{c.ord + 1}" for c in cards})
+
+    def standard(self, note: Note, notetype: NoteType, cards: list[AnkiCard],
+                 fields: dict[str, str], media: set[str], base: str, tags: list[str]) -> None:
+        specials = {"Tags": " ".join(note.tags), "Deck": self.anki_name,
+                    "Subdeck": self.anki_name.split("::")[-1], "Type": notetype.name}
+        sides: list[tuple[AnkiCard, str, str, str | None]] = []
+        for card in cards:
+            if card.ord >= len(notetype.templates):
+                self.skip(note, notetype, f"card template {card.ord + 1} is missing")
+                continue
+            name, qfmt, afmt = notetype.templates[card.ord]
+            specials["Card"] = name
+            front_html = render(qfmt, fields, specials)
+            back_html = render(afmt, fields, specials, front="")
+            parts = ANSWER_RULE.split(back_html, maxsplit=1)
+            back_html = parts[-1]
+            typed = TYPED.search(qfmt)
+            typed_field = typed.group(1).strip() if typed else None
+            question = media_text(front_html, media)
+            answer = media_text(fields.get(typed_field, "") if typed_field else back_html, media)
+            sides.append((card, question, answer, typed_field))
+        if not sides:
+            return
+        first, q1, a1, typed1 = sides[0]
+        if (len(sides) == 2 and not typed1 and not sides[1][3]
+                and sides[1][1] == a1 and sides[1][2] == q1 and q1 and a1):
+            data = {"id": base, "kind": "flip", "question": q1, "answer": a1, "tags": tags,
+                    "reverse": True}
+            self.add(data, note, notetype, {first.id: "", sides[1][0].id: ".reverse"})
+            return
+        for index, (card, question, answer, typed_field) in enumerate(sides):
+            suffix = "" if card.ord == 0 else f".t{card.ord + 1}"
+            if not question:
+                self.skip(note, notetype, f"empty front{_template(notetype, card)}")
+                continue
+            if not answer:
+                self.skip(note, notetype, f"empty back{_template(notetype, card)}")
+                continue
+            data = {"id": base + suffix, "kind": "text" if typed_field else "flip",
+                    "question": question, "answer": answer, "tags": tags}
+            self.add(data, note, notetype, {card.id: ""})
+
+
+def _template(notetype: NoteType, card: AnkiCard) -> str:
+    if len(notetype.templates) < 2:
+        return ""
+    return f" (card {notetype.templates[card.ord][0]!r})"
+
+
+def deck_id_for(anki_name: str) -> str:
+    return slugify(anki_name.replace("::", " "), 80) or "anki-" + hashlib.sha1(
+        anki_name.encode("utf-8")).hexdigest()[:10]
+
+
+def collection_decks(collection: Collection, source: str, *, only: str | None = None,
+                     strict: bool = False, deck_id: str | None = None,
+                     title: str | None = None) -> list[DeckImport]:
+    """The quizapp decks of a collection (``only``: one Anki deck, by name or id)."""
+    by_deck: dict[int, dict[int, list[AnkiCard]]] = defaultdict(lambda: defaultdict(list))
+    placed: dict[int, int] = {}
+    for card in collection.cards:
+        # A note's cards go to the deck of its first card: a note stays one card.
+        deck = placed.setdefault(card.note, card.deck)
+        by_deck[deck][card.note].append(card)
+    names = {did: collection.decks.get(did, (f"Deck {did}", ""))[0] for did in by_deck}
+    chosen = sorted(by_deck, key=lambda did: names[did].casefold())
+    if only is not None:
+        wanted = only.strip()
+        chosen = [did for did in chosen
+                  if names[did] == wanted or names[did].casefold() == wanted.casefold()
+                  or deck_id_for(names[did]) == wanted]
+        if not chosen:
+            listing = ", ".join(repr(names[did]) for did in sorted(by_deck, key=names.get))
+            raise InteropError([f"{source}: no deck {only!r} in this package (it has: "
+                                f"{listing})"])
+    if (deck_id or title) and len(chosen) > 1:
+        raise InteropError([f"{source}: the package holds {len(chosen)} decks; --id and "
+                            "--title need one: pick it with --deck NAME"])
+    out = []
+    for did in chosen:
+        anki_name = names[did]
+        builder = _Builder(collection, anki_name, strict)
+        for nid, cards in sorted(by_deck[did].items()):
+            note = collection.notes.get(nid)
+            if note is None:
+                continue
+            notetype = collection.notetypes.get(note.notetype)
+            if notetype is None:
+                builder.warnings.append(f"note {note.guid!r}: its note type is missing; skipped")
+                builder.skipped["missing note type"] += 1
+                continue
+            builder.note(note, notetype, sorted(cards, key=lambda c: c.ord))
+        the_id = deck_id or deck_id_for(anki_name)
+        problem = deck_id_problem(the_id)
+        if problem:
+            raise InteropError([f"{source}: deck.id: {problem} (choose another with --id)"])
+        if not builder.cards:
+            reasons = ", ".join(f"{n} {r}" for r, n in builder.skipped.items()) or "no notes"
+            raise InteropError([f"{source}: deck {anki_name!r}: no card could be imported "
+                                f"({reasons})", *builder.warnings])
+        description = collection.decks.get(did, ("", ""))[1]
+        info: dict[str, Any] = {"id": the_id, "title": title or anki_name,
+                                "source": f"imported from {source}"}
+        description = media_text(description, set()) if description else ""
+        if description:
+            info["description"] = description
+        deck = Deck.model_validate({"format": 1, "deck": info, "cards": builder.cards})
+        out.append(DeckImport(anki_name, deck, builder.warnings, dict(builder.skipped),
+                              builder.result_media, builder.with_media, builder.anki_cards))
+    return out
