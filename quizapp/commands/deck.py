@@ -253,7 +253,8 @@ def run_add(args) -> int:
     try:
         text = read_deck_text(args.file)
         deck = parse_deck(text, args.file)
-        installs = prepare_install(where, [deck], update=args.update, source=str(args.file))
+        installs = prepare_install(where, [deck], update=args.update, source=str(args.file),
+                                   texts=[text])
     except (DeckError, InteropError) as exc:
         return _fail(exc.problems)
 

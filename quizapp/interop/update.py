@@ -63,10 +63,11 @@ class Install:
     target: Path
     old: Deck | None = None
     plan: UpdatePlan | None = None
+    text: str | None = None  # the deck file's text as the person wrote it (deck add)
 
 
 def prepare_install(where: Locations, decks: list[Deck], *, update: bool,
-                    source: str) -> list[Install]:
+                    source: str, texts: list[str] | None = None) -> list[Install]:
     """Check that every deck can be written (nothing is written): a new id, or with
     ``update`` an existing deck of the user's own to replace. Raises ``InteropError``
     naming every clash."""
@@ -77,14 +78,15 @@ def prepare_install(where: Locations, decks: list[Deck], *, update: bool,
     problems: list[str] = []
     out: list[Install] = []
     records = None
-    for deck in decks:
+    for index, deck in enumerate(decks):
+        text = texts[index] if texts is not None else None
         target = deck_path(where.user_decks, deck.id)
         entry = catalog.get(deck.id)
         if entry is None:
             if target.exists():
                 problems.append(f"{source}: {target} already exists but is not a deck quizapp "
                                 "can read; fix or remove it first")
-            out.append(Install(deck, target))
+            out.append(Install(deck, target, text=text))
             continue
         if not update:
             problems.append(f"{source}: deck id {deck.id!r} is already used by {entry.path} "
@@ -98,7 +100,7 @@ def prepare_install(where: Locations, decks: list[Deck], *, update: bool,
         if records is None:
             records = ScoreStore(where.scores).load().cards
         plan = plan_update(entry.deck, deck, records.get(deck.id, {}))
-        out.append(Install(deck, entry.path, entry.deck, plan))
+        out.append(Install(deck, entry.path, entry.deck, plan, text))
     if problems:
         raise InteropError(problems)
     return out
@@ -107,11 +109,12 @@ def prepare_install(where: Locations, decks: list[Deck], *, update: bool,
 def write_install(install: Install) -> None:
     """Write one prepared deck: a new file (never replacing one made meanwhile), or the
     old deck's file replaced atomically."""
-    from quizapp.decks import dump_deck, parse_deck, write_deck, write_new_file
+    from quizapp.decks import dump_deck, parse_deck, write_new_file
+    from quizapp.fsutil import atomic_write_text
 
+    text = install.text if install.text is not None else dump_deck(install.deck)
+    parse_deck(text, install.target)  # never write a deck that would not load
     if install.old is None:
-        text = dump_deck(install.deck)
-        parse_deck(text, install.target)  # never write a deck that would not load
         write_new_file(install.target, text)
     else:
-        write_deck(install.deck, install.target)
+        atomic_write_text(install.target, text)

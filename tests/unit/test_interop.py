@@ -192,7 +192,7 @@ def test_format_detection(tmp_path: Path) -> None:
     assert detect_format(Path("x.csv"), "a\tb\n") == "csv"
     with pytest.raises(InteropError, match="pass --format"):
         detect_format(Path("x.txt"), "just words\n")
-    with pytest.raises(InteropError, match="not supported"):
+    with pytest.raises(InteropError, match="imported as a whole"):
         detect_format(Path("x.apkg"), "")
 
 
