@@ -402,6 +402,15 @@ class SessionRecord(Model):
     score: int = 0
     total: int = 0
     missed: list[str] = []
+    # How far the session got: ``asked`` of its ``planned`` questions were answered or
+    # skipped. A session is finished when it got to the end (asked >= planned); records
+    # written before these fields existed leave them out and count as finished.
+    planned: int | None = Field(default=None, ge=0)
+    asked: int | None = Field(default=None, ge=0)
+
+    @property
+    def finished(self) -> bool:
+        return self.planned is None or self.asked is None or self.asked >= self.planned
 
 
 class ScoreFile(Model):

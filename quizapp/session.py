@@ -130,6 +130,14 @@ class Session:
         self._shown_at = self.started
         self.id = f"{self.started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         self._session_written = False
+        # What a resumed session carries over from its earlier part (see ``resume``).
+        self._offset = 0
+        self._prior_score = 0
+        self._prior_answered = 0
+        self._prior_missed: list[str] = []
+        self._prior_missed_items: list[Item] = []
+        self._prior_seconds = 0.0
+        self._began = self.started  # when this part of the session began
 
     # ------------------------------------------------------------------ building
 
@@ -168,6 +176,51 @@ class Session:
             rivals={deck.id: deck_rivals(deck)},
         )
 
+    @classmethod
+    def resume(
+        cls,
+        deck: Deck,
+        record: SessionRecord,
+        *,
+        recorder: Recorder | None = None,
+        now: Callable[[], datetime] = utcnow,
+        seed: int | None = None,
+        skip: Iterable[str] = (),
+    ) -> Session:
+        """Go on with an unfinished in-order session of ``deck`` where it stopped.
+
+        The session keeps its id, start, score and missed cards, so its record grows into
+        one finished session. It asks the deck's cards (suspended ones left out) from
+        question ``record.asked + 1`` on. Raises ``NoCards`` when none is left (the deck
+        lost cards since)."""
+        if record.mode != "order" or record.deck != deck.id:
+            raise ValueError(f"only an in-order session of {deck.id} can be resumed")
+        skipped = set(skip)
+        cards = [c for c in deck.cards if c.id not in skipped]
+        offset = min(record.asked or 0, len(cards))
+        if offset >= len(cards):
+            raise NoCards(f"no card of {deck.id} is left after question {offset}")
+        session = cls(
+            [Item(deck.id, c) for c in cards[offset:]],
+            deck_label=deck.id,
+            mode="order",
+            recorder=recorder,
+            now=now,
+            seed=None if seed is None else seed + 1,
+            rivals={deck.id: deck_rivals(deck)},
+        )
+        session.id = record.id
+        session.started = record.start
+        session._offset = offset
+        session._prior_score = record.score
+        session._prior_answered = record.total
+        session._prior_missed = list(record.missed)
+        by_id = {c.id: c for c in deck.cards}
+        session._prior_missed_items = [Item(deck.id, by_id[m]) for m in record.missed if m in by_id]
+        if record.end is not None:
+            session._prior_seconds = max(0.0, (record.end - record.start).total_seconds())
+        return session
+
     # ------------------------------------------------------------------ state
 
     @property
@@ -179,17 +232,48 @@ class Session:
     @property
     def position(self) -> int:
         """1-based number of the current question."""
-        return min(self._index + 1, len(self._queue))
+        return self._offset + min(self._index + 1, len(self._queue))
 
     @property
     def total(self) -> int:
         """Questions planned so far (grows in rounds mode when a card comes back)."""
-        return len(self._queue)
+        return self._offset + len(self._queue)
 
     @property
     def done_count(self) -> int:
         """Questions answered or skipped (for a progress bar)."""
-        return self._index + (1 if self.state == "feedback" else 0)
+        return self._offset + self._index + (1 if self.state == "feedback" else 0)
+
+    @property
+    def progress(self) -> tuple[int, int, int]:
+        """(question number, questions, done) as a person counts them: over the session,
+        or in rounds mode over the current round (a card missed in round 1 comes back in
+        round 2, which has its own count), so that every front end shows one count."""
+        if not self.rounds:
+            return self.position, self.total, self.done_count
+        start, end = self._round_span()
+        index = min(self._index, len(self._queue) - 1)
+        done = self._index - start + (1 if self.state == "feedback" else 0)
+        return index - start + 1, end - start, min(done, end - start)
+
+    def _round_span(self) -> tuple[int, int]:
+        """The queue indexes [start, end) of the current round (rounds are contiguous:
+        a card missed in round r is appended after every card of round r)."""
+        rounds = self._rounds_of_queue()
+        current = rounds[min(self._index, len(rounds) - 1)]
+        start = rounds.index(current)
+        end = start
+        while end < len(rounds) and rounds[end] == current:
+            end += 1
+        return start, end
+
+    def _rounds_of_queue(self) -> list[int]:
+        seen: dict[tuple[str, str], int] = {}
+        out = []
+        for item in self._queue:
+            seen[item.key] = seen.get(item.key, 0) + 1
+            out.append(seen[item.key])
+        return out
 
     @property
     def outcomes(self) -> list[Outcome]:
@@ -198,7 +282,7 @@ class Session:
     @property
     def answered(self) -> int:
         """Distinct cards answered at least once."""
-        return len({o.item.key for o in self.outcomes})
+        return self._prior_answered + len({o.item.key for o in self.outcomes})
 
     @property
     def score(self) -> int:
@@ -206,7 +290,12 @@ class Session:
         first: dict[tuple[str, str], bool] = {}
         for o in self.outcomes:
             first.setdefault(o.item.key, o.correct)
-        return sum(first.values())
+        return self._prior_score + sum(first.values())
+
+    @property
+    def finished(self) -> bool:
+        """Every planned question was answered or skipped (quitting early is not)."""
+        return self.done_count >= self.total
 
     @property
     def skipped(self) -> list[Item]:
@@ -215,7 +304,7 @@ class Session:
     @property
     def missed(self) -> list[Item]:
         """Cards answered wrong at least once in this session, in the order first missed."""
-        seen: dict[tuple[str, str], Item] = {}
+        seen: dict[tuple[str, str], Item] = {i.key: i for i in self._prior_missed_items}
         for o in self.outcomes:
             if not o.correct:
                 seen.setdefault(o.item.key, o.item)
@@ -224,16 +313,13 @@ class Session:
     @property
     def round(self) -> int:
         """In rounds mode, which pass over the missed cards this is (1 = the first)."""
-        count, item_round = 1, {}
-        for i, item in enumerate(self._queue[: self._index + 1]):
-            item_round[item.key] = item_round.get(item.key, 0) + 1
-            if i == self._index:
-                count = item_round[item.key]
-        return count
+        rounds = self._rounds_of_queue()
+        return rounds[min(self._index, len(rounds) - 1)]
 
     def elapsed(self) -> float:
+        """Seconds spent in the session (a resumed one counts its earlier part too)."""
         end = self.ended or self._now()
-        return max(0.0, (end - self.started).total_seconds())
+        return self._prior_seconds + max(0.0, (end - self._began).total_seconds())
 
     # ------------------------------------------------------------------ presenting
 
@@ -250,18 +336,24 @@ class Session:
         return list(self._choices[key])
 
     def order_items(self, item: Item | None = None) -> list[str]:
-        """The items of an order card in a shuffled starting order that is not already right."""
+        """The items of an order card in a starting order shuffled once per session.
+
+        Every order is equally likely, the right one included: a start that is never
+        right would give the answer away (with two items, always the reverse of it)."""
         item = item or self._require_current()
         key = item.key
         if key not in self._orders:
-            answer = list(item.card.answer)
-            items = list(answer)
-            for _ in range(20):
-                self._rng.shuffle(items)
-                if items != answer:
-                    break
+            items = list(item.card.answer)
+            self._rng.shuffle(items)
             self._orders[key] = items
         return list(self._orders[key])
+
+    def grade_intervals(self, item: Item | None = None) -> dict[int, float]:
+        """Seconds until the card would be due again for each grade (1-4) given now, from
+        the FSRS scheduler and the card's stored memory state."""
+        item = item or self._require_current()
+        record = self._recorder.record(*item.key) if self._recorder is not None else None
+        return scheduling.next_intervals(record.fsrs if record else None, self._now())
 
     # ------------------------------------------------------------------ answering
 
@@ -327,8 +419,10 @@ class Session:
             restore = RestoreEvent(
                 deck=item.deck_id, card=item.card.id, at=self._now(), record=step.previous
             )
+            after = self._record_as(index=step.index, state="asking",
+                                    queue=self._queue)
             try:
-                self._recorder.append(restore, SessionEvent(session=self.session_record()))
+                self._recorder.append(restore, SessionEvent(session=after))
             except BaseException:
                 self._steps.append(step)  # nothing was undone
                 if step.requeued:
@@ -342,6 +436,8 @@ class Session:
 
     def finish(self) -> SessionRecord:
         """End the session (also when the person quits early) and write its record."""
+        if self.state == "feedback":
+            self._index += 1  # the answer on screen counts as asked
         if self.state != "done":
             self.state = "done"
         if self.ended is None:
@@ -352,6 +448,11 @@ class Session:
         return record
 
     def session_record(self) -> SessionRecord:
+        missed = list(self._prior_missed)
+        for i in self.missed:
+            name = f"{i.deck_id}/{i.card.id}" if self.deck_label != i.deck_id else i.card.id
+            if name not in missed:
+                missed.append(name)
         return SessionRecord(
             id=self.id,
             deck=self.deck_label,
@@ -360,8 +461,9 @@ class Session:
             end=self.ended,
             score=self.score,
             total=self.answered,
-            missed=[f"{i.deck_id}/{i.card.id}" if self.deck_label != i.deck_id else i.card.id
-                    for i in self.missed],
+            missed=missed,
+            planned=self.total,
+            asked=self.done_count,
         )
 
     # ------------------------------------------------------------------ internals
@@ -376,6 +478,19 @@ class Session:
         if self.state != "asking":
             raise RuntimeError(f"no question is waiting for an answer (state: {self.state})")
         return self._require_current()
+
+    def _record_as(self, *, steps: list[_Step] | None = None, index: int | None = None,
+                   state: State, queue: list[Item]) -> SessionRecord:
+        """The session's record as it will be once a change is made (written before the
+        change itself, so that a failed write leaves the session as it was)."""
+        saved = (self._steps, self._index, self.state, self._queue)
+        self._steps = self._steps if steps is None else steps
+        self._index = self._index if index is None else index
+        self.state, self._queue = state, queue
+        try:
+            return self.session_record()
+        finally:
+            self._steps, self._index, self.state, self._queue = saved
 
     def _duration_ms(self) -> int:
         return max(0, int((self._now() - self._shown_at).total_seconds() * 1000))
@@ -414,11 +529,9 @@ class Session:
             )
             # The session's record, counting this answer, goes in the same write: a session
             # cut short by a kill still has its score on file.
-            self._steps.append(step)
-            try:
-                record = self.session_record()
-            finally:
-                self._steps.pop()
+            record = self._record_as(
+                steps=[*self._steps, step], state="feedback",
+                queue=[*self._queue, item] if requeued else self._queue)
             self._recorder.append(answer, SessionEvent(session=record))
             self._session_written = True
         if requeued:

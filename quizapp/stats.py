@@ -6,7 +6,9 @@ Definitions
       order, shuffled, or a few cards). Review and due sessions drill hand-picked cards,
       so they do not count as a deck score; they do count as days studied. A session's
       percent is its score (cards right at the first try) over the cards it answered,
-      rounded to one decimal. Sessions with no answer are ignored.
+      rounded to one decimal. Sessions with no answer are ignored. Only finished
+      sessions (that got to their last question) give a score: one quit early is a
+      deck's ``unfinished`` session (shown as "3 of 76") while it is the latest.
     - Last played: the latest session start/end or answer time for the deck.
     - Question family: the first of ``FAMILIES`` among a card's tags (generated decks tag
       each card with exactly one); a card with none is "other". Accuracy by family adds
@@ -33,8 +35,9 @@ be null where nothing was answered)::
      "cards": {"total", "new", "learning", "mastered", "suspended", "leeches": int},
      "decks": [{"id", "title": str, "cards", "missed", "due", "new", "suspended",
                 "leeches", "sessions": int, "history": [float],
-                "best"/"last": null | {"score", "total": int, "percent": float,
-                                       "mode": str, "at": str},
+                "best"/"last"/"unfinished": null | {"score", "total": int,
+                    "percent": float, "mode": str, "at": str, "planned": int | null,
+                    "finished": bool},
                 "last_played": str | null}],
      "families": [{"family": str, "cards", "answers", "right", "wrong": int,
                    "percent": float | null}],
@@ -80,6 +83,8 @@ class SessionResult:
     total: int
     mode: str
     at: datetime  # when the session started
+    planned: int | None = None  # questions the session had (None: not recorded)
+    finished: bool = True  # it got to the end (a session quit early did not)
 
     @property
     def percent(self) -> float:
@@ -87,7 +92,12 @@ class SessionResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"score": self.score, "total": self.total, "percent": self.percent,
-                "mode": self.mode, "at": _iso(self.at)}
+                "mode": self.mode, "at": _iso(self.at), "planned": self.planned,
+                "finished": self.finished}
+
+    @classmethod
+    def of(cls, s: SessionRecord) -> SessionResult:
+        return cls(s.score, s.total, s.mode, s.start, s.planned, s.finished)
 
 
 @dataclass(frozen=True)
@@ -100,8 +110,11 @@ class DeckStats:
     new: int
     suspended: int
     leeches: int
-    results: list[SessionResult] = field(default_factory=list)  # oldest first
+    results: list[SessionResult] = field(default_factory=list)  # finished, oldest first
     last_played: datetime | None = None
+    # The deck's latest session when it was quit before the end (and is later than every
+    # finished one): shown as "3 of 76", never as a score.
+    unfinished: SessionResult | None = None
 
     @property
     def history(self) -> list[float]:
@@ -125,6 +138,7 @@ class DeckStats:
             "sessions": len(self.results), "history": self.history,
             "best": self.best.to_dict() if self.best else None,
             "last": self.last.to_dict() if self.last else None,
+            "unfinished": self.unfinished.to_dict() if self.unfinished else None,
             "last_played": _iso(self.last_played),
         }
 
@@ -251,10 +265,26 @@ def is_mastered(state: Any) -> bool:
     )
 
 
-def _results(sessions: list[SessionRecord]) -> list[SessionResult]:
+def _results(sessions: list[SessionRecord]) -> tuple[list[SessionResult], SessionResult | None]:
+    """The finished deck sessions, oldest first, and the latest session when it is an
+    unfinished one (quit before the end) newer than all of them."""
     played = [s for s in sessions if s.total > 0 and s.mode not in DRILL_MODES]
     played.sort(key=lambda s: s.start)
-    return [SessionResult(s.score, s.total, s.mode, s.start) for s in played]
+    finished = [SessionResult.of(s) for s in played if s.finished]
+    latest = played[-1] if played else None
+    unfinished = SessionResult.of(latest) if latest and not latest.finished else None
+    return finished, unfinished
+
+
+def resumable(scores: ScoreFile, deck_id: str) -> SessionRecord | None:
+    """The deck's latest in-order session, when it was quit before the end (so it can go
+    on where it stopped); None otherwise."""
+    latest = None
+    for s in scores.sessions:
+        if s.deck == deck_id and s.mode == "order" and s.total > 0:
+            if latest is None or (s.start, s.id) > (latest.start, latest.id):
+                latest = s
+    return latest if latest is not None and not latest.finished else None
 
 
 def compute_stats(
@@ -307,6 +337,7 @@ def compute_stats(
         sessions = [s for s in scores.sessions if s.deck == entry.id and s.total > 0]
         for s in sessions:
             last_played = max(filter(None, [last_played, s.start, s.end]))
+        results, unfinished = _results(sessions)
         decks.append(
             DeckStats(
                 deck_id=entry.id,
@@ -317,8 +348,9 @@ def compute_stats(
                 new=due[entry.id].new,
                 suspended=suspended,
                 leeches=leeches,
-                results=_results(sessions),
+                results=results,
                 last_played=last_played,
+                unfinished=unfinished,
             )
         )
 

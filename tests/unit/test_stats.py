@@ -246,9 +246,10 @@ def test_json_shape_is_stable(tmp_path: Path) -> None:
                              "suspended": 1, "leeches": 1}
     hist = data["decks"][0]
     assert set(hist) == {"id", "title", "cards", "missed", "due", "new", "suspended", "leeches",
-                         "sessions", "history", "best", "last", "last_played"}
+                         "sessions", "history", "best", "last", "unfinished", "last_played"}
     assert hist["best"] == {"score": 4, "total": 5, "percent": 80.0, "mode": "shuffle",
-                            "at": "2026-03-09T20:00:00+00:00"}
+                            "at": "2026-03-09T20:00:00+00:00", "planned": None,
+                            "finished": True}
     assert data["decks"][1]["best"] is None
     assert data["families"][0] == {"family": "who", "cards": 2, "answers": 14, "right": 5,
                                    "wrong": 9, "percent": 35.7}
