@@ -59,8 +59,39 @@ def locations(args: argparse.Namespace):
     return Locations.from_env(getattr(args, "scores", None), getattr(args, "decks", None) or ())
 
 
-def open_app(args: argparse.Namespace, deck_id: str | None = None, mode: str | None = None) -> int:
-    """Open the Textual app (imported only here)."""
+def _is_terminal(stream) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):  # closed, or not a real file
+        return False
+
+
+def no_terminal(plain: str) -> str | None:
+    """Why the full-screen app cannot open here (stdin or stdout is a pipe, a file, cron,
+    CI), as one line pointing to ``plain``, the line-by-line command; None on a terminal."""
+    streams = [name for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout))
+               if not _is_terminal(stream)]
+    if not streams:
+        return None
+    what = " and ".join(streams)
+    verb = "are" if len(streams) > 1 else "is"
+    return (f"quizapp: {what} {verb} not a terminal, so the app cannot open; "
+            f"`{plain}` asks the questions line by line")
+
+
+def open_app(
+    args: argparse.Namespace,
+    deck_id: str | None = None,
+    mode: str | None = None,
+    *,
+    plain: str = "quizapp play DECK --plain",
+) -> int:
+    """Open the Textual app (imported only here). Without a terminal it says so in one
+    line naming ``plain`` (the line-by-line way) and returns 1: nothing was played."""
+    reason = no_terminal(plain)
+    if reason is not None:
+        print(reason, file=sys.stderr)
+        return 1
     from quizapp.ui.app import make_app
 
     app = make_app(locations(args), deck_id=deck_id, mode=mode)
@@ -74,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func = getattr(args, "func", None)
     try:
         if func is None:
-            return open_app(args)
+            return open_app(args, plain="quizapp play DECK --plain")
         return int(func(args) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from quizapp.scheduling import interval_label
 from quizapp.session import GRADES, Item, Outcome, Session
 from quizapp.text import visible
 
@@ -73,7 +74,9 @@ class PlainRunner:
             while s.current is not None:
                 item = s.current
                 self.say()
-                self.say(f"Question {s.position}/{s.total}  (score {s.score})")
+                number, of, _done = s.progress
+                round_text = f", round {s.round}" if s.rounds and s.round > 1 else ""
+                self.say(f"Question {number}/{of}{round_text}  (score {s.score})")
                 self.say(visible(item.card.question))
                 outcome = self.ask_card(item)
                 if outcome is None:
@@ -132,7 +135,9 @@ class PlainRunner:
             if self.command(line):
                 return None
             self.say(f"Answer: {visible(card.answer_text)}")
-            grades = ", ".join(f"{n} {name}" for n, name in GRADES.items())
+            intervals = s.grade_intervals(item)
+            grades = ", ".join(f"{n} {name} {interval_label(intervals[n])}"
+                               for n, name in GRADES.items())
             while True:
                 line = self.ask(f"How well did you know it? ({grades}): ")
                 if self.command(line):
@@ -145,7 +150,9 @@ class PlainRunner:
         for n, text in enumerate(items, 1):
             self.say(f"  {n}) {visible(text)}")
         while True:
-            line = self.ask(f"The numbers in the right order, e.g. {' '.join(map(str, range(len(items), 0, -1)))} {HELP}: ")
+            # No example order: any example could be the answer itself.
+            line = self.ask(f"The numbers 1-{len(items)} in the right order, separated by "
+                            f"spaces {HELP}: ")
             if self.command(line):
                 return None
             order = _order(line, len(items))

@@ -112,3 +112,33 @@ def review(state: FsrsState | None, rating: int, at: datetime) -> FsrsState:
 def is_due(state: FsrsState | None, now: datetime) -> bool:
     """True when a card that has been answered is due again at ``now``."""
     return state is not None and _utc(state.due) <= _utc(now)
+
+
+def next_intervals(state: FsrsState | None, at: datetime) -> dict[int, float]:
+    """For each grade (1-4), the seconds until the card would be due again if graded so at
+    ``at``: what the grade buttons of a flip card say (``interval_label``)."""
+    card = to_fsrs(state)
+    out = {}
+    for rating in (AGAIN, HARD, GOOD, EASY):
+        after, _log = _SCHEDULER.review_card(card, Rating(rating), review_datetime=_utc(at))
+        out[rating] = max(0.0, (after.due - _utc(at)).total_seconds())
+    return out
+
+
+def interval_label(seconds: float) -> str:
+    """A short interval as Anki writes it: ``<1m``, ``10m``, ``3h``, ``9d``, ``2mo``, ``1.5y``."""
+    minutes = seconds / 60
+    if minutes < 1:
+        return "<1m"
+    if minutes < 60:
+        return f"{round(minutes)}m"
+    hours = minutes / 60
+    if hours < 24:
+        return f"{round(hours)}h"
+    days = hours / 24
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{round(days / 30)}mo"
+    years = days / 365
+    return f"{years:.1f}".removesuffix(".0") + "y"

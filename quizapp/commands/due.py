@@ -78,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
         if not args.plain:
             from quizapp.cli import open_app
 
-            return open_app(args, deck_id=args.deck, mode="due")
+            deck = f" {args.deck}" if args.deck else ""
+            return open_app(args, deck_id=args.deck, mode="due",
+                            plain=f"quizapp due{deck} --plain")
         from quizapp.commands.review import play_plain
 
         title = catalog.get(args.deck).deck.deck.title if args.deck else "all decks"

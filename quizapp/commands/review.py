@@ -161,7 +161,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.plain:
         from quizapp.cli import open_app
 
-        return open_app(args, deck_id=args.deck, mode="review")
+        deck = f" {args.deck}" if args.deck else ""
+        return open_app(args, deck_id=args.deck, mode="review",
+                        plain=f"quizapp review{deck} --plain")
 
     title = ctx.catalog.get(args.deck).deck.deck.title if args.deck else "all decks"
     return play_plain(ctx, session, f"Review: {title}")

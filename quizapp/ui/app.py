@@ -20,6 +20,7 @@ from quizapp.decks import Catalog, DeckEntry, discover
 from quizapp.paths import Locations
 from quizapp.session import NoCards, Session, deck_rivals, utcnow
 from quizapp.settings import Settings, SettingsError, load_settings, save_settings
+from quizapp.stats import resumable
 from quizapp.store import ScoreFileError, ScoreStore
 from quizapp.ui.plan import PlayPlan
 from quizapp.ui.screens.error import ErrorScreen
@@ -143,10 +144,18 @@ class QuizApp(App[None]):
         if entry is None:
             self.notify(f"No deck with the id {plan.deck_id!r}.", severity="error", markup=False)
             return None
+        skip = review.suspended_ids(scores, entry.id)
         try:
+            record = resumable(scores, entry.id) if plan.resume else None
+            if record is not None:
+                return Session.resume(entry.deck, record, recorder=self.store, now=self.now,
+                                      seed=self.seed, skip=skip)
+            if plan.resume:
+                self.notify(f"Nothing to resume in {entry.id}: its last in-order session was "
+                            "finished. Starting from the first card.", markup=False)
             return Session.for_deck(
                 entry.deck, mode=plan.mode, limit=plan.limit, recorder=self.store, now=self.now,
-                seed=self.seed, skip=review.suspended_ids(scores, entry.id))
+                seed=self.seed, skip=skip)
         except NoCards:
             self.notify(f"Every card of {entry.id} is suspended: unsuspend one in Stats (t) "
                         "to play this deck.", title="Nothing to play", markup=False)

@@ -15,7 +15,8 @@ MODE_WORDS = {"order": "in order", "shuffle": "shuffled"}
 class PlayPlan:
     """What to play, so that "play again" can build the same kind of session:
 
-    - ``deck``: one deck in ``order`` or ``shuffle``d, maybe only ``limit`` cards;
+    - ``deck``: one deck in ``order`` or ``shuffle``d, maybe only ``limit`` cards; with
+      ``resume``, the deck's unfinished in-order session where it stopped;
     - ``review``: the missed list (of one deck, or every deck when ``deck_id`` is None);
     - ``due``: the cards FSRS says are due, plus today's new ones;
     - ``missed``: the cards (``items``) a session just missed, in rounds until right;
@@ -28,12 +29,14 @@ class PlayPlan:
     limit: int | None = None
     items: tuple[Item, ...] = ()
     origin: PlayPlan | None = None
+    resume: bool = False
 
     @property
     def label(self) -> str:
         where = self.deck_id or "all decks"
         if self.kind == "deck":
             how = MODE_WORDS[self.mode] if self.limit is None else f"{self.limit} questions"
+            how = f"{how}, resumed" if self.resume else how
         else:
             how = {"review": "review of missed", "due": "due cards", "missed": "missed again"}[self.kind]
         return f"{where} · {how}"
@@ -41,12 +44,14 @@ class PlayPlan:
     @classmethod
     def from_cli(cls, deck_id: str | None, mode: str | None) -> PlayPlan | None:
         """The plan asked for on the command line: ``order``, ``shuffle``, ``order:N``,
-        ``shuffle:N`` (with a deck), ``review`` or ``due`` (with or without one)."""
+        ``shuffle:N``, ``resume`` (with a deck), ``review`` or ``due`` (with or without one)."""
         mode = mode or "order"
         if mode in ("review", "due"):
             return cls(mode, deck_id)
         if deck_id is None:
             return None
+        if mode == "resume":
+            return cls("deck", deck_id, "order", resume=True)
         how, _, count = mode.partition(":")
         return cls("deck", deck_id, "shuffle" if how == "shuffle" else "order",
                    int(count) if count.isdigit() else None)

@@ -111,6 +111,8 @@ async def test_hostile_deck_is_shown_literally_and_triggers_nothing(tmp_path: Pa
         assert sorted(items) == sorted(["[first]", "[/second]", "\u202ethird"])
         text = screen_text(app)
         assert "[first]" in text and "[/second]" in text and "<U+202E>third" in text
+        if items == ["[first]", "[/second]", "\u202ethird"]:  # the start may be right: make it wrong
+            await pilot.press("right_square_bracket")
         await pilot.press("enter")
         assert "Answer: [first] → [/second] → <U+202E>third" in screen_text(app)
         await pilot.press("enter")

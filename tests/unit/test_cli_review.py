@@ -75,7 +75,7 @@ def test_review_plain_rounds_until_right_and_the_card_leaves_after_two_rights(en
     # Wrong twice: the card comes back in a second and a third round, then right.
     assert run("review", "capitals", "--plain", stdin="Oslo\nStockholm\nHelsinki\n") == 0
     out = capsys.readouterr().out
-    assert out.count("Your answer") == 3 and "Question 3/3" in out
+    assert out.count("Your answer") == 3 and "Question 1/1, round 3" in out
     assert out.count("Wrong. The answer: Helsinki") == 2 and "Right!" in out
     assert "Capital of France?" not in out
     assert ScoreStore(scores).load().cards["capitals"]["fi"].streak == 1

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from quizapp.decks import Catalog, DeckEntry
 from quizapp.models import ScoreFile
 from quizapp.settings import Settings
-from quizapp.stats import SessionResult, compute_stats
+from quizapp.stats import DeckStats, SessionResult, compute_stats
 from quizapp.ui.format import when
 from quizapp.ui.plan import PlayPlan
 from quizapp.ui.text import card_cell, card_content, visible
@@ -25,13 +25,21 @@ if TYPE_CHECKING:
     from quizapp.ui.app import QuizApp
 
 
-COLUMNS = ("Deck", "Cards", "Best", "Last", "Missed", "Due", "Played")
+COLUMNS = ("Deck", "Cards", "Best", "Last", "Missed", "Due", "New", "Played")
 MIN_TITLE = 12  # below this the title column keeps its width and the table scrolls sideways
 SCROLLBAR = 2  # kept free for the vertical scrollbar of a long deck list
 
 
 def _result(result: SessionResult | None) -> str:
     return f"{result.score}/{result.total} {result.percent:.0f}%" if result else "–"
+
+
+def _last(row: DeckStats) -> Text:
+    """The latest session: its score, or how far it got when it was quit early."""
+    if row.unfinished is not None:
+        planned = f" of {row.unfinished.planned}" if row.unfinished.planned else ""
+        return Text(f"{row.unfinished.total}{planned}", style="italic")
+    return Text(_result(row.last))
 
 
 class HomeScreen(Screen[None]):
@@ -92,9 +100,10 @@ class HomeScreen(Screen[None]):
                 title,
                 Text(str(row.cards), justify="right"),
                 Text(_result(row.best)),
-                Text(_result(row.last)),
+                _last(row),
                 Text(str(row.missed), justify="right"),
-                Text(str(row.due + row.new), justify="right"),
+                Text(str(row.due), justify="right"),
+                Text(str(row.new), justify="right"),
                 Text(when(row.last_played, now)),
             ]
         self._rows = rows

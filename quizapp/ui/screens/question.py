@@ -99,8 +99,9 @@ class QuestionScreen(Screen[None]):
         self.revealed = False
         self.query_one(Feedback).hide()
         round_text = f" · round {session.round}" if session.rounds and session.round > 1 else ""
+        number, of, _done = session.progress
         self.query_one("#meta", Static).update(
-            f"Question {session.position} of {session.total} · {card.kind}{round_text}"
+            f"Question {number} of {of} · {card.kind}{round_text}"
         )
         self.query_one("#question", Static).update(card_content(card.question))
         self.query_one("#question-box", VerticalScroll).scroll_home(animate=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -66,7 +67,8 @@ class SummaryScreen(Screen[None]):
             else:
                 yield Static("Nothing missed.", classes="heading", markup=False)
         with Horizontal(id="actions"):
-            yield Button("Review missed (r)", id="review", variant="primary", disabled=not missed)
+            if missed:  # nothing missed: nothing to offer
+                yield Button("Review missed (r)", id="review", variant="primary")
             yield Button("Play again (a)", id="again")
             yield Button("Home (h)", id="home")
         yield Footer()
@@ -77,7 +79,7 @@ class SummaryScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "review":
-            return bool(self.session.missed)
+            return bool(self.session.missed)  # hidden from the Footer when nothing was missed
         return True
 
     @on(Button.Pressed, "#review")
@@ -87,7 +89,9 @@ class SummaryScreen(Screen[None]):
 
     @on(Button.Pressed, "#again")
     def action_again(self) -> None:
-        self.app.play(self.plan.origin or self.plan, replace=True)
+        plan = self.plan.origin or self.plan
+        # Again means from the start, also after a resumed session.
+        self.app.play(replace(plan, resume=False), replace=True)
 
     @on(Button.Pressed, "#home")
     def action_home(self) -> None:

@@ -36,7 +36,8 @@ class SessionStatus(Horizontal):
 
     def update(self) -> None:
         session = self.session
-        self.query_one(ProgressBar).update(total=session.total, progress=session.done_count)
-        self.query_one("#position", Label).update(f"{session.position}/{session.total}")
+        number, of, done = session.progress  # in review rounds: this round's count
+        self.query_one(ProgressBar).update(total=of, progress=done)
+        self.query_one("#position", Label).update(f"{number}/{of}")
         self.query_one("#score", Label).update(f"Score {session.score}/{session.answered}")
         self._tick()
