@@ -196,7 +196,7 @@ class Session:
         if record.mode != "order" or record.deck != deck.id:
             raise ValueError(f"only an in-order session of {deck.id} can be resumed")
         skipped = set(skip)
-        cards = [c for c in deck.cards if c.id not in skipped]
+        cards = [c for c in deck.asked if c.id not in skipped]
         offset = min(record.asked or 0, len(cards))
         if offset >= len(cards):
             raise NoCards(f"no card of {deck.id} is left after question {offset}")
@@ -215,7 +215,7 @@ class Session:
         session._prior_score = record.score
         session._prior_answered = record.total
         session._prior_missed = list(record.missed)
-        by_id = {c.id: c for c in deck.cards}
+        by_id = {c.id: c for c in deck.asked}
         session._prior_missed_items = [Item(deck.id, by_id[m]) for m in record.missed if m in by_id]
         if record.end is not None:
             session._prior_seconds = max(0.0, (record.end - record.start).total_seconds())
