@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 
 from quizapp.extract.attribution import attribute
 from quizapp.extract.dates import DateMention, find_dates, find_relative
-from quizapp.extract.entities import Entities, find_people, slug
+from quizapp.extract.entities import Entities, Mention, find_people, slug
+from quizapp.extract.entities import Person as FoundPerson
 from quizapp.extract.gazetteer import MONTHS
 from quizapp.extract.layout import Layout, analyse
 from quizapp.extract.places import FoundEncounter, encounter_from_heading, places_in_prose
 from quizapp.extract.quotes import QuoteSpan, find_quotes
+from quizapp.extract.transcript import Turn, find_turns
 from quizapp.models import (
     Article,
     Dataset,
@@ -80,12 +82,67 @@ def _label(e: FoundEncounter) -> str:
     return f"{e.city}, {e.country} ({e.occasion}, {MONTHS[e.month - 1]} {e.year})"
 
 
+def _label_speaker(turn: Turn, entities: Entities) -> tuple[str | None, str]:
+    """The person a transcript label names (found in the text, or new), and why not."""
+    if turn.question:
+        return None, "a question from the floor"
+    if turn.name is None:
+        return None, f"the label {turn.label!r} names no person"
+    words = turn.name.split()
+    people = list(entities.people.values())
+    same = [p for p in people if p.name == turn.name]
+    if not same and len(words) == 1:
+        same = [p for p in people if p.surname == words[0]]
+    if len(same) == 1:
+        person = same[0]
+    elif len(same) > 1:
+        return None, f"the label {turn.label!r} could be {' or '.join(p.name for p in same)}"
+    elif len(words) == 1 and not _formal_label(turn.label):
+        return None, f"the label {turn.label!r} is not a person named in the article"
+    else:
+        pid = base = slug(turn.name)
+        n = 2
+        while pid in entities.people:
+            pid, n = f"{base}-{n}", n + 1
+        person = FoundPerson(id=pid, name=turn.name, surname=words[-1], gender=None,
+                             rule="speaker-label", first=turn.label_start)
+        entities.people[pid] = person
+    entities.mentions.append(Mention(turn.label_start, turn.label_start + len(turn.label),
+                                     person.id))
+    entities.mentions.sort(key=lambda m: m.start)
+    return person.id, ""
+
+
+def _formal_label(label: str) -> bool:
+    head = label.split(",")[0]
+    return head.isupper() or "," in label or any(
+        w.rstrip(".").casefold() in {"mr", "mrs", "ms", "dr"} for w in head.split())
+
+
+def _turn_quotes(text: str, turns: list[Turn], entities: Entities) -> list[QuoteSpan]:
+    """A transcript's turns as quotes, each with the speaker its label names (or a reason)."""
+    out = []
+    for turn in turns:
+        words = " ".join(text[turn.start:turn.end].split())
+        if not words:
+            continue
+        speaker, reason = _label_speaker(turn, entities)
+        out.append(QuoteSpan(open=turn.start, close=turn.end - 1, parts=[(turn.start, turn.end)],
+                             text=words, paragraph=turn.paragraph,
+                             last_paragraph=turn.paragraph, kind="quote", speaker=speaker,
+                             rule="speaker-label" if speaker else None,
+                             reason=reason or None))
+    return out
+
+
 def extract(text: str, *, title: str | None = None, source: str = "") -> Extraction:
     layout = analyse(text)
     para_spans = [(p.start, p.end) for p in layout.paragraphs]
     quote_spans, problems = find_quotes(layout)
     entities = find_people(layout, para_spans)
     attribute(layout, quote_spans, entities)
+    quote_spans = sorted(quote_spans + _turn_quotes(text, find_turns(layout), entities),
+                         key=lambda q: q.open)
     notes: list[Note] = []
     for problem in problems:
         notes.append(Note("unclosed-quote", problem.start, problem.end,
