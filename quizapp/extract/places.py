@@ -2,8 +2,11 @@
 
 - ``heading-encounter``: a heading "City, Country: Occasion, Month Year" is an encounter
   (where, what and when); the city needs no gazetteer entry, the structure is the evidence.
-- ``in-city``: "in City" where City is in the built-in gazetteer (``data/places.toml``),
-  so common capitalised words ("in Brief", "in Charge") never become places.
+- ``in-city``: "in City" (also "at", "from", "to", "near", "outside") where City is a town
+  of the gazetteer (GeoNames, see ``gazetteer``), so common capitalised words ("in Brief",
+  "in Charge") never become places;
+- ``dateline``: a paragraph that opens with a place in capitals and a dash
+  ("GENEVA —", "SEOUL/TOKYO —"), or "City, Country —".
 """
 
 from __future__ import annotations
@@ -69,13 +72,38 @@ def encounter_from_heading(heading: Span) -> FoundEncounter | None:
     )
 
 
+_NAME = r"[A-Z][\w’'.-]*(?:[ \t]+(?:[A-Z][\w’'.-]*|de|del|la|al|upon|on))*"
+_PREPOSITION = re.compile(
+    rf"\b(?:[Ii]n|at|from|to|near|outside|across)[ \t]+(?P<name>{_NAME})")
+_DATELINE = re.compile(r"(?P<name>[A-Z][A-Z .'’-]+(?:/[A-Z][A-Z .'’-]+)*)(?:,[^—–\n]{1,40})?[ \t]+[—–-]+[ \t]")
+
+
+def _longest_place(words: list[str]) -> tuple[str, int] | None:
+    """The longest leading run of ``words`` that names a town: (name, word count)."""
+    cities = gazetteer.cities()
+    for n in range(min(4, len(words)), 0, -1):
+        name = " ".join(words[:n]).rstrip(".,")
+        if name in cities:
+            return name, n
+    return None
+
+
 def places_in_prose(text: str, spans: list[tuple[int, int]]) -> list[FoundPlace]:
     cities = gazetteer.cities()
-    names = sorted(cities, key=len, reverse=True)
-    pattern = re.compile(r"\b[Ii]n\s+(?P<city>" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
     found = []
     for start, end in spans:
-        for m in pattern.finditer(text, start, end):
-            found.append(FoundPlace(m.group("city"), cities[m.group("city")],
-                                    m.start("city"), m.end("city"), "in-city"))
+        for m in _PREPOSITION.finditer(text, start, end):
+            hit = _longest_place(m.group("name").split())
+            if hit is not None:
+                name, _ = hit
+                s = m.start("name")
+                found.append(FoundPlace(name, cities[name], s, s + len(name), "in-city"))
+        dateline = _DATELINE.match(text, start, end)
+        if dateline is not None:
+            pos = dateline.start("name")
+            for part in dateline.group("name").split("/"):
+                name = part.strip().title()
+                if name in cities:
+                    found.append(FoundPlace(name, cities[name], pos, pos + len(part), "dateline"))
+                pos += len(part) + 1
     return found
