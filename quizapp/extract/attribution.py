@@ -34,13 +34,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from quizapp.extract.entities import CAPWORD, SPEECH, Entities
+from quizapp.extract.entities import CAPWORD, ORG_HEADS, SPEECH, Entities
 from quizapp.extract.layout import Layout
 from quizapp.extract.quotes import QuoteSpan
 
 ADV = (
     r"(?:[a-z]+ly|also|often|later|then|once|again|simply|still|just|never|even|soon|"
-    r"first|finally|quickly)"
+    r"first|finally|quickly|further|too|publicly)"
 )
 CLAUSE_VERBS = (
     r"(?:" + SPEECH[3:-1] + r"|says|saying|telling|praised|praising|called|calling|"
@@ -58,10 +58,11 @@ _CAPSEQ = (
     rf"(?:(?:{CAPWORD}|US|UK|U\.S\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sen\.|Gov\.|Rep\.)\s+){{0,4}}"
     rf"{CAPWORD}"
 )
+_ORG = rf"\b[Tt]he\s+(?:[A-Z][\w.-]*\s+){{0,4}}?(?:{'|'.join(ORG_HEADS)})\b"
 SPK = (
-    rf"(?P<spk>\b(?:[Hh]e|[Ss]he)\b|\b[Tt]he\s+(?:[\w.-]+\s+){{0,3}}?{_HEADS}\b|{_CAPSEQ})"
+    rf"(?P<spk>\b(?:[Hh]e|[Ss]he|[Ii]t)\b|\b[Tt]he\s+(?:[\w.-]+\s+){{0,3}}?{_HEADS}\b|{_ORG}|{_CAPSEQ})"
 )
-_NAMED_SPK = rf"(?P<spk>\b[Tt]he\s+(?:[\w.-]+\s+){{0,3}}?{_HEADS}\b|{_CAPSEQ})"
+_NAMED_SPK = rf"(?P<spk>\b[Tt]he\s+(?:[\w.-]+\s+){{0,3}}?{_HEADS}\b|{_ORG}|{_CAPSEQ})"
 
 # A lower-case role right before a name ("union leader Karen Holt said"): up to three
 # words, none of them a preposition, so "a spokesman for Karen Holt said" never names Holt.
@@ -90,7 +91,7 @@ _BETWEEN_CONTINUATION = re.compile(
     + _NAMED_SPK.replace("?P<spk>", "?:")
     + r")?\s*[,.;:—–-]?\s*$"
 )
-_PRONOUN_GENDER = {"he": "m", "she": "f"}
+_PRONOUN_GENDER = {"he": "m", "she": "f", "it": "n"}
 _ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Gov", "Rep", "Gen", "Prof", "Jr", "Sr",
                   "vs", "U.S", "Lt", "Col", "No"}
 _BOUNDARY = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"(‘]?[A-Z0-9])")
@@ -140,9 +141,11 @@ class Attributor:
         lower = word.lower()
         if lower in _PRONOUN_GENDER:
             return self._resolve_pronoun(_PRONOUN_GENDER[lower], start, word)
-        if lower.startswith("the ") and re.search(rf"\b{_HEADS}$", lower):
-            return self._resolve_title(lower, start)
         people = {m.person for m in self.entities.at(start, end)}
+        if not people and re.fullmatch(_ORG, word):
+            return self._resolve_organisation(word, start)
+        if lower.startswith("the ") and re.search(rf"\b{_HEADS}$", lower) and not people:
+            return self._resolve_title(lower, start)
         if len(people) == 1:
             return people.pop(), "name", None
         if not people:
@@ -153,13 +156,40 @@ class Attributor:
             return None, "name", f"{word!r} is not a person named in the article"
         return None, "name", f"{word!r} names more than one person"
 
+    def _resolve_organisation(self, phrase: str, pos: int):
+        """"the Church": the one organisation named before whose name has that word."""
+        head = phrase.split()[-1]
+        named = {m.person for m in self._recent_mentions(pos)
+                 if self.entities.people[m.person].is_organisation
+                 and head in self.entities.people[m.person].name.split()}
+        if len(named) == 1:
+            return named.pop(), "organisation", None
+        if named:
+            return None, "organisation", f"{phrase!r} could be more than one organisation"
+        return None, "organisation", f"{phrase!r} is not a person named in the article"
+
     def _resolve_pronoun(self, gender: str, pos: int, word: str):
         people = self.entities.people
-        fits = [m for m in self._recent_mentions(pos)
-                if people[m.person].gender in (gender, None)]
+        if gender == "n":
+            fits = [m for m in self._recent_mentions(pos) if people[m.person].is_organisation]
+        else:
+            fits = [m for m in self._recent_mentions(pos)
+                    if people[m.person].gender in (gender, None)]
         if not fits:
             return None, "pronoun", f"no named person before {word!r} fits it"
         latest = fits[0]
+        para_start = self.layout.paragraphs[self.layout.paragraph_index(pos)].start
+        here = {m.person for m in fits if m.start >= para_start}
+        if len(here) > 1:
+            # Two people who fit, both in this paragraph: only the previous quote's speaker
+            # (a chain of quotes from one person) may decide.
+            previous = [q for q in self.quotes if q.close < pos and q.speaker in here
+                        and q.open >= para_start]
+            if previous and not [m for m in self.entities.before(pos)
+                                 if m.start > previous[-1].close and m.person != previous[-1].speaker]:
+                return previous[-1].speaker, "pronoun", None
+            names = " or ".join(sorted(people[p].name for p in here))
+            return None, "pronoun", f"{word!r} could be {names}"
         para = self.layout.paragraphs[self.layout.paragraph_index(latest.start)]
         s, e = _sentence_bounds(self.text, para.start, para.end, latest.start)
         rivals = {m.person for m in fits if s <= m.start < e}

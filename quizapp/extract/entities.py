@@ -57,19 +57,45 @@ _MALE_TITLES = {"Mr", "Mr.", "King", "Prince"}
 _FEMALE_TITLES = {"Mrs", "Mrs.", "Ms", "Ms.", "Queen", "Princess"}
 
 
+# Organisations that speak ("the National Weather Service said", "said the Church"):
+# capitalised words ending in a word that names a body, or "Body of Name".
+ORG_HEADS = (
+    "Service", "Council", "Church", "Department", "Ministry", "Agency", "Organization",
+    "Organisation", "Commission", "Committee", "Party", "Union", "Office", "Bank", "Court",
+    "Institute", "Foundation", "Association", "Federation", "Company", "Corporation", "Group",
+    "Center", "Centre", "Authority", "Board", "Bureau", "Police", "Army", "Government",
+    "Administration", "University", "Museum", "League", "Fund", "Assembly", "Parliament",
+    "Congress", "Senate", "Kremlin", "Pentagon", "House", "Gallery", "Society", "Network",
+)
+_ORG_WORD = r"(?:[A-Z][\w&’'.-]*|U\.S\.|of|and|the)"
+ORGANISATION = re.compile(
+    rf"(?<![\w’'-])(?:The[ \t]+)?(?P<org>(?:[A-Z][\w&’'.-]*[ \t]+)(?:{_ORG_WORD}[ \t]+){{0,5}}?"
+    rf"(?:{'|'.join(ORG_HEADS)})(?:[ \t]+of[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){{0,3}})?"
+    rf"|(?:{'|'.join(ORG_HEADS)})[ \t]+of[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){{0,3}})"
+    rf"(?![\w-])(?:[ \t]+\((?P<acronym>[A-Z]{{2,6}})\))?"
+)
+
+
 @dataclass
 class Person:
     id: str
     name: str
     surname: str
-    gender: str | None  # "m", "f" or unknown
+    gender: str | None  # "m", "f", "n" (an organisation) or unknown
     rule: str
     first: int  # position of the first mention
     role: str = ""
     titles: set[str] = field(default_factory=set)
+    acronym: str = ""
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.gender == "n"
 
     @property
     def aliases(self) -> list[str]:
+        if self.is_organisation:
+            return [self.acronym] if self.acronym else []
         out = []
         if self.surname != self.name:
             out.append(self.surname)
@@ -190,6 +216,23 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
                 continue  # "told Ukrainian President": a role, not a name
             add(f"{first} {last}", last, None, "speaker-slot", start + m.start(), None, "")
 
+    for start, end in body:
+        for m in ORGANISATION.finditer(text, start, end):
+            name = m.group("org")
+            first = name.split()[0]
+            if (first in gazetteer.STOPWORDS and first not in ORG_HEADS) or first in _TITLE_WORDS:
+                continue  # "President of the Church...": a person's role, not the body
+            if any(re.search(rf"\b{re.escape(p.name)}\b", name) for p in found.values()
+                   if not p.is_organisation):
+                continue  # "Judge Neil Gorsuch of the U.S. Court of Appeals"
+            if name in found or any(name in p.name for p in found.values()):
+                continue
+            person = Person(id="", name=name, surname=name, gender="n", rule="organisation",
+                            first=start + m.start("org"), role="organisation")
+            if m.group("acronym"):
+                person.acronym = m.group("acronym")
+            found[name] = person
+
     people = _assign_ids(found.values())
     mentions = _link(text, body, people)
     used = {m.person for m in mentions}
@@ -238,6 +281,8 @@ def _link(text: str, body: list[tuple[int, int]], people: list[Person]) -> list[
     patterns: list[tuple[re.Pattern[str], Person]] = []
     for p in people:
         patterns.append((re.compile(rf"\b{re.escape(p.name)}\b"), p))
+        if p.acronym:
+            patterns.append((re.compile(rf"\b{re.escape(p.acronym)}\b"), p))
         if len(surnames[p.surname]) == 1 and p.surname != p.name:
             patterns.append((re.compile(rf"(?<![\w-]){re.escape(p.surname)}(?![\w-])"), p))
     mentions: list[Mention] = []

@@ -202,7 +202,10 @@ def extract(text: str, *, title: str | None = None, source: str = "") -> Extract
     # ---- people
     people: list[Person] = []
     alias_count = Counter(a.casefold() for p in entities.people.values() for a in p.aliases)
+    speaking = {q.speaker for q in quote_spans if q.speaker and q.kind not in ("scare", "title", "term")}
     for p in sorted(entities.people.values(), key=lambda p: p.first):
+        if p.is_organisation and p.id not in speaking:
+            continue  # an organisation is only kept as the speaker of a quote
         first = min(m.start for m in entities.mentions if m.person == p.id)
         # A surname two people share is no answer for either of them.
         aliases = [a for a in p.aliases if alias_count[a.casefold()] == 1]
