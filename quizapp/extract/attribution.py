@@ -148,6 +148,8 @@ class Attributor:
             return self._resolve_title(lower, start)
         if len(people) == 1:
             return people.pop(), "name", None
+        if not people and word.split()[-1] in ORG_HEADS:
+            return self._resolve_organisation(word, start)
         if not people:
             last = word.split()[-1]
             shared = [p.name for p in self.entities.people.values() if p.surname == last]
@@ -297,6 +299,10 @@ class Attributor:
                     return
         if not short and self._continuation(i, quote):
             return
+        if self._same_sentence_continuation(i, quote):
+            return
+        if not short and self._lead_in(i, quote, sentence_start, before):
+            return
         if short:
             if _CLAUSE_VERB_ANYWHERE.search(before):
                 quote.reason = "the speaker is not named"
@@ -305,6 +311,95 @@ class Attributor:
                 quote.reason = "short phrase with no speaker or speech verb (scare quote)"
             return
         quote.reason = "no attribution found in its sentence"
+
+    def _same_sentence_continuation(self, i: int, quote: QuoteSpan) -> bool:
+        """A second piece of quotation in the sentence of an attributed one, with only plain
+        words between (the Service said that storms “of this size” often “cause floods”)."""
+        previous = self.quotes[i - 1] if i > 0 else None
+        if previous is None or previous.speaker is None or previous.paragraph != quote.paragraph:
+            return False
+        between = self.text[previous.close + 1 : quote.open]
+        if (len(between) > 80 or re.search(r"[.!?;:]|[“”\"]", between)
+                or self.entities.at(previous.close + 1, quote.open)
+                or re.search(r"\b(?:he|she|they|it|I|we)\b", between)
+                or re.search(rf"\b{SPEECH}\b", between)):
+            return False
+        quote.speaker, quote.rule = previous.speaker, "continuation-sentence"
+        return True
+
+    def _speech_subjects(self, start: int, end: int) -> list[tuple[int, str]]:
+        """(position, person id) of each named speaker of a speech verb in text[start:end]:
+        "Ortiz said ...", "Ortiz, the mayor, told ...", "..., said Ortiz"."""
+        text = self.text
+        found = []
+        for verb in re.finditer(rf"\b{SPEECH}\b", text[start:end]):
+            v = start + verb.start()
+            if any(s <= v < e for s, e in self.inside):
+                continue
+            para = self.layout.paragraphs[self.layout.paragraph_index(v)]
+            s, _ = _sentence_bounds(text, para.start, para.end, v)
+            before = [m for m in self.entities.at(s, v) if self._outside_quotes(m)]
+            after = re.match(rf"\s+{_NAMED_SPK}", text[start + verb.end() : end])
+            if after is not None:
+                a = start + verb.end() + after.start("spk")
+                named = [m for m in self.entities.at(a, start + verb.end() + after.end("spk"))]
+                if len({m.person for m in named}) == 1:
+                    found.append((v, named[0].person))
+                    continue
+            if before:
+                subject = before[0]
+                lead = text[s : subject.start]
+                people_between = {m.person for m in before[1:]
+                                  if not self.entities.people[m.person].is_organisation}
+                if len(lead.split()) <= 6 and people_between <= {subject.person}:
+                    found.append((v, subject.person))
+                    continue
+            pronoun = re.search(r"\b([Hh]e|[Ss]he)\s+(?:\w+ly\s+|also\s+|further\s+)?$",
+                                text[s:v])
+            if pronoun is not None:
+                person, _, _ = self.resolve(pronoun.group(1), s + pronoun.start(1),
+                                            s + pronoun.end(1))
+                if person is not None:
+                    found.append((v, person))
+        return found
+
+    def _lead_in(self, i: int, quote: QuoteSpan, sentence_start: int, before: str) -> bool:
+        """A quote that is a sentence (or a paragraph) of its own, after a sentence naming its
+        speaker with a speech verb ("Ortiz says the pumps held. “They never stopped.”"): the
+        speaker of the nearest such sentence, in the same paragraph or, when the quote opens
+        its paragraph, the one before; never when anyone else is named in between."""
+        text = self.text
+        if before.strip():
+            return False  # words before the quote in its own sentence: not a lead-in
+        para_index = quote.paragraph
+        para = self.layout.paragraphs[para_index]
+        if quote.open > para.start:
+            window_start = para.start
+            rule = "speaker-earlier-sentence"
+        elif para_index > 0:
+            window_start = self.layout.paragraphs[para_index - 1].start
+            rule = "speaker-previous-paragraph"
+        else:
+            return False
+        # The quote must end its sentence with nothing after it but the paragraph's end or
+        # a new sentence.
+        after = text[quote.close + 1 : self.layout.paragraphs[quote.last_paragraph].end]
+        if after.strip() and not re.match(r"\s+[A-Z“\"]", after):
+            return False
+        subjects = self._speech_subjects(window_start, sentence_start)
+        if not subjects:
+            return False
+        pos, person = subjects[-1]
+        if any(q.speaker not in (None, person) for q in self.quotes
+               if pos < q.open < quote.open):
+            return False  # someone else was quoted in between
+        between = [m for m in self.entities.at(pos, quote.open)
+                   if self._outside_quotes(m) and m.person != person
+                   and not self.entities.people[m.person].is_organisation]
+        if between:
+            return False
+        quote.speaker, quote.rule = person, rule
+        return True
 
     def _continuation(self, i: int, quote: QuoteSpan, same_paragraph_only: bool = False) -> bool:
         previous = next((q for q in reversed(self.quotes[:i])

@@ -3,13 +3,13 @@
 A corpus is a folder of ``NAME.txt`` articles, each with a ``NAME.gold.toml`` written by a
 person reading the article::
 
-    people = ["Jackie Baillie", "Unison"]      # who speaks or is named (people, organisations)
-    places = ["Scotland", "Glasgow"]
+    people = ["Dana Ortiz", "Harbour Board"]   # who speaks or is named (people, organisations)
+    places = ["Lyon", "France"]
     dates = ["2006-10-11", "2008-04", "2021"]  # day, month or year precision
 
     [[quotes]]
-    speaker = "Jackie Baillie"                 # left out: the text names no speaker
-    text = "This is a far better option"       # the quote, or enough of it to know it
+    speaker = "Dana Ortiz"                     # left out: the text names no speaker
+    text = "The pumps never stopped"           # the quote, or enough of it to know it
 
 Speaker precision and recall are counted as in ``evaluate``: a predicted speaker is right
 when its name (or an alias) is the gold speaker's full name or surname; a quote is the

@@ -1,7 +1,7 @@
 """People: a per-article entity table that links every mention of one person.
 
 A person is found by one of these rules (``Person.rule``):
-- ``given-name``: a known given name followed by a capitalised surname ("Angela Merkel");
+- ``given-name``: a known given name followed by a capitalised surname ("Dana Ortiz");
 - ``title-name``: a title word followed by one or two capitalised words ("Senator Ortega",
   "Mr. Quill") when they are not a known place or a stopword;
 - ``speaker-slot``: two capitalised words right next to a speech verb ("Dana Ortiz said",
@@ -46,7 +46,12 @@ _LOWER_ROLE_BEFORE = re.compile(
     r"(?<![\w’'])(?:[a-z]+\s+){0,3}(?:adviser|advisor|spokesman|spokeswoman|spokesperson|aide|"
     r"envoy|minister|secretary|chief|director|lawyer|attorney)\s+$"
 )
-SPEECH = r"(?:said|says|told|tells|added|adds|asked|insisted|noted|warned|replied|explained|wrote|declared|recalled|argued|stated|remarked|joked|quipped|answered|admitted|conceded)"
+SPEECH = (
+    r"(?:said|says|told|tells|added|adds|asked|insisted|noted|warned|replied|explained|wrote|"
+    r"writes|declared|recalled|argued|stated|remarked|joked|quipped|answered|admitted|"
+    r"conceded|tweeted|posted|continued|announced|acknowledged|cautioned|observed|"
+    r"responded|countered|recounted|suggested|emphasized|emphasised|stressed)"
+)
 _NOT_ROLE_WORDS = {"including", "and", "or", "the", "a", "an", "with", "by", "of", "as", "his",
                    "her", "their", "its", "then", "to", "for"}
 _DETERMINER_BEFORE = re.compile(
@@ -57,7 +62,7 @@ _MALE_TITLES = {"Mr", "Mr.", "King", "Prince"}
 _FEMALE_TITLES = {"Mrs", "Mrs.", "Ms", "Ms.", "Queen", "Princess"}
 
 
-# Organisations that speak ("the National Weather Service said", "said the Church"):
+# Organisations that speak ("the Harbour Board said", "said the Council"):
 # capitalised words ending in a word that names a body, or "Body of Name".
 ORG_HEADS = (
     "Service", "Council", "Church", "Department", "Ministry", "Agency", "Organization",
@@ -200,7 +205,7 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
             title, rest = m.group(1), m.group(2)
             words = rest.split()
             if words[0] in names and len(words) == 2:
-                continue  # "President Angela Merkel": found by the given-name rule
+                continue  # "President Dana Ortiz": found by the given-name rule
             if len(words) == 2 and _not_a_name(words[1]):
                 words = words[:1]
             if _not_a_name(words[-1]) or any(_not_a_name(w) for w in words):
@@ -224,7 +229,7 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
                 continue  # "President of the Church...": a person's role, not the body
             if any(re.search(rf"\b{re.escape(p.name)}\b", name) for p in found.values()
                    if not p.is_organisation):
-                continue  # "Judge Neil Gorsuch of the U.S. Court of Appeals"
+                continue  # "Judge Dana Ortiz of the Court of Appeals"
             if name in found or any(name in p.name for p in found.values()):
                 continue
             person = Person(id="", name=name, surname=name, gender="n", rule="organisation",
@@ -289,7 +294,7 @@ def _link(text: str, body: list[tuple[int, int]], people: list[Person]) -> list[
     for start, end in body:
         taken: list[tuple[int, int]] = []  # spans already linked in this paragraph
         chunk = text[start:end]
-        # longest patterns first, so "Angela Merkel" is one mention, not two
+        # longest patterns first, so "Dana Ortiz" is one mention, not two
         for pattern, person in sorted(patterns, key=lambda pp: -len(pp[0].pattern)):
             for m in pattern.finditer(chunk):
                 s, e = start + m.start(), start + m.end()

