@@ -16,7 +16,13 @@ that could name a file outside ``folder``.
 
 from __future__ import annotations
 
+import functools
+import gc
+import hashlib
+import os
+import pickle
 import re
+import stat as stat_module
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,14 +34,17 @@ import tomli_w
 from pydantic import ValidationError
 
 from quizapp import tomlio
-from quizapp.fsutil import atomic_write_text
-from quizapp.fsutil import write_new_text as write_new_file  # noqa: F401 (part of the decks API)
+from quizapp.fsutil import atomic_write_bytes, atomic_write_text, write_new_text
 from quizapp.models import DECK_FORMAT, Deck
-from quizapp.paths import Locations
+from quizapp.paths import Locations, cache_dir
 
 Origin = Literal["bundled", "user", "extra"]
 
-MAX_DECK_BYTES = 20 * 1024 * 1024
+# 100,000 cards with realistic text (a question of about 100 characters, an answer, three
+# distractors or an order list, an explanation, tags: ``python -m quizapp.bench``) make a
+# 37 MB deck; the limit leaves room for longer texts and still refuses a file that could
+# exhaust memory. Readers and writers check the same limit.
+MAX_DECK_BYTES = 64 * 1024 * 1024
 MAX_NESTING = tomlio.MAX_NESTING
 DECK_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 DECK_ID_MAX = 80
@@ -112,13 +121,26 @@ def deck_path(folder: Path, deck_id: str) -> Path:
 def read_deck_text(path: Path | str) -> str:
     """The text of a deck file, after the cheap checks (see ``tomlio``): a regular file,
     at most ``MAX_DECK_BYTES`` read, UTF-8 without a byte order mark."""
+    return decode_deck_bytes(read_deck_bytes(path), path)
+
+
+def read_deck_bytes(path: Path | str) -> bytes:
+    """The bytes of a deck file: a regular file, at most ``MAX_DECK_BYTES`` read."""
     try:
-        raw = tomlio.read_bytes(path, MAX_DECK_BYTES, "a deck")
+        return tomlio.read_bytes(path, MAX_DECK_BYTES, "a deck")
     except FileNotFoundError as exc:
         raise DeckError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     except tomlio.FileProblem as exc:
         raise DeckError([str(exc)]) from None
-    return decode_deck_bytes(raw, path)
+
+
+def deck_size_problem(size: int, path: Path | str) -> str | None:
+    """Why a deck of ``size`` bytes cannot be used, or None. Readers and writers share it,
+    so quizapp never writes a deck that it would then refuse to read."""
+    if size > MAX_DECK_BYTES:
+        return (f"{path}: file is {size:,} bytes; a deck may be at most "
+                f"{tomlio.size_text(MAX_DECK_BYTES)}")
+    return None
 
 
 def decode_deck_bytes(raw: bytes, path: Path | str) -> str:
@@ -387,21 +409,43 @@ def _raw_problems(data: dict[str, Any], path: Path | str, layout: _Layout) -> li
 
 def parse_deck(text: str, path: Path | str) -> Deck:
     """Parse and validate deck text; raise ``DeckError`` naming ``path``, each field and
-    its line."""
+    its line.
+
+    The text is parsed once (``tomlio.parse_toml``, with its guards). The layout scan that
+    finds the line of a table or key runs only when there is a problem to place, and the
+    nesting of the data is measured only when the deck is not valid (a valid deck nests 4
+    levels at most), so a good deck costs the parser and the model, no more."""
     if text.startswith("\ufeff"):
         raise DeckError([f"{path}:1: file starts with a byte order mark (BOM); "
                          "save it as UTF-8 without a BOM"])
-    layout = _scan(text)
-    if layout.deep_line is not None:
-        raise DeckError([f"{path}:{layout.deep_line}: arrays or tables nest more than "
-                         f"{MAX_NESTING} levels deep; a deck never needs that"])
+    size = len(text) if text.isascii() else len(text.encode("utf-8"))
+    too_big = deck_size_problem(size, path)
+    if too_big:
+        raise DeckError([too_big])
     try:
-        data = tomlio.parse_toml(text, path, MAX_NESTING)
+        data = tomlio.parse_toml(text, path, MAX_NESTING, check_depth=False)
+    except tomlio.FileProblem as exc:
+        _refuse_deep(text, path)
+        raise DeckError([str(exc)]) from None
+    if not _has_duplicate_ids(data):
+        try:
+            with tomlio.gc_paused():
+                deck = Deck.model_validate(data)
+        except ValidationError:
+            pass  # placed below, with the layout
+        else:
+            if deck.format <= DECK_FORMAT:
+                return deck
+    # Something is wrong: find what, and where.
+    _refuse_deep(text, path)
+    try:
+        tomlio.require_depth(data, path, MAX_NESTING, text)
     except tomlio.FileProblem as exc:
         raise DeckError([str(exc)]) from None
     if _data_depth(data) > MAX_NESTING:
         raise DeckError([f"{path}: tables nest more than {MAX_NESTING} levels deep; "
                          "a deck never needs that"])
+    layout = _scan(text)
     version = data.get("format")
     if isinstance(version, int) and not isinstance(version, bool) and version > DECK_FORMAT:
         raise DeckError([_problem(path, line_of(layout, ["format"]), "format",
@@ -419,19 +463,37 @@ def parse_deck(text: str, path: Path | str) -> Deck:
     return deck
 
 
+def _refuse_deep(text: str, path: Path | str) -> None:
+    layout = _scan(text)
+    if layout.deep_line is not None:
+        raise DeckError([f"{path}:{layout.deep_line}: arrays or tables nest more than "
+                         f"{MAX_NESTING} levels deep; a deck never needs that"])
+
+
+def _has_duplicate_ids(data: dict[str, Any]) -> bool:
+    cards = data.get("cards")
+    if not isinstance(cards, list):
+        return False
+    ids = [card.get("id") for card in cards if isinstance(card, dict)]
+    ids = [i for i in ids if isinstance(i, str)]
+    return len(set(ids)) != len(ids)
+
+
 def load_deck(path: Path) -> Deck:
     """Read, check and validate one deck file (raises ``DeckError``)."""
     return parse_deck(read_deck_text(path), path)
 
 
 # The decks discover() has parsed, keyed by file; reused while the file's identity
-# (inode, size, mtime, ctime) is unchanged. An atomic write makes a new inode, so a deck
-# written by write_deck is always read again.
-_CACHE: dict[Path, tuple[tuple[int, int, int, int], Deck | DeckError]] = {}
+# (device, inode, size, mtime, ctime) is unchanged. An atomic write makes a new inode, so
+# a deck written by write_deck is always read again.
+_CACHE: dict[Path, tuple[tuple[int, ...], Deck | DeckError]] = {}
 
 
 def load_deck_cached(path: Path) -> Deck:
-    """``load_deck``, remembering the result until the file changes.
+    """``load_deck``, remembering the result until the file changes: in memory, and for
+    a good deck also on disk, in the user cache folder (see ``DeckCache``), so the next
+    run reads the file and its SHA-256 but does not parse it again.
 
     The returned ``Deck`` is shared with later calls: treat it as read-only, and
     ``model_copy(deep=True)`` it before changing it."""
@@ -441,19 +503,107 @@ def load_deck_cached(path: Path) -> Deck:
     except OSError as exc:
         raise DeckError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     key = path.resolve()
-    stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    stamp = _identity(st)
     hit = _CACHE.get(key)
     if hit and hit[0] == stamp:
         result = hit[1]
     else:
         try:
-            result = load_deck(path)
+            raw = read_deck_bytes(path)
+            digest = hashlib.sha256(raw).hexdigest()
+            disk = DeckCache()
+            result = disk.get(key, digest)
+            if result is None:
+                result = parse_deck(decode_deck_bytes(raw, path), path)
+                disk.put(key, digest, result)
         except DeckError as exc:
             result = exc
         _CACHE[key] = (stamp, result)
     if isinstance(result, DeckError):
         raise DeckError(list(result.problems))
     return result
+
+
+def _identity(st: os.stat_result) -> tuple[int, ...]:
+    """What changes whenever a file's content may have: a hand edit changes the size or
+    the mtime, and always the ctime (which no program can set back)."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+@functools.cache
+def _code_stamp() -> str:
+    """This quizapp's deck model, so that a cache made by another version is not used."""
+    import pydantic
+
+    from quizapp import __version__, models
+
+    source = Path(models.__file__).read_bytes()
+    return f"{__version__}/{pydantic.VERSION}/{hashlib.sha256(source).hexdigest()[:16]}"
+
+
+class DeckCache:
+    """Parsed, validated decks in the user cache folder (``paths.cache_dir()/decks``).
+
+    Never the truth and safe to delete: an entry is used only for the same file (its
+    resolved path) with the same bytes (their SHA-256: a hand edit is always seen, even
+    one that keeps the size and the mtime) and a deck model of this very quizapp; anything
+    else, a damaged entry included, is a miss and the deck file is parsed again. Entries are pickles, so
+    only files owned by this user and writable by no one else are read; the folder is
+    made private (0700). Writes are atomic and their failures only cost time."""
+
+    FORMAT = 1
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder if folder is not None else cache_dir() / "decks"
+
+    def entry_path(self, key: Path) -> Path:
+        return self.folder / f"{hashlib.sha256(str(key).encode('utf-8')).hexdigest()[:32]}.pickle"
+
+    def _header(self, key: Path, digest: str) -> tuple[object, ...]:
+        return (self.FORMAT, _code_stamp(), str(key), digest)
+
+    def get(self, key: Path, digest: str) -> Deck | None:
+        """The deck cached for the file ``key`` whose bytes have SHA-256 ``digest``."""
+        try:
+            fd = os.open(self.entry_path(key), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            if (not stat_module.S_ISREG(st.st_mode) or st.st_uid != os.getuid()
+                    or st.st_mode & 0o022):
+                return None
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                raw = handle.read()
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            header, deck = pickle.loads(raw)
+        except Exception:  # a damaged or foreign entry is only a miss  # noqa: BLE001
+            return None
+        finally:
+            if was_enabled:
+                gc.enable()
+        if header != self._header(key, digest) or not isinstance(deck, Deck):
+            return None
+        return deck
+
+    def put(self, key: Path, digest: str, deck: Deck) -> None:
+        try:
+            data = pickle.dumps((self._header(key, digest), deck), protocol=pickle.HIGHEST_PROTOCOL)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            atomic_write_bytes(self.entry_path(key), data, mode=0o600)
+        except (OSError, pickle.PicklingError):
+            pass  # no cache: the next run parses the deck again
+
+    def clear(self) -> None:
+        """Delete every entry (the next load of each deck parses it)."""
+        for entry in self.folder.glob("*.pickle"):
+            entry.unlink(missing_ok=True)
 
 
 def validate_file(path: Path | str) -> list[str]:
@@ -475,9 +625,21 @@ def dump_deck(deck: Deck) -> str:
     return tomli_w.dumps(data, multiline_strings=False)
 
 
+def write_new_file(path: Path, text: str) -> None:
+    """Create a deck file with ``text`` atomically; never replaces an existing file
+    (``FileExistsError``). Refuses (``DeckError``) text over the size a deck may have, so
+    nothing is written that the reader would refuse."""
+    too_big = deck_size_problem(len(text.encode("utf-8")), path)
+    if too_big:
+        raise DeckError([f"{too_big}; nothing was written"])
+    write_new_text(path, text)
+
+
 def write_deck(deck: Deck, path: Path) -> None:
     """Write a deck atomically (temp file, fsync, rename). The text is parsed back first,
-    so an invalid deck (say, duplicate ids appended after validation) is never written."""
+    with the reader's own checks (size included), so a deck that would not load (say,
+    duplicate ids appended after validation, or more text than a deck may hold) is never
+    written."""
     text = dump_deck(deck)
     parse_deck(text, path)
     atomic_write_text(path, text)

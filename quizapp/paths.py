@@ -7,7 +7,8 @@ Overrides, most specific first:
 - command-line options (``--scores PATH``, ``--decks DIR``), passed to ``Locations.from_env``;
 - environment variables: ``QUIZAPP_SCORES`` (score file), ``QUIZAPP_DECKS`` (extra deck
   folders, separated by ``os.pathsep``), ``QUIZAPP_DATA_DIR`` (user data folder: scores and
-  user decks), ``QUIZAPP_CONFIG_DIR`` (settings);
+  user decks), ``QUIZAPP_CONFIG_DIR`` (settings), ``QUIZAPP_CACHE_DIR`` (caches: safe to
+  delete, never the truth);
 - the platform's user folders (platformdirs).
 """
 
@@ -34,6 +35,12 @@ def config_dir() -> Path:
     """The user config folder: settings such as the theme."""
     env = os.environ.get("QUIZAPP_CONFIG_DIR")
     return Path(env).expanduser() if env else Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def cache_dir() -> Path:
+    """The user cache folder: parsed decks, so a big deck is read once (safe to delete)."""
+    env = os.environ.get("QUIZAPP_CACHE_DIR")
+    return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir(APP_NAME))
 
 
 def bundled_decks_dir() -> Path:

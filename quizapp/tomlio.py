@@ -9,9 +9,13 @@ Every file a person can point quizapp at is read through ``read_bytes`` (or
   have been swapped in between).
 - **Never more than the limit.** At most ``limit + 1`` bytes are read, whatever ``stat``
   says (``/dev/zero``, a file still growing, a lying file system).
-- **No RecursionError from any TOML.** Before ``tomllib`` sees the text, ``check_nesting``
-  measures on the raw text, in one pass and without recursion, how deeply arrays, inline
-  tables, table headers and dotted keys nest, and refuses more than ``max_depth`` levels.
+- **No RecursionError from any TOML, nothing nested deeper than ``max_depth``.** The
+  parser (``tomli``: ``tomllib``'s own code, compiled, with the same results and messages)
+  refuses more than a few hundred levels by itself, without recursing that deep; what it
+  returns is then measured without recursion, and only when that finds more than
+  ``max_depth`` levels does ``check_nesting`` read the raw text to say on which line (it
+  counts arrays, inline tables, table headers and dotted keys). So a good file is read in
+  one pass: no separate scan of the text before the parser's own.
 - **One error format.** Every problem is a ``FileProblem`` whose text is one line:
   ``file:line: field: message`` (line and field when known), for example
   ``decks/x.toml:12: cards[3].answr: unknown field``.
@@ -20,13 +24,16 @@ Every file a person can point quizapp at is read through ``read_bytes`` (or
 from __future__ import annotations
 
 import codecs
+import gc
 import os
 import re
 import stat
-import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import tomli as _toml
 
 MAX_NESTING = 8
 
@@ -180,13 +187,31 @@ _TOML_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 _AT_END = " (at end of document)"
 
 
-def parse_toml(text: str, path: Path | str, max_depth: int = MAX_NESTING) -> dict[str, Any]:
-    """``tomllib.loads`` behind the nesting guard; ``NotTextError`` with the line for a
-    syntax error, ``FileProblem`` for too deep a file."""
-    check_nesting(text, path, max_depth)
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a big file becomes objects: parsing makes
+    about ten objects per card or record, and the collections they would trigger cost more
+    than the parse itself (nothing made here is garbage yet)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def parse_toml(
+    text: str, path: Path | str, max_depth: int = MAX_NESTING, *, check_depth: bool = True
+) -> dict[str, Any]:
+    """Parse TOML text; ``NotTextError`` with the line for a syntax error, ``FileProblem``
+    for a file nested more than ``max_depth`` levels. ``check_depth=False`` leaves the
+    depth to the caller (``require_depth``), for a schema that cannot nest deeply anyway."""
+    try:
+        with gc_paused():
+            data = _toml.loads(text)
+    except _toml.TOMLDecodeError as exc:
+        check_nesting(text, path, max_depth)  # too deep is the clearer message
         message = str(exc)
         m = _TOML_LINE.search(message)
         if m:
@@ -196,8 +221,42 @@ def parse_toml(text: str, path: Path | str, max_depth: int = MAX_NESTING) -> dic
         else:
             line = None
         raise NotTextError(path, f"not valid TOML: {message}", line=line) from None
-    except RecursionError:  # check_nesting makes this unreachable; never let it escape
+    except RecursionError:  # the parser limits nesting itself; never let it escape
+        check_nesting(text, path, max_depth)
         raise FileProblem(path, "nested too deeply to read") from None
+    if check_depth:
+        require_depth(data, path, max_depth, text)
+    return data
+
+
+def data_depth(data: Any, stop: int) -> int:
+    """How deeply parsed TOML nests (the top table is 1), measured without recursion;
+    stops counting past ``stop``."""
+    deepest = 0
+    stack = [(data, 0)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        level += 1
+        if level > deepest:
+            deepest = level
+            if deepest > stop:
+                return deepest
+        stack.extend((child, level) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+def require_depth(data: Any, path: Path | str, max_depth: int, text: str) -> None:
+    """Refuse parsed TOML nested more than ``max_depth`` levels, as ``check_nesting``
+    would: every level it counts is at least one level of the data, so the text is read
+    again only when the data nests deeper than that."""
+    if data_depth(data, max_depth) > max_depth:
+        check_nesting(text, path, max_depth)
 
 
 _TOKEN = re.compile(r"[\"'#\[\]{}\n=,.]")
@@ -210,7 +269,7 @@ def check_nesting(text: str, path: Path | str, max_depth: int = MAX_NESTING) -> 
     One pass over the text, no recursion, stopping at the first level too deep. A level is
     an array or inline table, a part of a table header (``[a.b.c]`` is three) or of a
     dotted key (``a.b = 1`` is two); brackets inside strings and comments do not count.
-    Malformed text (an unterminated string) ends the check; ``tomllib`` reports it.
+    Malformed text (an unterminated string) ends the check; the parser reports it.
     """
     n = len(text)
     pos = 0

@@ -16,6 +16,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("QUIZAPP_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("QUIZAPP_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("QUIZAPP_CACHE_DIR", str(home / "cache"))
     monkeypatch.delenv("QUIZAPP_SCORES", raising=False)
     monkeypatch.delenv("QUIZAPP_DECKS", raising=False)
     return home

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from quizapp.cli import main
-from quizapp.decks import load_deck, parse_deck
+from quizapp.decks import MAX_DECK_BYTES, load_deck, parse_deck
 from quizapp.paths import Locations
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "import"
@@ -377,12 +377,12 @@ def test_add_refuses_huge_and_deeply_nested_files(tmp_path: Path, user_decks: Pa
     huge = tmp_path / "huge.toml"
     with huge.open("wb") as handle:
         handle.write(DECK.encode("utf-8"))
-        handle.truncate(20 * 1024 * 1024 + 1)
+        handle.truncate(MAX_DECK_BYTES + 1)
     deep = write(tmp_path / "deep.toml", DECK + "extra = " + "[" * 100_000 + "]" * 100_000 + "\n")
     assert main(["deck", "add", str(huge)]) == 1
     assert main(["deck", "add", str(deep)]) == 1
     err = capsys.readouterr().err
-    assert f"{huge}: file is 20,971,521 bytes; a deck may be at most 20 MB" in err
+    assert f"{huge}: file is {MAX_DECK_BYTES + 1:,} bytes; a deck may be at most 64 MB" in err
     assert f"{deep}:19: arrays or tables nest more than 8 levels deep" in err
     assert files_in(user_decks) == []
 

@@ -164,10 +164,11 @@ def test_bom_is_refused_with_a_message_saying_so(tmp_path: Path) -> None:
         f"{path}:1: file starts with a byte order mark (BOM); save it as UTF-8 without a BOM"]
 
 
-def test_file_over_20_mb_is_refused_before_reading(tmp_path: Path, monkeypatch) -> None:
+def test_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "huge.toml"
+    size = decks.MAX_DECK_BYTES + 1024 * 1024
     with path.open("wb") as handle:
-        handle.truncate(21 * 1024 * 1024)  # sparse: costs no disk
+        handle.truncate(size)  # sparse: costs no disk
 
     def no_reading(*args, **kwargs):
         raise AssertionError("the file was opened")
@@ -175,8 +176,8 @@ def test_file_over_20_mb_is_refused_before_reading(tmp_path: Path, monkeypatch) 
     monkeypatch.setattr(Path, "open", no_reading)
     monkeypatch.setattr(Path, "read_bytes", no_reading)
     [problem] = validate_file(path)
-    assert problem == (f"{path}: file is 22,020,096 bytes; a deck may be at most 20 MB "
-                       "(20,971,520 bytes)")
+    assert problem == (f"{path}: file is {size:,} bytes; a deck may be at most 64 MB "
+                       f"({decks.MAX_DECK_BYTES:,} bytes)")
 
 
 @pytest.mark.parametrize(
@@ -278,8 +279,8 @@ def test_discover_reuses_parsed_decks_until_a_file_changes(tmp_path: Path, monke
     path.write_text(HEAD + GOOD_CARDS, encoding="utf-8")
     (tmp_path / "user" / "broken.toml").write_text("nope = [", encoding="utf-8")
     parsed: list[Path] = []
-    real = decks.load_deck
-    monkeypatch.setattr(decks, "load_deck", lambda p: (parsed.append(p), real(p))[1])
+    real = decks.parse_deck
+    monkeypatch.setattr(decks, "parse_deck", lambda t, p: (parsed.append(p), real(t, p))[1])
     first = discover(where)
     second = discover(where)
     assert len(parsed) == 2  # each file once, the broken one included

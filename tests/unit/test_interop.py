@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.decks import parse_deck
+from quizapp.decks import MAX_DECK_BYTES, parse_deck
 from quizapp.interop import InteropError, detect_format, export_deck, import_file
 from quizapp.interop.apkg import anki_deck_id, note_guid
 from quizapp.interop.common import html_to_text, text_to_html
@@ -304,10 +304,10 @@ def test_anki_tags_header_tags_every_card_and_spaced_header_values(tmp_path: Pat
     assert any("#vim ignored" in w for w in result.warnings)
 
 
-def test_import_over_20_mb_is_refused_before_reading(tmp_path: Path, monkeypatch) -> None:
+def test_import_over_the_size_limit_is_refused_before_reading(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "huge.csv"
     with path.open("wb") as handle:
-        handle.truncate(20 * 1024 * 1024 + 1)
+        handle.truncate(MAX_DECK_BYTES + 1)
 
     def no_reading(*args, **kwargs):
         raise AssertionError("the file was read")
@@ -316,4 +316,5 @@ def test_import_over_20_mb_is_refused_before_reading(tmp_path: Path, monkeypatch
     with pytest.raises(InteropError) as caught:
         import_file(path)
     assert caught.value.problems == [
-        f"{path}: file is 20,971,521 bytes; an import may be at most 20 MB (20,971,520 bytes)"]
+        f"{path}: file is {MAX_DECK_BYTES + 1:,} bytes; an import may be at most 64 MB "
+        f"({MAX_DECK_BYTES:,} bytes)"]

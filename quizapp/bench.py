@@ -1,0 +1,310 @@
+"""How quizapp scales: ``python -m quizapp.bench`` (not a test; nothing here is asserted).
+
+Generates decks of 1k, 10k and 100k cards (mixed kinds, texts of about 100 characters)
+and score files with a record for every card (three answers each, FSRS state) and a
+session for every 33 cards, in a temp folder, then prints each measure as
+small / big / ratio:
+
+- start to home: a real start (a fresh process running the app headless at 80x24) until
+  the home screen shows the decks; also a bare Textual app started the same way, and the
+  ratio to it. "warm" is the second start (the deck cache is filled by the first);
+- session start (a whole deck in order, to its first question), first typed answer,
+  last answer to summary: through the app's pilot, with the big deck and score file;
+- the command line: ``stats --json``, ``due``, ``deck validate``, CSV and .apkg export,
+  ``deck import`` of a CSV (fresh processes, warm caches);
+- loading a deck cold (no cache) against a bare ``tomllib`` parse of the same file;
+- compaction of a journal of answers, and the longest stall of the app's event loop while
+  a compaction runs in a thread, against the longest stall when idle;
+- peak memory (VmHWM) of each process.
+
+The machine may be shared: run it twice and trust the ratios more than the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import gc
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+DECK_ID = "bench"
+START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+KINDS = ("text", "choice", "flip", "order")
+WORDS = ["summit", "meeting", "treaty", "minister", "border", "election", "capital", "harbour", "council", "river", "valley", "museum", "archive", "garden", "bridge", "station", "castle", "library", "senate", "market", "theatre", "island", "province", "festival"]
+
+
+def _text(rng: random.Random, length: int) -> str:
+    words: list[str] = []
+    while sum(len(w) + 1 for w in words) < length:
+        words.append(rng.choice(WORDS))
+    return " ".join(words).capitalize()
+
+
+def _toml_str(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_deck_file(path: Path, n: int, seed: int = 1) -> None:
+    """A deck of ``n`` cards of every kind, with realistic text lengths."""
+    rng = random.Random(seed)
+    out = [f"format = 1\n\n[deck]\nid = {_toml_str(DECK_ID)}\ntitle = \"Bench {n}\"\n"
+           f"description = \"{n} generated cards\"\n"]
+    for i in range(n):
+        kind = KINDS[i % 4]
+        question = f"{_text(rng, 90)} number {i}?"
+        lines = [f"\n[[cards]]\nid = \"card-{i}\"\nkind = \"{kind}\"",
+                 f"question = {_toml_str(question)}"]
+        if kind == "order":
+            items = [f"{_text(rng, 12)} {i}-{k}" for k in range(4)]
+            lines.append(f"answer = [{', '.join(map(_toml_str, items))}]")
+        else:
+            lines.append(f"answer = {_toml_str(f'{_text(rng, 14)} {i}')}")
+        if kind == "choice":
+            wrong = [f"{_text(rng, 14)} {i}-{k}" for k in range(3)]
+            lines.append(f"distractors = [{', '.join(map(_toml_str, wrong))}]")
+        if kind == "text":
+            lines.append(f"accept = [{_toml_str(f'answer {i}')}]")
+        lines.append(f"explanation = {_toml_str(_text(rng, 100))}")
+        lines.append(f"tags = [\"{('who', 'where', 'when', 'what')[i % 4]}\", \"bench\"]")
+        out.append("\n".join(lines) + "\n")
+    path.write_text("".join(out), encoding="utf-8")
+
+
+def write_scores_file(path: Path, n: int) -> None:
+    """A snapshot with a record for each of ``n`` cards and a session per 33 cards."""
+    from quizapp.models import CardRecord, FsrsState, ScoreFile, SessionRecord
+    from quizapp.store import dump_scores
+
+    cards = {}
+    for i in range(n):
+        at = START + timedelta(minutes=i % 40000)
+        cards[f"card-{i}"] = CardRecord(
+            seen=3, right=2 if i % 5 else 1, wrong=1 if i % 5 else 2, streak=1 if i % 3 else 0,
+            first_answered=at - timedelta(days=3), last_answered=at,
+            last_result="right" if i % 3 else "wrong",
+            fsrs=FsrsState(state=2, step=None, stability=3.0 + i % 40, difficulty=5.5,
+                           due=at + timedelta(days=1 + i % 50), last_review=at),
+        )
+    sessions = []
+    for s in range(n // 33 + 10):
+        at = START + timedelta(hours=s)
+        sessions.append(SessionRecord(id=f"s{s:06d}", deck=DECK_ID, mode="order:100", start=at,
+                                      end=at + timedelta(minutes=9), score=70, total=100,
+                                      missed=[f"card-{(s * 7 + k) % n}" for k in range(30)]))
+    path.write_text(dump_scores(ScoreFile(cards={DECK_ID: cards}, sessions=sessions)),
+                    encoding="utf-8")
+
+
+def write_csv_file(path: Path, n: int, seed: int = 2) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["question", "answer"])
+        for i in range(n):
+            writer.writerow([f"{_text(rng, 140)} number {i}?", f"{_text(rng, 20)} {i}"])
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def peak_kib() -> int:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def run_process(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(seconds, peak MiB, stdout) of one fresh process."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode not in (0, 1):
+            raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): "
+                               f"{err.read().decode()[-2000:]}")
+        return elapsed, usage.ru_maxrss / 1024, out.read().decode()
+
+
+def run_child(argv: list[str], env: dict[str, str]) -> dict:
+    """Run this module in child mode; the child prints JSON, with perf_counter stamps
+    (CLOCK_MONOTONIC is the same clock in every process)."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "quizapp.bench", *argv], env=env,
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {argv} failed: {proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["home"] = result.pop("home_at") - started
+    return result
+
+
+def child_main(mode: str) -> None:
+    from quizapp.ui import bench_pilot
+
+    if mode == "bare":
+        result = asyncio.run(bench_pilot.bare())
+    else:
+        result = asyncio.run(bench_pilot.run_app(full=(mode == "full")))
+    print(json.dumps(result))
+
+
+# --------------------------------------------------------------------------- parent
+
+
+def _fmt(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def measure(sizes: list[int], keep: Path | None, repeat: int) -> None:
+    root = keep or Path(tempfile.mkdtemp(prefix="quizapp-bench-"))
+    print(f"# quizapp bench: {', '.join(f'{n:,}' for n in sizes)} cards, in {root}")
+    print(f"# python {sys.version.split()[0]}, {os.cpu_count()} cpus, load {os.getloadavg()[0]:.1f}")
+    rows: dict[str, dict[int, float]] = {}
+    peaks: dict[str, dict[int, float]] = {}
+    files: dict[int, dict[str, Path]] = {}
+
+    def note(name: str, n: int, seconds: float, peak: float | None = None) -> None:
+        rows.setdefault(name, {})[n] = min(seconds, rows.get(name, {}).get(n, float("inf")))
+        if peak is not None:
+            peaks.setdefault(name, {})[n] = peak
+
+    for n in sizes:
+        folder = root / f"n{n}"
+        (folder / "decks").mkdir(parents=True, exist_ok=True)
+        deck = folder / "decks" / f"{DECK_ID}.toml"
+        scores = folder / "scores.toml"
+        table = folder / "import.csv"
+        if not deck.exists():
+            write_deck_file(deck, n)
+        if not scores.exists():
+            write_scores_file(scores, n)
+        if not table.exists():
+            write_csv_file(table, n)
+        files[n] = {"deck": deck, "scores": scores, "csv": table, "folder": folder}
+        print(f"# {n:,} cards: deck {deck.stat().st_size / 2**20:.1f} MiB, "
+              f"scores {scores.stat().st_size / 2**20:.1f} MiB", flush=True)
+
+    # Deck loading, cold, in this process, against a bare tomllib parse of the same text.
+    import tomllib
+
+    from quizapp import decks
+
+    for n in sizes:
+        path = files[n]["deck"]
+        for _ in range(repeat):
+            gc.collect()
+            started = time.perf_counter()
+            tomllib.loads(path.read_text(encoding="utf-8"))
+            note("tomllib parse (baseline)", n, time.perf_counter() - started)
+            gc.collect()
+            started = time.perf_counter()
+            decks.load_deck(path)
+            note("load a deck, cold (no cache)", n, time.perf_counter() - started)
+
+    for n in sizes:
+        f = files[n]
+        folder = f["folder"]
+        env = dict(os.environ, QUIZAPP_DATA_DIR=str(folder / "data"),
+                   QUIZAPP_CONFIG_DIR=str(folder / "config"),
+                   QUIZAPP_CACHE_DIR=str(folder / "cache"),
+                   QUIZAPP_SCORES=str(f["scores"]), QUIZAPP_DECKS=str(f["deck"].parent))
+        cli = [sys.executable, "-m", "quizapp"]
+        for r in range(repeat + 1):
+            cold = r == 0
+            bare = run_child(["--child", "bare"], env)
+            note("bare Textual app to first screen", n, bare["home"], bare["peak_mib"])
+            home = run_child(["--child", "home"], env)
+            note("start to home (cold)" if cold else "start to home (warm)", n, home["home"],
+                 home["peak_mib"])
+        full = run_child(["--child", "full"], env)
+        for key, name in (("session_start", "session start (whole deck, to first question)"),
+                          ("typed_answer", "first typed answer"),
+                          ("summary", "last answer to summary"),
+                          ("compact", "compaction (snapshot + 250 answers)"),
+                          ("stall_idle", "longest UI stall, idle"),
+                          ("stall_compact", "longest UI stall, compacting")):
+            note(name, n, full[key])
+        note("memory at home", n, 0, full["peak_mib"])
+        commands = {
+            "stats --json": ["stats", "--json"],
+            "due": ["due"],
+            "deck validate": ["deck", "validate", str(f["deck"])],
+            "CSV export": ["deck", "export", DECK_ID, str(folder / "out.csv"), "--force"],
+            ".apkg export": ["deck", "export", DECK_ID, str(folder / "out.apkg"), "--force"],
+        }
+        for name, args in commands.items():
+            for _ in range(repeat):
+                seconds, peak, _out = run_process(cli + args, env)
+                note(name, n, seconds, peak)
+        for r in range(repeat):
+            import_env = dict(env, QUIZAPP_DATA_DIR=str(folder / f"import-{r}-{time.time_ns()}"))
+            seconds, peak, _out = run_process(
+                cli + ["deck", "import", str(f["csv"]), "--id", f"imported-{r}"], import_env)
+            note("deck import of a CSV", n, seconds, peak)
+        print(f"# measured {n:,}", flush=True)
+
+    small, big = sizes[0], sizes[-1]
+    print()
+    print(f"| measure | {' | '.join(f'{n:,}' for n in sizes)} | {big:,} / {small:,} | peak MiB at {big:,} |")
+    print(f"|---|{'---|' * len(sizes)}---|---|")
+    for name, values in rows.items():
+        if name == "memory at home":
+            continue
+        cells = " | ".join(_fmt(values[n]) for n in sizes)
+        ratio = values[big] / values[small] if values[small] else float("nan")
+        peak = peaks.get(name, {}).get(big)
+        print(f"| {name} | {cells} | {ratio:.1f}x | {'' if peak is None else f'{peak:.0f}'} |")
+    mem = peaks["memory at home"]
+    print(f"| memory at home (peak, MiB) | {' | '.join(f'{mem[n]:.0f}' for n in sizes)} | "
+          f"{mem[big] / mem[small]:.1f}x | |")
+    print()
+    bare = rows["bare Textual app to first screen"]
+    for n in sizes:
+        warm = rows["start to home (warm)"][n]
+        cold = rows["start to home (cold)"][n]
+        load = rows["load a deck, cold (no cache)"][n]
+        base = rows["tomllib parse (baseline)"][n]
+        stall = rows["longest UI stall, compacting"][n] / rows["longest UI stall, idle"][n]
+        print(f"{n:>7,} cards: start to home {warm / bare[n]:.2f}x a bare Textual app warm "
+              f"({cold / bare[n]:.2f}x cold); cold deck load {load / base:.2f}x tomllib; "
+              f"UI stall while compacting {stall:.2f}x idle")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m quizapp.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000",
+                        help="card counts, smallest first (default: 1000,10000,100000)")
+    parser.add_argument("--dir", type=Path, help="keep the generated files here (reused)")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="runs of each measure; the fastest is kept (default 2)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child_main(args.child)
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",")]
+    measure(sizes, args.dir, max(1, args.repeat))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

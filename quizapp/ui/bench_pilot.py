@@ -1,0 +1,117 @@
+"""The app's side of ``python -m quizapp.bench``: start the app (or a bare Textual app)
+headless at 80x24 and time what a person waits for, through the pilot. Each function
+returns a dict of measures; ``home_at`` is a ``time.perf_counter()`` stamp (the same
+clock in every process), so the bench can time a start from the moment it spawned us."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+
+from quizapp.bench import DECK_ID, START
+from quizapp.bench import peak_kib as _peak_kib
+
+
+async def _wait(pilot, condition, timeout: float = 120.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app did not get there")
+        await pilot.pause(0.002)
+
+
+async def _ticker(stop: asyncio.Event, gaps: list[float]) -> None:
+    last = time.perf_counter()
+    while not stop.is_set():
+        await asyncio.sleep(0.005)
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+
+
+async def bare() -> dict:
+    from textual.app import App
+    from textual.widgets import Footer, Header, Static
+
+    class Bare(App[None]):
+        def compose(self):
+            yield Header()
+            yield Static("hello")
+            yield Footer()
+
+    app = Bare()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home_at = time.perf_counter()
+    return {"home_at": home_at, "peak_mib": _peak_kib() / 1024}
+
+
+async def run_app(full: bool) -> dict:
+    from quizapp.paths import Locations
+    from quizapp.ui.app import make_app
+
+    app = make_app(Locations.from_env())
+    out: dict = {}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait(pilot, lambda: app.catalog is not None and app.home._rows is not None)
+        out["home_at"] = time.perf_counter()
+        out["peak_mib"] = _peak_kib() / 1024
+        if not full:
+            return out
+        from quizapp.ui.plan import PlayPlan
+        from quizapp.ui.screens.question import QuestionScreen
+        from quizapp.ui.screens.summary import SummaryScreen
+
+        def asking() -> bool:
+            screen = app.screen
+            return (isinstance(screen, QuestionScreen) and screen.is_mounted
+                    and bool(screen.query("#typed")))
+
+        started = time.perf_counter()
+        app.play(PlayPlan("deck", DECK_ID, "order", None))
+        await _wait(pilot, asking)
+        out["session_start"] = time.perf_counter() - started
+        app.go_home()
+        await pilot.pause()
+
+        app.play(PlayPlan("deck", DECK_ID, "order", 1))
+        await _wait(pilot, asking)
+        screen = app.screen
+        await pilot.press("x")
+        started = time.perf_counter()
+        await pilot.press("enter")
+        await _wait(pilot, lambda: screen.session.state == "feedback")
+        out["typed_answer"] = time.perf_counter() - started
+        started = time.perf_counter()
+        await pilot.press("enter")
+        await _wait(pilot, lambda: isinstance(app.screen, SummaryScreen) and app.screen.is_mounted)
+        await pilot.pause()
+        out["summary"] = time.perf_counter() - started
+        await app.workers.wait_for_complete()
+        out["peak_mib_session"] = _peak_kib() / 1024
+
+        # Compaction: a journal of answers, folded in a thread while the loop ticks.
+        from quizapp.models import AnswerEvent
+
+        store = app.store
+        events = [AnswerEvent(deck=DECK_ID, card=f"card-{i}", session="bench", result="right",
+                              at=START + timedelta(days=40, seconds=i)) for i in range(250)]
+        store.append(*events)
+        stop, idle = asyncio.Event(), []
+        task = asyncio.ensure_future(_ticker(stop, idle))
+        await asyncio.sleep(1.0)
+        stop.set()
+        await task
+        stop, busy = asyncio.Event(), []
+        task = asyncio.ensure_future(_ticker(stop, busy))
+        started = time.perf_counter()
+        await asyncio.to_thread(store.compact)
+        out["compact"] = time.perf_counter() - started
+        stop.set()
+        await task
+        out["stall_idle"] = max(idle)
+        out["stall_compact"] = max(busy)
+    return out
+
+

@@ -1,0 +1,174 @@
+"""Big collections: nothing is written that cannot be read back, and a parsed deck is
+cached in the user cache folder without ever standing in for an edited file.
+
+(Speed is measured by ``python -m quizapp.bench``, never asserted here.)"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from quizapp import decks
+from quizapp.cli import main
+from quizapp.decks import DeckCache, DeckError, load_deck_cached, parse_deck, write_deck
+from quizapp.models import Card, Deck, DeckInfo
+from quizapp.paths import Locations, cache_dir
+
+DECK = """\
+format = 1
+
+[deck]
+id = "cached"
+title = "Cached"
+
+[[cards]]
+id = "c1"
+kind = "text"
+question = "Capital of France?"
+answer = "Paris"
+"""
+
+
+def make_deck(n: int, text: str = "x" * 50) -> Deck:
+    cards = [Card(id=f"card-{i}", kind="flip", question=f"{text} {i}?", answer=f"answer {i}")
+             for i in range(n)]
+    return Deck(deck=DeckInfo(id="big", title="Big"), cards=cards)
+
+
+def fresh_memory() -> None:
+    """Forget the decks parsed in this process (as a new run would)."""
+    decks._CACHE.clear()
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def test_write_deck_refuses_a_deck_the_reader_would_refuse(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(decks, "MAX_DECK_BYTES", 4000)
+    path = tmp_path / "big.toml"
+    small = make_deck(3)
+    write_deck(small, path)
+    before = path.read_bytes()
+    with pytest.raises(DeckError) as caught:
+        write_deck(make_deck(100), path)
+    [problem] = caught.value.problems
+    assert problem.startswith(f"{path}: file is ")
+    assert "a deck may be at most" in problem
+    assert path.read_bytes() == before  # the old deck is untouched
+    assert decks.load_deck(path) == small
+
+
+def test_deck_import_refuses_a_deck_too_big_to_read_and_writes_nothing(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """The CSV is small enough to import, but the deck it makes would be over the limit
+    (the issue's 'imported 100000 cards' that then never loaded)."""
+    monkeypatch.setattr(decks, "MAX_DECK_BYTES", 8000)
+    table = tmp_path / "cards.csv"
+    table.write_text("question,answer\n" + "".join(
+        f"question number {i} about something,answer {i}\n" for i in range(100)), encoding="utf-8")
+    assert table.stat().st_size < 8000
+    assert main(["deck", "import", str(table), "--id", "imported"]) == 1
+    err = capsys.readouterr().err
+    assert "imported.toml: file is " in err and "a deck may be at most" in err
+    user_decks = Locations.from_env().user_decks
+    assert not user_decks.exists() or list(user_decks.iterdir()) == []
+
+
+def test_deck_text_over_the_limit_is_refused_when_parsed(monkeypatch) -> None:
+    monkeypatch.setattr(decks, "MAX_DECK_BYTES", len(DECK) - 1)
+    with pytest.raises(DeckError) as caught:
+        parse_deck(DECK, "d.toml")
+    assert caught.value.problems == [
+        f"d.toml: file is {len(DECK):,} bytes; a deck may be at most {len(DECK) - 1:,} bytes"]
+
+
+def test_a_written_deck_reads_back_whatever_its_size() -> None:
+    deck = make_deck(2000, text="long text " * 20)
+    text = decks.dump_deck(deck)
+    assert parse_deck(text, "again.toml") == deck
+
+
+# --------------------------------------------------------------------------- deck cache
+
+
+def test_a_deck_is_parsed_once_then_read_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "cached.toml"
+    path.write_text(DECK, encoding="utf-8")
+    first = load_deck_cached(path)
+    entries = list((cache_dir() / "decks").glob("*.pickle"))
+    assert len(entries) == 1
+    assert entries[0].stat().st_mode & 0o077 == 0  # private
+
+    fresh_memory()
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the deck was parsed again")
+
+    monkeypatch.setattr(decks, "parse_deck", no_parsing)
+    assert load_deck_cached(path) == first
+
+
+def test_a_hand_edit_invalidates_the_cache(tmp_path: Path) -> None:
+    path = tmp_path / "cached.toml"
+    path.write_text(DECK, encoding="utf-8")
+    assert load_deck_cached(path).cards[0].answer == "Paris"
+    fresh_memory()
+    # Same size, same mtime: only the content tells the edit apart.
+    stat = path.stat()
+    path.write_text(DECK.replace("Paris", "Lyonn"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert load_deck_cached(path).cards[0].answer == "Lyonn"
+    fresh_memory()
+    path.write_text(DECK.replace('answer = "Paris"', 'answr = "Paris"'), encoding="utf-8")
+    with pytest.raises(DeckError) as caught:
+        load_deck_cached(path)
+    assert caught.value.problems[0].startswith(f"{path}:")
+
+
+def test_the_cache_is_safe_to_delete_or_damage(tmp_path: Path) -> None:
+    path = tmp_path / "cached.toml"
+    path.write_text(DECK, encoding="utf-8")
+    deck = load_deck_cached(path)
+    [entry] = (cache_dir() / "decks").glob("*.pickle")
+    entry.write_bytes(b"not a pickle")
+    fresh_memory()
+    assert load_deck_cached(path) == deck
+    DeckCache().clear()
+    assert list((cache_dir() / "decks").glob("*.pickle")) == []
+    fresh_memory()
+    assert load_deck_cached(path) == deck
+
+
+def test_a_cache_entry_for_another_file_or_writable_by_others_is_not_used(tmp_path: Path) -> None:
+    one, two = tmp_path / "one.toml", tmp_path / "two.toml"
+    one.write_text(DECK, encoding="utf-8")
+    two.write_text(DECK.replace("Paris", "Rome"), encoding="utf-8")
+    load_deck_cached(one)
+    cache = DeckCache()
+    # Put one's entry where two's would be: its header names the other file, so a miss.
+    cache.entry_path(two.resolve()).write_bytes(cache.entry_path(one.resolve()).read_bytes())
+    fresh_memory()
+    assert load_deck_cached(two).cards[0].answer == "Rome"
+    entry = cache.entry_path(one.resolve())
+    digest = hashlib.sha256(one.read_bytes()).hexdigest()
+    entry.chmod(0o666)
+    assert cache.get(one.resolve(), digest) is None
+    entry.chmod(0o600)
+    assert cache.get(one.resolve(), digest) is not None
+
+
+def test_discover_sees_a_deck_edited_after_it_was_cached(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    path = folder / "cached.toml"
+    path.write_text(DECK, encoding="utf-8")
+    monkeypatch.setenv("QUIZAPP_DECKS", str(folder))
+    catalog = decks.discover(Locations.from_env())
+    assert catalog.get("cached").deck.deck.title == "Cached"
+    path.write_text(DECK.replace('title = "Cached"', 'title = "Edited"'), encoding="utf-8")
+    fresh_memory()
+    assert decks.discover(Locations.from_env()).get("cached").deck.deck.title == "Edited"
