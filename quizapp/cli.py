@@ -16,7 +16,8 @@ from pathlib import Path
 
 from quizapp import __version__
 
-COMMAND_MODULES = ("play", "review", "due", "stats", "cards", "deck", "generate", "extract")
+COMMAND_MODULES = ("play", "review", "due", "stats", "cards", "deck", "generate", "extract",
+                   "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,135 @@
+"""The web server behind `quizapp serve`, built on textual-serve's ``Server``.
+
+textual-serve starts one app process per browser tab (the command it is given, here
+``python -m quizapp`` with the same locations) and relays the terminal over a websocket.
+This subclass adds what quizapp needs on top of it:
+
+- a clean stop: on ctrl+c / SIGTERM every tab's app is asked to quit (as when its tab is
+  closed), and the server waits for each process to end, so every open session writes its
+  end before the server exits;
+- a page that works where it is opened: without ``--public-url`` the websocket address is
+  the one the browser used to reach the page (so ``--host 0.0.0.0`` works from another
+  machine), and the page loads nothing from outside this server (its font is served here);
+- the app's own name on the page, and a short start-up message instead of a banner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+from textual_serve.app_service import AppService
+from textual_serve.server import Server, to_int
+
+log = logging.getLogger("quizapp.serve")
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+QUIT_WAIT = 10.0  # seconds an app has to write its session's end after it is asked to quit
+KILL_WAIT = 5.0  # then SIGTERM (the app's own clean exit on a signal), then SIGKILL
+
+
+class QuizServer(Server):
+    def __init__(
+        self,
+        command: str,
+        *,
+        host: str,
+        port: int,
+        public_url: str | None = None,
+        banner: str = "",
+    ) -> None:
+        super().__init__(command, host=host, port=port, title="quizapp",
+                         public_url=public_url, templates_path=TEMPLATES)
+        self.fixed_url = public_url.rstrip("/") if public_url else None
+        self.banner = banner
+        self.tabs: dict[AppService, web.WebSocketResponse] = {}
+
+    # ------------------------------------------------------------------ the page
+
+    def base_url(self, request: web.Request) -> str:
+        """Where the browser reaches this server: --public-url, else the request's own host."""
+        return self.fixed_url or f"{request.scheme}://{request.host}"
+
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        base = self.base_url(request)
+        scheme, rest = base.split(":", 1)
+        context: dict[str, Any] = {
+            "font_size": to_int(request.query.get("fontsize", "16"), 16),
+            "app_websocket_url": ("wss:" if scheme == "https" else "ws:") + rest + "/ws",
+            "config": {"static": {"url": base + "/static/"}},
+            "application": {"name": self.title},
+        }
+        return aiohttp_jinja2.render_template("app_index.html", request, context)
+
+    # ------------------------------------------------------------------ one app per tab
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """A tab connected: start its app process and relay until either side closes."""
+        websocket = web.WebSocketResponse(heartbeat=15)
+        width = to_int(request.query.get("width", "80"), 80)
+        height = to_int(request.query.get("height", "24"), 24)
+        await websocket.prepare(request)
+        service = AppService(
+            self.command,
+            write_bytes=websocket.send_bytes,
+            write_str=websocket.send_str,
+            close=websocket.close,
+            download_manager=self.download_manager,
+            debug=self.debug,
+        )
+        self.tabs[service] = websocket
+        try:
+            await service.start(width, height)
+            await self._process_messages(websocket, service)
+        except asyncio.CancelledError:
+            pass
+        except Exception as error:  # a broken tab must not take the server down
+            log.exception(error)
+        finally:
+            await self.stop_tab(service)
+            self.tabs.pop(service, None)
+            await websocket.close()
+        return websocket
+
+    async def stop_tab(self, service: AppService) -> None:
+        """Ask the tab's app to quit (it ends its session, as on a closed tab) and wait for
+        its process to exit; one that hangs gets SIGTERM, then SIGKILL."""
+        process = service._process  # textual-serve keeps the process here; nothing else exposes it
+        if process is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(service.stop()), QUIT_WAIT)
+            await asyncio.wait_for(process.wait(), QUIT_WAIT)
+            return
+        except (asyncio.TimeoutError, ConnectionError):
+            pass
+        for signal_it, wait in ((process.terminate, KILL_WAIT), (process.kill, None)):
+            if process.returncode is not None:
+                return
+            try:
+                signal_it()
+            except ProcessLookupError:
+                return
+            if wait is None:
+                await process.wait()
+                return
+            try:
+                await asyncio.wait_for(process.wait(), wait)
+                return
+            except asyncio.TimeoutError:
+                continue
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """ctrl+c or SIGTERM: stop every tab's app (each writes its session's end) before
+        the server goes; the tabs then show that the session ended."""
+        if self.tabs:
+            self.console.print(f"Stopping {len(self.tabs)} open tab(s)…", highlight=False, markup=False)
+        await asyncio.gather(*(self.stop_tab(service) for service in list(self.tabs)))
+        await asyncio.gather(*(ws.close() for ws in list(self.tabs.values())))
+
+    async def on_startup(self, app: web.Application) -> None:
+        self.console.print(self.banner, highlight=False, markup=False)
