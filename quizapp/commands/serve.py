@@ -8,8 +8,9 @@ screen to the page. The store's lock keeps the answers of several tabs apart.
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import errno
 import ipaddress
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -97,12 +98,12 @@ def run(args: argparse.Namespace) -> int:
     if args.public_url and (problem := check_public_url(args.public_url)):
         print(f"quizapp: serve: {problem}", file=sys.stderr)
         return 2
-    if importlib.util.find_spec("textual_serve") is None:
-        print("quizapp: serve: needs the web extra (textual-serve), which is not installed; "
-              f"install it with: {install_hint()}", file=sys.stderr)
+    try:
+        from quizapp.web.server import QuizServer
+    except ImportError as exc:  # textual-serve (or what it needs) is not installed
+        print(f"quizapp: serve: needs the web extra, textual-serve ({exc}); install it with: "
+              f"{install_hint()}", file=sys.stderr)
         return 1
-
-    from quizapp.web.server import QuizServer
 
     where = locations(args)
     host = f"[{args.host}]" if ":" in args.host else args.host
@@ -117,8 +118,10 @@ def run(args: argparse.Namespace) -> int:
                         public_url=args.public_url, banner="\n".join(lines))
     try:
         server.serve()
-    except OSError as exc:
-        print(f"quizapp: serve: cannot listen on {host}:{args.port}: "
-              f"{exc.strerror or exc}", file=sys.stderr)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        hint = "; choose another with --port" if exc.errno == errno.EADDRINUSE else ""
+        print(f"quizapp: serve: cannot listen on {host}:{args.port}: {reason}{hint}",
+              file=sys.stderr)
         return 1
     return 0

@@ -10,18 +10,22 @@ This subclass adds what quizapp needs on top of it:
 - a page that works where it is opened: without ``--public-url`` the websocket address is
   the one the browser used to reach the page (so ``--host 0.0.0.0`` works from another
   machine), and the page loads nothing from outside this server (its font is served here);
-- the app's own name on the page, and a short start-up message instead of a banner.
+- the app's own name on the page; a short start-up message (printed once it listens) and a
+  line per tab opened or closed, instead of textual-serve's banner and access log.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import sys
 from pathlib import Path
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
+from aiohttp.web_runner import GracefulExit
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -47,6 +51,34 @@ class QuizServer(Server):
         self.fixed_url = public_url.rstrip("/") if public_url else None
         self.banner = banner
         self.tabs: dict[AppService, web.WebSocketResponse] = {}
+        self.stopping = False
+
+    # ------------------------------------------------------------------ running
+
+    def serve(self, debug: bool = False) -> None:
+        """Listen until ctrl+c, SIGTERM or SIGHUP; raises OSError when it cannot listen."""
+        self.debug = debug
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, self.request_exit)
+        web.run_app(self._make_app(), host=self.host, port=self.port, loop=loop,
+                    handle_signals=False, print=lambda _message: self.say(self.banner))
+
+    def request_exit(self) -> None:
+        if self.stopping:  # a second ctrl+c while the tabs are being stopped: keep stopping
+            return
+        self.stopping = True
+        raise GracefulExit()
+
+    def initialize_logging(self) -> None:
+        """Warnings and errors only (an app that failed to start, with its output)."""
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+
+    def say(self, line: str) -> None:
+        print(line, flush=True)
 
     # ------------------------------------------------------------------ the page
 
@@ -82,17 +114,19 @@ class QuizServer(Server):
             debug=self.debug,
         )
         self.tabs[service] = websocket
+        self.say(f"tab opened from {request.remote} ({len(self.tabs)} open)")
         try:
             await service.start(width, height)
             await self._process_messages(websocket, service)
         except asyncio.CancelledError:
             pass
-        except Exception as error:  # a broken tab must not take the server down
-            log.exception(error)
+        except Exception:  # a broken tab must not take the server down
+            log.exception("a browser tab failed")
         finally:
             await self.stop_tab(service)
             self.tabs.pop(service, None)
             await websocket.close()
+            self.say(f"tab closed ({len(self.tabs)} open)")
         return websocket
 
     async def stop_tab(self, service: AppService) -> None:
@@ -105,7 +139,7 @@ class QuizServer(Server):
             await asyncio.wait_for(asyncio.shield(service.stop()), QUIT_WAIT)
             await asyncio.wait_for(process.wait(), QUIT_WAIT)
             return
-        except (asyncio.TimeoutError, ConnectionError):
+        except (TimeoutError, ConnectionError):
             pass
         for signal_it, wait in ((process.terminate, KILL_WAIT), (process.kill, None)):
             if process.returncode is not None:
@@ -120,16 +154,15 @@ class QuizServer(Server):
             try:
                 await asyncio.wait_for(process.wait(), wait)
                 return
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue
 
     async def on_shutdown(self, app: web.Application) -> None:
         """ctrl+c or SIGTERM: stop every tab's app (each writes its session's end) before
         the server goes; the tabs then show that the session ended."""
-        if self.tabs:
-            self.console.print(f"Stopping {len(self.tabs)} open tab(s)…", highlight=False, markup=False)
+        self.say(f"stopping: {len(self.tabs)} open tab(s) end their sessions")
         await asyncio.gather(*(self.stop_tab(service) for service in list(self.tabs)))
         await asyncio.gather(*(ws.close() for ws in list(self.tabs.values())))
 
     async def on_startup(self, app: web.Application) -> None:
-        self.console.print(self.banner, highlight=False, markup=False)
+        """(textual-serve prints its banner here; ours is printed once the port is open.)"""

@@ -27,9 +27,27 @@ def test_core_modules_do_not_import_textual() -> None:
     for path in PACKAGE.rglob("*.py"):
         if "ui" in path.relative_to(PACKAGE).parts:
             continue
+        web = path.relative_to(PACKAGE).parts[0] == "web"  # may use textual-serve, not textual
         for name in _imports(path):
+            if web and name.split(".")[0] == "textual_serve":
+                continue
             if name == "textual" or name.startswith("textual.") or name.startswith("textual_"):
                 offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert offenders == []
+
+
+def test_only_serve_imports_the_web_extra() -> None:
+    """textual-serve and aiohttp (the optional web extra) live in quizapp/web, which only
+    `quizapp serve` imports: every other command works without the extra."""
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        where = path.relative_to(PACKAGE)
+        for name in _imports(path):
+            top = name.split(".")[0]
+            if top in ("textual_serve", "aiohttp", "aiohttp_jinja2") and where.parts[0] != "web":
+                offenders.append(f"{where} imports {name}")
+            if name.startswith("quizapp.web") and where.as_posix() != "commands/serve.py":
+                offenders.append(f"{where} imports {name}")
     assert offenders == []
 
 

@@ -95,7 +95,8 @@ def test_commands_that_open_no_window_never_import_textual(tmp_path: Path) -> No
         "    with contextlib.redirect_stdout(io.StringIO()):\n"
         "        code = main(argv)\n"
         "    print(argv[0], code)\n"
-        "heavy = {m.split('.')[0] for m in sys.modules} & {'textual', 'textual_plotext', 'genanki'}\n"
+        "heavy = {m.split('.')[0] for m in sys.modules} & {'textual', 'textual_plotext', 'genanki',\n"
+        "                                              'textual_serve', 'aiohttp'}\n"
         "print(sorted(heavy))\n"
     )
     env = {**os.environ, "QUIZAPP_SCORES": str(tmp_path / "scores.toml")}

@@ -1,0 +1,104 @@
+"""`quizapp serve` played in a real browser: Debian's headless chromium opens the served
+page, a person's keys go in, and the score file is read afterwards.
+
+Each test starts its own server (`python -m quizapp serve`) on a free loopback port, with
+its own score file, decks and settings, and stops it the way a person would (ctrl+c in
+its terminal, or SIGTERM from a service manager). A screenshot of the page is kept in
+``test-artifacts/`` at the top of the repository. Skipped, with the reason, when chromium
+or the web extra is not installed (.ci/run installs both).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.ui.serving import DECK_ID, Served
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("chromium") is None,
+    reason="chromium is not installed (apt-get install chromium; .ci/run does)")
+pytest.importorskip("textual_serve", reason="the web extra is not installed "
+                    "(pip install -e '.[web]'; .ci/run does)")
+
+from tests.ui.chromium import Browser, wait_until  # noqa: E402  (needs aiohttp: after the skip)
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    server = Served(tmp_path)
+    server.start()
+    yield server
+    server.kill()
+
+
+async def start_deck(tab) -> None:
+    """From the home screen: the command palette, 'Play <deck>', all cards in order."""
+    await tab.wait_for("Capitals on the web", "Decks")  # the home screen lists the deck
+    await tab.focus()
+    await tab.press("ctrl+p")
+    await tab.wait_for("Search for commands")
+    await tab.type(f"Play {DECK_ID}")
+    await tab.wait_for(f"Play {DECK_ID}", "Start this deck")
+    await tab.press("enter")
+    await tab.wait_for("All cards in order")
+    await tab.press("o")
+    await tab.wait_for("What is the capital of France?")
+
+
+async def answer(tab, text: str, verdict: str) -> str:
+    """Type an answer to the question on screen, Enter, and wait for the verdict."""
+    await tab.type(text)
+    await tab.wait_for(text)
+    await tab.press("enter")
+    return await tab.wait_for(verdict)
+
+
+def test_a_person_plays_a_deck_in_the_browser_and_the_answer_is_kept(served: Served) -> None:
+    async def play() -> None:
+        async with Browser() as browser:
+            tab = await browser.new_tab(served.url)
+            home = await tab.wait_for("Capitals on the web")
+            assert "quizapp" in home and "Decks" in home  # the app's own home screen
+            await start_deck(tab)
+            screen = await answer(tab, "Paris", "✔ Right")
+            assert "1/2" in screen and "Score 1/1" in screen
+            ARTIFACTS.mkdir(exist_ok=True)
+            await tab.screenshot(ARTIFACTS / "serve-browser.png")
+            # Written before the feedback appeared: readable while the tab still plays.
+            card = served.scores_now().cards[DECK_ID]["france"]
+            assert (card.seen, card.right, card.wrong) == (1, 1, 0)
+            # A service manager stops the server: it exits cleanly and the page says so.
+            code = await asyncio.to_thread(served.stop, "SIGTERM")
+            assert code == 0, served.output()
+            await wait_until(tab.closed, "the page to say the app closed", 30)
+
+    asyncio.run(play())
+    [session] = [s for s in served.scores_now().sessions if s.deck == DECK_ID]
+    assert (session.score, session.total) == (1, 1)
+
+
+def test_two_tabs_are_two_sessions_on_one_score_file_and_ctrl_c_stops_both(served: Served) -> None:
+    async def play() -> None:
+        async with Browser() as browser:
+            first, second = [await browser.new_tab(served.url) for _ in range(2)]
+            await asyncio.gather(start_deck(first), start_deck(second))
+            await asyncio.gather(answer(first, "Paris", "✔ Right"),
+                                 answer(second, "Lyon", "✘ Wrong"))
+            # Both sessions are still open (each has a second question) at ctrl+c.
+            code = await asyncio.to_thread(served.stop, "ctrl+c")
+            assert code == 0, served.output()
+            for tab in (first, second):
+                await wait_until(tab.closed, "the page to say the app closed", 30)
+
+    asyncio.run(play())
+    scores = served.scores_now()
+    card = scores.cards[DECK_ID]["france"]
+    assert (card.seen, card.right, card.wrong) == (2, 1, 1)  # no answer lost
+    sessions = [s for s in scores.sessions if s.deck == DECK_ID]
+    assert sorted((s.score, s.total) for s in sessions) == [(0, 1), (1, 1)]
