@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -70,6 +71,8 @@ def _is_terminal(stream) -> bool:
 def no_terminal(plain: str) -> str | None:
     """Why the full-screen app cannot open here (stdin or stdout is a pipe, a file, cron,
     CI), as one line pointing to ``plain``, the line-by-line command; None on a terminal."""
+    if os.environ.get("TEXTUAL_DRIVER"):  # Textual draws elsewhere (`quizapp serve`: a browser tab)
+        return None
     streams = [name for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout))
                if not _is_terminal(stream)]
     if not streams:

@@ -117,7 +117,11 @@ class QuizServer(Server):
         self.say(f"tab opened from {request.remote} ({len(self.tabs)} open)")
         try:
             await service.start(width, height)
+            relay = service._task  # ends when the app's output does: it quit, or never started
+            watch = asyncio.create_task(self._close_after(relay, websocket)) if relay else None
             await self._process_messages(websocket, service)
+            if watch is not None:
+                watch.cancel()
         except asyncio.CancelledError:
             pass
         except Exception:  # a broken tab must not take the server down
@@ -128,6 +132,14 @@ class QuizServer(Server):
             await websocket.close()
             self.say(f"tab closed ({len(self.tabs)} open)")
         return websocket
+
+    @staticmethod
+    async def _close_after(relay: asyncio.Task[None], websocket: web.WebSocketResponse) -> None:
+        """Close the tab's connection once its app has gone, even one that failed to start
+        (textual-serve closes it only on the app's own exit message): the page then says
+        the app has closed instead of staying blank."""
+        await asyncio.shield(relay)
+        await websocket.close()
 
     async def stop_tab(self, service: AppService) -> None:
         """Ask the tab's app to quit (it ends its session, as on a closed tab) and wait for

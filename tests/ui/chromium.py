@@ -260,7 +260,11 @@ class Tab:
         """Wait until the terminal shows every one of ``texts``; return the screen."""
         async def shown() -> str | None:
             screen = await self.screen()
-            return screen if all(t in screen for t in texts) else None
+            if all(t in screen for t in texts):
+                return screen
+            if await self.closed():  # the app is gone: no point in waiting on
+                raise BrowserError(f"the page says its app closed; it showed:\n{screen}")
+            return None
 
         what = " and ".join(repr(t) for t in texts)
         try:

@@ -3,6 +3,7 @@ command each browser tab runs. (Serving and playing: tests/ui/test_serve*.py.)""
 
 from __future__ import annotations
 
+import io
 import os
 import shlex
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.cli import build_parser, main
+from quizapp.cli import build_parser, main, no_terminal
 from quizapp.commands.serve import app_command
 
 
@@ -69,3 +70,13 @@ def test_each_tab_runs_this_quizapp_on_the_same_files(tmp_path: Path, monkeypatc
     # QUIZAPP_SCORES, QUIZAPP_DECKS, QUIZAPP_DATA_DIR, QUIZAPP_CONFIG_DIR).
     assert shlex.split(app_command(build_parser().parse_args(["serve"]))) == [
         sys.executable, "-m", "quizapp"]
+
+
+def test_the_app_opens_in_a_browser_tab_though_its_stdin_and_stdout_are_pipes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # textual-serve runs each tab's app with pipes and names Textual's web driver.
+    monkeypatch.setattr(sys, "stdin", io.StringIO())
+    assert no_terminal("quizapp play DECK --plain") is not None
+    monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")
+    assert no_terminal("quizapp play DECK --plain") is None
