@@ -376,7 +376,7 @@ def _friendlier(item: dict[str, Any], loc: list[Any], message: str) -> str:
     kind = item["type"]
     field_name = loc[-1] if loc else ""
     if kind == "literal_error" and field_name == "kind":
-        return f"unknown kind {item.get('input')!r} (use choice, text, flip or order)"
+        return f"unknown kind {item.get('input')!r} (use choice, text, flip, order or cloze)"
     if kind == "string_pattern_mismatch" and loc == ["deck", "id"]:
         return deck_id_problem(item.get("input")) or message
     if kind == "string_pattern_mismatch" and field_name == "id":

@@ -27,7 +27,7 @@ tags = []  # optional: words to find the deck by, e.g. ["history"]
 
 # Each [[cards]] table below is one card. Every card needs:
 #   id        unique in this deck; keep it when you reword a card (progress is kept under it)
-#   kind      choice, text, flip or order
+#   kind      choice, text, flip, order or cloze
 #   question  what is asked
 #   answer    the right answer (for an order card: the list, in the right order)
 # and may have:
@@ -121,6 +121,18 @@ def register(subparsers) -> None:
     p.add_argument("--strict", action="store_true",
                    help="refuse the import when a note or row cannot become a card "
                    "(default: skip it with a warning)")
+    p.add_argument("--separator", metavar="SEP",
+                   help="text files: what separates the cells (tab, comma, semicolon, pipe, "
+                   "colon, space or one character); default: found from the file")
+    p.add_argument("--row-separator", metavar="SEP",
+                   help="Quizlet exports: what separates the cards when it is not a new line "
+                   "(Quizlet's 'between cards' option, e.g. semicolon)")
+    html = p.add_mutually_exclusive_group()
+    html.add_argument("--html", dest="html", action="store_true", default=None,
+                      help="text files: the cells hold HTML (Anki exports); tags are removed, "
+                      "<br> becomes a new line, images become [image: NAME]")
+    html.add_argument("--no-html", dest="html", action="store_false",
+                      help="text files: the cells are plain text, even if they look like HTML")
     _update_options(p)
     p = command("export", "write a deck as Anki text, an Anki .apkg package or CSV", run_export)
     p.add_argument("deck_id", metavar="ID", help="the deck to export (see `quizapp deck list`)")
@@ -389,23 +401,34 @@ def run_import(args) -> int:
     if args.anki_deck or args.with_progress:
         return _fail([f"{args.file}: --deck and --with-progress are for Anki packages "
                       "(.apkg, .colpkg)"])
+    text_options = dict(separator=args.separator, row_separator=args.row_separator,
+                        html=args.html, strict=args.strict)
     try:
         size = args.file.stat().st_size
     except OSError as exc:
         return _fail([f"{args.file}: cannot read: {exc.strerror or exc}"])
     progress = ProgressLine(f"importing {args.file.name}") if size > LARGE_IMPORT else None
     try:
-        result = import_file(args.file, args.format, args.deck_id, args.title, progress)
+        result = import_file(args.file, args.format, args.deck_id, args.title, progress,
+                             **text_options)
         deck = result.deck
         installs = prepare_install(where, [deck], update=args.update, source=str(args.file))
     except (InteropError, DeckError) as exc:
         return _fail(exc.problems)
     for line in result.warnings:
         print(printable(f"warning: {line}"), file=sys.stderr)
+    if result.warnings and result.layout:
+        print(printable(f"note: {args.file} was read as {result.layout}; if that is wrong, "
+                        "say how with --format, --separator or --html/--no-html"),
+              file=sys.stderr)
 
     def describe(install) -> None:
         verb = "updated" if install.old is not None else "imported"
         print(f"{verb} {len(deck.asked)} cards as deck {deck.id!r}: {install.target}")
+        if result.skipped:
+            reasons = ", ".join(f"{n} {r}" for r, n in sorted(result.skipped.items()))
+            print(f"imported {len(deck.asked)} cards, skipped {sum(result.skipped.values())} "
+                  f"({reasons})")
 
     return install_decks(installs, args, describe)
 
@@ -416,8 +439,9 @@ def _import_package(args, where) -> int:
     from quizapp.interop.package import extract_media
     from quizapp.interop.update import prepare_install
 
-    if args.format != "auto":
-        return _fail([f"{args.file}: an Anki package has no text format; leave out --format"])
+    if args.format != "auto" or args.separator or args.row_separator or args.html is not None:
+        return _fail([f"{args.file}: an Anki package is not text: --format, --separator, "
+                      "--row-separator and --html are for text files"])
     try:
         imports, collection = import_package(args.file, deck=args.anki_deck, strict=args.strict,
                                              deck_id=args.deck_id, title=args.title)

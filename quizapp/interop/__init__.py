@@ -19,10 +19,11 @@ from quizapp.interop.common import (
     ImportResult,
     InteropError,
     ProgressCallback,
+    Skipped,
     build_deck,
     decode_input,
 )
-from quizapp.models import Deck
+from quizapp.models import CLOZE, Deck
 
 ImportFormat = Literal["auto", "anki", "csv", "tsv", "quizlet"]
 ExportFormat = Literal["anki", "apkg", "csv"]
@@ -76,27 +77,17 @@ def read_input(path: Path) -> str:
 
 
 def detect_format(path: Path, text: str) -> str:
-    """``anki`` when the file starts with Anki's ``#key:value`` headers; else by the
-    extension (.csv, .tsv/.tab); else a line with a TAB means Quizlet and a comma CSV."""
-    from quizapp.interop.anki import looks_like_anki
+    """The import format of a text file (``anki``, ``csv``, ``tsv`` or ``quizlet``);
+    see ``detect.detect_layout``, which also finds the separator, header and HTML."""
+    from quizapp.interop.detect import detect_layout
 
     if path.suffix.lower() in PACKAGE_SUFFIXES:
         raise InteropError([f"{path}: an Anki package or collection is imported as a whole "
                             "(quizapp deck import FILE.apkg), not as text"])
-    if looks_like_anki(text):
-        return "anki"
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".tsv", ".tab"):
+    layout = detect_layout(path, text)
+    if layout.fmt == "csv" and layout.delimiter == "\t":
         return "tsv"
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if "\t" in first:
-        return "quizlet"
-    if "," in first:
-        return "csv"
-    raise InteropError([f"{path}: cannot tell the format of this file; "
-                        "pass --format anki, csv, tsv or quizlet"])
+    return layout.fmt
 
 
 def import_file(
@@ -105,33 +96,65 @@ def import_file(
     deck_id: str | None = None,
     title: str | None = None,
     progress: ProgressCallback | None = None,
+    *,
+    separator: str | None = None,
+    row_separator: str | None = None,
+    html: bool | None = None,
+    strict: bool = False,
 ) -> ImportResult:
     """Read ``path`` as ``fmt`` and build a validated deck. The deck id defaults to a slug
-    of the title, which defaults to Anki's ``#deck:`` header or the file name."""
-    from quizapp.interop.anki import read_anki_text
-    from quizapp.interop.csv_io import read_csv, read_quizlet
+    of the title, which defaults to Anki's ``#deck:`` header or the file name.
+
+    ``separator``, ``row_separator`` (Quizlet's card separator) and ``html`` override what
+    detection finds. A row that cannot become a card is skipped with a warning, or
+    refused with ``strict``; ``ImportResult.skipped`` counts them by reason."""
+    from quizapp.interop.anki import deck_fields, read_anki_text
+    from quizapp.interop.csv_io import read_quizlet, read_table
+    from quizapp.interop.detect import detect_layout, separator_value
 
     path = Path(path)
     if fmt not in IMPORT_FORMATS:
         raise InteropError([f"{path}: unknown import format {fmt!r} "
                             f"(use {', '.join(IMPORT_FORMATS)})"])
+    if path.suffix.lower() in PACKAGE_SUFFIXES or is_package(path):
+        raise InteropError([f"{path}: an Anki package or collection is imported as a whole "
+                            "(quizapp deck import FILE.apkg), not as text"])
     text = read_input(path)
-    if fmt == "auto":
-        fmt = detect_format(path, text)
+    sep = separator_value(separator) if separator is not None else None
+    if row_separator is not None:
+        row_separator = "\n" if row_separator.lower() in ("newline", "\\n") else (
+            separator_value(row_separator))
+        fmt = "quizlet" if fmt == "auto" else fmt
+    layout = detect_layout(path, text, fmt=fmt, separator=sep, html=html)
     deck_name = None
-    if fmt == "anki":
+    info: dict[str, object] = {}
+    if layout.fmt == "anki":
         rows, warnings, deck_name = read_anki_text(text, path, progress)
-    elif fmt == "csv":
-        rows, warnings = read_csv(text, path, ",", progress)
-    elif fmt == "tsv":
-        rows, warnings = read_csv(text, path, "\t", progress)
+        info = deck_fields(text)
+    elif layout.fmt == "quizlet" and (row_separator not in (None, "\n") or fmt == "quizlet"):
+        rows, warnings = read_quizlet(text, path, layout.delimiter, row_separator or "\n",
+                                      progress, html=layout.html, strict=strict)
     else:
-        rows, warnings = read_quizlet(text, path, progress)
-    title = title or deck_name or path.stem.replace("_", " ").replace("-", " ").strip() or "Imported"
+        rows, warnings = read_table(text, path, layout.delimiter, progress=progress,
+                                    html=layout.html, header_row=layout.header is not False,
+                                    quoting=layout.quoting, tag_column=layout.tag_column)
+    _cloze_rows(rows)
+    file_id = info.pop("id", None)
+    file_title = info.pop("title", None)
+    title = title or file_title or deck_name or path.stem.replace("_", " ").replace("-", " ").strip() or "Imported"
     if deck_id is None:
-        deck_id = slugify(title) or slugify(path.stem) or "imported"
-    deck = build_deck(rows, path, deck_id, title)
-    return ImportResult(deck, warnings)
+        deck_id = file_id if isinstance(file_id, str) else None
+        deck_id = deck_id or slugify(title) or slugify(path.stem) or "imported"
+    skipped = Skipped()
+    deck = build_deck(rows, path, deck_id, title, strict=strict, skipped=skipped, info=info)
+    return ImportResult(deck, warnings + skipped.warnings, layout.describe(), skipped.reasons)
+
+
+def _cloze_rows(rows: list) -> None:
+    """A row with no kind whose question holds ``{{c1::...}}`` is a cloze card."""
+    for row in rows:
+        if not (row.values.get("kind") or "").strip() and CLOZE.search(row.values.get("question", "")):
+            row.values["kind"] = "cloze"
 
 
 def export_deck(deck: Deck, fmt: str) -> bytes:
@@ -144,7 +167,9 @@ def export_deck(deck: Deck, fmt: str) -> bytes:
     if fmt == "csv":
         from quizapp.interop.csv_io import write_csv
 
-        return write_csv(deck).encode("utf-8")
+        # UTF-8 with a BOM: Excel then reads the text as UTF-8 (without it, “ ” and é turn
+        # into mojibake); other spreadsheets and quizapp's import skip the BOM.
+        return b"\xef\xbb\xbf" + write_csv(deck).encode("utf-8")
     if fmt == "apkg":
         from quizapp.interop.apkg import apkg_bytes
 

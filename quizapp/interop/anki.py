@@ -21,21 +21,27 @@ from quizapp.interop.common import (
     Row,
     card_cells,
     column_name,
+    exact_html_to_text,
     split_lines,
     text_to_html,
 )
-from quizapp.interop.csv_io import read_table
+from quizapp.interop.csv_io import NOTETYPE_KEY, read_table
 from quizapp.models import Deck
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|",
               "colon": ":"}
+# Ours: Anki ignores headers it does not know; quizapp reads the deck's fields back.
+DECK_HEADERS = {"quizapp id": "id", "quizapp title": "title", "quizapp description": "description",
+                "quizapp source": "source", "quizapp tags": "tags"}
 KNOWN_HEADERS = {"separator", "html", "columns", "tags", "tags column", "deck", "notetype",
-                 "deck column", "notetype column", "guid column"}
+                 "deck column", "notetype column", "guid column", *DECK_HEADERS}
 
-# Our export's columns, in order: Anki's Basic note type fills Front and Back from the
-# first two; the rest carry what a quizapp card needs to come back unchanged.
-EXPORT_COLUMNS = ("Front", "Back", "Tags", "id", "kind", "distractors", "accept", "explanation",
-                  "section")
+# Our export's columns, in order: the note type (Basic, Basic (and reversed card) or
+# Cloze), the guid (so Anki updates a note whose text changed), the note type's two fields
+# and the tags; then what a quizapp card needs to come back unchanged.
+EXPORT_COLUMNS = ("notetype", "guid", "Front", "Back", "Tags", "id", "kind", "distractors",
+                  "accept", "explanation", "section", "reverse")
+NOTETYPES = {"flip": "Basic", "reverse": "Basic (and reversed card)", "cloze": "Cloze"}
 
 
 def split_headers(text: str) -> tuple[dict[str, str], int, str]:
@@ -97,18 +103,26 @@ def read_anki_text(text: str, source: Path | str,
     skip = [n for key in ("deck column", "notetype column", "guid column")
             if (n := _column_number(headers, key, source, line_of.get(key, 1))) is not None]
     columns = None
+    exact = False
+    notetype_column = _column_number(headers, "notetype column", source,
+                                     line_of.get("notetype column", 1))
     if "columns" in headers:
         names = headers["columns"].split(delimiter)
+        exact = tuple(n.strip() for n in names) == EXPORT_COLUMNS and html_value == "true"
         columns = [None if i in skip else column_name(name) for i, name in enumerate(names)]
         if "question" not in columns or "answer" not in columns:
             raise InteropError([f"{source}:{line_of['columns']}: #columns: needs a question "
                                 "column (Front) and an answer column (Back)"])
-        ignored = [n.strip() for n, c in zip(names, columns) if c is None]
+        ignored = [n.strip() for i, (n, c) in enumerate(zip(names, columns))
+                   if c is None and i not in skip]
         if ignored:
             warnings.append(f"{source}:{line_of['columns']}: columns ignored: {', '.join(ignored)}")
     rows, more = read_table(body, source, delimiter, progress=progress, first_line=count + 1,
                             columns=columns, html=html_value == "true", tag_column=tag_column,
-                            skip_columns=skip, header_row=False)
+                            skip_columns=skip, header_row=False, exact=exact,
+                            keep_column=notetype_column)
+    if notetype_column is not None:
+        _kinds_from_notetypes(rows)
     every = headers.get("tags", "").split()
     if every:  # "#tags:a b" tags every note
         for row in rows:
@@ -117,20 +131,62 @@ def read_anki_text(text: str, source: Path | str,
     return rows, warnings + more, deck_name
 
 
+def deck_fields(text: str) -> dict[str, object]:
+    """The deck fields our export carries in ``#quizapp ...:`` headers."""
+    headers, _, _ = split_headers(text[:1024 * 1024])
+    out: dict[str, object] = {}
+    for header, name in DECK_HEADERS.items():
+        if header in headers:
+            value = exact_html_to_text(headers[header])
+            out[name] = value.split() if name == "tags" else value
+    return out
+
+
+def _kinds_from_notetypes(rows: list[Row]) -> None:
+    """Anki's own exports name each note's type: Cloze notes become cloze cards, "Basic
+    (and reversed card)" ones reversed cards (unless a kind column says otherwise)."""
+    for row in rows:
+        notetype = row.values.pop(NOTETYPE_KEY, "").strip().casefold()
+        if row.values.get("kind", "").strip():
+            continue
+        if "cloze" in notetype:
+            row.values["kind"] = "cloze"
+        elif "reverse" in notetype and "optional" not in notetype:
+            row.values["reverse"] = "true"
+
+
 def write_anki_text(deck: Deck) -> str:
-    """A text file Anki imports as Basic notes (Front, Back, Tags), HTML-escaped so card
-    text shows literally, with the columns quizapp needs to read it back unchanged."""
+    """A text file Anki imports as Basic, Basic (and reversed card) and Cloze notes, each
+    with a guid derived from the card id (a card whose text changed updates its note),
+    HTML-escaped so card text shows literally, and neutralised so no cell starts a
+    spreadsheet formula or an Anki header. The columns after Tags and the ``#quizapp``
+    headers bring the deck back into quizapp unchanged."""
+    from quizapp.interop.apkg import note_guid
+
     out = io.StringIO()
-    out.write("#separator:tab\n#html:true\n#notetype:Basic\n")
+    out.write("#separator:tab\n#html:true\n")
+    out.write(f"#notetype column:{EXPORT_COLUMNS.index('notetype') + 1}\n")
+    out.write(f"#guid column:{EXPORT_COLUMNS.index('guid') + 1}\n")
     title = "".join(ch if ch.isprintable() else " " for ch in deck.deck.title)
     out.write(f"#deck:{title}\n")
+    info = deck.deck
+    out.write(f"#quizapp id:{info.id}\n")
+    for header, name in DECK_HEADERS.items():
+        value = getattr(info, name)
+        if name == "tags":
+            value = " ".join(value)
+        if value and name != "id":
+            out.write(f"#{header}:{text_to_html(value)}\n")
     out.write("#columns:" + "\t".join(EXPORT_COLUMNS) + "\n")
     out.write(f"#tags column:{EXPORT_COLUMNS.index('Tags') + 1}\n")
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
     for index, card in enumerate(deck.cards):
         cells = card_cells(card, f"{deck.id}: cards[{index}]")
         cells = {key: text_to_html(value) for key, value in cells.items()}
-        writer.writerow([cells["question"], cells["answer"], cells["tags"], cells["id"],
-                         cells["kind"], cells["distractors"], cells["accept"],
-                         cells["explanation"], cells["section"]])
+        kind = "cloze" if card.kind == "cloze" else "reverse" if card.reverse else "flip"
+        back = cells["explanation"] if card.kind == "cloze" else cells["answer"]
+        writer.writerow([NOTETYPES[kind], note_guid(deck.id, card.id), cells["question"], back,
+                         cells["tags"], cells["id"], cells["kind"], cells["distractors"],
+                         cells["accept"], cells["explanation"], cells["section"],
+                         cells["reverse"]])
     return out.getvalue()

@@ -7,8 +7,10 @@ notes already there instead of adding copies.
 
 Each card becomes a note with four fields: Front (the question, and for ``choice`` and
 ``order`` cards the options in alphabetical order), Back (the answer; an ``order`` card's
-items numbered), Extra (the explanation) and QuizappId. Text is HTML-escaped, so Anki shows
-it literally.
+items numbered), Extra (the explanation) and QuizappId. A card with ``reverse = true``
+uses a note type with a second, reversed template (two Anki cards); a ``cloze`` card
+becomes a note of a Cloze note type (Text, Back Extra, QuizappId), one Anki card per
+deletion. Text is HTML-escaped, so Anki shows it literally.
 """
 
 from __future__ import annotations
@@ -24,10 +26,23 @@ import zipfile
 from pathlib import Path
 
 from quizapp.interop.common import text_to_html
-from quizapp.models import Card, Deck
+from quizapp.models import CLOZE, Card, Deck
 
 MODEL_NAME = "quizapp card"
+REVERSED_MODEL_NAME = "quizapp card (and reversed card)"
+CLOZE_MODEL_NAME = "quizapp cloze"
 FIELDS = ("Front", "Back", "Extra", "QuizappId")
+CLOZE_FIELDS = ("Text", "Back Extra", "QuizappId")
+FORWARD = {
+    "name": "Card 1",
+    "qfmt": "{{Front}}",
+    "afmt": '{{FrontSide}}<hr id="answer">{{Back}}{{#Extra}}<br><br><i>{{Extra}}</i>{{/Extra}}',
+}
+BACKWARD = {
+    "name": "Card 2",
+    "qfmt": "{{Back}}",
+    "afmt": '{{FrontSide}}<hr id="answer">{{Front}}{{#Extra}}<br><br><i>{{Extra}}</i>{{/Extra}}',
+}
 
 
 def stable_id(text: str) -> int:
@@ -63,30 +78,48 @@ def _back(card: Card) -> str:
     return text_to_html(card.answer)
 
 
+def cloze_html(text: str) -> str:
+    """A cloze card's text as Anki HTML: the text escaped, the ``{{cN::...}}`` markers
+    kept as Anki's own syntax."""
+    out, last = [], 0
+    for match in CLOZE.finditer(text):
+        out.append(text_to_html(text[last:match.start()]) if match.start() > last else "")
+        inner = text_to_html(match.group(2))
+        hint = f"::{text_to_html(match.group(3))}" if match.group(3) is not None else ""
+        out.append(f"{{{{c{match.group(1)}::{inner}{hint}}}}}")
+        last = match.end()
+    out.append(text_to_html(text[last:]) if last < len(text) else "")
+    return "".join(out)
+
+
 def build_package(deck: Deck):
     """The genanki package for ``deck`` (genanki imported only here)."""
     import genanki
 
-    model = genanki.Model(
-        stable_id(f"quizapp-model:{MODEL_NAME}"),
-        MODEL_NAME,
-        fields=[{"name": name} for name in FIELDS],
-        templates=[{
-            "name": "Card 1",
-            "qfmt": "{{Front}}",
-            "afmt": '{{FrontSide}}<hr id="answer">{{Back}}'
-                    "{{#Extra}}<br><br><i>{{Extra}}</i>{{/Extra}}",
-        }],
-    )
+    model = genanki.Model(stable_id(f"quizapp-model:{MODEL_NAME}"), MODEL_NAME,
+                          fields=[{"name": name} for name in FIELDS], templates=[FORWARD])
+    reversed_model = genanki.Model(
+        stable_id(f"quizapp-model:{REVERSED_MODEL_NAME}"), REVERSED_MODEL_NAME,
+        fields=[{"name": name} for name in FIELDS], templates=[FORWARD, BACKWARD])
+    cloze_model = genanki.Model(
+        stable_id(f"quizapp-model:{CLOZE_MODEL_NAME}"), CLOZE_MODEL_NAME,
+        fields=[{"name": name} for name in CLOZE_FIELDS],
+        templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}",
+                    "afmt": "{{cloze:Text}}<br>{{Back Extra}}"}],
+        model_type=genanki.Model.CLOZE)
     anki_deck = genanki.Deck(anki_deck_id(deck.id), deck.deck.title,
                              description=text_to_html(deck.deck.description))
     for card in deck.cards:
-        anki_deck.add_note(genanki.Note(
-            model=model,
-            fields=[_front(card), _back(card), text_to_html(card.explanation), card.id],
-            tags=[t.replace(" ", "_") for t in card.tags],
-            guid=note_guid(deck.id, card.id),
-        ))
+        tags = [t.replace(" ", "_") for t in card.tags]
+        guid = note_guid(deck.id, card.id)
+        if card.kind == "cloze":
+            note = genanki.Note(model=cloze_model, tags=tags, guid=guid, fields=[
+                cloze_html(card.question), text_to_html(card.explanation), card.id])
+        else:
+            note = genanki.Note(
+                model=reversed_model if card.reverse else model, tags=tags, guid=guid,
+                fields=[_front(card), _back(card), text_to_html(card.explanation), card.id])
+        anki_deck.add_note(note)
     return genanki.Package(anki_deck)
 
 

@@ -26,7 +26,7 @@ from quizapp.decks import deck_id_problem, format_loc, slugify, validation_probl
 from quizapp.models import Card, Deck
 
 COLUMNS = ("id", "kind", "question", "answer", "distractors", "accept", "explanation", "tags",
-           "section")
+           "section", "reverse")
 
 # Other names a header may use for a column (compared case-insensitively).
 ALIASES = {
@@ -68,6 +68,8 @@ class Row:
 class ImportResult:
     deck: Deck
     warnings: list[str] = field(default_factory=list)
+    layout: str = ""  # how the file was read, e.g. "semicolon-separated, with a header row"
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows left out
 
 
 # --------------------------------------------------------------------------- HTML
@@ -119,8 +121,65 @@ def html_to_text(value: str) -> str:
 
 
 def text_to_html(value: str) -> str:
-    """Plain text to HTML that shows it literally (``<``, ``&`` escaped, newlines as ``<br>``)."""
-    return html.escape(value, quote=False).replace("\r\n", "\n").replace("\n", "<br>")
+    """Plain text to HTML that shows it literally (``<``, ``&`` escaped, newlines as ``<br>``).
+
+    Exact: ``exact_html_to_text`` gives ``value`` back, whatever it holds (``\r`` is
+    written ``&#13;``). A first character that a spreadsheet would run (``=``, ``+``,
+    ``-``, ``@``, TAB, CR) or that Anki would take for a header line (``#``) is written as
+    a character reference, which Anki and a browser show as the character itself."""
+    out = html.escape(value, quote=False).replace("\r", "&#13;").replace("\n", "<br>")
+    if out[:1] in FORMULA_START or out[:1] == "#":
+        out = f"&#{ord(out[0])};" + out[1:]
+    return out
+
+
+def exact_html_to_text(value: str) -> str:
+    """The inverse of ``text_to_html``: ``<br>`` is a newline, references unescaped,
+    nothing trimmed (for files quizapp wrote itself)."""
+    return "\n".join(html.unescape(part) for part in value.split("<br>"))
+
+
+# OWASP's CSV-injection rule: a cell starting with one of these is run as a formula by a
+# spreadsheet; an export puts a ' before it, and an import takes exactly that ' away.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NEUTRALISED = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` safe for a spreadsheet: ``'`` before a leading ``=``, ``+``, ``-``, ``@``,
+    TAB or CR (and before a cell that already starts with ``'`` then one of those, so the
+    import can tell them apart)."""
+    return "'" + cell if _NEUTRALISED.match(cell) else cell
+
+
+def unneutralise(cell: str) -> str:
+    """The inverse of ``neutralise``."""
+    return cell[1:] if cell.startswith("'") and _NEUTRALISED.match(cell) else cell
+
+
+# --------------------------------------------------------------------------- media
+
+SOUND = re.compile(r"\[sound:([^\]]*)\]")
+IMG = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""", re.I)
+MEDIA_TAG = re.compile(
+    r"""<(?:audio|video|source)\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""", re.I)
+
+
+def media_text(value: str, names: set[str] | None = None) -> str:
+    """Anki field HTML as text, with images and sounds as visible placeholders
+    (``[image: map.png]``, ``[sound: hello.mp3]``); their file names go in ``names``."""
+    found = names if names is not None else set()
+
+    def named(match: re.Match[str], label: str) -> str:
+        name = next(g for g in match.groups() if g is not None)
+        found.add(name)
+        return f" [{label}: {name}] "
+
+    value = IMG.sub(lambda m: named(m, "image"), value)
+    value = MEDIA_TAG.sub(lambda m: named(m, "sound"), value)
+    value = SOUND.sub(lambda m: named(m, "sound"), value)
+    text = html_to_text(value)
+    return "\n".join(re.sub(r"[ \t]{2,}", " ", line).strip() for line in text.split("\n")).strip()
 
 
 # --------------------------------------------------------------------------- rows -> deck
@@ -160,7 +219,13 @@ def row_to_card(values: dict[str, str], taken: set[str]) -> dict[str, Any]:
     if question is not None:
         card["question"] = question
     answer = values.get("answer")
-    if answer is not None:
+    if kind == "cloze":
+        # A cloze card has no answer; a second column (Anki's Back Extra) is its explanation.
+        if answer and answer.strip() and not values.get("explanation"):
+            card["explanation"] = answer
+        elif answer and answer.strip() and answer != values.get("explanation"):
+            card["answer"] = answer  # reported by validation
+    elif answer is not None:
         card["answer"] = split_items(answer) if kind == "order" else answer
     for name in ("distractors", "accept"):
         if values.get(name):
@@ -170,9 +235,41 @@ def row_to_card(values: dict[str, str], taken: set[str]) -> dict[str, Any]:
             card[name] = values[name]
     if values.get("tags"):
         card["tags"] = values["tags"].split()
+    reverse = (values.get("reverse") or "").strip().lower()
+    if reverse in ("true", "yes", "1", "y"):
+        card["reverse"] = True
+    elif reverse not in ("", "false", "no", "0", "n"):
+        card["reverse"] = reverse  # reported by validation
     card_id = (values.get("id") or "").strip()
     card["id"] = card_id or derive_card_id(question or answer or "", taken)
     return card
+
+
+@dataclass
+class Skipped:
+    """Rows left out of an import: one warning each, counted by reason."""
+
+    warnings: list[str] = field(default_factory=list)
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def add(self, warning: str, reason: str) -> None:
+        self.warnings.append(warning)
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
+    @property
+    def count(self) -> int:
+        return sum(self.reasons.values())
+
+
+def _reason(problem: str) -> str:
+    """A short reason for the report: ``empty answer``, ``duplicate id``..."""
+    field_part, _, message = problem.rpartition(": ")
+    name = field_part.rsplit(".", 1)[-1].split(": ")[-1]
+    if "must not be empty" in message or "required field is missing" in message:
+        return f"empty {name}"
+    if "duplicate card id" in message:
+        return "duplicate id"
+    return f"bad {name}"
 
 
 def build_deck(
@@ -181,11 +278,20 @@ def build_deck(
     deck_id: str,
     title: str,
     description: str = "",
+    *,
+    strict: bool = True,
+    skipped: Skipped | None = None,
+    info: dict[str, Any] | None = None,
 ) -> Deck:
-    """Rows -> a validated deck. Problems name ``source``, the row's line and the field."""
+    """Rows -> a validated deck. Problems name ``source``, the row's line and the field.
+
+    A row that cannot become a card is refused (``strict``), or left out with one warning
+    in ``skipped`` naming its line and why; the rest still make the deck. ``info`` holds
+    deck fields read from the file (description, source, tags) that override the defaults."""
     reason = deck_id_problem(deck_id)
     if reason:
         raise InteropError([f"{source}: deck.id: {reason} (choose another with --id)"])
+    skipped = skipped if skipped is not None else Skipped()
     cards: list[dict[str, Any]] = []
     lines: list[int] = []
     taken: set[str] = set()
@@ -194,42 +300,70 @@ def build_deck(
     for row in rows:
         card = row_to_card(row.values, taken)
         if card["id"] in first:
-            index = len(cards)
-            problems.append(f"{source}:{row.line}: {format_loc(('cards', index, 'id'))}: "
-                            f"duplicate card id {card['id']!r} (already used on line "
-                            f"{lines[first[card['id']]]})")
+            problem = (f"{source}:{row.line}: {format_loc(('cards', len(cards), 'id'))}: "
+                       f"duplicate card id {card['id']!r} (already used on line "
+                       f"{lines[first[card['id']]]})")
+            if strict:
+                problems.append(problem)
+            else:
+                skipped.add(problem + "; row skipped", "duplicate id")
+                continue
         else:
             first[card["id"]] = len(cards)
         taken.add(card["id"])
         cards.append(card)
         lines.append(row.line)
-    if not cards:
-        raise InteropError([f"{source}: no cards found"])
-    data = {"format": 1, "deck": {"id": deck_id, "title": title,
-                                  "source": f"imported from {Path(source).name}"},
-            "cards": cards}
+    deck_info: dict[str, Any] = {"id": deck_id, "title": title,
+                                 "source": f"imported from {Path(source).name}"}
     if description:
-        data["deck"]["description"] = description
+        deck_info["description"] = description
+    deck_info.update(info or {})
 
     def line_for(loc: Any) -> int | None:
         if len(loc) > 1 and loc[0] == "cards" and isinstance(loc[1], int) and loc[1] < len(lines):
             return lines[loc[1]]
         return None
 
-    try:
-        deck = Deck.model_validate(data)
-    except ValidationError as exc:
-        problems += validation_problems(source, exc, line_for=line_for,
+    while cards:  # each pass that fails drops at least one row
+        data = {"format": 1, "deck": deck_info, "cards": cards}
+        try:
+            deck = Deck.model_validate(data)
+        except ValidationError as exc:
+            found = validation_problems(source, exc, line_for=line_for,
                                         skip_duplicate_ids=bool(problems))
-        raise InteropError(problems) from None
+            bad_rows = sorted({e["loc"][1] for e in exc.errors()
+                               if len(e["loc"]) > 1 and e["loc"][0] == "cards"
+                               and isinstance(e["loc"][1], int)})
+            if strict or not bad_rows:
+                raise InteropError(problems + found) from None
+            for index in bad_rows:
+                mine = [p for p in found if f"cards[{index}]" in p]
+                first_problem = mine[0] if mine else f"{source}:{lines[index]}: cannot be a card"
+                skipped.add(first_problem + "; row skipped", _reason(first_problem))
+            keep = [i for i in range(len(cards)) if i not in set(bad_rows)]
+            cards = [cards[i] for i in keep]
+            lines = [lines[i] for i in keep]
+            continue
+        if problems:
+            raise InteropError(problems)
+        return deck
     if problems:
         raise InteropError(problems)
-    return deck
+    if skipped.count:
+        raise InteropError([f"{source}: no card could be imported "
+                            f"({', '.join(f'{n} {r}' for r, n in skipped.reasons.items())})",
+                            *skipped.warnings])
+    raise InteropError([f"{source}: no cards found"])
 
 
 def card_cells(card: Card, where: str) -> dict[str, str]:
     """The canonical cells of one card (list cells one item per line)."""
-    answer = card.answer if isinstance(card.answer, str) else join_items(card.answer, f"{where}.answer")
+    if card.answer is None:
+        answer = ""  # a cloze card: its answers are in the question
+    elif isinstance(card.answer, str):
+        answer = card.answer
+    else:
+        answer = join_items(card.answer, f"{where}.answer")
     return {
         "id": card.id,
         "kind": card.kind,
@@ -240,6 +374,7 @@ def card_cells(card: Card, where: str) -> dict[str, str]:
         "explanation": card.explanation,
         "tags": " ".join(tag.replace(" ", "_") for tag in card.tags),
         "section": card.section,
+        "reverse": "true" if card.reverse else "",
     }
 
 

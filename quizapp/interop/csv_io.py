@@ -21,11 +21,16 @@ from quizapp.interop.common import (
     card_cells,
     column_name,
     counted_lines,
-    html_to_text,
+    exact_html_to_text,
+    media_text,
+    neutralise,
+    unneutralise,
 )
 from quizapp.models import Deck
 
 csv.field_size_limit(20 * 1024 * 1024)
+
+NOTETYPE_KEY = "\x00notetype"  # a row's Anki note type, kept for the Anki text reader
 
 
 def read_table(
@@ -40,14 +45,25 @@ def read_table(
     tag_column: int | None = None,
     skip_columns: Sequence[int] = (),
     header_row: bool = True,
+    exact: bool = False,
+    keep_column: int | None = None,
+    quoting: bool = True,
 ) -> tuple[list[Row], list[str]]:
     """Rows of a delimited table; ``first_line`` is the file line ``text`` starts on.
 
     ``columns`` names each column (None: ignored); when not given, the first row is read
     as a header row if it is one (and ``header_row``), else the first two free columns
-    are question and answer."""
+    are question and answer. Cells are HTML when ``html`` (images and sounds become
+    placeholders; ``exact``: a file quizapp wrote, decoded exactly), else plain text
+    where a ``'`` that neutralised a spreadsheet formula is taken away."""
+    if html:
+        decode = exact_html_to_text if exact else media_text
+    else:
+        decode = unneutralise
     warnings: list[str] = []
-    reader = csv.reader(counted_lines(text, progress), delimiter=delimiter, strict=False)
+    wider = 0
+    reader = csv.reader(counted_lines(text, progress), delimiter=delimiter, strict=False,
+                        quoting=csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE)
     rows: list[Row] = []
     names: list[str | None] | None = list(columns) if columns is not None else None
     previous_end = 0
@@ -79,11 +95,22 @@ def read_table(
                 name = names[index] if index < len(names) else None
                 if name is None:
                     continue
-                values[name] = html_to_text(cell) if html else cell
+                values[name] = decode(cell)
+            if keep_column is not None and keep_column < len(record):
+                values[NOTETYPE_KEY] = record[keep_column]
+            if len(record) > len(names) and any(c.strip() for c in record[len(names):]):
+                wider += 1
+                if wider <= 3:
+                    warnings.append(f"{source}:{line}: {len(record)} cells but the "
+                                    f"{'header' if columns is None else 'columns'} row has "
+                                    f"{len(names)}; the cells after it are ignored")
             rows.append(Row(line, values))
     except csv.Error as exc:
         raise InteropError([f"{source}:{first_line + reader.line_num - 1}: cannot read this "
                             f"row: {exc}"]) from None
+    if wider > 3:
+        warnings.append(f"{source}: {wider} rows in all have more cells than the first row; "
+                        "their extra cells are ignored (wrong separator? see --separator)")
     return rows, warnings
 
 
@@ -102,31 +129,51 @@ def read_csv(text: str, source: Path | str, delimiter: str = ",",
     return read_table(text, source, delimiter, progress=progress)
 
 
-def read_quizlet(text: str, source: Path | str,
-                 progress: ProgressCallback | None = None) -> tuple[list[Row], list[str]]:
-    """Quizlet's export: one card per line, the term, a TAB, the definition. No quoting."""
+def read_quizlet(text: str, source: Path | str, separator: str = "\t", row_separator: str = "\n",
+                 progress: ProgressCallback | None = None,
+                 html: bool = False, strict: bool = False) -> tuple[list[Row], list[str]]:
+    """Quizlet's export with its two separators: between term and definition
+    (``separator``, TAB by default) and between cards (``row_separator``, a new line by
+    default). No quoting: the first ``separator`` of a card ends its term. A card
+    without one is left out with a warning."""
     rows: list[Row] = []
-    problems: list[str] = []
-    for number, line in enumerate(counted_lines(text, progress), 1):
-        line = line.rstrip("\r\n")
-        if not line.strip():
+    warnings: list[str] = []
+    decode = media_text if html else (lambda cell: cell)
+    if row_separator == "\n":
+        records = [(n, line.rstrip("\r\n")) for n, line in enumerate(counted_lines(text, progress), 1)]
+    else:
+        records = []
+        line = 1
+        for part in text.split(row_separator):
+            records.append((line, part.strip("\r\n")))
+            line += part.count("\n")
+        if progress:
+            progress(len(text), len(text))
+    for number, record in records:
+        if not record.strip():
             continue
-        term, tab, definition = line.partition("\t")
-        if not tab:
-            problems.append(f"{source}:{number}: no TAB between term and definition")
+        term, found, definition = record.partition(separator)
+        if not found:
+            problem = f"{source}:{number}: no {_name(separator)} between term and definition"
+            if strict:
+                raise InteropError([f"{problem} (refused: --strict)"])
+            warnings.append(f"{problem}; card skipped")
             continue
-        rows.append(Row(number, {"question": term, "answer": definition}))
-    if problems:
-        raise InteropError(problems)
-    return rows, []
+        rows.append(Row(number, {"question": decode(term), "answer": decode(definition)}))
+    return rows, warnings
+
+
+def _name(separator: str) -> str:
+    return {"\t": "TAB", ",": "comma", ";": "semicolon"}.get(separator, repr(separator))
 
 
 def write_csv(deck: Deck, delimiter: str = ",") -> str:
-    """Every card as one row under a header of the canonical columns."""
+    """Every card as one row under a header of the canonical columns. A cell a
+    spreadsheet would run as a formula gets a leading ``'`` (taken away on import)."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for index, card in enumerate(deck.cards):
         cells = card_cells(card, f"{deck.id}: cards[{index}]")
-        writer.writerow([cells[name] for name in COLUMNS])
+        writer.writerow([neutralise(cells[name]) for name in COLUMNS])
     return out.getvalue()

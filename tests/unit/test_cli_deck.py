@@ -288,9 +288,21 @@ def test_import_refuses_a_taken_id(installed: Path, tmp_path: Path, capsys) -> N
 
 def test_import_bad_rows_writes_nothing(tmp_path: Path, user_decks: Path, capsys) -> None:
     bad = write(tmp_path / "bad.csv", "question,answer\nfine,ok\nmissing answer,\n")
-    assert main(["deck", "import", str(bad)]) == 1
+    assert main(["deck", "import", str(bad), "--strict"]) == 1
     assert f"{bad}:3: cards[1].answer: must not be empty" in capsys.readouterr().err
     assert files_in(user_decks) == []
+    only_bad = write(tmp_path / "only-bad.csv", "question,answer\nmissing answer,\n")
+    assert main(["deck", "import", str(only_bad)]) == 1
+    assert "no card could be imported (1 empty answer)" in capsys.readouterr().err
+    assert files_in(user_decks) == []
+
+
+def test_import_skips_bad_rows_and_says_so(tmp_path: Path, user_decks: Path, capsys) -> None:
+    bad = write(tmp_path / "bad.csv", "question,answer\nfine,ok\nmissing answer,\n")
+    assert main(["deck", "import", str(bad)]) == 0
+    captured = capsys.readouterr()
+    assert f"warning: {bad}:3: cards[1].answer: must not be empty; row skipped" in captured.err
+    assert "imported 1 cards, skipped 1 (1 empty answer)" in captured.out
 
 
 def test_large_import_prints_progress(tmp_path: Path, user_decks: Path, capsys) -> None:
@@ -338,7 +350,7 @@ def test_export_never_overwrites_without_force(installed: Path, tmp_path: Path, 
     assert "pass --force" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "precious\n"
     assert main(["deck", "export", "capitals", str(out), "--force"]) == 0
-    assert out.read_text(encoding="utf-8").startswith("id,kind,question")
+    assert out.read_text(encoding="utf-8-sig").startswith("id,kind,question")
 
 
 def test_deck_commands_do_not_import_textual() -> None:

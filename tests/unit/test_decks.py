@@ -87,7 +87,7 @@ def test_missing_field_points_at_the_cards_header() -> None:
 def test_unknown_kind() -> None:
     text = HEAD + '\n[[cards]]\nid = "x"\nkind = "quiz"\nquestion = "Q"\nanswer = "A"\n'
     assert problems_of(text) == [
-        "deck.toml:9: cards[0].kind: unknown kind 'quiz' (use choice, text, flip or order)"]
+        "deck.toml:9: cards[0].kind: unknown kind 'quiz' (use choice, text, flip, order or cloze)"]
 
 
 def test_duplicate_card_ids_name_both_cards() -> None:

@@ -114,9 +114,13 @@ def test_quizlet_export() -> None:
 def test_quizlet_line_without_tab_is_reported_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "set.txt"
     path.write_text("a\tb\nno tab here\n", encoding="utf-8")
+    result = import_file(path, "quizlet")
+    assert [c.question for c in result.deck.cards] == ["a"]
+    assert result.warnings == [f"{path}:2: no TAB between term and definition; card skipped"]
     with pytest.raises(InteropError) as caught:
-        import_file(path, "quizlet")
-    assert caught.value.problems == [f"{path}:2: no TAB between term and definition"]
+        import_file(path, "quizlet", strict=True)
+    assert caught.value.problems == [
+        f"{path}:2: no TAB between term and definition (refused: --strict)"]
 
 
 def test_csv_with_kind_columns_maps_to_card_kinds() -> None:
@@ -139,21 +143,30 @@ def test_bad_rows_name_the_file_line_and_field(tmp_path: Path) -> None:
     path.write_text("question,answer,kind\nok,fine,\n,empty question,\nq,a,quiz\n"
                     "pick,x,choice\n", encoding="utf-8")
     with pytest.raises(InteropError) as caught:
-        import_file(path)
+        import_file(path, strict=True)
     problems = caught.value.problems
     assert f"{path}:3: cards[1].question: must not be empty" in problems
-    assert f"{path}:4: cards[2].kind: unknown kind 'quiz' (use choice, text, flip or order)" in problems
+    assert (f"{path}:4: cards[2].kind: unknown kind 'quiz' (use choice, text, flip, order or "
+            "cloze)" in problems)
     assert (f"{path}:5: cards[3].distractors: a choice card needs at least one distractor"
             in problems)
+    # Without --strict: each bad row is left out with one warning, the rest imported.
+    result = import_file(path)
+    assert [c.question for c in result.deck.cards] == ["ok"]
+    assert result.warnings == [f"{p}; row skipped" for p in problems]
+    assert result.skipped == {"empty question": 1, "bad kind": 1, "bad distractors": 1}
 
 
 def test_duplicate_ids_in_an_id_column(tmp_path: Path) -> None:
     path = tmp_path / "dup.csv"
     path.write_text("id,question,answer\na,one,1\nb,two,2\na,three,3\n", encoding="utf-8")
     with pytest.raises(InteropError) as caught:
-        import_file(path)
+        import_file(path, strict=True)
     assert caught.value.problems == [
         f"{path}:4: cards[2].id: duplicate card id 'a' (already used on line 2)"]
+    result = import_file(path)
+    assert [c.question for c in result.deck.cards] == ["one", "two"]
+    assert result.skipped == {"duplicate id": 1}
 
 
 def test_same_question_twice_gets_distinct_stable_ids(tmp_path: Path) -> None:
@@ -189,8 +202,8 @@ def test_spreadsheet_bom_is_dropped_on_import(tmp_path: Path) -> None:
 def test_format_detection(tmp_path: Path) -> None:
     assert detect_format(FIXTURES / "anki_basic.txt", (FIXTURES / "anki_basic.txt").read_text()) == "anki"
     assert detect_format(Path("x.txt"), "a\tb\n") == "quizlet"
-    assert detect_format(Path("x.csv"), "a\tb\n") == "csv"
-    with pytest.raises(InteropError, match="pass --format"):
+    assert detect_format(Path("x.csv"), "a,b\n") == "csv"
+    with pytest.raises(InteropError, match="pass --separator"):
         detect_format(Path("x.txt"), "just words\n")
     with pytest.raises(InteropError, match="imported as a whole"):
         detect_format(Path("x.apkg"), "")
@@ -227,12 +240,16 @@ def test_export_then_import_gives_back_the_same_cards(
 
 def test_anki_text_export_has_the_headers(mixed: Deck) -> None:
     lines = export_deck(mixed, "anki").decode("utf-8").splitlines()
-    assert lines[:6] == [
-        "#separator:tab", "#html:true", "#notetype:Basic", "#deck:Mixed [bold]deck[/]",
-        "#columns:Front\tBack\tTags\tid\tkind\tdistractors\taccept\texplanation\tsection",
-        "#tags column:3",
+    assert lines[:9] == [
+        "#separator:tab", "#html:true", "#notetype column:1", "#guid column:2",
+        "#deck:Mixed [bold]deck[/]", "#quizapp id:mixed", "#quizapp title:Mixed [bold]deck[/]",
+        "#columns:notetype\tguid\tFront\tBack\tTags\tid\tkind\tdistractors\taccept"
+        "\texplanation\tsection\treverse",
+        "#tags column:5",
     ]
-    assert "&lt;b&gt;Bordeaux&lt;/b&gt;" in lines[6]  # card text is escaped, shown literally
+    first = lines[9].split("\t")
+    assert first[:2] == ["Basic", note_guid("mixed", "capital")]
+    assert "&lt;b&gt;Bordeaux&lt;/b&gt;" in lines[9]  # card text is escaped, shown literally
 
 
 def test_list_item_with_a_line_break_cannot_be_exported_silently() -> None:
