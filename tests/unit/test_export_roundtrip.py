@@ -71,7 +71,7 @@ def _deck(data: list[dict], description: str = "", tags: list[str] = ()) -> Deck
         raise
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=80, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.lists(cards(), min_size=1, max_size=5), description=text,
        tags=st.lists(tag, max_size=2))
@@ -87,7 +87,7 @@ def test_every_valid_card_comes_back_identical(tmp_path: Path, data, description
                 deck.deck.description, deck.deck.source, deck.deck.tags)
 
 
-@settings(max_examples=200, deadline=None,
+@settings(max_examples=80, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.lists(cards(), min_size=1, max_size=4))
 def test_no_exported_cell_starts_a_formula(tmp_path: Path, data) -> None:
