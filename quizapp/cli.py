@@ -85,20 +85,24 @@ def no_terminal(plain: str) -> str | None:
 
 def open_app(
     args: argparse.Namespace,
-    deck_id: str | None = None,
-    mode: str | None = None,
+    plan=None,
     *,
+    workspace=None,
+    session=None,
     plain: str = "quizapp play DECK --plain",
 ) -> int:
-    """Open the Textual app (imported only here). Without a terminal it says so in one
-    line naming ``plain`` (the line-by-line way) and returns 1: nothing was played."""
+    """Open the Textual app (imported only here) on the home screen, or straight into
+    ``plan``. A command that has already opened the ``workspace`` and started the
+    ``session`` hands both over, so the app loads nothing again. Without a terminal it
+    says so in one line naming ``plain`` (the line-by-line way) and returns 1: nothing
+    was played."""
     reason = no_terminal(plain)
     if reason is not None:
         print(reason, file=sys.stderr)
         return 1
     from quizapp.ui.app import make_app
 
-    app = make_app(locations(args), deck_id=deck_id, mode=mode)
+    app = make_app(locations(args), plan, workspace=workspace, session=session)
     app.run()
     return app.return_code or 0
 

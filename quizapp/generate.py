@@ -30,6 +30,7 @@ from pydantic import ValidationError
 
 from quizapp import tomlio
 from quizapp.decks import MAX_DECK_BYTES, dump_deck, validation_problems
+from quizapp.errors import DatasetError  # noqa: F401 (raised here, part of this module's API)
 from quizapp.models import Card, Dataset, Deck, DeckInfo, Encounter, Fact, Quote
 
 FAMILIES = ("who", "where", "when", "occasion", "what", "quote", "order", "flip")
@@ -40,14 +41,6 @@ MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
-
-
-class DatasetError(Exception):
-    """A dataset file could not be used. ``problems`` holds one line per problem."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 def load_dataset(path: Path) -> Dataset:

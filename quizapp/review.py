@@ -35,16 +35,13 @@ from datetime import date, datetime, timezone, tzinfo
 
 from quizapp import scheduling
 from quizapp.decks import Catalog
+from quizapp.errors import NotFound
 from quizapp.models import Card, CardRecord, Deck, ScoreFile, SuspendEvent
 from quizapp.session import Item, Recorder, Session, deck_rivals, utcnow
 
 # The deck label of a session that mixes every deck (not a valid deck id, so no clash).
 ALL_DECKS = "*"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-class ReviewError(Exception):
-    """A deck or card named by the person does not exist; the message says which."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -55,7 +52,7 @@ def _decks(catalog: Catalog, deck_id: str | None) -> list[Deck]:
         return [e.deck for e in catalog.entries]
     entry = catalog.get(deck_id)
     if entry is None:
-        raise ReviewError(f"no deck with id {deck_id!r}")
+        raise NotFound(f"no deck with id {deck_id!r}")
     return [entry.deck]
 
 
@@ -138,7 +135,7 @@ def missed_items(
     scores: ScoreFile, catalog: Catalog, deck_id: str | None = None, *, streak_needed: int
 ) -> list[Item]:
     """The cards to review: per deck (or every deck when ``deck_id`` is None), in deck
-    order. Raises ``ReviewError`` for an unknown deck id."""
+    order. Raises ``NotFound`` for an unknown deck id."""
     items = []
     for deck in _decks(catalog, deck_id):
         last_missed = _last_session_missed(scores, deck.id)
@@ -244,7 +241,7 @@ def due_items(
     tz: tzinfo | None = None,
 ) -> list[Item]:
     """Due cards, most overdue first (ties in deck order), then today's new cards, deck by
-    deck. ``tz`` decides what "today" is (None: the local zone). Raises ``ReviewError``
+    deck. ``tz`` decides what "today" is (None: the local zone). Raises ``NotFound``
     for an unknown deck id."""
     due: list[tuple[datetime, int, Item]] = []
     new: list[Item] = []
@@ -274,7 +271,7 @@ def due_counts(
 
 def next_due(scores: ScoreFile, catalog: Catalog, deck_id: str | None = None) -> datetime | None:
     """When the next answered card falls due (suspended cards aside); None if none has a
-    memory state. Raises ``ReviewError`` for an unknown deck id."""
+    memory state. Raises ``NotFound`` for an unknown deck id."""
     times = [
         rec.fsrs.due
         for deck in _decks(catalog, deck_id)
@@ -341,12 +338,12 @@ def set_suspended(
     store: Recorder, catalog: Catalog, deck_id: str, card_id: str, suspended: bool, at: datetime
 ) -> bool:
     """Suspend or unsuspend a card through the store. Returns False when it already was
-    in that state (nothing is written). Raises ``ReviewError`` for an unknown deck or card."""
+    in that state (nothing is written). Raises ``NotFound`` for an unknown deck or card."""
     entry = catalog.get(deck_id)
     if entry is None:
-        raise ReviewError(f"no deck with id {deck_id!r}")
+        raise NotFound(f"no deck with id {deck_id!r}")
     if entry.deck.card(card_id) is None:
-        raise ReviewError(f"deck {deck_id!r} has no card with id {card_id!r}")
+        raise NotFound(f"deck {deck_id!r} has no card with id {card_id!r}")
     rec = store.record(deck_id, card_id)
     if (rec.suspended if rec is not None else False) == suspended:
         return False

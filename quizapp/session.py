@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Literal, Protocol
 
 from quizapp import matching, scheduling
+from quizapp.errors import NoCards
 from quizapp.models import (
     AnswerEvent,
     Card,
@@ -36,10 +37,6 @@ from quizapp.models import (
 State = Literal["asking", "feedback", "done"]
 GRADES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 MAX_CHOICES = 4
-
-
-class NoCards(ValueError):
-    """A session would have no card to ask (for example, every card is suspended)."""
 
 
 def utcnow() -> datetime:

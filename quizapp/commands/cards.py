@@ -45,23 +45,19 @@ def register(subparsers) -> None:
 
 
 def run_suspend(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
+    from quizapp.commands.common import open_workspace, say_error
+    from quizapp.errors import NotFound
 
-    from quizapp import review
-    from quizapp.commands.review import open_context, say_error
-
-    ctx = open_context(args)
-    if ctx is None:
+    workspace = open_workspace(args)
+    if workspace is None:
         return 1
     try:
-        changed = review.set_suspended(
-            ctx.store, ctx.catalog, args.deck, args.card, args.suspend, datetime.now(UTC)
-        )
-    except review.ReviewError as exc:
+        changed = workspace.set_suspended(args.deck, args.card, args.suspend)
+    except NotFound as exc:
         say_error(str(exc))
         return 1
     except OSError as exc:
-        say_error(f"{ctx.store.path}: cannot write: {exc.strerror or exc}")
+        say_error(f"{workspace.store.path}: cannot write: {exc.strerror or exc}")
         return 1
     card = f"{args.deck}/{args.card}"
     if not changed:
@@ -77,14 +73,14 @@ def run_leeches(args: argparse.Namespace) -> int:
     import json
 
     from quizapp import review
-    from quizapp.commands.review import open_context
+    from quizapp.commands.common import open_workspace
     from quizapp.text import visible
 
-    ctx = open_context(args)
-    if ctx is None:
+    workspace = open_workspace(args)
+    if workspace is None:
         return 1
-    threshold = ctx.settings.leech_threshold
-    found = review.leeches(ctx.store.scores, ctx.catalog, threshold)
+    threshold = workspace.settings.leech_threshold
+    found = review.leeches(workspace.scores, workspace.catalog, threshold)
     if args.json:
         data = {
             "format": LEECHES_FORMAT,

@@ -219,36 +219,28 @@ def _toml_string(value: str) -> str:
     return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
 
 
-def _taken(catalog, deck_id: str) -> str | None:
-    """Why ``deck_id`` cannot be used for a new deck, naming the file that has it."""
-    entry = catalog.get(deck_id)
-    if entry is not None:
-        return f"deck id {deck_id!r} is already used by {entry.path} ({entry.origin})"
-    return None
+def _workspace(args):
+    """The decks found (the score file is not read: deck commands never need it)."""
+    from quizapp.cli import locations
+    from quizapp.workspace import Workspace
+
+    workspace = Workspace(locations(args))
+    workspace.reload_decks()
+    return workspace
 
 
 def run_new(args) -> int:
-    from quizapp.cli import locations
-    from quizapp.decks import DeckError, deck_path, discover, parse_deck, slugify, write_new_file
+    from quizapp.decks import DeckError, deck_path, slugify
 
-    where = locations(args)
+    workspace = _workspace(args)
     deck_id = args.deck_id or slugify(args.title) or "my-deck"
     try:
-        target = deck_path(where.user_decks, deck_id)
+        target = deck_path(workspace.locations.user_decks, deck_id)
+        text = TEMPLATE.format(filename=target.name, deck_id=_toml_string(deck_id),
+                               title=_toml_string(args.title))
+        workspace.add_deck(text, target, hint="choose another with --id")
     except DeckError as exc:
         return _fail(exc.problems)
-    taken = _taken(discover(where), deck_id)
-    if taken:
-        return _fail([f"{target}: {taken}; choose another with --id"])
-    text = TEMPLATE.format(filename=target.name, deck_id=_toml_string(deck_id),
-                           title=_toml_string(args.title))
-    try:
-        parse_deck(text, target)
-        write_new_file(target, text)
-    except DeckError as exc:
-        return _fail(exc.problems)
-    except FileExistsError:
-        return _fail([f"{target}: already exists; it was left as it is"])
     except OSError as exc:
         return _fail([f"{target}: cannot write: {exc.strerror or exc}"])
     print(f"wrote {target}\nedit it, then check it with: quizapp deck validate {target}")
@@ -294,10 +286,7 @@ def run_validate(args) -> int:
 
 
 def run_list(args) -> int:
-    from quizapp.cli import locations
-    from quizapp.decks import discover
-
-    catalog = discover(locations(args))
+    catalog = _workspace(args).catalog
     rows = [("ID", "TITLE", "CARDS", "ORIGIN", "PATH")]
     rows += [(e.id, printable(e.deck.deck.title), str(len(e.deck.cards)), e.origin,
               printable(str(e.path))) for e in catalog.entries]

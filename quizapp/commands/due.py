@@ -43,49 +43,30 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def _local(moment) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
 def run(args: argparse.Namespace) -> int:
     import json
-    from datetime import UTC, datetime
 
     from quizapp import review
-    from quizapp.commands.review import open_context
+    from quizapp.commands.common import nothing_message, open_workspace, play, unknown_deck
+    from quizapp.plan import PlayPlan
     from quizapp.text import visible
+    from quizapp.workspace import NothingToPlay
 
     if args.json and (args.study or args.plain):
         print("quizapp: due: --json lists only; leave out --study/--plain", file=sys.stderr)
         return 2
-    ctx = open_context(args)
-    if ctx is None:
-        return 1
-    if args.deck is not None and ctx.catalog.get(args.deck) is None:
-        ctx.unknown_deck(args.deck)
-        return 1
-    now = datetime.now(UTC)
-    scores, catalog, settings = ctx.store.scores, ctx.catalog, ctx.settings
-
+    plan = PlayPlan("due", args.deck)
     if args.study or args.plain:
-        session = review.due_session(
-            scores, catalog, now, new_per_day=settings.new_per_day, deck_id=args.deck,
-            recorder=ctx.store, seed=args.seed,
-        )
-        if session is None:
-            print(_nothing_due(scores, catalog, args.deck))
-            return 0
-        if not args.plain:
-            from quizapp.cli import open_app
-
-            deck = f" {args.deck}" if args.deck else ""
-            return open_app(args, deck_id=args.deck, mode="due",
-                            plain=f"quizapp due{deck} --plain")
-        from quizapp.commands.review import play_plain
-
-        title = catalog.get(args.deck).deck.deck.title if args.deck else "all decks"
-        return play_plain(ctx, session, f"Due: {title}")
-
+        deck = f" {args.deck}" if args.deck else ""
+        return play(args, plan, plain=args.plain, title="Due: {deck}",
+                    hint=f"quizapp due{deck} --plain")
+    workspace = open_workspace(args)
+    if workspace is None:
+        return 1
+    if args.deck is not None and workspace.catalog.get(args.deck) is None:
+        return unknown_deck(workspace, args.deck)
+    now = workspace.clock()
+    scores, catalog, settings = workspace.scores, workspace.catalog, workspace.settings
     counts = review.due_counts(scores, catalog, now, new_per_day=settings.new_per_day)
     entries = [e for e in catalog.entries if args.deck is None or e.id == args.deck]
     total_due = sum(counts[e.id].due for e in entries)
@@ -113,16 +94,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"{e.id:<{width}}  {c.due:>4}  {c.new:>4}  {visible(e.deck.deck.title)}")
     print(f"{'total':<{width}}  {total_due:>4}  {total_new:>4}")
     if total_due + total_new == 0:
-        print(_nothing_due(scores, catalog, args.deck))
+        next_due = review.next_due(scores, catalog, args.deck)
+        print(nothing_message(NothingToPlay("nothing-due", plan, next_due=next_due)))
     else:
         deck = f" {args.deck}" if args.deck else ""
         print(f"Study them with `quizapp due{deck} --study` (or --plain).")
     return 0
-
-
-def _nothing_due(scores, catalog, deck_id) -> str:
-    from quizapp import review
-
-    upcoming = review.next_due(scores, catalog, deck_id)
-    later = f" The next card is due at {_local(upcoming)}." if upcoming else ""
-    return f"Nothing is due right now, and no new card is left for today.{later}"

@@ -267,6 +267,7 @@ def run_import(args: argparse.Namespace) -> int:
     from quizapp.extract.pipeline import extract
     from quizapp.generate import build_decks
     from quizapp.models import Deck, DeckInfo
+    from quizapp.workspace import Workspace, deck_text
 
     text = _read_article(args.article)
     if text is None:
@@ -293,32 +294,21 @@ def run_import(args: argparse.Namespace) -> int:
              cards=d.cards)
         for d in generated
     ]
-    where = locations(args)
-    catalog = deckstore.discover(where)
-    clashes = []
-    for deck in new:
-        target = where.user_decks / f"{deck.id}.toml"
-        entry = catalog.get(deck.id)
-        if entry is not None:
-            clashes.append(f"{entry.path}: a deck with id {deck.id!r} already exists")
-        elif target.exists():
-            clashes.append(f"{target}: already exists")
-    if clashes:
-        for line in clashes:
-            print(line, file=sys.stderr)
-        print("nothing written: choose another --id, or remove those decks first",
-              file=sys.stderr)
-        return EXIT_FAILED
+    workspace = Workspace(locations(args))
+    workspace.reload_decks()
     for line in report_lines(result):
         print(line)
-    for deck in new:
-        target = deckstore.deck_path(where.user_decks, deck.id)
-        try:
-            text = deckstore.dump_deck(deck)
-            deckstore.parse_deck(text, target)  # never write a deck that would not load
-            deckstore.write_new_file(target, text)  # never replaces a file made meanwhile
-        except OSError as exc:
-            print(f"{target}: cannot write: {exc.strerror or exc}", file=sys.stderr)
-            return EXIT_FAILED
+    try:
+        added = workspace.add_decks([deck_text(deck) for deck in new], args.article,
+                                    hint="choose another --id, or remove those decks first")
+    except deckstore.DeckError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:
+        print(f"{workspace.locations.user_decks}: cannot write: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_FAILED
+    for deck, target in added:
         print(f"added deck {deck.id} ({len(deck.cards)} cards): {target}")
     return 0

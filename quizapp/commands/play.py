@@ -32,7 +32,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from quizapp.cli import open_app
+    from quizapp.commands.common import play
+    from quizapp.plan import PlayPlan
 
     if args.count is not None and args.count < 1:
         print("quizapp: play: -n must be at least 1", file=sys.stderr)
@@ -41,55 +42,8 @@ def run(args: argparse.Namespace) -> int:
         print("quizapp: play: --resume goes on with an in-order session; leave out "
               "--shuffle and -n", file=sys.stderr)
         return 2
-    plain_hint = f"quizapp play {args.deck} --plain" + (" --resume" if args.resume else "")
-    if not args.plain and not args.resume:
-        mode = "shuffle" if args.shuffle else "order"
-        if args.count:
-            mode = f"{mode}:{args.count}"
-        return open_app(args, deck_id=args.deck, mode=mode, plain=plain_hint)
-
-    from quizapp.commands.review import open_context, play_plain
-    from quizapp.review import suspended_ids
-    from quizapp.session import NoCards, Session
-    from quizapp.stats import resumable
-
-    ctx = open_context(args)
-    if ctx is None:
-        return 1
-    entry = ctx.catalog.get(args.deck)
-    if entry is None:
-        ctx.unknown_deck(args.deck)
-        return 1
-    deck = entry.deck
-    skip = suspended_ids(ctx.store.scores, deck.id)
-    if args.resume:
-        record = resumable(ctx.store.scores, deck.id)
-        if record is None:
-            print(f"quizapp: play: nothing to resume in {deck.id}: its last in-order session "
-                  f"was finished, or none was played (`quizapp play {deck.id}` starts one)",
-                  file=sys.stderr)
-            return 1
-        if not args.plain:
-            return open_app(args, deck_id=args.deck, mode="resume", plain=plain_hint)
-        try:
-            session = Session.resume(deck, record, recorder=ctx.store, seed=args.seed, skip=skip)
-        except NoCards:
-            print(f"quizapp: play: {deck.id} has no card left after question {record.asked}",
-                  file=sys.stderr)
-            return 1
-        title = f"{deck.deck.title} (resumed at question {session.position} of {session.total})"
-        return play_plain(ctx, session, title)
-    try:
-        session = Session.for_deck(
-            deck,
-            mode="shuffle" if args.shuffle else "order",
-            limit=args.count,
-            recorder=ctx.store,
-            seed=args.seed,
-            skip=skip,
-        )
-    except NoCards:
-        print(f"Every card of {deck.id} is suspended: `quizapp unsuspend {deck.id} CARD` "
-              "brings one back.")
-        return 0
-    return play_plain(ctx, session, deck.deck.title)
+    plan = PlayPlan("deck", args.deck, "shuffle" if args.shuffle else "order", args.count,
+                    resume=args.resume)
+    hint = f"quizapp play {args.deck} --plain" + (" --resume" if args.resume else "")
+    title = "{deck} (resumed at question {position} of {total})" if args.resume else "{deck}"
+    return play(args, plan, plain=args.plain, title=title, hint=hint)

@@ -95,14 +95,11 @@ def render_text(stats) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
+    from quizapp.commands.common import open_workspace
 
-    from quizapp.commands.review import open_context
-    from quizapp.stats import compute_stats
-
-    ctx = open_context(args)
-    if ctx is None:
+    workspace = open_workspace(args)
+    if workspace is None:
         return 1
-    stats = compute_stats(ctx.store.scores, ctx.catalog, datetime.now(UTC), settings=ctx.settings)
+    stats = workspace.stats()
     print(stats.to_json() if args.json else render_text(stats))
     return 0

@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from quizapp.decks import deck_id_problem, format_loc, slugify, validation_problems
+from quizapp.errors import InteropError  # noqa: F401 (raised here, part of this module's API)
 from quizapp.models import Card, Deck
 
 COLUMNS = ("id", "kind", "question", "answer", "distractors", "accept", "explanation", "tags",
@@ -40,14 +41,6 @@ ALIASES = {
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` (characters of the input read so far, in all)."""
-
-
-class InteropError(Exception):
-    """An import or export failed; ``problems`` holds one line per problem."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 def column_name(header: str) -> str | None:

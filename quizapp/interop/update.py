@@ -67,10 +67,12 @@ class Install:
 
 
 def prepare_install(where: Locations, decks: list[Deck], *, update: bool,
-                    source: str, texts: list[str] | None = None) -> list[Install]:
+                    source: str, texts: list[str] | None = None,
+                    hint: str | None = None) -> list[Install]:
     """Check that every deck can be written (nothing is written): a new id, or with
     ``update`` an existing deck of the user's own to replace. Raises ``InteropError``
-    naming every clash."""
+    naming every clash; ``hint`` is the front end's words for what to do about a taken
+    id (default: the command line's --update / --id)."""
     from quizapp.decks import deck_path, discover
     from quizapp.store import ScoreStore
 
@@ -89,9 +91,11 @@ def prepare_install(where: Locations, decks: list[Deck], *, update: bool,
             out.append(Install(deck, target, text=text))
             continue
         if not update:
+            what = hint if hint is not None else (
+                "pass --update to replace its cards (progress of the cards that stay is "
+                "kept), or choose another id with --id")
             problems.append(f"{source}: deck id {deck.id!r} is already used by {entry.path} "
-                            f"({entry.origin}); pass --update to replace its cards (progress "
-                            "of the cards that stay is kept), or choose another id with --id")
+                            f"({entry.origin}); {what}")
             continue
         if entry.origin != "user":
             problems.append(f"{source}: deck {deck.id!r} is {entry.origin} ({entry.path}), not "

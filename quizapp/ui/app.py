@@ -1,33 +1,66 @@
 """The Textual app: ``make_app`` builds it for the command line and for tests.
 
-The app holds what every screen needs (paths, the deck catalog, the score store, the
-settings, the clock) and moves between the screens: home -> question -> summary. It never
-reads or writes a file itself: ``decks``, ``store`` and ``settings`` do.
+The app holds the ``Workspace`` (decks, settings, score store, clock) and decides where to
+go: screens post ``ui.messages`` (play this plan, browse that deck, the session is over)
+and the app answers them by starting sessions through the workspace and moving between
+screens: home -> question -> summary. It never reads or writes a file itself.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from quizapp import review
-from quizapp.decks import Catalog, DeckEntry, discover
+from quizapp.decks import Catalog, DeckEntry
+from quizapp.models import ScoreFile
 from quizapp.paths import Locations
-from quizapp.session import NoCards, Session, deck_rivals, utcnow
-from quizapp.settings import Settings, SettingsError, load_settings, save_settings
-from quizapp.stats import resumable
+from quizapp.plan import PlayPlan
+from quizapp.session import Session, utcnow
+from quizapp.settings import Settings
 from quizapp.store import ScoreFileError, ScoreStore
-from quizapp.ui.plan import PlayPlan
+from quizapp.ui import messages
+from quizapp.ui.dialogs.start import StartChoice, StartDeckScreen
+from quizapp.ui.palette import quiz_commands
 from quizapp.ui.screens.error import ErrorScreen
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.screens.question import QuestionScreen
-from quizapp.ui.screens.start import StartChoice, StartDeckScreen
 from quizapp.ui.screens.summary import SummaryScreen
+from quizapp.workspace import NothingToPlay, Workspace
+
+
+def nothing_words(nothing: NothingToPlay) -> tuple[str, str]:
+    """The app's words (title, message) for a plan that gives no session."""
+    plan = nothing.plan
+    where = plan.deck_id or "any deck"
+    reason = nothing.reason
+    if reason == "unknown-deck":
+        return "No such deck", f"No deck with the id {plan.deck_id!r}."
+    if reason == "all-suspended":
+        return "Nothing to play", (f"Every card of {plan.deck_id} is suspended: unsuspend one in "
+                                   "Stats (t) to play this deck.")
+    if reason == "nothing-left":
+        return "Nothing to resume", (f"{plan.deck_id} has no card left after question "
+                                     f"{nothing.asked}.")
+    if reason == "nothing-due":
+        return "Nothing due", (f"Nothing due in {where} right now: come back later, or play the "
+                               "deck for practice.")
+    if reason == "never-played":
+        return "Nothing to review", (f"Nothing to review in {where} yet: play it first, and any "
+                                     "card you miss will wait here.")
+    if reason == "missed-suspended":
+        return "Nothing to review", (f"Nothing to review in {where}: the only cards you missed "
+                                     "are suspended (unsuspend one in Stats, t).")
+    if reason == "never-missed":
+        return "Nothing to review", f"Nothing missed in {where}: no card to review. Well done!"
+    times = "once" if nothing.streak == 1 else f"{nothing.streak} times in a row"
+    return "Nothing to review", (f"Nothing to review in {where}: every card you missed has since "
+                                 f"been answered right {times}. Well done!")
 
 
 class QuizApp(App[None]):
@@ -40,71 +73,98 @@ class QuizApp(App[None]):
     def __init__(
         self,
         locations: Locations,
+        plan: PlayPlan | None = None,
         *,
-        deck_id: str | None = None,
-        mode: str | None = None,
         now: Callable[[], datetime] = utcnow,
         seed: int | None = None,
+        workspace: Workspace | None = None,
+        session: Session | None = None,
     ) -> None:
         super().__init__()
-        self.locations = locations
-        self.start_deck = deck_id
-        self.start_mode = mode
-        self.now = now
+        self.workspace = workspace or Workspace(locations, clock=now)
+        self.start_plan = plan
+        self.start_session = session  # already started by the command line
         self.seed = seed
-        self.store = ScoreStore(locations.scores, clock=now)
-        self.catalog: Catalog | None = None
-        self.settings = Settings()
-        self.settings_ok = True
         self.refused = False  # the score file cannot be used: nothing may be played
-        self.home = HomeScreen()
+        self.shown_once = False  # the decks have been shown (and the start plan played)
+        self.home = HomeScreen(self.workspace)
+
+    # What the tests and the screens read: all of it is the workspace's.
+    @property
+    def locations(self) -> Locations:
+        return self.workspace.locations
+
+    @property
+    def store(self) -> ScoreStore:
+        return self.workspace.store
+
+    @property
+    def catalog(self) -> Catalog | None:
+        return self.workspace.catalog if self.shown_once else None
+
+    @property
+    def settings(self) -> Settings:
+        return self.workspace.settings
+
+    @property
+    def scores(self) -> ScoreFile:
+        return self.workspace.scores
+
+    def now(self) -> datetime:
+        return self.workspace.clock()
 
     # ------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
-        try:
-            self.settings = load_settings(self.locations.settings)
-        except SettingsError as exc:
-            self.settings_ok = False  # never overwrite a file we could not read
-            self.notify(f"{exc} (using defaults; theme changes are not saved)",
+        workspace = self.workspace
+        if not workspace.loaded:
+            workspace.load_settings()
+        if workspace.settings_error is not None:
+            self.notify(f"{workspace.settings_error} (using defaults; theme changes are not saved)",
                         severity="error", markup=False, timeout=10)
-        if self.settings.theme in self.available_themes:
-            self.theme = self.settings.theme
+        if workspace.settings.theme in self.available_themes:
+            self.theme = workspace.settings.theme
         self.push_screen(self.home)
-        self.load_data()
+        if workspace.loaded:
+            self._loaded()
+        else:
+            self.load_data()
 
     @work(thread=True, exclusive=True, group="load")
     def load_data(self) -> None:
         """Find the decks and read the score file, off the UI thread."""
-        catalog = discover(self.locations)
         try:
-            self.store.load()
+            self.workspace.read_data()
         except ScoreFileError as exc:
             self.call_from_thread(self._refuse, str(exc))
             return
-        self.call_from_thread(self._loaded, catalog)
+        self.call_from_thread(self._loaded)
 
     def _refuse(self, message: str) -> None:
         self.refused = True
         self.push_screen(ErrorScreen(message))
 
-    def _loaded(self, catalog: Catalog) -> None:
-        first_time = self.catalog is None
-        self.catalog = catalog
+    def _loaded(self) -> None:
+        first_time = not self.shown_once
+        self.shown_once = True
         self.refresh_home()
-        for backup in self.store.recovered if first_time else ():
+        if not first_time:
+            return
+        for backup in self.workspace.recovered:
             self.notify(f"The score file was damaged; it was moved aside to {backup}",
                         severity="warning", markup=False, timeout=15)
-        plan = PlayPlan.from_cli(self.start_deck, self.start_mode) if first_time else None
-        if plan is not None:
+        plan, session = self.start_plan, self.start_session
+        if plan is not None and session is not None:
+            self.show_session(session, plan)
+        elif plan is not None:
             self.play(plan)
 
     def recovered_notices(self) -> list[str]:
-        return [f"The score file was damaged and moved aside to {b}" for b in self.store.recovered]
+        return [f"The score file was damaged and moved aside to {b}" for b in self.workspace.recovered]
 
     def refresh_home(self) -> None:
-        if self.catalog is not None:
-            self.home.show(self.catalog, self.store.scores, self.settings, self.recovered_notices())
+        if self.shown_once:
+            self.home.show(self.recovered_notices())
 
     # ------------------------------------------------------------------ playing
 
@@ -118,61 +178,24 @@ class QuizApp(App[None]):
 
         self.push_screen(StartDeckScreen(entry), chosen)
 
-    def new_session(self, plan: PlayPlan) -> Session | None:
-        """A session for the plan; None when it has no card (nothing missed or due)."""
-        assert self.catalog is not None
-        scores, catalog = self.store.scores, self.catalog
-        try:
-            if plan.kind == "review":
-                return review.review_session(
-                    scores, catalog, plan.deck_id, streak_needed=self.settings.review_streak,
-                    recorder=self.store, now=self.now, seed=self.seed)
-            if plan.kind == "due":
-                return review.due_session(
-                    scores, catalog, self.now(), new_per_day=self.settings.new_per_day,
-                    deck_id=plan.deck_id, recorder=self.store, clock=self.now, seed=self.seed)
-        except review.ReviewError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return None
-        if plan.kind == "missed":
-            rivals = {e.id: deck_rivals(e.deck) for e in catalog.entries
-                      if e.id in {i.deck_id for i in plan.items}}
-            return Session(list(plan.items), deck_label=plan.deck_id or review.ALL_DECKS,
-                           mode="review", recorder=self.store, now=self.now, seed=self.seed,
-                           rounds=True, rivals=rivals)
-        entry = catalog.get(plan.deck_id or "")
-        if entry is None:
-            self.notify(f"No deck with the id {plan.deck_id!r}.", severity="error", markup=False)
-            return None
-        skip = review.suspended_ids(scores, entry.id)
-        try:
-            record = resumable(scores, entry.id) if plan.resume else None
-            if record is not None:
-                return Session.resume(entry.deck, record, recorder=self.store, now=self.now,
-                                      seed=self.seed, skip=skip)
-            if plan.resume:
-                self.notify(f"Nothing to resume in {entry.id}: its last in-order session was "
-                            "finished. Starting from the first card.", markup=False)
-            return Session.for_deck(
-                entry.deck, mode=plan.mode, limit=plan.limit, recorder=self.store, now=self.now,
-                seed=self.seed, skip=skip)
-        except NoCards:
-            self.notify(f"Every card of {entry.id} is suspended: unsuspend one in Stats (t) "
-                        "to play this deck.", title="Nothing to play", markup=False)
-            return None
-
     def play(self, plan: PlayPlan, *, replace: bool = False) -> None:
         """Start a session; ``replace`` swaps it in for the current screen (the summary)."""
-        session = self.new_session(plan)
-        if session is None:
-            where = plan.deck_id or "any deck"
-            if plan.kind == "review":
-                self.notify(f"Nothing missed in {where}: no card to review. Well done!",
-                            title="Nothing to review", markup=False)
-            elif plan.kind == "due":
-                self.notify(f"Nothing due in {where} right now: come back later, or play the "
-                            "deck for practice.", title="Nothing due", markup=False)
+        if self.refused or not self.shown_once:
             return
+        started = self.workspace.start(plan, seed=self.seed)
+        if isinstance(started, NothingToPlay) and started.reason == "nothing-to-resume":
+            self.notify(f"Nothing to resume in {plan.deck_id}: its last in-order session was "
+                        "finished. Starting from the first card.", markup=False)
+            plan = dataclasses.replace(plan, resume=False)
+            started = self.workspace.start(plan, seed=self.seed)
+        if isinstance(started, NothingToPlay):
+            title, message = nothing_words(started)
+            severity = "error" if started.reason == "unknown-deck" else "information"
+            self.notify(message, title=title, severity=severity, markup=False)
+            return
+        self.show_session(started, plan, replace=replace)
+
+    def show_session(self, session: Session, plan: PlayPlan, *, replace: bool = False) -> None:
         screen = QuestionScreen(session, plan)
         if replace:
             self.switch_screen(screen)
@@ -180,25 +203,14 @@ class QuizApp(App[None]):
             self.go_home()
             self.push_screen(screen)
 
-    def review_missed(self, session: Session, plan: PlayPlan) -> None:
-        origin = plan.origin or plan
-        self.play(PlayPlan("missed", plan.deck_id, items=tuple(session.missed), origin=origin),
-                  replace=True)
-
     def finish(self, session: Session) -> None:
         """Write the session's end record; a failure is told, never fatal (the answers
         themselves are already on disk)."""
         try:
-            session.finish()
+            self.workspace.finish(session)
         except (OSError, ScoreFileError) as exc:
             self.notify(f"The end of the session could not be saved: {exc}",
                         severity="error", markup=False, timeout=15)
-
-    def session_over(self, session: Session, plan: PlayPlan) -> None:
-        self.finish(session)
-        self.compact_scores()
-        self.refresh_home()
-        self.switch_screen(SummaryScreen(session, plan))
 
     def end_session_and_exit(self, session: Session) -> None:
         """Quit from a question: the answers are on disk already; write the session's end."""
@@ -210,7 +222,7 @@ class QuizApp(App[None]):
         """Fold the journal into the score file when it has grown (O(file): a thread).
         If that fails the journal simply stays, and nothing is lost: say so."""
         try:
-            self.store.maybe_compact()
+            self.workspace.compact()
         except (OSError, ScoreFileError) as exc:
             self.call_from_thread(self.notify, f"The score file could not be tidied up: {exc}",
                                   severity="warning", markup=False)
@@ -225,7 +237,55 @@ class QuizApp(App[None]):
             self.pop_screen()
         self.refresh_home()
 
-    # ------------------------------------------------------------------ deck browser, import
+    # ------------------------------------------------------------------ what screens ask
+
+    @on(messages.Play)
+    def _play(self, message: messages.Play) -> None:
+        self.play(message.plan, replace=message.replace)
+
+    @on(messages.ChooseHowToPlay)
+    def _choose(self, message: messages.ChooseHowToPlay) -> None:
+        entry = self.workspace.catalog.get(message.deck_id)
+        if entry is not None:
+            self.ask_how_to_play(entry)
+
+    @on(messages.Browse)
+    def _browse(self, message: messages.Browse) -> None:
+        entry = self.workspace.catalog.get(message.deck_id)
+        if entry is not None:
+            self.browse(entry)
+
+    @on(messages.GoHome)
+    def _go_home(self) -> None:
+        self.go_home()
+
+    @on(messages.SessionOver)
+    def _session_over(self, message: messages.SessionOver) -> None:
+        self.finish(message.session)
+        self.compact_scores()
+        self.refresh_home()
+        self.switch_screen(SummaryScreen(message.session, message.plan))
+
+    @on(messages.QuitDuringSession)
+    def _quit_during_session(self, message: messages.QuitDuringSession) -> None:
+        self.end_session_and_exit(message.session)
+
+    @on(messages.DataChanged)
+    def _data_changed(self, message: messages.DataChanged) -> None:
+        if message.decks:
+            self.load_data()
+        else:
+            self.refresh_home()
+
+    @on(messages.OpenStats)
+    def _open_stats(self) -> None:
+        self.action_stats()
+
+    @on(messages.OpenImport)
+    def _open_import(self) -> None:
+        self.action_import_deck()
+
+    # ------------------------------------------------------------------ other screens
 
     def browse(self, entry: DeckEntry) -> None:
         """Show the cards of a deck (editable unless it is bundled)."""
@@ -239,22 +299,21 @@ class QuizApp(App[None]):
 
     def action_import_deck(self) -> None:
         """Ask for a file and import it into the user decks folder."""
-        from quizapp.ui.screens.import_deck import ImportScreen
+        from quizapp.ui.dialogs.import_deck import ImportScreen
 
-        if self.refused or self.catalog is None:
+        if self.refused or not self.shown_once:
             return
-        taken = {e.id: e.path for e in self.catalog.entries}
-        self.push_screen(ImportScreen(self.locations.user_decks, taken))
+        self.push_screen(ImportScreen(self.workspace))
 
     def action_stats(self) -> None:
         """Show progress: accuracy per deck and family, most-missed cards, leeches, streak."""
         from quizapp.ui.screens.stats import StatsScreen
 
-        if self.refused or self.catalog is None:
+        if self.refused or not self.shown_once:
             return
         if self.screen is not self.home:
             self.go_home()
-        self.push_screen(StatsScreen())
+        self.push_screen(StatsScreen(self.workspace))
 
     # ------------------------------------------------------------------ app-wide actions
 
@@ -281,41 +340,27 @@ class QuizApp(App[None]):
         self.go_home()
 
     def watch_theme(self, theme: str) -> None:
-        if theme == self.settings.theme:
-            return
-        self.settings = self.settings.model_copy(update={"theme": theme})
-        if self.settings_ok:
-            save_settings(self.locations.settings, self.settings)
+        if theme != self.workspace.settings.theme:
+            self.workspace.save_theme(theme)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if self.refused:
-            return
-        yield SystemCommand("Home", "Go to the list of decks (ends the session)", self.action_home)
-        for entry in self.catalog.entries if self.catalog else ():
-            # Deck ids are letters, digits, - and _ only, so safe in the palette (which reads markup).
-            yield SystemCommand(f"Play {entry.id}", "Start this deck (in order, shuffled or N questions)",
-                                lambda entry=entry: self.ask_how_to_play(entry))
-            yield SystemCommand(f"Browse {entry.id}", "Search this deck's cards (and edit a deck of yours)",
-                                lambda entry=entry: self.browse(entry))
-        yield SystemCommand("Review missed cards", "Every deck's missed cards, in rounds until right",
-                            lambda: self.play(PlayPlan("review", None)))
-        yield SystemCommand("Study due cards", "The cards due today in every deck, and a few new ones",
-                            lambda: self.play(PlayPlan("due", None)))
-        yield SystemCommand("Stats", "Your progress: accuracy, most-missed cards, leeches, streak",
-                            self.action_stats)
-        yield SystemCommand("Import a deck", "From an Anki text export, Quizlet, CSV or TSV file",
-                            self.action_import_deck)
+        if not self.refused and self.shown_once:
+            yield from quiz_commands(self.workspace, self.post_message)
 
 
 def make_app(
     locations: Locations,
-    deck_id: str | None = None,
-    mode: str | None = None,
+    plan: PlayPlan | None = None,
     *,
     now: Callable[[], datetime] = utcnow,
     seed: int | None = None,
+    workspace: Workspace | None = None,
+    session: Session | None = None,
 ) -> QuizApp:
-    """The one way to build the app (command line and tests). ``now`` and ``seed`` make
-    tests deterministic: a fixed clock freezes the elapsed time, a seed the shuffles."""
-    return QuizApp(locations, deck_id=deck_id, mode=mode, now=now, seed=seed)
+    """The one way to build the app (command line and tests), on the home screen or
+    straight into ``plan``. ``now`` and ``seed`` make tests deterministic: a fixed clock
+    freezes the elapsed time, a seed the shuffles. A command that has opened the
+    ``workspace`` and started the ``session`` already passes them, so nothing is loaded
+    twice."""
+    return QuizApp(locations, plan, now=now, seed=seed, workspace=workspace, session=session)

@@ -11,6 +11,7 @@ from tests.ui.support import (
 )
 from textual.widgets import DataTable, Input
 
+from quizapp.plan import PlayPlan
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.screens.question import QuestionScreen
 from quizapp.ui.screens.summary import SummaryScreen
@@ -286,7 +287,7 @@ async def test_n_questions_and_shuffled(tmp_path: Path) -> None:
 
 
 async def test_cli_deck_opens_straight_into_the_session(tmp_path: Path) -> None:
-    app = build(tmp_path, deck("caps", CHOICE), deck_id="caps")
+    app = build(tmp_path, deck("caps", CHOICE), plan=PlayPlan("deck", "caps"))
     async with app.run_test() as pilot:
         await ready(pilot)
         assert isinstance(app.screen, QuestionScreen)
@@ -435,7 +436,7 @@ async def test_a_broken_settings_file_is_reported_and_never_overwritten(tmp_path
 
 
 async def test_command_line_modes_open_the_right_session(tmp_path: Path) -> None:
-    app = build(tmp_path, deck("caps", CHOICE), deck_id="caps", mode="shuffle:2")
+    app = build(tmp_path, deck("caps", CHOICE), plan=PlayPlan("deck", "caps", "shuffle", 2))
     async with app.run_test() as pilot:
         await ready(pilot)
         assert isinstance(app.screen, QuestionScreen)
@@ -444,19 +445,19 @@ async def test_command_line_modes_open_the_right_session(tmp_path: Path) -> None
                                                   if o != app.screen.session.current.card.answer)))
         await pilot.press("enter", "q", "y")
     # One card is now missed: `quizapp review` (mode "review", no deck) plays it.
-    app = build(tmp_path, deck("caps", CHOICE), mode="review")
+    app = build(tmp_path, deck("caps", CHOICE), plan=PlayPlan("review", None))
     async with app.run_test() as pilot:
         await ready(pilot)
         assert isinstance(app.screen, QuestionScreen)
         assert app.screen.session.mode == "review" and app.screen.session.total == 1
     # Nothing due/missed in an unplayed deck: the app says so and stays home.
     (tmp_path / "other").mkdir()
-    app = build(tmp_path / "other", deck("words", TEXT), deck_id="words", mode="review")
+    app = build(tmp_path / "other", deck("words", TEXT), plan=PlayPlan("review", "words"))
     async with app.run_test() as pilot:
         await ready(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert [n.message for n in app._notifications] == [
-            "Nothing missed in words: no card to review. Well done!"]
+            "Nothing to review in words yet: play it first, and any card you miss will wait here."]
 
 
 async def test_due_cards_from_the_palette(tmp_path: Path) -> None:

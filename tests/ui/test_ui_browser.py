@@ -13,13 +13,14 @@ from textual.widgets import DataTable, Input, ProgressBar, Select, Static, TextA
 from quizapp.decks import load_deck, write_deck
 from quizapp.models import AnswerEvent, Card
 from quizapp.paths import Locations
+from quizapp.search import CardIndex
 from quizapp.store import ScoreStore
 from quizapp.ui.app import QuizApp, make_app
-from quizapp.ui.screens.browser import PAGE, BrowserScreen, CardIndex
-from quizapp.ui.screens.card_form import CardForm
-from quizapp.ui.screens.confirm import ConfirmScreen
+from quizapp.ui.dialogs.card_form import CardForm
+from quizapp.ui.dialogs.confirm import ConfirmScreen
+from quizapp.ui.dialogs.import_deck import ImportScreen
+from quizapp.ui.screens.browser import PAGE, BrowserScreen
 from quizapp.ui.screens.home import HomeScreen
-from quizapp.ui.screens.import_deck import ImportScreen
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

@@ -20,8 +20,8 @@ from tests.ui.support import (
 
 from quizapp.models import AnswerEvent
 from quizapp.store import ScoreStore
+from quizapp.ui.dialogs.import_deck import ImportScreen
 from quizapp.ui.screens.browser import BrowserScreen
-from quizapp.ui.screens.import_deck import ImportScreen
 from quizapp.ui.screens.question import QuestionScreen
 from quizapp.ui.screens.summary import SummaryScreen
 

@@ -9,11 +9,11 @@ from pathlib import Path
 from tests.ui.support import CHOICE, build, deck, ready, screen_text
 from textual.command import CommandPalette
 
+from quizapp.ui.dialogs.card_form import CardForm
+from quizapp.ui.dialogs.import_deck import ImportScreen
+from quizapp.ui.dialogs.start import StartDeckScreen
 from quizapp.ui.screens.browser import BrowserScreen
-from quizapp.ui.screens.card_form import CardForm
 from quizapp.ui.screens.home import HomeScreen
-from quizapp.ui.screens.import_deck import ImportScreen
-from quizapp.ui.screens.start import StartDeckScreen
 
 SIZES = [(1, 1), (9, 4), (20, 6)]
 

@@ -71,3 +71,95 @@ def test_cli_help_does_not_import_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------- layers
+
+FRONT_ENDS = ("ui", "commands", "cli", "__main__", "plain")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _quizapp_imports(path: Path, modules: set[str]) -> set[str]:
+    """Every quizapp module ``path`` imports, at the top, inside functions or only for
+    type checking (an import the type checker follows is a dependency too)."""
+    found = set()
+    for name in _imports(path):
+        if name.startswith("quizapp"):
+            found.add(name)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:  # ``from quizapp.ui import messages`` is a module
+                if f"{node.module}.{alias.name}" in modules:
+                    found.add(f"{node.module}.{alias.name}")
+    return {m for m in found if m in modules}
+
+
+def _graph() -> dict[str, set[str]]:
+    paths = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    modules = set(paths)
+    return {name: _quizapp_imports(path, modules) - {name} for name, path in paths.items()}
+
+
+def _layer(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def test_no_import_circle() -> None:
+    """No chain of imports leads back to where it started (counting lazy imports and
+    imports made only for type checking): screens do not reach back into the app."""
+    graph = _graph()
+    circles = []
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(module: str) -> None:
+        state[module] = 1
+        stack.append(module)
+        for dep in sorted(graph[module]):
+            if state.get(dep) == 1:
+                circles.append(" -> ".join([*stack[stack.index(dep):], dep]))
+            elif dep not in state:
+                visit(dep)
+        stack.pop()
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module)
+    assert circles == []
+
+
+def test_the_core_does_not_import_a_front_end() -> None:
+    """models, decks, session, store, workspace...: no import of ui, commands, cli or plain."""
+    offenders = [
+        f"{module} imports {dep}"
+        for module, deps in _graph().items() if _layer(module) not in FRONT_ENDS
+        for dep in deps if _layer(dep) in FRONT_ENDS
+    ]
+    assert offenders == []
+
+
+def test_screens_dialogs_and_widgets_do_not_import_the_app() -> None:
+    """They post ``ui.messages`` or call the workspace they are given; the app decides."""
+    offenders = [
+        f"{module} imports {dep}"
+        for module, deps in _graph().items()
+        if module.startswith(("quizapp.ui.screens", "quizapp.ui.dialogs", "quizapp.ui.widgets"))
+        for dep in deps if dep in ("quizapp.ui.app", "quizapp.ui.palette")
+    ]
+    assert offenders == []
+
+
+def test_commands_reach_the_ui_only_through_cli_open_app() -> None:
+    offenders = [
+        f"{module} imports {dep}"
+        for module, deps in _graph().items() if _layer(module) == "commands"
+        for dep in deps if _layer(dep) == "ui"
+    ]
+    assert offenders == []

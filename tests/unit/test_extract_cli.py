@@ -96,7 +96,7 @@ def test_import_article_never_replaces_a_deck(capsys) -> None:
     capsys.readouterr()
     assert main(["import-article", str(FEATURE), "--id", "chess", "--title", "Other"]) == 1
     err = capsys.readouterr().err
-    assert f"{target}: a deck with id 'chess-who-said-it' already exists" in err
+    assert f"'chess-who-said-it' is already used by {target}" in err
     assert target.read_bytes() == before
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from quizapp import review, scheduling
 from quizapp.decks import Catalog, DeckEntry
+from quizapp.errors import NotFound
 from quizapp.models import CardRecord, Deck, FsrsState, ScoreFile, SessionRecord
 from quizapp.store import ScoreStore
 
@@ -75,7 +76,7 @@ def test_missed_list_follows_wrong_answers_and_the_streak() -> None:
         "alpha/c1", "alpha/c2", "alpha/c3"]
     assert keys(review.missed_items(scores, cat, "alpha", streak_needed=1)) == ["alpha/c1"]
     assert review.missed_counts(scores, cat, streak_needed=2) == {"alpha": 2, "beta": 1}
-    with pytest.raises(review.ReviewError, match="'nope'"):
+    with pytest.raises(NotFound, match="'nope'"):
         review.missed_items(scores, cat, "nope", streak_needed=2)
 
 
@@ -278,9 +279,9 @@ def test_suspended_cards_leave_every_session_and_unsuspend_brings_them_back(tmp_
     scores = ScoreStore(tmp_path / "scores.toml").load()
     assert keys(review.missed_items(scores, cat, streak_needed=2)) == ["alpha/c1", "alpha/c2", "alpha/c3"]
 
-    with pytest.raises(review.ReviewError, match="no card with id 'c9'"):
+    with pytest.raises(NotFound, match="no card with id 'c9'"):
         review.set_suspended(store, cat, "alpha", "c9", True, NOW)
-    with pytest.raises(review.ReviewError, match="no deck with id 'zeta'"):
+    with pytest.raises(NotFound, match="no deck with id 'zeta'"):
         review.set_suspended(store, cat, "zeta", "c1", True, NOW)
 
 

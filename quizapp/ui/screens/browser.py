@@ -15,9 +15,6 @@ A bundled deck is read-only: those keys are greyed out and the screen says why.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
 from pydantic import ValidationError
 from rich.text import Text
 from textual import on, work
@@ -28,67 +25,17 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from quizapp.decks import DeckEntry, DeckError, write_deck
+from quizapp.decks import DeckEntry, DeckError
 from quizapp.models import Card, Deck
-from quizapp.ui.screens.card_form import CardForm, free_card_id
-from quizapp.ui.screens.confirm import ConfirmScreen
+from quizapp.search import CardIndex, all_tags
+from quizapp.ui import messages
+from quizapp.ui.dialogs.card_form import CardForm, free_card_id
+from quizapp.ui.dialogs.confirm import ConfirmScreen
 from quizapp.ui.text import card_cell, visible
-
-if TYPE_CHECKING:
-    from quizapp.ui.app import QuizApp
+from quizapp.workspace import file_stamp, update_deck
 
 DEBOUNCE = 0.15  # seconds of quiet typing before the table is filtered
 PAGE = 100  # rows added to the table at a time (the cursor reaching the last adds more)
-
-
-# --------------------------------------------------------------------------- searching
-
-
-def search_text(card: Card) -> str:
-    """Everything a search looks at, lowercased (casefolded) into one string."""
-    answer = card.answer if isinstance(card.answer, list) else [card.answer_text]
-    parts = [card.id, card.question, *answer, *card.distractors, *card.accept, card.explanation]
-    return "\n".join(parts).casefold()
-
-
-def parse_query(query: str) -> tuple[list[str], list[str]]:
-    """``"paris tag:geo"`` -> words ``["paris"]`` and tags ``["geo"]`` (all casefolded)."""
-    words: list[str] = []
-    tags: list[str] = []
-    for token in query.split():
-        if token.casefold().startswith("tag:") and len(token) > 4:
-            tags.append(token[4:].casefold())
-        else:
-            words.append(token.casefold())
-    return words, tags
-
-
-class CardIndex:
-    """The search text and tags of every card of one deck, built once."""
-
-    def __init__(self, cards: Sequence[Card]) -> None:
-        self.by_id = {card.id: card for card in cards}
-        self.texts = [search_text(card) for card in cards]
-        self.tags = [frozenset(tag.casefold() for tag in card.tags) for card in cards]
-
-    def matches(self, query: str, tag: str | None = None) -> list[int]:
-        """Indexes of the cards holding every word of ``query`` (as substrings) and every
-        ``tag:NAME`` of it, and ``tag`` when given."""
-        words, tags = parse_query(query)
-        if tag:
-            tags.append(tag.casefold())
-        found = range(len(self.texts))
-        if tags:
-            wanted = set(tags)
-            found = [i for i in found if wanted <= self.tags[i]]
-        for word in words:
-            texts = self.texts
-            found = [i for i in found if word in texts[i]]
-        return list(found)
-
-
-def all_tags(cards: Sequence[Card]) -> list[str]:
-    return sorted({tag for card in cards for tag in card.tags}, key=str.casefold)
 
 
 # --------------------------------------------------------------------------- the screen
@@ -103,8 +50,6 @@ class BrowserScreen(Screen[None]):
         Binding("d,delete", "delete", "Delete card"),
     ]
 
-    app: QuizApp
-
     def __init__(self, entry: DeckEntry) -> None:
         super().__init__()
         self.entry = entry
@@ -116,11 +61,7 @@ class BrowserScreen(Screen[None]):
         self.shown = 0
         self.saving = False
         self._timer: Timer | None = None
-        try:
-            stat = entry.path.stat()
-            self._stamp: tuple[int, int, int] | None = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-        except OSError:
-            self._stamp = None
+        self._stamp = file_stamp(entry.path)
 
     @property
     def read_only(self) -> bool:
@@ -359,12 +300,7 @@ class BrowserScreen(Screen[None]):
         path = self.entry.path
         try:
             deck = Deck(format=self.deck.format, deck=self.deck.deck, cards=cards)
-            stat = path.stat()
-            if self._stamp is not None and (stat.st_ino, stat.st_size, stat.st_mtime_ns) != self._stamp:
-                raise DeckError([f"{path}: the file changed on disk since the browser opened it; "
-                                 "nothing was written. Go back and reload (r) to see it."])
-            write_deck(deck, path)
-            stat = path.stat()
+            stamp = update_deck(path, self.deck, deck, self._stamp)
         except DeckError as exc:
             self.app.call_from_thread(self._failed, exc.problems)
             return
@@ -374,7 +310,7 @@ class BrowserScreen(Screen[None]):
         except OSError as exc:
             self.app.call_from_thread(self._failed, [f"{path}: cannot write: {exc.strerror or exc}"])
             return
-        self._stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        self._stamp = stamp
         self.app.call_from_thread(self._saved, deck, message, keep)
 
     def _failed(self, problems: list[str]) -> None:
@@ -389,7 +325,7 @@ class BrowserScreen(Screen[None]):
         self.saving = False
         self.deck = deck
         self.index = CardIndex(deck.cards)
-        self.app.load_data()  # the catalog and home screen pick the change up
+        self.post_message(messages.DataChanged(decks=True))  # the catalog and home pick it up
         self.notify(message, markup=False)
         if self.is_mounted:
             self._show_info()

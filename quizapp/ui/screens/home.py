@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,18 +10,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from quizapp.decks import Catalog, DeckEntry
-from quizapp.models import ScoreFile
-from quizapp.settings import Settings
-from quizapp.stats import DeckStats, SessionResult, compute_stats
+from quizapp.decks import DeckEntry
+from quizapp.plan import PlayPlan
+from quizapp.stats import DeckStats, SessionResult
+from quizapp.ui import messages
 from quizapp.ui.format import when
-from quizapp.ui.plan import PlayPlan
 from quizapp.ui.text import card_cell, card_content, visible
 from quizapp.ui.widgets.deck_table import DeckTable
-
-if TYPE_CHECKING:
-    from quizapp.ui.app import QuizApp
-
+from quizapp.workspace import Workspace
 
 COLUMNS = ("Deck", "Cards", "Best", "Last", "Missed", "Due", "New", "Played")
 MIN_TITLE = 12  # below this the title column keeps its width and the table scrolls sideways
@@ -53,8 +47,6 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.request_quit", "Quit"),
     ]
 
-    app: QuizApp
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading decks and scores…", id="notices", markup=False)
@@ -63,32 +55,35 @@ class HomeScreen(Screen[None]):
         yield Static(id="empty", markup=False)
         yield Footer()
 
-    def __init__(self) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
-        self._data: tuple[Catalog, ScoreFile, Settings, list[str]] | None = None
+        self.workspace = workspace
+        self._notices: list[str] | None = None  # None until the decks are loaded
         self._rows: dict[str, list[Text]] | None = None  # the table's cells, by deck id
 
     def on_mount(self) -> None:
         self.sub_title = "Decks"
         self.query_one("#empty").display = False
-        if self._data is not None:
-            self._fill(*self._data)
+        if self._notices is not None:
+            self._fill(self._notices)
 
-    def show(self, catalog: Catalog, scores: ScoreFile, settings: Settings, notices: list[str]) -> None:
-        """Show these decks and scores (now, or as soon as the screen is mounted)."""
-        self._data = (catalog, scores, settings, notices)
+    def show(self, notices: list[str]) -> None:
+        """Show the workspace's decks and scores, with ``notices`` above them (now, or as
+        soon as the screen is mounted)."""
+        self._notices = notices
         if self.is_mounted:
-            self._fill(*self._data)
+            self._fill(notices)
 
-    def _fill(self, catalog: Catalog, scores: ScoreFile, settings: Settings, notices: list[str]) -> None:
+    def _fill(self, notices: list[str]) -> None:
         """Fill the table (keeping the cursor on the same deck) and the notices.
 
         The numbers are those of ``quizapp stats`` (``stats.compute_stats``): best and last
         count deck sessions, not reviews; missed is the deck's missed list."""
         table = self.query_one("#decks", DataTable)
         keep = self.selected_id()
-        now = self.app.now()
-        stats = {d.deck_id: d for d in compute_stats(scores, catalog, now, settings=settings).decks}
+        workspace = self.workspace
+        catalog, now = workspace.catalog, workspace.clock()
+        stats = {d.deck_id: d for d in workspace.stats().decks}
         rows: dict[str, list[Text]] = {}
         for entry in catalog.entries:
             row = stats[entry.id]
@@ -115,7 +110,7 @@ class HomeScreen(Screen[None]):
         empty = self.query_one("#empty", Static)
         empty.update(
             "No decks found. Put deck files (.toml) in "
-            f"{self.app.locations.user_decks} or pass --decks DIR."
+            f"{workspace.locations.user_decks} or pass --decks DIR."
         )
         empty.display = not catalog.entries
         table.display = bool(catalog.entries)
@@ -153,7 +148,7 @@ class HomeScreen(Screen[None]):
 
     def entry(self) -> DeckEntry | None:
         deck_id = self.selected_id()
-        return self.app.catalog.get(deck_id) if deck_id and self.app.catalog else None
+        return self.workspace.catalog.get(deck_id) if deck_id else None
 
     @on(DataTable.RowHighlighted, "#decks")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -179,24 +174,24 @@ class HomeScreen(Screen[None]):
     def action_play(self) -> None:
         entry = self.entry()
         if entry is not None:
-            self.app.ask_how_to_play(entry)
+            self.post_message(messages.ChooseHowToPlay(entry.id))
 
     def action_review(self) -> None:
         """Review this deck's missed cards, in rounds until each is right."""
         entry = self.entry()
         if entry is not None:
-            self.app.play(PlayPlan("review", entry.id))
+            self.post_message(messages.Play(PlayPlan("review", entry.id)))
 
     def action_due(self) -> None:
         """Study this deck's due cards (and today's new ones)."""
         entry = self.entry()
         if entry is not None:
-            self.app.play(PlayPlan("due", entry.id))
+            self.post_message(messages.Play(PlayPlan("due", entry.id)))
 
     def action_reload(self) -> None:
-        self.app.load_data()
+        self.post_message(messages.DataChanged(decks=True))
 
     def action_browse(self) -> None:
         entry = self.entry()
         if entry is not None:
-            self.app.browse(entry)
+            self.post_message(messages.Browse(entry.id))

@@ -8,7 +8,6 @@ is already on disk.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,19 +16,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 
+from quizapp.plan import PlayPlan
 from quizapp.session import Outcome, Session
 from quizapp.store import ScoreFileError
-from quizapp.ui.screens.confirm import ConfirmScreen
+from quizapp.ui import messages
+from quizapp.ui.dialogs.confirm import ConfirmScreen
 from quizapp.ui.text import card_content
 from quizapp.ui.widgets.choices import ChoiceList
 from quizapp.ui.widgets.feedback import Feedback
 from quizapp.ui.widgets.grades import GradeBar
 from quizapp.ui.widgets.order import OrderList
 from quizapp.ui.widgets.status import SessionStatus
-
-if TYPE_CHECKING:
-    from quizapp.ui.app import QuizApp
-    from quizapp.ui.plan import PlayPlan
 
 KIND_HINTS = {
     "choice": "Pick an answer: 1-4, or arrows and Enter.",
@@ -62,8 +59,6 @@ class QuestionScreen(Screen[None]):
         Binding("q", "confirm_quit", "Quit"),
         Binding("escape", "blur", "Leave field (then s, u, q)"),
     ]
-
-    app: QuizApp
 
     def __init__(self, session: Session, plan: PlayPlan) -> None:
         super().__init__()
@@ -269,7 +264,7 @@ class QuestionScreen(Screen[None]):
         if self.session.state != "feedback":
             return
         if self.session.advance() is None:
-            self.app.session_over(self.session, self.plan)
+            self.post_message(messages.SessionOver(self.session, self.plan))
         else:
             await self.show_question()
 
@@ -277,7 +272,7 @@ class QuestionScreen(Screen[None]):
         if self.session.state != "asking":
             return
         if self.session.skip() is None:
-            self.app.session_over(self.session, self.plan)
+            self.post_message(messages.SessionOver(self.session, self.plan))
         else:
             await self.show_question()
 
@@ -306,7 +301,7 @@ class QuestionScreen(Screen[None]):
 
         def done(quit: bool | None) -> None:
             if quit:
-                self.app.end_session_and_exit(self.session)
+                self.post_message(messages.QuitDuringSession(self.session))
 
         kept = ""
         if answered:

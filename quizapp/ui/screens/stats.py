@@ -10,8 +10,6 @@ suspended card is left out of every session until it is unsuspended.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,15 +19,15 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from quizapp import review
 from quizapp.decks import Catalog
+from quizapp.errors import NotFound
 from quizapp.models import ScoreFile
-from quizapp.stats import DeckStats, MissedCard, Stats, compute_stats
+from quizapp.stats import DeckStats, MissedCard, Stats
 from quizapp.store import ScoreFileError
+from quizapp.ui import messages
 from quizapp.ui.format import when
 from quizapp.ui.text import card_cell, visible
 from quizapp.ui.widgets.accuracy_chart import MAX_LINES, AccuracyChart
-
-if TYPE_CHECKING:
-    from quizapp.ui.app import QuizApp
+from quizapp.workspace import Workspace
 
 CARD_TABLES = ("most-missed", "leeches")
 RECENT = 6  # session percents shown beside the chart, per deck
@@ -85,10 +83,9 @@ class StatsScreen(Screen[None]):
         Binding("q", "app.request_quit", "Quit"),
     ]
 
-    app: QuizApp
-
-    def __init__(self) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
+        self.workspace = workspace
         self.stats: Stats | None = None
         self.rows: dict[str, list[CardRow]] = {name: [] for name in CARD_TABLES}
 
@@ -137,11 +134,9 @@ class StatsScreen(Screen[None]):
 
     def fill(self) -> None:
         """Compute the numbers again and show them (card table cursors stay on their card)."""
-        app = self.app
-        if app.catalog is None:
-            return
-        scores, catalog = app.store.scores, app.catalog
-        self.stats = stats = compute_stats(scores, catalog, app.now(), settings=app.settings)
+        workspace = self.workspace
+        scores, catalog, settings = workspace.scores, workspace.catalog, workspace.settings
+        self.stats = stats = workspace.stats()
         self.query_one("#stats-summary", Static).update(
             f"{streak_line(stats)}\n{counts_line(stats)}")
         answered = has_answers(stats)
@@ -160,10 +155,10 @@ class StatsScreen(Screen[None]):
         self._fill_chart(stats.decks)
         self._fill_families(stats)
         self.rows["most-missed"] = list(stats.most_missed)
-        self.rows["leeches"] = leech_rows(scores, catalog, app.settings.leech_threshold)
+        self.rows["leeches"] = leech_rows(scores, catalog, settings.leech_threshold)
         for name in CARD_TABLES:
             self._fill_cards(name)
-        threshold = app.settings.leech_threshold
+        threshold = settings.leech_threshold
         self.query_one("#leeches-heading", Static).update(
             f"Leeches (missed {threshold} times or more) and suspended cards")
         none = self.query_one("#leeches-empty", Static)
@@ -188,7 +183,7 @@ class StatsScreen(Screen[None]):
         note.display = not played or played > MAX_LINES
         table = self.query_one("#deck-stats", DataTable)
         table.clear()
-        now = self.app.now()
+        now = self.workspace.clock()
         for d in decks:
             recent = " ".join(f"{v:g}" for v in d.history[-RECENT:]) or "–"
             table.add_row(
@@ -257,15 +252,14 @@ class StatsScreen(Screen[None]):
                         markup=False)
             return
         row = self.highlighted(name)
-        app = self.app
-        if row is None or app.catalog is None:
+        if row is None:
             return
-        record = app.store.record(row.deck_id, row.card_id)
+        workspace = self.workspace
+        record = workspace.store.record(row.deck_id, row.card_id)
         suspend = not (record is not None and record.suspended)
         try:
-            review.set_suspended(app.store, app.catalog, row.deck_id, row.card_id, suspend,
-                                 app.now())
-        except review.ReviewError as exc:
+            workspace.set_suspended(row.deck_id, row.card_id, suspend)
+        except NotFound as exc:
             self.notify(f"{exc} (reload the decks with r on the home screen)",
                         severity="error", markup=False)
             return
@@ -275,4 +269,4 @@ class StatsScreen(Screen[None]):
         what = "Suspended (left out of sessions)" if suspend else "Unsuspended"
         self.notify(f"{what}: {visible(row.question, multiline=False)}", markup=False)
         self.fill()
-        app.refresh_home()
+        self.post_message(messages.DataChanged(decks=False))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,13 +12,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
+from quizapp.plan import PlayPlan
 from quizapp.session import Session
+from quizapp.ui import messages
 from quizapp.ui.format import duration, percent
 from quizapp.ui.text import card_content, visible
-
-if TYPE_CHECKING:
-    from quizapp.ui.app import QuizApp
-    from quizapp.ui.plan import PlayPlan
 
 
 class SummaryScreen(Screen[None]):
@@ -29,8 +26,6 @@ class SummaryScreen(Screen[None]):
         Binding("h,escape", "home", "Home"),
         Binding("q", "app.request_quit", "Quit"),
     ]
-
-    app: QuizApp
 
     def __init__(self, session: Session, plan: PlayPlan) -> None:
         super().__init__()
@@ -85,14 +80,16 @@ class SummaryScreen(Screen[None]):
     @on(Button.Pressed, "#review")
     def action_review(self) -> None:
         if self.session.missed:
-            self.app.review_missed(self.session, self.plan)
+            missed = PlayPlan("missed", self.plan.deck_id, items=tuple(self.session.missed),
+                              origin=self.plan.origin or self.plan)
+            self.post_message(messages.Play(missed, replace=True))
 
     @on(Button.Pressed, "#again")
     def action_again(self) -> None:
         plan = self.plan.origin or self.plan
         # Again means from the start, also after a resumed session.
-        self.app.play(replace(plan, resume=False), replace=True)
+        self.post_message(messages.Play(replace(plan, resume=False), replace=True))
 
     @on(Button.Pressed, "#home")
     def action_home(self) -> None:
-        self.app.go_home()
+        self.post_message(messages.GoHome())

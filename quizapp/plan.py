@@ -1,4 +1,9 @@
-"""What a person chose to play, kept so that "play again" builds the same kind of session."""
+"""What a person chose to play: the one description both front ends pass around.
+
+The command line builds a ``PlayPlan`` from its options and hands it to the app (or to
+plain mode) as it is, so nothing is turned into a string and parsed back; "play again"
+builds the same kind of session from the plan it kept.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,13 @@ from typing import Literal
 from quizapp.session import Item
 
 Kind = Literal["deck", "review", "due", "missed"]
+Mode = Literal["order", "shuffle"]
 MODE_WORDS = {"order": "in order", "shuffle": "shuffled"}
 
 
 @dataclass(frozen=True)
 class PlayPlan:
-    """What to play, so that "play again" can build the same kind of session:
+    """What to play:
 
     - ``deck``: one deck in ``order`` or ``shuffle``d, maybe only ``limit`` cards; with
       ``resume``, the deck's unfinished in-order session where it stopped;
@@ -25,7 +31,7 @@ class PlayPlan:
 
     kind: Kind
     deck_id: str | None
-    mode: Literal["order", "shuffle"] = "order"
+    mode: Mode = "order"
     limit: int | None = None
     items: tuple[Item, ...] = ()
     origin: PlayPlan | None = None
@@ -40,18 +46,3 @@ class PlayPlan:
         else:
             how = {"review": "review of missed", "due": "due cards", "missed": "missed again"}[self.kind]
         return f"{where} · {how}"
-
-    @classmethod
-    def from_cli(cls, deck_id: str | None, mode: str | None) -> PlayPlan | None:
-        """The plan asked for on the command line: ``order``, ``shuffle``, ``order:N``,
-        ``shuffle:N``, ``resume`` (with a deck), ``review`` or ``due`` (with or without one)."""
-        mode = mode or "order"
-        if mode in ("review", "due"):
-            return cls(mode, deck_id)
-        if deck_id is None:
-            return None
-        if mode == "resume":
-            return cls("deck", deck_id, "order", resume=True)
-        how, _, count = mode.partition(":")
-        return cls("deck", deck_id, "shuffle" if how == "shuffle" else "order",
-                   int(count) if count.isdigit() else None)

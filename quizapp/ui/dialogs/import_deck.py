@@ -4,8 +4,8 @@ The person gives a file path and a format (``auto`` guesses it); the deck id and
 be left empty (the importer derives them). ``interop.import_file`` runs in a thread and
 reports its progress, which drives a ``ProgressBar``. A deck whose id is already taken is
 refused (the message names the file that has it) and nothing is written; otherwise the
-deck is written with ``decks.write_new_file`` (atomic, never replaces a file) after being
-parsed back like any deck file, and the importer's warnings are shown.
+deck is written by ``Workspace.add_deck`` (parsed back like any deck file, atomic, never
+replaces a file), and the importer's warnings are shown.
 
 The dialog dismisses with the new deck's id (None when nothing was imported).
 """
@@ -21,16 +21,18 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
 
-from quizapp.decks import DeckError, deck_path, dump_deck, parse_deck, write_new_file
+from quizapp.decks import DeckError
 from quizapp.interop import IMPORT_FORMATS, InteropError, import_file
 from quizapp.models import Deck
+from quizapp.ui import messages
 from quizapp.ui.text import visible
+from quizapp.workspace import Workspace, deck_text
 
 MAX_WARNINGS_SHOWN = 50
 
 
 class ImportScreen(ModalScreen[str | None]):
-    """``taken`` maps every deck id in use to the file that has it."""
+    """Imports into ``workspace``'s user decks folder."""
 
     DEFAULT_CSS = """
     ImportScreen { align: center middle; }
@@ -53,10 +55,9 @@ class ImportScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "close", "Close")]
 
-    def __init__(self, user_decks: Path, taken: dict[str, Path]) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
-        self.user_decks = user_decks
-        self.taken = taken
+        self.workspace = workspace
         self.imported: str | None = None
         self.running = False
 
@@ -118,7 +119,6 @@ class ImportScreen(ModalScreen[str | None]):
     def run_import(self, path: Path, fmt: str, deck_id: str | None, title: str | None) -> None:
         """Read and check the file, then write the deck (all off the UI thread)."""
         call = self.app.call_from_thread
-        target: Path | None = None
 
         def progress(done: int, total: int) -> None:
             call(self._progress, done, total)
@@ -127,20 +127,10 @@ class ImportScreen(ModalScreen[str | None]):
             result = import_file(path, fmt, deck_id, title, progress=progress)
             deck = result.deck
             call(self.query_one("#import-status", Static).update, "Writing…")
-            existing = self.taken.get(deck.id)
-            if existing is not None:
-                raise DeckError([f"{path}: deck.id: {deck.id!r} is already used by {existing}; "
-                                 "nothing was written (type another deck id)"])
-            target = deck_path(self.user_decks, deck.id)
-            text = dump_deck(deck)
-            parse_deck(text, target)
-            write_new_file(target, text)
+            deck, target = self.workspace.add_deck(deck_text(deck), path,
+                                                   hint="type another deck id")
         except (InteropError, DeckError) as exc:
             call(self._failed, exc.problems)
-            return
-        except FileExistsError:
-            call(self._failed, [f"{target or path}: a file with this name exists already; nothing was "
-                                "written (type another deck id)"])
             return
         except OSError as exc:
             call(self._failed, [f"{path}: {exc.strerror or exc}"])
@@ -173,7 +163,7 @@ class ImportScreen(ModalScreen[str | None]):
     def _done(self, deck: Deck, target: Path, warnings: list[str]) -> None:
         self.running = False
         self.imported = deck.id
-        self.app.load_data()  # the home screen lists the new deck
+        self.post_message(messages.DataChanged(decks=True))  # the home screen lists it
         self.query_one("#import-progress", ProgressBar).update(total=1, progress=1)
         self.query_one("#import-status", Static).update(
             f"✔ Imported {len(deck.cards):,} cards as deck {deck.id} "

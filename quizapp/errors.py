@@ -1,0 +1,42 @@
+"""One error hierarchy: every problem quizapp tells a person is a ``QuizappError``.
+
+A front end catches ``QuizappError`` (or one of its kinds) and shows ``problems``, one line
+each; anything else is a bug. Each kind lives here so that a module raising it and a
+module catching it need not import each other.
+
+    QuizappError
+    ├── DatasetError       a dataset file cannot be used
+    ├── InteropError       an import or export failed
+    ├── NotFound           a deck or card named by the person does not exist
+    └── NoCards            a session would have no card to ask
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class QuizappError(Exception):
+    """A problem to tell a person. ``problems`` holds one line per problem; ``str()``
+    joins them with newlines."""
+
+    def __init__(self, problems: str | Iterable[str]) -> None:
+        lines = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(lines))
+        self.problems = lines
+
+
+class DatasetError(QuizappError):
+    """A dataset file could not be used."""
+
+
+class InteropError(QuizappError):
+    """An import or export failed."""
+
+
+class NotFound(QuizappError):
+    """A deck or card named by the person does not exist; the message says which."""
+
+
+class NoCards(QuizappError, ValueError):
+    """A session would have no card to ask (for example, every card is suspended)."""

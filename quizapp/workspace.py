@@ -1,0 +1,289 @@
+"""The application layer: the use cases both front ends share, written once.
+
+A ``Workspace`` is the person's data opened for one run: the decks found (``catalog``),
+the ``settings``, the score ``store`` and the problems met on the way (``warnings``). The
+command line (``commands/``) and the Textual app (``ui/``) both go through it:
+
+- ``start(plan)`` builds the session a ``PlayPlan`` asks for, or returns a
+  ``NothingToPlay`` saying *why* there is nothing to play; each front end puts that
+  value into its own words (a line on stdout, a notification);
+- ``add_deck`` / ``add_decks`` are the one way a new deck file is written (id check,
+  parse back, write without replacing), ``update_deck`` the one way a deck is changed
+  (only the changed cards' text is rewritten: see ``deckedit``);
+- ``finish``, ``compact``, ``set_suspended`` and ``save_theme`` write the rest.
+
+Nothing here imports textual; nothing here prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from quizapp import review
+from quizapp.decks import Catalog, DeckEntry, DeckError, discover, dump_deck, parse_deck, write_deck
+from quizapp.errors import InteropError, NoCards
+from quizapp.models import Deck, ScoreFile
+from quizapp.paths import Locations
+from quizapp.plan import PlayPlan
+from quizapp.session import Session, deck_rivals, utcnow
+from quizapp.settings import Settings, SettingsError, load_settings, save_settings
+from quizapp.stats import Stats, compute_stats, resumable
+from quizapp.store import ScoreStore
+
+Reason = Literal[
+    "unknown-deck",  # the plan names a deck that was not found
+    "all-suspended",  # every card of the deck is suspended
+    "never-played",  # review: no card of these decks has been answered yet
+    "never-missed",  # review: answered, but never wrong
+    "missed-suspended",  # review: the only missed cards are suspended
+    "all-reviewed",  # review: every missed card has since been right ``streak`` times
+    "nothing-due",  # due: nothing due now and no new card left for today
+    "nothing-to-resume",  # resume: the deck's last in-order session was finished
+    "nothing-left",  # resume: the deck has no card left after question ``asked``
+]
+
+
+@dataclass(frozen=True)
+class NothingToPlay:
+    """Why a plan gives no session. ``decks`` lists the deck ids there are (for
+    ``unknown-deck``), ``streak`` is the review streak setting (``all-reviewed``),
+    ``next_due`` when the next card falls due (``nothing-due``; None if none will) and
+    ``asked`` how far the session to resume had got (``nothing-left``)."""
+
+    reason: Reason
+    plan: PlayPlan
+    decks: tuple[str, ...] = ()
+    streak: int = 0
+    next_due: datetime | None = None
+    asked: int = 0
+
+
+class Workspace:
+    """The decks, settings and score file of one run (see the module doc).
+
+    ``clock`` is the one source of "now" (tests pass a fixed one). Nothing is read until
+    ``load`` (or ``open``)."""
+
+    def __init__(self, locations: Locations, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self.locations = locations
+        self.clock = clock
+        self.store = ScoreStore(locations.scores, clock=clock)
+        self.catalog = Catalog()
+        self.settings = Settings()
+        # Set when settings.toml exists but cannot be used: the defaults are used and the
+        # file is never written over (``save_theme`` leaves it alone).
+        self.settings_error: SettingsError | None = None
+        self.loaded = False
+
+    @classmethod
+    def open(cls, locations: Locations, *, clock: Callable[[], datetime] = utcnow) -> Workspace:
+        """A loaded workspace; raises ``ScoreFileError`` when the score file cannot be used."""
+        workspace = cls(locations, clock=clock)
+        workspace.load()
+        return workspace
+
+    # ------------------------------------------------------------------ reading
+
+    def load(self) -> None:
+        """Read the settings, find the decks and read the score file. Raises
+        ``ScoreFileError`` when the score file cannot be used (nothing may be played then);
+        every other problem becomes a warning."""
+        self.load_settings()
+        self.read_data()
+
+    def read_data(self) -> None:
+        """Find the decks and read the score file again (``load`` without the settings).
+        Raises ``ScoreFileError``."""
+        self.reload_decks()
+        self.store.load()
+        self.loaded = True
+
+    def load_settings(self) -> None:
+        try:
+            self.settings = load_settings(self.locations.settings)
+            self.settings_error = None
+        except SettingsError as exc:
+            self.settings, self.settings_error = Settings(), exc
+
+    def reload_decks(self) -> Catalog:
+        """Find the decks again (cheap: unchanged files come from the deck cache)."""
+        self.catalog = discover(self.locations)
+        return self.catalog
+
+    @property
+    def scores(self) -> ScoreFile:
+        return self.store.scores
+
+    @property
+    def recovered(self) -> list[Path]:
+        """Damaged score files moved aside while loading (each one is worth telling)."""
+        return list(self.store.recovered)
+
+    def stats(self) -> Stats:
+        return compute_stats(self.scores, self.catalog, self.clock(), settings=self.settings)
+
+    # ------------------------------------------------------------------ playing
+
+    def start(self, plan: PlayPlan, *, seed: int | None = None) -> Session | NothingToPlay:
+        """The session ``plan`` asks for, recording into the store; or why there is none."""
+        catalog, scores, settings = self.catalog, self.scores, self.settings
+        if plan.kind != "missed" and plan.deck_id is not None and catalog.get(plan.deck_id) is None:
+            return NothingToPlay("unknown-deck", plan, decks=tuple(e.id for e in catalog.entries))
+        if plan.kind == "review":
+            session = review.review_session(
+                scores, catalog, plan.deck_id, streak_needed=settings.review_streak,
+                recorder=self.store, now=self.clock, seed=seed)
+            return session if session is not None else self._nothing_missed(plan)
+        if plan.kind == "due":
+            session = review.due_session(
+                scores, catalog, self.clock(), new_per_day=settings.new_per_day,
+                deck_id=plan.deck_id, recorder=self.store, clock=self.clock, seed=seed)
+            if session is None:
+                return NothingToPlay("nothing-due", plan,
+                                     next_due=review.next_due(scores, catalog, plan.deck_id))
+            return session
+        if plan.kind == "missed":
+            if not plan.items:
+                return NothingToPlay("never-missed", plan)
+            rivals = {e.id: deck_rivals(e.deck) for e in catalog.entries
+                      if e.id in {i.deck_id for i in plan.items}}
+            return Session(list(plan.items), deck_label=plan.deck_id or review.ALL_DECKS,
+                           mode="review", recorder=self.store, now=self.clock, seed=seed,
+                           rounds=True, rivals=rivals)
+        entry = catalog.get(plan.deck_id or "")
+        if entry is None:
+            return NothingToPlay("unknown-deck", plan, decks=tuple(e.id for e in catalog.entries))
+        skip = review.suspended_ids(scores, entry.id)
+        if plan.resume:
+            record = resumable(scores, entry.id)
+            if record is None:
+                return NothingToPlay("nothing-to-resume", plan)
+            try:
+                return Session.resume(entry.deck, record, recorder=self.store, now=self.clock,
+                                      seed=seed, skip=skip)
+            except NoCards:
+                return NothingToPlay("nothing-left", plan, asked=record.asked or 0)
+        try:
+            return Session.for_deck(
+                entry.deck, mode=plan.mode, limit=plan.limit, recorder=self.store,
+                now=self.clock, seed=seed, skip=skip)
+        except NoCards:
+            return NothingToPlay("all-suspended", plan)
+
+    def _nothing_missed(self, plan: PlayPlan) -> NothingToPlay:
+        """Which of the four reasons an empty review has."""
+        cards = self.scores.cards
+        # Only decks that still exist: a removed deck's scores are kept, but not reviewed.
+        deck_ids = [plan.deck_id] if plan.deck_id else [e.id for e in self.catalog.entries]
+        records = [rec for deck_id in deck_ids for rec in cards.get(deck_id, {}).values()]
+        if not any(rec.seen for rec in records):
+            return NothingToPlay("never-played", plan)
+        if not any(rec.wrong and not rec.suspended for rec in records):
+            if any(rec.wrong for rec in records):
+                return NothingToPlay("missed-suspended", plan)
+            return NothingToPlay("never-missed", plan)
+        return NothingToPlay("all-reviewed", plan, streak=self.settings.review_streak)
+
+    def finish(self, session: Session) -> None:
+        """Write the session's end record (raises ``OSError`` / ``ScoreFileError``)."""
+        session.finish()
+
+    def compact(self) -> None:
+        """Fold the journal into the score file once it has grown (O(file): callers run
+        it off any UI thread). Raises ``OSError`` / ``ScoreFileError``; nothing is lost."""
+        self.store.maybe_compact()
+
+    def set_suspended(self, deck_id: str, card_id: str, suspended: bool) -> bool:
+        """Suspend or unsuspend a card; False when it already was. Raises ``NotFound``."""
+        return review.set_suspended(self.store, self.catalog, deck_id, card_id, suspended,
+                                    self.clock())
+
+    def save_theme(self, theme: str) -> bool:
+        """Remember the theme in settings.toml; False (nothing written) when that file
+        could not be read, so a person's file is never replaced by defaults."""
+        self.settings = self.settings.model_copy(update={"theme": theme})
+        if self.settings_error is not None:
+            return False
+        save_settings(self.locations.settings, self.settings)
+        return True
+
+    # ------------------------------------------------------------------ writing decks
+
+    def taken(self, deck_id: str) -> DeckEntry | None:
+        """The deck found with ``deck_id`` (a new deck may not take it), or None."""
+        return self.catalog.get(deck_id)
+
+    def add_deck(self, text: str, source: Path | str, *, hint: str = "") -> tuple[Deck, Path]:
+        """Write deck ``text`` as a new file in the user decks folder. See ``add_decks``."""
+        [added] = self.add_decks([text], source, hint=hint)
+        return added
+
+    def add_decks(
+        self, texts: Sequence[str], source: Path | str, *, hint: str = "choose another id"
+    ) -> list[tuple[Deck, Path]]:
+        """Write each deck text as a new file in the user decks folder, as it is (a
+        hand-written deck keeps its comments). Every deck is parsed back and its id checked
+        against every deck found before anything is written (``interop.update``'s
+        ``prepare_install``, which ``deck add/import --update`` use too); a file is never
+        replaced.
+
+        Raises ``DeckError`` naming ``source`` (and ``hint``, the front end's words for
+        what to do about a taken id) when a text is not a valid deck or an id is taken;
+        nothing is written then. ``OSError`` when the folder cannot be written."""
+        from quizapp.interop.update import prepare_install, write_install
+
+        decks = [parse_deck(text, source) for text in texts]
+        ids = [deck.id for deck in decks]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise DeckError([f"{source}: deck.id: {i!r} is given to more than one new deck; "
+                             "nothing was written" for i in twice])
+        try:
+            installs = prepare_install(self.locations, decks, update=False, source=str(source),
+                                       texts=list(texts), hint=f"nothing was written; {hint}")
+        except InteropError as exc:
+            raise DeckError(exc.problems) from None
+        written = []
+        for install in installs:
+            try:
+                write_install(install)
+            except FileExistsError:
+                raise DeckError([f"{source}: {install.target} already exists (made meanwhile); "
+                                 f"nothing more was written"]) from None
+            written.append((install.deck, install.target))
+        self.reload_decks()
+        return written
+
+
+Stamp = tuple[int, int, int]
+
+
+def file_stamp(path: Path) -> Stamp | None:
+    """What tells that a file changed (inode, size, modification time); None if missing."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def update_deck(path: Path, old: Deck, new: Deck, stamp: Stamp | None) -> Stamp | None:
+    """Write ``new`` over the deck file ``path``, which held ``old`` when it had ``stamp``.
+
+    Raises ``DeckError`` (nothing written) when the file changed on disk since, or when
+    ``new`` would not load back; ``OSError`` when it cannot be written. Returns the
+    file's new stamp."""
+    if stamp is not None and file_stamp(path) != stamp:
+        raise DeckError([f"{path}: the file changed on disk since the browser opened it; "
+                         "nothing was written. Go back and reload (r) to see it."])
+    write_deck(new, path)
+    return file_stamp(path)
+
+
+def deck_text(deck: Deck) -> str:
+    """The TOML text of a deck made by a program (an import, an article)."""
+    return dump_deck(deck)

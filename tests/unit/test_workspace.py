@@ -1,0 +1,114 @@
+"""The application layer both front ends use: starting a plan (or saying why there is
+nothing to play), and writing new decks through the one writer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from quizapp.decks import DeckError, write_deck
+from quizapp.models import Card, Deck, DeckInfo
+from quizapp.paths import Locations
+from quizapp.plan import PlayPlan
+from quizapp.session import Session
+from quizapp.workspace import NothingToPlay, Workspace, deck_text
+
+T0 = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+CARDS = [Card(id=f"c{i}", kind="text", question=f"Question {i}?", answer=f"answer {i}")
+         for i in range(3)]
+
+
+def _locations(tmp_path: Path) -> Locations:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    write_deck(Deck(deck=DeckInfo(id="caps", title="Caps"), cards=CARDS), folder / "caps.toml")
+    return Locations(scores=tmp_path / "scores.toml", user_decks=tmp_path / "mine",
+                     bundled_decks=tmp_path / "none", extra_decks=(folder,),
+                     settings=tmp_path / "settings.toml")
+
+
+def _open(tmp_path: Path) -> Workspace:
+    return Workspace.open(_locations(tmp_path), clock=lambda: T0)
+
+
+def _play(workspace: Workspace, answers: list[bool]) -> None:
+    session = workspace.start(PlayPlan("deck", "caps"))
+    assert isinstance(session, Session)
+    for right in answers:
+        item = session.current
+        session.answer(item.card.answer if right else "no idea")
+        session.advance()
+    workspace.finish(session)
+
+
+def _reason(workspace: Workspace, plan: PlayPlan) -> str:
+    nothing = workspace.start(plan)
+    assert isinstance(nothing, NothingToPlay), nothing
+    return nothing.reason
+
+
+def test_a_deck_plan_starts_its_session(tmp_path: Path) -> None:
+    session = _open(tmp_path).start(PlayPlan("deck", "caps", "shuffle", 2), seed=1)
+    assert isinstance(session, Session)
+    assert (session.total, session.mode) == (2, "shuffle:2")
+
+
+def test_an_unknown_deck_is_a_reason_naming_the_decks_there_are(tmp_path: Path) -> None:
+    workspace = _open(tmp_path)
+    for kind in ("deck", "review", "due"):
+        nothing = workspace.start(PlayPlan(kind, "nope"))
+        assert isinstance(nothing, NothingToPlay)
+        assert (nothing.reason, nothing.decks) == ("unknown-deck", ("caps",))
+
+
+def test_the_four_reasons_for_an_empty_review(tmp_path: Path) -> None:
+    workspace = _open(tmp_path)
+    review = PlayPlan("review", "caps")
+    assert _reason(workspace, review) == "never-played"
+    _play(workspace, [True, True, True])
+    assert _reason(workspace, review) == "never-missed"
+    _play(workspace, [False, True, True])
+    assert isinstance(workspace.start(review), Session)  # c0 is missed now
+    assert workspace.set_suspended("caps", "c0", True)
+    assert _reason(workspace, review) == "missed-suspended"
+    assert workspace.set_suspended("caps", "c0", False)
+    _play(workspace, [True, True, True])
+    _play(workspace, [True, True, True])
+    nothing = workspace.start(review)
+    assert isinstance(nothing, NothingToPlay)
+    assert (nothing.reason, nothing.streak) == ("all-reviewed", 2)
+
+
+def test_nothing_due_says_when_the_next_card_is(tmp_path: Path) -> None:
+    workspace = _open(tmp_path)
+    workspace.settings = workspace.settings.model_copy(update={"new_per_day": 0})
+    assert _reason(workspace, PlayPlan("due", None)) == "nothing-due"
+    _play(workspace, [True, True, True])
+    nothing = workspace.start(PlayPlan("due", "caps"))
+    assert isinstance(nothing, NothingToPlay) and nothing.reason == "nothing-due"
+    assert nothing.next_due is not None and nothing.next_due > T0 + timedelta(minutes=1)
+
+
+def test_a_deck_whose_cards_are_all_suspended(tmp_path: Path) -> None:
+    workspace = _open(tmp_path)
+    for card in CARDS:
+        workspace.set_suspended("caps", card.id, True)
+    assert _reason(workspace, PlayPlan("deck", "caps")) == "all-suspended"
+
+
+def test_add_decks_writes_the_text_as_it_is_or_nothing(tmp_path: Path) -> None:
+    workspace = _open(tmp_path)
+    mine = Deck(deck=DeckInfo(id="mine", title="Mine"), cards=CARDS[:1])
+    text = "# my own words\n" + deck_text(mine)
+    [(deck, path)] = workspace.add_decks([text], "typed.toml")
+    assert (deck.id, path.read_text(encoding="utf-8")) == ("mine", text)
+    assert workspace.catalog.get("mine") is not None
+    other = deck_text(Deck(deck=DeckInfo(id="other", title="Other"), cards=CARDS[:1]))
+    with pytest.raises(DeckError) as error:
+        workspace.add_decks([other, deck_text(mine)], "import.csv", hint="pick another id")
+    [line] = error.value.problems
+    assert line.startswith("import.csv: deck id 'mine' is already used by ")
+    assert line.endswith("nothing was written; pick another id")
+    assert not (workspace.locations.user_decks / "other.toml").exists()  # all or nothing
