@@ -12,7 +12,9 @@ ignored with a warning.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import re
 from pathlib import Path
 
 from quizapp.interop.common import (
@@ -25,7 +27,7 @@ from quizapp.interop.common import (
     split_lines,
     text_to_html,
 )
-from quizapp.interop.csv_io import NOTETYPE_KEY, read_table
+from quizapp.interop.csv_io import GUID_KEY, NOTETYPE_KEY, read_table
 from quizapp.models import Deck
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|",
@@ -106,6 +108,7 @@ def read_anki_text(text: str, source: Path | str,
     exact = False
     notetype_column = _column_number(headers, "notetype column", source,
                                      line_of.get("notetype column", 1))
+    guid_column = _column_number(headers, "guid column", source, line_of.get("guid column", 1))
     if "columns" in headers:
         names = headers["columns"].split(delimiter)
         exact = tuple(n.strip() for n in names) == EXPORT_COLUMNS and html_value == "true"
@@ -120,15 +123,29 @@ def read_anki_text(text: str, source: Path | str,
     rows, more = read_table(body, source, delimiter, progress=progress, first_line=count + 1,
                             columns=columns, html=html_value == "true", tag_column=tag_column,
                             skip_columns=skip, header_row=False, exact=exact,
-                            keep_column=notetype_column)
+                            keep={n: key for n, key in ((notetype_column, NOTETYPE_KEY),
+                                                        (guid_column, GUID_KEY))
+                                  if n is not None})
     if notetype_column is not None:
         _kinds_from_notetypes(rows)
+    for row in rows:  # Anki's guid gives the card the id an .apkg import gives it
+        guid = row.values.pop(GUID_KEY, "").strip()
+        if guid and not (row.values.get("id") or "").strip():
+            row.values["id"] = guid_card_id(guid)
     every = headers.get("tags", "").split()
     if every:  # "#tags:a b" tags every note
         for row in rows:
             row.values["tags"] = " ".join([*every, *row.values.get("tags", "").split()])
     deck_name = headers.get("deck", "").strip() or None
     return rows, warnings + more, deck_name
+
+
+def guid_card_id(guid: str) -> str:
+    """The card id for an Anki note guid: the guid itself when it is a valid id, else
+    ``anki-`` and a hash of it (the same in .apkg and text imports)."""
+    if re.match(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", guid):
+        return guid
+    return "anki-" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:16]
 
 
 def deck_fields(text: str) -> dict[str, object]:

@@ -29,14 +29,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from quizapp.decks import deck_id_problem, slugify
-from quizapp.interop.common import InteropError, html_to_text
+from quizapp.interop.anki import guid_card_id
+from quizapp.interop.common import InteropError, html_to_text, media_text
 from quizapp.interop.package import AnkiCard, Collection, Note, NoteType
 from quizapp.models import Card, Deck
 
-ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-SOUND = re.compile(r"\[sound:([^\]]*)\]")
-IMG = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""", re.I)
-MEDIA_TAG = re.compile(r"""<(?:audio|video|source)\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""", re.I)
 ANSWER_RULE = re.compile(r"<hr[^>]*\bid\s*=\s*[\"']?answer[\"']?[^>]*>", re.I)
 SECTION = re.compile(r"\{\{([#^])\s*([^}]+?)\s*\}\}(.*?)\{\{/\s*\2\s*\}\}", re.S)
 REPLACEMENT = re.compile(r"\{\{\s*([^#^/{}][^{}]*?)\s*\}\}")
@@ -58,32 +55,8 @@ class DeckImport:
     anki_cards: dict[int, str] = field(default_factory=dict)  # Anki card id -> asked card id
 
 
-def media_text(html: str, names: set[str]) -> str:
-    """Anki field HTML as text, images and sounds as visible placeholders."""
-
-    def image(match: re.Match[str]) -> str:
-        name = next(g for g in match.groups() if g is not None)
-        names.add(name)
-        return f" [image: {name}] "
-
-    def sound(match: re.Match[str]) -> str:
-        names.add(match.group(1))
-        return f"[sound: {match.group(1)}]"
-
-    def media_tag(match: re.Match[str]) -> str:
-        name = next(g for g in match.groups() if g is not None)
-        names.add(name)
-        return f" [sound: {name}] "
-
-    html = IMG.sub(image, html)
-    html = MEDIA_TAG.sub(media_tag, html)
-    html = SOUND.sub(sound, html)
-    text = html_to_text(html)
-    return "\n".join(re.sub(r"[ \t]{2,}", " ", line).strip() for line in text.split("\n")).strip()
-
-
 def _field_empty(value: str) -> bool:
-    return not html_to_text(IMG.sub("x", SOUND.sub("x", value))).strip()
+    return not media_text(value)
 
 
 def render(template: str, fields: dict[str, str], specials: dict[str, str],
@@ -118,9 +91,7 @@ def _base_id(note: Note, notetype: NoteType) -> str:
         value = note.fields[notetype.fields.index("QuizappId")].strip()
         if value and re.match(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", value) and len(value) <= 120:
             return value
-    if ID_OK.match(note.guid):
-        return note.guid
-    return "anki-" + hashlib.sha1(note.guid.encode("utf-8")).hexdigest()[:16]
+    return guid_card_id(note.guid)
 
 
 class _Builder:

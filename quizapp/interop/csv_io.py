@@ -31,6 +31,7 @@ from quizapp.models import Deck
 csv.field_size_limit(20 * 1024 * 1024)
 
 NOTETYPE_KEY = "\x00notetype"  # a row's Anki note type, kept for the Anki text reader
+GUID_KEY = "\x00guid"  # a row's Anki note guid
 
 
 def read_table(
@@ -46,7 +47,7 @@ def read_table(
     skip_columns: Sequence[int] = (),
     header_row: bool = True,
     exact: bool = False,
-    keep_column: int | None = None,
+    keep: dict[int, str] | None = None,
     quoting: bool = True,
 ) -> tuple[list[Row], list[str]]:
     """Rows of a delimited table; ``first_line`` is the file line ``text`` starts on.
@@ -96,8 +97,9 @@ def read_table(
                 if name is None:
                     continue
                 values[name] = decode(cell)
-            if keep_column is not None and keep_column < len(record):
-                values[NOTETYPE_KEY] = record[keep_column]
+            for index, key in (keep or {}).items():
+                if index < len(record):
+                    values[key] = record[index]
             if len(record) > len(names) and any(c.strip() for c in record[len(names):]):
                 wider += 1
                 if wider <= 3:

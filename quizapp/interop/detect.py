@@ -65,10 +65,9 @@ def separator_value(name: str) -> str:
             return char
     if name in ("\\t", "TAB"):
         return "\t"
-    if len(name) == 1:
-        return name
-    raise InteropError([f"--separator: {name!r} is not one character or one of "
-                        f"{', '.join(NAMES.values())}"])
+    if name:
+        return name  # Quizlet allows any text; a table needs one character (checked there)
+    raise InteropError([f"--separator: give one character or one of {', '.join(NAMES.values())}"])
 
 
 def _sample(text: str) -> list[str]:
@@ -111,6 +110,9 @@ def detect_layout(path: Path, text: str, *, fmt: str = "auto", separator: str | 
         raise InteropError([f"{path}: the file is empty"])
     if fmt == "quizlet":
         return Layout("quizlet", separator or "\t", False, bool(html), quoting=False)
+    if separator is not None and len(separator) != 1:
+        raise InteropError([f"{path}: --separator {separator!r}: cells of a table are separated "
+                            "by one character; a longer separator works with --format quizlet"])
     if separator is None:
         if fmt == "tsv" or (fmt == "auto" and path.suffix.lower() in (".tsv", ".tab")):
             separator = "\t"
