@@ -82,6 +82,11 @@ def register(subparsers) -> None:
     parser.add_argument("--id", dest="deck_id", metavar="ID",
                         help="first part of the new decks' ids (default: from the title)")
     parser.add_argument("--title", metavar="T", help="the article's title")
+    parser.add_argument("--update", action="store_true",
+                        help="replace the cards of decks made from this article before (same "
+                        "ids); the progress of every card whose id stays is kept")
+    parser.add_argument("--yes", "-y", action="store_true",
+                        help="with --update: do not ask before cards with progress are removed")
     add_location_options(parser)
     parser.set_defaults(func=run_import)
 
@@ -294,6 +299,8 @@ def run_import(args: argparse.Namespace) -> int:
              cards=d.cards)
         for d in generated
     ]
+    if args.update:
+        return _update_decks(args, new, result)
     workspace = Workspace(locations(args))
     workspace.reload_decks()
     for line in report_lines(result):
@@ -312,3 +319,27 @@ def run_import(args: argparse.Namespace) -> int:
     for deck, target in added:
         print(f"added deck {deck.id} ({len(deck.cards)} cards): {target}")
     return 0
+
+
+def _update_decks(args, new, result) -> int:
+    """``import-article --update``: write new decks and replace the cards of existing
+    ones, keeping progress (``deck import --update`` does the same)."""
+    from quizapp.cli import locations
+    from quizapp.commands.deck import install_decks
+    from quizapp.errors import QuizappError
+    from quizapp.interop.update import prepare_install
+
+    try:
+        installs = prepare_install(locations(args), new, update=True, source=str(args.article))
+    except QuizappError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return EXIT_FAILED
+    for line in report_lines(result):
+        print(line)
+
+    def describe(install) -> None:
+        verb = "updated" if install.old is not None else "added"
+        print(f"{verb} deck {install.deck.id} ({len(install.deck.cards)} cards): {install.target}")
+
+    return install_decks(installs, args, describe)

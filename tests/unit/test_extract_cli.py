@@ -171,3 +171,42 @@ def test_a_bad_gold_file_names_the_file_and_the_field(tmp_path: Path, capsys) ->
 def test_extract_without_an_article_or_a_corpus_is_one_clear_line(capsys) -> None:
     assert main(["extract"]) == 2
     assert "ARTICLE.txt is needed" in capsys.readouterr().err
+
+
+def test_import_article_update_keeps_progress(tmp_path: Path, capsys, monkeypatch) -> None:
+    """The article edited and imported again with --update: decks are replaced in place,
+    the surviving cards keep their answers, and removing answered cards needs --yes."""
+    import io
+    import sys
+
+    from quizapp.session import Session
+    from quizapp.store import ScoreStore
+
+    assert main(["import-article", str(FEATURE), "--id", "chess"]) == 0
+    where = Locations.from_env()
+    who = decks.load_deck(where.user_decks / "chess-who-said-it.toml")
+    store = ScoreStore(where.scores)
+    session = Session.for_deck(who, recorder=store)
+    first = session.current.card.id
+    session.answer(session.current.card.answer_text)
+    session.finish()
+    capsys.readouterr()
+    assert main(["import-article", str(FEATURE), "--id", "chess", "--update"]) == 0
+    out = capsys.readouterr().out
+    assert "chess-who-said-it: unchanged" in out
+    assert ScoreStore(where.scores).load().cards["chess-who-said-it"][first].right == 1
+    # Half the article gone: cards with progress would leave, so it asks (or needs --yes).
+    text = FEATURE.read_text(encoding="utf-8")
+    shorter = tmp_path / FEATURE.name
+    shorter.write_text(text[: len(text) // 3], encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["import-article", str(shorter), "--id", "chess", "--update"]) == 1
+    captured = capsys.readouterr()
+    assert f"removed: {first}" in captured.out
+    assert "confirm on a terminal, or pass --yes" in captured.err
+    assert decks.load_deck(where.user_decks / "chess-who-said-it.toml") == who  # untouched
+    assert main(["import-article", str(shorter), "--id", "chess", "--update", "--yes"]) == 0
+    after = decks.load_deck(where.user_decks / "chess-who-said-it.toml")
+    assert after.card(first) is None and len(after.cards) < len(who.cards)
+    records = ScoreStore(where.scores).load().cards["chess-who-said-it"]
+    assert records[first].right == 1  # answers stay in the score file either way
