@@ -1,4 +1,6 @@
-"""Import a deck from a file (Anki text, Quizlet, CSV or TSV) into the user decks folder.
+"""Import decks from a file (an Anki package, Anki text, Quizlet, CSV or TSV) into the
+user decks folder. An Anki package (.apkg, .colpkg) gives one deck per Anki deck, its
+media copied beside them (updating decks you already have is `deck import --update`).
 
 The person gives a file path and a format (``auto`` guesses it); the deck id and title may
 be left empty (the importer derives them). ``interop.import_file`` runs in a thread and
@@ -22,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
 
 from quizapp.decks import DeckError
-from quizapp.interop import IMPORT_FORMATS, InteropError, import_file
+from quizapp.interop import IMPORT_FORMATS, InteropError, import_file, import_package, is_package
 from quizapp.models import Deck
 from quizapp.ui import messages
 from quizapp.ui.text import visible
@@ -63,7 +65,8 @@ class ImportScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Label("Import a deck (Anki text export, Quizlet, CSV or TSV)", id="import-title")
+            yield Label("Import decks (Anki .apkg/.colpkg, Anki text, Quizlet, CSV or TSV)",
+                        id="import-title")
             with Horizontal(classes="field"):
                 yield Label("File")
                 yield Input(placeholder="path of the file to import", id="import-path", compact=True)
@@ -123,6 +126,9 @@ class ImportScreen(ModalScreen[str | None]):
         def progress(done: int, total: int) -> None:
             call(self._progress, done, total)
 
+        if is_package(path):
+            self._import_package(path, deck_id, title)
+            return
         try:
             result = import_file(path, fmt, deck_id, title, progress=progress)
             deck = result.deck
@@ -136,6 +142,32 @@ class ImportScreen(ModalScreen[str | None]):
             call(self._failed, [f"{path}: {exc.strerror or exc}"])
             return
         call(self._done, deck, target, result.warnings)
+
+    def _import_package(self, path: Path, deck_id: str | None, title: str | None) -> None:
+        """An Anki package: every deck in it, then their media (in the worker thread)."""
+        from quizapp.interop.package import extract_media
+
+        call = self.app.call_from_thread
+        try:
+            imports, collection = import_package(path, deck_id=deck_id, title=title)
+            call(self.query_one("#import-status", Static).update, "Writing…")
+            added = self.workspace.add_decks([deck_text(i.deck) for i in imports], path,
+                                             hint="type another deck id, or use "
+                                             "`quizapp deck import FILE --update`")
+        except (InteropError, DeckError) as exc:
+            call(self._failed, exc.problems)
+            return
+        except OSError as exc:
+            call(self._failed, [f"{path}: {exc.strerror or exc}"])
+            return
+        warnings = [w for i in imports for w in i.warnings]
+        for imported, (_deck, target) in zip(imports, added):
+            if imported.media:
+                try:
+                    extract_media(path, collection, imported.media, target.with_suffix(".media"))
+                except (InteropError, OSError) as exc:
+                    warnings.append(f"{target.with_suffix('.media')}: media not copied: {exc}")
+        call(self._done_many, added, warnings)
 
     # ------------------------------------------------------------------ reporting
 
@@ -166,7 +198,7 @@ class ImportScreen(ModalScreen[str | None]):
         self.post_message(messages.DataChanged(decks=True))  # the home screen lists it
         self.query_one("#import-progress", ProgressBar).update(total=1, progress=1)
         self.query_one("#import-status", Static).update(
-            f"✔ Imported {len(deck.cards):,} cards as deck {deck.id} "
+            f"✔ Imported {len(deck.asked):,} cards as deck {deck.id} "
             f"({visible(deck.deck.title, multiline=False)}) into {target}"
         )
         if warnings:
@@ -179,6 +211,17 @@ class ImportScreen(ModalScreen[str | None]):
         close = self.query_one("#import-close", Button)
         close.label = "Done (esc)"
         close.focus()
+
+    def _done_many(self, added: list[tuple[Deck, Path]], warnings: list[str]) -> None:
+        if len(added) == 1:
+            self._done(*added[0], warnings)
+            return
+        first, target = added[0]
+        self._done(first, target, warnings)
+        lines = [f"✔ Imported {len(added)} decks into {target.parent}:"]
+        lines += [f"  {deck.id} ({visible(deck.deck.title, multiline=False)}): "
+                  f"{len(deck.asked):,} cards" for deck, _ in added]
+        self.query_one("#import-status", Static).update("\n".join(lines))
 
     def action_close(self) -> None:
         if self.running:

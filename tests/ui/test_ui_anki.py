@@ -1,0 +1,71 @@
+"""Bringing an Anki collection into the app: the import dialog takes an .apkg (one deck
+per Anki deck), and a cloze card is asked one gap at a time with a typed answer, each gap
+recorded under its own id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.support import Clock, build, deck, ready, screen_text, scores, start, type_text
+from textual.widgets import DataTable, Input, Static
+
+from quizapp.ui.dialogs.import_deck import ImportScreen
+from quizapp.ui.screens.home import HomeScreen
+from quizapp.ui.screens.question import QuestionScreen
+
+ANKI = Path(__file__).resolve().parent.parent / "fixtures" / "anki"
+
+
+async def test_importing_an_apkg_in_the_app_adds_every_deck(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("start", [dict(id="a", kind="flip", question="q", answer="a")]))
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        screen.query_one("#import-path", Input).value = str(ANKI / "sample.apkg")
+        screen.query_one("#import-path", Input).focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(screen.query_one("#import-status", Static).visual)
+        assert "Imported 3 decks" in status
+        assert "languages (Languages): 6 cards" in status
+        warnings = str(screen.query_one("#import-warnings", Static).visual)
+        assert "note 'lang-empty' (Basic: 'Empty back') in deck 'Languages': empty back" in warnings
+        await pilot.press("escape")
+        await ready(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        rows = [r.key.value for r in app.screen.query_one("#decks", DataTable).ordered_rows]
+        assert {"geography", "geography-capitals", "languages"} <= set(rows)
+    user = tmp_path / "user-decks"
+    assert (user / "geography.media" / "map.png").is_file()
+
+
+async def test_a_cloze_card_is_asked_gap_by_gap(tmp_path: Path) -> None:
+    cloze = deck("fr", [dict(id="bonjour", kind="cloze",
+                             question="{{c1::Bonjour}} means {{c2::hello::greeting}} [b]here[/b].",
+                             explanation="Used all day.")])
+    app = build(tmp_path, cloze, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, "fr")
+        assert isinstance(app.screen, QuestionScreen)
+        text = screen_text(app)
+        assert "[...] means hello [b]here[/b]." in text  # markup shown as text
+        assert "cloze" in text
+        await type_text(pilot, "bonjur")  # one typo: still right
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Right" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Bonjour means [greeting] [b]here[/b]." in screen_text(app)
+        app.screen.query_one("#typed", Input).focus()
+        await type_text(pilot, "goodbye")
+        await pilot.press("enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Wrong" in text and "hello" in text and "Used all day." in text
+    records = scores(tmp_path / "data" / "scores.toml").cards["fr"]
+    assert records["bonjour.c1"].right == 1 and records["bonjour.c2"].wrong == 1
