@@ -160,9 +160,10 @@ def child_main(mode: str) -> None:
     from quizapp.ui import bench_pilot
 
     if mode == "bare":
-        result = asyncio.run(bench_pilot.bare())
+        result = asyncio.run(bench_pilot.bare(peak_kib))
     else:
-        result = asyncio.run(bench_pilot.run_app(full=(mode == "full")))
+        result = asyncio.run(bench_pilot.run_app(full=(mode == "full"), deck_id=DECK_ID,
+                                                 start=START, peak_kib=peak_kib))
     print(json.dumps(result))
 
 

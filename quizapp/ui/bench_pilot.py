@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import timedelta
-
-from quizapp.bench import DECK_ID, START
-from quizapp.bench import peak_kib as _peak_kib
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 
 async def _wait(pilot, condition, timeout: float = 120.0) -> None:
@@ -30,7 +28,7 @@ async def _ticker(stop: asyncio.Event, gaps: list[float]) -> None:
         last = now
 
 
-async def bare() -> dict:
+async def bare(peak_kib: Callable[[], int]) -> dict:
     from textual.app import App
     from textual.widgets import Footer, Header, Static
 
@@ -44,10 +42,13 @@ async def bare() -> dict:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         home_at = time.perf_counter()
-    return {"home_at": home_at, "peak_mib": _peak_kib() / 1024}
+    return {"home_at": home_at, "peak_mib": peak_kib() / 1024}
 
 
-async def run_app(full: bool) -> dict:
+async def run_app(full: bool, *, deck_id: str, start: datetime,
+                  peak_kib: Callable[[], int]) -> dict:
+    """The app on the bench deck ``deck_id`` (``quizapp.bench`` passes its deck, clock
+    start and memory probe: the UI does not import the tool that drives it)."""
     from quizapp.paths import Locations
     from quizapp.ui.app import make_app
 
@@ -56,10 +57,10 @@ async def run_app(full: bool) -> dict:
     async with app.run_test(size=(80, 24)) as pilot:
         await _wait(pilot, lambda: app.catalog is not None and app.home._rows is not None)
         out["home_at"] = time.perf_counter()
-        out["peak_mib"] = _peak_kib() / 1024
+        out["peak_mib"] = peak_kib() / 1024
         if not full:
             return out
-        from quizapp.ui.plan import PlayPlan
+        from quizapp.plan import PlayPlan
         from quizapp.ui.screens.question import QuestionScreen
         from quizapp.ui.screens.summary import SummaryScreen
 
@@ -69,13 +70,13 @@ async def run_app(full: bool) -> dict:
                     and bool(screen.query("#typed")))
 
         started = time.perf_counter()
-        app.play(PlayPlan("deck", DECK_ID, "order", None))
+        app.play(PlayPlan("deck", deck_id, "order", None))
         await _wait(pilot, asking)
         out["session_start"] = time.perf_counter() - started
         app.go_home()
         await pilot.pause()
 
-        app.play(PlayPlan("deck", DECK_ID, "order", 1))
+        app.play(PlayPlan("deck", deck_id, "order", 1))
         await _wait(pilot, asking)
         screen = app.screen
         await pilot.press("x")
@@ -89,14 +90,14 @@ async def run_app(full: bool) -> dict:
         await pilot.pause()
         out["summary"] = time.perf_counter() - started
         await app.workers.wait_for_complete()
-        out["peak_mib_session"] = _peak_kib() / 1024
+        out["peak_mib_session"] = peak_kib() / 1024
 
         # Compaction: a journal of answers, folded in a thread while the loop ticks.
         from quizapp.models import AnswerEvent
 
         store = app.store
-        events = [AnswerEvent(deck=DECK_ID, card=f"card-{i}", session="bench", result="right",
-                              at=START + timedelta(days=40, seconds=i)) for i in range(250)]
+        events = [AnswerEvent(deck=deck_id, card=f"card-{i}", session="bench", result="right",
+                              at=start + timedelta(days=40, seconds=i)) for i in range(250)]
         store.append(*events)
         stop, idle = asyncio.Event(), []
         task = asyncio.ensure_future(_ticker(stop, idle))

@@ -75,7 +75,7 @@ def test_cli_help_does_not_import_textual() -> None:
 
 # --------------------------------------------------------------------------- layers
 
-FRONT_ENDS = ("ui", "commands", "cli", "__main__", "plain")
+FRONT_ENDS = ("ui", "commands", "cli", "__main__", "plain", "bench")
 
 
 def _module_name(path: Path) -> str:
