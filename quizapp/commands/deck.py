@@ -161,8 +161,9 @@ def install_decks(installs, args, describe=None) -> int:
         if install.plan is None:
             continue
         plan = install.plan
-        if plan.unchanged and install.old == install.deck:
-            print(f"{install.deck.id}: unchanged")
+        if plan.unchanged:
+            same = install.old == install.deck
+            print(f"{install.deck.id}: {'unchanged' if same else 'cards unchanged; deck details updated'}")
             continue
         print(f"{install.deck.id}: {plan.summary()}")
         for label, ids in (("added", plan.added), ("changed", plan.changed),
