@@ -44,11 +44,14 @@ def _collection(tmp_path: Path, name: str):
 
 
 def _import_apkg(col, path: Path) -> None:
-    from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    """As Anki's import dialog does it, with its default options (no note type merging:
+    so quizapp must never change a note type it exported before)."""
+    from anki.import_export_pb2 import ImportAnkiPackageRequest
 
-    col.import_anki_package(ImportAnkiPackageRequest(
-        package_path=str(path), options=ImportAnkiPackageOptions(
-            merge_notetypes=True, update_notes=1, update_notetypes=1, with_scheduling=False)))
+    options = col._backend.get_import_anki_package_presets()
+    log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path),
+                                                           options=options)).log
+    assert not log.conflicting and not log.missing_notetype
 
 
 def _import_text(col, path: Path) -> None:
