@@ -251,19 +251,38 @@ def _short(text: str) -> str:
     return text if len(text) <= 70 else text[:67] + "..."
 
 
-def _deck_base(args, title: str) -> str:
-    """``--id``, else the title's first words (at most 32 characters), else the file name."""
-    if args.deck_id is not None:
-        return args.deck_id
-    words = [w for w in re.split(r"[^a-z0-9]+", title.lower()) if w]
+# The generator's decks as an imported article names them: a short id suffix and a title
+# that starts with what the deck asks, so that three decks of one article differ at a glance.
+_KINDS = {
+    "who-said-it": ("who", "Who said it"),
+    "where-and-when": ("where-when", "Where and when"),
+    "the-whole-story": ("story", "The story"),
+}
+_SLUG_SKIP = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "from",
+              "by", "s", "is", "are", "its", "as", "after", "over", "into", "about"}
+SLUG_WORDS = 4
+SLUG_CHARS = 28
+
+
+def article_slug(title: str, fallback: str) -> str:
+    """A short id from an article's title: its first few significant words ("Harbour tunnel
+    reopens after flood repairs" -> "harbour-tunnel-reopens-flood"), else from ``fallback``."""
+    words = [w for w in re.split(r"[^a-z0-9]+", title.lower()) if w and w not in _SLUG_SKIP]
     base = ""
-    for word in words:
-        if len(base) + len(word) + 1 > 32:
+    for word in words[:SLUG_WORDS]:
+        if len(base) + len(word) + 1 > SLUG_CHARS:
             break
         base = f"{base}-{word}" if base else word
     if not base:
-        base = re.sub(r"[^a-z0-9]+", "-", args.article.stem.lower()).strip("-")[:32].strip("-")
+        base = re.sub(r"[^a-z0-9]+", "-", fallback.lower()).strip("-")[:SLUG_CHARS].strip("-")
     return base or "article"
+
+
+def _deck_base(args, title: str) -> str:
+    """``--id``, else a short slug of the title, else of the file name."""
+    if args.deck_id is not None:
+        return args.deck_id
+    return article_slug(title, args.article.stem)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -291,14 +310,15 @@ def run_import(args: argparse.Namespace) -> int:
               "(no attributed quotes, encounters or facts)", file=sys.stderr)
         return EXIT_FAILED
     title = result.dataset.article.title
-    new = [
-        Deck(deck=DeckInfo(id=f"{base}-{d.id}", title=f"{title}: {d.deck.title}",
-                           description=_DESCRIPTIONS.get(d.id, d.deck.description),
-                           source=f"imported from {args.article.name}",
-                           tags=["imported-article"]),
-             cards=d.cards)
-        for d in generated
-    ]
+    new = []
+    for d in generated:
+        suffix, kind = _KINDS.get(d.id, (d.id, d.deck.title))
+        new.append(Deck(
+            deck=DeckInfo(id=f"{base}-{suffix}", title=f"{kind}: {title}",
+                          description=_DESCRIPTIONS.get(d.id, d.deck.description),
+                          source=f"“{title}” ({args.article.name})",
+                          tags=["imported-article", base]),
+            cards=d.cards))
     if args.update:
         return _update_decks(args, new, result)
     workspace = Workspace(locations(args))

@@ -123,7 +123,7 @@ def test_extracting_an_article_needs_no_network(
     article = Path(__file__).resolve().parent.parent / "fixtures" / "articles" / "wire.txt"
     assert main(["extract", str(article), "-o", str(tmp_path / "wire.toml")]) == 0
     assert main(["import-article", str(article), "--id", "wire"]) == 0
-    assert "added deck wire-who-said-it" in capsys.readouterr().out
+    assert "added deck wire-who" in capsys.readouterr().out
     from quizapp.generate import load_dataset
 
     assert load_dataset(tmp_path / "wire.toml").quotes  # a dataset made offline, with quotes

@@ -77,26 +77,28 @@ def test_import_article_adds_decks_that_load(capsys) -> None:
     assert "“Reyes Day”" in out and "relative dates (skipped): 1" in out
     where = Locations.from_env()
     files = sorted(p.name for p in where.user_decks.glob("*.toml"))
-    assert files == ["chess-the-whole-story.toml", "chess-where-and-when.toml",
-                     "chess-who-said-it.toml"]
-    who = decks.load_deck(where.user_decks / "chess-who-said-it.toml")
-    assert who.deck.title == "Two chess rivals and the cities where they met: Who said it?"
+    assert files == ["chess-story.toml", "chess-where-when.toml", "chess-who.toml"]
+    who = decks.load_deck(where.user_decks / "chess-who.toml")
+    assert who.deck.title == "Who said it: Two chess rivals and the cities where they met"
+    assert who.deck.source == "“Two chess rivals and the cities where they met” (feature.txt)"
+    titles = [decks.load_deck(where.user_decks / f).deck.title[:14] for f in files]
+    assert len(set(titles)) == 3  # the three decks differ at a glance
     answers = {c.answer for c in who.cards if c.id.startswith("who.")}
     assert answers == {"Claudia Reyes", "Ivan Sorokin"}
     catalog = decks.discover(where)
-    assert {"chess-who-said-it", "chess-where-and-when"} <= {e.id for e in catalog.entries}
+    assert {"chess-who", "chess-where-when"} <= {e.id for e in catalog.entries}
     assert catalog.problems == []
 
 
 def test_import_article_never_replaces_a_deck(capsys) -> None:
     assert main(["import-article", str(FEATURE), "--id", "chess"]) == 0
     where = Locations.from_env()
-    target = where.user_decks / "chess-who-said-it.toml"
+    target = where.user_decks / "chess-who.toml"
     before = target.read_bytes()
     capsys.readouterr()
     assert main(["import-article", str(FEATURE), "--id", "chess", "--title", "Other"]) == 1
     err = capsys.readouterr().err
-    assert f"'chess-who-said-it' is already used by {target}" in err
+    assert f"'chess-who' is already used by {target}" in err
     assert target.read_bytes() == before
 
 
@@ -109,7 +111,7 @@ def test_import_article_rejects_a_bad_id(capsys) -> None:
 def test_import_article_default_id_from_title(capsys) -> None:
     assert main(["import-article", str(ARTICLES / "interview.txt")]) == 0
     names = sorted(p.name for p in Locations.from_env().user_decks.glob("*.toml"))
-    assert "a-baker-s-long-night-who-said-it.toml" in names
+    assert "baker-long-night-who.toml" in names
 
 
 def test_import_article_with_nothing_to_ask_writes_nothing(tmp_path: Path, capsys) -> None:
