@@ -32,6 +32,7 @@ from quizapp import tomlio
 from quizapp.decks import MAX_DECK_BYTES, dump_deck, validation_problems
 from quizapp.errors import DatasetError  # noqa: F401 (raised here, part of this module's API)
 from quizapp.models import Card, Dataset, Deck, DeckInfo, Encounter, Fact, Quote
+from quizapp.quality import FUNCTION_WORDS, norm
 
 FAMILIES = ("who", "where", "when", "occasion", "what", "quote", "order", "flip")
 DISTRACTORS = 3
@@ -172,17 +173,28 @@ _COMMON = frozenset(
 )
 
 
-def gap_word(text: str) -> tuple[str, str] | None:
+def gap_word(text: str, shown: str = "") -> tuple[str, str] | None:
     """The word to blank out of a quote and the quote with that word replaced by a gap.
 
-    The word is the quote's longest uncommon word (the first one if tied); None for a
-    quote of a single word, which would leave nothing to go on.
+    The word is the quote's longest content word (the first one if tied) that the question
+    does not show anyway: not a function word, not a word used twice in the quote, not a
+    word of ``shown`` (the lead and hint printed with the quote). None when no word
+    qualifies, or for a quote of a single word: a blank anyone can fill is no question.
     """
     words = list(re.finditer(r"[^\W\d_]+(?:[’'-][^\W\d_]+)*", text))
     if len(words) < 2:
         return None
-    uncommon = [m for m in words if m.group().casefold() not in _COMMON] or words
-    best = max(uncommon, key=lambda m: (len(m.group()), -m.start()))
+    folded = [m.group().casefold() for m in words]
+    visible = {w.casefold() for w in re.findall(r"[^\W\d_]+(?:[’'-][^\W\d_]+)*", shown)}
+    candidates = [m for m, f in zip(words, folded)
+                  if f not in _COMMON and f not in FUNCTION_WORDS and len(f) >= 3
+                  and folded.count(f) == 1 and f not in visible]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda m: (len(m.group()), -m.start()))
+    rest = [f for m, f in zip(words, folded) if m is not best]
+    if sum(1 for f in rest if f not in FUNCTION_WORDS and f not in _COMMON) < 1:
+        return None  # "on the _____": nothing but grammar left to go on
     return best.group(), text[: best.start()] + GAP + text[best.end():]
 
 
@@ -210,6 +222,10 @@ class _Encounters:
     def label(self, e: Encounter) -> str:
         """Names an encounter in an answer: city, occasion and date."""
         return f"{self.dataset.place(e.place).city} ({e.occasion}, {month_year(e)})"
+
+    def dated_label(self, e: Encounter) -> str:
+        """Names an encounter by city and date only."""
+        return f"{self.dataset.place(e.place).city} ({month_year(e)})"
 
     def short_label(self, e: Encounter) -> str:
         """Names an encounter without its date (for order cards)."""
@@ -285,6 +301,9 @@ def who_cards(ds: Dataset) -> list[Card]:
             continue
         person = ds.person(q.speaker)
         said_it = {o.speaker for o in ds.quotes if o.speaker and fold(o.text) == fold(q.text)}
+        # Never offered as wrong: whoever said the same words, people named only outside
+        # the article's body, and anyone the quote itself names (it is not their words).
+        said_it |= {p.id for p in ds.people if p.caption_only or _named_in(p, q.text)}
         wrong = {fold(x) for pid in said_it for x in (ds.person(pid).name, *ds.person(pid).aliases)}
         hint = _quote_hint(ds, q)
         card_id = f"who.{q.id}"
@@ -305,6 +324,11 @@ def who_cards(ds: Dataset) -> list[Card]:
     return cards
 
 
+def _named_in(person, text: str) -> bool:
+    names = {person.name, *person.aliases, person.name.split()[-1]}
+    return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text) for n in names if n)
+
+
 def _quote_hint(ds: Dataset, q: Quote) -> str:
     if q.encounter is not None:
         e = ds.encounter(q.encounter)
@@ -318,12 +342,12 @@ def quote_cards(ds: Dataset) -> list[Card]:
     """Complete the quote (typed): one word of the quote is a gap."""
     cards = []
     for q in ds.quotes:
-        gapped = gap_word(q.text)
+        who = ds.person(q.speaker).name if q.speaker else "Unnamed speaker"
+        lead = q.context or who
+        gapped = gap_word(q.text, shown=f"{lead}{_quote_hint(ds, q)}")
         if gapped is None:
             continue
         word, text = gapped
-        who = ds.person(q.speaker).name if q.speaker else "Unnamed speaker"
-        lead = q.context or who
         cards.append(Card(
             id=f"quote.{q.id}",
             kind="text",
@@ -421,8 +445,11 @@ def occasion_cards(ds: Dataset) -> list[Card]:
                 if o.place == e.place and (o.year, o.month) == (e.year, e.month)]
         wrong = set().union(*(enc.occasion_forms(o.occasion) for o in same))
         # An occasion any of whose names is a right answer is not offered as wrong.
+        # ... nor one that is a word of the answer's names ("summit" beside "G-20 summit").
+        answer_words = {w for form in wrong for w in norm(form).split()}
         candidates = [o.occasion for o in ds.encounters
-                      if not enc.occasion_forms(o.occasion) & wrong]
+                      if not enc.occasion_forms(o.occasion) & wrong
+                      and not set(norm(o.occasion).split()) <= answer_words]
         card_id = f"occasion.{e.id}"
         cards.append(_choice_or_text(dict(
             id=card_id,
@@ -453,7 +480,14 @@ def what_cards(ds: Dataset) -> list[Card]:
         if f.encounter is None:
             continue
         e = ds.encounter(f.encounter)
-        answer = enc.label(e)
+        # The options name each encounter by city, occasion and date, or by city and date
+        # when the statement already names the occasion; a statement naming the city
+        # gives the answer away and is asked only as a flip card.
+        label = next((lab for lab in (enc.label, enc.dated_label)
+                      if not _leaks(lab(e), f.statement)), None)
+        if label is None:
+            continue
+        answer = label(e)
         accept = _unique(enc.place_forms(e), skip=[answer])
         wrong = {fold(answer), *(fold(a) for a in accept)}
         card_id = f"what.{f.id}"
@@ -464,12 +498,20 @@ def what_cards(ds: Dataset) -> list[Card]:
             answer=answer,
             accept=accept,
             distractors=pick_distractors(
-                card_id, (enc.label(o) for o in ds.encounters if o.id != e.id), wrong),
+                card_id, (label(o) for o in ds.encounters if o.id != e.id), wrong),
             explanation=_sentence(f"{enc.label(e)}: {e.summary}"),
             tags=_tags("what", e.id),
             section=f.section,
         )))
     return cards
+
+
+def _leaks(answer: str, statement: str) -> bool:
+    """Does the statement show a content word of the answer?"""
+    shown = set(norm(statement).split())
+    return any(w in shown for w in norm(answer).split()
+               if len(w) >= 4 and not w.isdigit() and w not in FUNCTION_WORDS
+               and w not in {fold(m) for m in MONTHS})
 
 
 def flip_cards(ds: Dataset) -> list[Card]:
@@ -512,6 +554,13 @@ def order_cards(ds: Dataset) -> list[Card]:
     seen: set[tuple[str, ...]] = set()
     for card_id, what, members in groups:
         ordered = enc.chronological(members)
+        # Two items of the same month cannot be put in order from their dates: the later
+        # ones (in the dataset's order) are left out of the card.
+        kept = [e for i, e in enumerate(ordered)
+                if (e.year, e.month) not in {(o.year, o.month) for o in ordered[:i]}]
+        if len(kept) < len(ordered):
+            what = re.sub(r"^all (?:of )?", "", what)
+            ordered = kept
         key = tuple(e.id for e in ordered)
         if len(ordered) < 2 or key in seen:
             continue

@@ -73,6 +73,8 @@ class Person(Model):
     aliases: list[NonBlank] = []
     role: str = ""
     section: NonBlank
+    # Named only outside the article's body (a photo caption, a byline): never a wrong option.
+    caption_only: bool = False
 
 
 class Place(Model):

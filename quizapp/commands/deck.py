@@ -97,6 +97,10 @@ def register(subparsers) -> None:
     p = command("validate", "check deck files; print each problem as file:line: field: message",
                 run_validate)
     p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="deck files (TOML)")
+    p.add_argument("--lint", action="store_true",
+                   help="also check question quality: answers given away by the question, "
+                   "guessable blanks, wrong options that are the answer or named in the "
+                   "quote, near-duplicate questions")
 
     command("list", "list every deck found, and the files that could not be used", run_list)
 
@@ -282,6 +286,15 @@ def run_validate(args) -> int:
             for line in exc.problems:
                 print(printable(line))
             continue
+        if getattr(args, "lint", False):
+            from quizapp.quality import check_deck
+
+            findings = check_deck(deck)
+            for finding in findings:
+                print(printable(f"{path}: cards[{finding.card}]: {finding.check}: {finding.message}"))
+            if findings:
+                failed = True
+                continue
         print(printable(f"{path}: OK ({deck.id!r}, {len(deck.cards)} cards)"))
     return 1 if failed else 0
 

@@ -309,6 +309,19 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"{args.article}: no questions could be made from this article "
               "(no attributed quotes, encounters or facts)", file=sys.stderr)
         return EXIT_FAILED
+    from quizapp.quality import check_dataset_decks
+
+    findings = check_dataset_decks(result.dataset, generated)
+    failing = {(f.deck, f.card) for f in findings}
+    generated = [d.model_copy(update={"cards": [c for c in d.cards
+                                                if (d.id, c.id) not in failing]})
+                 for d in generated]
+    generated = [d for d in generated if d.cards]
+    if not generated:
+        for line in report_lines(result):
+            print(line)
+        print(f"{args.article}: no question passed the quality checks", file=sys.stderr)
+        return EXIT_FAILED
     title = result.dataset.article.title
     new = []
     for d in generated:
@@ -319,11 +332,12 @@ def run_import(args: argparse.Namespace) -> int:
                           source=f"“{title}” ({args.article.name})",
                           tags=["imported-article", base]),
             cards=d.cards))
+    quality_lines = _quality_lines(findings, failing)
     if args.update:
-        return _update_decks(args, new, result)
+        return _update_decks(args, new, result, quality_lines)
     workspace = Workspace(locations(args))
     workspace.reload_decks()
-    for line in report_lines(result):
+    for line in report_lines(result) + quality_lines:
         print(line)
     try:
         added = workspace.add_decks([deck_text(deck) for deck in new], args.article,
@@ -341,7 +355,17 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _update_decks(args, new, result) -> int:
+def _quality_lines(findings, failing) -> list[str]:
+    """The report's lines on the cards the quality checks left out, and why."""
+    from quizapp.text import visible
+
+    if not findings:
+        return []
+    return [f"cards left out by the quality checks: {len(failing)}"] + [
+        visible(f"  {f.card}: {f.check}: {f.message}") for f in findings]
+
+
+def _update_decks(args, new, result, quality_lines: list[str]) -> int:
     """``import-article --update``: write new decks and replace the cards of existing
     ones, keeping progress (``deck import --update`` does the same)."""
     from quizapp.cli import locations
@@ -356,6 +380,8 @@ def _update_decks(args, new, result) -> int:
             print(line, file=sys.stderr)
         return EXIT_FAILED
     for line in report_lines(result):
+        print(line)
+    for line in quality_lines:
         print(line)
 
     def describe(install) -> None:

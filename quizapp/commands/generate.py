@@ -1,7 +1,8 @@
 """`quizapp generate`: write the question decks from the article dataset.
 
 The same dataset always gives byte-identical deck files. ``--check`` writes nothing and
-exits 1 naming every deck file that is missing or differs from what the dataset gives.
+exits 1 naming every deck file that is missing or differs from what the dataset gives,
+and every card that fails the question-quality checks (``quizapp.quality``).
 Files in the output folder that the generator does not produce are left alone.
 """
 
@@ -48,7 +49,8 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="write nothing; exit 1 and name each deck file that is missing or out of date",
+        help="write nothing; exit 1 and name each deck file that is missing or out of date, "
+        "and each card that fails the question-quality checks",
     )
     add_location_options(parser)
     parser.set_defaults(func=run)
@@ -62,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
     dataset_path = args.dataset if args.dataset is not None else paths.bundled_dataset()
     out_dir = args.out if args.out is not None else paths.bundled_decks_dir()
     try:
-        files = render(load_dataset(dataset_path))
+        dataset = load_dataset(dataset_path)
+        files = render(dataset)
     except DatasetError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)
@@ -78,6 +81,16 @@ def run(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         if problems:
             print(f"{len(problems)} deck file(s) need `quizapp generate`", file=sys.stderr)
+            return EXIT_STALE
+        from quizapp.generate import build_decks
+        from quizapp.quality import check_dataset_decks
+        from quizapp.text import visible
+
+        findings = check_dataset_decks(dataset, build_decks(dataset))
+        for finding in findings:
+            print(visible(f"{out_dir / finding.deck}.toml: {finding}"), file=sys.stderr)
+        if findings:
+            print(f"{len(findings)} card(s) fail the question-quality checks", file=sys.stderr)
             return EXIT_STALE
         print(f"all {len(files)} deck files in {out_dir} are up to date")
         return 0

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from quizapp.extract.entities import TITLES
+from quizapp.extract.entities import SPEECH, TITLES
 from quizapp.extract.layout import Layout
 
 _LABEL = re.compile(
@@ -76,6 +76,8 @@ def find_turns(layout: Layout) -> list[Turn]:
         if m is None:
             continue
         label = m.group("label").strip()
+        if text[m.end():m.end() + 1] in "“\"" or re.search(rf"\b{SPEECH}\b", label):
+            continue  # "Ann Lee, the mayor, said: “...”": prose introducing a quote
         name, question = _name_of(label)
         found.append(Turn(label=label, label_start=para.start, start=m.end(), end=para.end,
                           paragraph=index, question=question, name=name))

@@ -186,7 +186,7 @@ def test_import_article_update_keeps_progress(tmp_path: Path, capsys, monkeypatc
 
     assert main(["import-article", str(FEATURE), "--id", "chess"]) == 0
     where = Locations.from_env()
-    who = decks.load_deck(where.user_decks / "chess-who-said-it.toml")
+    who = decks.load_deck(where.user_decks / "chess-who.toml")
     store = ScoreStore(where.scores)
     session = Session.for_deck(who, recorder=store)
     first = session.current.card.id
@@ -195,8 +195,8 @@ def test_import_article_update_keeps_progress(tmp_path: Path, capsys, monkeypatc
     capsys.readouterr()
     assert main(["import-article", str(FEATURE), "--id", "chess", "--update"]) == 0
     out = capsys.readouterr().out
-    assert "chess-who-said-it: unchanged" in out
-    assert ScoreStore(where.scores).load().cards["chess-who-said-it"][first].right == 1
+    assert "chess-who: unchanged" in out
+    assert ScoreStore(where.scores).load().cards["chess-who"][first].right == 1
     # Half the article gone: cards with progress would leave, so it asks (or needs --yes).
     text = FEATURE.read_text(encoding="utf-8")
     shorter = tmp_path / FEATURE.name
@@ -206,9 +206,25 @@ def test_import_article_update_keeps_progress(tmp_path: Path, capsys, monkeypatc
     captured = capsys.readouterr()
     assert f"removed: {first}" in captured.out
     assert "confirm on a terminal, or pass --yes" in captured.err
-    assert decks.load_deck(where.user_decks / "chess-who-said-it.toml") == who  # untouched
+    assert decks.load_deck(where.user_decks / "chess-who.toml") == who  # untouched
     assert main(["import-article", str(shorter), "--id", "chess", "--update", "--yes"]) == 0
-    after = decks.load_deck(where.user_decks / "chess-who-said-it.toml")
+    after = decks.load_deck(where.user_decks / "chess-who.toml")
     assert after.card(first) is None and len(after.cards) < len(who.cards)
-    records = ScoreStore(where.scores).load().cards["chess-who-said-it"]
+    records = ScoreStore(where.scores).load().cards["chess-who"]
     assert records[first].right == 1  # answers stay in the score file either way
+
+
+def test_import_article_leaves_out_poor_cards_and_says_why(tmp_path: Path, capsys) -> None:
+    """Two quotes that differ by one word make near-identical questions: one is left out."""
+    article = tmp_path / "twice.txt"
+    article.write_text(
+        "Council votes on the harbour plan\n\n"
+        "“We will rebuild the east pier before the winter storms arrive,” Mayor Dana Ortiz said.\n\n"
+        "Later she repeated it. “We will rebuild the east pier before the winter storms arrive!” "
+        "Ortiz said.\n", encoding="utf-8")
+    assert main(["import-article", str(article), "--id", "pier"]) == 0
+    out = capsys.readouterr().out
+    assert "cards left out by the quality checks:" in out
+    assert "near-duplicate: asks the same as card who." in out
+    deck = decks.load_deck(Locations.from_env().user_decks / "pier-who.toml")
+    assert len([c for c in deck.cards if c.id.startswith("who.")]) == 1

@@ -189,7 +189,8 @@ def test_no_distractor_is_the_answer_or_an_alias(cards: dict[str, Card]) -> None
             continue
         right = {fold(a) for a in card.answers}
         assert not right & {fold(d) for d in card.distractors}, card.id
-        assert len(card.distractors) == 3, card.id
+        # Three wrong options, or two when a third would be another name of the answer.
+        assert len(card.distractors) in ((2, 3) if _family(card) == "occasion" else (3,)), card.id
 
 
 def test_when_questions_in_november_2018_never_offer_november_2018(cards) -> None:
@@ -237,7 +238,6 @@ def test_every_quote_and_encounter_is_asked(dataset: Dataset, cards) -> None:
     for q in dataset.quotes:
         if q.speaker is not None:
             assert cards[f"who.{q.id}"].answer == dataset.person(q.speaker).name
-        assert f"quote.{q.id}" in cards
     for e in dataset.encounters:
         place = dataset.place(e.place)
         assert cards[f"where.{e.id}"].answer == f"{place.city}, {place.country}"
@@ -250,23 +250,29 @@ def test_every_quote_and_encounter_is_asked(dataset: Dataset, cards) -> None:
 
 
 def test_complete_the_quote_gaps_one_word_of_the_real_quote(dataset: Dataset, cards) -> None:
-    for q in dataset.quotes:
+    asked = [q for q in dataset.quotes if f"quote.{q.id}" in cards]
+    assert len(asked) >= len(dataset.quotes) - 5
+    # No blank where only grammar is left to go on, or the word is one anyone guesses.
+    assert "quote.trump-of-course" not in cards  # “Yes, of course I will.”
+    assert "quote.on-the-fly" not in cards  # “on the fly”
+    for q in asked:
         card = cards[f"quote.{q.id}"]
         assert card.kind == "text"
         shown = card.question[card.question.index("“") + 1: card.question.rindex("”")]
         assert shown.count(GAP) == 1
         assert shown.replace(GAP, card.answer) == q.text
     assert cards["quote.ushakov-no-offense"].answer == "offense"
-    assert cards["quote.on-the-fly"].answer == "fly"  # not a filler word like "the"
     # A gapped name accepts the person's other names.
     hell = cards["quote.trump-hell-of-a-lot"]
     assert hell.answer == "Putin" and "Vladimir Putin" in hell.accept
 
 
 def test_encounters_are_put_in_order(cards) -> None:
+    # Paris and Buenos Aires were both in November 2018: an order card cannot ask which
+    # came first from dates it shows, so the later one is left out.
     assert cards["order.encounters"].answer == [
         "Hamburg: G-20", "Da Nang: APEC", "Helsinki: Summit",
-        "Paris: WWI Armistice Ceremony", "Buenos Aires: G-20", "Osaka: G-20",
+        "Paris: WWI Armistice Ceremony", "Osaka: G-20",
     ]
     assert cards["order.occasion-g-20"].answer == ["Hamburg: G-20", "Buenos Aires: G-20", "Osaka: G-20"]
     assert all(c.kind == "order" for c in cards.values() if _family(c) == "order")
@@ -367,7 +373,7 @@ def test_questions_name_the_datasets_people_not_the_seeds(dataset: Dataset) -> N
     cards = {c.id: c for d in decks for c in d.cards}
     assert cards["where.helsinki-2018"].question == (
         "Where did Okafor and Lindqvist cross paths in July 2018 (Summit)?")
-    assert cards["order.encounters"].question.startswith("Put all of Okafor and Lindqvist's")
+    assert cards["order.encounters"].question.startswith("Put Okafor and Lindqvist's encounters")
     assert {t for d in decks for t in d.deck.tags} == {"okafor-lindqvist"}
 
 
@@ -377,7 +383,7 @@ def test_encounters_without_people_get_questions_without_names(dataset: Dataset)
     cards = {c.id: c for d in build_decks(bare) for c in d.cards}
     assert cards["where.osaka-2019"].question == "Where was the G-20 held in June 2019?"
     assert cards["when.osaka-2019"].question == "When was the G-20 in Osaka, Japan held?"
-    assert cards["order.encounters"].question == "Put all the encounters in order, earliest first."
+    assert cards["order.encounters"].question == "Put the encounters in order, earliest first."
 
 
 def test_the_generator_names_no_one_from_any_article(dataset: Dataset) -> None:
