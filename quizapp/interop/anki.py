@@ -27,7 +27,7 @@ from quizapp.interop.common import (
     split_lines,
     text_to_html,
 )
-from quizapp.interop.csv_io import GUID_KEY, NOTETYPE_KEY, read_table
+from quizapp.interop.csv_io import GUID_KEY, NOTETYPE_KEY, RECORD_KEY, read_table
 from quizapp.models import Deck
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|",
@@ -124,10 +124,13 @@ def read_anki_text(text: str, source: Path | str,
                             columns=columns, html=html_value == "true", tag_column=tag_column,
                             skip_columns=skip, header_row=False, exact=exact,
                             keep={n: key for n, key in ((notetype_column, NOTETYPE_KEY),
-                                                        (guid_column, GUID_KEY))
+                                                        (guid_column, GUID_KEY),
+                                                        (-1, RECORD_KEY))
                                   if n is not None})
     if notetype_column is not None:
-        _kinds_from_notetypes(rows)
+        _kinds_from_notetypes(rows, {*skip, *([tag_column] if tag_column is not None else [])})
+    for row in rows:
+        row.values.pop(RECORD_KEY, None)
     for row in rows:  # Anki's guid gives the card the id an .apkg import gives it
         guid = row.values.pop(GUID_KEY, "").strip()
         if guid and not (row.values.get("id") or "").strip():
@@ -159,16 +162,20 @@ def deck_fields(text: str) -> dict[str, object]:
     return out
 
 
-def _kinds_from_notetypes(rows: list[Row]) -> None:
+def _kinds_from_notetypes(rows: list[Row], not_fields: set[int]) -> None:
     """Anki's own exports name each note's type: Cloze notes become cloze cards, "Basic
-    (and reversed card)" ones reversed cards (unless a kind column says otherwise)."""
+    (and reversed card)" ones reversed cards, "Basic (optional reversed card)" ones too
+    when their third field (Add Reverse) is filled (unless a kind column says otherwise)."""
     for row in rows:
         notetype = row.values.pop(NOTETYPE_KEY, "").strip().casefold()
+        cells = row.values.get(RECORD_KEY, "").split("\x1f")
+        fields = [c for i, c in enumerate(cells) if i not in not_fields]
         if row.values.get("kind", "").strip():
             continue
         if "cloze" in notetype:
             row.values["kind"] = "cloze"
-        elif "reverse" in notetype and "optional" not in notetype:
+        elif "reverse" in notetype and (
+                "optional" not in notetype or (len(fields) > 2 and fields[2].strip())):
             row.values["reverse"] = "true"
 
 

@@ -32,6 +32,8 @@ csv.field_size_limit(20 * 1024 * 1024)
 
 NOTETYPE_KEY = "\x00notetype"  # a row's Anki note type, kept for the Anki text reader
 GUID_KEY = "\x00guid"  # a row's Anki note guid
+RECORD_KEY = "\x00record"  # the row's cells joined by \x1f (keep={-1: RECORD_KEY})
+LAST_COLUMN = -1  # tag_column: each row's own last cell (Anki 2.1.54's export)
 
 
 def read_table(
@@ -74,6 +76,9 @@ def read_table(
             previous_end = reader.line_num
             if not any(cell.strip() for cell in record):
                 continue
+            row_tags = None
+            if tag_column == LAST_COLUMN:
+                row_tags, record = record[-1], record[:-1]
             if names is None and header_row:
                 mapped = [column_name(cell) for cell in record]
                 if "question" in mapped and "answer" in mapped:
@@ -83,13 +88,14 @@ def read_table(
                         warnings.append(f"{source}:{line}: columns ignored: {', '.join(unknown)}")
                     continue
             if names is None:
-                names = _positional(len(record), tag_column, skip_columns)
+                names = _positional(len(record), tag_column if tag_column != LAST_COLUMN else None,
+                                    skip_columns)
                 extra = [i + 1 for i, n in enumerate(names)
                          if n is None and i not in skip_columns and i != tag_column]
                 if extra:
                     warnings.append(f"{source}:{line}: column(s) {', '.join(map(str, extra))} "
                                     "ignored (only question and answer are read without a header row)")
-            if tag_column is not None and tag_column < len(names):
+            if tag_column is not None and 0 <= tag_column < len(names):
                 names[tag_column] = "tags"
             values: dict[str, str] = {}
             for index, cell in enumerate(record):
@@ -97,8 +103,12 @@ def read_table(
                 if name is None:
                     continue
                 values[name] = decode(cell)
+            if row_tags is not None:
+                values["tags"] = row_tags
             for index, key in (keep or {}).items():
-                if index < len(record):
+                if index == -1:
+                    values[key] = "\x1f".join(record)
+                elif index < len(record):
                     values[key] = record[index]
             if len(record) > len(names) and any(c.strip() for c in record[len(names):]):
                 wider += 1

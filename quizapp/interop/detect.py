@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quizapp.interop.common import InteropError, column_name
+from quizapp.interop.csv_io import LAST_COLUMN
 
 SAMPLE_LINES = 200
 CANDIDATES = ("\t", ";", ",", "|")
@@ -51,7 +52,9 @@ class Layout:
         parts.append({True: "with a header row", False: "no header row", None: ""}[self.header])
         if self.html:
             parts.append("cells are HTML")
-        if self.tag_column is not None:
+        if self.tag_column == LAST_COLUMN:
+            parts.append("each row's last cell as tags")
+        elif self.tag_column is not None:
             parts.append(f"column {self.tag_column + 1} as tags")
         return ", ".join(p for p in parts if p)
 
@@ -125,13 +128,14 @@ def detect_layout(path: Path, text: str, *, fmt: str = "auto", separator: str | 
         return Layout("csv", separator, True, bool(html))
     is_html = looks_html if html is None else html
     if separator == "\t" and fmt != "csv":
-        # Quizlet and Anki 2.1.54 and older: no header, no quoting, maybe a tags column.
+        # Quizlet and Anki 2.1.54 and older: no header, no quoting, and Anki put each
+        # note's tags after its fields (so in the last cell of rows of varying width).
         widths = _widths(lines, "\t", quoting=False)
         tag_column = None
-        if widths and min(widths) >= 3 and max(widths) == 3:
-            thirds = [line.split("\t")[2] for line in lines]
-            if all(TAGS_CELL.match(cell) for cell in thirds) and any(c.strip() for c in thirds):
-                tag_column = 2
+        if widths and min(widths) >= 3:
+            lasts = [line.split("\t")[-1] for line in lines]
+            if all(TAGS_CELL.match(cell) for cell in lasts) and any(c.strip() for c in lasts):
+                tag_column = 2 if max(widths) == 3 else LAST_COLUMN
         return Layout("quizlet", "\t", False, is_html, quoting=False, tag_column=tag_column)
     return Layout("csv", separator, False, is_html)
 

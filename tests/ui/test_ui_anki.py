@@ -31,7 +31,7 @@ async def test_importing_an_apkg_in_the_app_adds_every_deck(tmp_path: Path) -> N
         await pilot.pause()
         status = str(screen.query_one("#import-status", Static).visual)
         assert "Imported 3 decks" in status
-        assert "languages (Languages): 6 cards" in status
+        assert "languages (Languages): 10 cards" in status
         warnings = str(screen.query_one("#import-warnings", Static).visual)
         assert "note 'lang-empty' (Basic: 'Empty back') in deck 'Languages': empty back" in warnings
         await pilot.press("escape")

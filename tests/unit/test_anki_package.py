@@ -43,7 +43,7 @@ def test_every_package_format_gives_the_same_decks(name: str) -> None:
 def test_what_a_person_moving_from_anki_sees(data: Path, capsys) -> None:
     assert run(str(FIXTURES / "sample.apkg")) == 0
     captured = capsys.readouterr()
-    assert "imported 12 cards in 3 deck(s), skipped 1 note(s) (1 empty back)" in captured.out
+    assert "imported 16 cards in 3 deck(s), skipped 1 note(s) (1 empty back)" in captured.out
     assert "note 'lang-empty' (Basic: 'Empty back') in deck 'Languages': empty back; skipped" \
         in captured.err
     languages = load_deck(data / "decks" / "languages.toml")
@@ -55,6 +55,9 @@ def test_what_a_person_moving_from_anki_sees(data: Path, capsys) -> None:
     # Basic (and reversed card): both directions, each with its own id.
     assert asked["lang-arigato.reverse"].question == "thank you"
     assert asked["lang-sound"].question == "Say it [sound: hello.mp3]"
+    # Basic (type in the answer) is typed; optional reversed only when Add Reverse is filled.
+    assert (asked["lang-gato"].kind, asked["lang-gato"].answer) == ("text", "gato")
+    assert "lang-perro.reverse" in asked and "lang-casa.reverse" not in asked
     geography = load_deck(data / "decks" / "geography.toml")
     assert geography.card("geo-image-only").question == "[image: map.png]"
     assert (data / "decks" / "geography.media" / "map.png").read_bytes().startswith(b"\x89PNG")

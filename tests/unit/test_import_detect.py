@@ -28,7 +28,9 @@ def test_headerless_anki_export_is_not_read_as_plain_quizlet() -> None:
     bonjour = next(c for c in result.deck.cards if c.kind == "cloze")
     assert bonjour.explanation == "Used all day."  # the Back Extra column
     assert result.skipped == {"empty answer": 1}
-    assert "column 3 as tags" in result.layout and "HTML" in result.layout
+    assert "each row's last cell as tags" in result.layout and "HTML" in result.layout
+    perro = cards["perro"]  # an optional-reversed note: three fields, then its tags
+    assert (perro.answer, perro.tags) == ("dog", ["lang::es"])
 
 
 def test_anki_notes_in_plain_text_with_headers_match_the_package() -> None:
@@ -36,6 +38,8 @@ def test_anki_notes_in_plain_text_with_headers_match_the_package() -> None:
     kinds = {c.id: (c.kind, c.reverse) for c in text_deck.cards}
     assert kinds["lang-bonjour"] == ("cloze", False)
     assert kinds["geo-rhine"] == ("flip", True)  # Basic (and reversed card)
+    assert kinds["lang-perro"] == ("flip", True)  # optional reversed, Add Reverse filled
+    assert kinds["lang-casa"] == ("flip", False)  # optional reversed, left empty
     package_ids = {c.id for d in import_package(ANKI / "sample.apkg")[0] for c in d.deck.cards}
     assert {c.id for c in text_deck.cards} == package_ids  # same ids: re-import updates
 
