@@ -26,7 +26,12 @@ from pydantic_core import PydanticCustomError
 
 DATASET_FORMAT = 1
 DECK_FORMAT = 1
-SCORES_FORMAT = 1
+# 2: the snapshot ends with an end line (store/snapshot.py), answers carry an id, undo is
+# an event naming the answer it takes back. Format 1 files are still read.
+SCORES_FORMAT = 2
+# The largest count a score file may hold (a card answered every second for 30 years is
+# 10^9): a larger one is damage or a typo, never study.
+MAX_COUNT = 10**9
 
 
 class Model(BaseModel):
@@ -380,17 +385,23 @@ class FsrsState(Model):
     last_review: datetime | None = None
 
 
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+
+
 class CardRecord(Model):
     """What the score file keeps for one card of one deck."""
 
-    seen: int = 0
-    right: int = 0
-    wrong: int = 0
-    streak: int = 0
+    seen: Count = 0
+    right: Count = 0
+    wrong: Count = 0
+    streak: Count = 0
     # When the card was first answered (None in records written before this field existed).
     first_answered: datetime | None = None
     last_answered: datetime | None = None
     last_result: Result | None = None
+    # The id of the answer that made this record (an undo naming it restores the record
+    # from before it). None in records written before answers had ids.
+    last_answer: str | None = None
     suspended: bool = False
     fsrs: FsrsState | None = None
 
@@ -401,8 +412,8 @@ class SessionRecord(Model):
     mode: NonBlank
     start: datetime
     end: datetime | None = None
-    score: int = 0
-    total: int = 0
+    score: Count = 0
+    total: Count = 0
     missed: list[str] = []
     # How far the session got: ``asked`` of its ``planned`` questions were answered or
     # skipped. A session is finished when it got to the end (asked >= planned); records
@@ -420,6 +431,9 @@ class ScoreFile(Model):
     # deck id -> card id -> record
     cards: dict[str, dict[str, CardRecord]] = {}
     sessions: list[SessionRecord] = []
+    # Keys of the answers ``quizapp scores recover`` merged back from a backup, so that
+    # recovering the same backup again adds nothing (see store.answer_key).
+    recovered: list[str] = []
 
 
 # --------------------------------------------------------------------------- score journal
@@ -432,6 +446,8 @@ class AnswerEvent(Model):
     """One answer. ``fsrs`` is the card's memory state after this answer."""
 
     type: Literal["answer"] = "answer"
+    # Unique per answer (written since score format 2); an undo names it.
+    id: str | None = None
     deck: NonBlank
     card: NonBlank
     session: NonBlank
@@ -440,16 +456,37 @@ class AnswerEvent(Model):
     rating: int | None = Field(default=None, ge=1, le=4)
     duration_ms: int | None = Field(default=None, ge=0)
     fsrs: FsrsState | None = None
+    # Merged back from a backup by ``quizapp scores recover`` (see ScoreFile.recovered).
+    recovered: bool | None = None
 
 
 class RestoreEvent(Model):
-    """Undo: put a card's record back as it was (``record`` absent: the card had none)."""
+    """Put a card's record back as it was (``record`` absent: the card had none).
+
+    Written by undo before score format 2 (``UndoEvent`` since), and by
+    ``quizapp scores recover`` for a record only a backup still holds."""
 
     type: Literal["restore"] = "restore"
     deck: NonBlank
     card: NonBlank
     at: datetime
     record: CardRecord | None = None
+
+
+class UndoEvent(Model):
+    """Undo: take back the answer ``answer`` (an ``AnswerEvent.id``) of card ``card``.
+
+    ``before`` is the card's record just before that answer (absent: it had none) and
+    ``result`` the answer's result. Folded like any other event (see ``store.fold``), so
+    an undo in one window never takes back another window's answer."""
+
+    type: Literal["undo"] = "undo"
+    deck: NonBlank
+    card: NonBlank
+    at: datetime
+    answer: NonBlank
+    result: Result
+    before: CardRecord | None = None
 
 
 class SessionEvent(Model):
@@ -468,5 +505,6 @@ class SuspendEvent(Model):
 
 
 Event = Annotated[
-    Union[AnswerEvent, RestoreEvent, SessionEvent, SuspendEvent], Field(discriminator="type")
+    Union[AnswerEvent, RestoreEvent, SessionEvent, SuspendEvent, UndoEvent],
+    Field(discriminator="type"),
 ]

@@ -344,8 +344,11 @@ def set_suspended(
         raise NotFound(f"no deck with id {deck_id!r}")
     if entry.deck.card(card_id) is None:
         raise NotFound(f"deck {deck_id!r} has no card with id {card_id!r}")
-    rec = store.record(deck_id, card_id)
-    if (rec.suspended if rec is not None else False) == suspended:
-        return False
-    store.append(SuspendEvent(deck=deck_id, card=card_id, at=at, suspended=suspended))
-    return True
+
+    def build(latest):  # noqa: ANN001, ANN202 - from the card as it is now, under the lock
+        rec = latest(deck_id, card_id)
+        if (rec.suspended if rec is not None else False) == suspended:
+            return []
+        return [SuspendEvent(deck=deck_id, card=card_id, at=at, suspended=suspended)]
+
+    return bool(store.write(build))

@@ -29,9 +29,9 @@ from quizapp.models import (
     Card,
     CardRecord,
     Deck,
-    RestoreEvent,
     SessionEvent,
     SessionRecord,
+    UndoEvent,
 )
 
 State = Literal["asking", "feedback", "done"]
@@ -43,12 +43,20 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+Lookup = Callable[[str, str], CardRecord | None]
+
+
 class Recorder(Protocol):
     """Where answers go (``store.ScoreStore`` is one)."""
 
     def record(self, deck_id: str, card_id: str) -> CardRecord | None: ...
 
     def append(self, *events: object) -> None: ...
+
+    def write(self, build: Callable[[Lookup], Iterable[object]]) -> object:
+        """Append the events ``build`` makes from the latest card records (under the
+        store's lock, so another window's answers are included)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -78,8 +86,9 @@ class Outcome:
 class _Step:
     index: int
     outcome: Outcome | None  # None: the card was skipped
-    previous: CardRecord | None = None
+    previous: CardRecord | None = None  # the card's record just before the answer
     requeued: bool = False
+    answer_id: str | None = None  # the AnswerEvent's id, which undo names
 
 
 def deck_rivals(deck: Deck) -> set[str]:
@@ -411,15 +420,20 @@ class Session:
         step = self._steps.pop()
         if step.requeued:
             self._queue.pop()
-        if step.outcome is not None and self._recorder is not None:
+        if step.outcome is not None and self._recorder is not None and step.answer_id:
             item = step.outcome.item
-            restore = RestoreEvent(
-                deck=item.deck_id, card=item.card.id, at=self._now(), record=step.previous
+            undo = UndoEvent(
+                deck=item.deck_id,
+                card=item.card.id,
+                at=self._now(),
+                answer=step.answer_id,
+                result="right" if step.outcome.correct else "wrong",
+                before=step.previous,
             )
             after = self._record_as(index=step.index, state="asking",
                                     queue=self._queue)
             try:
-                self._recorder.append(restore, SessionEvent(session=after))
+                self._recorder.append(undo, SessionEvent(session=after))
             except BaseException:
                 self._steps.append(step)  # nothing was undone
                 if step.requeued:
@@ -507,29 +521,35 @@ class Session:
         at = self._now()
         outcome = Outcome(item, correct, said, item.card.answer_text, rating, duration, exact)
         requeued = self.rounds and not correct
-        previous = None
+        step = _Step(self._index, outcome, None, requeued)
         if self._recorder is not None:
-            previous = self._recorder.record(item.deck_id, item.card.id)
-            previous = previous.model_copy(deep=True) if previous is not None else None
-        step = _Step(self._index, outcome, previous, requeued)
-        if self._recorder is not None:
-            fsrs_state = scheduling.review(previous.fsrs if previous else None, rating, at)
-            answer = AnswerEvent(
-                deck=item.deck_id,
-                card=item.card.id,
-                session=self.id,
-                at=at,
-                result="right" if correct else "wrong",
-                rating=rating,
-                duration_ms=duration,
-                fsrs=fsrs_state,
-            )
+            step.answer_id = f"{self.id}-{secrets.token_hex(4)}"
             # The session's record, counting this answer, goes in the same write: a session
             # cut short by a kill still has its score on file.
             record = self._record_as(
                 steps=[*self._steps, step], state="feedback",
                 queue=[*self._queue, item] if requeued else self._queue)
-            self._recorder.append(answer, SessionEvent(session=record))
+
+            def build(latest: Lookup) -> list[object]:
+                # Under the store's lock, from the card as it is now (other windows'
+                # answers included): the memory state and what undo restores.
+                previous = latest(item.deck_id, item.card.id)
+                step.previous = previous.model_copy(deep=True) if previous is not None else None
+                fsrs_state = scheduling.review(previous.fsrs if previous else None, rating, at)
+                answer = AnswerEvent(
+                    id=step.answer_id,
+                    deck=item.deck_id,
+                    card=item.card.id,
+                    session=self.id,
+                    at=at,
+                    result="right" if correct else "wrong",
+                    rating=rating,
+                    duration_ms=duration,
+                    fsrs=fsrs_state,
+                )
+                return [answer, SessionEvent(session=record)]
+
+            self._recorder.write(build)
             self._session_written = True
         if requeued:
             self._queue.append(item)

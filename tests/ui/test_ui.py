@@ -499,12 +499,12 @@ async def test_home_keys_review_the_missed_and_study_the_due_cards_of_a_deck(tmp
 async def test_an_answer_that_cannot_be_saved_is_not_counted(tmp_path: Path) -> None:
     app = build(tmp_path, deck("caps", CHOICE))
 
-    def disk_full(*events) -> None:
+    def disk_full(*args) -> None:
         raise OSError(28, "No space left on device")
 
     async with app.run_test() as pilot:
         await start(pilot, "caps", "o")
-        app.store.append = disk_full  # type: ignore[method-assign]
+        app.store.write = disk_full  # type: ignore[method-assign]
         await pilot.press(choice_number(app, "Tokyo"))
         await pilot.pause()
         assert app.is_running and app.screen.session.state == "asking"

@@ -176,7 +176,7 @@ def test_a_refused_score_file_is_one_line_and_untouched(env, capsys, argv) -> No
     assert run(*argv) == 1
     captured = capsys.readouterr()
     err = captured.err.strip().splitlines()
-    assert len(err) == 1 and str(scores) in err[0] and "format 99" in err[0]
+    assert len(err) == 1 and str(scores) in err[0] and "format: 99 is newer" in err[0]
     assert captured.out == ""
     assert scores.read_text(encoding="utf-8") == original
 
@@ -293,7 +293,7 @@ def test_an_escape_sequence_in_a_score_file_key_is_shown_not_obeyed(env, capsys)
     scores.write_text(original, encoding="utf-8")
     assert run("stats") == 1
     err = capsys.readouterr().err
-    assert err == f"quizapp: {scores}: cards.a␛[31m.x.bogus: unknown field\n"
+    assert err == f"quizapp: {scores}:4: cards.a␛[31m.x.bogus: unknown field\n"
     assert scores.read_text(encoding="utf-8") == original
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from quizapp.models import AnswerEvent, CardRecord, Deck, RestoreEvent, SessionEvent
+from quizapp.models import AnswerEvent, CardRecord, Deck, SessionEvent, UndoEvent
 from quizapp.session import Item, Session
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -37,6 +37,11 @@ class MemoryRecorder:
         for event in events:
             self._fold(event)
 
+    def write(self, build) -> list:
+        events = list(build(self.record))
+        self.append(*events)
+        return events
+
     def _fold(self, event) -> None:
         self.events.append(event)
         if isinstance(event, AnswerEvent):
@@ -47,11 +52,11 @@ class MemoryRecorder:
             rec.streak = rec.streak + 1 if event.result == "right" else 0
             rec.last_result = event.result
             rec.fsrs = event.fsrs
-        elif isinstance(event, RestoreEvent):
-            if event.record is None:
+        elif isinstance(event, UndoEvent):
+            if event.before is None:
                 self.records.pop((event.deck, event.card), None)
             else:
-                self.records[(event.deck, event.card)] = event.record
+                self.records[(event.deck, event.card)] = event.before
 
 
 DECK = Deck.model_validate(
@@ -126,7 +131,7 @@ def test_undo_restores_the_record_and_asks_again() -> None:
     assert s.undo().card.id == "c1"
     assert s.state == "asking"
     assert ("demo", "c1") not in rec.records  # back to no record at all
-    assert isinstance(rec.events[-2], RestoreEvent)
+    assert isinstance(rec.events[-2], UndoEvent)
     assert rec.events[-1].session.total == 0  # the session's record no longer counts it
     assert s.answer("Putin").correct
     s.advance()

@@ -1,0 +1,188 @@
+"""The score file's plumbing: reading, locking, backups. The store's only platform code.
+
+Everything that differs between Linux, macOS and Windows is here: the lock
+(``portalocker``: ``flock`` on Unix, ``LockFileEx`` on Windows), hard links (missing on
+some file systems and on FAT), and the mode a new file gets. ``signals.py`` holds the
+same for signals.
+"""
+
+from __future__ import annotations
+
+import errno
+import glob
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import portalocker
+
+from quizapp import tomlio
+from quizapp.fsutil import fsync_dir
+
+# The largest snapshot, journal or cache read: a year of daily study is a few MB, and
+# 100k cards about 25 MB. Larger is not a score file.
+MAX_SCORE_BYTES = 256 * 1024 * 1024
+
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS}
+
+
+class ScoreFileError(Exception):
+    """The score file cannot be used as it is; one line naming the file at fault (and the
+    field), and what is safe."""
+
+
+class ScoreWriteError(ScoreFileError, OSError):
+    """Writing a score file failed (a full disk, a read-only folder). Also an ``OSError``,
+    so callers that guard writes with ``except OSError`` still catch it."""
+
+    def __init__(self, message: str) -> None:
+        ScoreFileError.__init__(self, message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class Damaged(Exception):
+    """Bytes quizapp wrote that no longer read back (cut off, a flipped byte, garbage)."""
+
+
+def read_file(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """A file's bytes and the stat of the very file they came from; None when missing."""
+    try:
+        return tomlio.read_file(path, MAX_SCORE_BYTES, "a score file")
+    except FileNotFoundError:
+        return None
+    except tomlio.FileProblem as exc:
+        raise ScoreFileError(str(exc)) from None
+
+
+def read_tail(path: Path, start: int) -> bytes:
+    """The bytes of ``path`` from ``start`` on (what was appended since a read)."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            return handle.read(MAX_SCORE_BYTES + 1)
+    except OSError as exc:
+        raise ScoreFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def stat_key(path: Path) -> tuple[int, int, int] | None:
+    """(inode, size, mtime) of ``path``, or None when it does not exist."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@contextmanager
+def locked(lock_path: Path, for_reading: bool = False) -> Iterator[None]:
+    """Hold ``lock_path`` (an exclusive lock) for the duration of the block.
+
+    Each call opens the lock file anew, so two threads of one process exclude each other
+    as two processes do. The lock file is never deleted (that reopens the race). A reader
+    in a folder it cannot write to goes on without the lock.
+    """
+    if not for_reading:
+        try:
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ScoreWriteError(
+                f"{lock_path.parent}: cannot create the folder: {exc.strerror or exc}"
+            ) from None
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError as exc:
+        if for_reading:
+            yield
+            return
+        raise ScoreWriteError(f"{lock_path}: cannot lock: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "r+b") as handle:
+        try:
+            portalocker.lock(handle, portalocker.LOCK_EX)
+        except (OSError, portalocker.LockException) as exc:
+            raise ScoreWriteError(f"{lock_path}: cannot lock: {exc}") from None
+        yield  # closing the file releases the lock
+
+
+def free_name(path: Path, suffix: str) -> Path:
+    """``path`` + ``suffix``, then ``-1``, ``-2``... : the first name not taken."""
+    n = 0
+    while True:
+        candidate = path.with_name(f"{path.name}{suffix}" + (f"-{n}" if n else ""))
+        if not os.path.lexists(candidate):
+            return candidate
+        n += 1
+
+
+def move_aside(path: Path, suffix: str) -> Path:
+    """Rename ``path`` to a backup named ``path`` + ``suffix`` that never overwrites
+    another file (a hard link then unlink; where the file system has no hard links, a
+    rename after checking the name is free: the caller holds the lock)."""
+    backup = link_aside(path, suffix)
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise ScoreWriteError(f"{path}: cannot move it aside: {exc.strerror or exc}") from None
+    fsync_dir(path.parent)
+    return backup
+
+
+def link_aside(path: Path, suffix: str) -> Path:
+    """A backup of ``path`` under a free name, leaving ``path`` in place where the file
+    system has hard links (else ``path`` is renamed)."""
+    while True:
+        backup = free_name(path, suffix)
+        try:
+            os.link(path, backup)  # fails if ``backup`` exists: never clobbers
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            if exc.errno not in _NO_HARD_LINKS:
+                raise ScoreWriteError(
+                    f"{path}: damaged, and cannot be backed up: {exc.strerror or exc}"
+                ) from None
+            try:
+                os.rename(path, backup)
+            except OSError as exc2:
+                raise ScoreWriteError(
+                    f"{path}: damaged, and cannot be backed up: {exc2.strerror or exc2}"
+                ) from None
+        fsync_dir(path.parent)
+        return backup
+
+
+def write_backup(path: Path, suffix: str, data: bytes) -> Path:
+    """A new file next to ``path`` holding ``data``, under a name no other file has."""
+    while True:
+        backup = free_name(path, suffix)
+        try:
+            fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise ScoreWriteError(f"{backup}: cannot write a backup: {exc.strerror or exc}") from None
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except OSError as exc:
+            os.close(fd)
+            os.unlink(backup)
+            raise ScoreWriteError(f"{backup}: cannot write a backup: {exc.strerror or exc}") from None
+        os.close(fd)
+        fsync_dir(path.parent)
+        return backup
+
+
+def remove_stale_temp_files(path: Path) -> None:
+    """Temp files left by a writer killed mid-write (the caller holds the lock)."""
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            stale.unlink()
+        except OSError:
+            pass  # only tidiness is lost

@@ -1,0 +1,648 @@
+"""``ScoreStore``: load, write (from the latest state, under the lock), compact, check,
+recover. See the package doc (``quizapp/store/__init__.py``) for the files and promises."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from quizapp import tomlio
+from quizapp.fsutil import atomic_write_bytes, fsync_dir
+from quizapp.models import AnswerEvent, CardRecord, RestoreEvent, ScoreFile, SessionEvent
+from quizapp.store import files
+from quizapp.store.events import AnyEvent, answer_key, fold
+from quizapp.store.files import Damaged, ScoreFileError, ScoreWriteError
+from quizapp.store.journal import (
+    END,
+    EVENT,
+    Folded,
+    JournalContents,
+    journal_entry,
+    journal_header,
+    parse_journal,
+)
+from quizapp.store.snapshot import (
+    cache_bytes,
+    dump_scores,
+    parse_cache,
+    parse_snapshot,
+    salvage_snapshot,
+)
+
+# ``maybe_compact`` folds the journal into the snapshot once it holds this many events.
+COMPACT_AFTER = 500
+
+Lookup = Callable[[str, str], CardRecord | None]
+
+
+@dataclass
+class _Snapshot:
+    """What was read of the snapshot, and how to tell later whether it changed since."""
+
+    scores: ScoreFile
+    folded: Folded | None = None
+    key: tuple[int, int, int] | None = None  # (inode, size, mtime) of the bytes read
+    sha256: str | None = None
+    cached: bool = False  # read from a cache that matches these bytes
+
+
+@dataclass
+class RecoverResult:
+    """What ``ScoreStore.recover`` merged back."""
+
+    answers: int = 0  # answers added
+    already: int = 0  # answers already in the scores (not added again)
+    records: int = 0  # card records only the backup held, added
+    sessions: int = 0  # sessions only the backup held, added
+    unreadable: int = 0  # entries that could not be read at all
+    problems: list[str] = field(default_factory=list)
+
+
+class ScoreStore:
+    """The score file of one person. See the package doc."""
+
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
+        path = Path(path)
+        # A score file that is a symlink (say into a dotfiles repository) stays one: the
+        # snapshot is replaced, and the journal and lock kept, next to its target.
+        self.path = Path(os.path.realpath(path)) if path.is_symlink() else path
+        self.recovered: list[Path] = []  # backups made of damaged files
+        self.notices: list[str] = []  # one line per damaged file: what was kept, where
+        self.warnings: list[str] = []  # problems that cost only time (a broken cache)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._scores: ScoreFile | None = None
+        self._journal_events = 0
+        # What of the files the in-memory scores hold: the snapshot read, and the journal
+        # up to ``_journal_end`` (so a write under the lock reads only what came since).
+        self._snapshot_key: tuple[int, int, int] | None = None
+        self._journal_inode: int | None = None
+        self._journal_id: str | None = None
+        self._journal_end = 0
+        # In-memory state: writes and loads in different threads of this process (the UI
+        # answering while a worker compacts) must not lose an answer from memory either.
+        self._memory = threading.RLock()
+        self._appended = 0  # events appended by this store so far
+
+    # ----------------------------------------------------------------------- paths
+
+    @property
+    def journal_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".journal")
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
+    @property
+    def cache_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".cache.json")
+
+    # ----------------------------------------------------------------------- reading
+
+    @property
+    def scores(self) -> ScoreFile:
+        """The folded scores (snapshot plus journal); loaded on first use."""
+        if self._scores is None:
+            return self.load()
+        return self._scores
+
+    @property
+    def journal_events(self) -> int:
+        """Events in the journal not yet folded into the snapshot (as far as we know)."""
+        return self._journal_events
+
+    def record(self, deck_id: str, card_id: str) -> CardRecord | None:
+        return self.scores.cards.get(deck_id, {}).get(card_id)
+
+    def load(self) -> ScoreFile:
+        """Read snapshot and journal from disk and fold them; replaces the in-memory state.
+
+        Without the lock, and never writing except to put a damaged file right (its
+        backup made first; see ``notices``), so read-only commands change nothing. A
+        missing file gives empty scores and creates nothing. A newer format or a schema
+        problem raises ``ScoreFileError`` and leaves the file alone.
+        """
+        while True:
+            appended = self._appended
+            snapshot, journal = self._read_files()
+            with self._memory:
+                if self._appended == appended:
+                    self._install(snapshot, journal)
+                    assert self._scores is not None
+                    return self._scores
+            # Another thread appended while we read: read again, its entry is on disk now.
+
+    # ----------------------------------------------------------------------- writing
+
+    def write(self, build: Callable[[Lookup], Iterable[AnyEvent]]) -> list[AnyEvent]:
+        """Append the events ``build`` makes from the latest state on disk, under the lock.
+
+        ``build`` is called with the lock held and the in-memory scores brought up to date
+        with every other window's writes, and gets a lookup of card records; so an answer's
+        memory state starts from the card as it is now, not as this window last saw it.
+        The events are on disk (fsynced) and folded in memory when this returns.
+        """
+        return self._write(build)
+
+    def _write(self, build: Callable[[Lookup], Iterable[AnyEvent]], entry: bytes | None = None
+               ) -> list[AnyEvent]:
+        if self._scores is None:
+            self.load()
+        with self._locked(), self._memory:
+            self._catch_up()
+            events = list(build(self._lookup))
+            if entry is None:
+                entry = b"".join(journal_entry(event) for event in events)
+            if entry:
+                self._append_locked(entry)
+                assert self._scores is not None
+                for event in events:
+                    fold(self._scores, event)
+                self._journal_events += len(events)
+                self._appended += len(events)
+        return events
+
+    def append(self, *events: AnyEvent) -> None:
+        """Add events to the journal and to the in-memory scores, in one write (see
+        ``write``). Each event is its own checksummed entry, so a kill during the write
+        keeps the complete ones."""
+        # Checked before anything is created: a bad event never reaches the disk.
+        entry = b"".join(journal_entry(event) for event in events)
+        if entry:
+            self._write(lambda _lookup: events, entry)
+
+    def _lookup(self, deck_id: str, card_id: str) -> CardRecord | None:
+        assert self._scores is not None
+        return self._scores.cards.get(deck_id, {}).get(card_id)
+
+    # ----------------------------------------------------------------------- compaction
+
+    def compact(self) -> None:
+        """Fold the journal into the snapshot (atomically) and start a new journal.
+
+        The slow part (reading, folding, writing the TOML text) runs without the lock, so
+        appends from other threads and processes go on meanwhile; the lock is taken only
+        to check nothing else compacted in between and to put the files in place. Safe
+        against a kill at any instant. O(file size): run it off the UI thread. A failure
+        to write (a full disk) raises ``ScoreWriteError`` saying the answers are safe in
+        the journal; a cache that cannot be written is only a warning.
+        """
+        if not self._compact(locked=False):
+            with self._locked():
+                self._compact(locked=True)
+
+    def maybe_compact(self, threshold: int = COMPACT_AFTER) -> bool:
+        """Compact when the journal holds at least ``threshold`` events; True if it did."""
+        if self._journal_events < threshold:
+            return False
+        self.compact()
+        return True
+
+    # ----------------------------------------------------------------------- check/recover
+
+    def check(self) -> list[str]:
+        """Every problem of the snapshot, journal, cache and lock, one ``file: problem``
+        line each; empty when all is well. Reads only: nothing is moved or written."""
+        problems: list[str] = []
+        try:
+            raw = files.read_file(self.path)
+        except ScoreFileError as exc:
+            problems.append(str(exc))
+            raw = None
+        if raw is not None:
+            try:
+                parse_snapshot(self.path, raw[0])
+            except Damaged as exc:
+                kept = salvage_snapshot(self.path, raw[0])
+                problems.append(f"{self.path}: {exc}; loading it keeps {kept.cards} card "
+                                "records and backs the whole file up")
+            except ScoreFileError as exc:
+                problems.append(str(exc))
+        try:
+            jraw = files.read_file(self.journal_path)
+        except ScoreFileError as exc:
+            problems.append(str(exc))
+            jraw = None
+        if jraw is not None:
+            try:
+                journal = parse_journal(self.journal_path, jraw[0])
+            except ScoreFileError as exc:
+                problems.append(str(exc))
+            else:
+                if journal.damaged:
+                    spans = ", ".join(f"{a}-{b}" for a, b in journal.damaged[:5])
+                    problems.append(
+                        f"{self.journal_path}: damaged (bytes {spans}); {journal.answers} "
+                        f"answers are intact, {journal.unreadable} entries cannot be read")
+        problems.extend(self._check_cache(raw[0] if raw else None))
+        if os.path.lexists(self.lock_path) and not os.path.isfile(self.lock_path):
+            problems.append(f"{self.lock_path}: not a regular file; quizapp cannot lock the scores")
+        return problems
+
+    def _check_cache(self, snapshot: bytes | None) -> list[str]:
+        try:
+            raw = tomlio.read_bytes(self.cache_path, files.MAX_SCORE_BYTES, "a cache")
+        except FileNotFoundError:
+            return []
+        except tomlio.FileProblem as exc:
+            return [f"{exc} (only speed is lost: the snapshot is read instead)"]
+        if snapshot is None:
+            return []
+        try:
+            parse_cache(raw, hashlib.sha256(snapshot).hexdigest())
+        except ValueError:
+            return [f"{self.cache_path}: broken (only speed is lost: it is made again at "
+                    "the next compaction)"]
+        return []
+
+    def recover(self, backup: Path) -> RecoverResult:
+        """Merge what can be read of a backup (of the journal or of the snapshot) back in.
+
+        From a journal backup: every answer that can be read, each once (answers already
+        in the scores, or merged back before, are counted in ``already``), plus sessions
+        the scores do not have. From a snapshot backup: card records and sessions the
+        scores do not have at all (a record the scores have is newer and kept).
+        """
+        result = RecoverResult()
+        try:
+            raw = tomlio.read_bytes(backup, files.MAX_SCORE_BYTES, "a score file backup")
+        except FileNotFoundError as exc:
+            raise ScoreFileError(f"{backup}: cannot read: {exc.strerror or exc}") from None
+        except tomlio.FileProblem as exc:
+            raise ScoreFileError(str(exc)) from None
+        if END.search(raw) or b"[[events]]" in raw:
+            events, result.unreadable = _readable_events(backup, raw)
+            self.write(lambda lookup: self._merge_events(events, result))
+        else:
+            salvaged = salvage_snapshot(backup, raw)
+            self.write(lambda lookup: self._merge_snapshot(salvaged.scores, lookup, result))
+        return result
+
+    def _merge_events(self, events: list[AnyEvent], result: RecoverResult) -> list[AnyEvent]:
+        assert self._scores is not None
+        scores = self._scores
+        done = set(scores.recovered) | self._live_answer_keys()
+        done.update(r.last_answer for d in scores.cards.values() for r in d.values() if r.last_answer)
+        sessions = {s.id for s in scores.sessions}
+        out: list[AnyEvent] = []
+        for event in events:
+            if isinstance(event, AnswerEvent):
+                key = answer_key(event)
+                if key in done:
+                    result.already += 1
+                    continue
+                done.add(key)
+                out.append(event.model_copy(update={"recovered": True}))
+                result.answers += 1
+            elif isinstance(event, SessionEvent) and event.session.id not in sessions:
+                sessions.add(event.session.id)
+                out.append(event)
+                result.sessions += 1
+        return out
+
+    def _merge_snapshot(self, backup: ScoreFile, lookup: Lookup, result: RecoverResult) -> list[AnyEvent]:
+        assert self._scores is not None
+        out: list[AnyEvent] = []
+        now = self._clock()
+        for deck_id, records in sorted(backup.cards.items()):
+            for card_id, record in sorted(records.items()):
+                if lookup(deck_id, card_id) is None:
+                    out.append(RestoreEvent(deck=deck_id, card=card_id, at=now, record=record))
+                    result.records += 1
+                else:
+                    result.already += 1
+        have = {s.id for s in self._scores.sessions}
+        for session in backup.sessions:
+            if session.id not in have:
+                out.append(SessionEvent(session=session))
+                result.sessions += 1
+        return out
+
+    def _live_answer_keys(self) -> set[str]:
+        """Keys of the answers in the live journal (under the lock)."""
+        raw = files.read_file(self.journal_path)
+        if raw is None:
+            return set()
+        journal = parse_journal(self.journal_path, raw[0])
+        return {answer_key(e) for e in journal.events if isinstance(e, AnswerEvent)}
+
+    # ----------------------------------------------------------------------- internals
+
+    def _locked(self, for_reading: bool = False):  # noqa: ANN202 - a context manager
+        return files.locked(self.lock_path, for_reading)
+
+    def _install(self, snapshot: _Snapshot, journal: JournalContents) -> None:
+        """Make (snapshot + the journal's pending events) the in-memory state."""
+        pending = journal.pending(snapshot.folded)
+        scores = snapshot.scores
+        for event in pending:
+            fold(scores, event)
+        self._scores, self._journal_events = scores, len(pending)
+        self._snapshot_key = snapshot.key
+        self._journal_inode = journal.inode if journal.exists else None
+        self._journal_id = journal.id
+        self._journal_end = journal.end
+
+    def _catch_up(self) -> None:
+        """Under the lock: bring the in-memory scores up to date with the files, reading
+        only what other windows appended since (everything, if someone compacted)."""
+        if files.stat_key(self.path) != self._snapshot_key:
+            self._install(*self._read_files(locked=True))
+            return
+        try:
+            st = os.stat(self.journal_path)
+        except FileNotFoundError:
+            if self._journal_inode is not None:
+                self._install(*self._read_files(locked=True))
+            return
+        if st.st_ino != self._journal_inode or st.st_size < self._journal_end:
+            self._install(*self._read_files(locked=True))
+            return
+        if st.st_size == self._journal_end:
+            return
+        tail = files.read_tail(self.journal_path, self._journal_end)
+        new = parse_journal(self.journal_path, tail, offset=self._journal_end,
+                            journal_id=self._journal_id)
+        if new.damaged or new.id != self._journal_id:
+            self._install(*self._read_files(locked=True))
+            return
+        assert self._scores is not None
+        for event in new.events:
+            fold(self._scores, event)
+        self._journal_events += len(new.events)
+        self._journal_end = new.end
+
+    def _read_files(self, locked: bool = False) -> tuple[_Snapshot, JournalContents]:
+        """Read the journal, then the snapshot (without the lock unless ``locked``).
+
+        That order makes a lock-free read consistent: a compaction writes the snapshot
+        (naming how much of the journal it holds) before it removes or replaces the
+        journal, so whichever of its steps falls between the two reads, the journal bytes
+        read and the snapshot read agree on what is folded. Damage found without the lock
+        is read again under it, and only then put right (backup first).
+        """
+        journal_raw = files.read_file(self.journal_path)
+        snapshot_raw = files.read_file(self.path)
+        journal = self._parse_journal(journal_raw)
+        try:
+            snapshot = self._parse_snapshot(snapshot_raw)
+        except Damaged as exc:
+            if not locked:
+                return self._read_files_locked()
+            assert snapshot_raw is not None
+            snapshot = self._salvage_snapshot(snapshot_raw[0], str(exc))
+        if journal.damaged:
+            if not locked:
+                return self._read_files_locked()
+            assert journal_raw is not None
+            journal = self._salvage_journal(journal_raw[0], journal, snapshot.folded)
+        return snapshot, journal
+
+    def _read_files_locked(self) -> tuple[_Snapshot, JournalContents]:
+        with self._locked():
+            return self._read_files(locked=True)
+
+    def _parse_journal(self, raw: tuple[bytes, os.stat_result] | None) -> JournalContents:
+        if raw is None:
+            return JournalContents()
+        data, st = raw
+        journal = parse_journal(self.journal_path, data)
+        journal.inode = st.st_ino
+        return journal
+
+    def _parse_snapshot(self, raw: tuple[bytes, os.stat_result] | None) -> _Snapshot:
+        if raw is None:
+            return _Snapshot(ScoreFile())
+        data, st = raw
+        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        sha = hashlib.sha256(data).hexdigest()
+        cache = self._read_cache(sha)
+        if cache is not None:
+            folded = None if cache.journal_id is None else Folded(cache.journal_id, cache.journal_bytes)
+            return _Snapshot(cache.scores, folded, key, sha, cached=True)
+        scores, folded = parse_snapshot(self.path, data)
+        return _Snapshot(scores, folded, key, sha)
+
+    def _read_cache(self, sha: str):  # noqa: ANN202 - snapshot.Cache | None
+        """The cache, if it was made from exactly these snapshot bytes; else None (a
+        broken one is a warning: only speed is lost)."""
+        try:
+            raw = tomlio.read_bytes(self.cache_path, files.MAX_SCORE_BYTES, "a cache")
+        except FileNotFoundError:
+            return None
+        except tomlio.FileProblem as exc:
+            self._warn(f"{exc}; reading {self.path.name} instead")
+            return None
+        try:
+            return parse_cache(raw, sha)
+        except ValueError:
+            self._warn(f"{self.cache_path}: broken; reading {self.path.name} instead "
+                       "(it is made again at the next compaction)")
+            return None
+
+    def _warn(self, line: str) -> None:
+        if line not in self.warnings:
+            self.warnings.append(line)
+
+    def _stamp(self) -> str:
+        return self._clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    def _salvage_snapshot(self, raw: bytes, reason: str) -> _Snapshot:
+        """Under the lock: back the damaged snapshot up whole, then replace it with its
+        good part, so every window goes on from the same state."""
+        salvaged = salvage_snapshot(self.path, raw)
+        backup = files.link_aside(self.path, f".corrupt-{self._stamp()}")
+        self.recovered.append(backup)
+        text = dump_scores(salvaged.scores, salvaged.folded).encode("utf-8")
+        try:
+            atomic_write_bytes(self.path, text)
+        except OSError as exc:
+            raise ScoreWriteError(f"{self.path}: damaged and backed up to {backup}, but the "
+                                  f"good part cannot be written: {exc.strerror or exc}") from None
+        self.notices.append(
+            f"{self.path}: {reason}; kept {salvaged.cards} card records and "
+            f"{salvaged.sessions} sessions from it; the whole file is backed up in {backup}")
+        st = os.stat(self.path)
+        return _Snapshot(salvaged.scores, salvaged.folded, (st.st_ino, st.st_size, st.st_mtime_ns),
+                         hashlib.sha256(text).hexdigest())
+
+    def _salvage_journal(self, raw: bytes, journal: JournalContents,
+                         folded: Folded | None) -> JournalContents:
+        """Under the lock: move just the damaged bytes to a backup and rewrite the journal
+        from its intact entries not yet in the snapshot (under a new id, so none is folded
+        twice)."""
+        damaged = b"".join(raw[a:b] for a, b in journal.damaged)
+        backup = files.write_backup(self.journal_path, f".corrupt-{self._stamp()}", damaged)
+        self.recovered.append(backup)
+        fresh = journal_header() + b"".join(raw[a:b] for a, b in journal.pending_spans(folded))
+        try:
+            atomic_write_bytes(self.journal_path, fresh)
+        except OSError as exc:
+            raise ScoreWriteError(f"{self.journal_path}: damaged; its damaged bytes are in "
+                                  f"{backup}, but it cannot be rewritten: {exc.strerror or exc}") from None
+        self.notices.append(
+            f"{self.journal_path}: damaged; kept {journal.answers} answers, "
+            f"{journal.unreadable} {'entry' if journal.unreadable == 1 else 'entries'} could "
+            f"not be read (the damaged bytes are in {backup}; `quizapp scores recover "
+            f"{backup}` merges back any answer still readable)")
+        repaired = parse_journal(self.journal_path, fresh)
+        repaired.inode = os.stat(self.journal_path).st_ino
+        return repaired
+
+    def _write_cache(self, data: bytes) -> None:
+        try:
+            atomic_write_bytes(self.cache_path, data)
+        except OSError as exc:
+            # Only speed is lost: the next load reads the TOML, the next compaction retries.
+            self._warn(f"{self.cache_path}: cannot write the cache ({exc.strerror or exc}); "
+                       "only speed is lost")
+            try:
+                self.cache_path.unlink()
+            except OSError:
+                pass
+
+    def _compact(self, locked: bool) -> bool:
+        """One compaction; False (nothing written) if, unlocked, another one got in first."""
+        snapshot, journal = self._read_files(locked=locked)
+        scores = snapshot.scores
+        pending = journal.pending(snapshot.folded)
+        for event in pending:
+            fold(scores, event)
+        # The slow part, before the lock: the TOML text and the cache.
+        text = cache = None
+        folded = snapshot.folded
+        if pending:
+            folded = Folded(journal.id, journal.end) if journal.id is not None else None
+            text = dump_scores(scores, folded).encode("utf-8")
+            cache = cache_bytes(scores, hashlib.sha256(text).hexdigest(), folded)
+        elif snapshot.key is not None and not snapshot.cached:
+            assert snapshot.sha256 is not None
+            cache = cache_bytes(scores, snapshot.sha256, snapshot.folded)
+        with nullcontext() if locked else self._locked():
+            if not locked and not self._unchanged(snapshot, journal):
+                return False
+            if text is not None:
+                try:
+                    atomic_write_bytes(self.path, text)
+                except OSError as exc:
+                    raise ScoreWriteError(
+                        f"{self.path}: cannot fold the journal into it: {exc.strerror or exc}; "
+                        f"every answer is safe in {self.journal_path.name}, and folding is "
+                        "tried again next time") from None
+            if cache is not None:
+                self._write_cache(cache)
+            tail, new_journal = self._replace_journal(journal)
+            files.remove_stale_temp_files(self.path)
+            with self._memory:
+                for event in tail:
+                    fold(scores, event)
+                self._scores, self._journal_events = scores, len(tail)
+                self._snapshot_key = files.stat_key(self.path)
+                self._journal_inode, self._journal_id, self._journal_end = new_journal
+        return True
+
+    def _unchanged(self, snapshot: _Snapshot, journal: JournalContents) -> bool:
+        """Under the lock: are the files still the ones read (the journal may have grown)?"""
+        if files.stat_key(self.path) != snapshot.key:
+            return False
+        current = files.stat_key(self.journal_path)
+        if not journal.exists:
+            return current is None
+        return current is not None and current[0] == journal.inode and current[1] >= journal.end
+
+    def _replace_journal(self, journal: JournalContents) -> tuple[list[AnyEvent], tuple[int | None, str | None, int]]:
+        """Under the lock, once the snapshot holds the journal up to ``journal.end``: delete
+        the journal or, if entries were completed after that point, replace it with a new
+        journal holding just those. Returns the events carried over, and the journal now
+        on disk (inode, id, end) for the in-memory state.
+
+        What follows the last entry is either an entry finished since the read, or a dead
+        writer's fragment (no append is in progress while we hold the lock), which goes.
+        """
+        if not journal.exists:
+            return [], (None, None, 0)
+        tail = files.read_tail(self.journal_path, journal.end)
+        header = journal_header()
+        fresh = header + tail
+        carried = parse_journal(self.journal_path, fresh)
+        if carried.damaged:
+            # Leave it for the next load to put right; readers skip the part now folded.
+            return [], (journal.inode, journal.id, journal.end)
+        try:
+            if carried.events:
+                atomic_write_bytes(self.journal_path, fresh)
+                return carried.events, (os.stat(self.journal_path).st_ino, carried.id, carried.end)
+            self.journal_path.unlink()
+        except OSError as exc:
+            raise ScoreWriteError(
+                f"{self.journal_path}: cannot start a new journal: {exc.strerror or exc}; the "
+                f"snapshot holds every answer, and the next load skips those already in it"
+            ) from None
+        fsync_dir(self.path.parent)
+        return [], (None, None, 0)
+
+    def _append_locked(self, entry: bytes) -> None:
+        flags = os.O_RDWR | os.O_APPEND | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+        try:
+            try:
+                fd = os.open(self.journal_path, flags)
+            except FileNotFoundError:
+                fd = -1
+            if fd >= 0 and os.fstat(fd).st_size == 0:
+                os.close(fd)  # an empty journal holds nothing: give it a header below
+                fd = -1
+            if fd < 0:
+                journal_id = os.urandom(16).hex()
+                atomic_write_bytes(self.journal_path, journal_header(journal_id))
+                fd = os.open(self.journal_path, flags)
+                self._journal_id = journal_id
+                self._journal_inode = os.fstat(fd).st_ino
+                self._journal_end = os.fstat(fd).st_size
+        except OSError as exc:
+            raise ScoreWriteError(f"{self.journal_path}: cannot write: {exc.strerror or exc}") from None
+        try:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                # The last writer was killed mid-entry: start on a line of our own.
+                entry = b"\n" + entry
+            view = memoryview(entry)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+            self._journal_end = os.fstat(fd).st_size
+        except OSError as exc:
+            raise ScoreWriteError(
+                f"{self.journal_path}: cannot save the answer: {exc.strerror or exc}") from None
+        finally:
+            os.close(fd)
+
+
+def _readable_events(path: Path, raw: bytes) -> tuple[list[AnyEvent], int]:
+    """Every event that can still be read from a journal backup, and how many entries could
+    not be read at all. An entry counts as readable when its TOML parses and the event
+    validates, even if its checksum no longer matches (the person asked for it back)."""
+    journal = parse_journal(path, raw, strict=False)
+    events: list[AnyEvent] = list(journal.events)
+    unreadable = 0
+    for a, b in journal.damaged:
+        for chunk in _entry_chunks(raw[a:b]):
+            try:
+                data = tomlio.parse_toml(tomlio.decode_text(chunk, path), path)
+                events.append(EVENT.validate_python(data["events"][0]))
+            except Exception:  # noqa: BLE001 - any failure means this entry is unreadable
+                unreadable += 1
+    return events, unreadable
+
+
+def _entry_chunks(damaged: bytes) -> list[bytes]:
+    """The pieces of damaged journal bytes that may each be one ``[[events]]`` entry."""
+    pieces = damaged.split(b"[[events]]")
+    return [b"[[events]]" + piece.split(b"\n# end len=", 1)[0].split(b"# end len=", 1)[0]
+            for piece in pieces[1:]]
+

@@ -1,0 +1,364 @@
+"""The snapshot, ``scores.toml``: the folded scores as human-readable TOML, and its cache.
+
+Deck ids and card ids are sorted, sessions are in start order, datetimes are UTC, ``None``
+fields are left out, so the same scores always give the same bytes and the file diffs and
+merges in git. quizapp only ever replaces it whole (temp file, fsync, ``os.replace``).
+
+A snapshot knows it is whole. Since score format 2 its last line is an end line::
+
+    # end of scores: 1234 card records, 56 sessions
+
+quizapp writes it last, so a copy cut off anywhere (a sync tool, a full disk, a person's
+``head``) lacks it, and a cut inside it leaves a line that does not match. A format 2
+snapshot without a complete end line is *cut off*: it is backed up whole, reported, and
+the good part is kept (every table before the cut, minus the card whose table was cut).
+The counts on the end line are for people: they are not checked, so a deliberate hand
+edit (change a count, delete a card, add a table after the end line) still loads. Only
+removing the end line itself makes a file look cut off; then the backup keeps every byte
+and at most the last table is left out. Format 1 files (older quizapp) have no end line
+and are read as before.
+
+``scores.toml.cache.json`` is the snapshot again, as JSON, with the SHA-256 of the
+snapshot bytes it was made from: pydantic reads it several times faster than Python reads
+TOML. It is used only while the hash matches, so it is never the truth: a hand-edited
+snapshot is read as TOML, and a broken cache only costs time (and a warning).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from quizapp import tomlio
+from quizapp.models import SCORES_FORMAT, CardRecord, ScoreFile, SessionRecord
+from quizapp.store.events import session_order
+from quizapp.store.files import Damaged, ScoreFileError
+from quizapp.store.journal import Folded, naive_field, utc
+
+HEADER_COMMENT = (
+    "# quizapp score file. Written by quizapp: deck ids and card ids are sorted, sessions are\n"
+    "# in start order, times are UTC. Answers not yet folded in are in the .journal file.\n"
+)
+_HEADER_START = HEADER_COMMENT.split("\n", 1)[0].encode("utf-8")
+END_LINE = re.compile(rb"^# end of scores: \d+ card records?, \d+ sessions?[ \t\r]*$", re.MULTILINE)
+# The first format whose snapshots end with an end line.
+FORMAT_WITH_END = 2
+
+
+def end_line(scores: ScoreFile) -> str:
+    cards = sum(len(records) for records in scores.cards.values())
+    return f"# end of scores: {cards} card records, {len(scores.sessions)} sessions\n"
+
+
+def dump_scores(scores: ScoreFile, folded: Folded | None = None) -> str:
+    """The snapshot's TOML text: sorted, stable, UTC, no ``None`` (TOML has no null), and
+    the end line last."""
+    data: dict[str, Any] = {"format": SCORES_FORMAT}
+    if folded is not None:
+        data["journal"] = {"id": folded.id, "bytes": folded.bytes}
+    if scores.recovered:
+        data["recovered"] = sorted(set(scores.recovered))
+    cards = {
+        deck_id: {
+            card_id: utc(record.model_dump(exclude_none=True))
+            for card_id, record in sorted(records.items())
+        }
+        for deck_id, records in sorted(scores.cards.items())
+        if records
+    }
+    if cards:
+        data["cards"] = cards
+    if scores.sessions:
+        data["sessions"] = [
+            utc(s.model_dump(exclude_none=True))
+            for s in sorted(scores.sessions, key=session_order)
+        ]
+    return HEADER_COMMENT + tomli_w.dumps(data) + "\n" + end_line(scores)
+
+
+def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, Folded | None]:
+    """Parse snapshot bytes: (scores, which journal entries are already folded in).
+
+    Raises ``Damaged`` for bytes that are not UTF-8 TOML or a snapshot cut off, and
+    ``ScoreFileError`` for a newer format or a schema problem (a person can fix those by
+    hand; the file is left alone).
+    """
+    if not raw.strip():
+        raise Damaged("empty (quizapp never writes an empty snapshot)")
+    try:
+        text = tomlio.decode_text(raw, path)
+        data = tomlio.parse_toml(text, path)
+    except tomlio.NotTextError as exc:
+        raise Damaged(_bare(exc)) from None
+    except tomlio.FileProblem as exc:
+        raise ScoreFileError(str(exc)) from None
+    version = _version(path, data, raw, text)
+    if version >= FORMAT_WITH_END and not END_LINE.search(raw):
+        raise Damaged("cut off: its end line ('# end of scores: ...') is missing")
+    return _validate(path, data, text)
+
+
+def _version(path: Path, data: dict[str, Any], raw: bytes, text: str) -> int:
+    if "format" not in data:
+        if raw.startswith(_HEADER_START) or _HEADER_START.startswith(raw.rstrip()):
+            raise Damaged("cut off before its format line")
+        raise ScoreFileError(tomlio.problem(path, None, "format",
+                                            f"required field is missing (format = {SCORES_FORMAT})"))
+    version = data["format"]
+    line = _line_of(text, ("format",))
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ScoreFileError(tomlio.problem(path, line, "format",
+                                            f"must be a whole number from 1 up, not {version!r}"))
+    if version > SCORES_FORMAT:
+        raise ScoreFileError(tomlio.problem(
+            path, line, "format",
+            f"{version} is newer than this quizapp reads ({SCORES_FORMAT}); not touched"))
+    return version
+
+
+def _validate(path: Path, data: dict[str, Any], text: str) -> tuple[ScoreFile, Folded | None]:
+    data = dict(data)
+    folded = _folded(path, data.pop("journal", None))
+    data["format"] = SCORES_FORMAT  # read as today's format; written back as it
+    try:
+        scores = ScoreFile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])
+        message = {"extra_forbidden": "unknown field",
+                   "missing": "required field is missing"}.get(first["type"], first["msg"])
+        where = tomlio.format_loc(loc) or "(top level)"
+        raise ScoreFileError(tomlio.problem(path, _line_of(text, loc), where, message)) from None
+    naive = _naive_in_scores(scores)
+    if naive is not None:
+        raise ScoreFileError(tomlio.problem(path, None, naive,
+                                            "datetime must include a timezone (UTC)"))
+    scores.sessions.sort(key=session_order)  # a hand-edited file may have them out of order
+    return scores, folded
+
+
+def _bare(exc: tomlio.FileProblem) -> str:
+    """A problem's text without the file name (the caller names the file)."""
+    return f"line {exc.line}: {exc.message}" if exc.line else exc.message
+
+
+def _folded(path: Path, value: Any) -> Folded | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"id", "bytes"}:
+        raise ScoreFileError(f"{path}: journal: must be a table with exactly id and bytes")
+    if not isinstance(value["id"], str):
+        raise ScoreFileError(f"{path}: journal.id: must be a string")
+    size = value["bytes"]
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise ScoreFileError(f"{path}: journal.bytes: must be a whole number from 0 up")
+    return Folded(value["id"], size)
+
+
+def _naive_in_scores(scores: ScoreFile) -> str | None:
+    """Where the first datetime without a timezone is (a fast pass over 100k records)."""
+
+    def naive(model: Any) -> bool:
+        for value in model.__dict__.values():
+            if isinstance(value, datetime):
+                if value.tzinfo is None:
+                    return True
+            elif isinstance(value, BaseModel) and naive(value):
+                return True
+        return False
+
+    for deck_id, records in scores.cards.items():
+        for card_id, record in records.items():
+            if naive(record):
+                return naive_field(record.model_dump(exclude_none=True), f"cards.{deck_id}.{card_id}")
+    for index, session in enumerate(scores.sessions):
+        if naive(session):
+            return naive_field(session.model_dump(exclude_none=True), f"sessions[{index}]")
+    return None
+
+
+# --------------------------------------------------------------------------- line numbers
+
+_HEADER_LINE = re.compile(r"^[ \t]*\[\[?[^\n]*$", re.MULTILINE)
+
+
+def _header_path(line: str) -> tuple[tuple[str, ...], bool] | None:
+    """The key path of a table header line (``[cards.a."b.c"]`` -> (cards, a, b.c))."""
+    stripped = line.split("#", 1)[0].strip() if '"' not in line and "'" not in line else line.strip()
+    try:
+        data = tomllib.loads(stripped)
+    except tomllib.TOMLDecodeError:
+        return None
+    parts: list[str] = []
+    node: Any = data
+    while isinstance(node, (dict, list)) and node:
+        if isinstance(node, list):
+            node = node[-1]
+            continue
+        key = next(iter(node))
+        parts.append(key)
+        node = node[key]
+    return tuple(parts), stripped.startswith("[[")
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The line of a field of the snapshot (the key's line, else its table's), if found."""
+    lines = text.split("\n")
+    key = str(loc[-1]) if loc and not isinstance(loc[-1], int) else None
+    if loc and loc[0] == "sessions" and len(loc) > 1 and isinstance(loc[1], int):
+        table: tuple[str, ...] = ("sessions",)
+        nth, key = loc[1], (str(loc[2]) if len(loc) > 2 else None)
+    else:
+        table, nth = tuple(str(p) for p in loc[:-1]), 0
+    found = -1 if table else 0
+    count = 0
+    for number, line in enumerate(lines):
+        stripped = line.lstrip()
+        if stripped.startswith("["):
+            if found >= 0 and table:
+                break  # the table ended without the key
+            header = _header_path(stripped)
+            if header is not None and header[0] == table:
+                if count == nth:
+                    found = number
+                count += 1
+            continue
+        if found >= 0 and key and re.match(rf"\s*(\"?){re.escape(key)}\1\s*=", line):
+            return number + 1
+    return found + 1 if found >= 0 and table else None
+
+
+# --------------------------------------------------------------------------- salvage
+
+
+@dataclass
+class Salvaged:
+    scores: ScoreFile
+    folded: Folded | None
+    cards: int  # card records kept
+    sessions: int  # sessions kept
+
+
+def salvage_snapshot(path: Path, raw: bytes) -> Salvaged:
+    """The good part of a damaged snapshot: every table before the damage.
+
+    The text is cut at the start of a table header before the first bad byte (for a
+    cut-off file, the last header), the latest cut that parses is kept, and the card whose
+    table the cut went through is left out (its record may be partial). Records that do
+    not validate are left out one by one. Never raises for damage.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = raw[: exc.start].decode("utf-8")
+    starts = [m.start() for m in _HEADER_LINE.finditer(text)]
+    starts.append(len(text))  # the whole text may parse (a cut at a line end)
+    data: dict[str, Any] = {}
+    cut_header: tuple[str, ...] | None = None
+    lo, hi = 0, len(starts) - 1
+    best = -1
+    while lo <= hi:  # the latest cut that parses (parsing is monotone in the cut point)
+        mid = (lo + hi) // 2
+        try:
+            tomlio.check_nesting(text[: starts[mid]], path)
+            tomllib.loads(text[: starts[mid]])
+        except (tomllib.TOMLDecodeError, tomlio.FileProblem, RecursionError):
+            hi = mid - 1
+        else:
+            best, lo = mid, mid + 1
+    if best >= 0:
+        cut = starts[best]
+        data = tomllib.loads(text[:cut])
+        header = _header_path(text[cut:].split("\n", 1)[0]) if cut < len(text) else None
+        if header is None and (cut < len(text) or not END_LINE.search(raw)):
+            # The cut went through a header, or everything parsed but the end line is
+            # missing: the last table kept may be partial (or lack a sub-table).
+            last = _HEADER_LINE.findall(text[:cut])
+            header = _header_path(last[-1]) if last else None
+        cut_header = header[0] if header else None
+    return _keep_valid(data, cut_header)
+
+
+def _keep_valid(data: dict[str, Any], cut: tuple[str, ...] | None) -> Salvaged:
+    folded = None
+    journal = data.get("journal")
+    if isinstance(journal, dict) and isinstance(journal.get("id"), str) and isinstance(
+        journal.get("bytes"), int) and not isinstance(journal.get("bytes"), bool) and journal["bytes"] >= 0:
+        folded = Folded(journal["id"], journal["bytes"])
+    scores = ScoreFile()
+    cards = data.get("cards")
+    if isinstance(cards, dict):
+        for deck_id, records in cards.items():
+            if not isinstance(records, dict):
+                continue
+            for card_id, record in records.items():
+                if cut is not None and cut[:3] == ("cards", deck_id, card_id):
+                    continue  # the cut went through this card's tables
+                try:
+                    valid = CardRecord.model_validate(record)
+                except ValidationError:
+                    continue
+                if _naive_in_scores(ScoreFile(cards={deck_id: {card_id: valid}})) is None:
+                    scores.cards.setdefault(deck_id, {})[card_id] = valid
+    sessions = data.get("sessions")
+    if isinstance(sessions, list):
+        for session in sessions:
+            try:
+                valid_session = SessionRecord.model_validate(session)
+            except ValidationError:
+                continue
+            if _naive_in_scores(ScoreFile(sessions=[valid_session])) is None:
+                scores.sessions.append(valid_session)
+        if cut == ("sessions",) and scores.sessions:
+            scores.sessions.pop()  # the cut went through the last session
+    if isinstance(data.get("recovered"), list):
+        scores.recovered = [k for k in data["recovered"] if isinstance(k, str)]
+    scores.sessions.sort(key=session_order)
+    count = sum(len(r) for r in scores.cards.values())
+    return Salvaged(scores, folded, count, len(scores.sessions))
+
+
+# --------------------------------------------------------------------------- cache
+
+
+class Cache(BaseModel):
+    """``scores.toml.cache.json``. Never the truth: used only while ``snapshot_sha256`` is
+    the hash of the snapshot's current bytes, so a hand edit simply bypasses it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cache: Literal[2] = 2
+    snapshot_sha256: str
+    journal_id: str | None = None
+    journal_bytes: int = 0
+    scores: ScoreFile
+
+
+def cache_bytes(scores: ScoreFile, sha: str, folded: Folded | None) -> bytes:
+    cache = Cache.model_construct(
+        cache=2,
+        snapshot_sha256=sha,
+        journal_id=folded.id if folded else None,
+        journal_bytes=folded.bytes if folded else 0,
+        scores=scores,
+    )
+    return cache.model_dump_json(exclude_none=True).encode("utf-8")
+
+
+def parse_cache(raw: bytes, sha: str) -> Cache | None:
+    """The cache if it was made from exactly these snapshot bytes; None if it is stale;
+    ``ValueError`` if it is broken."""
+    if sha.encode("ascii") not in raw[:256] or not raw.startswith(b'{"cache":2,'):
+        return None  # made from other bytes, or by another version: not worth parsing
+    cache = Cache.model_validate_json(raw)
+    if cache.snapshot_sha256 != sha or cache.scores.format > SCORES_FORMAT:
+        return None  # (a newer format is refused by reading the TOML itself)
+    cache.scores.sessions.sort(key=session_order)
+    return cache
