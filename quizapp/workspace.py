@@ -120,8 +120,14 @@ class Workspace:
 
     @property
     def recovered(self) -> list[Path]:
-        """Damaged score files moved aside while loading (each one is worth telling)."""
+        """Backups made of damaged score files while loading."""
         return list(self.store.recovered)
+
+    @property
+    def score_notices(self) -> list[str]:
+        """One line per damaged score file put right while loading (what was kept, where
+        the backup is) and per warning (a broken cache): each one is worth telling."""
+        return [*self.store.notices, *self.store.warnings]
 
     def stats(self) -> Stats:
         return compute_stats(self.scores, self.catalog, self.clock(), settings=self.settings)
@@ -194,7 +200,8 @@ class Workspace:
 
     def compact(self) -> None:
         """Fold the journal into the score file once it has grown (O(file): callers run
-        it off any UI thread). Raises ``OSError`` / ``ScoreFileError``; nothing is lost."""
+        it off any UI thread). Raises ``ScoreWriteError`` (also an ``OSError``) saying
+        the answers are safe in the journal; nothing is lost."""
         self.store.maybe_compact()
 
     def set_suspended(self, deck_id: str, card_id: str, suspended: bool) -> bool:

@@ -45,20 +45,9 @@ def open_workspace(args: argparse.Namespace) -> Workspace | None:
         say_error(f"warning: {workspace.settings_error} (using the default settings)")
     if failed is not None:
         say_error(str(failed))
-    for backup in workspace.recovered:
-        say_error(recovered_message(workspace, backup))
+    for notice in workspace.score_notices:
+        say_error(f"warning: {notice}")
     return workspace if failed is None else None
-
-
-def recovered_message(workspace: Workspace, backup) -> str:
-    """One line saying which damaged file was moved aside, where, and what is kept."""
-    store = workspace.store
-    if backup.name.startswith(store.journal_path.name + "."):
-        return (
-            f"{store.journal_path}: damaged; moved aside to {backup} (the answers saved "
-            f"in {store.path.name} are kept; the journal's are only in the backup)"
-        )
-    return f"{store.path}: not a readable score file; moved aside to {backup}, starting a new one"
 
 
 def unknown_deck(workspace: Workspace, deck_id: str) -> int:
@@ -145,15 +134,24 @@ def play_plain(workspace: Workspace, session: Session, title: str) -> int:
     1); every answer recorded before it is on disk.
     """
     from quizapp.plain import run_plain
+    from quizapp.store import ScoreFileError
 
     try:
         code = run_plain(session, sys.stdin, sys.stdout, title=title)
-        # Compaction is O(file): like the app, fold only once the journal is long.
-        workspace.compact()
     except BrokenPipeError:
         raise  # stdout was closed (``| head``): not the score file's fault
+    except ScoreFileError as exc:  # names the file at fault
+        sys.stdout.flush()
+        say_error(str(exc))
+        return 1
     except OSError as exc:
         sys.stdout.flush()
         say_error(f"{workspace.store.path}: cannot save answers: {exc.strerror or exc}")
         return 1
+    try:
+        # Compaction is O(file): like the app, fold only once the journal is long.
+        workspace.compact()
+    except (ScoreFileError, OSError) as exc:
+        # Every answer is on disk in the journal already: a warning, not a failure.
+        say_error(f"warning: {exc}")
     return code

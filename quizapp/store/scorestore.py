@@ -15,7 +15,7 @@ from pathlib import Path
 from quizapp import tomlio
 from quizapp.fsutil import atomic_write_bytes, fsync_dir
 from quizapp.models import AnswerEvent, CardRecord, RestoreEvent, ScoreFile, SessionEvent
-from quizapp.store import files
+import quizapp.store.files as files
 from quizapp.store.events import AnyEvent, answer_key, fold
 from quizapp.store.files import Damaged, ScoreFileError, ScoreWriteError
 from quizapp.store.journal import (

@@ -150,9 +150,8 @@ class QuizApp(App[None]):
         self.refresh_home()
         if not first_time:
             return
-        for backup in self.workspace.recovered:
-            self.notify(f"The score file was damaged; it was moved aside to {backup}",
-                        severity="warning", markup=False, timeout=15)
+        for notice in self.workspace.score_notices:
+            self.notify(notice, severity="warning", markup=False, timeout=15)
         plan, session = self.start_plan, self.start_session
         if plan is not None and session is not None:
             self.show_session(session, plan)
@@ -160,7 +159,7 @@ class QuizApp(App[None]):
             self.play(plan)
 
     def recovered_notices(self) -> list[str]:
-        return [f"The score file was damaged and moved aside to {b}" for b in self.workspace.recovered]
+        return self.workspace.score_notices
 
     def refresh_home(self) -> None:
         if self.shown_once:

@@ -320,7 +320,7 @@ async def test_a_newer_score_file_is_refused_and_left_alone(tmp_path: Path) -> N
     assert path.read_text(encoding="utf-8") == "format = 99\n"
 
 
-async def test_a_corrupt_score_file_is_moved_aside_and_the_person_told(tmp_path: Path) -> None:
+async def test_a_corrupt_score_file_is_backed_up_and_the_person_told(tmp_path: Path) -> None:
     app = build(tmp_path, deck("caps", CHOICE))
     path = _scores_path(app)
     path.parent.mkdir(parents=True)
@@ -330,8 +330,9 @@ async def test_a_corrupt_score_file_is_moved_aside_and_the_person_told(tmp_path:
         [backup] = app.store.recovered
         assert backup.read_text(encoding="utf-8") == "this is [not toml"
         assert backup.name == "scores.toml.corrupt-20261128T090000Z"
-        assert f"The score file was damaged and moved aside to {backup}" in widget_text(
-            app.screen.query_one("#notices"))
+        notices = widget_text(app.screen.query_one("#notices"))
+        assert "not valid TOML" in notices and "kept 0 card records" in notices
+        assert f"backed up in {backup}" in notices
 
 
 async def test_theme_is_remembered_across_runs(tmp_path: Path) -> None:

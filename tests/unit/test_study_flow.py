@@ -100,6 +100,9 @@ def test_answering_the_last_question_finishes_even_when_quit_on_its_feedback() -
         def append(self, *events):
             store_events.extend(events)
 
+        def write(self, build):
+            self.append(*build(self.record))
+
     s = Session.for_deck(CAPITALS, recorder=Recorder(), now=Ticker())
     for n in range(1, 7):
         s.answer(f"City{n}")
