@@ -55,8 +55,10 @@ def register(subparsers) -> None:
         description=EXTRACT_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("article", type=Path, metavar="ARTICLE.txt", nargs="?",
-                        help="the article, as UTF-8 text (not needed with --evaluate FOLDER)")
+    parser.add_argument("article", metavar="ARTICLE", nargs="?",
+                        help="the article: a UTF-8 text file, a saved web page (.html) or an "
+                        "http(s) link (pages and links need the 'html' extra); not needed "
+                        "with --evaluate FOLDER")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE",
                         help="write the dataset here (default: print it)")
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
@@ -78,7 +80,9 @@ def register(subparsers) -> None:
         description=IMPORT_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("article", type=Path, metavar="ARTICLE.txt", help="the article, as UTF-8 text")
+    parser.add_argument("article", metavar="ARTICLE",
+                        help="the article: a UTF-8 text file, a saved web page (.html) or an "
+                        "http(s) link (pages and links need the 'html' extra)")
     parser.add_argument("--id", dest="deck_id", metavar="ID",
                         help="first part of the new decks' ids (default: from the title)")
     parser.add_argument("--title", metavar="T", help="the article's title")
@@ -91,30 +95,25 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run_import)
 
 
-def _read_article(path: Path) -> str | None:
+def _read_article(spec):
+    """The article (``extract.sources.Article``), or None after printing why not."""
+    from quizapp.extract.sources import ArticleError, read_article
+    from quizapp.text import visible
+
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        print(f"{path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return read_article(spec)
+    except ArticleError as exc:
+        print(visible(str(exc)), file=sys.stderr)
         return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        print(f"{path}: not UTF-8 text (byte {exc.start})", file=sys.stderr)
-        return None
-    if not text.strip():
-        print(f"{path}: the article is empty", file=sys.stderr)
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def dump_dataset(dataset, article: Path) -> str:
+def dump_dataset(dataset, article_name: str) -> str:
     import tomli_w
 
     data = dataset.model_dump(mode="python", exclude_none=True)
     data = {"format": dataset.format, **{k: v for k, v in data.items() if k != "format"}}
     header = (
-        f"# Extracted by `quizapp extract` from {article.name}.\n"
+        f"# Extracted by `quizapp extract` from {article_name}.\n"
         "# evidence: start/end are character offsets in the article (line endings read as\n"
         "# \\n, as Python's text mode reads them); rule names the rule that found it.\n\n"
     )
@@ -131,11 +130,11 @@ def run(args: argparse.Namespace) -> int:
     if args.article is None:
         print("extract: an ARTICLE.txt is needed (or --evaluate FOLDER)", file=sys.stderr)
         return EXIT_BAD_INPUT
-    text = _read_article(args.article)
-    if text is None:
+    article = _read_article(args.article)
+    if article is None:
         return EXIT_BAD_INPUT
     if args.evaluate is not None and args.evaluate.name.endswith(".gold.toml"):
-        return _evaluate_one(args, text)
+        return _evaluate_one(args, article)
     gold = None
     if args.evaluate is not None:
         from quizapp.generate import DatasetError, load_dataset
@@ -149,8 +148,9 @@ def run(args: argparse.Namespace) -> int:
     if args.output is not None and args.output.exists() and not args.force:
         print(f"{args.output}: already exists (use --force to replace it)", file=sys.stderr)
         return EXIT_FAILED
-    result = extract(text, title=args.title, source=args.article.name)
-    output = dump_dataset(result.dataset, args.article)
+    result = extract(article.text, title=args.title or article.title, source=article.name,
+                     published=article.published)
+    output = dump_dataset(result.dataset, article.name)
     if args.output is not None:
         try:
             atomic_write_text(args.output, output)
@@ -163,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
     if gold is not None:
         from quizapp.extract.evaluate import evaluate, format_evaluation
 
-        print(f"{args.article.name} against {args.evaluate.name}:")
+        print(f"{article.name} against {args.evaluate.name}:")
         print(visible(format_evaluation(evaluate(result.dataset, gold))))
     return 0
 
@@ -178,8 +178,10 @@ def _evaluate_corpus(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
 
     def extract_file(path: Path):
-        text = _read_article(path)
-        return extract(text or " ", source=path.name)
+        article = _read_article(path)
+        if article is None:
+            return extract(" ", source=path.name)
+        return extract(article.text, source=article.name, published=article.published)
 
     try:
         scores, total = evaluate_corpus(args.evaluate, extract_file)
@@ -190,7 +192,7 @@ def _evaluate_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
-def _evaluate_one(args: argparse.Namespace, text: str) -> int:
+def _evaluate_one(args: argparse.Namespace, article) -> int:
     from quizapp.extract.corpus import GoldError, format_table, load_gold, score
     from quizapp.extract.pipeline import extract
     from quizapp.text import visible
@@ -200,7 +202,8 @@ def _evaluate_one(args: argparse.Namespace, text: str) -> int:
     except GoldError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
-    one = score(args.article.stem, extract(text, title=args.title, source=args.article.name), gold)
+    one = score(article.stem, extract(article.text, title=args.title, source=article.name,
+                                      published=article.published), gold)
     print(visible(format_table([one], None, details=True)))
     return 0
 
@@ -278,11 +281,11 @@ def article_slug(title: str, fallback: str) -> str:
     return base or "article"
 
 
-def _deck_base(args, title: str) -> str:
+def _deck_base(args, title: str, stem: str) -> str:
     """``--id``, else a short slug of the title, else of the file name."""
     if args.deck_id is not None:
         return args.deck_id
-    return article_slug(title, args.article.stem)
+    return article_slug(title, stem)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -293,11 +296,12 @@ def run_import(args: argparse.Namespace) -> int:
     from quizapp.models import Deck, DeckInfo
     from quizapp.workspace import Workspace, deck_text
 
-    text = _read_article(args.article)
-    if text is None:
+    article = _read_article(args.article)
+    if article is None:
         return EXIT_BAD_INPUT
-    result = extract(text, title=args.title, source=args.article.name)
-    base = _deck_base(args, result.dataset.article.title)
+    result = extract(article.text, title=args.title or article.title, source=article.name,
+                     published=article.published)
+    base = _deck_base(args, result.dataset.article.title, article.stem)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,59}", base):
         print(f"--id: {base!r} is not a valid deck id (letters, digits, - and _; "
               "at most 60 characters)", file=sys.stderr)
@@ -329,7 +333,7 @@ def run_import(args: argparse.Namespace) -> int:
         new.append(Deck(
             deck=DeckInfo(id=f"{base}-{suffix}", title=f"{kind}: {title}",
                           description=_DESCRIPTIONS.get(d.id, d.deck.description),
-                          source=f"“{title}” ({args.article.name})",
+                          source=f"“{title}” ({article.url or article.name})",
                           tags=["imported-article", base]),
             cards=d.cards))
     quality_lines = _quality_lines(findings, failing)
@@ -340,7 +344,7 @@ def run_import(args: argparse.Namespace) -> int:
     for line in report_lines(result) + quality_lines:
         print(line)
     try:
-        added = workspace.add_decks([deck_text(deck) for deck in new], args.article,
+        added = workspace.add_decks([deck_text(deck) for deck in new], article.name,
                                     hint="choose another --id, or remove those decks first")
     except deckstore.DeckError as exc:
         for line in exc.problems:

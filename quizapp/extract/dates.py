@@ -1,14 +1,20 @@
-"""Dates: absolute forms are taken, relative ones are reported and skipped.
+"""Dates: absolute forms are taken; relative ones are resolved against the article's date.
 
-Taken: "July 2017" (``month-year``), "24 July 2017" (``day-month-year``) and
-"July 24, 2017" (``month-day-year``). Skipped, because nothing in the text anchors them:
-weekdays ("Friday", "Friday’s"), "yesterday", "today", "tomorrow", "last/next week"...
+Taken: "July 2017" (``month-year``), "24 July 2017" (``day-month-year``),
+"July 24, 2017" (``month-day-year``) and a year after "in", "since", "by" or "during"
+(``year``). Relative dates ("Friday", "yesterday", "today", "tomorrow", "last year",
+"last month") are resolved when the article has a date (``resolve_relative``: the page's
+publication date, else a date line at the top of the article such as "Tuesday, October 21,
+2008"); a weekday is the last such day on or before the article's date, as news reports
+use them. Without a date, or for vaguer forms ("last week"), they are reported and left
+out of questions.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from quizapp.extract.gazetteer import MONTHS, WEEKDAYS
 
@@ -30,7 +36,7 @@ class DateMention:
     start: int
     end: int
     year: int
-    month: int
+    month: int | None
     day: int | None
     rule: str
 
@@ -56,6 +62,65 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
                                      MONTHS.index(m.group("month")) + 1,
                                      int(day) if day else None, rule))
     return sorted(found, key=lambda d: d.start)
+
+
+_YEAR = re.compile(r"\b(?:[Ii]n|since|[Bb]y|during|until|of)\s+(?P<year>(?:19|20)\d\d)\b(?!\s*[-–]\d)")
+_DATE_LINE = re.compile(
+    rf"^(?:(?:{'|'.join(WEEKDAYS)}),\s+)?(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),\s+"
+    rf"(?P<year>(?:19|20)\d\d)|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})\s+(?P<year2>(?:19|20)\d\d))\.?$"
+)
+
+
+def find_years(text: str, start: int, end: int, taken: list[DateMention]) -> list[DateMention]:
+    """Years on their own ("in 2015"), where no fuller date already covers them."""
+    out = []
+    for m in _YEAR.finditer(text, start, end):
+        s, e = m.start("year"), m.end("year")
+        if not any(d.start <= s < d.end for d in taken):
+            out.append(DateMention(s, e, int(m.group("year")), None, None, "year"))
+    return out
+
+
+def date_line(text: str) -> date | None:
+    """The date of a line that is only a date ("Tuesday, October 21, 2008"), else None."""
+    m = _DATE_LINE.match(text.strip())
+    if m is None:
+        return None
+    month = m.group("month") or m.group("month2")
+    day = int(m.group("day") or m.group("day2"))
+    year = int(m.group("year") or m.group("year2"))
+    try:
+        return date(year, MONTHS.index(month) + 1, day)
+    except ValueError:
+        return None
+
+
+def resolve_relative(rel: RelativeDate, anchor: date) -> DateMention | None:
+    """The date a relative mention means in an article of date ``anchor`` (None if vague)."""
+    word = rel.text.casefold().replace("’", "'").removesuffix("'s")
+    day: date | None = None
+    if word in ("today", "tonight"):
+        day = anchor
+    elif word == "yesterday":
+        day = anchor - timedelta(days=1)
+    elif word == "tomorrow":
+        day = anchor + timedelta(days=1)
+    elif word.capitalize() in WEEKDAYS:
+        back = (anchor.weekday() - WEEKDAYS.index(word.capitalize())) % 7
+        day = anchor - timedelta(days=back)
+    elif word == "last year":
+        return DateMention(rel.start, rel.end, anchor.year - 1, None, None, "relative-date")
+    elif word in ("this year", "next year"):
+        year = anchor.year + (word == "next year")
+        return DateMention(rel.start, rel.end, year, None, None, "relative-date")
+    elif word in ("this month", "last month"):
+        first = anchor.replace(day=1)
+        if word == "last month":
+            first = (first - timedelta(days=1)).replace(day=1)
+        return DateMention(rel.start, rel.end, first.year, first.month, None, "relative-date")
+    if day is None:
+        return None
+    return DateMention(rel.start, rel.end, day.year, day.month, day.day, "relative-date")
 
 
 def find_relative(text: str, start: int = 0, end: int | None = None) -> list[RelativeDate]:

@@ -15,9 +15,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from quizapp.extract.attribution import attribute
-from quizapp.extract.dates import DateMention, find_dates, find_relative
+from quizapp.extract.dates import (
+    DateMention,
+    date_line,
+    find_dates,
+    find_relative,
+    find_years,
+    resolve_relative,
+)
 from quizapp.extract.entities import Entities, Mention, find_people, slug
 from quizapp.extract.entities import Person as FoundPerson
 from quizapp.extract.gazetteer import MONTHS
@@ -135,7 +143,19 @@ def _turn_quotes(text: str, turns: list[Turn], entities: Entities) -> list[Quote
     return out
 
 
-def extract(text: str, *, title: str | None = None, source: str = "") -> Extraction:
+def _date_line(layout: Layout):
+    """The article's own date: a line near the top that is only a date."""
+    for block in [*layout.headings, *layout.paragraphs[:3]][:6]:
+        if block.start > 600:
+            break
+        found = date_line(block.text)
+        if found is not None:
+            return found
+    return None
+
+
+def extract(text: str, *, title: str | None = None, source: str = "",
+            published: date | None = None) -> Extraction:
     layout = analyse(text)
     para_spans = [(p.start, p.end) for p in layout.paragraphs]
     quote_spans, problems = find_quotes(layout)
@@ -191,12 +211,19 @@ def extract(text: str, *, title: str | None = None, source: str = "") -> Extract
         add_place(p.city, p.country, p.start)
 
     # ---- dates
+    anchor = published or _date_line(layout)
     dates: list[DateMention] = []
     for start, end in para_spans + [(h.start, h.end) for h in layout.headings]:
-        dates.extend(find_dates(text, start, end))
+        found = find_dates(text, start, end)
+        dates.extend(found + find_years(text, start, end, found))
         for rel in find_relative(text, start, end):
-            notes.append(Note("relative-date", rel.start, rel.end, rel.text,
-                              "relative date with no anchor in the text: skipped"))
+            resolved = resolve_relative(rel, anchor) if anchor is not None else None
+            if resolved is not None:
+                dates.append(resolved)
+            else:
+                why = ("relative date with no anchor in the text: skipped" if anchor is None
+                       else "relative date too vague to place: skipped")
+                notes.append(Note("relative-date", rel.start, rel.end, rel.text, why))
     dates.sort(key=lambda d: d.start)
 
     # ---- people
