@@ -24,6 +24,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from quizapp.text import comparable
+
 DATASET_FORMAT = 1
 DECK_FORMAT = 1
 # 2: the snapshot ends with an end line (store/snapshot.py), answers carry an id, undo is
@@ -188,10 +190,6 @@ CLOZE = re.compile(r"\{\{c(\d{1,3})::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 CLOZE_BLANK = "[...]"
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
-
-
 def cloze_numbers(text: str) -> list[int]:
     """The deletion numbers in a cloze text, ascending, each once."""
     return sorted({int(m.group(1)) for m in CLOZE.finditer(text)})
@@ -264,18 +262,18 @@ class Card(Model):
         if self.kind == "order":
             if not isinstance(self.answer, list) or len(self.answer) < 2:
                 raise ValueError("answer: an order card needs a list of at least 2 items")
-            if len({_fold(a) for a in self.answer}) != len(self.answer):
+            if len({comparable(a) for a in self.answer}) != len(self.answer):
                 raise ValueError("answer: an order card's items must all differ")
         elif isinstance(self.answer, list):
             raise ValueError(f"answer: a {self.kind} card's answer is one string, not a list")
         if self.kind == "choice":
             if not self.distractors:
                 raise ValueError("distractors: a choice card needs at least one distractor")
-            right = {_fold(a) for a in [self.answer, *self.accept] if isinstance(a, str)}
+            right = {comparable(a) for a in [self.answer, *self.accept] if isinstance(a, str)}
             for d in self.distractors:
-                if _fold(d) in right:
+                if comparable(d) in right:
                     raise ValueError(f"distractors: {d!r} is the answer itself")
-            if len({_fold(d) for d in self.distractors}) != len(self.distractors):
+            if len({comparable(d) for d in self.distractors}) != len(self.distractors):
                 raise ValueError("distractors: the same distractor is listed twice")
         return self
 

@@ -14,26 +14,16 @@ from __future__ import annotations
 from typing import TextIO
 
 from quizapp.scheduling import interval_label
-from quizapp.session import GRADES, Item, Outcome, Session
+from quizapp.format import duration, percent
+from quizapp.scheduling import Grade
+from quizapp.session import Item, Outcome, Session
 from quizapp.text import visible
 
-COMMANDS = {":s": "skip", ":u": "undo", ":q": "quit"}
 HELP = "(:s skip, :u undo, :q quit)"
 
 
 class _Quit(Exception):
     pass
-
-
-def format_duration(seconds: float) -> str:
-    seconds = int(round(seconds))
-    minutes, secs = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return f"{hours}h {minutes:02d}m {secs:02d}s"
-    if minutes:
-        return f"{minutes}m {secs:02d}s"
-    return f"{secs}s"
 
 
 class PlainRunner:
@@ -136,8 +126,8 @@ class PlainRunner:
                 return None
             self.say(f"Answer: {visible(card.answer_text)}")
             intervals = s.grade_intervals(item)
-            grades = ", ".join(f"{n} {name} {interval_label(intervals[n])}"
-                               for n, name in GRADES.items())
+            grades = ", ".join(f"{g.value} {g.label} {interval_label(intervals[g])}"
+                               for g in Grade)
             while True:
                 line = self.ask(f"How well did you know it? ({grades}): ")
                 if self.command(line):
@@ -177,10 +167,10 @@ class PlainRunner:
     def summary(self, score: int, total: int) -> None:
         s = self.session
         self.say()
-        percent = f" ({round(100 * score / total)}%)" if total else ""
-        self.say(f"Score: {score}/{total}{percent} in {format_duration(s.elapsed())}")
-        if s.skipped:
-            self.say(f"Skipped: {len(s.skipped)}")
+        share = f" ({percent(score, total)})" if total else ""
+        self.say(f"Score: {score}/{total}{share} in {duration(s.elapsed())}")
+        if s.unanswered:
+            self.say(f"Skipped: {len(s.unanswered)}")
         if s.missed:
             self.say("Missed:")
             for item in s.missed:

@@ -26,17 +26,32 @@ Times are stored in UTC, and ``to_fsrs(from_fsrs(card))`` gives back the same ca
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from enum import IntEnum
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
 from quizapp.models import Card, FsrsState
 
-AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
-RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
+
+
+class Grade(IntEnum):
+    """How well a card was known: the FSRS rating of an answer (``fsrs.Rating``'s values).
+    A person grades a flip card with it; the other kinds get one from ``rating_for``."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def label(self) -> str:
+        """``Again``, ``Hard``, ``Good``, ``Easy``: the word the front ends show."""
+        return self.name.title()
+
 
 # fsrs card states (fsrs.State): a new card starts in Learning.
-LEARNING, REVIEW, RELEARNING = int(State.Learning), int(State.Review), int(State.Relearning)
+LEARNING, REVIEW = int(State.Learning), int(State.Review)
 
 CHOICE_EASY_MS = 5_000
 TEXT_EASY_BASE_MS = 4_000
@@ -63,11 +78,11 @@ def easy_limit_ms(card: Card) -> int | None:
 def rating_for(card: Card, correct: bool, duration_ms: int | None) -> int:
     """The FSRS rating for an answer to a choice, text or order card (see the module doc)."""
     if not correct:
-        return AGAIN
+        return Grade.AGAIN
     limit = easy_limit_ms(card)
     if limit is not None and duration_ms is not None and duration_ms <= limit:
-        return EASY
-    return GOOD
+        return Grade.EASY
+    return Grade.GOOD
 
 
 def _utc(moment: datetime) -> datetime:
@@ -119,7 +134,7 @@ def next_intervals(state: FsrsState | None, at: datetime) -> dict[int, float]:
     ``at``: what the grade buttons of a flip card say (``interval_label``)."""
     card = to_fsrs(state)
     out = {}
-    for rating in (AGAIN, HARD, GOOD, EASY):
+    for rating in Grade:
         after, _log = _SCHEDULER.review_card(card, Rating(rating), review_datetime=_utc(at))
         out[rating] = max(0.0, (after.due - _utc(at)).total_seconds())
     return out

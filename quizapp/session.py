@@ -35,7 +35,6 @@ from quizapp.models import (
 )
 
 State = Literal["asking", "feedback", "done"]
-GRADES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 MAX_CHOICES = 4
 
 
@@ -304,6 +303,17 @@ class Session:
         return self.done_count >= self.total
 
     @property
+    def unanswered(self) -> list[Item]:
+        """Cards skipped and not answered since, each once, in the order first skipped:
+        what both front ends count as "skipped" at the end."""
+        answered = {o.item.key for o in self.outcomes}
+        seen: dict[tuple[str, str], Item] = {}
+        for item in self.skipped:
+            if item.key not in answered:
+                seen.setdefault(item.key, item)
+        return list(seen.values())
+
+    @property
     def skipped(self) -> list[Item]:
         return [self._queue[s.index] for s in self._steps if s.outcome is None]
 
@@ -394,9 +404,12 @@ class Session:
         item = self._require_asking()
         if item.card.kind != "flip":
             raise ValueError("only flip cards are graded by the person")
-        if rating not in GRADES:
-            raise ValueError(f"grade must be 1-4, not {rating!r}")
-        return self._record(item, rating > 1, GRADES[rating], rating, self._duration_ms(), True)
+        try:
+            grade = scheduling.Grade(rating)
+        except ValueError:
+            raise ValueError(f"grade must be 1-4, not {rating!r}") from None
+        return self._record(item, grade > scheduling.Grade.AGAIN, grade.label, grade,
+                            self._duration_ms(), True)
 
     def advance(self) -> Item | None:
         """From feedback to the next question; returns it, or None when the session is done."""

@@ -11,7 +11,6 @@ the command line can print a progress line and the app can drive a progress bar.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from quizapp import tomlio
 from quizapp.decks import MAX_DECK_BYTES, slugify
@@ -25,8 +24,6 @@ from quizapp.interop.common import (
 )
 from quizapp.models import CLOZE, Deck
 
-ImportFormat = Literal["auto", "anki", "csv", "tsv", "quizlet"]
-ExportFormat = Literal["anki", "apkg", "csv"]
 IMPORT_FORMATS = ("auto", "anki", "csv", "tsv", "quizlet")
 EXPORT_FORMATS = ("anki", "apkg", "csv")
 MAX_IMPORT_BYTES = MAX_DECK_BYTES

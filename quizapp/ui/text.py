@@ -2,8 +2,9 @@
 
 Widgets get card text as ``Content`` (no markup parsing) or, in ``DataTable`` cells, as a
 Rich ``Text`` (a plain ``str`` cell would be parsed as markup). Control and invisible
-formatting characters are first swapped for visible placeholders by ``quizapp.text``
-(``\\x1b[31m`` shows as ``␛[31m``, U+202E as ``<U+202E>``).
+formatting characters are first swapped for visible placeholders by ``quizapp.text.visible``
+(``\\x1b[31m`` shows as ``␛[31m``, U+202E as ``<U+202E>``), the one function every front
+end uses.
 """
 
 from __future__ import annotations
@@ -11,21 +12,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.content import Content
 
-from quizapp import text as guard
+from quizapp.text import visible
 
 
-def visible(text: str, *, multiline: bool = True) -> str:
-    """``text`` with control characters made visible; tabs become spaces, and newlines
-    become `` ⏎ `` unless ``multiline``."""
-    shown = guard.visible(text).replace("\t", "    ")
-    return shown if multiline else shown.replace("\r\n", " ⏎ ").replace("\n", " ⏎ ")
-
-
-def card_content(text: str, *, multiline: bool = True) -> Content:
+def card_content(text: str, *, one_line: bool = False) -> Content:
     """Card text as Textual ``Content``: shown literally, never parsed as markup."""
-    return Content(visible(text, multiline=multiline))
+    return Content(visible(text, one_line=one_line))
 
 
 def card_cell(text: str) -> Text:
-    """Card text for a ``DataTable`` cell."""
-    return Text(visible(text, multiline=False), end="")
+    """Card text for a ``DataTable`` cell (one line)."""
+    return Text(visible(text, one_line=True), end="")

@@ -13,7 +13,8 @@ from quizapp.paths import Locations
 from quizapp.ui.app import make_app
 from quizapp.ui.screens.question import QuestionScreen
 from quizapp.ui.screens.summary import SummaryScreen
-from quizapp.ui.text import card_cell, visible
+from quizapp.text import visible
+from quizapp.ui.text import card_cell
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "decks"
 
@@ -35,7 +36,7 @@ def test_visible_makes_control_characters_visible(raw: str, shown: str) -> None:
 
 
 def test_single_line_text_shows_newlines_as_a_symbol_and_cells_are_never_markup() -> None:
-    assert visible("a\nb", multiline=False) == "a ⏎ b"
+    assert visible("a\nb", one_line=True) == "a ⏎ b"
     cell = card_cell("[bold]x[/] [@click=app.quit]q[/]\x1b")
     assert cell.plain == "[bold]x[/] [@click=app.quit]q[/]␛" and not cell.spans
 

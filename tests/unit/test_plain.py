@@ -168,6 +168,6 @@ def test_visible_text_helper() -> None:
     from quizapp.text import visible
 
     assert visible("a\x1b[2Jb\x07\u202ec") == "a␛[2Jb␇<U+202E>c"
-    assert visible("two\nlines\tok") == "two\nlines\tok"
-    assert visible("two\nlines", one_line=True) == "two␊lines"
+    assert visible("two\nlines\tok") == "two\nlines    ok"
+    assert visible("two\r\nlines", one_line=True) == "two ⏎ lines"
     assert visible("[bold]x[/]") == "[bold]x[/]"  # markup is not a terminal matter

@@ -13,7 +13,7 @@ from fsrs import Rating, Scheduler
 
 from quizapp import scheduling
 from quizapp.models import AnswerEvent, Card, FsrsState
-from quizapp.scheduling import AGAIN, EASY, GOOD
+from quizapp.scheduling import Grade
 from quizapp.store import ScoreStore
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=timezone.utc)
@@ -28,18 +28,18 @@ ORDER = Card(id="o", kind="order", question="Order them", answer=["a", "b", "c"]
 @pytest.mark.parametrize(
     ("card", "correct", "ms", "expected"),
     [
-        (CHOICE, False, 1_000, AGAIN),
-        (CHOICE, True, 5_000, EASY),
-        (CHOICE, True, 5_001, GOOD),
-        (CHOICE, True, None, GOOD),  # no measured time: never Easy
-        (SHORT_TEXT, True, 5_200, EASY),  # 4 s + 4 chars * 0.3 s
-        (SHORT_TEXT, True, 5_300, GOOD),
+        (CHOICE, False, 1_000, Grade.AGAIN),
+        (CHOICE, True, 5_000, Grade.EASY),
+        (CHOICE, True, 5_001, Grade.GOOD),
+        (CHOICE, True, None, Grade.GOOD),  # no measured time: never Easy
+        (SHORT_TEXT, True, 5_200, Grade.EASY),  # 4 s + 4 chars * 0.3 s
+        (SHORT_TEXT, True, 5_300, Grade.GOOD),
         # The shortest accepted answer sets the limit: "Buenos Aires" is 12 characters.
-        (LONG_TEXT, True, 7_600, EASY),
-        (LONG_TEXT, True, 7_700, GOOD),
-        (LONG_TEXT, False, 100, AGAIN),
-        (ORDER, True, 7_500, EASY),  # 3 items * 2.5 s
-        (ORDER, True, 7_501, GOOD),
+        (LONG_TEXT, True, 7_600, Grade.EASY),
+        (LONG_TEXT, True, 7_700, Grade.GOOD),
+        (LONG_TEXT, False, 100, Grade.AGAIN),
+        (ORDER, True, 7_500, Grade.EASY),  # 3 items * 2.5 s
+        (ORDER, True, 7_501, Grade.GOOD),
     ],
 )
 def test_rating_rule(card: Card, correct: bool, ms: int | None, expected: int) -> None:
@@ -63,20 +63,20 @@ def test_wrapper_gives_what_fsrs_gives() -> None:
     """The wrapper is fsrs itself (fuzzing off), not a scheduler of our own."""
     scheduler = Scheduler(enable_fuzzing=False)
     card, at = FsrsCard(card_id=1, due=T0), T0
-    for rating, gap in [(GOOD, 0), (AGAIN, 0.2), (GOOD, 30), (EASY, 200)]:
+    for rating, gap in [(Grade.GOOD, 0), (Grade.AGAIN, 0.2), (Grade.GOOD, 30), (Grade.EASY, 200)]:
         at += timedelta(hours=gap)
         card, _ = scheduler.review_card(card, Rating(rating), review_datetime=at)
-    mine = scheduling.to_fsrs(_played([GOOD, AGAIN, GOOD, EASY], [0, 0.2, 30, 200]))
+    mine = scheduling.to_fsrs(_played([Grade.GOOD, Grade.AGAIN, Grade.GOOD, Grade.EASY], [0, 0.2, 30, 200]))
     assert _fields(mine) == _fields(card)
 
 
 @pytest.mark.parametrize(
     ("ratings", "gaps"),
     [
-        ([AGAIN], [0]),  # Learning, step 0
-        ([GOOD, GOOD], [0, 0.5]),  # graduated: Review, step None
-        ([EASY, AGAIN], [0, 300]),  # lapsed: Relearning
-        ([GOOD, GOOD, GOOD, EASY], [0, 0.5, 100, 900]),
+        ([Grade.AGAIN], [0]),  # Learning, step 0
+        ([Grade.GOOD, Grade.GOOD], [0, 0.5]),  # graduated: Review, step None
+        ([Grade.EASY, Grade.AGAIN], [0, 300]),  # lapsed: Relearning
+        ([Grade.GOOD, Grade.GOOD, Grade.GOOD, Grade.EASY], [0, 0.5, 100, 900]),
     ],
 )
 def test_state_survives_the_score_file_unchanged(tmp_path: Path, ratings, gaps) -> None:
@@ -97,11 +97,11 @@ def test_state_survives_the_score_file_unchanged(tmp_path: Path, ratings, gaps) 
     assert back.due.tzinfo == timezone.utc and back.due.microsecond == original.due.microsecond
     # And the reloaded state schedules the next answer exactly as the original would.
     later = original.due + timedelta(days=3)
-    assert scheduling.review(reloaded, GOOD, later) == scheduling.review(state, GOOD, later)
+    assert scheduling.review(reloaded, Grade.GOOD, later) == scheduling.review(state, Grade.GOOD, later)
 
 
 def test_state_round_trips_through_plain_toml() -> None:
-    state = _played([GOOD, GOOD, EASY], [0, 0.3, 50])
+    state = _played([Grade.GOOD, Grade.GOOD, Grade.EASY], [0, 0.3, 50])
     text = tomli_w.dumps({"fsrs": state.model_dump(exclude_none=True)})
     back = FsrsState.model_validate(tomllib.loads(text)["fsrs"])
     assert _fields(scheduling.to_fsrs(back)) == _fields(scheduling.to_fsrs(state))
@@ -109,15 +109,15 @@ def test_state_round_trips_through_plain_toml() -> None:
 
 def test_review_takes_any_aware_time_and_stores_utc() -> None:
     paris = timezone(timedelta(hours=1))
-    state = scheduling.review(None, GOOD, T0.astimezone(paris))
+    state = scheduling.review(None, Grade.GOOD, T0.astimezone(paris))
     assert state.last_review == T0 and state.last_review.utcoffset() == timedelta(0)
     with pytest.raises(ValueError, match="no timezone"):
-        scheduling.review(None, GOOD, T0.replace(tzinfo=None))
+        scheduling.review(None, Grade.GOOD, T0.replace(tzinfo=None))
 
 
 def test_right_answers_space_a_card_out_and_a_lapse_brings_it_back() -> None:
-    good = _played([GOOD, GOOD, GOOD], [0, 0.5, 30])
+    good = _played([Grade.GOOD, Grade.GOOD, Grade.GOOD], [0, 0.5, 30])
     assert good.due - good.last_review > timedelta(days=2)
-    lapsed = scheduling.review(good, AGAIN, good.due)
+    lapsed = scheduling.review(good, Grade.AGAIN, good.due)
     assert lapsed.due - lapsed.last_review < timedelta(hours=1)
     assert scheduling.is_due(lapsed, lapsed.due) and not scheduling.is_due(good, good.last_review)

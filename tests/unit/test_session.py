@@ -181,6 +181,20 @@ def test_review_rounds_until_right() -> None:
     assert s.score == 1 and [i.card.id for i in s.missed] == ["t1"]
 
 
+def test_a_card_skipped_after_it_was_answered_is_not_counted_as_skipped() -> None:
+    """Both front ends end with ``unanswered``: in review rounds a card missed in round 1
+    and skipped in round 2 was answered, so the summary and plain mode say 0 skipped."""
+    rec, clock = MemoryRecorder(), Clock()
+    items = [Item("demo", DECK.cards[1]), Item("demo", DECK.cards[4])]
+    s = Session(items, deck_label="demo", mode="review", rounds=True, recorder=rec, now=clock)
+    assert not s.answer("Lima").correct  # t1 comes back in round 2
+    s.advance()
+    s.skip()  # the second card: never answered
+    s.skip()  # t1 again, in round 2
+    assert [i.card.id for i in s.skipped] == [DECK.cards[4].id, "t1"]
+    assert [i.card.id for i in s.unanswered] == [DECK.cards[4].id]
+
+
 def test_limit_and_shuffle_are_deterministic() -> None:
     a = Session.for_deck(DECK, mode="shuffle", limit=3, seed=3)
     b = Session.for_deck(DECK, mode="shuffle", limit=3, seed=3)

@@ -25,7 +25,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Stat
 from quizapp import text as guard
 from quizapp.decks import validation_problems
 from quizapp.models import Card, Deck
-from quizapp.ui.text import visible
+from quizapp.text import visible
 
 KINDS = ("choice", "text", "flip", "order", "cloze")
 
@@ -110,7 +110,7 @@ class CardForm(ModalScreen[Card | None]):
         self._raw: dict[str, tuple[str, str]] = {}
         answer = "" if card is None else (
             "\n".join(card.answer) if isinstance(card.answer, list) else card.answer or "")
-        name = visible(self.file_name, multiline=False)
+        name = visible(self.file_name, one_line=True)
         title = f"Edit card {card.id} of {name}" if card else f"New card for {name}"
         with VerticalScroll():
             yield Label(title, id="form-title", markup=False)

@@ -27,7 +27,7 @@ from quizapp.decks import DeckError
 from quizapp.interop import IMPORT_FORMATS, InteropError, import_file, import_package, is_package
 from quizapp.models import Deck
 from quizapp.ui import messages
-from quizapp.ui.text import visible
+from quizapp.text import visible
 from quizapp.workspace import Workspace, deck_text
 
 MAX_WARNINGS_SHOWN = 50
@@ -199,7 +199,7 @@ class ImportScreen(ModalScreen[str | None]):
         self.query_one("#import-progress", ProgressBar).update(total=1, progress=1)
         self.query_one("#import-status", Static).update(
             f"✔ Imported {len(deck.asked):,} cards as deck {deck.id} "
-            f"({visible(deck.deck.title, multiline=False)}) into {target}"
+            f"({visible(deck.deck.title, one_line=True)}) into {target}"
         )
         if warnings:
             shown = [visible(w) for w in warnings[:MAX_WARNINGS_SHOWN]]
@@ -219,7 +219,7 @@ class ImportScreen(ModalScreen[str | None]):
         first, target = added[0]
         self._done(first, target, warnings)
         lines = [f"✔ Imported {len(added)} decks into {target.parent}:"]
-        lines += [f"  {deck.id} ({visible(deck.deck.title, multiline=False)}): "
+        lines += [f"  {deck.id} ({visible(deck.deck.title, one_line=True)}): "
                   f"{len(deck.asked):,} cards" for deck, _ in added]
         self.query_one("#import-status", Static).update("\n".join(lines))
 

@@ -54,7 +54,7 @@ class StartDeckScreen(ModalScreen[StartChoice | None]):
         deck = self.entry.deck
         count = len(deck.asked)
         with Vertical():
-            yield Label(card_content(deck.deck.title, multiline=False), id="title")
+            yield Label(card_content(deck.deck.title, one_line=True), id="title")
             yield Label(f"{count} cards", id="count")
             yield Button("All cards in order (o)", id="order", variant="primary")
             yield Button("All cards shuffled (s)", id="shuffle")

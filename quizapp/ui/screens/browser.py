@@ -31,7 +31,8 @@ from quizapp.search import CardIndex, all_tags
 from quizapp.ui import messages
 from quizapp.ui.dialogs.card_form import CardForm, free_card_id
 from quizapp.ui.dialogs.confirm import ConfirmScreen
-from quizapp.ui.text import card_cell, visible
+from quizapp.text import visible
+from quizapp.ui.text import card_cell
 from quizapp.workspace import file_stamp, update_deck
 
 DEBOUNCE = 0.15  # seconds of quiet typing before the table is filtered
@@ -97,7 +98,7 @@ class BrowserScreen(Screen[None]):
         table.focus()
 
     def _show_info(self) -> None:
-        info = Text(visible(self.deck.deck.title, multiline=False), style="bold")
+        info = Text(visible(self.deck.deck.title, one_line=True), style="bold")
         info.append(f"  {len(self.deck.cards)} cards · {self.entry.path.name}", style="dim")
         if self.read_only:
             info.append("\nA bundled deck is read-only here: copy its file into your decks "
@@ -277,7 +278,7 @@ class BrowserScreen(Screen[None]):
                 cards = [c for c in self.deck.cards if c.id != card.id]
                 self.save(cards, f"Deleted card {card.id}.", keep=keep)
 
-        question = visible(card.question, multiline=False)
+        question = visible(card.question, one_line=True)
         if len(question) > 60:
             question = question[:59] + "…"
         self.app.push_screen(

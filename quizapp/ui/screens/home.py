@@ -14,8 +14,9 @@ from quizapp.decks import DeckEntry
 from quizapp.plan import PlayPlan
 from quizapp.stats import DeckStats, SessionResult
 from quizapp.ui import messages
-from quizapp.ui.format import when
-from quizapp.ui.text import card_cell, card_content, visible
+from quizapp.format import when
+from quizapp.text import visible
+from quizapp.ui.text import card_cell, card_content
 from quizapp.ui.widgets.deck_table import DeckTable
 from quizapp.workspace import Workspace
 
@@ -103,7 +104,7 @@ class HomeScreen(Screen[None]):
             ]
         self._rows = rows
         self._lay_out(keep)
-        lines = [visible(line, multiline=False) for line in notices + catalog.problems]
+        lines = [visible(line, one_line=True) for line in notices + catalog.problems]
         box = self.query_one("#notices", Static)
         box.update("\n".join(f"⚠ {line}" for line in lines))
         box.display = bool(lines)
@@ -162,7 +163,7 @@ class HomeScreen(Screen[None]):
         detail.update(
             Content.assemble(
                 card_content(info.description or info.title),
-                ("\n" + f"{entry.id} · {where[entry.origin]} · " + visible(entry.path.name, multiline=False), "dim"),
+                ("\n" + f"{entry.id} · {where[entry.origin]} · " + visible(entry.path.name, one_line=True), "dim"),
             )
         )
 

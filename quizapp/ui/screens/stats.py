@@ -24,8 +24,9 @@ from quizapp.models import ScoreFile
 from quizapp.stats import DeckStats, MissedCard, Stats
 from quizapp.store import ScoreFileError
 from quizapp.ui import messages
-from quizapp.ui.format import when
-from quizapp.ui.text import card_cell, visible
+from quizapp.format import when
+from quizapp.text import visible
+from quizapp.ui.text import card_cell
 from quizapp.ui.widgets.accuracy_chart import MAX_LINES, AccuracyChart
 from quizapp.workspace import Workspace
 
@@ -267,6 +268,6 @@ class StatsScreen(Screen[None]):
             self.notify(f"Could not save the change: {exc}", severity="error", markup=False)
             return
         what = "Suspended (left out of sessions)" if suspend else "Unsuspended"
-        self.notify(f"{what}: {visible(row.question, multiline=False)}", markup=False)
+        self.notify(f"{what}: {visible(row.question, one_line=True)}", markup=False)
         self.fill()
         self.post_message(messages.DataChanged(decks=False))

@@ -15,8 +15,9 @@ from textual.widgets import Button, Footer, Header, Static
 from quizapp.plan import PlayPlan
 from quizapp.session import Session
 from quizapp.ui import messages
-from quizapp.ui.format import duration, percent
-from quizapp.ui.text import card_content, visible
+from quizapp.format import duration, percent
+from quizapp.text import visible
+from quizapp.ui.text import card_content
 
 
 class SummaryScreen(Screen[None]):
@@ -43,7 +44,7 @@ class SummaryScreen(Screen[None]):
                 id="result",
                 markup=False,
             )
-            skipped = len({i.key for i in session.skipped} - {o.item.key for o in session.outcomes})
+            skipped = len(session.unanswered)
             if skipped:
                 yield Static(f"{skipped} skipped", id="skipped", markup=False)
             if missed:

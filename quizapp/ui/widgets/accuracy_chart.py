@@ -15,7 +15,7 @@ from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from quizapp.stats import DeckStats
-from quizapp.ui.text import visible
+from quizapp.text import visible
 
 MAX_LINES = 8  # more decks than this and the legend hides the chart
 COLORS = ("cyan", "magenta", "green", "orange", "blue", "red", "yellow", "white")
@@ -62,7 +62,7 @@ class AccuracyChart(PlotextPlot):
             plt.xlim(0.5, 1.5)
         for deck, color in zip(self.shown, COLORS, strict=False):
             xs = list(range(1, len(deck.results) + 1))
-            plt.plot(xs, deck.history, label=visible(deck.deck_id, multiline=False),
+            plt.plot(xs, deck.history, label=visible(deck.deck_id, one_line=True),
                      marker="braille", color=color)
             # A dot on each session, so a deck played once still shows.
             plt.scatter(xs, deck.history, marker="●", color=color)

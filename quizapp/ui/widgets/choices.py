@@ -32,7 +32,7 @@ class ChoiceList(OptionList):
                 mark = "✔ "
             elif index == chosen:
                 mark = "✘ "
-            prompt = Content.assemble((f"{index + 1}. ", "bold"), mark, card_content(text, multiline=False))
+            prompt = Content.assemble((f"{index + 1}. ", "bold"), mark, card_content(text, one_line=True))
             out.append(Option(prompt))
         return out
 

@@ -8,7 +8,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button
 
-from quizapp.session import GRADES
+from quizapp.scheduling import Grade
 
 
 class GradeBar(Horizontal):
@@ -30,9 +30,11 @@ class GradeBar(Horizontal):
             return self.bar
 
     def compose(self) -> ComposeResult:
-        variants = {1: "error", 2: "warning", 3: "primary", 4: "success"}
-        for rating, name in GRADES.items():
-            yield Button(f"{rating} {name}", id=f"grade-{rating}", variant=variants[rating])
+        variants = {Grade.AGAIN: "error", Grade.HARD: "warning", Grade.GOOD: "primary",
+                    Grade.EASY: "success"}
+        for grade in Grade:
+            yield Button(f"{grade.value} {grade.label}", id=f"grade-{grade.value}",
+                         variant=variants[grade])
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -41,5 +43,5 @@ class GradeBar(Horizontal):
         self.grade(rating)
 
     def grade(self, rating: int) -> None:
-        if not self.disabled and rating in GRADES:
+        if not self.disabled and rating in set(Grade):
             self.post_message(self.Graded(self, rating))

@@ -48,7 +48,7 @@ class OrderList(OptionList):
     def _prompts(self, marks: list[str] | None = None) -> list[Option]:
         return [
             Option(Content.assemble((f"{i + 1}. ", "bold"), (marks[i] if marks else ""),
-                                    card_content(text, multiline=False)))
+                                    card_content(text, one_line=True)))
             for i, text in enumerate(self.items)
         ]
 

@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
 from quizapp.session import Session
-from quizapp.ui.format import duration
+from quizapp.format import duration
 
 
 class SessionStatus(Horizontal):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from quizapp.ui.format import duration, percent, when
+from quizapp.format import duration, percent, when
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

@@ -1,4 +1,5 @@
-"""Small pure helpers that turn numbers and times into the words the screens show."""
+"""Small pure helpers that turn numbers and times into the words both front ends show
+(the app's screens and plain mode), so a time reads the same everywhere."""
 
 from __future__ import annotations
 
