@@ -69,3 +69,47 @@ async def test_a_cloze_card_is_asked_gap_by_gap(tmp_path: Path) -> None:
         assert "Wrong" in text and "hello" in text and "Used all day." in text
     records = scores(tmp_path / "data" / "scores.toml").cards["fr"]
     assert records["bonjour.c1"].right == 1 and records["bonjour.c2"].wrong == 1
+
+
+async def test_the_card_form_writes_cloze_and_reversed_cards(tmp_path: Path) -> None:
+    """In the browser: add a cloze card (Answer left empty) and tick Reverse on a flip
+    card; the deck file holds both and the browser marks the reversed one."""
+    from textual.widgets import Checkbox, Select, TextArea
+
+    from quizapp.decks import load_deck
+    from quizapp.ui.dialogs.card_form import CardForm
+    from quizapp.ui.screens.browser import BrowserScreen
+
+    start_deck = deck("words", [dict(id="rhine", kind="flip", question="Rhine", answer="a river")])
+    app = build(tmp_path, start_deck)
+    user = tmp_path / "decks" / "words.toml"
+    async with app.run_test(size=(110, 34)) as pilot:
+        await ready(pilot)
+        table = app.screen.query_one("#decks", DataTable)
+        table.move_cursor(row=table.get_row_index("words"))
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowserScreen)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CardForm)
+        form.query_one("#f-kind", Select).value = "cloze"
+        form.query_one("#f-question", TextArea).load_text("{{c1::Paris}} is in {{c2::France}}")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, BrowserScreen)
+        app.screen.query_one("#cards", DataTable).move_cursor(row=0)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CardForm)
+        form.query_one("#f-reverse", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "flip ⇄" in screen_text(app)
+    saved = load_deck(user)
+    assert [c.id for c in saved.asked] == ["rhine", "rhine.reverse", "card-2.c1", "card-2.c2"]
+    assert saved.card("card-2").answer is None
