@@ -292,6 +292,14 @@ class Card(Model):
             return cloze_text(self.question)
         return self.answer
 
+    def asked_ids(self) -> list[str]:
+        """The ids of ``asked()``, without making the cards."""
+        if self.kind == "cloze":
+            return [f"{self.id}.c{n}" for n in cloze_numbers(self.question)]
+        if self.reverse:
+            return [self.id, f"{self.id}.reverse"]
+        return [self.id]
+
     def asked(self) -> list[Card]:
         """The cards a session asks for this one: itself; for a cloze card one per
         deletion number (ids ``<id>.c1``, ``<id>.c2``...); for ``reverse`` also the back
@@ -342,11 +350,11 @@ class Deck(Model):
             seen.add(card.id)
         for card in cards:
             if card.kind == "cloze" or card.reverse:
-                for asked in card.asked():
-                    if asked.id != card.id and asked.id in seen:
-                        raise ValueError(f"duplicate card id {asked.id!r} (card {card.id!r} "
+                for asked_id in card.asked_ids():
+                    if asked_id != card.id and asked_id in seen:
+                        raise ValueError(f"duplicate card id {asked_id!r} (card {card.id!r} "
                                          "asks a card with that id)")
-                    seen.add(asked.id)
+                    seen.add(asked_id)
         return cards
 
     @property

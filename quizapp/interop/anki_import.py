@@ -132,7 +132,7 @@ class _Builder:
             message = str(first["msg"]).removeprefix("Value error, ")
             self.skip(note, notetype, f"{loc + ': ' if loc else ''}{message}")
             return
-        asked = {c.id for c in card.asked()}
+        asked = set(card.asked_ids())
         if asked & self.taken:
             self.skip(note, notetype, f"card id {card.id!r} is already used")
             return

@@ -107,6 +107,8 @@ class _TextOnly(HTMLParser):
 def html_to_text(value: str) -> str:
     """Anki HTML to plain text: tags dropped, entities unescaped, ``<br>`` and block
     ends become newlines, surrounding whitespace trimmed."""
+    if "<" not in value and "&" not in value:
+        return value.strip()  # no markup: nothing to parse
     parser = _TextOnly()
     parser.feed(value)
     parser.close()
@@ -162,6 +164,9 @@ def media_text(value: str, names: set[str] | None = None) -> str:
     """Anki field HTML as text, with images and sounds as visible placeholders
     (``[image: map.png]``, ``[sound: hello.mp3]``); their file names go in ``names``."""
     found = names if names is not None else set()
+    if "<" not in value and "&" not in value and "[sound:" not in value:
+        return "\n".join(re.sub(r"[ \t]{2,}", " ", line).strip()
+                         for line in value.strip().split("\n")).strip()
 
     def named(match: re.Match[str], label: str) -> str:
         name = next(g for g in match.groups() if g is not None)

@@ -320,7 +320,8 @@ def test_the_readme_example_is_a_valid_deck() -> None:
     example = re.search(r"## Deck format.*?```toml\n(.*?)```", readme, re.S)
     assert example, "README.md has a '## Deck format' section with a TOML example"
     deck = parse_deck(example.group(1), "README.md")
-    assert {c.kind for c in deck.cards} == {"choice", "order"}
+    assert {c.kind for c in deck.cards} == {"choice", "order", "cloze", "flip"}
+    assert [c.id for c in deck.asked][-4:] == ["bonjour.c1", "bonjour.c2", "rhine", "rhine.reverse"]
 
 
 def test_a_deck_rewritten_atomically_is_read_again_even_with_the_same_size(tmp_path: Path) -> None:
