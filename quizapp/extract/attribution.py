@@ -16,11 +16,27 @@ Rule names (recorded in each quote's ``evidence.rule``):
                            paragraph that opens with a quote after a paragraph that ended
                            with an attributed one.
 
+8. ``according-to-name``  “...,” according to Ortiz  /  According to Ortiz, “...”
+9. ``continuation-sentence`` a second piece of quotation in the sentence of an attributed
+                           one, with only plain words between (said storms “of this size”
+                           often “cause floods”)
+10. ``speaker-earlier-sentence`` / ``speaker-previous-paragraph``: a quote that is a
+                           sentence of its own takes the speaker of the nearest sentence
+                           before it (same paragraph, or the paragraph before when the
+                           quote opens its own) whose speech verb names one, when no one
+                           else is named or quoted in between
+11. ``speaker-line``       a line of its own naming a known person (“Dana Ortiz, Mayor of
+                           Lyon” or “Dana Ortiz:”) right above a quote paragraph
+12. ``speaker-label``      transcripts (``transcript.py``): “MS. OKORO: ...” turns
+
 In rules 1-6 the speaker may be a name (linked through the entity table), a pronoun
-("he", "she": the rule name says ``pronoun`` instead of ``name``, e.g.
-``pronoun-said-after``) or a title ("the Russian leader": ``title-said-after``). A pronoun resolves to the most recent named person before it, in the
-same paragraph or the two before, whose gender fits; when the sentence holding that person
-names another who fits too, the previous quote's speaker decides, else the rule abstains.
+("he", "she", "it" for an organisation: the rule name says ``pronoun`` instead of
+``name``, e.g. ``pronoun-said-after``), a title ("the Russian leader":
+``title-said-after``; when no earlier person has the role, the one person of the next
+sentence who has it) or an organisation ("the Harbour Board", "said the Council"). A pronoun resolves to the most recent named person before it, in the
+same paragraph or the two before, whose gender fits (genders come from the given-name
+data); when the sentence holding that person, or the pronoun's own paragraph, names
+another who fits too, the previous quote's speaker decides, else the rule abstains.
 A title resolves to the most recent person whose role has the same title word (and the
 same nationality, when given).
 
@@ -72,6 +88,9 @@ _ROLE_WORDS = (
 )
 _AFTER_NAME_SAID = re.compile(rf"\s*{_ROLE_WORDS}{SPK}\s+(?:{ADV}\s+)?{SPEECH}\b")
 _AFTER_SAID_NAME = re.compile(rf"\s*{SPEECH}\s+{_ROLE_WORDS}{_NAMED_SPK}")
+# “...,” according to Dana Ortiz.  /  According to Ortiz, “...”
+_AFTER_ACCORDING = re.compile(rf"\s*according\s+to\s+{_ROLE_WORDS}{_NAMED_SPK}")
+_BEFORE_ACCORDING = re.compile(rf"\b[Aa]ccording\s+to\s+{_ROLE_WORDS}{SPK}\s*,\s*$")
 # "Claire Dumont, who hosted the forum, told delegates:" (an aside between name and verb)
 _ASIDE = r"(?:,\s+[^,“”\"]{1,60},)?"
 _BEFORE_NAME_SAID = re.compile(rf"{SPK}{_ASIDE}\s+(?:{ADV}\s+)?{SPEECH}\s*[:,]?\s*$")
@@ -81,7 +100,7 @@ _BEFORE_NAME_TOLD = re.compile(
 )
 _AUX = r"(?:had|has|have|would|will|did|does|was|is|could|once)"
 _BEFORE_CLAUSE = re.compile(
-    rf"{SPK}(?:,\s+who)?\s+(?:{ADV}\s+)?(?:[a-z]+(?:\s+[\w’'-]+){{0,4}}\s+and\s+)?"
+    rf"{SPK}(?:,\s+who|,)?\s+(?:{ADV}\s+)?(?:[a-z]+(?:\s+[\w’'-]+){{0,4}}\s+and\s+)?"
     rf"(?:{_AUX}\s+)?(?:{ADV}\s+)?(?P<verb>{CLAUSE_VERBS})\b(?P<mid>[^“”\".;:!?]{{0,80}})$"
 )
 _SUBJECT = re.compile(rf"\s*{SPK}\s+")
@@ -218,6 +237,18 @@ class Attributor:
             heads = _LEADERS if head == "leader" else (head,)
             if any(h in role for h in heads) and all(mod in role for mod in modifiers):
                 return m.person, "title", None
+        # "“...,” the mayor said. Mayor Dana Ortiz spoke at the opening.": the title's
+        # person named in the next sentence, when only one person there has that role.
+        para = self.layout.paragraphs[self.layout.paragraph_index(pos)]
+        starts = sentence_starts(self.text, para.start, para.end)
+        later = [s for s in starts if s > pos]
+        if later:
+            end = later[1] if len(later) > 1 else para.end
+            heads = _LEADERS if head == "leader" else (head,)
+            fits = {m.person for m in self.entities.at(later[0], end)
+                    if any(h in self.entities.people[m.person].role.lower() for h in heads)}
+            if len(fits) == 1:
+                return fits.pop(), "title", None
         return None, "title", f"no earlier person has the role {phrase!r}"
 
     # ------------------------------------------------------------------ rules
@@ -265,6 +296,9 @@ class Attributor:
                 return
             if self._try(_AFTER_SAID_NAME.match(after), after_start, "said-{who}-after", quote, reasons):
                 return
+            if self._try(_AFTER_ACCORDING.match(after), after_start, "according-to-{who}",
+                         quote, reasons):
+                return
         if reasons:
             # The quote has an attribution of its own, but it names nobody we know: abstain
             # rather than borrow a speaker from elsewhere.
@@ -273,6 +307,9 @@ class Attributor:
         if not short and self._continuation(i, quote, same_paragraph_only=True):
             return
         if self._try(_BEFORE_NAME_SAID.search(before), before_start, "{who}-said-before", quote, reasons):
+            return
+        if self._try(_BEFORE_ACCORDING.search(before), before_start, "according-to-{who}",
+                     quote, reasons):
             return
         if not short and self._try(_BEFORE_NAME_TOLD.search(before), before_start,
                                    "{who}-told-before", quote, reasons):
@@ -363,6 +400,28 @@ class Attributor:
                     found.append((v, person))
         return found
 
+    def _speaker_heading(self, text: str) -> str | None:
+        """A line read as a heading that names a known person, then at most a role."""
+        for person in self.entities.people.values():
+            for name in (person.name,):
+                if re.fullmatch(rf"{re.escape(name)}(?:,\s*[^,:]{{1,80}})?:?", text.strip()):
+                    return person.id
+        return None
+
+    def _speaker_line(self, para, quote: QuoteSpan) -> str | None:
+        """A line of its own naming the speaker above the quote: "Dana Ortiz, Mayor of
+        Lyon" or "Dana Ortiz:" (a name the article knows, then at most a role)."""
+        text = para.text.strip()
+        if len(text.split()) > 12 or re.search(r"[.!?“”\"]", text.rstrip(":")):
+            return None
+        named = [m for m in self.entities.at(para.start, para.end)]
+        if not named or named[0].start != para.start:
+            return None
+        rest = self.text[named[0].end : para.end].strip()
+        if rest and not re.fullmatch(r"(?:,\s*[^,:]{1,80})?:?", rest):
+            return None
+        return named[0].person
+
     def _lead_in(self, i: int, quote: QuoteSpan, sentence_start: int, before: str) -> bool:
         """A quote that is a sentence (or a paragraph) of its own, after a sentence naming its
         speaker with a speech verb ("Ortiz says the pumps held. “They never stopped.”"): the
@@ -386,6 +445,16 @@ class Attributor:
         after = text[quote.close + 1 : self.layout.paragraphs[quote.last_paragraph].end]
         if after.strip() and not re.match(r"\s+[A-Z“\"]", after):
             return False
+        if quote.open == para.start:
+            prev_end = self.layout.paragraphs[para_index - 1].end if para_index else 0
+            heading = next((h for h in self.layout.headings if prev_end <= h.start < para.start),
+                           None)
+            line = (self._speaker_heading(heading.text) if heading is not None
+                    else self._speaker_line(self.layout.paragraphs[para_index - 1], quote)
+                    if para_index else None)
+            if line is not None:
+                quote.speaker, quote.rule = line, "speaker-line"
+                return True
         subjects = self._speech_subjects(window_start, sentence_start)
         if not subjects:
             return False

@@ -54,6 +54,14 @@ SPEECH = (
 )
 _NOT_ROLE_WORDS = {"including", "and", "or", "the", "a", "an", "with", "by", "of", "as", "his",
                    "her", "their", "its", "then", "to", "for"}
+# Sentence openers that are no part of an organisation's name ("In Congress", "But the").
+_ORG_NEVER_FIRST = {
+    "A", "An", "The", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We",
+    "I", "You", "His", "Her", "Their", "Our", "In", "On", "At", "For", "From", "With", "By",
+    "After", "Before", "During", "When", "While", "If", "But", "And", "Or", "As", "So", "Yes",
+    "No", "Not", "Mr", "Mrs", "Ms", "Dr", "Sir", "Madam", "Both", "Each", "Every", "Some",
+    "Many", "Most", "All", "Under", "Over", "Since", "Until", "Then", "Now", "Today",
+}
 _DETERMINER_BEFORE = re.compile(
     r"(?:^|\W)(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur|[Ii]ts|[Mm]y)\s+$")
 _TITLE_WORDS = {w.rstrip(".") for t in TITLES for w in t.split()}
@@ -225,7 +233,7 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
         for m in ORGANISATION.finditer(text, start, end):
             name = m.group("org")
             first = name.split()[0]
-            if (first in gazetteer.STOPWORDS and first not in ORG_HEADS) or first in _TITLE_WORDS:
+            if first in _ORG_NEVER_FIRST or first in _TITLE_WORDS:
                 continue  # "President of the Church...": a person's role, not the body
             if any(re.search(rf"\b{re.escape(p.name)}\b", name) for p in found.values()
                    if not p.is_organisation):
@@ -283,19 +291,20 @@ def _link(text: str, body: list[tuple[int, int]], people: list[Person]) -> list[
     surnames: dict[str, list[Person]] = {}
     for p in people:
         surnames.setdefault(p.surname, []).append(p)
-    patterns: list[tuple[re.Pattern[str], Person]] = []
+    patterns: list[tuple[str, re.Pattern[str], Person]] = []
     for p in people:
-        patterns.append((re.compile(rf"\b{re.escape(p.name)}\b"), p))
+        patterns.append((p.name, re.compile(rf"\b{re.escape(p.name)}\b"), p))
         if p.acronym:
-            patterns.append((re.compile(rf"\b{re.escape(p.acronym)}\b"), p))
+            patterns.append((p.acronym, re.compile(rf"\b{re.escape(p.acronym)}\b"), p))
         if len(surnames[p.surname]) == 1 and p.surname != p.name:
-            patterns.append((re.compile(rf"(?<![\w-]){re.escape(p.surname)}(?![\w-])"), p))
+            patterns.append((p.surname,
+                             re.compile(rf"(?<![\w-]){re.escape(p.surname)}(?![\w-])"), p))
     mentions: list[Mention] = []
     for start, end in body:
         taken: list[tuple[int, int]] = []  # spans already linked in this paragraph
         chunk = text[start:end]
-        # longest patterns first, so "Dana Ortiz" is one mention, not two
-        for pattern, person in sorted(patterns, key=lambda pp: -len(pp[0].pattern)):
+        # longest names first, so "Dana Ortiz" is one mention, not two
+        for _, pattern, person in sorted(patterns, key=lambda pp: -len(pp[0])):
             for m in pattern.finditer(chunk):
                 s, e = start + m.start(), start + m.end()
                 if any(s < te and ts < e for ts, te in taken):

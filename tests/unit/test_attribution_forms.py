@@ -1,0 +1,70 @@
+"""The common ways English news reports say who spoke, each with its rule name; and
+abstaining where the text does not say."""
+
+from __future__ import annotations
+
+from quizapp.extract.pipeline import extract
+
+ARTICLE = """Harbour talks end
+
+Dana Ortiz, the mayor of the port, opened the talks on Monday with her deputy Ben Okafor.
+
+“The pumps never stopped, not even on Christmas Day,” according to Ben Okafor.
+
+According to Ortiz, “the repairs came in under budget and ahead of time.”
+
+Okafor's spokesman, Peter Brown, called the talks “frank and useful for everyone.”
+
+“We will rebuild the east pier next year,” the mayor said. Mayor Dana Ortiz spoke after the vote.
+
+Dana Ortiz, Mayor of the port
+
+“We have the money for the pier, and we have the crews to build it.”
+
+“Nobody expected the water to come in so fast,” she continued, “and nobody will forget it.”
+
+The Harbour Board said the east pier was “older than anyone thought and weaker too.” “It will take two winters,” it added.
+
+Ortiz says the crews worked through every storm of the winter.
+
+“They never once asked to go home early, and the town will not forget that.”
+
+Ben Okafor:
+
+“The crews start in May, and they will not stop until the pier is done.”
+"""
+
+
+def _said() -> list[tuple[str, str | None, str]]:
+    result = extract(ARTICLE)
+    return [(q.text[:24], q.speaker, q.evidence.rule) for q in result.dataset.quotes]
+
+
+def test_each_form_names_its_speaker_with_its_rule() -> None:
+    assert _said() == [
+        ("The pumps never stopped,", "okafor", "according-to-name"),
+        ("the repairs came in unde", "ortiz", "according-to-name"),
+        ("frank and useful for eve", "brown", "name-verb-clause"),
+        ("We will rebuild the east", "ortiz", "title-said-after"),
+        ("We have the money for th", "ortiz", "speaker-line"),
+        ("Nobody expected the wate", "ortiz", "pronoun-said-after"),
+        ("and nobody will forget i", "ortiz", "continuation"),
+        ("older than anyone though", "harbour-board", "name-verb-clause"),
+        ("It will take two winters", "harbour-board", "pronoun-said-after"),
+        ("They never once asked to", "ortiz", "speaker-previous-paragraph"),
+        ("The crews start in May, ", "okafor", "speaker-line"),
+    ]
+
+
+def test_two_people_who_fit_a_pronoun_make_it_abstain() -> None:
+    text = ("Talks\n\nDana Ortiz met Ana Lee on Monday. "
+            "“We agreed on nothing at all today,” she said.\n")
+    [quote] = extract(text).dataset.quotes
+    assert quote.speaker is None
+
+
+def test_a_quote_after_someone_else_is_named_keeps_no_speaker() -> None:
+    text = ("Talks\n\nDana Ortiz said the vote would pass. Ben Okafor disagreed strongly.\n\n"
+            "“It is a disaster for the whole harbour.”\n")
+    [quote] = extract(text).dataset.quotes
+    assert quote.speaker is None
