@@ -7,6 +7,7 @@ blocks, a block (which may be wrapped over several lines) is one paragraph.
 Metadata rules, applied to the first lines only:
 - ``By A and B`` (or ``By A, B and C``) is the byline;
 - ``Credit: X`` (or ``Photo credit: X``) is the photo credit; a trailing "Photo" is dropped;
+- a line that is only a date ("Tuesday, October 21, 2008") is the article's date;
 - the first paragraph is the title when it looks like one (at most 20 words, no closing
   full stop); when a credit line follows it, it is a photo caption instead, and is left
   out of the body like the other metadata lines.
@@ -17,6 +18,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+
+from quizapp.extract.dates import date_line
 
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 _BYLINE = re.compile(r"^By\s+(?P<names>[A-Z].{0,150})$")
@@ -43,6 +46,7 @@ class Layout:
     caption: Span | None = None
     byline: Span | None = None
     credit: Span | None = None
+    dateline: Span | None = None  # a line that is only the article's date
     authors: list[str] = field(default_factory=list)
     photo_credit: str | None = None
     _starts: list[int] = field(default_factory=list, repr=False)
@@ -130,6 +134,9 @@ def analyse(text: str) -> Layout:
         if layout.byline is None and (m := _BYLINE.match(block.text)) and len(block.text.split()) <= 12:
             layout.byline = block
             layout.authors = split_names(m.group("names"))
+            meta.add(i)
+        elif layout.dateline is None and date_line(block.text) is not None:
+            layout.dateline = block
             meta.add(i)
         elif layout.credit is None and (m := _CREDIT.match(block.text)):
             layout.credit = block

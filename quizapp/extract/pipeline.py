@@ -30,7 +30,12 @@ from quizapp.extract.entities import Entities, Mention, find_people, slug
 from quizapp.extract.entities import Person as FoundPerson
 from quizapp.extract.gazetteer import MONTHS
 from quizapp.extract.layout import Layout, analyse
-from quizapp.extract.places import FoundEncounter, encounter_from_heading, places_in_prose
+from quizapp.extract.places import (
+    FoundEncounter,
+    encounter_from_heading,
+    encounters_in_sentences,
+    places_in_prose,
+)
 from quizapp.extract.quotes import QuoteSpan, find_quotes
 from quizapp.extract.transcript import Turn, find_turns
 from quizapp.models import (
@@ -145,6 +150,8 @@ def _turn_quotes(text: str, turns: list[Turn], entities: Entities) -> list[Quote
 
 def _date_line(layout: Layout):
     """The article's own date: a line near the top that is only a date."""
+    if layout.dateline is not None:
+        return date_line(layout.dateline.text)
     for block in [*layout.headings, *layout.paragraphs[:3]][:6]:
         if block.start > 600:
             break
@@ -207,12 +214,16 @@ def extract(text: str, *, title: str | None = None, source: str = "",
             evidence=Evidence(start=e.start, end=e.end, rule=e.rule),
         ))
         heading_encounter[e.heading] = eid
-    for p in places_in_prose(text, para_spans):
+    prose_places = places_in_prose(text, para_spans)
+    for p in prose_places:
         add_place(p.city, p.country, p.start)
 
     # ---- dates
     anchor = published or _date_line(layout)
     dates: list[DateMention] = []
+    if layout.dateline is not None and (own := date_line(layout.dateline.text)) is not None:
+        d = layout.dateline
+        dates.append(DateMention(d.start, d.end, own.year, own.month, own.day, "article-date"))
     for start, end in para_spans + [(h.start, h.end) for h in layout.headings]:
         found = find_dates(text, start, end)
         dates.extend(found + find_years(text, start, end, found))
@@ -225,6 +236,23 @@ def extract(text: str, *, title: str | None = None, source: str = "",
                        else "relative date too vague to place: skipped")
                 notes.append(Note("relative-date", rel.start, rel.end, rel.text, why))
     dates.sort(key=lambda d: d.start)
+
+    # ---- encounters told in sentences
+    for found in encounters_in_sentences(layout, entities, prose_places, dates):
+        pid = place_ids[found.city.casefold()]
+        if any(x.place == pid and (x.month, x.year) == (found.month, found.year)
+               for x in encounters):
+            continue
+        eid = base = slug(f"{found.city}-{found.year}")
+        n = 2
+        while any(x.id == eid for x in encounters):
+            eid, n = f"{base}-{n}", n + 1
+        encounters.append(Encounter(
+            id=eid, place=pid, occasion=found.occasion, month=found.month, year=found.year,
+            summary=f"{found.occasion} in {found.city}, {MONTHS[found.month - 1]} {found.year}", section=layout.section_at(found.start),
+            evidence=Evidence(start=found.start, end=found.end, rule="sentence-encounter"),
+            people=found.people,
+        ))
 
     # ---- people
     people: list[Person] = []

@@ -7,6 +7,11 @@
   "in Charge") never become places;
 - ``dateline``: a paragraph that opens with a place in capitals and a dash
   ("GENEVA —", "SEOUL/TOKYO —"), or "City, Country —".
+- ``sentence-encounter``: a sentence with a meeting verb ("met", "held talks", "visited",
+  "hosted"...), a town of the gazetteer and a date with a month (written, or a relative
+  date resolved against the article's date) is an encounter; its people are the people the
+  sentence names, its occasion the capitalised name after "at the"/"for the" (else
+  "Meeting").
 """
 
 from __future__ import annotations
@@ -106,4 +111,56 @@ def places_in_prose(text: str, spans: list[tuple[int, int]]) -> list[FoundPlace]
                 if name in cities:
                     found.append(FoundPlace(name, cities[name], pos, pos + len(part), "dateline"))
                 pos += len(part) + 1
+    return found
+
+
+_MEETING = re.compile(
+    r"\b(?:met|meet|meets|meeting|held talks|hold talks|holds talks|talks with|visited|visits|"
+    r"hosted|hosts|gathered|attended|attends|summit with|sat down with)\b")
+_OCCASION = re.compile(
+    r"\b(?:at|for|during)\s+(?:the|a)\s+(?P<occasion>(?:[A-Z0-9][\w’'-]*\s+){0,5}"
+    r"(?:[A-Z0-9][\w’'-]*))")
+
+
+@dataclass
+class SentenceEncounter:
+    city: str
+    occasion: str
+    month: int
+    year: int
+    start: int
+    end: int
+    people: list[str]
+
+
+def encounters_in_sentences(layout, entities, places: list[FoundPlace], dates) -> list[SentenceEncounter]:
+    """Meetings told in running text: a meeting verb, a place and a dated month."""
+    from quizapp.extract.attribution import sentence_starts
+
+    text = layout.text
+    found: list[SentenceEncounter] = []
+    for para in layout.paragraphs:
+        starts = sentence_starts(text, para.start, para.end)
+        bounds = list(zip(starts, [*starts[1:], para.end]))
+        for s, e in bounds:
+            sentence = text[s:e]
+            if "“" in sentence or '"' in sentence or not _MEETING.search(sentence):
+                continue
+            here = [p for p in places if s <= p.start < e and p.rule == "in-city"]
+            when = [d for d in dates if s <= d.start < e and d.month is not None]
+            if len(here) != 1 or len({(d.year, d.month) for d in when}) != 1:
+                continue  # two places or two dates: which met where is not clear
+            people = []
+            for m in entities.at(s, e):
+                person = entities.people[m.person]
+                if not person.is_organisation and m.person not in people:
+                    people.append(m.person)
+            if not people:
+                continue
+            occasion = _OCCASION.search(sentence)
+            name = occasion.group("occasion").strip() if occasion else "Meeting"
+            if name in gazetteer.cities() or name in MONTHS:
+                name = "Meeting"
+            found.append(SentenceEncounter(here[0].city, name, when[0].month, when[0].year,
+                                           s, e, people))
     return found

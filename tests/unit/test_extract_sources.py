@@ -141,3 +141,21 @@ def test_a_server_that_never_answers_times_out(monkeypatch, capsys) -> None:
         assert err.startswith(f"{url}: ") and ("0.3 seconds" in err or "timed out" in err)
     finally:
         silent.close()
+
+
+def test_an_encounter_told_in_a_sentence_with_its_people_place_and_month() -> None:
+    text = ("Harbour mayors meet again\n\nTuesday, May 14, 2024\n\n"
+            "Dana Ortiz and Ben Okafor met in Lyon on May 12, 2024, at the Harbour Forum.\n\n"
+            "“We agreed on the east pier and on nothing else,” Ortiz said.\n\n"
+            "Ortiz and Okafor met again in Geneva on Monday.\n")
+    ds = extract(text).dataset
+    got = [(ds.place(e.place).city, e.occasion, e.month, e.year, e.people) for e in ds.encounters]
+    assert got == [("Lyon", "Harbour Forum", 5, 2024, ["ortiz", "okafor"]),
+                   ("Geneva", "Meeting", 5, 2024, ["ortiz", "okafor"])]
+    assert ds.encounters[0].evidence.rule == "sentence-encounter"
+
+
+def test_no_encounter_without_a_month_or_with_two_places() -> None:
+    text = ("Talks\n\nDana Ortiz and Ben Okafor met in Lyon last week.\n\n"
+            "Ortiz met Okafor in Lyon and in Geneva in May 2024.\n")
+    assert extract(text).dataset.encounters == []
