@@ -248,6 +248,22 @@ class Tab:
             }""")
         return result["result"]["value"]
 
+    async def background(self, column: int, row: int) -> tuple[int, int, int] | None:
+        """The colour drawn behind one cell, as (red, green, blue); None for the default."""
+        await self.screen()
+        result = await self.call(
+            "Runtime.callFunctionOn", objectId=self._terminal, returnByValue=True,
+            arguments=[{"value": column}, {"value": row}],
+            functionDeclaration="""function (x, y) {
+                const buffer = this.buffer.active;
+                const cell = buffer.getLine(buffer.viewportY + y).getCell(x);
+                if (!cell.isBgRGB()) return null;
+                const c = cell.getBgColor();
+                return [(c >> 16) & 255, (c >> 8) & 255, c & 255];
+            }""")
+        value = result["result"].get("value")
+        return tuple(value) if value else None
+
     async def size(self) -> tuple[int, int]:
         await self.screen()
         result = await self.call("Runtime.callFunctionOn", objectId=self._terminal,

@@ -83,10 +83,22 @@ def test_a_person_plays_a_deck_in_the_browser_and_the_answer_is_kept(served: Ser
     assert (session.score, session.total) == (1, 1)
 
 
-def test_two_tabs_are_two_sessions_on_one_score_file_and_ctrl_c_stops_both(served: Served) -> None:
+def test_two_tabs_are_two_sessions_on_one_score_file_and_ctrl_c_stops_both(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    # The person's settings (here a light theme) are those of the served app too.
+    settings = isolated_home / "config" / "settings.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text('theme = "textual-light"\n', encoding="utf-8")
+    served = Served(tmp_path)
+    served.start()
+
     async def play() -> None:
         async with Browser() as browser:
             first, second = [await browser.new_tab(served.url) for _ in range(2)]
+            await first.wait_for("Capitals on the web")
+            cols, rows = await first.size()
+            assert min(await first.background(cols // 2, rows // 2)) > 200  # light, not dark
             await asyncio.gather(start_deck(first), start_deck(second))
             await asyncio.gather(answer(first, "Paris", "✔ Right"),
                                  answer(second, "Lyon", "✘ Wrong"))
@@ -96,7 +108,10 @@ def test_two_tabs_are_two_sessions_on_one_score_file_and_ctrl_c_stops_both(serve
             for tab in (first, second):
                 await wait_until(tab.closed, "the page to say the app closed", 30)
 
-    asyncio.run(play())
+    try:
+        asyncio.run(play())
+    finally:
+        served.kill()
     scores = served.scores_now()
     card = scores.cards[DECK_ID]["france"]
     assert (card.seen, card.right, card.wrong) == (2, 1, 1)  # no answer lost
