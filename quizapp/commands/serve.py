@@ -57,7 +57,7 @@ def install_hint() -> str:
 
 
 def app_command(args: argparse.Namespace) -> str:
-    """The command each tab runs: this Python's quizapp, on this command's locations.
+    """The shell command each tab runs: this Python's quizapp, on this command's locations.
 
     The environment (QUIZAPP_DATA_DIR, QUIZAPP_CONFIG_DIR, QUIZAPP_SCORES, QUIZAPP_DECKS) and
     the working folder are inherited, so only the options given here are passed on, as
@@ -68,7 +68,8 @@ def app_command(args: argparse.Namespace) -> str:
         argv += ["--scores", str(Path(scores).expanduser().resolve())]
     for folder in getattr(args, "decks", None) or ():
         argv += ["--decks", str(Path(folder).expanduser().resolve())]
-    return shlex.join(argv)
+    # textual-serve runs it through /bin/sh: exec makes the app the process it stops.
+    return "exec " + shlex.join(argv)
 
 
 def check_public_url(url: str) -> str | None:

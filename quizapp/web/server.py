@@ -17,6 +17,7 @@ This subclass adds what quizapp needs on top of it:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -147,27 +148,16 @@ class QuizServer(Server):
         process = service._process  # textual-serve keeps the process here; nothing else exposes it
         if process is None:
             return
-        try:
+        with contextlib.suppress(TimeoutError, ConnectionError):
             await asyncio.wait_for(asyncio.shield(service.stop()), QUIT_WAIT)
-            await asyncio.wait_for(process.wait(), QUIT_WAIT)
-            return
-        except (TimeoutError, ConnectionError):
-            pass
-        for signal_it, wait in ((process.terminate, KILL_WAIT), (process.kill, None)):
-            if process.returncode is not None:
-                return
-            try:
-                signal_it()
-            except ProcessLookupError:
-                return
-            if wait is None:
-                await process.wait()
-                return
-            try:
+        for wait, end in ((QUIT_WAIT, process.terminate), (KILL_WAIT, process.kill)):
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(process.wait(), wait)
                 return
-            except TimeoutError:
-                continue
+            log.warning("a tab's app did not quit in %gs: %s", wait, end.__name__)
+            with contextlib.suppress(ProcessLookupError):
+                end()
+        await process.wait()
 
     async def on_shutdown(self, app: web.Application) -> None:
         """ctrl+c or SIGTERM: stop every tab's app (each writes its session's end) before

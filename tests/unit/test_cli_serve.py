@@ -61,7 +61,7 @@ def test_each_tab_runs_this_quizapp_on_the_same_files(tmp_path: Path, monkeypatc
     args = build_parser().parse_args(
         ["serve", "--scores", "my/scores.toml", "--decks", "class", "--decks", "~/more"])
     assert shlex.split(app_command(args)) == [
-        sys.executable, "-m", "quizapp",
+        "exec", sys.executable, "-m", "quizapp",
         "--scores", str(tmp_path / "my" / "scores.toml"),
         "--decks", str(tmp_path / "class"),
         "--decks", str(Path("~/more").expanduser().resolve()),
@@ -69,7 +69,7 @@ def test_each_tab_runs_this_quizapp_on_the_same_files(tmp_path: Path, monkeypatc
     # Nothing given: the tab's app finds the same files the same way (same environment:
     # QUIZAPP_SCORES, QUIZAPP_DECKS, QUIZAPP_DATA_DIR, QUIZAPP_CONFIG_DIR).
     assert shlex.split(app_command(build_parser().parse_args(["serve"]))) == [
-        sys.executable, "-m", "quizapp"]
+        "exec", sys.executable, "-m", "quizapp"]
 
 
 def test_the_app_opens_in_a_browser_tab_though_its_stdin_and_stdout_are_pipes(
