@@ -328,6 +328,11 @@ class DeckInfo(Model):
     tags: list[NonBlank] = []
 
 
+# Deck.asked per cards list (kept outside the model so that equality and copies of a deck
+# are unchanged): id(cards) -> (cards, its length then, the asked cards).
+_ASKED: dict[int, tuple[list[Card], int, list[Card]]] = {}
+
+
 class Deck(Model):
     format: int = DECK_FORMAT
     deck: DeckInfo
@@ -364,8 +369,16 @@ class Deck(Model):
     @property
     def asked(self) -> list[Card]:
         """Every card a session asks, in deck order (cloze deletions and reversed cards
-        each on their own, with their own progress)."""
-        return [asked for card in self.cards for asked in card.asked()]
+        each on their own, with their own progress). A new list each time (the cards in
+        it are shared); made once for as long as the deck keeps the same cards."""
+        cache = _ASKED.get(id(self.cards))
+        if cache is None or cache[0] is not self.cards or cache[1] != len(self.cards):
+            cache = (self.cards, len(self.cards),
+                     [asked for card in self.cards for asked in card.asked()])
+            if len(_ASKED) >= 64:
+                _ASKED.clear()  # decks seen long ago are made again when asked for
+            _ASKED[id(self.cards)] = cache
+        return list(cache[2])
 
     def card(self, card_id: str) -> Card | None:
         """The asked card with this id (a card of the file or one it asks)."""

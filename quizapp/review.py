@@ -31,7 +31,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from quizapp import scheduling
 from quizapp.decks import Catalog
@@ -62,8 +62,9 @@ def _record(scores: ScoreFile, deck_id: str, card_id: str) -> CardRecord | None:
 
 def _active_cards(scores: ScoreFile, deck: Deck) -> Iterator[tuple[Card, CardRecord | None]]:
     """The deck's cards that are not suspended, in deck order, with their records."""
+    records = scores.cards.get(deck.id, {})
     for card in deck.asked:
-        rec = _record(scores, deck.id, card.id)
+        rec = records.get(card.id)
         if rec is None or not rec.suspended:
             yield card, rec
 
@@ -71,6 +72,62 @@ def _active_cards(scores: ScoreFile, deck: Deck) -> Iterator[tuple[Card, CardRec
 def local_date(moment: datetime, tz: tzinfo | None = None) -> date:
     """The calendar date of ``moment`` in ``tz`` (None: this machine's local zone)."""
     return moment.astimezone(tz).date()
+
+
+class LocalDay:
+    """One local calendar day as the span of instants in it, so "was this moment on that
+    day?" is two comparisons instead of a time zone conversion per card. Exact: the span
+    is found from ``day``'s own midnights in ``tz``, and a moment near either end (a time
+    zone change that night) is converted after all."""
+
+    def __init__(self, day: date, tz: tzinfo | None = None) -> None:
+        self.day, self.tz = day, tz
+        start = _midnight(day, tz)
+        end = _midnight(day + timedelta(days=1), tz)
+        # Inside this window every moment's local date is ``day`` for certain.
+        self._sure = (start + _SLACK, end - _SLACK) if end - start > 2 * _SLACK else None
+
+    def __contains__(self, moment: datetime) -> bool:
+        if self._sure is not None and self._sure[0] <= moment < self._sure[1]:
+            return True
+        if self._sure is not None and (moment < self._sure[0] - 2 * _SLACK
+                                       or moment >= self._sure[1] + 2 * _SLACK):
+            return False
+        return local_date(moment, self.tz) == self.day
+
+
+_SLACK = timedelta(hours=3)
+_HOUR = timedelta(hours=1)
+_TICK = timedelta(microseconds=1)
+
+
+class LocalDates:
+    """Local calendar dates of many moments, with one time zone conversion per hour
+    rather than per moment. Exact: an hour whose UTC offset is the same at its first and
+    last instant has that offset throughout (a zone changes its offset at most once an
+    hour), so its moments are shifted by it; in an hour where it changes, each moment is
+    converted on its own."""
+
+    def __init__(self, tz: tzinfo | None = None) -> None:
+        self.tz = tz
+        self._offsets: dict[datetime, timedelta | None] = {}
+
+    def __call__(self, moment: datetime) -> date:
+        hour = moment.replace(minute=0, second=0, microsecond=0)
+        try:
+            offset = self._offsets[hour]
+        except KeyError:
+            first = hour.astimezone(self.tz).utcoffset()
+            last = (hour + _HOUR - _TICK).astimezone(self.tz).utcoffset()
+            offset = self._offsets[hour] = first if first == last else None
+        if offset is None or moment.utcoffset() is None:
+            return local_date(moment, self.tz)
+        return (moment - moment.utcoffset() + offset).date()
+
+
+def _midnight(day: date, tz: tzinfo | None) -> datetime:
+    naive = datetime.combine(day, time())
+    return naive.astimezone() if tz is None else naive.replace(tzinfo=tz)
 
 
 def session_missed_keys(session_deck: str, missed: list[str]) -> set[tuple[str, str]]:
@@ -136,24 +193,24 @@ def missed_items(
 ) -> list[Item]:
     """The cards to review: per deck (or every deck when ``deck_id`` is None), in deck
     order. Raises ``NotFound`` for an unknown deck id."""
-    items = []
-    for deck in _decks(catalog, deck_id):
-        last_missed = _last_session_missed(scores, deck.id)
-        for card, rec in _active_cards(scores, deck):
-            streak = rec.streak if rec is not None else 0
-            if is_missed(rec, streak_needed=streak_needed) or (
-                card.id in last_missed and streak < streak_needed
-            ):
-                items.append(Item(deck.id, card))
-    return items
+    return [Item(deck.id, card) for deck in _decks(catalog, deck_id)
+            for card in _missed_cards(scores, deck, streak_needed)]
+
+
+def _missed_cards(scores: ScoreFile, deck: Deck, streak_needed: int) -> Iterator[Card]:
+    last_missed = _last_session_missed(scores, deck.id)
+    for card, rec in _active_cards(scores, deck):
+        if rec is None:
+            if card.id in last_missed and streak_needed > 0:
+                yield card
+        elif (rec.wrong > 0 or card.id in last_missed) and rec.streak < streak_needed:
+            yield card  # (``is_missed``, or missed in the deck's last session)
 
 
 def missed_counts(scores: ScoreFile, catalog: Catalog, *, streak_needed: int) -> dict[str, int]:
     """Deck id -> how many cards are on its missed list (every deck found, 0 included)."""
-    return {
-        e.id: len(missed_items(scores, catalog, e.id, streak_needed=streak_needed))
-        for e in catalog.entries
-    }
+    return {e.id: sum(1 for _ in _missed_cards(scores, e.deck, streak_needed))
+            for e in catalog.entries}
 
 
 def review_session(
@@ -177,16 +234,19 @@ def review_session(
 # --------------------------------------------------------------------------- due
 
 
-def introduced_on(record: CardRecord | None, day: date, tz: tzinfo | None = None) -> bool:
+def introduced_on(
+    record: CardRecord | None, day: date | LocalDay, tz: tzinfo | None = None
+) -> bool:
     """Whether this card was first answered on ``day`` (a local date in ``tz``).
 
     Records written before ``first_answered`` existed fall back to: answered once, on that
     day, or last answered that day and still in the FSRS Learning state."""
     if record is None or record.last_answered is None:
         return False
+    span = day if isinstance(day, LocalDay) else LocalDay(day, tz)
     if record.first_answered is not None:
-        return local_date(record.first_answered, tz) == day
-    if local_date(record.last_answered, tz) != day:
+        return record.first_answered in span
+    if record.last_answered not in span:
         return False
     return record.seen == 1 or (
         record.fsrs is not None and record.fsrs.state == scheduling.LEARNING
@@ -209,26 +269,46 @@ class DueCount:
 
 
 def _deck_due(
-    scores: ScoreFile, deck: Deck, now: datetime, new_per_day: int, tz: tzinfo | None
-) -> tuple[list[tuple[datetime, Item]], list[Item]]:
-    today = local_date(now, tz)
-    due: list[tuple[datetime, Item]] = []
-    new: list[Item] = []
+    scores: ScoreFile, deck: Deck, now: datetime, new_per_day: int, tz: tzinfo | None,
+    *, count_only: bool = False,
+) -> tuple[list[tuple[datetime, Item]], list[Item]] | tuple[int, int]:
+    """The deck's due cards (with their due times) and today's new ones; with
+    ``count_only``, just how many of each (nothing is built per card)."""
+    today = LocalDay(local_date(now, tz), tz)
+    records = scores.cards.get(deck.id, {})
+    due: list[tuple[datetime, Card]] = []
+    new: list[Card] = []
+    due_count = new_count = 0
     introduced = 0  # suspended cards introduced today count too
     for card in deck.asked:
-        rec = _record(scores, deck.id, card.id)
-        if introduced_on(rec, today, tz):
-            introduced += 1
-        if rec is not None and rec.suspended:
+        rec = records.get(card.id)
+        if rec is None:
+            new_count += 1
+            if not count_only:
+                new.append(card)
             continue
-        if is_new(rec):
-            new.append(Item(deck.id, card))
-        elif rec is not None and rec.fsrs is None:
+        if introduced_on(rec, today):
+            introduced += 1
+        if rec.suspended:
+            continue
+        if rec.seen == 0 and rec.fsrs is None:  # ``is_new``
+            new_count += 1
+            if not count_only:
+                new.append(card)
+        elif rec.fsrs is None:
             # Answered but with no memory state (e.g. imported): due now, first in line.
-            due.append((_EPOCH, Item(deck.id, card)))
-        elif rec is not None and rec.fsrs is not None and scheduling.is_due(rec.fsrs, now):
-            due.append((rec.fsrs.due, Item(deck.id, card)))
-    return due, new[: max(0, new_per_day - introduced)]
+            due_count += 1
+            if not count_only:
+                due.append((_EPOCH, card))
+        elif scheduling.is_due(rec.fsrs, now):
+            due_count += 1
+            if not count_only:
+                due.append((rec.fsrs.due, card))
+    allowed = max(0, new_per_day - introduced)
+    if count_only:
+        return due_count, min(new_count, allowed)
+    return ([(at, Item(deck.id, card)) for at, card in due],
+            [Item(deck.id, card) for card in new[:allowed]])
 
 
 def due_items(
@@ -264,8 +344,8 @@ def due_counts(
     """Deck id -> due and new counts (every deck found, zeros included)."""
     out = {}
     for entry in catalog.entries:
-        deck_due, deck_new = _deck_due(scores, entry.deck, now, new_per_day, tz)
-        out[entry.id] = DueCount(len(deck_due), len(deck_new))
+        due, new = _deck_due(scores, entry.deck, now, new_per_day, tz, count_only=True)
+        out[entry.id] = DueCount(due, new)
     return out
 
 

@@ -90,15 +90,30 @@ class _Step:
     answer_id: str | None = None  # the AnswerEvent's id, which undo names
 
 
-def deck_rivals(deck: Deck) -> set[str]:
-    """Every real answer or distractor in a deck: a typed answer equal to one of these that
-    is not the card's own answer is wrong, however close it is."""
+def deck_rivals(deck: Deck) -> matching.Rivals:
+    """Every real answer or distractor in a deck, normalized: a typed answer equal to one
+    of these that is not the card's own answer is wrong, however close it is.
+
+    Made once per deck (its cards list) and kept, so a session on a big deck starts at
+    once and its first typed answer does not normalize the whole deck; the app makes them
+    in the background after loading."""
+    cache = _RIVALS.get(id(deck.cards))
+    if cache is not None and cache[0] is deck.cards and cache[1] == len(deck.cards):
+        return cache[2]
     out: set[str] = set()
     for card in deck.asked:
         if isinstance(card.answer, str):
             out.update(card.answers)
         out.update(card.distractors)
-    return out
+    rivals = matching.Rivals.of(out)
+    if len(_RIVALS) >= 16:
+        _RIVALS.clear()  # decks seen long ago are made again when asked for
+    _RIVALS[id(deck.cards)] = (deck.cards, len(deck.cards), rivals)
+    return rivals
+
+
+# id(deck.cards) -> (that list, its length then, its rivals).
+_RIVALS: dict[int, tuple[list[Card], int, matching.Rivals]] = {}
 
 
 class Session:
@@ -112,7 +127,7 @@ class Session:
         now: Callable[[], datetime] = utcnow,
         seed: int | None = None,
         rounds: bool = False,
-        rivals: dict[str, set[str]] | None = None,
+        rivals: dict[str, matching.Rivals | Iterable[str]] | None = None,
     ) -> None:
         if not items:
             raise ValueError("a session needs at least one card")
@@ -391,7 +406,8 @@ class Session:
             said = str(response)
             rivals = self._rival_norms.get(item.deck_id)
             if rivals is None:
-                rivals = matching.Rivals.of(self._rivals.get(item.deck_id, ()))
+                given = self._rivals.get(item.deck_id, ())
+                rivals = given if isinstance(given, matching.Rivals) else matching.Rivals.of(given)
                 self._rival_norms[item.deck_id] = rivals
             result = matching.check(said, card.answers, rivals)
             correct, exact = result.correct, result.exact or not result.correct

@@ -235,15 +235,16 @@ class Stats:
 def study_dates(scores: ScoreFile, tz: tzinfo | None = None) -> set[date]:
     """Local dates with a session that had answers, or with a card's last answer."""
     days: set[date] = set()
+    local = review.LocalDates(tz)
     for s in scores.sessions:
         if s.total > 0:
-            days.add(review.local_date(s.start, tz))
+            days.add(local(s.start))
             if s.end is not None:
-                days.add(review.local_date(s.end, tz))
+                days.add(local(s.end))
     for deck in scores.cards.values():
         for rec in deck.values():
             if rec.last_answered is not None:
-                days.add(review.local_date(rec.last_answered, tz))
+                days.add(local(rec.last_answered))
     return days
 
 

@@ -9,6 +9,7 @@ screens: home -> question -> summary. It never reads or writes a file itself.
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -21,8 +22,9 @@ from quizapp.decks import Catalog, DeckEntry
 from quizapp.models import ScoreFile
 from quizapp.paths import Locations
 from quizapp.plan import PlayPlan
-from quizapp.session import Session, utcnow
+from quizapp.session import Session, deck_rivals, utcnow
 from quizapp.settings import Settings
+from quizapp.stats import Stats
 from quizapp.store import ScoreFileError, ScoreStore
 from quizapp.ui import messages
 from quizapp.ui.dialogs.start import StartChoice, StartDeckScreen
@@ -138,16 +140,26 @@ class QuizApp(App[None]):
         except ScoreFileError as exc:
             self.call_from_thread(self._refuse, str(exc))
             return
-        self.call_from_thread(self._loaded)
+        stats = self.workspace.stats()
+        # What is loaded now lives as long as the app: the garbage collector need not
+        # look at it again (with 100,000 cards every full collection would stall the UI).
+        gc.collect()
+        gc.freeze()
+        self.call_from_thread(self._loaded, stats)
+        for entry in self.workspace.catalog.entries:  # so the first typed answer need not wait
+            deck_rivals(entry.deck)
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # the app is gone: what it held may be collected again
 
     def _refuse(self, message: str) -> None:
         self.refused = True
         self.push_screen(ErrorScreen(message))
 
-    def _loaded(self) -> None:
+    def _loaded(self, stats: Stats | None = None) -> None:
         first_time = not self.shown_once
         self.shown_once = True
-        self.refresh_home()
+        self.refresh_home(stats)
         if not first_time:
             return
         for notice in self.workspace.score_notices:
@@ -161,9 +173,10 @@ class QuizApp(App[None]):
     def recovered_notices(self) -> list[str]:
         return self.workspace.score_notices
 
-    def refresh_home(self) -> None:
+    def refresh_home(self, stats: Stats | None = None) -> None:
+        """Show the current decks and scores at home (``stats``: their numbers, if known)."""
         if self.shown_once:
-            self.home.show(self.recovered_notices())
+            self.home.show(self.recovered_notices(), stats)
 
     # ------------------------------------------------------------------ playing
 

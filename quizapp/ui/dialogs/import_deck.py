@@ -24,7 +24,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
 
 from quizapp.decks import DeckError
-from quizapp.interop import IMPORT_FORMATS, InteropError, import_file, import_package, is_package
+from quizapp.interop import (
+    IMPORT_FORMATS,
+    InteropError,
+    import_file,
+    import_package,
+    is_package,
+)
 from quizapp.models import Deck
 from quizapp.ui import messages
 from quizapp.text import visible

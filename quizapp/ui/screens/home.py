@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -11,11 +11,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from quizapp.decks import DeckEntry
-from quizapp.plan import PlayPlan
-from quizapp.stats import DeckStats, SessionResult
-from quizapp.ui import messages
 from quizapp.format import when
+from quizapp.plan import PlayPlan
+from quizapp.stats import DeckStats, SessionResult, Stats
 from quizapp.text import visible
+from quizapp.ui import messages
 from quizapp.ui.text import card_cell, card_content
 from quizapp.ui.widgets.deck_table import DeckTable
 from quizapp.workspace import Workspace
@@ -23,6 +23,9 @@ from quizapp.workspace import Workspace
 COLUMNS = ("Deck", "Cards", "Best", "Last", "Missed", "Due", "New", "Played")
 MIN_TITLE = 12  # below this the title column keeps its width and the table scrolls sideways
 SCROLLBAR = 2  # kept free for the vertical scrollbar of a long deck list
+# Up to this many cards the numbers are counted at once (a few milliseconds); above, in a
+# thread, so that a big collection never holds up the screen.
+INLINE_CARDS = 5000
 
 
 def _result(result: SessionResult | None) -> str:
@@ -61,6 +64,8 @@ class HomeScreen(Screen[None]):
         self.workspace = workspace
         self._notices: list[str] | None = None  # None until the decks are loaded
         self._rows: dict[str, list[Text]] | None = None  # the table's cells, by deck id
+        self._numbers: dict[str, DeckStats] = {}  # the latest numbers, by deck id
+        self._asked = 0  # how many times numbers were asked for (the latest wins)
 
     def on_mount(self) -> None:
         self.sub_title = "Decks"
@@ -68,30 +73,63 @@ class HomeScreen(Screen[None]):
         if self._notices is not None:
             self._fill(self._notices)
 
-    def show(self, notices: list[str]) -> None:
+    def show(self, notices: list[str], stats: Stats | None = None) -> None:
         """Show the workspace's decks and scores, with ``notices`` above them (now, or as
-        soon as the screen is mounted)."""
+        soon as the screen is mounted).
+
+        ``stats`` are the numbers when the caller has them (counted off the UI thread).
+        Otherwise a small collection is counted here and a big one (over ``INLINE_CARDS``
+        cards) in a thread, the rows showing the last numbers meanwhile: counting every
+        card never holds up the screen."""
         self._notices = notices
+        self._asked += 1
+        if stats is not None:
+            self._numbers = {d.deck_id: d for d in stats.decks}
+        elif sum(len(e.deck.cards) for e in self.workspace.catalog.entries) <= INLINE_CARDS:
+            self._numbers = {d.deck_id: d for d in self.workspace.stats().decks}
+        else:
+            self._count(self._asked)
         if self.is_mounted:
             self._fill(notices)
+
+    @work(thread=True, exclusive=True, group="home-numbers")
+    def _count(self, asked: int) -> None:
+        numbers = {d.deck_id: d for d in self.workspace.stats().decks}
+        self.app.call_from_thread(self._counted, numbers, asked)
+
+    def _counted(self, numbers: dict[str, DeckStats], asked: int) -> None:
+        if asked != self._asked:
+            return  # newer data was shown meanwhile; its own count follows
+        self._numbers = numbers
+        if self._notices is not None and self.is_attached:
+            self._fill(self._notices)
+
+    @property
+    def counting(self) -> bool:
+        """Whether numbers are being counted in a thread (the rows show older ones)."""
+        return any(w.group == "home-numbers" and not w.is_finished for w in self.workers)
 
     def _fill(self, notices: list[str]) -> None:
         """Fill the table (keeping the cursor on the same deck) and the notices.
 
         The numbers are those of ``quizapp stats`` (``stats.compute_stats``): best and last
-        count deck sessions, not reviews; missed is the deck's missed list."""
+        count deck sessions, not reviews; missed is the deck's missed list. A deck whose
+        numbers are still being counted shows "…" in their columns."""
         table = self.query_one("#decks", DataTable)
         keep = self.selected_id()
         workspace = self.workspace
         catalog, now = workspace.catalog, workspace.clock()
-        stats = {d.deck_id: d for d in workspace.stats().decks}
         rows: dict[str, list[Text]] = {}
         for entry in catalog.entries:
-            row = stats[entry.id]
             title = card_cell(entry.deck.deck.title)
             title.no_wrap, title.overflow = True, "ellipsis"  # a long one ends in "…"
             if entry.origin != "bundled":
                 title.append(f" ({entry.origin})", style="dim")
+            row = self._numbers.get(entry.id)
+            if row is None:
+                rows[entry.id] = [title, Text(str(len(entry.deck.asked)), justify="right"),
+                                  *(Text("…", justify="right") for _ in COLUMNS[2:])]
+                continue
             rows[entry.id] = [
                 title,
                 Text(str(row.cards), justify="right"),

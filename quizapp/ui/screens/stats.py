@@ -11,6 +11,7 @@ suspended card is left out of every session until it is unsuspended.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -20,12 +21,13 @@ from textual.widgets import DataTable, Footer, Header, Static
 from quizapp import review
 from quizapp.decks import Catalog
 from quizapp.errors import NotFound
+from quizapp.format import when
 from quizapp.models import ScoreFile
 from quizapp.stats import DeckStats, MissedCard, Stats
 from quizapp.store import ScoreFileError
-from quizapp.ui import messages
-from quizapp.format import when
 from quizapp.text import visible
+from quizapp.ui import messages
+from quizapp.ui.screens.home import INLINE_CARDS
 from quizapp.ui.text import card_cell
 from quizapp.ui.widgets.accuracy_chart import MAX_LINES, AccuracyChart
 from quizapp.workspace import Workspace
@@ -134,10 +136,35 @@ class StatsScreen(Screen[None]):
     # ------------------------------------------------------------------ filling
 
     def fill(self) -> None:
-        """Compute the numbers again and show them (card table cursors stay on their card)."""
+        """Compute the numbers again and show them (card table cursors stay on their card).
+        A big collection (``home.INLINE_CARDS``) is counted in a thread; the screen shows
+        the previous numbers, or says it is counting, until then."""
         workspace = self.workspace
-        scores, catalog, settings = workspace.scores, workspace.catalog, workspace.settings
-        self.stats = stats = workspace.stats()
+        if sum(len(e.deck.cards) for e in workspace.catalog.entries) <= INLINE_CARDS:
+            self._show(*self._numbers())
+            return
+        if self.stats is None:
+            self.query_one("#stats-summary", Static).update("Counting your progress…")
+            for widget in self.query(".accuracy"):
+                widget.display = False
+        self._count()
+
+    def _numbers(self) -> tuple[Stats, list[CardRow]]:
+        workspace = self.workspace
+        return workspace.stats(), leech_rows(workspace.scores, workspace.catalog,
+                                             workspace.settings.leech_threshold)
+
+    @work(thread=True, exclusive=True, group="stats-numbers")
+    def _count(self) -> None:
+        self.app.call_from_thread(self._show, *self._numbers())
+
+    def _show(self, stats: Stats, leeches: list[CardRow]) -> None:
+        """Show these numbers."""
+        if not self.is_attached:
+            return  # (the screen was closed while a thread counted)
+        workspace = self.workspace
+        catalog, settings = workspace.catalog, workspace.settings
+        self.stats = stats
         self.query_one("#stats-summary", Static).update(
             f"{streak_line(stats)}\n{counts_line(stats)}")
         answered = has_answers(stats)
@@ -156,7 +183,7 @@ class StatsScreen(Screen[None]):
         self._fill_chart(stats.decks)
         self._fill_families(stats)
         self.rows["most-missed"] = list(stats.most_missed)
-        self.rows["leeches"] = leech_rows(scores, catalog, settings.leech_threshold)
+        self.rows["leeches"] = leeches
         for name in CARD_TABLES:
             self._fill_cards(name)
         threshold = settings.leech_threshold
