@@ -139,7 +139,11 @@ def pick_distractors(
     fill up to ``count - 1`` places first, so a question keeps at least one plausible
     decoy without always showing the same set.
     """
-    pool = sorted(_unique(c for c in candidates if fold(c) not in wrong_to_offer))
+    # A candidate made only of words of a right answer ("Summit" beside "G-20 summit",
+    # "Dana" beside "Dana Ortiz") is not wrong either.
+    right_words = {w for form in wrong_to_offer for w in norm(form).split()}
+    pool = sorted(_unique(c for c in candidates if fold(c) not in wrong_to_offer
+                          and not (norm(c) and set(norm(c).split()) <= right_words)))
     favourites = [c for c in sorted(_unique(preferred)) if c in pool]
     rng = random.Random(card_id)
     chosen = rng.sample(favourites, min(len(favourites), count - 1)) if count > 1 else []
@@ -313,15 +317,24 @@ def who_cards(ds: Dataset) -> list[Card]:
             question=f"Who said it? “{q.text}”{hint}",
             answer=person.name,
             accept=_unique(person.aliases, skip=[person.name]),
+            # Wrong options of the answer's kind: people for a person, organisations for
+            # an organisation.
             distractors=pick_distractors(
-                card_id, (p.name for p in ds.people), wrong,
-                preferred=(ds.person(s).name for s in speakers),
+                card_id, (p.name for p in ds.people if is_organisation(p) == is_organisation(person)),
+                wrong,
+                preferred=(ds.person(s).name for s in speakers
+                           if is_organisation(ds.person(s)) == is_organisation(person)),
             ),
             explanation=_sentence(f"{person.name}: {q.context}" if q.context else person.name),
             tags=_tags("who", q.encounter),
             section=q.section,
         )))
     return cards
+
+
+def is_organisation(person) -> bool:
+    """Extracted datasets mark organisations that speak with the role "organisation"."""
+    return person.role == "organisation"
 
 
 def _named_in(person, text: str) -> bool:

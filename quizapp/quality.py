@@ -163,11 +163,17 @@ def check_dataset_decks(ds: Dataset, decks: Iterable[Deck]) -> list[Finding]:
         for card in deck.cards:
             family = card.id.split(".")[0]
             if card.kind == "choice" and family == "who":
+                answer = people.get(norm(card.answer)) if isinstance(card.answer, str) else None
                 for d in card.distractors:
                     person = people.get(norm(d))
                     if person is None:
                         out.append(Finding(deck.id, card.id, "distractor-wrong-type",
                                            f"{d!r} is not a person of the article"))
+                    elif answer is not None and ((person.role == "organisation")
+                                                 != (answer.role == "organisation")):
+                        out.append(Finding(deck.id, card.id, "distractor-wrong-type",
+                                           f"{d!r} is not of the answer's kind "
+                                           "(a person and an organisation)"))
                     elif person.caption_only:
                         out.append(Finding(deck.id, card.id, "distractor-not-in-article",
                                            f"{d!r} is named only outside the article's body"))

@@ -62,6 +62,7 @@ _ORG_NEVER_FIRST = {
     "No", "Not", "Mr", "Mrs", "Ms", "Dr", "Sir", "Madam", "Both", "Each", "Every", "Some",
     "Many", "Most", "All", "Under", "Over", "Since", "Until", "Then", "Now", "Today",
 }
+_THIRD_NAME = re.compile(rf"[ \t]+({CAPWORD})(?![ \t]+[A-Z])(?![\w’'-])")
 _DETERMINER_BEFORE = re.compile(
     r"(?:^|\W)(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur|[Ii]ts|[Mm]y)\s+$")
 _TITLE_WORDS = {w.rstrip(".") for t in TITLES for w in t.split()}
@@ -201,12 +202,21 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
     )
     for start, end in body:
         chunk = text[start:end]
+        inside_name = -1  # end of the last three-word name: its second word starts no name
         for m in full_re.finditer(chunk):
             given, surname = m.group(1), m.group(2)
+            if m.start() < inside_name:
+                continue
             if _DETERMINER_BEFORE.search(chunk, 0, m.start()):
                 continue  # "the Long Endgame", "a Grand Tour": a name never takes an article
             if given in names and not _not_a_name(surname):
                 full = f"{given} {surname}"
+                # "Mary Ann Evans": a second given name, then the surname.
+                third = _THIRD_NAME.match(chunk, m.end(2))
+                if (third and surname in names and not _not_a_name(third.group(1))
+                        and third.group(1) not in _TITLE_WORDS):
+                    full, surname = f"{full} {third.group(1)}", third.group(1)
+                    inside_name = third.end(1)
                 role, title = _role_before(chunk[: m.start()])
                 add(full, surname, names[given], "given-name", start + m.start(), title, role)
         for m in title_re.finditer(chunk):
@@ -214,6 +224,8 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
             words = rest.split()
             if words[0] in names and len(words) == 2:
                 continue  # "President Dana Ortiz": found by the given-name rule
+            if len(words) == 1 and words[0] in names:
+                continue  # "President Dana J. Ortiz": a given name alone is no surname
             if len(words) == 2 and _not_a_name(words[1]):
                 words = words[:1]
             if _not_a_name(words[-1]) or any(_not_a_name(w) for w in words):
