@@ -14,7 +14,7 @@ person reading the article::
 Speaker precision and recall are counted as in ``evaluate``: a predicted speaker is right
 when its name (or an alias) is the gold speaker's full name or surname; a quote is the
 same quote when one's words contain the other's or they share most words. Places count
-as found when the extractor lists a place of that name (or its city). Dates count as
+as found when the extractor lists a town of that name, or names that country. Dates count as
 found when the extractor found a date with that year (and month, and day, as far as the
 gold gives them).
 """
@@ -142,6 +142,7 @@ def score(name: str, extraction, gold: Gold) -> Score:
             why = "not found" if not matches else "no speaker or another"
             result.missed.append(f"“{g.text[:60]}” ({g.speaker}): {why}")
     names = {_key(n) for p in ds.places for n in (p.city, p.country, *p.aliases)}
+    names |= {_key(n) for n in extraction.countries}
     result.gold_places = len(gold.places)
     result.places_found = sum(1 for p in gold.places if _key(p) in names)
     result.gold_dates = len(gold.dates)

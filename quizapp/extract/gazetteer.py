@@ -142,6 +142,7 @@ _NOT_PLACES = {
     "March", "May", "Mobile", "Reading", "Independence", "Victory", "Liberty", "Union",
     "Opportunity", "Industry", "Justice", "Commerce", "Progress", "Eagle", "Orange",
     "Prime", "Premier", "General", "President", "Chief", "Deputy", "Secretary",
+    "Asia", "Europe", "Africa", "America", "Oceania", "Antarctica", "Media", "Police",
 }
 
 # Capitalised words that are never a person's surname or a place: they start sentences or

@@ -33,6 +33,7 @@ from quizapp.extract.layout import Layout, analyse
 from quizapp.extract.places import (
     FoundEncounter,
     encounter_from_heading,
+    countries_named,
     encounters_in_sentences,
     places_in_prose,
 )
@@ -71,6 +72,7 @@ class Extraction:
     dates: list[DateMention] = field(default_factory=list)
     layout: Layout | None = None
     entities: Entities | None = None
+    countries: list[str] = field(default_factory=list)  # countries the body names
 
     @property
     def attributed(self) -> list[Quote]:
@@ -317,4 +319,5 @@ def extract(text: str, *, title: str | None = None, source: str = "",
     )
     notes.sort(key=lambda note: note.start)
     return Extraction(dataset=dataset, notes=notes, quotes=quote_spans, dates=dates,
-                      layout=layout, entities=entities)
+                      layout=layout, entities=entities,
+                      countries=countries_named(text, para_spans))

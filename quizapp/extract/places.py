@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from quizapp.extract import gazetteer
+from quizapp.extract.entities import ORG_HEADS
 from quizapp.extract.gazetteer import MONTHS
 from quizapp.extract.layout import Span, heading_label
 
@@ -79,7 +80,9 @@ def encounter_from_heading(heading: Span) -> FoundEncounter | None:
 
 _NAME = r"[A-Z][\w’'.-]*(?:[ \t]+(?:[A-Z][\w’'.-]*|de|del|la|al|upon|on))*"
 _PREPOSITION = re.compile(
-    rf"\b(?:[Ii]n|at|from|to|near|outside|across)[ \t]+(?P<name>{_NAME})")
+    rf"\b(?:[Ii]n|[Aa]t|[Ff]rom|[Tt]o|[Nn]ear|[Oo]utside|[Aa]cross|of)[ \t]+(?P<name>{_NAME})"
+    rf"(?P<more>(?:,?[ \t]+and[ \t]+{_NAME})?)")
+_AND_NAME = re.compile(rf",?[ \t]+and[ \t]+(?P<name>{_NAME})")
 _DATELINE = re.compile(r"(?P<name>[A-Z][A-Z .'’-]+(?:/[A-Z][A-Z .'’-]+)*)(?:,[^—–\n]{1,40})?[ \t]+[—–-]+[ \t]")
 
 
@@ -99,10 +102,21 @@ def places_in_prose(text: str, spans: list[tuple[int, int]]) -> list[FoundPlace]
     for start, end in spans:
         for m in _PREPOSITION.finditer(text, start, end):
             hit = _longest_place(m.group("name").split())
-            if hit is not None:
-                name, _ = hit
-                s = m.start("name")
-                found.append(FoundPlace(name, cities[name], s, s + len(name), "in-city"))
+            if hit is None:
+                continue
+            name, count = hit
+            words = m.group("name").split()
+            if len(words) > count and words[count].rstrip(".,") in ORG_HEADS:
+                continue  # "from Leeds University": an institution, not the town
+            s = m.start("name")
+            found.append(FoundPlace(name, cities[name], s, s + len(name), "in-city"))
+            more = _AND_NAME.match(text, m.end("name"), end)
+            if more is not None:  # "in Lyon and Nantes"
+                other = _longest_place(more.group("name").split())
+                if other is not None and other[1] == len(more.group("name").split()):
+                    s = more.start("name")
+                    found.append(FoundPlace(other[0], cities[other[0]], s, s + len(other[0]),
+                                            "in-city"))
         dateline = _DATELINE.match(text, start, end)
         if dateline is not None:
             pos = dateline.start("name")
@@ -163,4 +177,19 @@ def encounters_in_sentences(layout, entities, places: list[FoundPlace], dates) -
                 name = "Meeting"
             found.append(SentenceEncounter(here[0].city, name, when[0].month, when[0].year,
                                            s, e, people))
+    return found
+
+
+def countries_named(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """Countries the body names (for the record of places; questions ask about towns)."""
+    names = gazetteer.countries()
+    found: list[str] = []
+    for start, end in spans:
+        for m in re.finditer(rf"(?<![\w-]){_NAME}", text[start:end]):
+            words = m.group(0).split()
+            for n in range(min(4, len(words)), 0, -1):
+                name = " ".join(words[:n]).rstrip(".,")
+                if name in names and name not in found:
+                    found.append(name)
+                    break
     return found
