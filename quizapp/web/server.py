@@ -162,7 +162,9 @@ class QuizServer(Server):
     async def on_shutdown(self, app: web.Application) -> None:
         """ctrl+c or SIGTERM: stop every tab's app (each writes its session's end) before
         the server goes; the tabs then show that the session ended."""
-        self.say(f"stopping: {len(self.tabs)} open tab(s) end their sessions")
+        count = len(self.tabs)
+        self.say(f"\nstopping: ending the session of each open tab ({count})" if count
+                 else "\nstopping")
         await asyncio.gather(*(self.stop_tab(service) for service in list(self.tabs)))
         await asyncio.gather(*(ws.close() for ws in list(self.tabs.values())))
 
