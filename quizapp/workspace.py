@@ -198,11 +198,12 @@ class Workspace:
         """Write the session's end record (raises ``OSError`` / ``ScoreFileError``)."""
         session.finish()
 
-    def compact(self) -> None:
+    def compact(self, *, elsewhere: bool = False) -> None:
         """Fold the journal into the score file once it has grown (O(file): callers run
-        it off any UI thread). Raises ``ScoreWriteError`` (also an ``OSError``) saying
-        the answers are safe in the journal; nothing is lost."""
-        self.store.maybe_compact()
+        it off any UI thread; ``elsewhere``, in another process, so that a screen never
+        waits for it). Raises ``ScoreWriteError`` (also an ``OSError``) saying the
+        answers are safe in the journal; nothing is lost."""
+        self.store.maybe_compact(elsewhere=elsewhere)
 
     def set_suspended(self, deck_id: str, card_id: str, suspended: bool) -> bool:
         """Suspend or unsuspend a card; False when it already was. Raises ``NotFound``."""

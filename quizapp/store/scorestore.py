@@ -12,10 +12,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import quizapp.store.files as files
 from quizapp import tomlio
 from quizapp.fsutil import atomic_write_bytes, fsync_dir
-from quizapp.models import AnswerEvent, CardRecord, RestoreEvent, ScoreFile, SessionEvent
-import quizapp.store.files as files
+from quizapp.models import (
+    AnswerEvent,
+    CardRecord,
+    RestoreEvent,
+    ScoreFile,
+    SessionEvent,
+)
 from quizapp.store.events import AnyEvent, answer_key, fold
 from quizapp.store.files import Damaged, ScoreFileError, ScoreWriteError
 from quizapp.store.journal import (
@@ -35,8 +41,12 @@ from quizapp.store.snapshot import (
     salvage_snapshot,
 )
 
-# ``maybe_compact`` folds the journal into the snapshot once it holds this many events.
+# ``maybe_compact`` folds the journal into the snapshot once it holds this many events and
+# has grown to ``1 / JOURNAL_SHARE`` of the snapshot's size: the snapshot is rewritten after
+# a number of answers in proportion to its size, so the cost per answer stays the same
+# whether the person has 1,000 cards or 100,000 (and the journal read at start stays small).
 COMPACT_AFTER = 500
+JOURNAL_SHARE = 10
 
 Lookup = Callable[[str, str], CardRecord | None]
 
@@ -88,6 +98,7 @@ class ScoreStore:
         # answering while a worker compacts) must not lose an answer from memory either.
         self._memory = threading.RLock()
         self._appended = 0  # events appended by this store so far
+        self.last_folded: Folded | None = None  # what the last compaction folded in
 
     # ----------------------------------------------------------------------- paths
 
@@ -197,12 +208,71 @@ class ScoreStore:
             with self._locked():
                 self._compact(locked=True)
 
-    def maybe_compact(self, threshold: int = COMPACT_AFTER) -> bool:
-        """Compact when the journal holds at least ``threshold`` events; True if it did."""
+    def maybe_compact(self, threshold: int = COMPACT_AFTER, *, elsewhere: bool = False) -> bool:
+        """Compact when the journal holds at least ``threshold`` events and a tenth of the
+        snapshot's bytes (``JOURNAL_SHARE``); True if it did. ``elsewhere``: in another
+        process (``compact_elsewhere``)."""
+        if not self.compaction_due(threshold):
+            return False
+        if elsewhere:
+            self.compact_elsewhere()
+        else:
+            self.compact()
+        return True
+
+    def compaction_due(self, threshold: int = COMPACT_AFTER) -> bool:
+        """Whether the journal has grown enough to be folded in (see ``maybe_compact``)."""
         if self._journal_events < threshold:
             return False
-        self.compact()
-        return True
+        try:
+            snapshot_bytes = os.stat(self.path).st_size
+        except OSError:
+            snapshot_bytes = 0
+        return self._journal_end * JOURNAL_SHARE >= snapshot_bytes
+
+    def compact_elsewhere(self) -> None:
+        """``compact`` in a child process (``python -m quizapp.store.compactor``), so that
+        this process's other threads (the app's screen) never wait for it: reading and
+        writing a big snapshot holds Python's GIL for seconds at a time.
+
+        When it is done, the in-memory scores are matched to the new files under the lock
+        without reading the snapshot again (they already hold everything it folded); only
+        if this process wrote in the meantime are the files read again. Raises
+        ``ScoreWriteError`` / ``ScoreFileError`` with the child's message."""
+        import json
+        import subprocess
+        import sys
+
+        proc = subprocess.run(
+            [sys.executable, "-m", "quizapp.store.compactor", str(self.path)],
+            capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
+        if proc.returncode != 0:
+            lines = proc.stderr.strip().splitlines() or [f"compaction failed ({proc.returncode})"]
+            error = ScoreWriteError if proc.returncode == 2 else ScoreFileError
+            raise error(lines[-1])
+        done = json.loads(proc.stdout.strip().splitlines()[-1])
+        folded = done["folded"]
+        with self._locked(), self._memory:
+            current = files.stat_key(self.path)
+            same = (folded is not None and self._scores is not None
+                    and [self._journal_id, self._journal_end] == folded
+                    and current is not None and list(current) == done["key"])
+            if not same:
+                self._install(*self._read_files(locked=True))  # written meanwhile: read all
+                return
+            # The snapshot holds exactly what memory holds; the journal, what came since.
+            raw = files.read_file(self.journal_path)
+            journal = self._parse_journal(raw)
+            if journal.damaged:
+                self._install(*self._read_files(locked=True))
+                return
+            assert self._scores is not None
+            for event in journal.events:
+                fold(self._scores, event)
+            self._journal_events = len(journal.events)
+            self._snapshot_key = current
+            self._journal_inode = journal.inode if journal.exists else None
+            self._journal_id, self._journal_end = journal.id, journal.end
 
     # ----------------------------------------------------------------------- check/recover
 
@@ -539,6 +609,7 @@ class ScoreStore:
                 self._write_cache(cache)
             tail, new_journal = self._replace_journal(journal)
             files.remove_stale_temp_files(self.path)
+            self.last_folded = folded if text is not None else None
             with self._memory:
                 for event in tail:
                     fold(scores, event)

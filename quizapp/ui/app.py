@@ -234,7 +234,7 @@ class QuizApp(App[None]):
         """Fold the journal into the score file when it has grown (O(file): a thread).
         If that fails the journal simply stays, and nothing is lost: say so."""
         try:
-            self.workspace.compact()
+            self.workspace.compact(elsewhere=True)  # the screen never waits for it
         except (OSError, ScoreFileError) as exc:
             self.call_from_thread(self.notify, f"The score file could not be tidied up: {exc}",
                                   severity="warning", markup=False)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,9 @@ import pytest
 from quizapp import decks
 from quizapp.cli import main
 from quizapp.decks import DeckCache, DeckError, load_deck_cached, parse_deck, write_deck
-from quizapp.models import Card, Deck, DeckInfo
+from quizapp.models import AnswerEvent, Card, CardRecord, Deck, DeckInfo, ScoreFile
 from quizapp.paths import Locations, cache_dir
+from quizapp.store import COMPACT_AFTER, ScoreFileError, ScoreStore, dump_scores
 
 DECK = """\
 format = 1
@@ -172,3 +174,69 @@ def test_discover_sees_a_deck_edited_after_it_was_cached(tmp_path: Path, monkeyp
     path.write_text(DECK.replace('title = "Cached"', 'title = "Edited"'), encoding="utf-8")
     fresh_memory()
     assert decks.discover(Locations.from_env()).get("cached").deck.deck.title == "Edited"
+
+
+# --------------------------------------------------------------------------- compaction
+
+
+def _answer(card: str, minute: int) -> AnswerEvent:
+    return AnswerEvent(deck="d", card=card, session="s", result="right",
+                       at=datetime(2026, 11, 28, 10, tzinfo=UTC) + timedelta(minutes=minute))
+
+
+def _snapshot_with(path: Path, records: int) -> None:
+    cards = {f"c{i}": CardRecord(seen=1, right=1, streak=1) for i in range(records)}
+    path.write_text(dump_scores(ScoreFile(cards={"d": cards})), encoding="utf-8")
+
+
+def test_compaction_waits_until_the_journal_is_big_next_to_the_snapshot(tmp_path: Path) -> None:
+    small, big = tmp_path / "small.toml", tmp_path / "big.toml"
+    _snapshot_with(small, 10)
+    _snapshot_with(big, 20_000)
+    for path in (small, big):
+        store = ScoreStore(path)
+        store.append(*(_answer(f"c{i}", i) for i in range(COMPACT_AFTER)))
+        if path is small:
+            assert store.compaction_due()  # a tiny snapshot: fold at the usual count
+        else:
+            assert not store.compaction_due()  # a 20,000-card one: not after 500 answers
+            assert not store.maybe_compact()
+            assert store.journal_path.exists()
+            while store.journal_path.stat().st_size * 10 < path.stat().st_size:
+                store.append(*(_answer(f"c{i}", i) for i in range(COMPACT_AFTER)))
+            assert store.compaction_due()
+
+
+def test_compaction_in_another_process_keeps_every_answer(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "scores.toml"
+    _snapshot_with(path, 5)
+    store = ScoreStore(path)
+    store.append(*(_answer(f"c{i}", i) for i in range(8)))
+    store.compact_elsewhere()
+    assert not store.journal_path.exists()  # folded in
+    assert store.journal_events == 0
+    on_disk = ScoreStore(path).load()
+    assert on_disk.cards == store.scores.cards
+    assert on_disk.cards["d"]["c3"].seen == 2
+    assert on_disk.cards["d"]["c7"].seen == 1
+
+    # The store knows the new files: the next answer does not read the snapshot again.
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the snapshot was read again")
+
+    monkeypatch.setattr(store, "_read_files", no_reading)
+    store.append(_answer("c0", 100))
+    assert ScoreStore(path).load().cards["d"]["c0"].seen == 3
+
+
+def test_compaction_in_another_process_reports_a_file_it_cannot_use(tmp_path: Path) -> None:
+    path = tmp_path / "scores.toml"
+    _snapshot_with(path, 2)
+    store = ScoreStore(path)
+    store.append(_answer("c0", 1))
+    path.write_text(path.read_text(encoding="utf-8").replace("format = 2", "format = 99"),
+                    encoding="utf-8")
+    with pytest.raises(ScoreFileError) as caught:
+        store.compact_elsewhere()
+    assert str(path) in str(caught.value) and "newer" in str(caught.value)
+    assert store.journal_path.exists()  # the answer is still there
