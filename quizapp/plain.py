@@ -5,17 +5,19 @@ answer, a line can be one of these commands:
 
     :s  skip this question      :u  undo the last answer      :q  quit (answers are kept)
 
-End of input quits the same way as ``:q``. Card text is printed through ``text.visible``,
-so control characters in a deck cannot drive the terminal.
+End of input quits the same way as ``:q``; so do SIGTERM, SIGHUP (a closed terminal)
+and a closed output pipe: the session's end is written and the answers are kept (see
+``signals``). Card text is printed through ``text.visible``, so control characters in a
+deck cannot drive the terminal.
 """
 
 from __future__ import annotations
 
 from typing import TextIO
 
-from quizapp.scheduling import interval_label
+from quizapp import signals
 from quizapp.format import duration, percent
-from quizapp.scheduling import Grade
+from quizapp.scheduling import Grade, interval_label
 from quizapp.session import Item, Outcome, Session
 from quizapp.text import visible
 
@@ -26,24 +28,44 @@ class _Quit(Exception):
     pass
 
 
+class _OutputGone(Exception):
+    """The terminal or pipe we print to is closed."""
+
+
 class PlainRunner:
     def __init__(self, session: Session, inp: TextIO, out: TextIO, title: str = "") -> None:
         self.session = session
         self.inp = inp
         self.out = out
         self.title = title
+        self.ending = signals.EndingSignals()
+        self.output_gone = False
 
     # ---------------------------------------------------------------- io
 
     def say(self, line: str = "") -> None:
-        self.out.write(line + "\n")
-        self.out.flush()
+        self._write(line + "\n")
+
+    def _write(self, text: str) -> None:
+        if self.output_gone:
+            return
+        try:
+            self.out.write(text)
+            self.out.flush()
+        except (BrokenPipeError, OSError, ValueError):  # closed pipe or terminal
+            self.output_gone = True
+            signals.silence_stdout()
+            raise _OutputGone from None
 
     def ask(self, prompt: str) -> str:
-        """One line of input; raises _Quit at end of input or on ':q'."""
-        self.out.write(prompt)
-        self.out.flush()
-        line = self.inp.readline()
+        """One line of input; raises _Quit at end of input or on ':q' (and
+        ``signals.Ended`` when SIGTERM or SIGHUP arrives while waiting)."""
+        self._write(prompt)
+        try:
+            with self.ending.waiting():
+                line = self.inp.readline()
+        except OSError:  # the terminal went away
+            line = ""
         if not line:
             self.say()
             raise _Quit
@@ -55,13 +77,25 @@ class PlainRunner:
     # ---------------------------------------------------------------- flow
 
     def run(self) -> int:
+        with self.ending:
+            code = self._run()
+            record = self.session.finish()
+        try:
+            self.summary(record.score, record.total)
+        except _OutputGone:
+            pass
+        return code
+
+    def _run(self) -> int:
+        """Ask until the session is over or ends early; the exit code."""
         s = self.session
-        if self.title:
-            noun = "question" if s.total == 1 else "questions"
-            self.say(f"== {visible(self.title)}: {s.total} {noun} {HELP}")
         code = 0
         try:
+            if self.title:
+                noun = "question" if s.total == 1 else "questions"
+                self.say(f"== {visible(self.title)}: {s.total} {noun} {HELP}")
             while s.current is not None:
+                self.ending.check()
                 item = s.current
                 self.say()
                 number, of, _done = s.progress
@@ -73,13 +107,17 @@ class PlainRunner:
                     continue
                 self.feedback(outcome)
                 s.advance()
-        except _Quit:
+        except (_Quit, _OutputGone):
             pass
         except KeyboardInterrupt:  # ctrl+c ends the session like :q (its score is kept)
-            self.say()
             code = 130
-        record = s.finish()
-        self.summary(record.score, record.total)
+        except signals.Ended as ended:  # SIGTERM, SIGHUP: the same
+            code = signals.exit_code(ended.signum)
+        if code:
+            try:
+                self.say()
+            except _OutputGone:
+                pass
         return code
 
     def command(self, line: str) -> bool:

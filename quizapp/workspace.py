@@ -32,7 +32,7 @@ from quizapp.plan import PlayPlan
 from quizapp.session import Session, deck_rivals, utcnow
 from quizapp.settings import Settings, SettingsError, load_settings, save_settings
 from quizapp.stats import Stats, compute_stats, resumable
-from quizapp.store import ScoreStore
+from quizapp.store import ScoreFileError, ScoreStore
 
 Reason = Literal[
     "unknown-deck",  # the plan names a deck that was not found
@@ -204,6 +204,29 @@ class Workspace:
         waits for it). Raises ``ScoreWriteError`` (also an ``OSError``) saying the
         answers are safe in the journal; nothing is lost."""
         self.store.maybe_compact(elsewhere=elsewhere)
+
+    def compact_in_background(self) -> Callable[[], Exception | None]:
+        """Start folding a long journal in a thread (at start-up: people who always close
+        the terminal never reach a session's normal end). Returns a function that waits
+        for it and gives the error it met, if any (the answers are safe either way)."""
+        import threading
+
+        errors: list[Exception] = []
+
+        def run() -> None:
+            try:
+                self.store.maybe_compact()
+            except (OSError, ScoreFileError) as exc:
+                errors.append(exc)
+
+        thread = threading.Thread(target=run, name="quizapp-compact", daemon=True)
+        thread.start()
+
+        def wait() -> Exception | None:
+            thread.join()
+            return errors[0] if errors else None
+
+        return wait
 
     def set_suspended(self, deck_id: str, card_id: str, suspended: bool) -> bool:
         """Suspend or unsuspend a card; False when it already was. Raises ``NotFound``."""

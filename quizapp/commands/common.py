@@ -136,6 +136,7 @@ def play_plain(workspace: Workspace, session: Session, title: str) -> int:
     from quizapp.plain import run_plain
     from quizapp.store import ScoreFileError
 
+    folding = workspace.compact_in_background()  # a long journal is folded meanwhile
     try:
         code = run_plain(session, sys.stdin, sys.stdout, title=title)
     except BrokenPipeError:
@@ -149,6 +150,9 @@ def play_plain(workspace: Workspace, session: Session, title: str) -> int:
         say_error(f"{workspace.store.path}: cannot save answers: {exc.strerror or exc}")
         return 1
     try:
+        failed = folding()
+        if failed is not None:
+            raise failed
         # Compaction is O(file): like the app, fold only once the journal is long.
         workspace.compact()
     except (ScoreFileError, OSError) as exc:

@@ -18,6 +18,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from quizapp import signals
 from quizapp.decks import Catalog, DeckEntry
 from quizapp.models import ScoreFile
 from quizapp.paths import Locations
@@ -90,6 +91,10 @@ class QuizApp(App[None]):
         self.refused = False  # the score file cannot be used: nothing may be played
         self.shown_once = False  # the decks have been shown (and the start plan played)
         self.home = HomeScreen(self.workspace)
+        # Sessions shown whose end is not written yet: however the app ends (ctrl+q,
+        # SIGTERM, SIGHUP, a served tab closed), their end is written on the way out.
+        self._open_sessions: dict[str, Session] = {}
+        self._remove_signal_handlers: Callable[[], None] = lambda: None
 
     # What the tests and the screens read: all of it is the workspace's.
     @property
@@ -118,6 +123,7 @@ class QuizApp(App[None]):
     # ------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
+        self._remove_signal_handlers = signals.on_ending_signals(self._ending_signal)
         workspace = self.workspace
         if not workspace.loaded:
             workspace.load_settings()
@@ -164,6 +170,9 @@ class QuizApp(App[None]):
             return
         for notice in self.workspace.score_notices:
             self.notify(notice, severity="warning", markup=False, timeout=15)
+        # A long journal (someone who always closes the terminal) is folded now, in a
+        # thread, rather than only at a session's normal end.
+        self.compact_scores()
         plan, session = self.start_plan, self.start_session
         if plan is not None and session is not None:
             self.show_session(session, plan)
@@ -208,6 +217,7 @@ class QuizApp(App[None]):
         self.show_session(started, plan, replace=replace)
 
     def show_session(self, session: Session, plan: PlayPlan, *, replace: bool = False) -> None:
+        self._open_sessions[session.id] = session
         screen = QuestionScreen(session, plan)
         if replace:
             self.switch_screen(screen)
@@ -218,11 +228,30 @@ class QuizApp(App[None]):
     def finish(self, session: Session) -> None:
         """Write the session's end record; a failure is told, never fatal (the answers
         themselves are already on disk)."""
+        self._open_sessions.pop(session.id, None)
         try:
             self.workspace.finish(session)
         except (OSError, ScoreFileError) as exc:
             self.notify(f"The end of the session could not be saved: {exc}",
                         severity="error", markup=False, timeout=15)
+
+    def _ending_signal(self, signum: int) -> None:
+        """SIGTERM or SIGHUP (the terminal was closed): end like ctrl+q, without asking.
+        The open session's end is written first, then the app exits and Textual puts the
+        terminal back (normal screen, mouse off, cursor shown, cooked mode)."""
+        for session in list(self._open_sessions.values()):
+            self.finish(session)
+        if signum != signals.TERMINATE:
+            # The terminal is gone: Textual's shutdown can wait forever on output that
+            # no terminal will take. Everything is on disk (fsynced), so go if it does.
+            signals.exit_soon(signals.exit_code(signum))
+        self.exit(return_code=signals.exit_code(signum))
+
+    def on_unmount(self) -> None:
+        """However the app ends, write the end of a session still open."""
+        self._remove_signal_handlers()
+        for session in list(self._open_sessions.values()):
+            self.finish(session)
 
     def end_session_and_exit(self, session: Session) -> None:
         """Quit from a question: the answers are on disk already; write the session's end."""
