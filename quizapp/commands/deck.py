@@ -507,8 +507,13 @@ def _import_progress(args, where, collection, imports) -> int:
         return _fail([f"review history not imported: {exc}"])
     except OSError as exc:
         return _fail([f"{where.scores}: review history not imported: {exc.strerror or exc}"])
-    cards = len({(e.deck, e.card) for e in events})
-    print(f"review history: {len(events)} answer(s) of {cards} card(s) added to {where.scores}")
+    answers = [e for e in events if e.type == "answer"]
+    cards = len({(e.deck, e.card) for e in answers})
+    suspended = len(events) - len(answers)
+    line = f"review history: {len(answers)} answer(s) of {cards} card(s) added to {where.scores}"
+    if suspended:
+        line += f"; {suspended} card(s) suspended as in Anki"
+    print(line)
     return 0
 
 

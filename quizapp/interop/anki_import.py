@@ -53,6 +53,7 @@ class DeckImport:
     media: set[str] = field(default_factory=set)
     with_media: int = 0  # cards showing an [image: ...] or [sound: ...] placeholder
     anki_cards: dict[int, str] = field(default_factory=dict)  # Anki card id -> asked card id
+    suspended: set[str] = field(default_factory=set)  # asked card ids suspended in Anki
 
 
 def _field_empty(value: str) -> bool:
@@ -106,6 +107,8 @@ class _Builder:
         self.skipped: dict[str, int] = defaultdict(int)
         self.with_media = 0
         self.anki_cards: dict[int, str] = {}
+        self.suspended_cards = {c.id for c in collection.cards if c.suspended}
+        self.suspended: set[str] = set()
 
     def where(self, note: Note, notetype: NoteType) -> str:
         first = html_to_text(note.fields[0]) if note.fields else ""
@@ -140,6 +143,8 @@ class _Builder:
         self.cards.append(card.model_dump(exclude_defaults=True))
         for anki_id, suffix in anki_cards.items():
             self.anki_cards[anki_id] = card.id + suffix
+            if anki_id in self.suspended_cards:
+                self.suspended.add(card.id + suffix)
         text = card.question + (card.answer_text if card.answer is not None else "")
         if "[image: " in text or "[sound: " in text:
             self.with_media += 1
@@ -162,7 +167,11 @@ class _Builder:
         qfmt = notetype.templates[0][1] if notetype.templates else ""
         match = CLOZE_FIELD.search(qfmt)
         text_field = match.group(1).strip() if match else (notetype.fields or [""])[0]
-        text = media_text(fields.get(text_field, ""), media)
+        raw = fields.get(text_field, "")
+        if "image-occlusion:" in raw:
+            self.skip(note, notetype, "image occlusion: its masks cannot be shown as text")
+            return
+        text = media_text(raw, media)
         if not text:
             self.skip(note, notetype, f"empty field: {text_field}")
             return
@@ -281,5 +290,6 @@ def collection_decks(collection: Collection, source: str, *, only: str | None = 
             info["description"] = description
         deck = Deck.model_validate({"format": 1, "deck": info, "cards": builder.cards})
         out.append(DeckImport(anki_name, deck, builder.warnings, dict(builder.skipped),
-                              builder.result_media, builder.with_media, builder.anki_cards))
+                              builder.result_media, builder.with_media, builder.anki_cards,
+                              builder.suspended))
     return out

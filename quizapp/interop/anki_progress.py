@@ -5,7 +5,7 @@ was given in Anki, rated with the button pressed there (Again, Hard, Good, Easy)
 the card's FSRS memory state is computed by replaying them in order, so due dates and
 stability come along. Manual reschedules (no button) are left out. Reviews at or before
 a card's last recorded answer are skipped, so importing the same package again with
-``--with-progress`` does not count them twice.
+``--with-progress`` does not count them twice. Cards suspended in Anki are suspended here.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from datetime import datetime, timezone
 from quizapp import scheduling
 from quizapp.interop.anki_import import DeckImport
 from quizapp.interop.package import Collection
-from quizapp.models import AnswerEvent, CardRecord, FsrsState
+from quizapp.models import AnswerEvent, CardRecord, FsrsState, SuspendEvent
 
 SESSION = "anki-import"
 
 
 def progress_events(collection: Collection, imports: list[DeckImport],
-                    records: Mapping[str, Mapping[str, CardRecord]]) -> list[AnswerEvent]:
+                    records: Mapping[str, Mapping[str, CardRecord]],
+                    now: datetime | None = None) -> list[AnswerEvent | SuspendEvent]:
     """The answer events that bring the imported cards' Anki history into the score file
     (``records``: deck id -> card id -> record, as it is now)."""
     where: dict[int, tuple[str, str]] = {}
@@ -48,4 +49,12 @@ def progress_events(collection: Collection, imports: list[DeckImport],
                                       result="right" if review.ease > 1 else "wrong",
                                       rating=review.ease, fsrs=state))
     events.sort(key=lambda e: e.at)
-    return events
+    at = now or datetime.now(timezone.utc)
+    suspends: list[AnswerEvent | SuspendEvent] = []
+    for imported in imports:
+        for card_id in sorted(imported.suspended):
+            record = records.get(imported.deck.id, {}).get(card_id)
+            if record is None or not record.suspended:
+                suspends.append(SuspendEvent(deck=imported.deck.id, card=card_id, at=at,
+                                             suspended=True))
+    return [*events, *suspends]

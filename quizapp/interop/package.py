@@ -62,8 +62,9 @@ class Note:
 class AnkiCard:
     id: int
     note: int
-    deck: int
+    deck: int  # its home deck (a card moved into a filtered deck counts in its own)
     ord: int
+    suspended: bool = False
 
 
 @dataclass
@@ -297,8 +298,9 @@ def _read_collection(path: Path, name: str, db_path: Path) -> Collection:
         for nid, guid, mid, tags, flds in conn.execute(
                 "select id, guid, mid, tags, flds from notes order by id"):
             notes[nid] = Note(nid, str(guid), mid, str(tags).split(), str(flds).split("\x1f"))
-        cards = [AnkiCard(*row) for row in conn.execute(
-            "select id, nid, did, ord from cards order by nid, ord")]
+        cards = [AnkiCard(cid, nid, did, ord_, queue == -1) for cid, nid, did, ord_, queue in
+                 conn.execute("select id, nid, case when odid != 0 then odid else did end, "
+                              "ord, queue from cards order by nid, ord")]
         reviews = []
         if "revlog" in tables:
             reviews = [Review(*row) for row in conn.execute(

@@ -37,6 +37,7 @@ def test_every_package_format_gives_the_same_decks(name: str) -> None:
     reference, _ = import_package(FIXTURES / "sample.apkg")
     strip = lambda text: text.replace(name, "sample.apkg")  # noqa: E731 (the source line)
     assert [strip(dump_deck(d.deck)) for d in decks] == [dump_deck(d.deck) for d in reference]
+    # The Straße card sits in the filtered deck "Cram": it still belongs to Languages.
     assert [d.anki_name for d in decks] == ["Geography", "Geography::Capitals", "Languages"]
 
 
@@ -83,7 +84,9 @@ def test_reimport_with_update_keeps_progress_and_history(data: Path, capsys) -> 
     assert run(package, "--with-progress") == 0
     out = capsys.readouterr().out
     assert "review history: 4 answer(s) of 2 card(s)" in out
+    assert "1 card(s) suspended as in Anki" in out
     scores = ScoreStore(data / "scores.toml").load()
+    assert scores.cards["geography-capitals"]["geo-japan"].suspended
     france = scores.cards["geography-capitals"]["geo-france"]
     assert (france.seen, france.right, france.wrong) == (3, 2, 1)
     assert france.fsrs is not None and france.fsrs.due > france.last_answered
