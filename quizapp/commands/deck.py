@@ -295,14 +295,17 @@ def run_validate(args) -> int:
             if findings:
                 failed = True
                 continue
-        print(printable(f"{path}: OK ({deck.id!r}, {len(deck.cards)} cards)"))
+        asked = len(deck.asked)
+        more = f", {asked} asked" if asked != len(deck.cards) else ""  # cloze gaps, reversed
+        print(printable(f"{path}: OK ({deck.id!r}, {len(deck.cards)} cards{more})"))
     return 1 if failed else 0
 
 
 def run_list(args) -> int:
     catalog = _workspace(args).catalog
     rows = [("ID", "TITLE", "CARDS", "ORIGIN", "PATH")]
-    rows += [(e.id, printable(e.deck.deck.title), str(len(e.deck.cards)), e.origin,
+    # CARDS counts what is asked (each cloze gap and reversed side), as the app's home does.
+    rows += [(e.id, printable(e.deck.deck.title), str(len(e.deck.asked)), e.origin,
               printable(str(e.path))) for e in catalog.entries]
     widths = [min(max(len(r[i]) for r in rows), 40) for i in range(4)]
     for row in rows:
