@@ -117,8 +117,9 @@ def register(subparsers) -> None:
     p.add_argument("--id", dest="deck_id", help="the new deck's id (default: from the title)")
     p.add_argument("--title", help="the new deck's title (default: Anki's #deck: or the file name)")
     p.add_argument("--deck", dest="anki_deck", metavar="NAME",
-                   help="from an Anki package, import only this deck (its Anki name, e.g. "
-                   "'Geography::Capitals', or the id it gets); default: every deck")
+                   help="from an Anki package (or an Anki text export with a deck column), "
+                   "import only this deck (its Anki name, e.g. 'Geography::Capitals', or the "
+                   "id it gets); default: every deck, each on its own")
     p.add_argument("--with-progress", action="store_true",
                    help="from an Anki package, bring the review history into your score file "
                    "(replayed through FSRS, so due dates come along)")
@@ -398,39 +399,45 @@ class ProgressLine:
 def run_import(args) -> int:
     from quizapp.cli import locations
     from quizapp.decks import DeckError
-    from quizapp.interop import InteropError, import_file, is_package
+    from quizapp.interop import InteropError, import_text_decks, is_package
     from quizapp.interop.update import prepare_install
 
     where = locations(args)
     if is_package(args.file):
         return _import_package(args, where)
-    if args.anki_deck or args.with_progress:
-        return _fail([f"{args.file}: --deck and --with-progress are for Anki packages "
-                      "(.apkg, .colpkg)"])
+    if args.with_progress:
+        return _fail([f"{args.file}: --with-progress is for Anki packages (.apkg, .colpkg): "
+                      "a text export has no review history"])
     text_options = dict(separator=args.separator, row_separator=args.row_separator,
-                        html=args.html, strict=args.strict)
+                        html=args.html, strict=args.strict, deck=args.anki_deck)
     try:
         size = args.file.stat().st_size
     except OSError as exc:
         return _fail([f"{args.file}: cannot read: {exc.strerror or exc}"])
     progress = ProgressLine(f"importing {args.file.name}") if size > LARGE_IMPORT else None
     try:
-        result = import_file(args.file, args.format, args.deck_id, args.title, progress,
-                             **text_options)
-        deck = result.deck
-        installs = prepare_install(where, [deck], update=args.update, source=str(args.file))
+        results = import_text_decks(args.file, args.format, args.deck_id, args.title, progress,
+                                    **text_options)
+        installs = prepare_install(where, [r.deck for r in results], update=args.update,
+                                   source=str(args.file))
     except (InteropError, DeckError) as exc:
         return _fail(exc.problems)
-    for line in result.warnings:
-        print(printable(f"warning: {line}"), file=sys.stderr)
-    if result.warnings and result.layout:
-        print(printable(f"note: {args.file} was read as {result.layout}; if that is wrong, "
-                        "say how with --format, --separator or --html/--no-html"),
+    warned = False
+    for result in results:
+        for line in result.warnings:
+            warned = True
+            print(printable(f"warning: {line}"), file=sys.stderr)
+    if warned and results[0].layout:
+        print(printable(f"note: {args.file} was read as {results[0].layout}; if that is "
+                        "wrong, say how with --format, --separator or --html/--no-html"),
               file=sys.stderr)
+    by_id = {r.deck.id: r for r in results}
 
     def describe(install) -> None:
+        result = by_id[install.deck.id]
+        deck = result.deck
         verb = "updated" if install.old is not None else "imported"
-        print(f"{verb} {len(deck.asked)} cards as deck {deck.id!r}: {install.target}")
+        print(printable(f"{verb} {len(deck.asked)} cards as deck {deck.id!r}: {install.target}"))
         if result.skipped:
             reasons = ", ".join(f"{n} {r}" for r, n in sorted(result.skipped.items()))
             print(f"imported {len(deck.asked)} cards, skipped {sum(result.skipped.values())} "

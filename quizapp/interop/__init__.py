@@ -31,7 +31,7 @@ MAX_IMPORT_BYTES = MAX_DECK_BYTES
 PACKAGE_SUFFIXES = (".apkg", ".colpkg", ".anki2", ".anki21", ".anki21b")
 
 __all__ = ["ImportResult", "InteropError", "detect_format", "export_deck", "import_file",
-           "import_package", "is_package", "read_input", "IMPORT_FORMATS", "EXPORT_FORMATS"]
+           "import_text_decks", "import_package", "is_package", "read_input", "IMPORT_FORMATS", "EXPORT_FORMATS"]
 
 
 def is_package(path: Path) -> bool:
@@ -99,14 +99,37 @@ def import_file(
     html: bool | None = None,
     strict: bool = False,
 ) -> ImportResult:
-    """Read ``path`` as ``fmt`` and build a validated deck. The deck id defaults to a slug
-    of the title, which defaults to Anki's ``#deck:`` header or the file name.
+    """Read ``path`` as ``fmt`` and build one validated deck from all its rows. The deck
+    id defaults to a slug of the title, which defaults to Anki's ``#deck:`` header or the
+    file name (``import_text_decks`` splits a file with an Anki deck column instead).
 
     ``separator``, ``row_separator`` (Quizlet's card separator) and ``html`` override what
     detection finds. A row that cannot become a card is skipped with a warning, or
     refused with ``strict``; ``ImportResult.skipped`` counts them by reason."""
+    return import_text_decks(path, fmt, deck_id, title, progress, separator=separator,
+                             row_separator=row_separator, html=html, strict=strict,
+                             split=False)[0]
+
+
+def import_text_decks(
+    path: Path | str,
+    fmt: str = "auto",
+    deck_id: str | None = None,
+    title: str | None = None,
+    progress: ProgressCallback | None = None,
+    *,
+    separator: str | None = None,
+    row_separator: str | None = None,
+    html: bool | None = None,
+    strict: bool = False,
+    deck: str | None = None,
+    split: bool = True,
+) -> list[ImportResult]:
+    """Like ``import_file``, but an Anki text export with a deck column (notes of several
+    decks) gives one deck per Anki deck, as a package does; ``deck`` keeps one of them."""
     from quizapp.interop.anki import deck_fields, read_anki_text
-    from quizapp.interop.csv_io import read_quizlet, read_table
+    from quizapp.interop.anki_import import deck_id_for
+    from quizapp.interop.csv_io import DECK_KEY, read_quizlet, read_table
     from quizapp.interop.detect import detect_layout, separator_value
 
     path = Path(path)
@@ -136,15 +159,40 @@ def import_file(
                                     html=layout.html, header_row=layout.header is not False,
                                     quoting=layout.quoting, tag_column=layout.tag_column)
     _cloze_rows(rows)
+    groups: dict[str, list] = {}
+    for row in rows:
+        groups.setdefault(row.values.pop(DECK_KEY, "").strip(), []).append(row)
+    if deck is not None:
+        wanted = deck.strip().casefold()
+        names = [n for n in groups if n and (n.casefold() == wanted or deck_id_for(n) == deck)]
+        if not names:
+            listing = ", ".join(repr(n) for n in groups if n) or "no deck column"
+            raise InteropError([f"{path}: no deck {deck!r} in this file ({listing})"])
+        groups = {names[0]: groups[names[0]]}
+    elif not split or len(groups) == 1:
+        only = next(iter(groups)) if len(groups) == 1 else ""
+        groups = {only: rows}
+    elif deck_id or title:
+        raise InteropError([f"{path}: the file holds notes of {len(groups)} Anki decks; --id "
+                            "and --title need one: pick it with --deck NAME"])
     file_id = info.pop("id", None)
     file_title = info.pop("title", None)
-    title = title or file_title or deck_name or path.stem.replace("_", " ").replace("-", " ").strip() or "Imported"
-    if deck_id is None:
-        deck_id = file_id if isinstance(file_id, str) else None
-        deck_id = deck_id or slugify(title) or slugify(path.stem) or "imported"
-    skipped = Skipped()
-    deck = build_deck(rows, path, deck_id, title, strict=strict, skipped=skipped, info=info)
-    return ImportResult(deck, warnings + skipped.warnings, layout.describe(), skipped.reasons)
+    results = []
+    for name, deck_rows in groups.items():
+        deck_title = (title or (name if split and name else None) or file_title or deck_name
+                      or path.stem.replace("_", " ").replace("-", " ").strip() or "Imported")
+        the_id = deck_id
+        if the_id is None:
+            the_id = file_id if isinstance(file_id, str) and len(groups) == 1 else None
+            the_id = the_id or (deck_id_for(name) if split and name else None)
+            the_id = the_id or slugify(deck_title) or slugify(path.stem) or "imported"
+        skipped = Skipped()
+        built = build_deck(deck_rows, path, the_id, deck_title, strict=strict, skipped=skipped,
+                           info=dict(info))
+        results.append(ImportResult(built, warnings + skipped.warnings, layout.describe(),
+                                    skipped.reasons))
+        warnings = []  # the file's warnings are reported once
+    return results
 
 
 def _cloze_rows(rows: list) -> None:

@@ -24,10 +24,11 @@ from quizapp.interop.common import (
     card_cells,
     column_name,
     exact_html_to_text,
+    media_text,
     split_lines,
     text_to_html,
 )
-from quizapp.interop.csv_io import GUID_KEY, NOTETYPE_KEY, RECORD_KEY, read_table
+from quizapp.interop.csv_io import DECK_KEY, GUID_KEY, NOTETYPE_KEY, RECORD_KEY, read_table
 from quizapp.models import Deck
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|",
@@ -109,6 +110,7 @@ def read_anki_text(text: str, source: Path | str,
     notetype_column = _column_number(headers, "notetype column", source,
                                      line_of.get("notetype column", 1))
     guid_column = _column_number(headers, "guid column", source, line_of.get("guid column", 1))
+    deck_column = _column_number(headers, "deck column", source, line_of.get("deck column", 1))
     if "columns" in headers:
         names = headers["columns"].split(delimiter)
         exact = tuple(n.strip() for n in names) == EXPORT_COLUMNS and html_value == "true"
@@ -125,10 +127,14 @@ def read_anki_text(text: str, source: Path | str,
                             skip_columns=skip, header_row=False, exact=exact,
                             keep={n: key for n, key in ((notetype_column, NOTETYPE_KEY),
                                                         (guid_column, GUID_KEY),
+                                                        (deck_column, DECK_KEY),
                                                         (-1, RECORD_KEY))
-                                  if n is not None})
+                                  if n is not None},
+                            more_fields=notetype_column is not None and columns is None)
     if notetype_column is not None:
-        _kinds_from_notetypes(rows, {*skip, *([tag_column] if tag_column is not None else [])})
+        decode = (exact_html_to_text if exact else media_text) if html_value == "true" else str
+        _notetype_rows(rows, {*skip, *([tag_column] if tag_column is not None else [])},
+                       decode, extra_fields=columns is None)
     for row in rows:
         row.values.pop(RECORD_KEY, None)
     for row in rows:  # Anki's guid gives the card the id an .apkg import gives it
@@ -162,20 +168,29 @@ def deck_fields(text: str) -> dict[str, object]:
     return out
 
 
-def _kinds_from_notetypes(rows: list[Row], not_fields: set[int]) -> None:
+def _notetype_rows(rows: list[Row], not_fields: set[int], decode, extra_fields: bool) -> None:
     """Anki's own exports name each note's type: Cloze notes become cloze cards, "Basic
     (and reversed card)" ones reversed cards, "Basic (optional reversed card)" ones too
-    when their third field (Add Reverse) is filled (unless a kind column says otherwise)."""
+    when their third field (Add Reverse) is filled (unless a kind column says otherwise).
+    Without a ``#columns`` header, the fields after the first two (a note type's own) are
+    kept in the explanation, so nothing is lost."""
     for row in rows:
         notetype = row.values.pop(NOTETYPE_KEY, "").strip().casefold()
         cells = row.values.get(RECORD_KEY, "").split("\x1f")
         fields = [c for i, c in enumerate(cells) if i not in not_fields]
+        optional = "reverse" in notetype and "optional" in notetype
+        if extra_fields:
+            more = fields[3:] if optional else fields[2:]
+            more = [text for text in (decode(c) for c in more) if text.strip()]
+            if more:
+                before = [row.values["explanation"]] if row.values.get("explanation") else []
+                row.values["explanation"] = "\n".join(before + more)
         if row.values.get("kind", "").strip():
             continue
         if "cloze" in notetype:
             row.values["kind"] = "cloze"
         elif "reverse" in notetype and (
-                "optional" not in notetype or (len(fields) > 2 and fields[2].strip())):
+                not optional or (len(fields) > 2 and fields[2].strip())):
             row.values["reverse"] = "true"
 
 

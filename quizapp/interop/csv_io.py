@@ -32,6 +32,7 @@ csv.field_size_limit(20 * 1024 * 1024)
 
 NOTETYPE_KEY = "\x00notetype"  # a row's Anki note type, kept for the Anki text reader
 GUID_KEY = "\x00guid"  # a row's Anki note guid
+DECK_KEY = "\x00deck"  # a row's Anki deck (from a deck column)
 RECORD_KEY = "\x00record"  # the row's cells joined by \x1f (keep={-1: RECORD_KEY})
 LAST_COLUMN = -1  # tag_column: each row's own last cell (Anki 2.1.54's export)
 
@@ -51,6 +52,7 @@ def read_table(
     exact: bool = False,
     keep: dict[int, str] | None = None,
     quoting: bool = True,
+    more_fields: bool = False,
 ) -> tuple[list[Row], list[str]]:
     """Rows of a delimited table; ``first_line`` is the file line ``text`` starts on.
 
@@ -92,7 +94,7 @@ def read_table(
                                     skip_columns)
                 extra = [i + 1 for i, n in enumerate(names)
                          if n is None and i not in skip_columns and i != tag_column]
-                if extra:
+                if extra and not more_fields:  # more_fields: the caller reads them itself
                     warnings.append(f"{source}:{line}: column(s) {', '.join(map(str, extra))} "
                                     "ignored (only question and answer are read without a header row)")
             if tag_column is not None and 0 <= tag_column < len(names):
@@ -110,7 +112,8 @@ def read_table(
                     values[key] = "\x1f".join(record)
                 elif index < len(record):
                     values[key] = record[index]
-            if len(record) > len(names) and any(c.strip() for c in record[len(names):]):
+            if (not more_fields and len(record) > len(names)
+                    and any(c.strip() for c in record[len(names):])):
                 wider += 1
                 if wider <= 3:
                     warnings.append(f"{source}:{line}: {len(record)} cells but the "

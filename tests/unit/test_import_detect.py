@@ -100,3 +100,26 @@ def test_cli_options_and_the_note_on_what_was_seen(tmp_path: Path, capsys) -> No
     path2 = write(tmp_path / "k2.txt", "q1;a1\nq2;\n")
     assert main(["deck", "import", str(path2), "--separator", ";", "--strict"]) == 1
     assert "must not be empty" in capsys.readouterr().err
+
+
+def test_an_anki_text_export_of_several_decks_gives_one_deck_each(tmp_path: Path, capsys) -> None:
+    from quizapp.interop import import_text_decks
+
+    results = import_text_decks(ANKI / "notes.txt")
+    by_title = {r.deck.deck.title: r.deck for r in results}
+    assert {"Geography", "Geography::Capitals", "Languages"} <= set(by_title)
+    assert by_title["Geography::Capitals"].id == "geography-capitals"  # as from the package
+    assert {c.id for c in by_title["Geography::Capitals"].cards} == {"geo-france", "geo-japan"}
+    only = import_text_decks(ANKI / "notes.txt", deck="Languages")
+    assert [r.deck.id for r in only] == ["languages"]
+    with pytest.raises(InteropError, match="pick it with --deck NAME"):
+        import_text_decks(ANKI / "notes.txt", deck_id="mine")
+    assert main(["deck", "import", str(ANKI / "notes.txt"), "--deck", "geography::capitals"]) == 0
+    assert "imported 2 cards as deck 'geography-capitals'" in capsys.readouterr().out
+
+
+def test_extra_fields_of_other_note_types_are_kept(tmp_path: Path) -> None:
+    path = write(tmp_path / "three.txt", "#separator:tab\n#html:true\n#notetype column:1\n"
+                                         "Vocab\tchat\tcat\t<b>noun</b>, masculine\n")
+    card = import_file(path).deck.cards[0]
+    assert (card.question, card.answer, card.explanation) == ("chat", "cat", "noun, masculine")
