@@ -92,9 +92,14 @@ def _check(notes, deck: Deck, notetypes: dict[str, str]) -> None:
 
 
 def test_apkg_export_imports_into_anki_and_updates_in_place(tmp_path: Path) -> None:
+    from quizapp.interop.apkg import apkg_bytes
+
     deck = _deck()
     path = tmp_path / "deck.apkg"
-    path.write_bytes(export_deck(deck, "apkg"))
+    # Anki updates a note only from a newer one (its modification time, in seconds): the
+    # second export is made a minute later, as a person's would be.
+    first_export = 1_767_225_600
+    path.write_bytes(apkg_bytes(deck, timestamp=first_export))
     col = _collection(tmp_path, "apkg")
     try:
         _import_apkg(col, path)
@@ -102,7 +107,7 @@ def test_apkg_export_imports_into_anki_and_updates_in_place(tmp_path: Path) -> N
                                    "reverse": "quizapp card (and reversed card)"})
         edited = [dict(c) for c in CARDS]
         edited[0]["question"] = "Capital of France, reworded?"
-        path.write_bytes(export_deck(_deck(edited), "apkg"))
+        path.write_bytes(apkg_bytes(_deck(edited), timestamp=first_export + 60))
         _import_apkg(col, path)
         notes = _notes(col)
         assert len(notes) == len(CARDS)
