@@ -248,6 +248,17 @@ def study_dates(scores: ScoreFile, tz: tzinfo | None = None) -> set[date]:
     return days
 
 
+def daily_answers(scores: ScoreFile, tz: tzinfo | None = None) -> dict[date, int]:
+    """Local date -> cards answered that day (each session's answered cards, on the day
+    it started): what the home screen's calendar heatmap shows."""
+    days: dict[date, int] = {}
+    for s in scores.sessions:
+        if s.total > 0:
+            day = review.local_date(s.start, tz)
+            days[day] = days.get(day, 0) + s.total
+    return days
+
+
 def study_streak(days: set[date], today: date) -> int:
     day = today if today in days else today - timedelta(days=1)
     count = 0

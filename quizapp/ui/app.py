@@ -16,6 +16,7 @@ from datetime import datetime
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from quizapp import signals
@@ -25,9 +26,10 @@ from quizapp.paths import Locations
 from quizapp.plan import PlayPlan
 from quizapp.session import Session, deck_rivals, utcnow
 from quizapp.settings import Settings
-from quizapp.stats import Stats
+from quizapp.stats import Stats, resumable
 from quizapp.store import ScoreFileError, ScoreStore
 from quizapp.ui import messages
+from quizapp.ui.dialogs.confirm import ConfirmScreen
 from quizapp.ui.dialogs.start import StartChoice, StartDeckScreen
 from quizapp.ui.palette import quiz_commands
 from quizapp.ui.screens.error import ErrorScreen
@@ -71,6 +73,7 @@ class QuizApp(App[None]):
     TITLE = "quizapp"
     BINDINGS = [
         Binding("ctrl+q", "request_quit", "Quit", priority=True, show=False),
+        Binding("question_mark,f1", "help", "Help"),
     ]
 
     def __init__(
@@ -195,9 +198,11 @@ class QuizApp(App[None]):
 
         def chosen(choice: StartChoice | None) -> None:
             if choice is not None:
-                self.play(PlayPlan("deck", entry.id, choice.mode, choice.limit))
+                self.play(PlayPlan("deck", entry.id, choice.mode, choice.limit,
+                                   resume=choice.resume))
 
-        self.push_screen(StartDeckScreen(entry), chosen)
+        unfinished = resumable(self.workspace.scores, entry.id)
+        self.push_screen(StartDeckScreen(entry, unfinished), chosen)
 
     def play(self, plan: PlayPlan, *, replace: bool = False) -> None:
         """Start a session; ``replace`` swaps it in for the current screen (the summary)."""
@@ -314,9 +319,18 @@ class QuizApp(App[None]):
     @on(messages.DataChanged)
     def _data_changed(self, message: messages.DataChanged) -> None:
         if message.decks:
-            self.load_data()
+            self.reload_decks()
         else:
             self.refresh_home()
+
+    @work(thread=True, exclusive=True, group="decks")
+    def reload_decks(self) -> None:
+        """Find the decks again (a file added, fixed or removed since), off the UI thread:
+        cheap, unchanged files come from the deck cache. The scores stay as they are."""
+        if self.refused or not self.shown_once:
+            return
+        self.workspace.reload_decks()
+        self.call_from_thread(self.refresh_home)
 
     @on(messages.OpenStats)
     def _open_stats(self) -> None:
@@ -374,6 +388,14 @@ class QuizApp(App[None]):
         during a session asks first and writes the session's end."""
         self.action_request_quit()
 
+    def action_help(self) -> None:
+        """?/F1: every key of the current screen, read from its bindings."""
+        from quizapp.ui.dialogs.help import HelpScreen, keys_of
+
+        screen = self.screen
+        if not isinstance(screen, HelpScreen):
+            self.push_screen(HelpScreen(screen.sub_title or self.title, keys_of(screen)))
+
     def action_exit_with_error(self) -> None:
         self.exit(return_code=1)
 
@@ -387,7 +409,22 @@ class QuizApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if not self.refused and self.shown_once:
-            yield from quiz_commands(self.workspace, self.post_message)
+            yield from quiz_commands(self.workspace, self.post_after_asking)
+
+    def post_after_asking(self, message: Message) -> None:
+        """What a palette command asks for: during a session, only once the person has
+        said yes to ending it (its end is then written on the way)."""
+        playing = next((s for s in self.screen_stack if isinstance(s, QuestionScreen)), None)
+        if playing is None:
+            self.post_message(message)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.post_message(message)
+
+        self.push_screen(ConfirmScreen(f"End this session first? {playing.saved_line()}",
+                                       "End session", "Keep playing"), answered)
 
 
 def make_app(

@@ -313,7 +313,10 @@ async def test_invalid_input_shows_the_problem_and_writes_nothing(tmp_path: Path
         assert app.screen is form
         errors = str(form.query_one("#errors", Static).visual)
         assert errors == "cards[0].distractors: 'paris' is the answer itself"
-        await pilot.press("escape")
+        await pilot.press("escape")  # changed fields: it asks before throwing them away
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
         await pilot.pause()
         # A new card may not reuse an id, nor be an order card with one item.
         await pilot.press("a")
@@ -329,7 +332,7 @@ async def test_invalid_input_shows_the_problem_and_writes_nothing(tmp_path: Path
         assert "cards[4].id: duplicate card id 'jp' (already used by cards[1])" in errors
         assert "cards[4].answer: an order card needs a list of at least 2 items" in errors
         assert isinstance(app.screen, CardForm)
-        await pilot.press("escape")
+        await pilot.press("escape", "y")
         await settle(pilot)
     assert path.read_bytes() == before
 

@@ -105,7 +105,7 @@ async def test_hostile_deck_is_shown_literally_and_triggers_nothing(tmp_path: Pa
         await pilot.click("#question", offset=(10, 0))
         await pilot.press("space")
         assert "Back [reverse]side[/reverse] ␇" in screen_text(app)
-        await pilot.press("3", "enter")
+        await pilot.press("3")  # grades and goes on
 
         # Order: the items keep their brackets and the override is shown, not obeyed.
         items = app.screen.query_one("#order").items

@@ -20,21 +20,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import (
-    Button,
-    Checkbox,
-    Footer,
-    Input,
-    Label,
-    Select,
-    Static,
-    TextArea,
-)
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from quizapp import text as guard
 from quizapp.decks import validation_problems
 from quizapp.models import Card, Deck
 from quizapp.text import visible
+from quizapp.ui.dialogs.confirm import ConfirmScreen
+from quizapp.ui.widgets.footer import FittedFooter
 
 KINDS = ("choice", "text", "flip", "order", "cloze")
 
@@ -163,7 +156,7 @@ class CardForm(ModalScreen[Card | None]):
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
-        yield Footer()  # ctrl+s and esc, not the browser's keys under the form
+        yield FittedFooter()  # ctrl+s and esc, not the browser's keys under the form
 
     def _area(self, label: str, widget_id: str, text: str) -> ComposeResult:
         with Horizontal(classes="field"):
@@ -175,6 +168,7 @@ class CardForm(ModalScreen[Card | None]):
         self.query_one("#errors", Static).display = False
         first = "#f-question" if self.card else "#f-id"
         self.query_one(first).focus()
+        self._initial = self.values()  # what Cancel compares with before it asks
 
     # ------------------------------------------------------------------ reading the fields
 
@@ -230,8 +224,24 @@ class CardForm(ModalScreen[Card | None]):
             return
         self.dismiss(card)
 
+    def changed(self) -> bool:
+        """Whether any field differs from what the form opened with."""
+        return self.values() != getattr(self, "_initial", None)
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close without saving; when something was typed, only once the person agrees
+        to throw it away."""
+        if not self.changed():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        what = "this card's changes" if self.card else "this new card"
+        self.app.push_screen(ConfirmScreen(f"Discard {what}?", "Discard", "Keep editing"),
+                             answered)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

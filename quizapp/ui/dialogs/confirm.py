@@ -7,7 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label
+from textual.widgets import Button, Label
+
+from quizapp.ui.widgets.footer import FittedFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -41,7 +43,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Label(self.question, id="question", markup=False)
             yield Button(f"{self.yes} (y)", variant="error", id="yes")
             yield Button(f"{self.no} (n)", variant="primary", id="no")
-        yield Footer()  # this dialog's keys, not those of the screen under it
+        yield FittedFooter()  # this dialog's keys, not those of the screen under it
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from quizapp.decks import DeckError
 from quizapp.interop import (
@@ -34,6 +34,7 @@ from quizapp.interop import (
 from quizapp.models import Deck
 from quizapp.ui import messages
 from quizapp.text import visible
+from quizapp.ui.widgets.footer import FittedFooter
 from quizapp.workspace import Workspace, deck_text
 
 MAX_WARNINGS_SHOWN = 50
@@ -94,7 +95,7 @@ class ImportScreen(ModalScreen[str | None]):
             with Horizontal(id="import-buttons"):
                 yield Button("Import", variant="primary", id="import-go")
                 yield Button("Close (esc)", id="import-close")
-        yield Footer()  # this dialog's keys, not those of the home screen under it
+        yield FittedFooter()  # this dialog's keys, not those of the home screen under it
 
     def on_mount(self) -> None:
         for name in ("#import-progress", "#import-errors", "#import-warnings"):

@@ -10,16 +10,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label
+from textual.widgets import Button, Input, Label
 
 from quizapp.decks import DeckEntry
+from quizapp.models import SessionRecord
 from quizapp.ui.text import card_content
+from quizapp.ui.widgets.footer import FittedFooter
 
 
 @dataclass(frozen=True)
 class StartChoice:
     mode: Literal["order", "shuffle"]
     limit: int | None = None
+    resume: bool = False  # go on with the unfinished in-order session
 
 
 class StartDeckScreen(ModalScreen[StartChoice | None]):
@@ -33,22 +36,24 @@ class StartDeckScreen(ModalScreen[StartChoice | None]):
     }
     StartDeckScreen #title { text-style: bold; width: 1fr; }
     StartDeckScreen #count { color: $text-muted; margin-bottom: 1; }
-    StartDeckScreen Button { width: 1fr; }
+    StartDeckScreen Button { width: 1fr; margin-bottom: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     StartDeckScreen #limit-row { height: auto; }
     StartDeckScreen #limit-row Button { width: 1fr; }
-    StartDeckScreen #limit { width: 12; }
+    StartDeckScreen #limit { width: 8; margin-right: 1; }
     """
 
     BINDINGS = [
+        Binding("r", "resume", "Resume"),
         Binding("o", "start('order')", "In order"),
         Binding("s", "start('shuffle')", "Shuffled"),
         Binding("n", "focus_limit", "N questions"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, entry: DeckEntry) -> None:
+    def __init__(self, entry: DeckEntry, unfinished: SessionRecord | None = None) -> None:
         super().__init__()
         self.entry = entry
+        self.unfinished = unfinished  # the deck's in-order session quit early, if any
 
     def compose(self) -> ComposeResult:
         deck = self.entry.deck
@@ -56,15 +61,33 @@ class StartDeckScreen(ModalScreen[StartChoice | None]):
         with Vertical():
             yield Label(card_content(deck.deck.title, one_line=True), id="title")
             yield Label(f"{count} cards", id="count")
-            yield Button("All cards in order (o)", id="order", variant="primary")
-            yield Button("All cards shuffled (s)", id="shuffle")
+            if self.unfinished is not None:
+                at = min((self.unfinished.asked or 0) + 1, count)
+                yield Button(f"Resume at question {at} of {count} (r)", id="resume",
+                             variant="success", compact=True)
+            yield Button("All cards in order (o)", id="order", variant="primary", compact=True)
+            yield Button("All cards shuffled (s)", id="shuffle", compact=True)
             with Horizontal(id="limit-row"):
-                yield Input(str(min(10, count)), type="integer", id="limit", max_length=4)
-                yield Button("questions, shuffled (n)", id="limited")
-        yield Footer()  # this dialog's keys, not those of the home screen under it
+                yield Input(str(min(10, count)), type="integer", id="limit", max_length=4,
+                            compact=True)
+                yield Button("questions, shuffled (n)", id="limited", compact=True)
+        yield FittedFooter()  # this dialog's keys, not those of the home screen under it
 
     def on_mount(self) -> None:
-        self.query_one("#order", Button).focus()
+        self.query_one("#resume" if self.unfinished else "#order", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume":
+            return self.unfinished is not None
+        return True
+
+    def action_resume(self) -> None:
+        if self.unfinished is not None:
+            self.dismiss(StartChoice("order", resume=True))
+
+    @on(Button.Pressed, "#resume")
+    def _resume(self) -> None:
+        self.action_resume()
 
     def action_start(self, mode: Literal["order", "shuffle"]) -> None:
         self.dismiss(StartChoice(mode))

@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from quizapp.decks import DeckEntry, DeckError
 from quizapp.models import Card, Deck
@@ -34,6 +34,7 @@ from quizapp.ui.dialogs.confirm import ConfirmScreen
 from quizapp.text import visible
 from quizapp.ui.text import card_cell
 from quizapp.workspace import file_stamp, update_deck
+from quizapp.ui.widgets.footer import FittedFooter
 
 DEBOUNCE = 0.15  # seconds of quiet typing before the table is filtered
 PAGE = 100  # rows added to the table at a time (the cursor reaching the last adds more)
@@ -76,7 +77,7 @@ class BrowserScreen(Screen[None]):
             yield Select([], prompt="All tags", id="tag")
         yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
         yield Static(id="browser-count")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"Cards of {self.deck.id}"

@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
+
+from quizapp.ui.widgets.footer import FittedFooter
 
 
 class ErrorScreen(Screen[None]):
@@ -21,4 +23,4 @@ class ErrorScreen(Screen[None]):
             yield Label("quizapp cannot start", id="error-title")
             yield Static(self.message, id="error-message", markup=False)
             yield Label("Nothing was changed. Press q to quit.")
-        yield Footer()
+        yield FittedFooter()

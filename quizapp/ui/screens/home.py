@@ -1,4 +1,11 @@
-"""Home: every deck with how the person has done on it; Enter (or a click) plays one."""
+"""Home: every deck with how the person has done on it; Enter (or a click) plays one.
+
+Below the deck table: the highlighted deck's description (and an unfinished session to
+resume), today's work across every deck (due now, new today, the streak) and a calendar
+heatmap of the cards answered per day. Deck files that could not be read are counted at
+the top; ``p`` lists them. On a narrow terminal the table drops its least useful columns
+first (cards, then when played, best...), keeping the deck, what is due and what is new;
+on a short one the heatmap goes before the table gets too small to use."""
 
 from __future__ import annotations
 
@@ -8,19 +15,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from quizapp.decks import DeckEntry
 from quizapp.format import when
 from quizapp.plan import PlayPlan
-from quizapp.stats import DeckStats, SessionResult, Stats
+from quizapp.review import local_date
+from quizapp.stats import DeckStats, SessionResult, Stats, daily_answers
 from quizapp.text import visible
 from quizapp.ui import messages
+from quizapp.ui.dialogs.problems import ProblemsScreen
 from quizapp.ui.text import card_cell, card_content
 from quizapp.ui.widgets.deck_table import DeckTable
+from quizapp.ui.widgets.footer import FittedFooter
+from quizapp.ui.widgets.heatmap import Heatmap
 from quizapp.workspace import Workspace
 
 COLUMNS = ("Deck", "Cards", "Best", "Last", "Missed", "Due", "New", "Played")
+# Which columns go first when the terminal is narrow (the deck's title always stays).
+DROP_ORDER = ("Cards", "Played", "Best", "Missed", "Last", "New", "Due")
 MIN_TITLE = 12  # below this the title column keeps its width and the table scrolls sideways
 SCROLLBAR = 2  # kept free for the vertical scrollbar of a long deck list
 # Up to this many cards the numbers are counted at once (a few milliseconds); above, in a
@@ -42,22 +55,31 @@ def _last(row: DeckStats) -> Text:
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
-        Binding("b", "browse", "Browse"),
-        Binding("i", "app.import_deck", "Import"),
-        Binding("m", "review", "Missed"),
         Binding("d", "due", "Due"),
+        Binding("m", "review", "Missed"),
+        Binding("b", "browse", "Browse"),
         Binding("t", "app.stats", "Stats"),
+        Binding("i", "app.import_deck", "Import"),
+        Binding("p", "problems", "Deck problems"),
         Binding("r", "reload", "Reload decks", show=False),
         Binding("q", "app.request_quit", "Quit"),
     ]
+    # Narrow terminals: the Footer keeps these keys, in this order (the rest still work).
+    FOOTER_PRIORITY = ("select_cursor", "due", "review", "help", "request_quit", "browse",
+                       "stats", "problems", "import_deck")
+    # Short terminals: the heatmap makes room for the deck table.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading decks and scores…", id="notices", markup=False)
+        yield Static(id="problems", markup=False)
         yield DeckTable(id="decks")
         yield Static(id="detail")
         yield Static(id="empty", markup=False)
-        yield Footer()
+        yield Static(id="today", markup=False)
+        yield Heatmap(id="heatmap")
+        yield FittedFooter()
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
@@ -66,12 +88,20 @@ class HomeScreen(Screen[None]):
         self._rows: dict[str, list[Text]] | None = None  # the table's cells, by deck id
         self._numbers: dict[str, DeckStats] = {}  # the latest numbers, by deck id
         self._asked = 0  # how many times numbers were asked for (the latest wins)
+        self._all: Stats | None = None  # the latest numbers of every deck (today's work)
 
     def on_mount(self) -> None:
         self.sub_title = "Decks"
         self.query_one("#empty").display = False
+        self.query_one("#problems").display = False
         if self._notices is not None:
             self._fill(self._notices)
+
+    def on_screen_resume(self) -> None:
+        """Back on home: deck files added, fixed or removed meanwhile (say from the command
+        line) show up without a restart."""
+        if self._notices is not None:
+            self.post_message(messages.DataChanged(decks=True))
 
     def show(self, notices: list[str], stats: Stats | None = None) -> None:
         """Show the workspace's decks and scores, with ``notices`` above them (now, or as
@@ -84,9 +114,11 @@ class HomeScreen(Screen[None]):
         self._notices = notices
         self._asked += 1
         if stats is not None:
+            self._all = stats
             self._numbers = {d.deck_id: d for d in stats.decks}
         elif sum(len(e.deck.cards) for e in self.workspace.catalog.entries) <= INLINE_CARDS:
-            self._numbers = {d.deck_id: d for d in self.workspace.stats().decks}
+            self._all = self.workspace.stats()
+            self._numbers = {d.deck_id: d for d in self._all.decks}
         else:
             self._count(self._asked)
         if self.is_mounted:
@@ -94,13 +126,14 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-numbers")
     def _count(self, asked: int) -> None:
-        numbers = {d.deck_id: d for d in self.workspace.stats().decks}
-        self.app.call_from_thread(self._counted, numbers, asked)
+        stats = self.workspace.stats()
+        self.app.call_from_thread(self._counted, stats, asked)
 
-    def _counted(self, numbers: dict[str, DeckStats], asked: int) -> None:
+    def _counted(self, stats: Stats, asked: int) -> None:
         if asked != self._asked:
             return  # newer data was shown meanwhile; its own count follows
-        self._numbers = numbers
+        self._all = stats
+        self._numbers = {d.deck_id: d for d in stats.decks}
         if self._notices is not None and self.is_attached:
             self._fill(self._notices)
 
@@ -142,10 +175,16 @@ class HomeScreen(Screen[None]):
             ]
         self._rows = rows
         self._lay_out(keep)
-        lines = [visible(line, one_line=True) for line in notices + catalog.problems]
+        lines = [visible(line, one_line=True) for line in notices]
         box = self.query_one("#notices", Static)
         box.update("\n".join(f"⚠ {line}" for line in lines))
         box.display = bool(lines)
+        problems = self.query_one("#problems", Static)
+        count = len(catalog.problems)
+        problems.update(f"⚠ {count} problem{'s' if count != 1 else ''} with deck files: "
+                        "press p to see them")
+        problems.display = bool(count)
+        self._show_today()
         empty = self.query_one("#empty", Static)
         empty.update(
             "No decks found. Put deck files (.toml) in "
@@ -155,22 +194,53 @@ class HomeScreen(Screen[None]):
         table.display = bool(catalog.entries)
         table.focus()
 
+    def _show_today(self) -> None:
+        """Today's work across every deck (the numbers of ``quizapp due`` and the stats
+        screen), the streak, and the heatmap of cards answered per day."""
+        today = local_date(self.workspace.clock())
+        self.query_one(Heatmap).show(daily_answers(self.workspace.scores), today)
+        stats = self._all
+        if stats is None:
+            self.query_one("#today", Static).update("Today: counting…")
+            return
+        due = sum(d.due for d in stats.decks)
+        new = sum(d.new for d in stats.decks)
+        days = stats.streak_days
+        if days:
+            streak = f"streak {days} day{'s' if days != 1 else ''}"
+            streak += "" if stats.studied_today else " (study today to keep it)"
+        else:
+            streak = "no streak yet"
+        work = f"{due} due now · {new} new" if due + new else "nothing due, no new card left"
+        self.query_one("#today", Static).update(f"Today: {work} · {streak}")
+
     def _lay_out(self, keep: str | None) -> None:
         """Put the rows in the table. The numbers get the width they need; the title gets
-        what is left of the terminal (cut with an ellipsis), so that every column stays on
-        screen at 80 columns."""
+        what is left of the terminal (cut with an ellipsis). When even the shortest title
+        does not fit, columns are dropped in ``DROP_ORDER`` until it does."""
         table = self.query_one("#decks", DataTable)
         rows = self._rows
-        widths = [max([len(label), *(row[i].cell_len for row in rows.values())])
-                  for i, label in enumerate(COLUMNS) if i]
-        room = self.app.size.width - sum(widths) - 2 * len(COLUMNS) - SCROLLBAR
+        widths = {label: max([len(label), *(row[i].cell_len for row in rows.values())])
+                  for i, label in enumerate(COLUMNS) if i}
         longest = max([len(COLUMNS[0]), *(row[0].cell_len for row in rows.values())])
-        title_width = max(MIN_TITLE, min(longest, room))
+        shown = list(COLUMNS[1:])
+
+        def room() -> int:
+            used = sum(widths[label] for label in shown) + 2 * (len(shown) + 1)
+            return self.app.size.width - used - SCROLLBAR
+
+        for label in DROP_ORDER:
+            if room() >= min(MIN_TITLE, longest):
+                break
+            shown.remove(label)
+        title_width = max(min(MIN_TITLE, longest), min(longest, room()))
         table.clear(columns=True)
-        for label, width in zip(COLUMNS, [title_width, *widths]):
-            table.add_column(label, key=label.casefold(), width=width)
+        table.add_column(COLUMNS[0], key="deck", width=title_width)
+        for label in shown:
+            table.add_column(label, key=label.casefold(), width=widths[label])
         for deck_id, cells in rows.items():
-            table.add_row(*cells, key=deck_id)
+            table.add_row(*(cells[COLUMNS.index(label)] for label in (COLUMNS[0], *shown)),
+                          key=deck_id)
         if keep is not None and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep))
 
@@ -198,12 +268,17 @@ class HomeScreen(Screen[None]):
             return
         info = entry.deck.deck
         where = {"bundled": "bundled with quizapp", "user": "your decks", "extra": "extra deck folder"}
-        detail.update(
-            Content.assemble(
-                card_content(info.description or info.title),
-                ("\n" + f"{entry.id} · {where[entry.origin]} · " + visible(entry.path.name, one_line=True), "dim"),
-            )
-        )
+        parts = [
+            card_content(info.description or info.title, one_line=True),
+            ("\n" + f"{entry.id} · {where[entry.origin]} · " + visible(entry.path.name, one_line=True), "dim"),
+        ]
+        row = self._numbers.get(entry.id)
+        if row is not None and row.unfinished is not None and row.unfinished.mode == "order":
+            done = row.unfinished
+            of = f" of {done.planned}" if done.planned else ""
+            parts.append((f"\nUnfinished: {done.total}{of} answered in order · Enter, then r "
+                          "resumes it", "italic"))
+        detail.update(Content.assemble(*parts))
 
     @on(DataTable.RowSelected, "#decks")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -229,6 +304,17 @@ class HomeScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.post_message(messages.DataChanged(decks=True))
+
+    def action_problems(self) -> None:
+        """List the deck files that could not be read."""
+        catalog = self.workspace.catalog
+        if catalog is not None and catalog.problems:
+            self.app.push_screen(ProblemsScreen(catalog.problems))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "problems":
+            return bool(self.workspace.catalog and self.workspace.catalog.problems)
+        return True
 
     def action_browse(self) -> None:
         entry = self.entry()

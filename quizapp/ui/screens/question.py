@@ -13,8 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.geometry import Region
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, OptionList, Static
+from textual.widgets import Button, Header, Input, OptionList, Static
 
 from quizapp.plan import PlayPlan
 from quizapp.session import Outcome, Session
@@ -24,6 +26,7 @@ from quizapp.ui.dialogs.confirm import ConfirmScreen
 from quizapp.ui.text import card_content
 from quizapp.ui.widgets.choices import ChoiceList
 from quizapp.ui.widgets.feedback import Feedback
+from quizapp.ui.widgets.footer import FittedFooter
 from quizapp.ui.widgets.grades import GradeBar
 from quizapp.ui.widgets.order import OrderList
 from quizapp.ui.widgets.status import SessionStatus
@@ -57,14 +60,23 @@ class QuestionScreen(Screen[None]):
         Binding("s", "skip", "Skip"),
         Binding("u", "undo", "Undo"),
         Binding("q", "confirm_quit", "Quit"),
+        # Escape leaves a text field first; otherwise it asks, then goes home.
         Binding("escape", "blur", "Leave field (then s, u, q)"),
+        Binding("escape", "leave", "Home"),
     ]
+
+    # Short terminals: lists lose their borders and hints their margins.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
+    # Narrow terminals: the Footer keeps these keys, in this order (the rest still work).
+    FOOTER_PRIORITY = ("next", "reveal", "number", "submit", "move", "blur", "leave", "skip",
+                       "undo", "help", "confirm_quit")
 
     def __init__(self, session: Session, plan: PlayPlan) -> None:
         super().__init__()
         self.session = session
         self.plan = plan
         self.revealed = False  # a flip card's back is showing
+        self._presenting = False  # a question is being laid out: keep its top in view
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -76,7 +88,7 @@ class QuestionScreen(Screen[None]):
                 yield Static(id="question")
             yield Vertical(id="answer")
             yield Feedback(id="feedback")
-        yield Footer()
+        yield FittedFooter()
 
     async def on_mount(self) -> None:
         self.sub_title = self.plan.label
@@ -118,7 +130,17 @@ class QuestionScreen(Screen[None]):
             await answer.mount(_mouse_buttons(("Turn the card (space)", "turn")), hint)
             self.set_focus(None)
         self.query_one(SessionStatus).update()
-        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        # The question's top first (focusing the list would scroll it into view instead);
+        # the options come into view as the person moves through them.
+        self._presenting = True
+        body = self.query_one("#body", VerticalScroll)
+        body.scroll_home(animate=False)
+
+        def settled() -> None:
+            body.scroll_home(animate=False)
+            self._presenting = False
+
+        self.call_after_refresh(settled)
         self.refresh_bindings()
 
     def show_feedback(self, outcome: Outcome) -> None:
@@ -129,8 +151,10 @@ class QuestionScreen(Screen[None]):
         self.set_focus(None)
         self.query_one(SessionStatus).update()
         body = self.query_one("#body", VerticalScroll)
-        # Once the feedback is laid out, scroll just enough to show it (its top first).
-        self.call_after_refresh(body.scroll_to_widget, feedback, animate=False)
+        # Once the feedback is laid out (it was hidden: that takes a second refresh),
+        # scroll just enough to show it, its verdict first.
+        self.call_after_refresh(self.call_after_refresh, body.scroll_to_widget, feedback,
+                                animate=False)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -144,6 +168,8 @@ class QuestionScreen(Screen[None]):
         typing = isinstance(self.focused, Input)
         if action == "blur":
             return typing
+        if action == "leave":
+            return not typing
         if action == "number":
             return state == "asking" and (kind == "choice" or kind == "flip" and self.revealed)
         if action in ("skip", "undo", "confirm_quit") and typing:
@@ -224,30 +250,43 @@ class QuestionScreen(Screen[None]):
         await self.action_reveal()
 
     @on(GradeBar.Graded, "#grades")
-    def _graded(self, event: GradeBar.Graded) -> None:
+    async def _graded(self, event: GradeBar.Graded) -> None:
         event.stop()
-        self.grade(event.rating)
+        await self.grade(event.rating)
 
-    def grade(self, rating: int) -> None:
+    async def grade(self, rating: int) -> None:
+        """One key grades a turned flip card and goes on to the next (as in Anki): the
+        back, its explanation and the intervals were on screen before the grade."""
         if self.session.state != "asking" or not self.revealed:
             return
         outcome = self._saved(lambda: self.session.grade(rating))
         if outcome is None:
             return
         self.query_one(GradeBar).disabled = True
-        self.show_feedback(outcome)
+        await self.action_next()
 
     async def action_reveal(self) -> None:
         item = self.session.current
         if item is None or item.card.kind != "flip" or self.revealed or self.session.state != "asking":
             return
         self.revealed = True
+        card = item.card
         answer = self.query_one("#answer", Vertical)
         await answer.remove_children()
-        back = Static(card_content(item.card.answer_text), id="back")
-        hint = Static("How well did you know it? Press 1-4 or click.", classes="hint", markup=False)
-        await answer.mount(back, GradeBar(id="grades"), hint)
+        back = [Static(card_content(card.answer_text), id="back")]
+        if card.explanation.strip():
+            back.append(Static(card_content(card.explanation), id="back-explanation"))
+        if card.section.strip():
+            where = card_content(card.section, one_line=True)
+            back.append(Static(Content.assemble("From the article: ", where), id="back-section"))
+        intervals = self.session.grade_intervals(item)
+        hint = Static("How well did you know it? 1-4 grades it and goes on (the time on each "
+                      "button is when the card comes back).", classes="hint", markup=False)
+        grades = GradeBar(intervals, id="grades")
+        await answer.mount(*back, grades, hint)
         self.refresh_bindings()
+        body = self.query_one("#body", VerticalScroll)
+        self.call_after_refresh(body.scroll_to_widget, grades, animate=False)
 
     def action_number(self, number: int) -> None:
         item = self.session.current
@@ -296,6 +335,46 @@ class QuestionScreen(Screen[None]):
     def action_blur(self) -> None:
         self.set_focus(None)
 
+    def saved_line(self) -> str:
+        """What ending the session now keeps, in words."""
+        answered = self.session.answered
+        if not answered:
+            return "Nothing was answered yet."
+        return f"Your {answered} answer{'s are' if answered != 1 else ' is'} saved."
+
+    def action_leave(self) -> None:
+        """Escape: ask, then end the session (its end is written) and go home."""
+        plan = self.plan
+        resumable = plan.kind == "deck" and plan.mode == "order" and plan.limit is None
+        again = " You can resume it from home." if resumable and self.session.answered else ""
+
+        def done(leave: bool | None) -> None:
+            if leave:
+                self.post_message(messages.GoHome())
+
+        self.app.push_screen(
+            ConfirmScreen(f"End this session and go home? {self.saved_line()}{again}",
+                          "Go home", "Keep playing"), done)
+
+    @on(OptionList.OptionHighlighted, "#choices, #order")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Keep the highlighted option in view on a short terminal: scroll the question's
+        body (the list itself is not the part that scrolls)."""
+        self.call_after_refresh(self._show_option, event.option_list)
+
+    def _show_option(self, options: OptionList) -> None:
+        index = options.highlighted
+        body = self.query_one("#body", VerticalScroll)
+        if index is None or self._presenting or not options.is_mounted or not body.is_mounted:
+            return
+        try:
+            line = options._index_to_line[index]  # where Textual laid the option out
+            height = options._heights[index]
+        except (KeyError, IndexError):
+            return
+        top = options.region.y - body.region.y + int(body.scroll_y) + line - int(options.scroll_y)
+        body.scroll_to_region(Region(0, max(0, top), 1, height), animate=False, force=True)
+
     def action_confirm_quit(self) -> None:
         answered = self.session.answered
 
@@ -303,8 +382,6 @@ class QuestionScreen(Screen[None]):
             if quit:
                 self.post_message(messages.QuitDuringSession(self.session))
 
-        kept = ""
-        if answered:
-            kept = f"Your {answered} answer{'s are' if answered != 1 else ' is'} saved."
+        kept = self.saved_line() if answered else ""
         question = f"Quit quizapp now? {kept}".strip()
         self.app.push_screen(ConfirmScreen(question, "Quit", "Keep playing"), done)

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from quizapp import review
 from quizapp.decks import Catalog
@@ -31,6 +31,7 @@ from quizapp.ui.screens.home import INLINE_CARDS
 from quizapp.ui.text import card_cell
 from quizapp.ui.widgets.accuracy_chart import MAX_LINES, AccuracyChart
 from quizapp.workspace import Workspace
+from quizapp.ui.widgets.footer import FittedFooter
 
 CARD_TABLES = ("most-missed", "leeches")
 RECENT = 6  # session percents shown beside the chart, per deck
@@ -108,7 +109,7 @@ class StatsScreen(Screen[None]):
             yield Static(id="leeches-heading", classes="heading accuracy", markup=False)
             yield DataTable(id="leeches", cursor_type="row", classes="accuracy")
             yield Static(id="leeches-empty", markup=False, classes="accuracy")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Progress"

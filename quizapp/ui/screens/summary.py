@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from quizapp.plan import PlayPlan
 from quizapp.session import Session
@@ -18,6 +18,7 @@ from quizapp.ui import messages
 from quizapp.format import duration, percent
 from quizapp.text import visible
 from quizapp.ui.text import card_content
+from quizapp.ui.widgets.footer import FittedFooter
 
 
 class SummaryScreen(Screen[None]):
@@ -27,6 +28,11 @@ class SummaryScreen(Screen[None]):
         Binding("h,escape", "home", "Home"),
         Binding("q", "app.request_quit", "Quit"),
     ]
+
+    FOOTER_PRIORITY = ("again", "review", "home", "help", "request_quit")
+    # Narrow or short terminals: one-line buttons (quizapp.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
 
     def __init__(self, session: Session, plan: PlayPlan) -> None:
         super().__init__()
@@ -67,7 +73,7 @@ class SummaryScreen(Screen[None]):
                 yield Button("Review missed (r)", id="review", variant="primary")
             yield Button("Play again (a)", id="again")
             yield Button("Home (h)", id="home")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.plan.label} · done"

@@ -1,0 +1,81 @@
+"""A Footer that fits its width: on a narrow terminal it keeps the keys that matter.
+
+Textual's ``Footer`` lays every shown key out in one row and cuts the row at the edge
+(``m Mi``, ``q Qu``). ``FittedFooter`` asks its screen which actions matter most
+(``FOOTER_PRIORITY``, most important first) and leaves out the others, then the least
+important of those, until the row fits; the palette key goes first of all. Keys left
+out still work, and the help screen (``?``/F1) lists them all.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup  # what Footer yields
+
+PALETTE = "-command-palette"
+
+
+def _width(widget: Widget, compact: bool) -> int:
+    """Columns a footer piece takes (Textual pads a key with a space each side and puts a
+    space after the description; compact mode drops one)."""
+    if isinstance(widget, FooterKey):
+        text = len(widget.key_display) + (len(widget.description) + 1 if widget.description else 0)
+        return text + (1 if compact else 2) + (1 if widget.has_class(PALETTE) else 0)
+    if isinstance(widget, FooterLabel):
+        return len(str(widget.render())) + 1
+    if isinstance(widget, KeyGroup):  # "1 2 3 4" of a group, the label comes after it
+        return sum(len(k.key_display) + 1 for k in _keys(widget)) + 1
+    return 0
+
+
+def _keys(widget: Widget) -> list[FooterKey]:
+    if isinstance(widget, FooterKey):
+        return [widget]
+    children = [*widget.children, *getattr(widget, "_pending_children", [])]
+    return [child for child in children if isinstance(child, FooterKey)]
+
+
+def _units(pieces: list[Widget]) -> list[list[Widget]]:
+    """Pieces that come and go together: a key, or a key group with its label."""
+    units: list[list[Widget]] = []
+    for piece in pieces:
+        if isinstance(piece, FooterLabel) and units and isinstance(units[-1][0], KeyGroup):
+            units[-1].append(piece)
+        else:
+            units.append([piece])
+    return units
+
+
+class FittedFooter(Footer):
+    """``Footer`` that drops the least important keys when they do not fit."""
+
+    def compose(self) -> ComposeResult:
+        pieces = list(super().compose())
+        yield from self.fit(pieces, self.size.width or self.app.size.width)
+
+    def fit(self, pieces: list[Widget], width: int) -> list[Widget]:
+        priority = list(getattr(self.screen, "FOOTER_PRIORITY", ()))
+
+        def rank(unit: list[Widget]) -> int:
+            """Higher goes first: the palette key, unlisted keys, then listed ones by
+            their place in ``FOOTER_PRIORITY``."""
+            if unit[0].has_class(PALETTE):
+                return len(priority) + 2
+            actions = {k.action.removeprefix("app.").removeprefix("screen.").split("(")[0]
+                       for k in _keys(unit[0])}
+            for index, name in enumerate(priority):
+                if name in actions:
+                    return index
+            return len(priority) + 1
+
+        units = _units(pieces)
+        while len(units) > 1 and sum(
+                _width(w, self.compact) for unit in units for w in unit) > width:
+            worst = max(units, key=lambda u: (rank(u), units.index(u)))
+            units.remove(worst)
+        return [w for unit in units for w in unit]
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.recompose)
