@@ -330,7 +330,8 @@ class QuizApp(App[None]):
         if self.refused or not self.shown_once:
             return
         self.workspace.reload_decks()
-        self.call_from_thread(self.refresh_home)
+        stats = self.workspace.stats()  # counted here, off the UI thread
+        self.call_from_thread(self.refresh_home, stats)
 
     @on(messages.OpenStats)
     def _open_stats(self) -> None:
