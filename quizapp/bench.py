@@ -103,6 +103,10 @@ def write_scores_file(path: Path, n: int) -> None:
                                       missed=[f"card-{(s * 7 + k) % n}" for k in range(30)]))
     path.write_text(dump_scores(ScoreFile(cards={DECK_ID: cards}, sessions=sessions)),
                     encoding="utf-8")
+    # As after a person's first compaction: the snapshot's cache is there ("warm").
+    from quizapp.store import ScoreStore
+
+    ScoreStore(path).compact()
 
 
 def write_csv_file(path: Path, n: int, seed: int = 2) -> None:

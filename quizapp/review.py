@@ -37,7 +37,7 @@ from quizapp import scheduling
 from quizapp.decks import Catalog
 from quizapp.errors import NotFound
 from quizapp.models import Card, CardRecord, Deck, ScoreFile, SuspendEvent
-from quizapp.session import Item, Recorder, Session, deck_rivals, utcnow
+from quizapp.session import Item, Recorder, Session, utcnow
 
 # The deck label of a session that mixes every deck (not a valid deck id, so no clash).
 ALL_DECKS = "*"
@@ -162,7 +162,7 @@ def _session(
     for deck_key in {i.deck_id for i in items}:
         entry = catalog.get(deck_key)
         if entry is not None:
-            rivals[deck_key] = deck_rivals(entry.deck)
+            rivals[deck_key] = entry.deck  # its rivals are made on the first typed answer
     return Session(
         items,
         deck_label=deck_id or ALL_DECKS,

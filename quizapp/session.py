@@ -127,7 +127,7 @@ class Session:
         now: Callable[[], datetime] = utcnow,
         seed: int | None = None,
         rounds: bool = False,
-        rivals: dict[str, matching.Rivals | Iterable[str]] | None = None,
+        rivals: dict[str, matching.Rivals | Deck | Iterable[str]] | None = None,
     ) -> None:
         if not items:
             raise ValueError("a session needs at least one card")
@@ -193,7 +193,7 @@ class Session:
             recorder=recorder,
             now=now,
             seed=None if seed is None else seed + 1,
-            rivals={deck.id: deck_rivals(deck)},
+            rivals={deck.id: deck},
         )
 
     @classmethod
@@ -227,7 +227,7 @@ class Session:
             recorder=recorder,
             now=now,
             seed=None if seed is None else seed + 1,
-            rivals={deck.id: deck_rivals(deck)},
+            rivals={deck.id: deck},
         )
         session.id = record.id
         session.started = record.start
@@ -407,7 +407,12 @@ class Session:
             rivals = self._rival_norms.get(item.deck_id)
             if rivals is None:
                 given = self._rivals.get(item.deck_id, ())
-                rivals = given if isinstance(given, matching.Rivals) else matching.Rivals.of(given)
+                if isinstance(given, Deck):  # made on first use (and kept for the deck)
+                    rivals = deck_rivals(given)
+                elif isinstance(given, matching.Rivals):
+                    rivals = given
+                else:
+                    rivals = matching.Rivals.of(given)
                 self._rival_norms[item.deck_id] = rivals
             result = matching.check(said, card.answers, rivals)
             correct, exact = result.correct, result.exact or not result.correct

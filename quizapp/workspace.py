@@ -24,12 +24,20 @@ from pathlib import Path
 from typing import Literal
 
 from quizapp import review
-from quizapp.decks import Catalog, DeckEntry, DeckError, discover, dump_deck, parse_deck, write_deck
+from quizapp.decks import (
+    Catalog,
+    DeckEntry,
+    DeckError,
+    discover,
+    dump_deck,
+    parse_deck,
+    write_deck,
+)
 from quizapp.errors import InteropError, NoCards
 from quizapp.models import Deck, ScoreFile
 from quizapp.paths import Locations
 from quizapp.plan import PlayPlan
-from quizapp.session import Session, deck_rivals, utcnow
+from quizapp.session import Session, utcnow
 from quizapp.settings import Settings, SettingsError, load_settings, save_settings
 from quizapp.stats import Stats, compute_stats, resumable
 from quizapp.store import ScoreFileError, ScoreStore
@@ -155,7 +163,7 @@ class Workspace:
         if plan.kind == "missed":
             if not plan.items:
                 return NothingToPlay("never-missed", plan)
-            rivals = {e.id: deck_rivals(e.deck) for e in catalog.entries
+            rivals = {e.id: e.deck for e in catalog.entries
                       if e.id in {i.deck_id for i in plan.items}}
             return Session(list(plan.items), deck_label=plan.deck_id or review.ALL_DECKS,
                            mode="review", recorder=self.store, now=self.clock, seed=seed,
