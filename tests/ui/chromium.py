@@ -151,7 +151,7 @@ class Browser:
         target = await self.call("Target.createTarget", url="about:blank")
         attached = await self.call("Target.attachToTarget", targetId=target["targetId"],
                                    flatten=True)
-        tab = Tab(self, attached["sessionId"])
+        tab = Tab(self, attached["sessionId"], target["targetId"])
         await tab.call("Page.enable")
         await tab.call("Runtime.enable")
         await tab.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
@@ -181,9 +181,10 @@ CTRL = 2  # CDP's modifier bit for ctrl
 class Tab:
     """One page, driven through its own CDP session."""
 
-    def __init__(self, browser: Browser, session: str) -> None:
+    def __init__(self, browser: Browser, session: str, target: str) -> None:
         self.browser = browser
         self.session = session
+        self.target = target
         self._terminal: str | None = None  # the object id of the page's xterm.js Terminal
 
     async def call(self, method: str, **params: Any) -> dict[str, Any]:
@@ -327,6 +328,10 @@ class Tab:
     async def type(self, text: str) -> None:
         for char in text:
             await self._key(*_char_key(char))
+
+    async def close(self) -> None:
+        """Close the tab, as a person closes it (its page's connection goes with it)."""
+        await self.browser.call("Target.closeTarget", targetId=self.target)
 
     async def screenshot(self, path: Path) -> Path:
         shot = await self.call("Page.captureScreenshot", format="png")

@@ -59,6 +59,12 @@ async def answer(tab, text: str, verdict: str) -> str:
     return await tab.wait_for(verdict)
 
 
+def ended_sessions(served: Served) -> list[tuple[int, int]]:
+    """(score, total) of the deck's sessions whose end is written, from the score file."""
+    return sorted((s.score, s.total) for s in served.scores_now().sessions
+                  if s.deck == DECK_ID and s.end is not None)
+
+
 def test_a_person_plays_a_deck_in_the_browser_and_the_answer_is_kept(served: Served) -> None:
     async def play() -> None:
         async with Browser() as browser:
@@ -81,9 +87,10 @@ def test_a_person_plays_a_deck_in_the_browser_and_the_answer_is_kept(served: Ser
     asyncio.run(play())
     [session] = [s for s in served.scores_now().sessions if s.deck == DECK_ID]
     assert (session.score, session.total) == (1, 1)
+    assert session.end is not None  # the open session's end was written at the stop
 
 
-def test_two_tabs_are_two_sessions_on_one_score_file_and_ctrl_c_stops_both(
+def test_two_tabs_are_two_sessions_on_one_score_file_closed_by_tab_and_by_ctrl_c(
     tmp_path: Path, isolated_home: Path
 ) -> None:
     # The person's settings (here a light theme) are those of the served app too.
@@ -102,11 +109,14 @@ def test_two_tabs_are_two_sessions_on_one_score_file_and_ctrl_c_stops_both(
             await asyncio.gather(start_deck(first), start_deck(second))
             await asyncio.gather(answer(first, "Paris", "✔ Right"),
                                  answer(second, "Lyon", "✘ Wrong"))
-            # Both sessions are still open (each has a second question) at ctrl+c.
+            # Both sessions are still open (each has a second question). Closing the second
+            # tab ends its session; ctrl+c in the server's terminal ends the first.
+            await second.close()
+            await wait_until(lambda: ended_sessions(served) == [(0, 1)],
+                             "the closed tab's session to end", 30)
             code = await asyncio.to_thread(served.stop, "ctrl+c")
             assert code == 0, served.output()
-            for tab in (first, second):
-                await wait_until(tab.closed, "the page to say the app closed", 30)
+            await wait_until(first.closed, "the page to say the app closed", 30)
 
     try:
         asyncio.run(play())
@@ -115,5 +125,5 @@ def test_two_tabs_are_two_sessions_on_one_score_file_and_ctrl_c_stops_both(
     scores = served.scores_now()
     card = scores.cards[DECK_ID]["france"]
     assert (card.seen, card.right, card.wrong) == (2, 1, 1)  # no answer lost
-    sessions = [s for s in scores.sessions if s.deck == DECK_ID]
-    assert sorted((s.score, s.total) for s in sessions) == [(0, 1), (1, 1)]
+    assert len([s for s in scores.sessions if s.deck == DECK_ID]) == 2
+    assert ended_sessions(served) == [(0, 1), (1, 1)]  # each session's end is written
