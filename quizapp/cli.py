@@ -18,7 +18,7 @@ from pathlib import Path
 from quizapp import __version__
 
 COMMAND_MODULES = ("play", "review", "due", "stats", "cards", "deck", "generate", "extract",
-                   "serve")
+                   "serve", "scores")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -434,7 +434,8 @@ def parse_deck(text: str, path: Path | str) -> Deck:
         except ValidationError:
             pass  # placed below, with the layout
         else:
-            if deck.format <= DECK_FORMAT:
+            version = data.get("format")
+            if type(version) is int and version <= DECK_FORMAT:  # present, and not "1"/true
                 return deck
     # Something is wrong: find what, and where.
     _refuse_deep(text, path)
@@ -446,8 +447,15 @@ def parse_deck(text: str, path: Path | str) -> Deck:
         raise DeckError([f"{path}: tables nest more than {MAX_NESTING} levels deep; "
                          "a deck never needs that"])
     layout = _scan(text)
-    version = data.get("format")
-    if isinstance(version, int) and not isinstance(version, bool) and version > DECK_FORMAT:
+    if "format" not in data:
+        raise DeckError([_problem(path, 1, "format", "required field is missing (a deck starts "
+                                  f"with format = {DECK_FORMAT})")])
+    version = data["format"]
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise DeckError([_problem(path, line_of(layout, ["format"]), "format",
+                                  f"must be a whole number (format = {DECK_FORMAT}), "
+                                  f"not {version!r}")])
+    if version > DECK_FORMAT:
         raise DeckError([_problem(path, line_of(layout, ["format"]), "format",
                                   f"deck format {version} is newer than this quizapp reads "
                                   f"(format {DECK_FORMAT}); update quizapp to use this deck")])

@@ -309,7 +309,8 @@ class ScoreStore:
                     spans = ", ".join(f"{a}-{b}" for a, b in journal.damaged[:5])
                     problems.append(
                         f"{self.journal_path}: damaged (bytes {spans}); {journal.answers} "
-                        f"answers are intact, {journal.unreadable} entries cannot be read")
+                        f"answers are intact, {journal.unreadable} "
+                        f"{'entry' if journal.unreadable == 1 else 'entries'} cannot be read")
         problems.extend(self._check_cache(raw[0] if raw else None))
         if os.path.lexists(self.lock_path) and not os.path.isfile(self.lock_path):
             problems.append(f"{self.lock_path}: not a regular file; quizapp cannot lock the scores")

@@ -347,3 +347,14 @@ def test_an_extra_deck_folder_that_is_missing_or_a_file_is_reported(tmp_path: Pa
     (tmp_path / "extra").mkdir()
     # The user decks folder does not exist until a first deck is added: that is no problem.
     assert discover(where).problems == []
+
+
+@pytest.mark.parametrize(
+    ("first_line", "problem"),
+    [("", "deck.toml:1: format: required field is missing (a deck starts with format = 1)"),
+     ('format = "1"\n', "deck.toml:1: format: must be a whole number (format = 1), not '1'"),
+     ("format = true\n", "deck.toml:1: format: must be a whole number (format = 1), not True")],
+)
+def test_format_must_be_present_and_a_whole_number(first_line: str, problem: str) -> None:
+    """The issue's validation gap: these decks were "OK"."""
+    assert problems_of(first_line + HEAD.removeprefix("format = 1\n") + GOOD_CARDS) == [problem]

@@ -1,0 +1,60 @@
+"""`quizapp scores check` and `quizapp scores recover BACKUP` as a person runs them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from quizapp.cli import main
+from quizapp.models import AnswerEvent
+from quizapp.store import ScoreStore, parse_journal
+
+T0 = datetime(2026, 11, 28, 10, 15, tzinfo=UTC)
+
+
+def answers(path: Path, n: int) -> None:
+    store = ScoreStore(path)
+    for i in range(n):
+        store.append(AnswerEvent(id=f"a{i}", deck="caps", card=f"c{i}", session="s",
+                                 at=T0 + timedelta(minutes=i), result="right"))
+
+
+def test_check_says_all_is_well_or_names_each_file_at_fault(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "scores.toml"
+    answers(path, 5)
+    assert main(["scores", "check", "--scores", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: all well\n"
+    journal = path.with_name("scores.toml.journal")
+    journal.write_bytes(journal.read_bytes() + b"a line of garbage\n")
+    before = journal.read_bytes()
+    assert main(["scores", "check", "--scores", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{journal}: damaged (bytes ") and "5 answers are intact, 1 entry" in out
+    assert "1 problem(s)" in err
+    assert journal.read_bytes() == before  # check only reads
+
+
+def test_recover_merges_each_answer_once(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "scores.toml"
+    answers(path, 6)
+    journal = path.with_name("scores.toml.journal")
+    raw = journal.read_bytes()
+    start, end = parse_journal(journal, raw).spans[2]
+    journal.write_bytes(raw[:start] + raw[start:end].replace(b'session = "s"', b'session = "x"')
+                        + raw[end:])
+    assert main(["stats", "--scores", str(path)]) == 0
+    err = capsys.readouterr().err
+    [backup] = tmp_path.glob("scores.toml.journal.corrupt-*")
+    assert f"kept 5 answers, 1 entry could not be read (the damaged bytes are in {backup}" in err
+    assert "c2" not in ScoreStore(path).load().cards["caps"]
+    assert main(["scores", "recover", str(backup), "--scores", str(path)]) == 0
+    assert capsys.readouterr().out == f"{backup}: 1 answer(s) merged back\n"
+    assert main(["scores", "recover", str(backup), "--scores", str(path)]) == 0
+    assert "0 answer(s) merged back; 1 already in the scores" in capsys.readouterr().out
+    assert ScoreStore(path).load().cards["caps"]["c2"].seen == 1
+
+
+def test_recover_names_a_backup_it_cannot_read(tmp_path: Path, capsys) -> None:
+    missing = tmp_path / "nope"
+    assert main(["scores", "recover", str(missing), "--scores", str(tmp_path / "s.toml")]) == 1
+    assert capsys.readouterr().err.startswith(f"quizapp: {missing}: cannot read")
