@@ -27,7 +27,10 @@ Rule names (recorded in each quote's ``evidence.rule``):
                            else is named or quoted in between
 11. ``speaker-line``       a line of its own naming a known person (“Dana Ortiz, Mayor of
                            Lyon” or “Dana Ortiz:”) right above a quote paragraph
-12. ``speaker-label``      transcripts (``transcript.py``): “MS. OKORO: ...” turns
+12. ``speaker-colon-paragraph``: a quote paragraph under a paragraph that ends with a
+                           colon takes the subject of that last sentence (a name at its
+                           start, or he/she resolved as above)
+13. ``speaker-label``      transcripts (``transcript.py``): “MS. OKORO: ...” turns
 
 In rules 1-6 the speaker may be a name (linked through the entity table), a pronoun
 ("he", "she", "it" for an organisation: the rule name says ``pronoun`` instead of
@@ -400,6 +403,26 @@ class Attributor:
                     found.append((v, person))
         return found
 
+    def _colon_subject(self, para) -> str | None:
+        """A paragraph whose last sentence ends with a colon introduces the quote below it:
+        that sentence's subject speaks ("From the camp, she spoke to a reporter:")."""
+        if not para.text.rstrip().endswith(":") or any(
+                para.start <= q.open < para.end for q in self.quotes):
+            return None
+        s, _ = _sentence_bounds(self.text, para.start, para.end, para.end - 1)
+        sentence = self.text[s:para.end]
+        pronoun = re.search(r"(?:^|,\s+)([Hh]e|[Ss]he)\s+[a-z]", sentence)
+        named = [m for m in self.entities.at(s, para.end)
+                 if not self.entities.people[m.person].is_organisation]
+        if named and len(self.text[s:named[0].start].split()) <= 4 and (
+                pronoun is None or pronoun.start(1) > named[0].start - s):
+            return named[0].person
+        if pronoun is not None and len(sentence[: pronoun.start(1)].split()) <= 4:
+            person, _, _ = self.resolve(pronoun.group(1), s + pronoun.start(1),
+                                        s + pronoun.end(1))
+            return person
+        return None
+
     def _speaker_heading(self, text: str) -> str | None:
         """A line read as a heading that names a known person, then at most a role."""
         for person in self.entities.people.values():
@@ -454,6 +477,11 @@ class Attributor:
                     if para_index else None)
             if line is not None:
                 quote.speaker, quote.rule = line, "speaker-line"
+                return True
+        if rule == "speaker-previous-paragraph":
+            subject = self._colon_subject(self.layout.paragraphs[para_index - 1])
+            if subject is not None:
+                quote.speaker, quote.rule = subject, "speaker-colon-paragraph"
                 return True
         subjects = self._speech_subjects(window_start, sentence_start)
         if not subjects:

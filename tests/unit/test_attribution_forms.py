@@ -68,3 +68,12 @@ def test_a_quote_after_someone_else_is_named_keeps_no_speaker() -> None:
             "“It is a disaster for the whole harbour.”\n")
     [quote] = extract(text).dataset.quotes
     assert quote.speaker is None
+
+
+def test_a_paragraph_ending_with_a_colon_introduces_the_quote_below() -> None:
+    text = ("Pier\n\nDana Ortiz runs the port. From the quay, she spoke to the reporter "
+            "Ben Okafor:\n\n“We saw the water rise faster than anyone had planned for.”\n\n"
+            "The storm passed by morning. The crews stayed all night:\n\n"
+            "“Nobody went home until the pumps were running again.”\n")
+    said = [(q.speaker, q.evidence.rule) for q in extract(text).dataset.quotes]
+    assert said == [("ortiz", "speaker-colon-paragraph"), (None, "quote-marks")]
