@@ -57,7 +57,7 @@ def import_package(path: Path | str, *, deck: str | None = None, strict: bool = 
 
     path = Path(path)
     collection = read_package(path)
-    decks = collection_decks(collection, path.name, only=deck, strict=strict,
+    decks = collection_decks(collection, str(path), only=deck, strict=strict,
                              deck_id=deck_id, title=title)
     return decks, collection
 

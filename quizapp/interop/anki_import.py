@@ -24,6 +24,7 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -246,6 +247,8 @@ def collection_decks(collection: Collection, source: str, *, only: str | None = 
         # A note's cards go to the deck of its first card: a note stays one card.
         deck = placed.setdefault(card.note, card.deck)
         by_deck[deck][card.note].append(card)
+    if not by_deck:
+        raise InteropError([f"{source}: the package holds no cards; nothing to import"])
     names = {did: collection.decks.get(did, (f"Deck {did}", ""))[0] for did in by_deck}
     chosen = sorted(by_deck, key=lambda did: names[did].casefold())
     if only is not None:
@@ -284,7 +287,7 @@ def collection_decks(collection: Collection, source: str, *, only: str | None = 
                                 f"({reasons})", *builder.warnings])
         description = collection.decks.get(did, ("", ""))[1]
         info: dict[str, Any] = {"id": the_id, "title": title or anki_name,
-                                "source": f"imported from {source}"}
+                                "source": f"imported from {Path(source).name}"}
         description = media_text(description, set()) if description else ""
         if description:
             info["description"] = description

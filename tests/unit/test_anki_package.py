@@ -207,6 +207,13 @@ def test_hostile_packages_are_refused(tmp_path: Path, capsys, monkeypatch) -> No
              capsys, "not an Anki collection (no table cards, col, notes)")
     _refused(tmp_path, _zip(tmp_path / "junk.apkg", {"collection.anki2": b"\0" * 4096}),
              capsys, "not a")
+    empty = _sqlite(tmp_path / "empty.db", "create table col (models, decks); create table "
+                    "notes (id, guid, mid, tags, flds); create table cards (id, nid, did, ord, "
+                    "odid, queue); insert into col values ('{}', '{}');")
+    _refused(tmp_path, _zip(tmp_path / "empty.apkg", {"collection.anki2": empty}),
+             capsys, "the package holds no cards; nothing to import")
+    _refused(tmp_path, _zip(tmp_path / "zero.apkg", {"collection.anki21b": b"(\xb5/\xfd" + b"x" * 40}),
+             capsys, "collection.anki21b is damaged (zstd")
     monkeypatch.setattr(package_module, "MAX_COLLECTION_BYTES", 1024 * 1024)
     _refused(tmp_path, _zip(tmp_path / "bomb.apkg", {"collection.anki21": b"\0" * 3_000_000}),
              capsys, "refused")
