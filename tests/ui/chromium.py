@@ -154,8 +154,7 @@ class Browser:
         tab = Tab(self, attached["sessionId"], target["targetId"])
         await tab.call("Page.enable")
         await tab.call("Runtime.enable")
-        await tab.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
-                       deviceScaleFactor=1, mobile=False)
+        await tab.resize(width, height)
         # Every tab behaves as the focused one, as if each had its own window.
         await tab.call("Emulation.setFocusEmulationEnabled", enabled=True)
         await tab.call("Page.navigate", url=url)
@@ -189,6 +188,11 @@ class Tab:
 
     async def call(self, method: str, **params: Any) -> dict[str, Any]:
         return await self.browser.call(method, self.session, **params)
+
+    async def resize(self, width: int, height: int) -> None:
+        """Make the page this many CSS pixels, as a window or a turned tablet does."""
+        await self.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                        deviceScaleFactor=1, mobile=False)
 
     async def evaluate(self, expression: str) -> Any:
         result = await self.call("Runtime.evaluate", expression=expression, returnByValue=True)
@@ -243,7 +247,7 @@ class Tab:
                 const buffer = this.buffer.active, lines = [];
                 for (let y = 0; y < this.rows; y++) {
                     const line = buffer.getLine(buffer.viewportY + y);
-                    lines.push(line ? line.translateToString(true) : "");
+                    lines.push(line ? line.translateToString(true, 0, this.cols) : "");
                 }
                 return lines.join("\\n");
             }""")

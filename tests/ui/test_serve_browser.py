@@ -79,6 +79,17 @@ def test_a_person_plays_a_deck_in_the_browser_and_the_answer_is_kept(served: Ser
             # Written before the feedback appeared: readable while the tab still plays.
             card = served.scores_now().cards[DECK_ID]["france"]
             assert (card.seen, card.right, card.wrong) == (1, 1, 0)
+            # A smaller window (a phone held sideways): the app lays itself out again at
+            # the new size, its footer on the new last row, as in a smaller terminal.
+            cols, _rows = await tab.size()
+            await tab.resize(480, 320)
+
+            async def redrawn() -> bool:
+                now_cols, _ = await tab.size()
+                lines = (await tab.screen()).splitlines()
+                return now_cols < cols and "palette" in lines[-1] and "Right" in "".join(lines)
+
+            await wait_until(redrawn, "the app to redraw at the smaller size", 30)
             # A service manager stops the server: it exits cleanly and the page says so.
             code = await asyncio.to_thread(served.stop, "SIGTERM")
             assert code == 0, served.output()
