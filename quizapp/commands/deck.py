@@ -449,7 +449,7 @@ def run_import(args) -> int:
 def _import_package(args, where) -> int:
     from quizapp.decks import DeckError
     from quizapp.interop import InteropError, import_package
-    from quizapp.interop.package import extract_media
+    from quizapp.interop.package import extract_media, place_media
     from quizapp.interop.update import prepare_install
 
     if args.format != "auto" or args.separator or args.row_separator or args.html is not None:
@@ -466,23 +466,47 @@ def _import_package(args, where) -> int:
     for imported in imports:
         for line in imported.warnings:
             print(printable(f"warning: {line}"), file=sys.stderr)
+    # The media are unpacked (and checked against their limits) before any deck is
+    # written, into a private folder beside the decks, then moved into place.
+    stage = None
+    if any(i.media for i in imports):
+        import shutil
+        import tempfile
+
+        try:
+            where.user_decks.mkdir(parents=True, exist_ok=True)
+            stage = Path(tempfile.mkdtemp(prefix=".quizapp-media-", dir=where.user_decks))
+            for imported in imports:
+                if imported.media:
+                    extract_media(args.file, collection, imported.media, stage / imported.deck.id)
+        except (InteropError, OSError) as exc:
+            if stage is not None:
+                shutil.rmtree(stage, ignore_errors=True)
+            problems = getattr(exc, "problems", None) or [f"{where.user_decks}: {exc}"]
+            return _fail([*problems, "nothing was imported"])
 
     def describe(install) -> None:
         imported = by_id[install.deck.id]
         verb = "updated" if install.old is not None else "imported"
         media = ""
-        if imported.media:
+        if stage is not None and imported.media:
             folder = install.target.with_suffix(".media")
             try:
-                written = extract_media(args.file, collection, imported.media, folder)
-                media = f"; media in {folder} ({len(written)} new file(s))"
-            except (InteropError, OSError) as exc:
-                problems = getattr(exc, "problems", None) or [f"{folder}: {exc}"]
-                print(printable(f"warning: media not copied: {problems[0]}"), file=sys.stderr)
+                moved = place_media(stage / imported.deck.id, folder)
+                media = f"; media in {folder} ({len(moved)} new file(s))"
+            except OSError as exc:
+                print(printable(f"warning: {folder}: media not copied: {exc.strerror or exc}"),
+                      file=sys.stderr)
         print(printable(f"{verb} deck {install.deck.id!r} ({imported.anki_name}): "
                         f"{len(install.deck.asked)} cards: {install.target}{media}"))
 
-    code = install_decks(installs, args, describe)
+    try:
+        code = install_decks(installs, args, describe)
+    finally:
+        if stage is not None:
+            import shutil
+
+            shutil.rmtree(stage, ignore_errors=True)
     if code:
         return code
     cards = sum(len(i.deck.asked) for i in imports)

@@ -431,3 +431,19 @@ def extract_media(path: Path, collection: Collection, names: set[str], folder: P
             os.replace(tmp, target)
             written.append(name)
     return written
+
+
+def place_media(staged: Path, folder: Path) -> list[str]:
+    """Move the files unpacked in ``staged`` into ``folder`` (made if needed), keeping any
+    file already there. Returns the names moved in."""
+    if not staged.is_dir():
+        return []
+    moved = []
+    for source in sorted(staged.iterdir()):
+        target = folder / source.name
+        if target.exists():
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+        moved.append(source.name)
+    return moved

@@ -238,3 +238,13 @@ def test_a_lying_zip_header_is_caught_while_reading(tmp_path: Path, capsys, monk
     assert run(str(path)) == 1
     err = capsys.readouterr().err
     assert "liar.apkg" in err and ("cannot be read" in err or "refused" in err)
+
+
+def test_a_media_bomb_is_refused_before_any_deck_is_written(data: Path, capsys,
+                                                            monkeypatch) -> None:
+    monkeypatch.setattr(package_module, "MAX_MEDIA_FILE_BYTES", 20)  # map.png is 70 bytes
+    assert run(str(FIXTURES / "sample.apkg")) == 1
+    err = capsys.readouterr().err
+    assert "sample.apkg" in err and "refused" in err and "nothing was imported" in err
+    decks = data / "decks"
+    assert not decks.exists() or list(decks.iterdir()) == []
