@@ -472,10 +472,12 @@ def parse_deck(text: str, path: Path | str) -> Deck:
 
 
 def _refuse_deep(text: str, path: Path | str) -> None:
-    layout = _scan(text)
-    if layout.deep_line is not None:
-        raise DeckError([f"{path}:{layout.deep_line}: arrays or tables nest more than "
-                         f"{MAX_NESTING} levels deep; a deck never needs that"])
+    """Refuse text nested too deeply, naming the line (one pass that stops there)."""
+    try:
+        tomlio.check_nesting(text, path, MAX_NESTING)
+    except tomlio.FileProblem as exc:
+        raise DeckError([_problem(path, exc.line, "", f"arrays or tables nest more than "
+                                  f"{MAX_NESTING} levels deep; a deck never needs that")]) from None
 
 
 def _has_duplicate_ids(data: dict[str, Any]) -> bool:

@@ -212,7 +212,7 @@ def test_deep_dotted_table_headers_are_refused() -> None:
     line = text.count("\n", 0, text.index("[t.t")) + 1
     assert problems_of(text) == [
         f"deck.toml:{line}: arrays or tables nest more than 8 levels deep; "
-        "quizapp's files never need that"]
+        "a deck never needs that"]
 
 
 def test_brackets_inside_strings_and_comments_do_not_shift_lines() -> None:

@@ -4,7 +4,9 @@ Each test states the promise it proves (see README, "Reliability")."""
 
 from __future__ import annotations
 
+import os
 import random
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -281,3 +283,78 @@ def test_check_reports_each_file_at_fault_and_changes_nothing(tmp_path: Path) ->
     assert "cut off" in problems[0] and "12 answers are intact" in problems[1]
     assert {p.name: p.read_bytes() for p in path.parent.iterdir() if p.is_file()} == before
 
+
+
+# --------------------------------------------------------------------------- errors name the file
+
+
+def test_a_full_disk_during_compaction_says_the_answers_are_safe(tmp_path: Path, monkeypatch) -> None:
+    import errno
+
+    import quizapp.store.scorestore as scorestore
+    from quizapp.store import ScoreWriteError
+
+    path, raw, spans = _journal(tmp_path)
+    real = scorestore.atomic_write_bytes
+
+    def full(target, data):
+        if Path(target) == path:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(target, data)
+
+    monkeypatch.setattr(scorestore, "atomic_write_bytes", full)
+    with pytest.raises(ScoreWriteError) as caught:
+        ScoreStore(path).compact()
+    message = str(caught.value)
+    assert message.startswith(f"{path}: cannot fold the journal into it: No space left")
+    assert "every answer is safe in scores.toml.journal" in message and "tried again" in message
+    monkeypatch.setattr(scorestore, "atomic_write_bytes", real)
+    assert len(ScoreStore(path).load().cards["caps"]) == 12
+    assert path.with_name("scores.toml.journal").read_bytes() == raw
+
+
+def test_a_folder_where_the_cache_belongs_never_blocks_compaction(tmp_path: Path) -> None:
+    path, raw, spans = _journal(tmp_path)
+    cache = path.with_name("scores.toml.cache.json")
+    cache.mkdir()
+    store = ScoreStore(path)
+    store.compact()
+    assert path.exists() and not path.with_name("scores.toml.journal").exists()
+    assert any(w.startswith(f"{cache}: cannot write the cache") for w in store.warnings)
+    reader = ScoreStore(path)
+    assert len(reader.load().cards["caps"]) == 12
+    assert reader.warnings and reader.warnings[0].startswith(f"{cache}: not a regular file")
+
+
+def test_a_read_only_journal_is_named_not_the_score_file(tmp_path: Path, monkeypatch) -> None:
+    import errno
+
+    from quizapp.store import ScoreWriteError
+
+    path, raw, spans = _journal(tmp_path)
+    journal = path.with_name("scores.toml.journal")
+    journal.chmod(0o444)
+    real_open = os.open
+
+    def as_a_user(target, flags, *args):  # root writes through permissions; people do not
+        if Path(target) == journal and flags & (os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(target, flags, *args)
+
+    monkeypatch.setattr(os, "open", as_a_user)
+    with pytest.raises(ScoreWriteError, match=rf"^{re.escape(str(journal))}: cannot write"):
+        ScoreStore(path).append(AnswerEvent(deck="caps", card="x", session="s", at=T0,
+                                            result="right"))
+
+
+def test_a_broken_lock_is_named(tmp_path: Path) -> None:
+    from quizapp.store import ScoreWriteError
+
+    path, raw, spans = _journal(tmp_path)
+    lock = path.with_name("scores.toml.lock")
+    lock.unlink()
+    lock.mkdir()
+    with pytest.raises(ScoreWriteError, match=rf"^{re.escape(str(lock))}: cannot lock"):
+        ScoreStore(path).append(AnswerEvent(deck="caps", card="x", session="s", at=T0,
+                                            result="right"))
+    assert ScoreStore(path).check()[-1].startswith(f"{lock}: not a regular file")
