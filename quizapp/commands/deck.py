@@ -449,7 +449,7 @@ def run_import(args) -> int:
 def _import_package(args, where) -> int:
     from quizapp.decks import DeckError
     from quizapp.interop import InteropError, import_package
-    from quizapp.interop.package import extract_media, place_media
+    from quizapp.interop.package import place_media, stage_media
     from quizapp.interop.update import prepare_install
 
     if args.format != "auto" or args.separator or args.row_separator or args.html is not None:
@@ -468,22 +468,12 @@ def _import_package(args, where) -> int:
             print(printable(f"warning: {line}"), file=sys.stderr)
     # The media are unpacked (and checked against their limits) before any deck is
     # written, into a private folder beside the decks, then moved into place.
-    stage = None
-    if any(i.media for i in imports):
-        import shutil
-        import tempfile
-
-        try:
-            where.user_decks.mkdir(parents=True, exist_ok=True)
-            stage = Path(tempfile.mkdtemp(prefix=".quizapp-media-", dir=where.user_decks))
-            for imported in imports:
-                if imported.media:
-                    extract_media(args.file, collection, imported.media, stage / imported.deck.id)
-        except (InteropError, OSError) as exc:
-            if stage is not None:
-                shutil.rmtree(stage, ignore_errors=True)
-            problems = getattr(exc, "problems", None) or [f"{where.user_decks}: {exc}"]
-            return _fail([*problems, "nothing was imported"])
+    try:
+        stage = stage_media(args.file, collection, {i.deck.id: i.media for i in imports},
+                            where.user_decks)
+    except (InteropError, OSError) as exc:
+        problems = getattr(exc, "problems", None) or [f"{where.user_decks}: {exc}"]
+        return _fail([*problems, "nothing was imported"])
 
     def describe(install) -> None:
         imported = by_id[install.deck.id]

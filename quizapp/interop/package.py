@@ -433,6 +433,28 @@ def extract_media(path: Path, collection: Collection, names: set[str], folder: P
     return written
 
 
+def stage_media(path: Path, collection: Collection, media: dict[str, set[str]],
+                decks_folder: Path) -> Path | None:
+    """Unpack the media each deck needs (``media``: deck id -> file names) into a new
+    private folder inside ``decks_folder``, checked against the limits, before any deck is
+    written; ``place_media`` then moves them beside their deck. None when there are none.
+    On a problem the folder is removed and the ``InteropError``/``OSError`` raised."""
+    import shutil
+
+    if not any(media.values()):
+        return None
+    decks_folder.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".quizapp-media-", dir=decks_folder))
+    try:
+        for deck_id, names in media.items():
+            if names:
+                extract_media(path, collection, names, stage / deck_id)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return stage
+
+
 def place_media(staged: Path, folder: Path) -> list[str]:
     """Move the files unpacked in ``staged`` into ``folder`` (made if needed), keeping any
     file already there. Returns the names moved in."""

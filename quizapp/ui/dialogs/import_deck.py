@@ -151,29 +151,40 @@ class ImportScreen(ModalScreen[str | None]):
         call(self._done, deck, target, result.warnings)
 
     def _import_package(self, path: Path, deck_id: str | None, title: str | None) -> None:
-        """An Anki package: every deck in it, then their media (in the worker thread)."""
-        from quizapp.interop.package import extract_media
+        """An Anki package: every deck in it, its media unpacked and checked first, then
+        moved beside the decks (in the worker thread)."""
+        import shutil
+
+        from quizapp.interop.package import place_media, stage_media
 
         call = self.app.call_from_thread
+        stage = None
         try:
             imports, collection = import_package(path, deck_id=deck_id, title=title)
+            stage = stage_media(path, collection, {i.deck.id: i.media for i in imports},
+                                self.workspace.locations.user_decks)
             call(self.query_one("#import-status", Static).update, "Writing…")
             added = self.workspace.add_decks([deck_text(i.deck) for i in imports], path,
                                              hint="type another deck id, or use "
                                              "`quizapp deck import FILE --update`")
+            warnings = [w for i in imports for w in i.warnings]
+            for new_deck, target in added:
+                if stage is None:
+                    continue
+                try:
+                    place_media(stage / new_deck.id, target.with_suffix(".media"))
+                except OSError as exc:  # the decks are written: say so, keep going
+                    warnings.append(f"{target.with_suffix('.media')}: media not copied: "
+                                    f"{exc.strerror or exc}")
         except (InteropError, DeckError) as exc:
             call(self._failed, exc.problems)
             return
         except OSError as exc:
             call(self._failed, [f"{path}: {exc.strerror or exc}"])
             return
-        warnings = [w for i in imports for w in i.warnings]
-        for imported, (_deck, target) in zip(imports, added):
-            if imported.media:
-                try:
-                    extract_media(path, collection, imported.media, target.with_suffix(".media"))
-                except (InteropError, OSError) as exc:
-                    warnings.append(f"{target.with_suffix('.media')}: media not copied: {exc}")
+        finally:
+            if stage is not None:
+                shutil.rmtree(stage, ignore_errors=True)
         call(self._done_many, added, warnings)
 
     # ------------------------------------------------------------------ reporting
