@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import tomli_w
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
 from pydantic import Field, ValidationError
 
 from quizapp import tomlio
@@ -52,4 +53,25 @@ def load_settings(path: Path) -> Settings:
 
 
 def save_settings(path: Path, settings: Settings) -> None:
-    atomic_write_text(path, tomli_w.dumps(settings.model_dump()))
+    """Write ``settings``, keeping the person's file as it is around what changed: its
+    comments, order and layout stay; a key is set only when its value changed, and a
+    missing key is added only when it differs from the default (``tomlkit``). Raises
+    ``SettingsError`` (nothing written) when the file can no longer be read."""
+    try:
+        raw = tomlio.read_bytes(path, MAX_SETTINGS_BYTES, "a settings file")
+        document = tomlkit.parse(tomlio.decode_text(raw, path))
+    except FileNotFoundError:
+        document = tomlkit.document()
+    except tomlio.FileProblem as exc:
+        raise SettingsError(f"{exc}; the settings were not saved") from None
+    except TOMLKitError as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc}); the settings were not saved") from None
+    defaults = Settings().model_dump()
+    for key, value in settings.model_dump().items():
+        if key in document:
+            current = document[key]
+            if (current.unwrap() if hasattr(current, "unwrap") else current) != value:
+                document[key] = value
+        elif value != defaults[key]:
+            document[key] = value
+    atomic_write_text(path, tomlkit.dumps(document))

@@ -24,16 +24,11 @@ from pathlib import Path
 from typing import Literal
 
 from quizapp import review
-from quizapp.decks import (
-    Catalog,
-    DeckEntry,
-    DeckError,
-    discover,
-    dump_deck,
-    parse_deck,
-    write_deck,
-)
+from quizapp.deckedit import edit_deck_text
+from quizapp.decks import Catalog, DeckEntry, DeckError, discover, dump_deck, parse_deck
+from quizapp.decks import read_deck_text
 from quizapp.errors import InteropError, NoCards
+from quizapp.fsutil import atomic_write_text
 from quizapp.models import Deck, ScoreFile
 from quizapp.paths import Locations
 from quizapp.plan import PlayPlan
@@ -243,7 +238,8 @@ class Workspace:
 
     def save_theme(self, theme: str) -> bool:
         """Remember the theme in settings.toml; False (nothing written) when that file
-        could not be read, so a person's file is never replaced by defaults."""
+        could not be read, so a person's file is never replaced by defaults. Raises
+        ``SettingsError`` / ``OSError`` when it cannot be written now."""
         self.settings = self.settings.model_copy(update={"theme": theme})
         if self.settings_error is not None:
             return False
@@ -312,6 +308,8 @@ def file_stamp(path: Path) -> Stamp | None:
 
 def update_deck(path: Path, old: Deck, new: Deck, stamp: Stamp | None) -> Stamp | None:
     """Write ``new`` over the deck file ``path``, which held ``old`` when it had ``stamp``.
+    Only the cards that changed are rewritten: the person's comments and layout elsewhere
+    stay as they were (``deckedit``).
 
     Raises ``DeckError`` (nothing written) when the file changed on disk since, or when
     ``new`` would not load back; ``OSError`` when it cannot be written. Returns the
@@ -319,7 +317,8 @@ def update_deck(path: Path, old: Deck, new: Deck, stamp: Stamp | None) -> Stamp 
     if stamp is not None and file_stamp(path) != stamp:
         raise DeckError([f"{path}: the file changed on disk since the browser opened it; "
                          "nothing was written. Go back and reload (r) to see it."])
-    write_deck(new, path)
+    text = edit_deck_text(read_deck_text(path), old, new, str(path))
+    atomic_write_text(path, text)
     return file_stamp(path)
 
 

@@ -25,7 +25,7 @@ from quizapp.models import ScoreFile
 from quizapp.paths import Locations
 from quizapp.plan import PlayPlan
 from quizapp.session import Session, deck_rivals, utcnow
-from quizapp.settings import Settings
+from quizapp.settings import Settings, SettingsError
 from quizapp.stats import Stats, resumable
 from quizapp.store import ScoreFileError, ScoreStore
 from quizapp.ui import messages
@@ -404,8 +404,12 @@ class QuizApp(App[None]):
         self.go_home()
 
     def watch_theme(self, theme: str) -> None:
-        if theme != self.workspace.settings.theme:
+        if theme == self.workspace.settings.theme:
+            return
+        try:
             self.workspace.save_theme(theme)
+        except (SettingsError, OSError) as exc:
+            self.notify(f"The theme was not saved: {exc}", severity="warning", markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

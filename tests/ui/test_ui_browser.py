@@ -212,6 +212,10 @@ async def test_editing_a_card_keeps_its_id_and_its_progress(tmp_path: Path) -> N
     store.load()
     store.append(AnswerEvent(deck="geo", card="jp", session="s1", at=T0, result="right"))
     path = where.user_decks / "geo.toml"
+    # A person's own notes in the file: a change to one card must leave them alone.
+    before = "# My geography deck: keep this note.\n" + path.read_text(encoding="utf-8")
+    before = before.replace('id = "rivers"', 'id = "rivers"  # the longest ones')
+    path.write_text(before, encoding="utf-8")
     app = make_app(where, now=Clock())
     async with app.run_test(size=(110, 34)) as pilot:
         await open_browser(pilot, "geo")
@@ -235,6 +239,12 @@ async def test_editing_a_card_keeps_its_id_and_its_progress(tmp_path: Path) -> N
 
     saved = load_deck(path)
     assert [c.id for c in saved.cards] == ["fr", "jp", "rivers", "everest"]
+    after = path.read_text(encoding="utf-8")
+    # Everything before the edited card and from the next card on is byte for byte the same.
+    assert after.split('id = "jp"')[0] == before.split('id = "jp"')[0]
+    assert after.split('id = "jp"')[1].split("[[cards]]", 1)[1] == (
+        before.split('id = "jp"')[1].split("[[cards]]", 1)[1])
+    assert 'id = "rivers"  # the longest ones' in after
     card = saved.card("jp")
     assert card.question == "Which city is the capital of Japan?"
     assert card.tags == ["asia", "capital", "cities"]

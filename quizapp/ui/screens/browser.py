@@ -9,7 +9,8 @@ the last row adds the next page.
 
 On a user deck (or one from an extra folder) ``a`` adds a card, ``e`` or Enter edits the
 highlighted one and ``d`` deletes it (after asking). Every change is written with
-``decks.write_deck`` (re-validated, atomic) in a thread, then the app reloads its catalog.
+``workspace.update_deck`` (only the changed card's text, re-validated, atomic) in a
+thread, then the app reloads its catalog.
 A bundled deck is read-only: those keys are greyed out and the screen says why.
 """
 
@@ -105,7 +106,7 @@ class BrowserScreen(Screen[None]):
             info.append("\nA bundled deck is read-only here: copy its file into your decks "
                         "folder under another id to change it.", style="italic")
         else:
-            info.append("  (a change rewrites the file; comments in it are not kept)", style="dim")
+            info.append("  (a change rewrites only that card; your comments stay)", style="dim")
         self.query_one("#browser-info", Static).update(info)
 
     def _fill_tags(self) -> None:

@@ -1,0 +1,91 @@
+"""Editing a deck file keeps the person's file: only the changed cards' text changes, and
+the result always loads back as the deck that was meant (the browser saves this way)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quizapp.commands.deck import TEMPLATE
+from quizapp.deckedit import edit_deck_text
+from quizapp.decks import dump_deck, parse_deck
+from quizapp.models import Card, Deck, DeckInfo
+from quizapp.settings import Settings, load_settings, save_settings
+
+HAND_WRITTEN = TEMPLATE.format(filename="mine.toml", deck_id='"mine"', title='"Mine"')
+
+
+def _with_cards(deck: Deck, cards: list[Card]) -> Deck:
+    return deck.model_copy(update={"cards": cards})
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def test_changing_one_card_keeps_every_other_line_and_the_comments_in_it() -> None:
+    text = HAND_WRITTEN.replace('answer = "Jupiter"', 'answer = "Jupiter"  # my note')
+    old = parse_deck(text, "mine.toml")
+    cards = list(old.cards)
+    cards[1] = cards[1].model_copy(update={"accept": ["planet Jupiter", "Jove"]})
+    new = _with_cards(old, cards)
+    out = edit_deck_text(text, old, new)
+    assert parse_deck(out, "mine.toml") == new
+    changed = [(a, b) for a, b in zip(_lines(text), _lines(out)) if a != b]
+    assert changed == [('accept = ["planet Jupiter"]', 'accept = ["planet Jupiter", "Jove"]')]
+    assert len(_lines(out)) == len(_lines(text))
+    assert 'answer = "Jupiter"  # my note' in out  # a comment inside the changed card too
+
+
+def test_removing_and_adding_cards_touches_only_those_cards() -> None:
+    old = parse_deck(HAND_WRITTEN, "mine.toml")
+    flip = old.card("water-formula")
+    added = Card(id="moon", kind="text", question="Earth's satellite?\n(one word)", answer="Moon")
+    new = _with_cards(old, [c for c in old.cards if c is not flip] + [added])
+    out = edit_deck_text(HAND_WRITTEN, old, new)
+    assert parse_deck(out, "mine.toml") == new
+    # The flip card went with the comment that introduced it; the rest is as it was, and
+    # the new card is at the end.
+    head, rest = HAND_WRITTEN.split("# flip:")
+    tail = "# order:" + rest.split("# order:")[1]
+    assert out == head + tail + (
+        '\n[[cards]]\nid = "moon"\nkind = "text"\n'
+        'question = "Earth\'s satellite?\\n(one word)"\nanswer = "Moon"\n')
+    assert "# A quizapp deck:" in out and "# choice: pick" in out
+
+
+def test_a_header_inside_a_multiline_string_is_not_taken_for_a_card() -> None:
+    text = ('format = 1\n[deck]\nid = "m"\ntitle = "M"\n\n# first\n[[cards]]\nid = "a"\n'
+            'kind = "text"\nquestion = """Which line\n[[cards]]\nis not a table?"""\n'
+            'answer = "the second"\n\n# second\n[[cards]]\nid = "b"\nkind = "text"\n'
+            'question = "B?"\nanswer = "b"\n')
+    old = parse_deck(text, "m.toml")
+    new = _with_cards(old, [old.cards[0], old.cards[1].model_copy(update={"answer": "bee"})])
+    out = edit_deck_text(text, old, new)
+    assert parse_deck(out, "m.toml") == new
+    assert out == text.replace('answer = "b"\n', 'answer = "bee"\n')
+
+
+def test_cards_written_another_way_or_moved_are_still_saved_right() -> None:
+    """Where a splice cannot show the change (an inline array of cards, cards reordered),
+    the whole deck is written afresh: the comments go, the deck is still right."""
+    old = parse_deck(HAND_WRITTEN, "mine.toml")
+    moved = _with_cards(old, list(reversed(old.cards)))
+    assert edit_deck_text(HAND_WRITTEN, old, moved) == dump_deck(moved)
+    inline = ('format = 1\ndeck = { id = "i", title = "I" }\n'
+              'cards = [{ id = "a", kind = "text", question = "Q?", answer = "A" }]\n')
+    old = parse_deck(inline, "i.toml")
+    new = _with_cards(old, [old.cards[0].model_copy(update={"answer": "B"})])
+    assert parse_deck(edit_deck_text(inline, old, new), "i.toml") == new
+
+
+def test_settings_keep_their_comments_when_the_theme_changes(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    text = ("# my settings\ntheme = \"nord\"  # the one I like\n\n"
+            "# fewer new cards while I travel\nnew_per_day = 4\n")
+    path.write_text(text, encoding="utf-8")
+    save_settings(path, load_settings(path).model_copy(update={"theme": "gruvbox"}))
+    assert path.read_text(encoding="utf-8") == text.replace('"nord"', '"gruvbox"')
+    fresh = tmp_path / "new.toml"
+    save_settings(fresh, Settings(theme="gruvbox"))
+    assert fresh.read_text(encoding="utf-8") == 'theme = "gruvbox"\n'  # defaults stay out
+    assert load_settings(fresh) == Settings(theme="gruvbox")
