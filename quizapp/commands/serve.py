@@ -40,6 +40,9 @@ def register(subparsers) -> None:
                         help="address to listen on (default: 127.0.0.1, this machine only; "
                              "0.0.0.0 for every network)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    parser.add_argument("--max-tabs", type=int, default=32, metavar="N",
+                        help="tabs open at once (each runs its own quizapp, about 60 MB); "
+                             "more are turned away (default: 32)")
     parser.add_argument("--public-url", metavar="URL",
                         help="the address browsers use, when it differs from the one they reach "
                              "(behind a proxy: https://example.org/quiz)")
@@ -96,6 +99,9 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.port <= 65535:
         print(f"quizapp: serve: --port: {args.port} is not a port (1-65535)", file=sys.stderr)
         return 2
+    if args.max_tabs < 1:
+        print(f"quizapp: serve: --max-tabs: {args.max_tabs} is less than 1", file=sys.stderr)
+        return 2
     if args.public_url and (problem := check_public_url(args.public_url)):
         print(f"quizapp: serve: {problem}", file=sys.stderr)
         return 2
@@ -116,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"  listening on {args.host}: anyone who can reach this machine on port "
                      f"{args.port} can play and add answers to this score file")
     server = QuizServer(app_command(args), host=args.host, port=args.port,
-                        public_url=args.public_url, banner="\n".join(lines))
+                        public_url=args.public_url, banner="\n".join(lines),
+                        max_tabs=args.max_tabs)
     try:
         server.serve()
     except OSError as exc:  # the port is taken, or the address is not this machine's

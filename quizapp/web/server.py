@@ -46,11 +46,13 @@ class QuizServer(Server):
         port: int,
         public_url: str | None = None,
         banner: str = "",
+        max_tabs: int = 32,
     ) -> None:
         super().__init__(command, host=host, port=port, title="quizapp",
                          public_url=public_url, templates_path=TEMPLATES)
         self.fixed_url = public_url.rstrip("/") if public_url else None
         self.banner = banner
+        self.max_tabs = max_tabs
         self.tabs: dict[AppService, web.WebSocketResponse] = {}
         self.stopping = False
 
@@ -106,6 +108,14 @@ class QuizServer(Server):
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
         await websocket.prepare(request)
+        if len(self.tabs) >= self.max_tabs:  # each tab is a process: refuse past the limit
+            self.say(f"tab refused from {request.remote}: {self.max_tabs} open already "
+                     "(--max-tabs)")
+            await websocket.send_bytes(
+                f"\r\n  This quizapp server is full ({self.max_tabs} open, --max-tabs): "
+                "try again when a tab is closed.\r\n".encode())
+            await websocket.close()
+            return websocket
         service = AppService(
             self.command,
             write_bytes=websocket.send_bytes,

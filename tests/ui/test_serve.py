@@ -3,6 +3,7 @@ a port that is taken, and a stop with no tab open. (The browser tests play throu
 
 from __future__ import annotations
 
+import asyncio
 import re
 import signal
 import socket
@@ -79,3 +80,27 @@ def test_listening_beyond_this_machine_says_who_can_play(served: Served) -> None
     served.process.send_signal(signal.SIGTERM)
     served.process.wait(timeout=60)
     assert "anyone who can reach this machine" in served.output()
+
+
+def test_tabs_past_max_tabs_are_turned_away_with_a_message(served: Served) -> None:
+    import aiohttp
+
+    served.start("--max-tabs", "1")
+    url = f"ws://127.0.0.1:{served.port}/ws?width=80&height=24"
+
+    async def tabs() -> str:
+        async with aiohttp.ClientSession() as http, http.ws_connect(url) as first:
+            await first.receive()  # the first tab's app has started and draws
+            async with http.ws_connect(url) as second:
+                said = b""
+                async for message in second:  # a message, then the server closes it
+                    if message.type == aiohttp.WSMsgType.BINARY:
+                        said += message.data
+                assert second.closed
+            assert not first.closed
+            return said.decode()
+
+    said = asyncio.run(tabs())
+    assert "This quizapp server is full (1 open, --max-tabs)" in said
+    assert served.stop("SIGTERM") == 0
+    assert "tab refused from 127.0.0.1: 1 open already (--max-tabs)" in served.output()

@@ -48,6 +48,7 @@ def test_without_the_web_extra_it_names_the_command_that_installs_it(tmp_path: P
 @pytest.mark.parametrize(("argv", "message"), [
     (["serve", "--port", "0"], "--port: 0 is not a port (1-65535)"),
     (["serve", "--port", "70000"], "--port: 70000 is not a port (1-65535)"),
+    (["serve", "--max-tabs", "0"], "--max-tabs: 0 is less than 1"),
     (["serve", "--public-url", "example.org"], "--public-url: 'example.org' is not an http"),
     (["serve", "--public-url", "ftp://example.org"], "--public-url: 'ftp://example.org' is not"),
 ])
