@@ -89,8 +89,16 @@ _ROLE_WORDS = (
     r"(?:(?:(?!(?:for|of|to|with|at|from|by|in|on|about|near|and|or|but|whom|who)\b)"
     rf"[a-z][a-z-]*\s+){{1,3}}(?={CAPWORD}))?"
 )
-_AFTER_NAME_SAID = re.compile(rf"\s*{_ROLE_WORDS}{SPK}\s+(?:{ADV}\s+)?{SPEECH}\b")
-_AFTER_SAID_NAME = re.compile(rf"\s*{SPEECH}\s+{_ROLE_WORDS}{_NAMED_SPK}")
+_ASIDE_AFTER = r"(?:,\s+[^,“”\"]{1,60},)?"
+_AFTER_NAME_SAID = re.compile(
+    rf"\s*{_ROLE_WORDS}{SPK}{_ASIDE_AFTER}\s+(?:{ADV}\s+)?{SPEECH}\b")
+# “...,” said the engineer, Dana Ortiz.  (a lower-case role, a comma, then the name)
+_AFTER_SAID_NAME = re.compile(
+    rf"\s*{SPEECH}\s+(?:(?:the|a|an|their|its|his|her)\s+[a-z][\w -]{{0,40}}?,\s+)?"
+    rf"{_ROLE_WORDS}{_NAMED_SPK}")
+# “We will win.” Ortiz said.  (the attribution as a short sentence of its own)
+_AFTER_SENTENCE = re.compile(
+    rf"\s*{_ROLE_WORDS}{SPK}\s+(?:{ADV}\s+)?{SPEECH}\b[^.!?“”\"]{{0,40}}[.!?]")
 # “...,” according to Dana Ortiz.  /  According to Ortiz, “...”
 _AFTER_ACCORDING = re.compile(rf"\s*according\s+to\s+{_ROLE_WORDS}{_NAMED_SPK}")
 _BEFORE_ACCORDING = re.compile(rf"\b[Aa]ccording\s+to\s+{_ROLE_WORDS}{SPK}\s*,\s*$")
@@ -300,6 +308,10 @@ class Attributor:
             if self._try(_AFTER_SAID_NAME.match(after), after_start, "said-{who}-after", quote, reasons):
                 return
             if self._try(_AFTER_ACCORDING.match(after), after_start, "according-to-{who}",
+                         quote, reasons):
+                return
+        elif quote.raw_end_punct in {".", "!", "?"} and re.match(r"\s+[A-Z]", after):
+            if self._try(_AFTER_SENTENCE.match(after), after_start, "{who}-said-next",
                          quote, reasons):
                 return
         if reasons:
@@ -513,6 +525,10 @@ class Attributor:
         if same_paragraph_only:
             return False
         para = self.layout.paragraphs[quote.paragraph]
+        _, sentence_end = _sentence_bounds(text, para.start, para.end, quote.close)
+        if any(m.person != previous.speaker
+               for m in self.entities.at(quote.close + 1, max(sentence_end, quote.close + 1))):
+            return False  # someone else is named in the quote's own sentence
         if quote.open == para.start and previous.last_paragraph == quote.paragraph - 1:
             prev_para = self.layout.paragraphs[previous.last_paragraph]
             tail = text[previous.close + 1 : prev_para.end]

@@ -77,3 +77,18 @@ def test_a_paragraph_ending_with_a_colon_introduces_the_quote_below() -> None:
             "“Nobody went home until the pumps were running again.”\n")
     said = [(q.speaker, q.evidence.rule) for q in extract(text).dataset.quotes]
     assert said == [("ortiz", "speaker-colon-paragraph"), (None, "quote-marks")]
+
+
+def test_a_quote_goes_to_the_person_named_in_its_own_sentence_not_the_previous_speaker() -> None:
+    before = "T\n\n“The pumps held through the night,” Dana Ortiz said.\n\n"
+    cases = {
+        "“We will rebuild the pier first,” Ben Okafor, the engineer, told reporters, "
+        "“and the road after.”\n": ("okafor", "name-said-after"),
+        "“We will rebuild the pier first and the road after.” Ben Okafor told reporters "
+        "at the quay.\n": ("okafor", "name-said-next"),
+        "“We were lucky, and we know it,” said the engineer, Ben Okafor.\n": (
+            "okafor", "said-name-after"),
+    }
+    for text, expected in cases.items():
+        quotes = extract(before + text).dataset.quotes
+        assert (quotes[1].speaker, quotes[1].evidence.rule) == expected, text
