@@ -53,13 +53,14 @@ def read_article(spec: str | Path) -> Article:
     if is_url(spec):
         return _from_html(_fetch(spec), spec, _url_stem(spec), url=spec)
     path = Path(spec)
-    try:
-        raw = path.read_bytes()[: MAX_TEXT_BYTES + 1]
+    from quizapp import tomlio
+
+    try:  # a regular file only, never more than the limit read (a FIFO, /dev/zero)
+        raw = tomlio.read_bytes(path, MAX_TEXT_BYTES, "an article")
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_TEXT_BYTES:
-        raise ArticleError(f"{path}: larger than {MAX_TEXT_BYTES // (1024 * 1024)} MB; "
-                           "not an article")
+    except tomlio.FileProblem as exc:
+        raise ArticleError(str(exc).replace("file is over", "larger than", 1)) from None
     if path.suffix.lower() in (".html", ".htm") or _looks_like_html(raw):
         return _from_html(raw, path.name, path.stem)
     try:
