@@ -44,11 +44,23 @@ async def start_deck(tab) -> None:
     await tab.press("ctrl+p")
     await tab.wait_for("Search for commands")
     await tab.type(f"Play {DECK_ID}")
-    await tab.wait_for(f"Play {DECK_ID}", "Start this deck")
+    # Enter runs the highlighted (first) command: wait until the whole query is typed and
+    # the list under it starts with this deck, not a result of a shorter query.
+    await wait_until(lambda: palette_shows_first(tab, f"Play {DECK_ID}"),
+                     f"'Play {DECK_ID}' first in the palette", 30)
     await tab.press("enter")
     await tab.wait_for("All cards in order")
     await tab.press("o")
     await tab.wait_for("What is the capital of France?")
+
+
+async def palette_shows_first(tab, command: str) -> bool:
+    lines = (await tab.screen()).splitlines()
+    query = next((i for i, line in enumerate(lines) if "🔎" in line), None)
+    if query is None or not lines[query].rstrip().endswith(command):
+        return False
+    results = [line.strip() for line in lines[query + 1:] if line.strip(" ▔▁")]
+    return bool(results) and results[0] == command
 
 
 async def answer(tab, text: str, verdict: str) -> str:
