@@ -78,8 +78,8 @@ def no_terminal(plain: str) -> str | None:
     if not streams:
         return None
     what = " and ".join(streams)
-    verb = "are" if len(streams) > 1 else "is"
-    return (f"quizapp: {what} {verb} not a terminal, so the app cannot open; "
+    verb = "are not terminals" if len(streams) > 1 else "is not a terminal"
+    return (f"quizapp: {what} {verb}, so the app cannot open; "
             f"`{plain}` asks the questions line by line")
 
 

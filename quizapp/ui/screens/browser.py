@@ -52,6 +52,9 @@ class BrowserScreen(Screen[None]):
         Binding("e", "edit", "Edit card"),
         Binding("d,delete", "delete", "Delete card"),
     ]
+    # Short or narrow terminals: the filters take one line each, the card list the rest.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
 
     def __init__(self, entry: DeckEntry) -> None:
         super().__init__()
@@ -86,7 +89,9 @@ class BrowserScreen(Screen[None]):
         # Ids and tags get what their longest needs (within limits); question and answer
         # share what the terminal has left (each cell pads by 2).
         cards = self.deck.cards
-        id_width = min(24, max(10, max(len(c.id) for c in cards)))
+        # On a narrow terminal the id gives way to the question (the form shows it whole).
+        longest_id = 24 if self.app.size.width >= 80 else 10
+        id_width = min(longest_id, max(10, max(len(c.id) for c in cards)))
         tags_width = min(18, max(8, max(len(" ".join(c.tags)) for c in cards)))
         rest = max(40, self.app.size.width - id_width - 6 - tags_width - 5 * 2 - 2)
         table.add_column("Id", key="id", width=id_width)

@@ -33,7 +33,7 @@ from quizapp.workspace import Workspace
 
 COLUMNS = ("Deck", "Cards", "Best", "Last", "Missed", "Due", "New", "Played")
 # Which columns go first when the terminal is narrow (the deck's title always stays).
-DROP_ORDER = ("Cards", "Played", "Best", "Missed", "Last", "New", "Due")
+DROP_ORDER = ("Cards", "Played", "Best", "Last", "Missed", "New", "Due")
 MIN_TITLE = 12  # below this the title column keeps its width and the table scrolls sideways
 SCROLLBAR = 2  # kept free for the vertical scrollbar of a long deck list
 # Up to this many cards the numbers are counted at once (a few milliseconds); above, in a
