@@ -27,6 +27,7 @@ class KeyRow:
     keys: str  # as the Footer shows them, e.g. "h / esc"
     description: str
     available: bool  # False: bound here but it does nothing at the moment
+    main: bool = True  # shown in the Footer (the rest are listed after these)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def keys_of(screen: Screen) -> list[KeyGroup]:
     for node, bindings in screen._modal_binding_chain:
         merged: dict[tuple[str, str], list[str]] = {}
         state: dict[tuple[str, str], bool] = {}
+        main: dict[tuple[str, str], bool] = {}
         by_key: dict[str, list[tuple[Binding, bool | None]]] = {}
         for key, binding in bindings:
             if key not in taken:
@@ -79,8 +81,11 @@ def keys_of(screen: Screen) -> list[KeyGroup]:
             ident = (name, description)
             merged.setdefault(ident, []).append(app.get_key_display(binding))
             state[ident] = state.get(ident, False) or bool(action_state)
-        rows = tuple(KeyRow(" / ".join(dict.fromkeys(keys)), ident[1], state[ident])
-                     for ident, keys in merged.items())
+            main[ident] = main.get(ident, False) or binding.show
+        rows = tuple(sorted(
+            (KeyRow(" / ".join(dict.fromkeys(keys)), ident[1], state[ident], main[ident])
+             for ident, keys in merged.items()),
+            key=lambda row: not row.main))  # the Footer's keys first, in their order
         if rows:
             groups.append(KeyGroup(_title(node, screen), rows))
     # The screen's own keys first: they are what a person looks for (a focused table's
