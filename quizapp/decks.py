@@ -33,7 +33,7 @@ from typing import Any, Literal
 import tomli_w
 from pydantic import ValidationError
 
-from quizapp import tomlio
+from quizapp import errors, tomlio
 from quizapp.fsutil import atomic_write_bytes, atomic_write_text, write_new_text
 from quizapp.models import DECK_FORMAT, Deck
 from quizapp.paths import Locations, cache_dir
@@ -50,12 +50,7 @@ DECK_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 DECK_ID_MAX = 80
 
 
-class DeckError(Exception):
-    """A deck file could not be used. ``problems`` holds one line per problem."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+DeckError = errors.DeckError  # part of the decks API: ``problems`` holds one line each
 
 
 format_loc = tomlio.format_loc

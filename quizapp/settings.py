@@ -12,7 +12,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from pydantic import Field, ValidationError
 
-from quizapp import tomlio
+from quizapp import errors, tomlio
 from quizapp.fsutil import atomic_write_text
 from quizapp.models import Model
 
@@ -21,8 +21,7 @@ from quizapp.models import Model
 MAX_SETTINGS_BYTES = 1024 * 1024
 
 
-class SettingsError(Exception):
-    """The settings file exists but cannot be used; the message names file and field."""
+SettingsError = errors.SettingsError  # part of the settings API
 
 
 class Settings(Model):

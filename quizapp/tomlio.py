@@ -35,6 +35,8 @@ from typing import Any
 
 import tomli as _toml
 
+from quizapp.errors import QuizappError
+
 MAX_NESTING = 8
 
 _O_FLAGS = (
@@ -53,7 +55,7 @@ _KINDS = (
 )
 
 
-class FileProblem(Exception):
+class FileProblem(QuizappError):
     """A file that cannot be used, as one line: ``file:line: field: message``."""
 
     def __init__(

@@ -27,6 +27,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from quizapp import tomlio
+from quizapp.errors import QuizappError
 from quizapp.extract.evaluate import quotes_match, words
 
 
@@ -44,7 +45,7 @@ class Gold(BaseModel):
     quotes: list[GoldQuote] = []
 
 
-class GoldError(Exception):
+class GoldError(QuizappError):
     """A gold file could not be read; the message names the file and the field."""
 
 

@@ -24,13 +24,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from quizapp.errors import QuizappError
+
 FETCH_TIMEOUT = 15.0  # seconds, for connecting and for each read
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 EXTRA_HINT = "pip install 'quizapp[html]'"
 
 
-class ArticleError(Exception):
+class ArticleError(QuizappError):
     """The article could not be read; the message is one line naming the file or link."""
 
 

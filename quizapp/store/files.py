@@ -17,7 +17,7 @@ from pathlib import Path
 
 import portalocker
 
-from quizapp import tomlio
+from quizapp import errors, tomlio
 from quizapp.fsutil import fsync_dir
 
 # The largest snapshot, journal or cache read: a year of daily study is a few MB, and
@@ -27,9 +27,7 @@ MAX_SCORE_BYTES = 256 * 1024 * 1024
 _NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS}
 
 
-class ScoreFileError(Exception):
-    """The score file cannot be used as it is; one line naming the file at fault (and the
-    field), and what is safe."""
+ScoreFileError = errors.ScoreFileError  # part of the store API
 
 
 class ScoreWriteError(ScoreFileError, OSError):

@@ -163,3 +163,25 @@ def test_commands_reach_the_ui_only_through_cli_open_app() -> None:
         for dep in deps if _layer(dep) == "ui"
     ]
     assert offenders == []
+
+
+def test_every_error_quizapp_raises_for_a_person_is_a_quizapp_error() -> None:
+    """One error hierarchy: a front end can catch QuizappError and show ``problems``."""
+    import importlib
+    import inspect
+
+    from quizapp.errors import QuizappError
+
+    strays = []
+    for path in PACKAGE.rglob("*.py"):
+        name = _module_name(path)
+        if _layer(name) == "ui" or name.endswith("__main__"):
+            continue  # the UI needs textual; __main__ runs the program on import
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            if (inspect.isclass(value) and issubclass(value, Exception)
+                    and value.__module__ == name and not attr.startswith("_")
+                    and not issubclass(value, QuizappError)):
+                strays.append(f"{name}.{attr}")
+    # Caught where it is raised, never shown: the store moves a damaged file aside.
+    assert strays == ["quizapp.store.files.Damaged"]
