@@ -523,10 +523,10 @@ def _import_progress(args, where, collection, imports) -> int:
 
     store = ScoreStore(where.scores)
     try:
-        scores = store.load()
-        events = progress_events(collection, imports, scores.cards)
-        if events:
-            store.append(*events)
+        # Made under the lock from the scores as they are now (another window may be
+        # answering the same cards), like every write.
+        events = store.write(lambda _lookup: progress_events(collection, imports,
+                                                             store.scores.cards))
     except ScoreFileError as exc:
         return _fail([f"review history not imported: {exc}"])
     except OSError as exc:
