@@ -12,6 +12,7 @@ import dataclasses
 import gc
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -29,14 +30,17 @@ from quizapp.settings import Settings, SettingsError
 from quizapp.stats import Stats, resumable
 from quizapp.store import ScoreFileError, ScoreStore
 from quizapp.ui import messages
-from quizapp.ui.dialogs.confirm import ConfirmScreen
-from quizapp.ui.dialogs.start import StartChoice, StartDeckScreen
-from quizapp.ui.palette import quiz_commands
 from quizapp.ui.screens.error import ErrorScreen
 from quizapp.ui.screens.home import HomeScreen
-from quizapp.ui.screens.question import QuestionScreen
-from quizapp.ui.screens.summary import SummaryScreen
 from quizapp.workspace import NothingToPlay, Workspace
+
+if TYPE_CHECKING:
+    from quizapp.ui.dialogs.start import StartChoice
+    from quizapp.ui.screens.question import QuestionScreen
+
+# The home screen is all a start needs: the question, summary and dialog screens and the
+# palette's commands are imported when first used (``_question_screen`` and the methods
+# below), so a start imports less.
 
 
 def nothing_words(nothing: NothingToPlay) -> tuple[str, str]:
@@ -66,6 +70,12 @@ def nothing_words(nothing: NothingToPlay) -> tuple[str, str]:
     times = "once" if nothing.streak == 1 else f"{nothing.streak} times in a row"
     return "Nothing to review", (f"Nothing to review in {where}: every card you missed has since "
                                  f"been answered right {times}. Well done!")
+
+
+def _question_screen() -> type[QuestionScreen]:
+    from quizapp.ui.screens.question import QuestionScreen
+
+    return QuestionScreen
 
 
 class QuizApp(App[None]):
@@ -158,9 +168,6 @@ class QuizApp(App[None]):
         for entry in self.workspace.catalog.entries:  # so the first typed answer need not wait
             deck_rivals(entry.deck)
 
-    def on_unmount(self) -> None:
-        gc.unfreeze()  # the app is gone: what it held may be collected again
-
     def _refuse(self, message: str) -> None:
         self.refused = True
         self.push_screen(ErrorScreen(message))
@@ -202,6 +209,8 @@ class QuizApp(App[None]):
                                    resume=choice.resume))
 
         unfinished = resumable(self.workspace.scores, entry.id)
+        from quizapp.ui.dialogs.start import StartDeckScreen
+
         self.push_screen(StartDeckScreen(entry, unfinished), chosen)
 
     def play(self, plan: PlayPlan, *, replace: bool = False) -> None:
@@ -223,7 +232,7 @@ class QuizApp(App[None]):
 
     def show_session(self, session: Session, plan: PlayPlan, *, replace: bool = False) -> None:
         self._open_sessions[session.id] = session
-        screen = QuestionScreen(session, plan)
+        screen = _question_screen()(session, plan)
         if replace:
             self.switch_screen(screen)
         else:
@@ -257,6 +266,7 @@ class QuizApp(App[None]):
         self._remove_signal_handlers()
         for session in list(self._open_sessions.values()):
             self.finish(session)
+        gc.unfreeze()  # the app is gone: what it held (frozen after loading) may be collected
 
     def end_session_and_exit(self, session: Session) -> None:
         """Quit from a question: the answers are on disk already; write the session's end."""
@@ -278,7 +288,7 @@ class QuizApp(App[None]):
             return
         while len(self.screen_stack) > 1 and self.screen is not self.home:
             current = self.screen
-            if isinstance(current, QuestionScreen):
+            if isinstance(current, _question_screen()):
                 self.finish(current.session)
             self.pop_screen()
         self.refresh_home()
@@ -310,6 +320,8 @@ class QuizApp(App[None]):
         self.finish(message.session)
         self.compact_scores()
         self.refresh_home()
+        from quizapp.ui.screens.summary import SummaryScreen
+
         self.switch_screen(SummaryScreen(message.session, message.plan))
 
     @on(messages.QuitDuringSession)
@@ -376,7 +388,7 @@ class QuizApp(App[None]):
     def action_request_quit(self) -> None:
         """ctrl+q: during a question, ask first; with a dialog already open over a session
         (a second ctrl+q), end the session properly and quit; elsewhere, quit."""
-        playing = next((s for s in self.screen_stack if isinstance(s, QuestionScreen)), None)
+        playing = next((s for s in self.screen_stack if isinstance(s, _question_screen())), None)
         if playing is None:
             self.exit()
         elif self.screen is playing:
@@ -414,12 +426,14 @@ class QuizApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if not self.refused and self.shown_once:
+            from quizapp.ui.palette import quiz_commands
+
             yield from quiz_commands(self.workspace, self.post_after_asking)
 
     def post_after_asking(self, message: Message) -> None:
         """What a palette command asks for: during a session, only once the person has
         said yes to ending it (its end is then written on the way)."""
-        playing = next((s for s in self.screen_stack if isinstance(s, QuestionScreen)), None)
+        playing = next((s for s in self.screen_stack if isinstance(s, _question_screen())), None)
         if playing is None:
             self.post_message(message)
             return
@@ -427,6 +441,8 @@ class QuizApp(App[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.post_message(message)
+
+        from quizapp.ui.dialogs.confirm import ConfirmScreen
 
         self.push_screen(ConfirmScreen(f"End this session first? {playing.saved_line()}",
                                        "End session", "Keep playing"), answered)
