@@ -60,6 +60,9 @@ async def run_app(full: bool, *, deck_id: str, start: datetime,
         out["peak_mib"] = peak_kib() / 1024
         if not full:
             return out
+        # A person looks at home for a moment: the loading thread finishes its background
+        # work (each deck's rivals for typed answers) before the first session.
+        await app.workers.wait_for_complete()
         from quizapp.plan import PlayPlan
         from quizapp.ui.screens.question import QuestionScreen
         from quizapp.ui.screens.summary import SummaryScreen
@@ -92,7 +95,8 @@ async def run_app(full: bool, *, deck_id: str, start: datetime,
         await app.workers.wait_for_complete()
         out["peak_mib_session"] = peak_kib() / 1024
 
-        # Compaction: a journal of answers, folded in a thread while the loop ticks.
+        # Compaction: a journal of answers, folded as the app folds it (in another
+        # process, waited for by a thread) while the event loop ticks.
         from quizapp.models import AnswerEvent
 
         store = app.store
@@ -107,7 +111,7 @@ async def run_app(full: bool, *, deck_id: str, start: datetime,
         stop, busy = asyncio.Event(), []
         task = asyncio.ensure_future(_ticker(stop, busy))
         started = time.perf_counter()
-        await asyncio.to_thread(store.compact)
+        await asyncio.to_thread(store.compact_elsewhere)
         out["compact"] = time.perf_counter() - started
         stop.set()
         await task
