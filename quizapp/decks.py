@@ -326,6 +326,7 @@ _MESSAGES = {
 }
 
 # pydantic names the branch of a union in the error location; a person does not need it.
+_ANSWER_TYPE = "must be a string (a list of strings for an order card)"
 _UNION_TAGS = {"str", "list[str]", "function-after[_not_blank(), str]",
                "list[function-after[_not_blank(), str]]"}
 
@@ -361,6 +362,10 @@ def validation_problems(
         where = format_loc(loc) or "(top level)"
         if (where, message) in seen:
             continue
+        # A union field (a card's answer) fails in each of its branches: once one branch
+        # said what is wrong ("must not be empty"), the other's "must be a list" is noise.
+        if message == _ANSWER_TYPE and any(w == where for w, _ in seen):
+            continue
         seen.add((where, message))
         line = line_for(loc) if line_for else None
         lines.append(_problem(path, line, where, message))
@@ -378,7 +383,7 @@ def _friendlier(item: dict[str, Any], loc: list[Any], message: str) -> str:
         return ("a card id may only use letters, digits and - _ . : and must start with a "
                 f"letter or digit (got {item.get('input')!r})")
     if kind in ("string_type", "list_type") and field_name == "answer":
-        return "must be a string (a list of strings for an order card)"
+        return _ANSWER_TYPE
     return message
 
 

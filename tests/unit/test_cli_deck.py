@@ -289,7 +289,9 @@ def test_import_refuses_a_taken_id(installed: Path, tmp_path: Path, capsys) -> N
 def test_import_bad_rows_writes_nothing(tmp_path: Path, user_decks: Path, capsys) -> None:
     bad = write(tmp_path / "bad.csv", "question,answer\nfine,ok\nmissing answer,\n")
     assert main(["deck", "import", str(bad), "--strict"]) == 1
-    assert f"{bad}:3: cards[1].answer: must not be empty" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"{bad}:3: cards[1].answer: must not be empty" in err
+    assert err.count("cards[1].answer") == 1  # one line, no "must be a string" echo
     assert files_in(user_decks) == []
     only_bad = write(tmp_path / "only-bad.csv", "question,answer\nmissing answer,\n")
     assert main(["deck", "import", str(only_bad)]) == 1
