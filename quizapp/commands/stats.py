@@ -62,6 +62,16 @@ def render_text(stats) -> str:
             history = " ".join(f"{v:g}" for v in d.history[-12:])
             shown = f"{sparkline(d.history[-40:])}  {history}" if d.history else "no sessions yet"
             lines.append(f"  {d.deck_id:<{width}}  {shown}")
+        unfinished = [d for d in stats.decks if d.unfinished is not None]
+        if unfinished:
+            lines.append("")
+            lines.append("Quit before the end (not counted as a score):")
+            for d in unfinished:
+                u = d.unfinished
+                of = f" of {u.planned}" if u.planned else ""
+                again = (f" (`quizapp play {d.deck_id} --resume` goes on)"
+                         if u.mode == "order" else "")
+                lines.append(f"  {d.deck_id:<{width}}  {u.total}{of} answered{again}")
     else:
         lines.append("No decks found.")
 

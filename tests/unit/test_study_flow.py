@@ -82,6 +82,11 @@ def test_a_session_quit_early_is_no_score_but_shown_as_how_far_it_got(cli, capsy
     assert deck.history == [66.7]
     assert deck.unfinished is not None
     assert (deck.unfinished.total, deck.unfinished.planned) == (2, 6)
+    # `quizapp stats` says the same, and how to go on.
+    assert run("stats") == 0
+    text = capsys.readouterr().out
+    assert "Quit before the end (not counted as a score):" in text
+    assert "2 of 6 answered (`quizapp play capitals --resume` goes on)" in text
     # `quizapp stats --json` says the same.
     assert run("stats", "--json") == 0
     decks = json.loads(capsys.readouterr().out)["decks"]
