@@ -68,14 +68,22 @@ def wait_for_answers(env: dict[str, str], count: int, timeout: float = 30) -> No
 
 
 class Output:
-    """A process's output read in a thread, so a test can wait for text to appear."""
+    """A process's output read in a thread, so a test can wait for text to appear. The
+    thread never blocks in a read (select with a timeout), so ``stop`` can end it before
+    the test closes the descriptor: a read in flight would keep the pipe or terminal open."""
 
     def __init__(self, fd: int) -> None:
         self.fd, self.data, self.closed = fd, b"", False
-        threading.Thread(target=self._read, daemon=True).start()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
 
     def _read(self) -> None:
-        while True:
+        import select
+
+        while not self._stop.is_set():
+            if not select.select([self.fd], [], [], 0.05)[0]:
+                continue
             try:
                 chunk = os.read(self.fd, 65536)
             except OSError:
@@ -84,6 +92,10 @@ class Output:
                 self.closed = True
                 return
             self.data += chunk
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
     def wait_for(self, text: bytes, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -108,7 +120,9 @@ def test_plain_mode_ends_the_session_on_a_signal(home, sig) -> None:
     out.wait_for(b"Capital of Finland?")
     out.wait_for(b"Your answer", timeout=30)
     proc.send_signal(sig)
-    assert proc.wait(timeout=30) == 128 + sig
+    assert proc.wait(timeout=60) == 128 + sig
+    time.sleep(0.1)
+    out.stop()
     assert b"Score: 1/1" in out.data and proc.stderr.read() == b""
     [session] = sessions_on_file(home)
     assert session.end is not None and (session.score, session.total) == (1, 1)
@@ -116,16 +130,22 @@ def test_plain_mode_ends_the_session_on_a_signal(home, sig) -> None:
 
 def test_plain_mode_ends_the_session_when_its_output_is_closed(home) -> None:
     """`quizapp play caps --plain | head -3`: SIGPIPE, no traceback, the end written."""
+    import select
+
     read_end, write_end = os.pipe()
     proc = subprocess.Popen(quizapp("play", "caps", "--plain"), env=home, stdin=subprocess.PIPE,
                             stdout=write_end, stderr=subprocess.PIPE)
     os.close(write_end)
-    out = Output(read_end)
-    out.wait_for(b"Your answer")
-    os.close(read_end)  # the reader goes away
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"Your answer" not in seen:  # read here, not in a thread: closing must leave no reader
+        assert time.monotonic() < deadline, f"never saw the prompt; got {seen!r}"
+        if select.select([read_end], [], [], 0.1)[0]:
+            seen += os.read(read_end, 65536)
+    os.close(read_end)  # the reader goes away, as `head` does
     proc.stdin.write(b"Paris\n")
     proc.stdin.flush()
-    assert proc.wait(timeout=30) == 0
+    assert proc.wait(timeout=60) == 0
     assert proc.stderr.read() == b""
     [session] = sessions_on_file(home)
     assert session.end is not None and session.total == 1
@@ -160,6 +180,7 @@ def test_the_app_ends_like_ctrl_q_on_sigterm_and_puts_the_terminal_back(home) ->
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 143
     time.sleep(0.2)  # let the reader thread take the last bytes
+    out.stop()
     tail = out.data[-2000:]
     assert b"\x1b[?1049l" in tail  # back to the normal screen
     assert b"\x1b[?25h" in tail  # cursor shown
@@ -175,6 +196,7 @@ def test_the_app_ends_like_ctrl_q_on_sigterm_and_puts_the_terminal_back(home) ->
 
 def test_closing_the_apps_terminal_writes_the_session_end(home) -> None:
     proc, master, slave, out = _app_on_a_pty(home)
+    out.stop()
     os.close(slave)
     os.close(master)  # the terminal window goes away: the kernel sends SIGHUP
     assert proc.wait(timeout=30) == 129
