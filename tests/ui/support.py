@@ -3,6 +3,8 @@ starting a deck through the home screen, and reading what is on screen."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -84,6 +86,15 @@ async def ready(pilot: Pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], object], timeout: float = 20.0) -> None:
+    """Wait until ``condition()`` holds (a state the app reaches, never a guessed time),
+    letting the app run between checks; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the app never reached the state waited for"
+        await pilot.pause(0.02)
 
 
 async def start(pilot: Pilot, deck_id: str, how: str = "o") -> None:

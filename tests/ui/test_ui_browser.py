@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.ui.support import T0, Clock, deck, screen_text, scores, type_text
+from tests.ui.support import T0, Clock, deck, screen_text, scores, type_text, wait_for
 from textual.widgets import DataTable, Input, ProgressBar, Select, Static, TextArea
 
 from quizapp.decks import load_deck, write_deck
@@ -88,7 +88,8 @@ async def search(pilot, text: str) -> None:
     field.focus()
     field.value = ""
     await type_text(pilot, text)
-    await pilot.pause(0.4)
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: screen._timer is None)  # the debounced filter has run
 
 
 # --------------------------------------------------------------------------- browsing

@@ -19,8 +19,10 @@ from tests.ui.support import (
     screen_text,
     start,
     type_text,
+    wait_for,
     widget_text,
 )
+from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -153,7 +155,9 @@ async def test_open_from_the_command_palette(tmp_path: Path) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await type_text(pilot, "Stats")
-        await pilot.pause(0.5)
+        commands = app.screen.query_one(CommandList)
+        await wait_for(pilot, lambda: commands.highlighted is not None
+                       and "Stats" in str(commands.get_option_at_index(commands.highlighted).prompt))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
