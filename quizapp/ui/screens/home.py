@@ -119,8 +119,10 @@ class HomeScreen(Screen[None]):
         elif sum(len(e.deck.cards) for e in self.workspace.catalog.entries) <= INLINE_CARDS:
             self._all = self.workspace.stats()
             self._numbers = {d.deck_id: d for d in self._all.decks}
-        else:
+        elif self.is_current or not self.is_mounted:
             self._count(self._asked)
+        # else another screen is in front (a summary): counting now would slow it (a busy
+        # thread makes the event loop wait for the GIL); coming back home counts again.
         if self.is_mounted:
             self._fill(notices)
 
