@@ -99,6 +99,7 @@ class ScoreStore:
         self._memory = threading.RLock()
         self._appended = 0  # events appended by this store so far
         self.last_folded: Folded | None = None  # what the last compaction folded in
+        self._generation = 0  # counts the times the in-memory scores were replaced
 
     # ----------------------------------------------------------------------- paths
 
@@ -122,6 +123,12 @@ class ScoreStore:
         if self._scores is None:
             return self.load()
         return self._scores
+
+    @property
+    def version(self) -> tuple[int, int, int]:
+        """Changes whenever the in-memory scores may have (a write, another window's
+        writes read, a reload): a screen can tell that its numbers are still current."""
+        return (self._generation, self._appended, self._journal_events)
 
     @property
     def journal_events(self) -> int:
@@ -415,6 +422,7 @@ class ScoreStore:
         for event in pending:
             fold(scores, event)
         self._scores, self._journal_events = scores, len(pending)
+        self._generation += 1
         self._snapshot_key = snapshot.key
         self._journal_inode = journal.inode if journal.exists else None
         self._journal_id = journal.id
@@ -615,6 +623,7 @@ class ScoreStore:
                 for event in tail:
                     fold(scores, event)
                 self._scores, self._journal_events = scores, len(tail)
+                self._generation += 1
                 self._snapshot_key = files.stat_key(self.path)
                 self._journal_inode, self._journal_id, self._journal_end = new_journal
         return True

@@ -88,6 +88,7 @@ class HomeScreen(Screen[None]):
         self._rows: dict[str, list[Text]] | None = None  # the table's cells, by deck id
         self._numbers: dict[str, DeckStats] = {}  # the latest numbers, by deck id
         self._asked = 0  # how many times numbers were asked for (the latest wins)
+        self._counted_key: tuple[object, ...] | None = None  # what the numbers were counted from
         self._all: Stats | None = None  # the latest numbers of every deck (today's work)
 
     def on_mount(self) -> None:
@@ -113,28 +114,42 @@ class HomeScreen(Screen[None]):
         card never holds up the screen."""
         self._notices = notices
         self._asked += 1
+        key = self._data_key()
         if stats is not None:
-            self._all = stats
+            self._all, self._counted_key = stats, key
             self._numbers = {d.deck_id: d for d in stats.decks}
+        elif self._same(key, self._counted_key):
+            pass  # nothing changed since the numbers were counted
         elif sum(len(e.deck.cards) for e in self.workspace.catalog.entries) <= INLINE_CARDS:
-            self._all = self.workspace.stats()
+            self._all, self._counted_key = self.workspace.stats(), key
             self._numbers = {d.deck_id: d for d in self._all.decks}
         elif self.is_current or not self.is_mounted:
-            self._count(self._asked)
+            self._count(self._asked, key)
         # else another screen is in front (a summary): counting now would slow it (a busy
         # thread makes the event loop wait for the GIL); coming back home counts again.
         if self.is_mounted:
             self._fill(notices)
 
-    @work(thread=True, exclusive=True, group="home-numbers")
-    def _count(self, asked: int) -> None:
-        stats = self.workspace.stats()
-        self.app.call_from_thread(self._counted, stats, asked)
+    def _data_key(self) -> tuple[object, ...]:
+        """What the numbers depend on: the decks, the scores, and the minute (due cards)."""
+        workspace = self.workspace
+        minute = workspace.clock().replace(second=0, microsecond=0)
+        return (workspace.catalog, workspace.store.version, minute)
 
-    def _counted(self, stats: Stats, asked: int) -> None:
+    @staticmethod
+    def _same(key: tuple[object, ...], other: tuple[object, ...] | None) -> bool:
+        """The same decks (the very catalog object) and the same scores and minute."""
+        return other is not None and key[0] is other[0] and key[1:] == other[1:]
+
+    @work(thread=True, exclusive=True, group="home-numbers")
+    def _count(self, asked: int, key: tuple[object, ...]) -> None:
+        stats = self.workspace.stats()
+        self.app.call_from_thread(self._counted, stats, asked, key)
+
+    def _counted(self, stats: Stats, asked: int, key: tuple[object, ...]) -> None:
         if asked != self._asked:
             return  # newer data was shown meanwhile; its own count follows
-        self._all = stats
+        self._all, self._counted_key = stats, key
         self._numbers = {d.deck_id: d for d in stats.decks}
         if self._notices is not None and self.is_attached:
             self._fill(self._notices)
