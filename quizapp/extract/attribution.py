@@ -65,7 +65,7 @@ CLAUSE_VERBS = (
     r"(?:" + SPEECH[3:-1] + r"|says|saying|telling|praised|praising|called|calling|"
     r"described|describing|describes|refers|referred|referring|dubbed|labelled|labeled|"
     r"branded|promised|vowed|urged|pledged|predicted|claimed|boasted|complained|"
-    r"insists|insisting|warning|noting|adding)"
+    r"insists|insisting|warning|noting|adding|recognized|recognised|recognizes|recognises)"
 )
 _HEADS = (
     r"(?:prime minister|president|leader|senator|chancellor|minister|premier|adviser|"
@@ -108,6 +108,11 @@ _BEFORE_NAME_SAID = re.compile(rf"{SPK}{_ASIDE}\s+(?:{ADV}\s+)?{SPEECH}\s*[:,]?\
 _BEFORE_NAME_TOLD = re.compile(
     rf"{SPK}{_ASIDE}\s+(?:{ADV}\s+)?(?:told|tells|telling|asked|asking|warned|warning|reminded)"
     rf"\s+[^“”\".;!?]{{1,60}}?[:,]\s*$"
+)
+# "Okafor was quoted by the news agency as saying: “...”"
+_BEFORE_QUOTED_AS = re.compile(
+    rf"{SPK}{_ASIDE}\s+(?:was|is|has\s+been|had\s+been)\s+quoted\s+"
+    rf"(?:[^“”\".;!?]{{1,60}}?\s+)?as\s+saying\s*[:,]?\s*$"
 )
 _AUX = r"(?:had|has|have|would|will|did|does|was|is|could|once)"
 _BEFORE_CLAUSE = re.compile(
@@ -213,6 +218,15 @@ class Attributor:
         para_start = self.layout.paragraphs[self.layout.paragraph_index(pos)].start
         here = {m.person for m in fits if m.start >= para_start}
         if len(here) > 1:
+            # "Ortiz ... (many sentences) ... Okafor led the project. “...,” he said.": the
+            # person named in the sentence before (or in the pronoun's own), when no one
+            # else who fits was named in the three sentences before the pronoun's.
+            para = self.layout.paragraphs[self.layout.paragraph_index(pos)]
+            starts = [x for x in sentence_starts(self.text, para.start, para.end) if x <= pos]
+            if len(starts) > 4 and latest.start >= starts[-2]:
+                near = {m.person for m in fits if m.start >= starts[-4]}
+                if near == {latest.person}:
+                    return latest.person, "pronoun", None
             # Two people who fit, both in this paragraph: only the previous quote's speaker
             # (a chain of quotes from one person) may decide.
             previous = [q for q in self.quotes if q.close < pos and q.speaker in here
@@ -237,8 +251,36 @@ class Attributor:
         names = " or ".join(sorted(people[p].name for p in rivals))
         return None, "pronoun", f"{word!r} could be {names}"
 
+    def _resolve_spokesperson(self, phrase: str, pos: int):
+        """"the spokesperson": the one organisation whose spokesperson was named before it
+        in the paragraph or the one before ("A Harbour Board spokesperson said ...",
+        "a spokesman for the Harbour Board", "the Board's spokeswoman")."""
+        para = self.layout.paragraph_index(pos)
+        first = self.layout.paragraphs[max(0, para - 1)].start
+        found = set()
+        for m in re.finditer(r"\bspokes(?:man|woman|person)\b", self.text[first:pos]):
+            s, e = first + m.start(), first + m.end()
+            if any(a <= s < b for a, b in self.inside):
+                continue
+            before = [x for x in self.entities.at(max(first, s - 80), s)
+                      if re.fullmatch(r"(?:['’]s)?\s+", self.text[x.end:s])]
+            after = [x for x in self.entities.at(e, e + 80)
+                     if re.fullmatch(r"\s+(?:for|of)\s+(?:the\s+)?", self.text[e:x.start])]
+            for x in before + after:
+                if self.entities.people[x.person].is_organisation:
+                    found.add(x.person)
+        if len(found) == 1:
+            return found.pop(), "title", None
+        if found:
+            return None, "title", f"{phrase!r} could speak for more than one organisation"
+        return None, "title", f"no organisation's spokesperson was named before {phrase!r}"
+
     def _resolve_title(self, phrase: str, pos: int):
         words = phrase.split()[1:]
+        if words[-1] in ("spokesman", "spokeswoman", "spokesperson"):
+            person, kind, reason = self._resolve_spokesperson(phrase, pos)
+            if person is not None:
+                return person, kind, reason
         head = next((h for h in ("prime minister",) if phrase.endswith(h)), words[-1])
         modifiers = [w for w in words[: -len(head.split())] if w not in {"then", "former"}]
         for m in self._recent_mentions(pos):
@@ -302,7 +344,11 @@ class Attributor:
         short = quote.kind == "short"
         reasons: list[str] = []
 
-        if quote.ends_clause:
+        ends_clause = quote.ends_clause
+        if not ends_clause and re.match(r"[,—–]\s", after):
+            # British placing: “...”, the spokesperson continued.
+            ends_clause, after, after_start = True, after[1:], after_start + 1
+        if ends_clause:
             if self._try(_AFTER_NAME_SAID.match(after), after_start, "{who}-said-after", quote, reasons):
                 return
             if self._try(_AFTER_SAID_NAME.match(after), after_start, "said-{who}-after", quote, reasons):
@@ -328,6 +374,9 @@ class Attributor:
             return
         if not short and self._try(_BEFORE_NAME_TOLD.search(before), before_start,
                                    "{who}-told-before", quote, reasons):
+            return
+        if self._try(_BEFORE_QUOTED_AS.search(before), before_start, "{who}-quoted-as-saying",
+                     quote, reasons):
             return
         clause = _BEFORE_CLAUSE.search(before)
         if clause is not None:

@@ -4,7 +4,7 @@ A corpus is a folder of ``NAME.txt`` articles, each with a ``NAME.gold.toml`` wr
 person reading the article::
 
     people = ["Dana Ortiz", "Harbour Board"]   # who speaks or is named (people, organisations)
-    places = ["Lyon", "France"]
+    places = ["Porto", "Portugal"]
     dates = ["2006-10-11", "2008-04", "2021"]  # day, month or year precision
 
     [[quotes]]

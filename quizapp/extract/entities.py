@@ -63,6 +63,8 @@ _ORG_NEVER_FIRST = {
     "Many", "Most", "All", "Under", "Over", "Since", "Until", "Then", "Now", "Today",
 }
 _THIRD_NAME = re.compile(rf"[ \t]+({CAPWORD})(?![ \t]+[A-Z])(?![\w’'-])")
+_DOUBLE_SURNAME = re.compile(
+    rf"[ \t]+({CAPWORD})[ \t]+({CAPWORD})(?![ \t]+[A-Z])(?![\w’'-])")
 _DETERMINER_BEFORE = re.compile(
     r"(?:^|\W)(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur|[Ii]ts|[Mm]y)\s+$")
 _TITLE_WORDS = {w.rstrip(".") for t in TITLES for w in t.split()}
@@ -217,6 +219,14 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
                         and third.group(1) not in _TITLE_WORDS):
                     full, surname = f"{full} {third.group(1)}", third.group(1)
                     inside_name = third.end(1)
+                # "Ana Maria Ortiz Okafor": two given names, then two surnames
+                # (the last is the one the article goes on to use).
+                double = _DOUBLE_SURNAME.match(chunk, m.end(2))
+                if (not third and double and surname in names
+                        and not any(_not_a_name(w) or w in _TITLE_WORDS or w in ORG_HEADS
+                                    for w in double.groups())):
+                    full = f"{full} {double.group(1)} {double.group(2)}"
+                    surname, inside_name = double.group(2), double.end(2)
                 role, title = _role_before(chunk[: m.start()])
                 add(full, surname, names[given], "given-name", start + m.start(), title, role)
         for m in title_re.finditer(chunk):
@@ -245,6 +255,10 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
         for m in ORGANISATION.finditer(text, start, end):
             name = m.group("org")
             first = name.split()[0]
+            rest = name.split(None, 1)[1] if " " in name else ""
+            if first in _ORG_NEVER_FIRST and ORGANISATION.fullmatch(rest):
+                # "A Harbour Board spokesperson": the body without "A"
+                name, first = rest, rest.split()[0]
             if first in _ORG_NEVER_FIRST or first in _TITLE_WORDS:
                 continue  # "President of the Church...": a person's role, not the body
             if any(re.search(rf"\b{re.escape(p.name)}\b", name) for p in found.values()

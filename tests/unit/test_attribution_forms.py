@@ -92,3 +92,40 @@ def test_a_quote_goes_to_the_person_named_in_its_own_sentence_not_the_previous_s
     for text, expected in cases.items():
         quotes = extract(before + text).dataset.quotes
         assert (quotes[1].speaker, quotes[1].evidence.rule) == expected, text
+
+
+def test_more_forms_of_news_writing_name_their_speaker() -> None:
+    text = """Storm report
+
+The mayor of the port, Ana Maria Ortiz Okafor, has stated that "the pier will be rebuilt within the year." She recognized that "the money is not there yet, and the banks are slow."
+
+Local engineer Ben Adeyemi was quoted by the regional radio as saying: “Every pump was running by midnight.”
+
+A Harbour Board spokesperson said the crews worked all night. “Nobody went home until the water had gone down”, the spokesperson continued.
+"""
+    said = [(q.text[:20], q.speaker, q.evidence.rule) for q in extract(text).dataset.quotes]
+    assert said == [
+        ("the pier will be reb", "okafor", "name-verb-clause"),
+        ("the money is not the", "okafor", "pronoun-verb-clause"),
+        ("Every pump was runni", "adeyemi", "name-quoted-as-saying"),
+        ("Nobody went home unt", "harbour-board", "title-said-after"),
+    ]
+
+
+def test_a_spokesperson_of_no_named_organisation_keeps_no_speaker() -> None:
+    text = ("Storm\n\nDana Ortiz met the crews. A spokesperson said the pumps held. "
+            "“Nobody went home until the water had gone down”, the spokesperson continued.\n")
+    [quote] = extract(text).dataset.quotes
+    assert quote.speaker is None
+
+
+def test_a_pronoun_goes_to_the_person_just_named_when_the_rival_is_far_back() -> None:
+    far = ("Report\n\nBen Okafor is a professor at the port school. He called it a surprise. "
+           "The crews worked all night. The pumps held. The water went down by noon. "
+           "Dana Ortiz was the lead engineer. “We never stopped the pumps at all,” she said.\n")
+    near = ("Report\n\nDana Ortiz spoke to Ana Lee at the quay. The crews worked all night. "
+            "Ana Lee was the lead engineer. “We never stopped the pumps at all,” she said.\n")
+    [quote] = extract(far).dataset.quotes
+    assert (quote.speaker, quote.evidence.rule) == ("ortiz", "pronoun-said-after")
+    [quote] = extract(near).dataset.quotes
+    assert quote.speaker is None
