@@ -73,9 +73,11 @@ _HEADS = (
     r"secretary|king|queen|judge|chef|owner|mayor|captain|coach|director|official)"
 )
 _LEADERS = ("president", "prime minister", "chancellor", "premier", "king", "queen", "leader")
+# A capitalised run ending in a name: "Dana Ortiz", "Dana K. Ortiz", and a title run with
+# acronyms before it ("BBG CEO and Director Dana Ortiz"; resolve() keeps its one person).
 _CAPSEQ = (
-    rf"(?:(?:{CAPWORD}|US|UK|U\.S\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sen\.|Gov\.|Rep\.)\s+){{0,4}}"
-    rf"{CAPWORD}"
+    rf"(?:(?:{CAPWORD}|[A-Z]{{2,6}}|[A-Z]\.|US|UK|U\.S\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sen\.|Gov\.|"
+    rf"Rep\.)(?:\s+and)?\s+){{0,6}}{CAPWORD}"
 )
 _ORG = rf"\b[Tt]he\s+(?:[A-Z][\w.-]*\s+){{0,4}}?(?:{'|'.join(ORG_HEADS)})\b"
 SPK = (
@@ -183,6 +185,12 @@ class Attributor:
             return self._resolve_title(lower, start)
         if len(people) == 1:
             return people.pop(), "name", None
+        mentions = self.entities.at(start, end)
+        if (len(people) > 1 and mentions and mentions[-1].end == end
+                and not self.entities.people[mentions[-1].person].is_organisation
+                and all(self.entities.people[m.person].is_organisation for m in mentions[:-1])):
+            # "HPA Harbour Board Chief Dana Ortiz": the organisation is part of her title
+            return mentions[-1].person, "name", None
         if not people and word.split()[-1] in ORG_HEADS:
             return self._resolve_organisation(word, start)
         if not people:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from quizapp.extract import gazetteer
 from quizapp.extract.layout import Layout
@@ -142,6 +143,15 @@ class Entities:
         return [m for m in self.mentions if m.end <= pos]
 
 
+@lru_cache(maxsize=1)
+def person_titles() -> frozenset[str]:
+    """Lower-case titles that come before a person's name ("director", "chairman",
+    "chief", "ceo", ...), from nameparser's maintained list."""
+    from nameparser.config import CONSTANTS
+
+    return frozenset(CONSTANTS.titles)
+
+
 def slug(text: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return s or "x"
@@ -199,6 +209,9 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
     # Lookaheads, so that "Mayor Helen Varga" is tried at "Helen" as well as at "Mayor".
     full_re = re.compile(rf"\b(?=({CAPWORD})\s+(?:[A-Z]\.\s+)?({CAPWORD})\b)")
     title_re = re.compile(rf"(?<![\w.])(?=({_PERSON_TITLE_ALT})\s+((?:{CAPWORD}\s+)?{CAPWORD})\b)")
+    titled_re = re.compile(
+        rf"(?<![\w.’'-])([A-Z][A-Za-z]+)[ \t]+({CAPWORD}(?:[ \t]+[A-Z]\.)?[ \t]+{CAPWORD})"
+        rf"(?![ \t]+[A-Z])(?![\w’'-])")
     slot_re = re.compile(
         rf"\b(?=({CAPWORD})\s+({CAPWORD})\s+{SPEECH}\b|{SPEECH}\s+({CAPWORD})\s+({CAPWORD})\b)"
     )
@@ -243,6 +256,16 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
             full = " ".join(words)
             role, _ = _role_before(chunk[: m.end(1)] + " ")
             add(full, words[-1], None, "title-name", start + m.start(2), title, role)
+        for m in titled_re.finditer(chunk):
+            # "Acting Director Dana Ortiz", "Bureau Chief Ben K. Okafor": a title word (from
+            # nameparser's list of some 800 titles) right before a two-word name.
+            title, full = m.group(1), m.group(2)
+            words = [w for w in full.split() if not re.fullmatch(r"[A-Z]\.", w)]
+            if (title.lower() not in person_titles() or words[0] in names
+                    or any(_not_a_name(w) or w in _TITLE_WORDS or w in ORG_HEADS
+                           or w.lower() in person_titles() for w in words)):
+                continue  # a given name first: the given-name rule has it
+            add(full, words[-1], None, "titled-name", start + m.start(2), None, title)
         for m in slot_re.finditer(chunk):
             first, last = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             if first in names or _not_a_name(first) or _not_a_name(last):

@@ -129,3 +129,23 @@ def test_a_pronoun_goes_to_the_person_just_named_when_the_rival_is_far_back() ->
     assert (quote.speaker, quote.evidence.rule) == ("ortiz", "pronoun-said-after")
     [quote] = extract(near).dataset.quotes
     assert quote.speaker is None
+
+
+def test_a_speaker_after_a_title_with_acronyms_and_a_middle_initial() -> None:
+    text = """Port release
+
+“The pumps held through the night,” said HPA Acting Director Kemi Adeyemi-Obi.
+
+“We will not stop until the pier is done,” HPA Harbour Board Chief Ben K. Okafor said Tuesday.
+"""
+    said = [(q.text[:12], q.speaker, q.evidence.rule) for q in extract(text).dataset.quotes]
+    assert said == [
+        ("The pumps he", "adeyemi-obi", "said-name-after"),
+        ("We will not ", "okafor", "name-said-after"),
+    ]
+
+
+def test_two_people_in_a_title_run_keep_the_quote_unattributed() -> None:
+    text = "Talks\n\n“We agreed on nothing,” said Dana Ortiz and Ben Okafor.\n"
+    [quote] = extract(text).dataset.quotes
+    assert quote.speaker is None
