@@ -212,6 +212,8 @@ class Stats:
     streak_days: int
     studied_today: bool
     counts: CardCounts
+    # Local date -> cards answered that day (``daily_answers``): the home heatmap.
+    daily: dict[date, int] = field(default_factory=dict)
 
     def deck(self, deck_id: str) -> DeckStats | None:
         return next((d for d in self.decks if d.deck_id == deck_id), None)
@@ -382,4 +384,5 @@ def compute_stats(
         streak_days=study_streak(days, today),
         studied_today=today in days,
         counts=CardCounts(**counts),
+        daily=daily_answers(scores, tz),
     )

@@ -21,7 +21,7 @@ from quizapp.decks import DeckEntry
 from quizapp.format import when
 from quizapp.plan import PlayPlan
 from quizapp.review import local_date
-from quizapp.stats import DeckStats, SessionResult, Stats, daily_answers
+from quizapp.stats import DeckStats, SessionResult, Stats
 from quizapp.text import visible
 from quizapp.ui import messages
 from quizapp.ui.dialogs.problems import ProblemsScreen
@@ -214,12 +214,12 @@ class HomeScreen(Screen[None]):
     def _show_today(self) -> None:
         """Today's work across every deck (the numbers of ``quizapp due`` and the stats
         screen), the streak, and the heatmap of cards answered per day."""
-        today = local_date(self.workspace.clock())
-        self.query_one(Heatmap).show(daily_answers(self.workspace.scores), today)
         stats = self._all
         if stats is None:
             self.query_one("#today", Static).update("Today: counting…")
             return
+        # Counted with the other numbers (off the UI thread for a big collection).
+        self.query_one(Heatmap).show(stats.daily, local_date(stats.generated_at))
         due = sum(d.due for d in stats.decks)
         new = sum(d.new for d in stats.decks)
         days = stats.streak_days
