@@ -51,9 +51,12 @@ def _units(pieces: list[Widget]) -> list[list[Widget]]:
 class FittedFooter(Footer):
     """``Footer`` that drops the least important keys when they do not fit."""
 
+    _fitted_to = 0  # the width the keys were last fitted to
+
     def compose(self) -> ComposeResult:
         pieces = list(super().compose())
-        yield from self.fit(pieces, self.size.width or self.app.size.width)
+        self._fitted_to = self.size.width or self.app.size.width
+        yield from self.fit(pieces, self._fitted_to)
 
     def fit(self, pieces: list[Widget], width: int) -> list[Widget]:
         priority = list(getattr(self.screen, "FOOTER_PRIORITY", ()))
@@ -78,4 +81,7 @@ class FittedFooter(Footer):
         return [w for unit in units for w in unit]
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self.recompose)
+        # Only a new width can change which keys fit (and recomposing for nothing would
+        # leave the Footer empty for a frame).
+        if self.size.width and self.size.width != self._fitted_to:
+            self.call_after_refresh(self.recompose)
