@@ -457,7 +457,15 @@ class Attributor:
                     continue
             if before:
                 subject = before[0]
-                lead = text[s : subject.start]
+                if (self.entities.people[subject.person].is_organisation and len(before) > 1
+                        and not self.entities.people[before[1].person].is_organisation
+                        and re.fullmatch(r"(?:\s+[A-Z][\w.]*)*\s+",
+                                         text[subject.end : before[1].start])):
+                    subject = before[1]  # "HPA Board Chief Dana Ortiz said": the person
+                # “...,” Ortiz said Tuesday.  The quote before the subject is no lead.
+                lead_start = max([s] + [q.close + 1 for q in self.quotes
+                                        if s <= q.open and q.close < subject.start])
+                lead = text[lead_start : subject.start]
                 people_between = {m.person for m in before[1:]
                                   if not self.entities.people[m.person].is_organisation}
                 if len(lead.split()) <= 6 and people_between <= {subject.person}:

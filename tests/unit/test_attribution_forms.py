@@ -136,12 +136,13 @@ def test_a_speaker_after_a_title_with_acronyms_and_a_middle_initial() -> None:
 
 “The pumps held through the night,” said HPA Acting Director Kemi Adeyemi-Obi.
 
-“We will not stop until the pier is done,” HPA Harbour Board Chief Ben K. Okafor said Tuesday.
+“We will not stop until the pier is done,” HPA Harbour Board Chief Ben K. Okafor said Tuesday. “The crews know it.”
 """
     said = [(q.text[:12], q.speaker, q.evidence.rule) for q in extract(text).dataset.quotes]
     assert said == [
         ("The pumps he", "adeyemi-obi", "said-name-after"),
         ("We will not ", "okafor", "name-said-after"),
+        ("The crews kn", "okafor", "speaker-earlier-sentence"),
     ]
 
 
