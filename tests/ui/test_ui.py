@@ -6,13 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.ui.support import (
-    CHOICE, FLIP, ORDER, TEXT, Clock, build, choice_number, deck, ready, scores, screen_text,
+    CHOICE, FLIP, ORDER, T0, TEXT, Clock, build, choice_number, deck, ready, scores, screen_text,
     start, type_text, wait_for, widget_text,
 )
 from textual.widgets import DataTable, Input
 
+from quizapp.models import AnswerEvent, SuspendEvent
 from quizapp.plan import PlayPlan
 from quizapp.scheduling import Grade, interval_label, next_intervals
+from quizapp.store import ScoreStore
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.screens.question import QuestionScreen
 from quizapp.ui.screens.summary import SummaryScreen
@@ -568,3 +570,18 @@ async def test_ctrl_q_twice_ends_the_session_properly(tmp_path: Path) -> None:
         assert not app.is_running
     [session] = scores(app.locations.scores).sessions
     assert session.end is not None and session.total == 1
+
+
+async def test_review_with_only_suspended_misses_says_so_not_well_done(tmp_path: Path) -> None:
+    """The app tells the empty-review cases apart like the command line: a deck whose only
+    missed card is suspended is not 'Nothing missed... Well done!'."""
+    app = build(tmp_path, deck("caps", CHOICE), plan=PlayPlan("review", "caps"))
+    store = ScoreStore(app.locations.scores)
+    store.append(AnswerEvent(deck="caps", card="c1", session="s0", at=T0, result="wrong"),
+                 SuspendEvent(deck="caps", card="c1", at=T0, suspended=True))
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert [n.message for n in app._notifications] == [
+            "Nothing to review in caps: the only cards you missed are suspended "
+            "(unsuspend one in Stats, t)."]
