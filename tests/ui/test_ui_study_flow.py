@@ -74,6 +74,11 @@ async def test_escape_asks_goes_home_and_the_session_resumes_where_it_stopped(tm
         session = scores(_scores_path(app)).sessions[0]
         assert session.end is not None and (session.asked, session.planned) == (1, 3)
         assert not session.finished
+        await pilot.press("t")  # the stats screen says so too
+        await _wait(pilot)
+        assert "Quit before the end (not a score): caps 1 of 3" in screen_text(app)
+        await pilot.press("h")
+        await _wait(pilot)
 
         # Resume: the start dialog offers it first; r goes on at question 2.
         await pilot.press("enter")

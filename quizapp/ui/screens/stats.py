@@ -51,6 +51,16 @@ def streak_line(stats: Stats) -> str:
     return f"Streak: {days} {unit} in a row ({tail})."
 
 
+def unfinished_line(stats: Stats) -> str:
+    """The decks whose latest session was quit before the end (no score: see home)."""
+    parts = []
+    for d in stats.decks:
+        if d.unfinished is not None:
+            of = f" of {d.unfinished.planned}" if d.unfinished.planned else ""
+            parts.append(f"{d.deck_id} {d.unfinished.total}{of}")
+    return "Quit before the end (not a score): " + ", ".join(parts) if parts else ""
+
+
 def counts_line(stats: Stats) -> str:
     c = stats.counts
     return (f"Cards: {c.total} · new {c.new} · learning {c.learning} · mastered {c.mastered}"
@@ -166,8 +176,8 @@ class StatsScreen(Screen[None]):
         workspace = self.workspace
         catalog, settings = workspace.catalog, workspace.settings
         self.stats = stats
-        self.query_one("#stats-summary", Static).update(
-            f"{streak_line(stats)}\n{counts_line(stats)}")
+        lines = [streak_line(stats), counts_line(stats), unfinished_line(stats)]
+        self.query_one("#stats-summary", Static).update("\n".join(filter(None, lines)))
         answered = has_answers(stats)
         empty = self.query_one("#stats-empty", Static)
         empty.display = not answered
