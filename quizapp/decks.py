@@ -320,11 +320,6 @@ def line_of(layout: _Layout, loc: Sequence[Any]) -> int | None:
 
 # --------------------------------------------------------------------------- validation
 
-_MESSAGES = {
-    "extra_forbidden": "unknown field",
-    "missing": "required field is missing",
-}
-
 # pydantic names the branch of a union in the error location; a person does not need it.
 _ANSWER_TYPE = "must be a string (a list of strings for an order card)"
 _UNION_TAGS = {"str", "list[str]", "function-after[_not_blank(), str]",
@@ -350,8 +345,7 @@ def validation_problems(
     seen: set[tuple[str, str]] = set()
     for item in error.errors():
         loc = [p for p in item["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
-        message = _MESSAGES.get(item["type"]) or item["msg"]
-        message = message.removeprefix("Value error, ")
+        message = tomlio.plain_message(item)
         # A model-level check names its field first ("answer: ..."): move it into the path.
         head, sep, rest = message.partition(": ")
         if sep and head.isidentifier() and item["type"] == "value_error":

@@ -35,9 +35,12 @@ class Settings(Model):
 
 
 def load_settings(path: Path) -> Settings:
-    """Read settings; defaults when the file does not exist. Raises ``SettingsError``."""
+    """Read settings; defaults when the file does not exist. Raises ``SettingsError``
+    naming every problem as ``file:line: field: message`` (an unknown or misspelt key
+    is one of them)."""
     try:
-        data = tomlio.read_toml(path, MAX_SETTINGS_BYTES, "a settings file")
+        text = tomlio.decode_text(tomlio.read_bytes(path, MAX_SETTINGS_BYTES, "a settings file"), path)
+        data = tomlio.parse_toml(text, path)
     except FileNotFoundError:
         return Settings()
     except tomlio.FileProblem as exc:
@@ -45,10 +48,9 @@ def load_settings(path: Path) -> Settings:
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = tomlio.format_loc(first["loc"]) or "(top level)"
-        message = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
-        raise SettingsError(tomlio.problem(path, None, field, message)) from None
+        from quizapp.decks import validation_problems
+
+        raise SettingsError(validation_problems(path, exc, text)) from None
 
 
 def save_settings(path: Path, settings: Settings) -> None:

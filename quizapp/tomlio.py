@@ -87,6 +87,36 @@ def format_loc(loc: Iterable[Any]) -> str:
     return out
 
 
+# pydantic's wording for a value out of range or of the wrong type, in plain words.
+_PLAIN = {
+    "greater_than_equal": "must be {ge} or more",
+    "greater_than": "must be more than {gt}",
+    "less_than_equal": "must be {le} or less",
+    "less_than": "must be less than {lt}",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "string_type": "must be text (in quotes)",
+    "list_type": "must be a list",
+    "extra_forbidden": "unknown field",
+    "missing": "required field is missing",
+}
+
+
+def plain_message(item: dict[str, Any]) -> str:
+    """A pydantic error (one of ``ValidationError.errors()``) as a person says it:
+    ``must be 0 or more`` rather than ``Input should be greater than or equal to 0``."""
+    template = _PLAIN.get(item["type"])
+    if template is None:
+        return str(item["msg"]).removeprefix("Value error, ")
+    try:
+        return template.format(**(item.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return str(item["msg"])
+
+
 def size_text(limit: int) -> str:
     """``20 MB (20,971,520 bytes)``."""
     mb = limit / (1024 * 1024)

@@ -42,7 +42,10 @@ def open_workspace(args: argparse.Namespace) -> Workspace | None:
     for problem in workspace.catalog.problems:
         say_error(f"warning: {problem}")
     if workspace.settings_error is not None:
-        say_error(f"warning: {workspace.settings_error} (using the default settings)")
+        *problems, last = workspace.settings_error.problems
+        for problem in problems:
+            say_error(f"warning: {problem}")
+        say_error(f"warning: {last} (using the default settings)")
     if failed is not None:
         say_error(str(failed))
     for notice in workspace.score_notices:

@@ -274,8 +274,8 @@ def test_plain_play_leaves_out_a_suspended_card(env, capsys) -> None:
 @pytest.mark.parametrize(
     ("content", "problem"),
     [(b"review_streak = \xff\n", "1: not UTF-8 text (bad byte 0xff at offset 16); save it as UTF-8"),
-     (b"review_streak = 0\n", "review_streak: Input should be greater than or equal to 1"),
-     (b"colour = 'red'\n", "colour: unknown field")],
+     (b"review_streak = 0\n", "1: review_streak: must be 1 or more"),
+     (b"colour = 'red'\n", "1: colour: unknown field")],
 )
 def test_a_bad_settings_file_is_one_warning_and_untouched(env, capsys, content, problem) -> None:
     from quizapp.paths import Locations
@@ -288,6 +288,24 @@ def test_a_bad_settings_file_is_one_warning_and_untouched(env, capsys, content, 
     err = capsys.readouterr().err.strip().splitlines()
     sep = "" if problem[0].isdigit() else " "
     assert err == [f"quizapp: warning: {settings}:{sep}{problem} (using the default settings)"]
+    assert settings.read_bytes() == content
+
+
+def test_every_settings_problem_is_one_line_with_its_line_and_field(env, capsys) -> None:
+    from quizapp.paths import Locations
+
+    run, _ = env
+    settings = Locations.from_env().settings
+    settings.parent.mkdir(parents=True)
+    content = (b'# my settings\ntheme = "gruvbox"\nnew_per_day = -3\nreview_streek = 2\n'
+               b'leech_threshold = "many"\n')
+    settings.write_bytes(content)
+    assert run("leeches") == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"quizapp: warning: {settings}:3: new_per_day: must be 0 or more",
+        f"quizapp: warning: {settings}:5: leech_threshold: must be a whole number",
+        f"quizapp: warning: {settings}:4: review_streek: unknown field (using the default settings)",
+    ]
     assert settings.read_bytes() == content
 
 

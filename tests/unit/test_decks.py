@@ -72,7 +72,7 @@ def test_a_value_of_the_wrong_type_names_file_line_and_field() -> None:
     lines = text.splitlines()
     tags, answer, order = (lines.index(t) + 1 for t in ('tags = "history"', "answer = 2", 'answer = "A"'))
     assert problems_of(text) == [
-        f"deck.toml:{tags}: deck.tags: Input should be a valid list",
+        f"deck.toml:{tags}: deck.tags: must be a list",
         f"deck.toml:{answer}: cards[1].answer: must be a string (a list of strings for an order card)",
         f"deck.toml:{order}: cards[2].answer: an order card needs a list of at least 2 items",
     ]
