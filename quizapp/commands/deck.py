@@ -29,11 +29,13 @@ tags = []  # optional: words to find the deck by, e.g. ["history"]
 #   id        unique in this deck; keep it when you reword a card (progress is kept under it)
 #   kind      choice, text, flip, order or cloze
 #   question  what is asked
-#   answer    the right answer (for an order card: the list, in the right order)
+#   answer    the right answer (for an order card: the list, in the right order;
+#             a cloze card has none: its gaps are the answers)
 # and may have:
 #   accept       other typed answers that also count as right
 #   explanation  shown after the card is answered
 #   tags         words to filter cards by
+#   reverse      true on a flip or text card: also ask it back to front, as its own card
 
 # choice: pick the answer among it and its distractors (at least one; none equal to it).
 [[cards]]
@@ -54,11 +56,13 @@ answer = "Jupiter"
 accept = ["planet Jupiter"]
 
 # flip: a flashcard: read the question, turn the card, and say whether you knew it.
+# `reverse = true` also asks it back to front ("H2O" -> the question), with its own progress.
 [[cards]]
 id = "water-formula"
 kind = "flip"
 question = "The chemical formula of water"
 answer = "H2O"
+reverse = true
 
 # order: put the items in order; `answer` lists them in the right order (2 or more).
 [[cards]]
@@ -66,6 +70,14 @@ id = "inner-planets"
 kind = "order"
 question = "Order these planets from nearest to farthest from the Sun"
 answer = ["Mercury", "Venus", "Earth", "Mars"]
+
+# cloze: type what goes in a gap. Mark each gap in the question as {{{{c1::answer}}}} or
+# {{{{c1::answer::hint}}}}; each gap number is asked as its own card, the others shown.
+# No `answer` key: the gaps are the answers.
+[[cards]]
+id = "first-moon-landing"
+kind = "cloze"
+question = "{{{{c1::Neil Armstrong}}}} was the first person to walk on the Moon, in {{{{c2::1969::year}}}}."
 """
 
 

@@ -60,9 +60,14 @@ def test_new_writes_a_commented_template_with_every_kind(user_decks: Path, capsy
     assert str(path) in capsys.readouterr().out
     deck = load_deck(path)
     assert deck.deck.title == "Capitals of Europe!"
-    assert sorted(c.kind for c in deck.cards) == ["choice", "flip", "order", "text"]
+    assert sorted(c.kind for c in deck.cards) == ["choice", "cloze", "flip", "order", "text"]
+    # The cloze card's two gaps and the reversed flip card are asked as cards of their own.
+    asked = {card.id: card for card in deck.asked}
+    assert {"first-moon-landing.c1", "first-moon-landing.c2", "water-formula.reverse"} <= set(asked)
+    assert asked["first-moon-landing.c2"].answer_text == "1969"
     text = path.read_text(encoding="utf-8")
-    for explained in ("# choice:", "# text:", "# flip:", "# order:", "distractors", "accept"):
+    for explained in ("# choice:", "# text:", "# flip:", "# order:", "# cloze:", "distractors",
+                      "accept", "reverse = true", "{{c1::"):
         assert explained in text
 
 
