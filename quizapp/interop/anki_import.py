@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from quizapp import tomlio
 from quizapp.decks import deck_id_problem, slugify
 from quizapp.interop.anki import guid_card_id
 from quizapp.interop.common import InteropError, html_to_text, media_text
@@ -133,7 +134,7 @@ class _Builder:
         except ValidationError as exc:
             first = exc.errors()[0]
             loc = ".".join(str(part) for part in first["loc"])
-            message = str(first["msg"]).removeprefix("Value error, ")
+            message = tomlio.plain_message(first)
             self.skip(note, notetype, f"{loc + ': ' if loc else ''}{message}")
             return
         asked = set(card.asked_ids())

@@ -149,9 +149,7 @@ def schema_problem(path: Path, error: ValidationError, prefix: str = "") -> str:
     where = tomlio.format_loc(loc) or "(top level)"
     if prefix:
         where = prefix if where == "(top level)" else f"{prefix}.{where}"
-    message = {"extra_forbidden": "unknown field", "missing": "required field is missing"}.get(
-        first["type"], first["msg"]
-    )
+    message = tomlio.plain_message(first)
     return tomlio.problem(path, None, where, message)
 
 

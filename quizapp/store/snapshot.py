@@ -132,8 +132,7 @@ def _validate(path: Path, data: dict[str, Any], text: str) -> tuple[ScoreFile, F
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
-        message = {"extra_forbidden": "unknown field",
-                   "missing": "required field is missing"}.get(first["type"], first["msg"])
+        message = tomlio.plain_message(first)
         where = tomlio.format_loc(loc) or "(top level)"
         raise ScoreFileError(tomlio.problem(path, _line_of(text, loc), where, message)) from None
     naive = _naive_in_scores(scores)

@@ -325,20 +325,20 @@ def test_newer_format_is_refused_and_the_file_is_not_touched(path: Path) -> None
         ),
         (
             'format = 1\n[cards.deck-a.c1]\nseen = "many"\n',
-            "3: cards.deck-a.c1.seen: Input should be a valid integer",
+            "3: cards.deck-a.c1.seen: must be a whole number",
         ),
         (
             'format = 1\n[cards.deck-a.c1]\nright = 1\nseen = -5\n',
-            "4: cards.deck-a.c1.seen: Input should be greater than or equal to 0",
+            "4: cards.deck-a.c1.seen: must be 0 or more",
         ),
         (
             'format = 1\n[cards.deck-a.c1]\nseen = 99999999999999999999\n',
-            "3: cards.deck-a.c1.seen: Input should be less than or equal to 1000000000",
+            "3: cards.deck-a.c1.seen: must be 1000000000 or less",
         ),
         (
             'format = 1\n[[sessions]]\nid = "s"\ndeck = "d"\nmode = "all"\nscore = -1\n'
             'start = 2026-01-01T10:00:00Z\n',
-            "6: sessions[0].score: Input should be greater than or equal to 0",
+            "6: sessions[0].score: must be 0 or more",
         ),
         ("[cards.d.c]\nseen = 1\n", " format: required field is missing"),
         (
