@@ -1,7 +1,9 @@
 """Dates: absolute forms are taken; relative ones are resolved against the article's date.
 
 Taken: "July 2017" (``month-year``), "24 July 2017" (``day-month-year``),
-"July 24, 2017" (``month-day-year``) and a year after "in", "since", "by" or "during"
+"July 24, 2017" / "Oct. 24th, 2017" (``month-day-year``), "2017-07-24" (``iso-date``),
+"24/07/2017" or "07/24/2017" when only one reading is a date (``numeric-date``; "1/12/2017"
+is left out) and a year after "in", "since", "by" or "during"
 (``year``). Relative dates ("Friday", "yesterday", "today", "tomorrow", "last year",
 "last month") are resolved when the article has a date (``resolve_relative``: the page's
 publication date, else a date line at the top of the article such as "Tuesday, October 21,
@@ -18,12 +20,24 @@ from datetime import date, timedelta
 
 from quizapp.extract.gazetteer import MONTHS, WEEKDAYS
 
-_MONTH = "|".join(MONTHS)
+# Month names, and the abbreviations news style uses ("Oct. 17, 2007", "Sept. 3").
+_MONTH = "|".join(MONTHS) + r"|(?:Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\."
+_ORDINAL = r"(?:st|nd|rd|th)?"
 _PATTERNS = [
-    ("day-month-year", re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\s+(?P<year>(?:19|20)\d\d)\b")),
-    ("month-day-year", re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b")),
-    ("month-year", re.compile(rf"\b(?P<month>{_MONTH}),?\s+(?P<year>(?:19|20)\d\d)\b")),
+    ("day-month-year", re.compile(rf"\b(?P<day>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?(?P<month>{_MONTH})\s+(?P<year>(?:19|20)\d\d)\b")),
+    ("month-day-year", re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>(?:19|20)\d\d)\b")),
+    ("month-year", re.compile(rf"\b(?P<month>{_MONTH}),?\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b")),
+    # 2017-01-12 (ISO), and 12/01/2017 only when the day cannot be read as a month
+    ("iso-date", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")),
+    ("numeric-date", re.compile(r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>(?:19|20)\d\d)\b")),
 ]
+
+
+def month_number(name: str) -> int:
+    """1-12 for a month name ("October"), its abbreviation ("Oct.") or digits ("10")."""
+    if name.isdigit():
+        return int(name)
+    return next(i for i, m in enumerate(MONTHS, 1) if m[:3] == name[:3])
 _RELATIVE = re.compile(
     rf"\b(?:(?:{'|'.join(WEEKDAYS)})(?:[’']s)?|yesterday|today|tomorrow|tonight|"
     r"(?:last|next|this) (?:week|month|year|weekend))\b",
@@ -55,19 +69,28 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         for m in pattern.finditer(text, start, end):
             if any(m.start() < d.end and d.start < m.end() for d in found):
                 continue
-            day = m.groupdict().get("day")
-            if day is not None and not 1 <= int(day) <= 31:
+            groups = m.groupdict()
+            if rule == "numeric-date":
+                a, b = int(groups["a"]), int(groups["b"])
+                if a > 12 >= b:
+                    groups.update(day=str(a), month=str(b))  # 25/12/2017
+                elif b > 12 >= a:
+                    groups.update(day=str(b), month=str(a))  # 12/25/2017
+                else:
+                    continue  # 1/12/2017: January or December? abstain
+            day = groups.get("day")
+            month = month_number(groups["month"])
+            if (day is not None and not 1 <= int(day) <= 31) or not 1 <= month <= 12:
                 continue
-            found.append(DateMention(m.start(), m.end(), int(m.group("year")),
-                                     MONTHS.index(m.group("month")) + 1,
+            found.append(DateMention(m.start(), m.end(), int(m.group("year")), month,
                                      int(day) if day else None, rule))
     return sorted(found, key=lambda d: d.start)
 
 
 _YEAR = re.compile(r"\b(?:[Ii]n|since|[Bb]y|during|until|of)\s+(?P<year>(?:19|20)\d\d)\b(?!\s*[-–]\d)")
 _DATE_LINE = re.compile(
-    rf"^(?:(?:{'|'.join(WEEKDAYS)}),\s+)?(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),\s+"
-    rf"(?P<year>(?:19|20)\d\d)|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})\s+(?P<year2>(?:19|20)\d\d))\.?$"
+    rf"^(?:(?:{'|'.join(WEEKDAYS)}),\s+)?(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}){_ORDINAL},\s+"
+    rf"(?P<year>(?:19|20)\d\d)|(?P<day2>\d{{1,2}}){_ORDINAL}\s+(?P<month2>{_MONTH})\s+(?P<year2>(?:19|20)\d\d))\.?$"
 )
 
 
@@ -90,7 +113,7 @@ def date_line(text: str) -> date | None:
     day = int(m.group("day") or m.group("day2"))
     year = int(m.group("year") or m.group("year2"))
     try:
-        return date(year, MONTHS.index(month) + 1, day)
+        return date(year, month_number(month), day)
     except ValueError:
         return None
 

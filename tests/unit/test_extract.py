@@ -315,3 +315,16 @@ def test_an_attribution_naming_no_person_is_an_abstention_not_a_guess() -> None:
         "'The Kremlin' is not a person named in the article",
         "no attribution found in its sentence",
     ]
+
+
+def test_dates_in_news_styles_and_numbers_only_when_unambiguous() -> None:
+    def days(text: str) -> list[tuple[int, int, int | None]]:
+        return [(d.year, d.month, d.day) for d in find_dates(text)]
+
+    assert days("The pier opened on Oct. 17, 2007 and again on Sept. 3, 2008.") == [
+        (2007, 10, 17), (2008, 9, 3)]
+    assert days("Wednesday, April 14th, 2010, and in May of 2008") == [
+        (2010, 4, 14), (2008, 5, None)]
+    assert days("filed 2017-01-12; signed 25/12/2017; paid 12/25/2017") == [
+        (2017, 1, 12), (2017, 12, 25), (2017, 12, 25)]
+    assert days("the form dated 1/12/2017") == []  # January or December: left out
