@@ -303,7 +303,7 @@ class BrowserScreen(Screen[None]):
         self._show_count()
         self._write(cards, message, keep)
 
-    @work(thread=True, exclusive=True, group="save")
+    @work(thread=True, exclusive=True, group="save", description="write the deck")
     def _write(self, cards: list[Card], message: str, keep: str | None) -> None:
         path = self.entry.path
         try:

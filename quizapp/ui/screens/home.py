@@ -141,7 +141,9 @@ class HomeScreen(Screen[None]):
         """The same decks (the very catalog object) and the same scores and minute."""
         return other is not None and key[0] is other[0] and key[1:] == other[1:]
 
-    @work(thread=True, exclusive=True, group="home-numbers")
+    # A description of its own: Textual would otherwise describe the worker with the repr()
+    # of its arguments, which include the catalog (seconds for 100,000 cards).
+    @work(thread=True, exclusive=True, group="home-numbers", description="count home numbers")
     def _count(self, asked: int, key: tuple[object, ...]) -> None:
         stats = self.workspace.stats()
         self.app.call_from_thread(self._counted, stats, asked, key)
