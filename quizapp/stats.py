@@ -5,8 +5,9 @@ Definitions
     - Deck results (history, best, last) come from the sessions that quiz a deck (play in
       order, shuffled, or a few cards). Review and due sessions drill hand-picked cards,
       so they do not count as a deck score; they do count as days studied. A session's
-      percent is its score (cards right at the first try) over the cards it answered,
-      rounded to one decimal. Sessions with no answer are ignored. Only finished
+      percent is its score (cards right at the first try) over its planned questions
+      (``out_of``: a skipped question counts as not right; the cards answered when an
+      old record has no plan), rounded to one decimal. Sessions with no answer are ignored. Only finished
       sessions (that got to their last question) give a score: one quit early is a
       deck's ``unfinished`` session (shown as "3 of 76") while it is the latest.
     - Last played: the latest session start/end or answer time for the deck.
@@ -35,7 +36,7 @@ be null where nothing was answered)::
      "cards": {"total", "new", "learning", "mastered", "suspended", "leeches": int},
      "decks": [{"id", "title": str, "cards", "missed", "due", "new", "suspended",
                 "leeches", "sessions": int, "history": [float],
-                "best"/"last"/"unfinished": null | {"score", "total": int,
+                "best"/"last"/"unfinished": null | {"score", "total", "out_of": int,
                     "percent": float, "mode": str, "at": str, "planned": int | null,
                     "finished": bool},
                 "last_played": str | null}],
@@ -87,11 +88,19 @@ class SessionResult:
     finished: bool = True  # it got to the end (a session quit early did not)
 
     @property
+    def out_of(self) -> int:
+        """The questions the score counts against: a finished session's planned questions,
+        so a skipped one counts as not right (answering 1 and skipping 21 is 1/22, not
+        1/1); the cards answered when the plan was not recorded."""
+        return max(self.total, self.planned or 0) if self.finished else self.total
+
+    @property
     def percent(self) -> float:
-        return percent(self.score, self.total) or 0.0
+        return percent(self.score, self.out_of) or 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"score": self.score, "total": self.total, "percent": self.percent,
+        return {"score": self.score, "total": self.total, "out_of": self.out_of,
+                "percent": self.percent,
                 "mode": self.mode, "at": _iso(self.at), "planned": self.planned,
                 "finished": self.finished}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from quizapp.decks import Catalog, DeckEntry
-from quizapp.models import CardRecord, Deck, ScoreFile
+from quizapp.models import CardRecord, Deck, ScoreFile, SessionRecord
 from quizapp.settings import Settings
 from quizapp.stats import compute_stats
 from quizapp.store import ScoreStore
@@ -247,7 +247,7 @@ def test_json_shape_is_stable(tmp_path: Path) -> None:
     hist = data["decks"][0]
     assert set(hist) == {"id", "title", "cards", "missed", "due", "new", "suspended", "leeches",
                          "sessions", "history", "best", "last", "unfinished", "last_played"}
-    assert hist["best"] == {"score": 4, "total": 5, "percent": 80.0, "mode": "shuffle",
+    assert hist["best"] == {"score": 4, "total": 5, "out_of": 5, "percent": 80.0, "mode": "shuffle",
                             "at": "2026-03-09T20:00:00+00:00", "planned": None,
                             "finished": True}
     assert data["decks"][1]["best"] is None
@@ -255,3 +255,16 @@ def test_json_shape_is_stable(tmp_path: Path) -> None:
                                    "wrong": 9, "percent": 35.7}
     assert data["most_missed"][0] == {"deck": "hist", "card": "w1", "question": "Question w1?",
                                       "wrong": 8, "right": 2, "leech": True, "suspended": False}
+
+
+def test_skipped_questions_count_against_best_and_last(tmp_path: Path) -> None:
+    """Answering 1 of 22 questions right and skipping the other 21 is 1/22, not 1/1 100%:
+    it must not beat an honest 80% run as Best."""
+    scores, catalog = load(tmp_path)
+    scores.sessions.append(SessionRecord(
+        id="s5", deck="hist", mode="order", start=datetime(2026, 3, 10, 10, 0, tzinfo=UTC),
+        end=datetime(2026, 3, 10, 10, 5, tzinfo=UTC), score=1, total=1, planned=22, asked=22))
+    hist = compute_stats(scores, catalog, NOW, tz=UTC).deck("hist")
+    assert (hist.last.score, hist.last.out_of, hist.last.percent) == (1, 22, 4.5)
+    assert (hist.best.score, hist.best.out_of, hist.best.percent) == (4, 5, 80.0)
+    assert hist.history[-1] == 4.5

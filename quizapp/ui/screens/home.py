@@ -42,7 +42,7 @@ INLINE_CARDS = 5000
 
 
 def _result(result: SessionResult | None) -> str:
-    return f"{result.score}/{result.total} {result.percent:.0f}%" if result else "–"
+    return f"{result.score}/{result.out_of} {result.percent:.0f}%" if result else "–"
 
 
 def _last(row: DeckStats) -> Text:
