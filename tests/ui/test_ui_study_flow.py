@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.ui.support import (
     CHOICE, FLIP, TEXT, Clock, build, choice_number, deck, locations, ready, scores,
-    screen_text, start, type_text,
+    screen_text, start, type_text, wait_for,
 )
 from textual.widgets import DataTable, Input, TextArea
 
@@ -288,3 +288,33 @@ async def test_a_small_terminal_keeps_the_option_the_result_and_the_keys_in_view
             assert "Cards" not in columns  # the first to go
             footer = screen_text(app).splitlines()[-1]
             assert "Play deck" in footer and "Due" in footer
+
+
+async def test_a_choice_with_three_options_offers_keys_1_to_3_only(tmp_path: Path) -> None:
+    three = [dict(id="t1", kind="choice", question="What is 2+2?", answer="4",
+                  distractors=["3", "5"])]
+    app = build(tmp_path, deck("sums", three))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await start(pilot, "sums", "o")
+        text = screen_text(app)
+        assert "Pick an answer: 1-3" in text and "1-4" not in text
+        footer = text.splitlines()[-1]
+        assert "1 2 3 Choose" in footer and "4" not in footer
+        await pilot.press("4")  # no fourth option: nothing happens
+        await pilot.pause()
+        assert app.screen.session.state == "asking" and not scores(_scores_path(app)).cards
+        await pilot.press(choice_number(app, "4"))
+        await pilot.pause()
+        assert app.screen.session.state == "feedback"
+
+
+async def test_skipped_questions_count_against_best_and_last_on_home(tmp_path: Path) -> None:
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await start(pilot, "caps", "o")
+        await pilot.press(choice_number(app, "Tokyo"), "enter", "s", "s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        await pilot.press("h")
+        await _wait(pilot)
+        row = _row(app, "caps")
+        assert (row["Best"], row["Last"]) == ("1/3 33%", "1/3 33%")

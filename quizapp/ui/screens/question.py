@@ -114,7 +114,10 @@ class QuestionScreen(Screen[None]):
         self.query_one("#question-box", VerticalScroll).scroll_home(animate=False)
         answer = self.query_one("#answer", Vertical)
         await answer.remove_children()
-        hint = Static(KIND_HINTS[card.kind], classes="hint", markup=False)
+        text = KIND_HINTS[card.kind]
+        if card.kind == "choice":
+            text = text.replace("1-4", f"1-{len(session.choices(item))}")
+        hint = Static(text, classes="hint", markup=False)
         if card.kind == "choice":
             await answer.mount(ChoiceList(session.choices(item), id="choices"), hint)
             self.query_one("#choices").focus()
@@ -171,7 +174,12 @@ class QuestionScreen(Screen[None]):
         if action == "leave":
             return not typing
         if action == "number":
-            return state == "asking" and (kind == "choice" or kind == "flip" and self.revealed)
+            if state != "asking" or session.current is None:
+                return False
+            if kind == "choice":  # only the numbers of its options (a card may have 2 or 3)
+                return not parameters or int(str(parameters[0])) <= len(
+                    session.choices(session.current))
+            return kind == "flip" and self.revealed
         if action in ("skip", "undo", "confirm_quit") and typing:
             return None  # the keys type into the field: shown dimmed until Escape
         if action == "skip":
