@@ -16,11 +16,17 @@ text, not a round trip of the whole file. The result is always parsed back and c
 with ``new``; whenever the splice cannot be trusted (the cards are not ``[[cards]]``
 tables, the deck's own header changed, the order of cards changed) the whole deck is
 written afresh by ``decks.dump_deck``, as before.
+
+Nothing is written from a stale copy: every card the change touches must still read, in
+the file, as it does in ``old``, and a whole deck is written afresh only over a file that
+still holds exactly ``old``. Otherwise (someone saved the file since it was read) a
+``DeckError`` says so and nothing is written, so no earlier save is ever undone.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from typing import Any
 
 import tomli_w
@@ -44,7 +50,10 @@ def edit_deck_text(text: str, old: Deck, new: Deck, path: str = "deck") -> str:
     """The text of a deck file that held ``old`` as ``text``, changed to hold ``new``
     (see the module doc). Raises ``DeckError`` when ``new`` is not a deck that loads."""
     for scanned in (False, True):
-        spliced = _splice(text, old, new, scanned=scanned)
+        try:
+            spliced = _splice(text, old, new, scanned=scanned)
+        except _ChangedOnDisk as changed:
+            raise _changed_on_disk(path, changed.card_id) from None
         if spliced is None:
             continue
         try:
@@ -52,9 +61,40 @@ def edit_deck_text(text: str, old: Deck, new: Deck, path: str = "deck") -> str:
                 return spliced
         except DeckError:
             pass
+    # The whole deck is written afresh only over a file that still holds exactly ``old``:
+    # a deck read before someone else's save must never overwrite that save.
+    try:
+        on_disk = parse_deck(text, path)
+    except DeckError:
+        on_disk = None
+    if on_disk != old:
+        raise _changed_on_disk(path, None)
     fresh = dump_deck(new)
     parse_deck(fresh, path)
     return fresh
+
+
+class _ChangedOnDisk(Exception):
+    """A card that is to change no longer reads, in the file, as the deck we started from."""
+
+    def __init__(self, card_id: str) -> None:
+        super().__init__(card_id)
+        self.card_id = card_id
+
+
+def _changed_on_disk(path: str, card_id: str | None) -> DeckError:
+    what = f"card {card_id!r}" if card_id else "the deck"
+    return DeckError([f"{path}: {what} changed in the file since it was read; nothing was "
+                      "written (reload the deck, then make the change again)"])
+
+
+def _holds(table_text: str, card: Card) -> bool:
+    """Whether one ``[[cards]]`` table of the file reads as ``card``."""
+    try:
+        data = tomllib.loads(table_text if table_text.endswith("\n") else table_text + "\n")
+        return Card.model_validate(data["cards"][0]) == card
+    except (tomllib.TOMLDecodeError, KeyError, IndexError, TypeError, ValueError):
+        return False
 
 
 # --------------------------------------------------------------------------- splicing
@@ -80,6 +120,9 @@ def _splice(text: str, old: Deck, new: Deck, *, scanned: bool) -> str | None:
     pos = 0
     for card, (start, body, end) in zip(old.cards, spans):
         replacement = new_by_id.get(card.id)
+        changes = replacement is None or not (replacement is card or replacement == card)
+        if changes and not _holds(text[body:end], card):
+            raise _ChangedOnDisk(card.id)
         if replacement is None:  # removed, with the comments right above it
             out.append(text[pos:start])
             pos = _blank_lines_after(text, end)

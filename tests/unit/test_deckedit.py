@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from quizapp.commands.deck import TEMPLATE
 from quizapp.deckedit import edit_deck_text
-from quizapp.decks import dump_deck, parse_deck
+from quizapp.decks import DeckError, dump_deck, parse_deck
 from quizapp.models import Card, Deck, DeckInfo
 from quizapp.settings import Settings, load_settings, save_settings
 
@@ -89,3 +91,36 @@ def test_settings_keep_their_comments_when_the_theme_changes(tmp_path: Path) -> 
     save_settings(fresh, Settings(theme="gruvbox"))
     assert fresh.read_text(encoding="utf-8") == 'theme = "gruvbox"\n'  # defaults stay out
     assert load_settings(fresh) == Settings(theme="gruvbox")
+
+
+def _saved_elsewhere(text: str) -> tuple[Deck, str]:
+    """A deck as a browser read it, and the file after another save changed its first
+    card (the browser's copy is now stale)."""
+    stale = parse_deck(text, "mine.toml")
+    first = stale.cards[0]
+    on_disk = text.replace(f'question = "{first.question}"', f'question = "X{first.question}"', 1)
+    assert on_disk != text
+    return stale, on_disk
+
+
+def test_a_change_made_from_a_stale_copy_never_undoes_an_earlier_save() -> None:
+    """The browser's copy of a deck was read before another save changed card 0; editing
+    card 1 from that copy refuses (naming the file) instead of writing card 0 back."""
+    stale, on_disk = _saved_elsewhere(HAND_WRITTEN)
+    cards = list(stale.cards)
+    cards[1] = cards[1].model_copy(update={"answer": "Y"})
+    with pytest.raises(DeckError) as refused:
+        edit_deck_text(on_disk, stale, _with_cards(stale, cards), "mine.toml")
+    assert "mine.toml: the deck changed in the file since it was read" in str(refused.value)
+    # The same refusal where the whole deck would be written afresh (cards reordered).
+    with pytest.raises(DeckError):
+        edit_deck_text(on_disk, stale, _with_cards(stale, list(reversed(stale.cards))))
+
+
+def test_a_card_changed_in_the_file_is_not_overwritten_by_an_older_edit_of_it() -> None:
+    stale, on_disk = _saved_elsewhere(HAND_WRITTEN)
+    cards = list(stale.cards)
+    cards[0] = cards[0].model_copy(update={"answer": "mine"})
+    with pytest.raises(DeckError) as refused:
+        edit_deck_text(on_disk, stale, _with_cards(stale, cards), "mine.toml")
+    assert f"card {stale.cards[0].id!r} changed in the file" in str(refused.value)
