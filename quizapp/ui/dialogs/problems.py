@@ -33,8 +33,9 @@ class ProblemsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         count = len(self.problems)
         with VerticalScroll():
-            yield Static(f"{count} deck file{'s' if count != 1 else ''} could not be read; "
-                         "fix the file and come back to home (or press r there).",
+            yield Static(f"{count} problem{'s' if count != 1 else ''} with deck files (a "
+                         "file with a problem is not listed); fix the file and come back to "
+                         "home (or press r there).",
                          id="problems-title", markup=False)
             for problem in self.problems:
                 yield Static(visible(problem), classes="problem", markup=False)
