@@ -454,7 +454,7 @@ async def test_a_broken_settings_file_is_reported_and_never_overwritten(tmp_path
     settings.write_text("theme = 3\n", encoding="utf-8")
     async with app.run_test() as pilot:
         await ready(pilot)
-        assert any("settings.toml: theme" in n.message for n in app._notifications)
+        assert any("settings.toml:1: theme" in n.message for n in app._notifications)
         app.theme = "nord"
         await pilot.pause()
     assert settings.read_text(encoding="utf-8") == "theme = 3\n"
