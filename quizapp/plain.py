@@ -93,7 +93,7 @@ class PlainRunner:
         try:
             if self.title:
                 noun = "question" if s.total == 1 else "questions"
-                self.say(f"== {visible(self.title)}: {s.total} {noun} {HELP}")
+                self.say(f"== {visible(self.title, one_line=True)}: {s.total} {noun} {HELP}")
             while s.current is not None:
                 self.ending.check()
                 item = s.current
@@ -141,7 +141,7 @@ class PlainRunner:
         if card.kind == "choice":
             options = s.choices(item)
             for n, option in enumerate(options, 1):
-                self.say(f"  {n}) {visible(option)}")
+                self.say(f"  {n}) {visible(option, one_line=True)}")
             while True:
                 line = self.ask(f"Your choice (1-{len(options)}) {HELP}: ")
                 if self.command(line):
@@ -176,7 +176,7 @@ class PlainRunner:
         # order
         items = s.order_items(item)
         for n, text in enumerate(items, 1):
-            self.say(f"  {n}) {visible(text)}")
+            self.say(f"  {n}) {visible(text, one_line=True)}")
         while True:
             # No example order: any example could be the answer itself.
             line = self.ask(f"The numbers 1-{len(items)} in the right order, separated by "
@@ -212,8 +212,8 @@ class PlainRunner:
         if s.missed:
             self.say("Missed:")
             for item in s.missed:
-                self.say(f"  - {visible(item.card.question)}")
-                self.say(f"    answer: {visible(item.card.answer_text)}")
+                self.say(f"  - {visible(item.card.question, one_line=True)}")
+                self.say(f"    answer: {visible(item.card.answer_text, one_line=True)}")
 
 
 def _pick(line: str, options: list[str]) -> str | None:

@@ -100,5 +100,5 @@ def run_leeches(args: argparse.Namespace) -> int:
     for l in found:
         mark = "  [suspended]" if l.suspended else ""
         print(f"  {l.wrong:>3} wrong {l.right:>3} right  {l.deck_id} {l.card.id}{mark}")
-        print(f"      {visible(l.card.question)}")
+        print(f"      {visible(l.card.question, one_line=True)}")
     return 0

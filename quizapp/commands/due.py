@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{'deck':<{width}}  {'due':>4}  {'new':>4}  title")
     for e in entries:
         c = counts[e.id]
-        print(f"{e.id:<{width}}  {c.due:>4}  {c.new:>4}  {visible(e.deck.deck.title)}")
+        print(f"{e.id:<{width}}  {c.due:>4}  {c.new:>4}  {visible(e.deck.deck.title, one_line=True)}")
     print(f"{'total':<{width}}  {total_due:>4}  {total_new:>4}")
     if total_due + total_new == 0:
         next_due = review.next_due(scores, catalog, args.deck)

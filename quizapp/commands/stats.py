@@ -88,7 +88,7 @@ def render_text(stats) -> str:
         for m in stats.most_missed:
             marks = "".join([" [leech]" if m.leech else "", " [suspended]" if m.suspended else ""])
             lines.append(f"  {m.wrong:>3} wrong  {m.deck_id}/{m.card_id}{marks}")
-            lines.append(f"             {visible(m.question)}")
+            lines.append(f"             {visible(m.question, one_line=True)}")
     else:
         lines.append("Most missed cards: none yet.")
 

@@ -379,3 +379,23 @@ def test_the_settings_file_changes_the_streak_the_new_card_limit_and_the_leech_t
     play(scores, {"fr": "Paris", "fi": "Helsinki", "jp": "Tokyo"})
     assert run("review", "capitals", "--plain") == 0  # one right answer is enough now
     assert capsys.readouterr().out.startswith("Nothing to review in capitals")
+
+
+def test_a_title_with_a_line_break_stays_on_its_line_in_lists_and_plain_headers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """A deck title holding a newline and ESC: the due table keeps one row per deck and
+    plain mode one header line (the break shows as ⏎, ESC as ␛), as in the app."""
+    decks = tmp_path / "decks"
+    title = "Line\nbreak \x1b[7m"
+    write_deck(DECK.model_copy(update={"deck": DECK.deck.model_copy(update={"title": title})}),
+               decks / "capitals.toml")
+    common = ["--decks", str(decks), "--scores", str(tmp_path / "scores.toml")]
+    assert main(["due", "capitals", *common]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("capitals")]
+    assert rows == ["capitals     0     3  Line ⏎ break ␛[7m"]
+    monkeypatch.setattr("sys.stdin", io.StringIO(":q\n"))
+    main(["play", "capitals", "--plain", *common])
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("== "))
+    assert header.startswith("== Line ⏎ break ␛[7m: 3 questions")
+    assert "\x1b" not in out
