@@ -207,8 +207,8 @@ class PlainRunner:
         self.say()
         share = f" ({percent(score, total)})" if total else ""
         self.say(f"Score: {score}/{total}{share} in {duration(s.elapsed())}")
-        if s.unanswered:
-            self.say(f"Skipped: {len(s.unanswered)}")
+        if s.skipped_count:
+            self.say(f"Skipped: {s.skipped_count}")
         if s.missed:
             self.say("Missed:")
             for item in s.missed:

@@ -154,6 +154,7 @@ class Session:
         self._offset = 0
         self._prior_score = 0
         self._prior_answered = 0
+        self._prior_skipped = 0
         self._prior_missed: list[str] = []
         self._prior_missed_items: list[Item] = []
         self._prior_seconds = 0.0
@@ -234,6 +235,9 @@ class Session:
         session._offset = offset
         session._prior_score = record.score
         session._prior_answered = record.total
+        # In order every question asked before was answered or skipped (undo takes a step
+        # back), so the rest of the questions asked were skipped.
+        session._prior_skipped = max(0, min(record.asked or 0, offset) - record.total)
         session._prior_missed = list(record.missed)
         by_id = {c.id: c for c in deck.asked}
         session._prior_missed_items = [Item(deck.id, by_id[m]) for m in record.missed if m in by_id]
@@ -327,6 +331,12 @@ class Session:
             if item.key not in answered:
                 seen.setdefault(item.key, item)
         return list(seen.values())
+
+    @property
+    def skipped_count(self) -> int:
+        """How many questions were left unanswered, a resumed session's earlier part
+        included: the "N skipped" both front ends show at the end."""
+        return self._prior_skipped + len(self.unanswered)
 
     @property
     def skipped(self) -> list[Item]:

@@ -148,6 +148,17 @@ def test_resume_goes_on_where_the_in_order_session_stopped(cli, capsys) -> None:
     assert "nothing to resume in capitals" in err and len(err.strip().splitlines()) == 1
 
 
+def test_the_summary_counts_skips_from_before_the_resume(cli, capsys) -> None:
+    run, scores, catalog = cli
+    assert run("play", "capitals", "--plain", stdin="City1\n:s\nCity3\n:q\n") == 0
+    capsys.readouterr()
+    assert run("play", "capitals", "--plain", "--resume", stdin="City4\n:s\nCity6\n") == 0
+    out = capsys.readouterr().out
+    # Q2 skipped before the resume and Q5 after it: 2 skipped, and Best is 4 of 6.
+    assert "Score: 4/4" in out and "Skipped: 2" in out
+    assert (_deck_stats(scores, catalog).best.score, _deck_stats(scores, catalog).best.out_of) == (4, 6)
+
+
 def test_a_shuffled_session_is_not_resumable(cli, capsys) -> None:
     run, scores, _ = cli
     assert run("play", "capitals", "--plain", "--shuffle", stdin="x\n:q\n") == 0

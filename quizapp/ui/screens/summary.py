@@ -50,7 +50,7 @@ class SummaryScreen(Screen[None]):
                 id="result",
                 markup=False,
             )
-            skipped = len(session.unanswered)
+            skipped = session.skipped_count
             if skipped:
                 yield Static(f"{skipped} skipped", id="skipped", markup=False)
             if missed:
