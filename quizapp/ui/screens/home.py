@@ -35,6 +35,10 @@ COLUMNS = ("Deck", "Cards", "Best", "Last", "Missed", "Due", "New", "Played")
 # Which columns go first when the terminal is narrow (the deck's title always stays).
 DROP_ORDER = ("Cards", "Played", "Best", "Last", "Missed", "New", "Due")
 MIN_TITLE = 12  # below this the title column keeps its width and the table scrolls sideways
+# Titles that share their first words (the decks of imported articles: "Who said it: ...")
+# are told apart only when enough of them shows: the least useful columns give way for this.
+READABLE_TITLE = 36
+MAKE_ROOM_FOR_TITLES = ("Cards", "Played")
 SCROLLBAR = 2  # kept free for the vertical scrollbar of a long deck list
 # Up to this many cards the numbers are counted at once (a few milliseconds); above, in a
 # thread, so that a big collection never holds up the screen.
@@ -235,8 +239,9 @@ class HomeScreen(Screen[None]):
 
     def _lay_out(self, keep: str | None) -> None:
         """Put the rows in the table. The numbers get the width they need; the title gets
-        what is left of the terminal (cut with an ellipsis). When even the shortest title
-        does not fit, columns are dropped in ``DROP_ORDER`` until it does."""
+        what is left of the terminal (cut with an ellipsis). Cards and Played give way when a
+        title longer than ``READABLE_TITLE`` would show less than that; when even the
+        shortest title does not fit, more columns are dropped in ``DROP_ORDER``."""
         table = self.query_one("#decks", DataTable)
         rows = self._rows
         widths = {label: max([len(label), *(row[i].cell_len for row in rows.values())])
@@ -249,7 +254,9 @@ class HomeScreen(Screen[None]):
             return self.app.size.width - used - SCROLLBAR
 
         for label in DROP_ORDER:
-            if room() >= min(MIN_TITLE, longest):
+            long_titles = longest > READABLE_TITLE
+            wanted = READABLE_TITLE if long_titles and label in MAKE_ROOM_FOR_TITLES else MIN_TITLE
+            if room() >= min(wanted, longest):
                 break
             shown.remove(label)
         title_width = max(min(MIN_TITLE, longest), min(longest, room()))
