@@ -7,7 +7,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.ui.support import T0, Clock, deck, screen_text, scores, type_text, wait_for
+from tests.ui.support import (
+    T0,
+    Clock,
+    deck,
+    screen_text,
+    scores,
+    type_text,
+    wait_for,
+    widget_text,
+)
 from textual.widgets import DataTable, Input, ProgressBar, Select, Static, TextArea
 
 from quizapp.decks import load_deck, write_deck
@@ -18,6 +27,7 @@ from quizapp.store import ScoreStore
 from quizapp.ui.app import QuizApp, make_app
 from quizapp.ui.dialogs.card_form import CardForm
 from quizapp.ui.dialogs.confirm import ConfirmScreen
+from quizapp.ui.dialogs.help import HelpScreen
 from quizapp.ui.dialogs.import_deck import ImportScreen
 from quizapp.ui.screens.browser import PAGE, BrowserScreen
 from quizapp.ui.screens.home import HomeScreen
@@ -525,3 +535,31 @@ def test_card_form_snapshot(tmp_path: Path, snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(_markup_app(tmp_path), terminal_size=(100, 34), run_before=run_before)
+
+
+async def test_f1_lists_the_card_editors_keys_and_a_typed_question_mark_stays_text(
+        tmp_path: Path) -> None:
+    app = make_app(setup(tmp_path), now=Clock())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_browser(pilot, "geo")
+        await highlight(pilot, "jp")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, CardForm))
+        form = app.screen
+        question = form.query_one("#f-question", TextArea)
+        question.focus()
+        question.load_text("Capital of Japan")
+        question.move_cursor(question.document.end)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen is form and question.text == "Capital of Japan?"
+        await pilot.press("f1")  # F1 from inside the field
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        keys = widget_text(app.screen.query_one("#help-keys", Static))
+        assert "^s  Save" in keys and "esc  Cancel" in keys
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is form)
+        assert question.text == "Capital of Japan?"
+        form.set_focus(None)  # outside a text field '?' opens help too
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))

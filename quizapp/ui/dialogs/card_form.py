@@ -19,7 +19,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from quizapp import text as guard
@@ -27,6 +26,7 @@ from quizapp.decks import validation_problems
 from quizapp.models import Card, Deck
 from quizapp.text import visible
 from quizapp.ui.dialogs.confirm import ConfirmScreen
+from quizapp.ui.dialogs.dialog import Dialog
 from quizapp.ui.widgets.footer import FittedFooter
 
 KINDS = ("choice", "text", "flip", "order", "cloze")
@@ -61,7 +61,7 @@ def form_problems(error: ValidationError, index: int) -> list[str]:
     return out
 
 
-class CardForm(ModalScreen[Card | None]):
+class CardForm(Dialog[Card | None]):
     """Add a card (``card`` is None) or edit ``card``; ``index`` is its place in the deck
     and ``ids`` the ids of the deck's cards in order (for the duplicate check)."""
 

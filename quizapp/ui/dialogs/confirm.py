@@ -6,13 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from quizapp.ui.dialogs.dialog import Dialog
 from quizapp.ui.widgets.footer import FittedFooter
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """Dismisses with True (yes) or False (no, or Escape). The text is the code's own words."""
 
     DEFAULT_CSS = """

@@ -20,7 +20,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from quizapp.decks import DeckError
@@ -34,13 +33,14 @@ from quizapp.interop import (
 from quizapp.models import Deck
 from quizapp.ui import messages
 from quizapp.text import visible
+from quizapp.ui.dialogs.dialog import Dialog
 from quizapp.ui.widgets.footer import FittedFooter
 from quizapp.workspace import Workspace, deck_text
 
 MAX_WARNINGS_SHOWN = 50
 
 
-class ImportScreen(ModalScreen[str | None]):
+class ImportScreen(Dialog[str | None]):
     """Imports into ``workspace``'s user decks folder."""
 
     DEFAULT_CSS = """

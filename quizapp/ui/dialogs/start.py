@@ -9,11 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from quizapp.decks import DeckEntry
 from quizapp.models import SessionRecord
+from quizapp.ui.dialogs.dialog import Dialog
 from quizapp.ui.text import card_content
 from quizapp.ui.widgets.footer import FittedFooter
 
@@ -25,7 +25,7 @@ class StartChoice:
     resume: bool = False  # go on with the unfinished in-order session
 
 
-class StartDeckScreen(ModalScreen[StartChoice | None]):
+class StartDeckScreen(Dialog[StartChoice | None]):
     """Dismisses with a ``StartChoice``, or None when cancelled."""
 
     DEFAULT_CSS = """
