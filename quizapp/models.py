@@ -439,6 +439,11 @@ class SessionRecord(Model):
     # written before these fields existed leave them out and count as finished.
     planned: int | None = Field(default=None, ge=0)
     asked: int | None = Field(default=None, ge=0)
+    # The id of the last card answered or skipped (``deck/card`` when the session mixes
+    # decks): a resumed in-order session goes on after that card in the deck as it is
+    # then, so cards removed or added since do not shift it. None in records written
+    # before this field existed (they resume by position, at question ``asked + 1``).
+    last_card: NonBlank | None = None
 
     @property
     def finished(self) -> bool:

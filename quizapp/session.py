@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal, Protocol
@@ -112,6 +112,41 @@ def deck_rivals(deck: Deck) -> matching.Rivals:
     return rivals
 
 
+def answered_in(record: SessionRecord, cards: Mapping[str, CardRecord]) -> set[str]:
+    """The ids of the cards (of ``cards``, one deck's records in the score file) known to
+    have been answered in the session ``record``: those whose latest answer is one of
+    its answers (answer ids start with the session's id), and those it missed."""
+    prefix = f"{record.id}-"
+    out = {cid for cid, rec in cards.items()
+           if rec.last_answer is not None and rec.last_answer.startswith(prefix)}
+    return out | set(record.missed)
+
+
+def resume_cards(
+    deck: Deck, record: SessionRecord, *, answered: Collection[str] = (),
+    skip: Iterable[str] = (),
+) -> list[Card]:
+    """The cards a resumed in-order session asks, in deck order (suspended ones, ids in
+    ``skip``, left out): the cards after the last one the session asked, by card id in the
+    deck as it is now (cards removed or added since do not shift it).
+
+    When that card is no longer in the deck: the cards after the last one (in deck order)
+    of ``answered`` (the ids the session is known to have answered, ``answered_in``), or
+    every card when none of those is left (asking a card again beats never asking one).
+    Records without ``last_card`` (older ones) go by position: from question asked + 1."""
+    skipped = set(skip)
+    order = deck.asked
+    if record.last_card is None:
+        cards = [c for c in order if c.id not in skipped]
+        return cards[min(record.asked or 0, len(cards)):]
+    index = {c.id: i for i, c in enumerate(order)}
+    start = index.get(record.last_card)
+    if start is None:
+        known = [index[cid] for cid in answered if cid in index]
+        start = max(known) if known else -1
+    return [c for c in order[start + 1:] if c.id not in skipped]
+
+
 # id(deck.cards) -> (that list, its length then, its rivals).
 _RIVALS: dict[int, tuple[list[Card], int, matching.Rivals]] = {}
 
@@ -158,6 +193,7 @@ class Session:
         self._prior_missed: list[str] = []
         self._prior_missed_items: list[Item] = []
         self._prior_seconds = 0.0
+        self._prior_last_card: str | None = None
         self._began = self.started  # when this part of the session began
 
     # ------------------------------------------------------------------ building
@@ -207,22 +243,22 @@ class Session:
         now: Callable[[], datetime] = utcnow,
         seed: int | None = None,
         skip: Iterable[str] = (),
+        answered: Collection[str] = (),
     ) -> Session:
         """Go on with an unfinished in-order session of ``deck`` where it stopped.
 
         The session keeps its id, start, score and missed cards, so its record grows into
-        one finished session. It asks the deck's cards (suspended ones left out) from
-        question ``record.asked + 1`` on. Raises ``NoCards`` when none is left (the deck
-        lost cards since)."""
+        one finished session, numbered on from question ``record.asked + 1``. It asks the
+        cards ``resume_cards`` gives (``answered``: see there). Raises ``NoCards`` when
+        none is left."""
         if record.mode != "order" or record.deck != deck.id:
             raise ValueError(f"only an in-order session of {deck.id} can be resumed")
-        skipped = set(skip)
-        cards = [c for c in deck.asked if c.id not in skipped]
-        offset = min(record.asked or 0, len(cards))
-        if offset >= len(cards):
+        offset = record.asked or 0
+        cards = resume_cards(deck, record, answered=answered, skip=skip)
+        if not cards:
             raise NoCards(f"no card of {deck.id} is left after question {offset}")
         session = cls(
-            [Item(deck.id, c) for c in cards[offset:]],
+            [Item(deck.id, c) for c in cards],
             deck_label=deck.id,
             mode="order",
             recorder=recorder,
@@ -237,7 +273,8 @@ class Session:
         session._prior_answered = record.total
         # In order every question asked before was answered or skipped (undo takes a step
         # back), so the rest of the questions asked were skipped.
-        session._prior_skipped = max(0, min(record.asked or 0, offset) - record.total)
+        session._prior_skipped = max(0, offset - record.total)
+        session._prior_last_card = record.last_card
         session._prior_missed = list(record.missed)
         by_id = {c.id: c for c in deck.asked}
         session._prior_missed_items = [Item(deck.id, by_id[m]) for m in record.missed if m in by_id]
@@ -519,7 +556,16 @@ class Session:
             missed=missed,
             planned=self.total,
             asked=self.done_count,
+            last_card=self._last_card(),
         )
+
+    def _last_card(self) -> str | None:
+        """The name of the last card answered or skipped (see ``SessionRecord.last_card``)."""
+        done = self._index + (1 if self.state == "feedback" else 0)
+        if done <= 0 or not self._queue:
+            return self._prior_last_card
+        item = self._queue[min(done, len(self._queue)) - 1]
+        return item.card.id if item.deck_id == self.deck_label else f"{item.deck_id}/{item.card.id}"
 
     # ------------------------------------------------------------------ internals
 

@@ -29,10 +29,10 @@ from quizapp.decks import Catalog, DeckEntry, DeckError, discover, dump_deck, pa
 from quizapp.decks import read_deck_text
 from quizapp.errors import InteropError, NoCards
 from quizapp.fsutil import atomic_write_text
-from quizapp.models import Deck, ScoreFile
+from quizapp.models import Deck, ScoreFile, SessionRecord
 from quizapp.paths import Locations
 from quizapp.plan import PlayPlan
-from quizapp.session import Session, utcnow
+from quizapp.session import Session, answered_in, resume_cards, utcnow
 from quizapp.settings import Settings, SettingsError, load_settings, save_settings
 from quizapp.stats import Stats, compute_stats, resumable
 from quizapp.store import ScoreFileError, ScoreStore
@@ -173,7 +173,8 @@ class Workspace:
                 return NothingToPlay("nothing-to-resume", plan)
             try:
                 return Session.resume(entry.deck, record, recorder=self.store, now=self.clock,
-                                      seed=seed, skip=skip)
+                                      seed=seed, skip=skip,
+                                      answered=answered_in(record, scores.cards.get(entry.id, {})))
             except NoCards:
                 return NothingToPlay("nothing-left", plan, asked=record.asked or 0)
         try:
@@ -182,6 +183,20 @@ class Workspace:
                 now=self.clock, seed=seed, skip=skip)
         except NoCards:
             return NothingToPlay("all-suspended", plan)
+
+    def resume_point(self, entry: DeckEntry) -> tuple[SessionRecord, int, int] | None:
+        """The deck's unfinished in-order session and where resuming it goes on: (record,
+        question number, questions in all), as the resumed session counts them; None when
+        there is nothing to resume."""
+        scores = self.scores
+        record = resumable(scores, entry.id)
+        if record is None:
+            return None
+        rest = resume_cards(entry.deck, record,
+                            answered=answered_in(record, scores.cards.get(entry.id, {})),
+                            skip=review.suspended_ids(scores, entry.id))
+        asked = record.asked or 0
+        return record, asked + 1, asked + len(rest)
 
     def _nothing_missed(self, plan: PlayPlan) -> NothingToPlay:
         """Which of the four reasons an empty review has."""

@@ -27,7 +27,7 @@ from quizapp.paths import Locations
 from quizapp.plan import PlayPlan
 from quizapp.session import Session, deck_rivals, utcnow
 from quizapp.settings import Settings, SettingsError
-from quizapp.stats import Stats, resumable
+from quizapp.stats import Stats
 from quizapp.store import ScoreFileError, ScoreStore
 from quizapp.ui import messages
 from quizapp.ui.screens.error import ErrorScreen
@@ -208,10 +208,11 @@ class QuizApp(App[None]):
                 self.play(PlayPlan("deck", entry.id, choice.mode, choice.limit,
                                    resume=choice.resume))
 
-        unfinished = resumable(self.workspace.scores, entry.id)
+        point = self.workspace.resume_point(entry)
         from quizapp.ui.dialogs.start import StartDeckScreen
 
-        self.push_screen(StartDeckScreen(entry, unfinished), chosen)
+        self.push_screen(StartDeckScreen(entry, point[0] if point else None,
+                                         at=point[1:] if point else None), chosen)
 
     def play(self, plan: PlayPlan, *, replace: bool = False) -> None:
         """Start a session; ``replace`` swaps it in for the current screen (the summary)."""

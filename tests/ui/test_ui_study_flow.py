@@ -318,3 +318,25 @@ async def test_skipped_questions_count_against_best_and_last_on_home(tmp_path: P
         await _wait(pilot)
         row = _row(app, "caps")
         assert (row["Best"], row["Last"]) == ("1/3 33%", "1/3 33%")
+
+
+async def test_resume_after_the_answered_card_was_removed_asks_the_next_card(tmp_path: Path) -> None:
+    # Issue 11: resume went by position, so removing the answered card skipped the next.
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await start(pilot, "caps", "o")
+        await pilot.press(choice_number(app, "Tokyo"), "enter")
+        await pilot.press("escape", "y")
+        await _wait(pilot)
+        path = app.workspace.catalog.get("caps").path
+        write_deck(deck("caps", CHOICE[1:]), path)  # the person removes card 1
+        await pilot.press("r")  # reload the decks
+        await _wait(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StartDeckScreen)
+        # 1 question asked before, 2 cards after it: question 2 of 3 is Capital of France.
+        assert "Resume at question 2 of 3 (r)" in screen_text(app)
+        await pilot.press("r")
+        await pilot.pause()
+        assert "Question 2 of 3" in screen_text(app) and "Capital of France?" in screen_text(app)

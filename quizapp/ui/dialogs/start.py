@@ -50,10 +50,14 @@ class StartDeckScreen(Dialog[StartChoice | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, entry: DeckEntry, unfinished: SessionRecord | None = None) -> None:
+    def __init__(self, entry: DeckEntry, unfinished: SessionRecord | None = None, *,
+                 at: tuple[int, int] | None = None) -> None:
         super().__init__()
         self.entry = entry
         self.unfinished = unfinished  # the deck's in-order session quit early, if any
+        # (question number, questions in all) where resuming it goes on (the workspace's
+        # resume_point); without it, by position.
+        self.at = at
 
     def compose(self) -> ComposeResult:
         deck = self.entry.deck
@@ -62,8 +66,8 @@ class StartDeckScreen(Dialog[StartChoice | None]):
             yield Label(card_content(deck.deck.title, one_line=True), id="title")
             yield Label(f"{count} cards", id="count")
             if self.unfinished is not None:
-                at = min((self.unfinished.asked or 0) + 1, count)
-                yield Button(f"Resume at question {at} of {count} (r)", id="resume",
+                at, of = self.at or (min((self.unfinished.asked or 0) + 1, count), count)
+                yield Button(f"Resume at question {min(at, of)} of {of} (r)", id="resume",
                              variant="success", compact=True)
             yield Button("All cards in order (o)", id="order", variant="primary", compact=True)
             yield Button("All cards shuffled (s)", id="shuffle", compact=True)
