@@ -319,3 +319,21 @@ async def test_more_decks_than_the_chart_shows(tmp_path: Path) -> None:
         assert len(screen.query_one("#chart").shown) == 8
         assert screen.query_one("#deck-stats", DataTable).row_count == 10
         assert "the 8 decks played most recently" in widget_text(screen.query_one("#chart-note"))
+
+
+async def test_long_deck_titles_and_questions_get_the_spare_width(tmp_path: Path) -> None:
+    """Two titles alike for their first 30 characters are both readable at 100 columns; a
+    narrow terminal cuts them with an ellipsis."""
+    one, two = "The Helsinki summit of 2018: who spoke", "The Helsinki summit of 2018: capitals"
+    app = build(tmp_path, deck("hist", HIST, title=one), deck("caps", CHOICE, title=two),
+                clock=Clock(T0))
+    write_history(app.locations.scores)
+    async with app.run_test(size=(100, 80)) as pilot:
+        await open_stats(pilot)
+        text = screen_text(app)
+        assert one in text and two in text
+        assert "Who [b]spoke[/b] first?" in text  # the most-missed question, whole
+        await pilot.resize_terminal(50, 80)
+        await wait_for(pilot, lambda: one not in screen_text(app))
+        text = screen_text(app)
+        assert "The H…" in text  # cut, and shown to be cut

@@ -27,7 +27,7 @@ from quizapp.stats import DeckStats, MissedCard, Stats
 from quizapp.store import ScoreFileError
 from quizapp.text import visible
 from quizapp.ui import messages
-from quizapp.ui.screens.home import INLINE_CARDS
+from quizapp.ui.screens.home import INLINE_CARDS, SCROLLBAR
 from quizapp.ui.text import card_cell
 from quizapp.ui.widgets.accuracy_chart import MAX_LINES, AccuracyChart
 from quizapp.workspace import Workspace
@@ -35,6 +35,30 @@ from quizapp.ui.widgets.footer import FittedFooter
 
 CARD_TABLES = ("most-missed", "leeches")
 RECENT = 6  # session percents shown beside the chart, per deck
+DECK_COLUMNS = ("Deck", "Sessions", "Best", "Last", f"Last {RECENT} (%)", "Played")
+CARD_COLUMNS = ("Deck", "Question", "Wrong", "Right", "Marks")
+MIN_TEXT = 6  # a text column is never narrower (the table scrolls sideways instead)
+
+
+def share_width(room: int, wanted: list[int]) -> list[int]:
+    """Widths for text columns that want ``wanted`` columns in ``room``: all they want
+    when it fits; otherwise a column wanting less than an even share keeps it and the
+    others split the rest evenly (each at least ``MIN_TEXT``, or what it wants if less)."""
+    widths = list(wanted)
+    if sum(wanted) <= room:
+        return widths
+    left = list(range(len(wanted)))
+    while left:
+        even = max(room, 0) // len(left)
+        small = [i for i in left if wanted[i] <= even]
+        if not small:
+            for i in left:
+                widths[i] = max(min(MIN_TEXT, wanted[i]), even)
+            break
+        for i in small:
+            room -= wanted[i]
+            left.remove(i)
+    return widths
 
 
 def pct(value: float | None) -> str:
@@ -125,20 +149,35 @@ class StatsScreen(Screen[None]):
         self.sub_title = "Progress"
         for name in ("deck-stats", "families"):
             self.query_one(f"#{name}", DataTable).can_focus = False
-        decks = self.query_one("#deck-stats", DataTable)
-        decks.add_column("Deck", key="title", width=18)
-        for label in ("Sessions", "Best", "Last", f"Last {RECENT} (%)", "Played"):
-            decks.add_column(label, key=label)
         families = self.query_one("#families", DataTable)
         for label in ("Family", "Cards", "Answers", "Right", "Wrong", "Accuracy"):
             families.add_column(label, key=label)
-        for name in CARD_TABLES:
-            table = self.query_one(f"#{name}", DataTable)
-            table.add_column("Deck", key="deck", width=10)
-            table.add_column("Question", key="question", width=28)
-            for label in ("Wrong", "Right", "Marks"):
-                table.add_column(label, key=label)
         self.fill()
+
+    def on_resize(self) -> None:
+        if self.stats is not None and has_answers(self.stats):
+            self._fill_deck_table(self.stats.decks)
+            for name in CARD_TABLES:
+                self._fill_cards(name)
+
+    def _put_rows(self, table: DataTable, labels: tuple[str, ...], text_columns: int,
+                  rows: list[tuple[str, list[Text]]]) -> None:
+        """Fill ``table`` again: the numbers get the width they need, and the first
+        ``text_columns`` columns (deck, question) share what is left of the terminal; a
+        text is cut, with an ellipsis, only when it does not fit in its share."""
+        widths = [max([len(label), *(cells[i].cell_len for _, cells in rows)])
+                  for i, label in enumerate(labels)]
+        numbers = sum(widths[text_columns:])
+        room = self.app.size.width - SCROLLBAR - numbers - 2 * len(labels)
+        shares = share_width(room, widths[:text_columns])
+        table.clear(columns=True)
+        for label, width in zip(labels, [*shares, *widths[text_columns:]], strict=True):
+            table.add_column(label, key=label, width=width)
+        for key, cells in rows:
+            for cell in cells[:text_columns]:
+                cell.overflow = "ellipsis"
+                cell.no_wrap = True
+            table.add_row(*cells, key=key)
 
     def on_screen_resume(self) -> None:
         if self.stats is not None:
@@ -220,20 +259,22 @@ class StatsScreen(Screen[None]):
         else:
             note.update("")
         note.display = not played or played > MAX_LINES
-        table = self.query_one("#deck-stats", DataTable)
-        table.clear()
+        self._fill_deck_table(decks)
+
+    def _fill_deck_table(self, decks: list[DeckStats]) -> None:
         now = self.workspace.clock()
+        rows = []
         for d in decks:
             recent = " ".join(f"{v:g}" for v in d.history[-RECENT:]) or "–"
-            table.add_row(
+            rows.append((d.deck_id, [
                 card_cell(d.title),
                 Text(str(len(d.results)), justify="right"),
                 Text(pct(d.best.percent if d.best else None), justify="right"),
                 Text(pct(d.last.percent if d.last else None), justify="right"),
                 Text(recent),
                 Text(when(d.last_played, now)),
-                key=d.deck_id,
-            )
+            ]))
+        self._put_rows(self.query_one("#deck-stats", DataTable), DECK_COLUMNS, 1, rows)
 
     def _fill_families(self, stats: Stats) -> None:
         table = self.query_one("#families", DataTable)
@@ -249,18 +290,14 @@ class StatsScreen(Screen[None]):
     def _fill_cards(self, name: str) -> None:
         table = self.query_one(f"#{name}", DataTable)
         keep = self.highlighted(name)
-        table.clear()
         rows = self.rows[name]
-        for i, row in enumerate(rows):
-            marks = Text(row.marks, style="bold red" if row.leech else "dim")
-            table.add_row(
-                Text(row.deck_id),
-                card_cell(row.question),
-                Text(str(row.wrong), justify="right"),
-                Text(str(row.right), justify="right"),
-                marks,
-                key=str(i),
-            )
+        self._put_rows(table, CARD_COLUMNS, 2, [(str(i), [
+            card_cell(row.deck_id),
+            card_cell(row.question),
+            Text(str(row.wrong), justify="right"),
+            Text(str(row.right), justify="right"),
+            Text(row.marks, style="bold red" if row.leech else "dim"),
+        ]) for i, row in enumerate(rows)])
         if keep is not None:
             where = next((i for i, r in enumerate(rows)
                           if (r.deck_id, r.card_id) == (keep.deck_id, keep.card_id)), None)
