@@ -408,7 +408,8 @@ class QuizApp(App[None]):
 
         screen = self.screen
         if not isinstance(screen, HelpScreen):
-            self.push_screen(HelpScreen(screen.sub_title or self.title, keys_of(screen)))
+            name = getattr(screen, "HELP_NAME", "") or screen.sub_title or self.title
+            self.push_screen(HelpScreen(name, keys_of(screen)))
 
     def action_exit_with_error(self) -> None:
         self.exit(return_code=1)

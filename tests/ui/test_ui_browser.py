@@ -555,6 +555,7 @@ async def test_f1_lists_the_card_editors_keys_and_a_typed_question_mark_stays_te
         assert app.screen is form and question.text == "Capital of Japan?"
         await pilot.press("f1")  # F1 from inside the field
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert widget_text(app.screen.query_one("#help-title", Static)) == "Keys: Card editor"
         keys = widget_text(app.screen.query_one("#help-keys", Static))
         assert "^s  Save" in keys and "esc  Cancel" in keys
         await pilot.press("escape")

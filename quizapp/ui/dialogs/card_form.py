@@ -85,6 +85,7 @@ class CardForm(Dialog[Card | None]):
     CardForm #buttons Button { margin-right: 2; }
     """
 
+    HELP_NAME = "Card editor"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save", priority=True),

@@ -28,6 +28,7 @@ class ConfirmScreen(Dialog[bool]):
     ConfirmScreen Button { width: 100%; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
+    HELP_NAME = "Confirm"
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),

@@ -24,7 +24,10 @@ HELP_KEYS = (
 
 class Dialog(ModalScreen[ResultT]):
     """A modal screen whose keys end with ?/F1 Help (after the dialog's own keys, so the
-    Footer shows what the dialog does first, as the app's Help comes last on a screen)."""
+    Footer shows what the dialog does first, as the app's Help comes last on a screen).
+    ``HELP_NAME`` names the dialog in the help's title."""
+
+    HELP_NAME = ""
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         inherited = any(issubclass(base, Dialog) and base is not Dialog for base in cls.__mro__[1:])

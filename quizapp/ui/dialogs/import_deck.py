@@ -62,6 +62,7 @@ class ImportScreen(Dialog[str | None]):
     ImportScreen #import-buttons Button { margin-right: 2; }
     """
 
+    HELP_NAME = "Import a deck"
     BINDINGS = [Binding("escape", "close", "Close")]
 
     def __init__(self, workspace: Workspace) -> None:

@@ -24,6 +24,7 @@ class ProblemsScreen(Dialog[None]):
     ProblemsScreen .problem { margin-bottom: 1; }
     """
 
+    HELP_NAME = "Problems with deck files"
     BINDINGS = [Binding("escape,q,p,enter", "close", "Close")]
 
     def __init__(self, problems: list[str]) -> None:

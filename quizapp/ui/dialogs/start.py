@@ -42,6 +42,7 @@ class StartDeckScreen(Dialog[StartChoice | None]):
     StartDeckScreen #limit { width: 8; margin-right: 1; }
     """
 
+    HELP_NAME = "Start a deck"
     BINDINGS = [
         Binding("r", "resume", "Resume"),
         Binding("o", "start('order')", "In order"),
