@@ -247,26 +247,6 @@ def _scan(text: str, max_depth: int = MAX_NESTING) -> _Layout:
     return _Layout(text.split("\n"), headers, deepest, None)
 
 
-def _data_depth(data: Any) -> int:
-    """How deeply ``data`` nests (a scalar is 0), computed without recursion."""
-    deepest = 0
-    stack = [(data, 0)]
-    while stack:
-        value, level = stack.pop()
-        if isinstance(value, dict):
-            children = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        level += 1
-        deepest = max(deepest, level)
-        if deepest > MAX_NESTING + 2:
-            return deepest
-        stack.extend((child, level) for child in children)
-    return deepest
-
-
 def _key_line(layout: _Layout, first: int, last: int, key: str) -> int | None:
     """The 1-based line of ``key = ...`` between lines ``first`` and ``last`` (inclusive)."""
     pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*[=.]")
@@ -437,7 +417,7 @@ def parse_deck(text: str, path: Path | str) -> Deck:
         tomlio.require_depth(data, path, MAX_NESTING, text)
     except tomlio.FileProblem as exc:
         raise DeckError([str(exc)]) from None
-    if _data_depth(data) > MAX_NESTING:
+    if tomlio.data_depth(data, MAX_NESTING) > MAX_NESTING:
         raise DeckError([f"{path}: tables nest more than {MAX_NESTING} levels deep; "
                          "a deck never needs that"])
     layout = _scan(text)
