@@ -73,13 +73,13 @@ async def run_app(full: bool, *, deck_id: str, start: datetime,
                     and bool(screen.query("#typed")))
 
         started = time.perf_counter()
-        app.play(PlayPlan("deck", deck_id, "order", None))
+        app.navigator.play(PlayPlan("deck", deck_id, "order", None))
         await _wait(pilot, asking)
         out["session_start"] = time.perf_counter() - started
-        app.go_home()
+        app.navigator.go_home()
         await pilot.pause()
 
-        app.play(PlayPlan("deck", deck_id, "order", 1))
+        app.navigator.play(PlayPlan("deck", deck_id, "order", 1))
         await _wait(pilot, asking)
         screen = app.screen
         await pilot.press("x")

@@ -74,7 +74,7 @@ async def test_dialogs_show_their_own_keys_in_the_footer(tmp_path: Path) -> None
         await pilot.press("n")
         await pilot.pause()
         assert "Undo" in _lines(app)[-1]
-        app.browse(app.catalog.get("caps"))
+        app.navigator.browse("caps")
         await pilot.pause()
         await pilot.press("a")
         await pilot.pause()

@@ -201,7 +201,7 @@ async def test_suspend_a_leech_and_unsuspend_it(tmp_path: Path) -> None:
         assert "Who [b]spoke[/b] first?" not in screen_text(app)
 
         # Back to stats (from home) and unsuspend it: the next session asks it again.
-        app.go_home()
+        app.navigator.go_home()
         await pilot.pause()
         screen = await open_stats(pilot)
         screen.query_one("#leeches").focus()

@@ -135,7 +135,7 @@ async def test_the_palette_asks_before_it_ends_a_session(tmp_path: Path) -> None
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)
         assert scores(_scores_path(app)).sessions[0].end is None  # still going
-        app.post_after_asking(messages.OpenStats())  # the palette's Stats, once more
+        app.navigator.post_after_asking(messages.OpenStats())  # the palette's Stats, once more
         await pilot.pause()
         await pilot.press("y")
         await _wait(pilot)

@@ -1,0 +1,91 @@
+"""Reading the person's data for the app: at start, and again when decks change.
+
+Home is shown at once ("Loading decks and scores…"); the decks are found and the score
+file read in a worker thread, then home draws them and the app plays the plan the command
+line asked for. A score file that cannot be used is refused with an error screen, and
+nothing may be played. Decks are found again (off the UI thread) when a deck was saved,
+imported or removed.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from textual.app import App
+
+from quizapp.plan import PlayPlan
+from quizapp.session import Session, deck_rivals
+from quizapp.stats import Stats
+from quizapp.store import ScoreFileError
+from quizapp.ui.navigator import Navigator
+from quizapp.ui.sessions import OpenSessions
+from quizapp.workspace import Workspace
+
+
+class Loading:
+    """Start-up and reloads (see the module doc). ``plan`` and ``session``: what the
+    command line asked to play (``session`` when it has started it already)."""
+
+    def __init__(self, app: App[None], workspace: Workspace, navigator: Navigator,
+                 sessions: OpenSessions, plan: PlayPlan | None = None,
+                 session: Session | None = None) -> None:
+        self.app = app
+        self.workspace = workspace
+        self.navigator = navigator
+        self.sessions = sessions
+        self.plan = plan
+        self.session = session
+
+    def start(self) -> None:
+        """Home is on screen: show the data, reading it first if the command line has not."""
+        if self.workspace.loaded:
+            self._loaded()
+        else:
+            self.app.run_worker(self._read, thread=True, exclusive=True, group="load")
+
+    def _read(self) -> None:
+        """Find the decks and read the score file, off the UI thread."""
+        try:
+            self.workspace.read_data()
+        except ScoreFileError as exc:
+            self.app.call_from_thread(self.navigator.refuse, str(exc))
+            return
+        stats = self.workspace.stats()
+        # What is loaded now lives as long as the app: the garbage collector need not
+        # look at it again (with 100,000 cards every full collection would stall the UI).
+        gc.collect()
+        gc.freeze()
+        self.app.call_from_thread(self._loaded, stats)
+        for entry in self.workspace.catalog.entries:  # so the first typed answer need not wait
+            deck_rivals(entry.deck)
+
+    def _loaded(self, stats: Stats | None = None) -> None:
+        navigator = self.navigator
+        navigator.ready = True
+        navigator.refresh_home(stats)
+        for notice in self.workspace.score_notices:
+            self.app.notify(notice, severity="warning", markup=False, timeout=15)
+        # A long journal (someone who always closes the terminal) is folded now, in a
+        # thread, rather than only at a session's normal end.
+        self.sessions.compact()
+        plan, session = self.plan, self.session
+        if plan is not None and session is not None:
+            navigator.show_session(session, plan)
+        elif plan is not None:
+            navigator.play(plan)
+
+    def reload_decks(self) -> None:
+        """Find the decks again (a file added, fixed or removed since), off the UI thread:
+        cheap, unchanged files come from the deck cache. The scores stay as they are."""
+        if self.navigator.can_leave_home:
+            self.app.run_worker(self._reload, thread=True, exclusive=True, group="decks")
+
+    def _reload(self) -> None:
+        self.workspace.reload_decks()
+        stats = self.workspace.stats()  # counted here, off the UI thread
+        self.app.call_from_thread(self.navigator.refresh_home, stats)
+
+    @staticmethod
+    def close() -> None:
+        """The app is gone: what it held (frozen after loading) may be collected."""
+        gc.unfreeze()
