@@ -12,10 +12,14 @@ byte for byte as it was:
 
 Only the changed tables go through ``tomlkit`` (a pure-Python parser that takes about a
 second per thousand cards), so a change in a deck of 100,000 cards costs a scan of the
-text, not a round trip of the whole file. The result is always parsed back and compared
-with ``new``; whenever the splice cannot be trusted (the cards are not ``[[cards]]``
-tables, the deck's own header changed, the order of cards changed) the whole deck is
-written afresh by ``decks.dump_deck``, as before.
+text, not a round trip of the whole file. What changed is always read back: when the file
+still holds exactly the text ``old`` was read from (the same SHA-256, see
+``decks.read_from``), each rewritten or added table is parsed back on its own and must
+read as its card, and each table it replaces must read as the old card on its own (which
+also tells that the splice starts and ends at table headers); otherwise the whole
+spliced text is parsed back and compared with ``new``. Whenever the splice cannot be
+trusted (the cards are not ``[[cards]]`` tables, the deck's own header changed, the order
+of cards changed) the whole deck is written afresh by ``decks.dump_deck``, as before.
 
 Nothing is written from a stale copy: every card the change touches must still read, in
 the file, as it does in ``old``, and a whole deck is written afresh only over a file that
@@ -25,20 +29,23 @@ still holds exactly ``old``. Otherwise (someone saved the file since it was read
 
 from __future__ import annotations
 
+import bisect
 import re
-import tomllib
+from collections.abc import Callable
 from typing import Any
 
+import tomli
 import tomli_w
 import tomlkit
 
-from quizapp.decks import DeckError, _scan, dump_deck, parse_deck
+from quizapp import decks, tomlio
+from quizapp.decks import DeckError, dump_deck, parse_deck
 from quizapp.models import Card, Deck
 
 # A table header alone on its line: ``[deck]``, ``[[cards]]`` (spaces and a comment allowed).
 _HEADER_LINE = re.compile(r"^[ \t]*\[\[?[ \t]*([A-Za-z0-9_.\-\"' \t]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$",
                           re.MULTILINE)
-_CARDS = re.compile(r"^[ \t]*\[\[[ \t]*(?:cards|\"cards\"|'cards')[ \t]*\]\]", re.MULTILINE)
+_CARDS = re.compile(r"[ \t]*\[\[[ \t]*(?:cards|\"cards\"|'cards')[ \t]*\]\]")
 
 
 def card_data(card: Card) -> dict[str, Any]:
@@ -49,6 +56,14 @@ def card_data(card: Card) -> dict[str, Any]:
 def edit_deck_text(text: str, old: Deck, new: Deck, path: str = "deck") -> str:
     """The text of a deck file that held ``old`` as ``text``, changed to hold ``new``
     (see the module doc). Raises ``DeckError`` when ``new`` is not a deck that loads."""
+    if decks.read_from(old) == decks.digest_of_text(text):
+        # The file holds exactly the text ``old`` was read from: only what the splice
+        # touches needs reading back (a 100,000-card deck is not parsed again).
+        for scanned in (False, True):
+            spliced = _splice(text, old, new, scanned=scanned, quick=True)
+            if spliced is not None:
+                _check_whole(spliced, new, path)
+                return spliced
     for scanned in (False, True):
         try:
             spliced = _splice(text, old, new, scanned=scanned)
@@ -74,6 +89,18 @@ def edit_deck_text(text: str, old: Deck, new: Deck, path: str = "deck") -> str:
     return fresh
 
 
+def _check_whole(text: str, new: Deck, path: str) -> None:
+    """What a spliced deck needs besides its rewritten tables reading back: every card
+    id once (cloze and reverse ids included), and no more text than a deck may hold."""
+    too_big = decks.deck_size_problem(len(text.encode("utf-8")), path)
+    if too_big:
+        raise DeckError([f"{too_big}; nothing was written"])
+    try:
+        Deck.check_unique_ids(new.cards)
+    except ValueError as exc:
+        raise DeckError([f"{path}: cards: {exc}; nothing was written"]) from None
+
+
 class _ChangedOnDisk(Exception):
     """A card that is to change no longer reads, in the file, as the deck we started from."""
 
@@ -89,21 +116,25 @@ def _changed_on_disk(path: str, card_id: str | None) -> DeckError:
 
 
 def _holds(table_text: str, card: Card) -> bool:
-    """Whether one ``[[cards]]`` table of the file reads as ``card``."""
+    """Whether one ``[[cards]]`` table of the file reads as ``card`` (and nothing else:
+    this also tells that the table's text starts and ends at table headers)."""
     try:
-        data = tomllib.loads(table_text if table_text.endswith("\n") else table_text + "\n")
-        return Card.model_validate(data["cards"][0]) == card
-    except (tomllib.TOMLDecodeError, KeyError, IndexError, TypeError, ValueError):
+        data = tomli.loads(table_text if table_text.endswith("\n") else table_text + "\n")
+        [card_data] = data.pop("cards")
+        return not data and Card.model_validate(card_data) == card
+    except (tomli.TOMLDecodeError, KeyError, TypeError, ValueError):
         return False
 
 
 # --------------------------------------------------------------------------- splicing
 
 
-def _splice(text: str, old: Deck, new: Deck, *, scanned: bool) -> str | None:
+def _splice(text: str, old: Deck, new: Deck, *, scanned: bool, quick: bool = False) -> str | None:
     """The spliced text, or None when a splice cannot show the change. ``scanned`` finds
     the tables with the full scanner (which knows strings and comments) instead of the
-    quick line match."""
+    quick line match. ``quick`` (for a text known to hold ``old``): each rewritten or
+    added table is read back on its own, and a table that does not read as its card
+    means the quick match was fooled (None), not that the file changed."""
     if (old.format, old.deck) != (new.format, new.deck):
         return None
     old_ids = [c.id for c in old.cards]
@@ -118,56 +149,67 @@ def _splice(text: str, old: Deck, new: Deck, *, scanned: bool) -> str | None:
         return None
     out: list[str] = []
     pos = 0
-    for card, (start, body, end) in zip(old.cards, spans):
+    for index, card in enumerate(old.cards):
         replacement = new_by_id.get(card.id)
-        changes = replacement is None or not (replacement is card or replacement == card)
-        if changes and not _holds(text[body:end], card):
+        if replacement is card or replacement == card:
+            continue
+        start, body, end = spans(index)
+        if not _holds(text[body:end], card):
+            if quick:
+                return None
             raise _ChangedOnDisk(card.id)
         if replacement is None:  # removed, with the comments right above it
             out.append(text[pos:start])
             pos = _blank_lines_after(text, end)
             continue
-        if replacement is card or replacement == card:
-            continue
         out.append(text[pos:body])
-        out.append(_rewrite_table(text[body:end], card_data(replacement)))
+        table = _rewrite_table(text[body:end], card_data(replacement))
+        if quick and not _holds(table, replacement):
+            return None
+        out.append(table)
         pos = end
     out.append(text[pos:])
     result = "".join(out)
     for card in added:
         if result and not result.endswith("\n"):
             result += "\n"
-        result += "\n[[cards]]\n" + tomli_w.dumps(card_data(card), multiline_strings=False)
+        table = "[[cards]]\n" + tomli_w.dumps(card_data(card), multiline_strings=False)
+        if quick and not _holds(table, card):
+            return None
+        result += "\n" + table
     return result
 
 
-def _card_spans(text: str, count: int, *, scanned: bool) -> list[tuple[int, int, int]] | None:
-    """For each ``[[cards]]`` table, in order: (start of the comment lines right above its
-    header, start of its header, end of its last line of content). None unless there are
-    exactly ``count`` of them."""
+def _card_spans(
+    text: str, count: int, *, scanned: bool
+) -> Callable[[int], tuple[int, int, int]] | None:
+    """Where the ``[[cards]]`` table number ``i`` is: ``spans(i)`` gives (start of the
+    comment lines right above its header, start of its header, end of its last line of
+    content), worked out only for the tables asked about. None unless there are exactly
+    ``count`` card tables."""
     if scanned:
         headers, cards = _scanned_headers(text)
     else:  # a header-like line inside a multi-line string fools this; the parse-back tells
-        headers = [m.start() for m in _HEADER_LINE.finditer(text)]
-        cards = [m.start() for m in _CARDS.finditer(text)]
-    if len(cards) != count or not set(cards) <= set(headers):
+        headers, cards = [], []
+        for m in _HEADER_LINE.finditer(text):
+            headers.append(m.start())
+            if _CARDS.match(m.group()):
+                cards.append(m.start())
+    if len(cards) != count:
         return None
-    following = {h: nxt for h, nxt in zip(headers, [*headers[1:], len(text)])}
-    spans = []
-    for start in cards:
-        end = _content_end(text, start, following[start])
-        spans.append((_comments_above(text, start), start, end))
+
+    def spans(index: int) -> tuple[int, int, int]:
+        start = cards[index]
+        at = bisect.bisect_right(headers, start)
+        following = headers[at] if at < len(headers) else len(text)
+        return _comments_above(text, start), start, _content_end(text, start, following)
+
     return spans
 
 
 def _scanned_headers(text: str) -> tuple[list[int], list[int]]:
-    layout = _scan(text)
-    offsets = [0]
-    for line in layout.lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-    starts = [offsets[h.line - 1] for h in layout.headers]
-    cards = [offsets[h.line - 1] for h in layout.headers if h.array and h.name == "cards"]
-    return starts, cards
+    headers = tomlio.scan(text).headers
+    return [h.offset for h in headers], [h.offset for h in headers if h.array and h.name == "cards"]
 
 
 def _content_end(text: str, start: int, limit: int) -> int:

@@ -24,6 +24,7 @@ import pickle
 import re
 import stat as stat_module
 import unicodedata
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -149,20 +150,11 @@ def decode_deck_bytes(raw: bytes, path: Path | str) -> str:
 
 
 @dataclass
-class _Header:
-    line: int
-    name: str  # "cards", "deck", "cards.extra"...
-    array: bool
-
-
-@dataclass
 class _Layout:
-    """Where the table headers of a TOML text are, and how deeply its values nest."""
+    """Where the table headers of a TOML text are (``tomlio.scan``), and its lines."""
 
     lines: list[str]
-    headers: list[_Header]
-    depth: int
-    deep_line: int | None
+    headers: list[tomlio.Header]
 
     @cached_property
     def card_headers(self) -> list[int]:
@@ -170,81 +162,9 @@ class _Layout:
         return [i for i, h in enumerate(self.headers) if h.array and h.name == "cards"]
 
 
-_TOKEN = re.compile(r"[\"'#\[\]{}\n]")
-_BASIC_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-_HEADER = re.compile(r"(\[\[?)[ \t]*([A-Za-z0-9_.\-\"' \t]+?)[ \t]*(\]\]?)")
-
-
-def _scan(text: str, max_depth: int = MAX_NESTING) -> _Layout:
-    """Find table headers and the deepest nesting of ``[`` / ``{`` outside strings and
-    comments, without recursion. Stops early once ``max_depth`` is exceeded. Malformed
-    text (an unterminated string) just ends the scan; the TOML parser reports it."""
-    headers: list[_Header] = []
-    depth = deepest = 0
-    line = 1
-    pos = 0
-    line_start = 0
-    n = len(text)
-    while pos < n:
-        m = _TOKEN.search(text, pos)
-        if m is None:
-            break
-        ch = m.group()
-        pos = m.start()
-        if ch == "\n":
-            line += 1
-            pos += 1
-            line_start = pos
-        elif ch == "#":
-            end = text.find("\n", pos)
-            pos = n if end < 0 else end
-        elif ch in "\"'":
-            triple = ch * 3
-            if text.startswith(triple, pos):
-                search = pos + 3
-                while True:
-                    end = text.find(triple, search)
-                    if end < 0:
-                        return _Layout(text.split("\n"), headers, deepest, None)
-                    if ch == '"':
-                        slashes = len(text[search:end]) - len(text[search:end].rstrip("\\"))
-                        if slashes % 2:
-                            search = end + 1
-                            continue
-                    break
-                end += 3
-                while end < n and text[end] == ch and end - pos < 8:
-                    end += 1
-                line += text.count("\n", pos, end)
-                pos = end
-            elif ch == '"':
-                sm = _BASIC_STRING.match(text, pos)
-                if sm is None:
-                    break
-                pos = sm.end()
-            else:
-                end = text.find("'", pos + 1)
-                if end < 0:
-                    break
-                pos = end + 1
-        elif ch in "[{":
-            if ch == "[" and depth == 0 and not text[line_start:pos].strip():
-                hm = _HEADER.match(text, pos)
-                if hm and len(hm.group(1)) == len(hm.group(3)):
-                    name = re.sub(r"[\"'\s]", "", hm.group(2))
-                    headers.append(_Header(line, name, len(hm.group(1)) == 2))
-                    pos = hm.end()
-                    continue
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > max_depth:
-                    return _Layout(text.split("\n"), headers, deepest, line)
-            pos += 1
-        else:
-            depth = max(0, depth - 1)
-            pos += 1
-    return _Layout(text.split("\n"), headers, deepest, None)
+def _scan(text: str) -> _Layout:
+    """The layout of deck text, to place an error on its line."""
+    return _Layout(text.split("\n"), tomlio.scan(text).headers)
 
 
 def _key_line(layout: _Layout, first: int, last: int, key: str) -> int | None:
@@ -381,6 +301,29 @@ def _raw_problems(data: dict[str, Any], path: Path | str, layout: _Layout) -> li
     return problems
 
 
+# The SHA-256 of the text each deck in memory was read from: id(deck) -> (a weak reference
+# to it, the digest). ``deckedit`` trusts a splice without reading the whole deck back only
+# over a file that still holds exactly that text.
+_READ_FROM: dict[int, tuple[weakref.ref[Deck], str]] = {}
+
+
+def digest_of_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _mark(deck: Deck, digest: str) -> Deck:
+    key = id(deck)
+    _READ_FROM[key] = (weakref.ref(deck, lambda _gone: _READ_FROM.pop(key, None)), digest)
+    return deck
+
+
+def read_from(deck: Deck) -> str | None:
+    """The SHA-256 of the text ``deck`` was read from (``parse_deck``, the deck cache),
+    or None for a deck made by a program."""
+    found = _READ_FROM.get(id(deck))
+    return found[1] if found is not None and found[0]() is deck else None
+
+
 def parse_deck(text: str, path: Path | str) -> Deck:
     """Parse and validate deck text; raise ``DeckError`` naming ``path``, each field and
     its line.
@@ -388,7 +331,8 @@ def parse_deck(text: str, path: Path | str) -> Deck:
     The text is parsed once (``tomlio.parse_toml``, with its guards). The layout scan that
     finds the line of a table or key runs only when there is a problem to place, and the
     nesting of the data is measured only when the deck is not valid (a valid deck nests 4
-    levels at most), so a good deck costs the parser and the model, no more."""
+    levels at most), so a good deck costs the parser and the model, no more. The deck
+    remembers the SHA-256 of ``text`` (``read_from``)."""
     if text.startswith("\ufeff"):
         raise DeckError([f"{path}:1: file starts with a byte order mark (BOM); "
                          "save it as UTF-8 without a BOM"])
@@ -410,7 +354,7 @@ def parse_deck(text: str, path: Path | str) -> Deck:
         else:
             version = data.get("format")
             if type(version) is int and version <= DECK_FORMAT:  # present, and not "1"/true
-                return deck
+                return _mark(deck, digest_of_text(text))
     # Something is wrong: find what, and where.
     _refuse_deep(text, path)
     try:
@@ -442,7 +386,7 @@ def parse_deck(text: str, path: Path | str) -> Deck:
         raise DeckError(raw + problems) from None
     if raw:
         raise DeckError(raw)
-    return deck
+    return _mark(deck, digest_of_text(text))
 
 
 def _refuse_deep(text: str, path: Path | str) -> None:
@@ -472,6 +416,20 @@ def load_deck(path: Path) -> Deck:
 # (device, inode, size, mtime, ctime) is unchanged. An atomic write makes a new inode, so
 # a deck written by write_deck is always read again.
 _CACHE: dict[Path, tuple[tuple[int, ...], Deck | DeckError]] = {}
+# The deck quizapp itself last wrote to each file (``remember``): resolved path ->
+# (SHA-256 of the text written, the deck it reads as).
+_WRITTEN: dict[Path, tuple[str, Deck]] = {}
+
+
+def remember(path: Path, text: str, deck: Deck) -> None:
+    """After ``text``, which reads as ``deck``, was written to ``path``: the next load of
+    that file finds the deck without parsing it (in memory, and in the deck cache for the
+    next run). The file is still read and its SHA-256 compared, so a change made by anyone
+    else since is seen."""
+    digest = digest_of_text(text)
+    key = Path(path).resolve()
+    _WRITTEN[key] = (digest, _mark(deck, digest))
+    DeckCache().put(key, digest, deck)
 
 
 def load_deck_cached(path: Path) -> Deck:
@@ -495,11 +453,16 @@ def load_deck_cached(path: Path) -> Deck:
         try:
             raw = read_deck_bytes(path)
             digest = hashlib.sha256(raw).hexdigest()
+            written = _WRITTEN.pop(key, None)
             disk = DeckCache()
-            result = disk.get(key, digest)
+            if written is not None and written[0] == digest:
+                result = written[1]
+            else:
+                result = disk.get(key, digest)
             if result is None:
                 result = parse_deck(decode_deck_bytes(raw, path), path)
                 disk.put(key, digest, result)
+            _mark(result, digest)
         except DeckError as exc:
             result = exc
         _CACHE[key] = (stamp, result)

@@ -348,6 +348,12 @@ class Deck(Model):
     @field_validator("cards")
     @classmethod
     def _unique_ids(cls, cards: list[Card]) -> list[Card]:
+        cls.check_unique_ids(cards)
+        return cards
+
+    @staticmethod
+    def check_unique_ids(cards: list[Card]) -> None:
+        """Raise ``ValueError`` when two cards, or the cards they ask, share an id."""
         seen: set[str] = set()
         for card in cards:
             if card.id in seen:
@@ -360,7 +366,6 @@ class Deck(Model):
                         raise ValueError(f"duplicate card id {asked_id!r} (card {card.id!r} "
                                          "asks a card with that id)")
                     seen.add(asked_id)
-        return cards
 
     @property
     def id(self) -> str:

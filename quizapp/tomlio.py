@@ -30,6 +30,7 @@ import re
 import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -298,35 +299,52 @@ def require_depth(data: Any, path: Path | str, max_depth: int, text: str) -> Non
 
 _TOKEN = re.compile(r"[\"'#\[\]{}\n=,.]")
 _BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_NAME_NOISE = re.compile(r"[\"'\s]")
 
 
-def check_nesting(text: str, path: Path | str, max_depth: int = MAX_NESTING) -> None:
-    """Refuse TOML text whose values would nest more than ``max_depth`` levels.
+@dataclass(frozen=True)
+class Header:
+    """A ``[table]`` or ``[[array]]`` header: its 1-based line, where that line starts in
+    the text, its name without quotes or spaces (``cards``, ``deck``, ``cards.extra``)."""
 
-    One pass over the text, no recursion, stopping at the first level too deep. A level is
-    an array or inline table, a part of a table header (``[a.b.c]`` is three) or of a
+    line: int
+    offset: int
+    name: str
+    array: bool
+
+
+@dataclass
+class Scan:
+    """What one pass over TOML text finds: its table headers in order, and the line where
+    it first nests deeper than allowed (None if it never does; the scan stops there)."""
+
+    headers: list[Header]
+    too_deep: int | None
+
+
+def scan(text: str, max_depth: int = MAX_NESTING) -> Scan:
+    """The one token scanner of TOML text (decks place errors with its headers,
+    ``check_nesting`` refuses deep files with it, ``deckedit`` finds card tables by it).
+
+    One pass, no recursion, stopping at the first level deeper than ``max_depth``. A level
+    is an array or inline table, a part of a table header (``[a.b.c]`` is three) or of a
     dotted key (``a.b = 1`` is two); brackets inside strings and comments do not count.
-    Malformed text (an unterminated string) ends the check; the parser reports it.
+    Malformed text (an unterminated string) ends the scan; the parser reports it.
     """
     n = len(text)
     pos = 0
     line = 1
     line_start = 0
     header = 0  # depth of the current [table] header
+    headers: list[Header] = []
     stack: list[tuple[str, int]] = []  # open "[" / "{" and the depth of each
     key_mode = True  # reading a key (dots count) or a value (they do not)
     key_dots = 0
-
-    def too_deep() -> FileProblem:
-        return FileProblem(
-            path, f"arrays or tables nest more than {max_depth} levels deep; "
-            "quizapp's files never need that", line=line,
-        )
-
+    search = _TOKEN.search
     while pos < n:
-        m = _TOKEN.search(text, pos)
+        m = search(text, pos)
         if m is None:
-            return
+            break
         ch = m.group()
         pos = m.start()
         if ch == "\n":
@@ -341,7 +359,7 @@ def check_nesting(text: str, path: Path | str, max_depth: int = MAX_NESTING) -> 
         elif ch == '"' or ch == "'":
             end = _string_end(text, pos, ch)
             if end < 0:
-                return
+                break
             line += text.count("\n", pos, end)
             pos = end
         elif ch == ".":
@@ -352,24 +370,29 @@ def check_nesting(text: str, path: Path | str, max_depth: int = MAX_NESTING) -> 
             if key_mode:
                 key_mode = False
                 if _value_base(stack, header, key_dots) > max_depth:
-                    raise too_deep()
+                    return Scan(headers, line)
             pos += 1
         elif ch == ",":
             if stack and stack[-1][0] == "{":
                 key_mode, key_dots = True, 0
             pos += 1
         elif ch == "[" and not stack and key_mode and not text[line_start:pos].strip():
-            end, parts = _header(text, pos)
+            end, parts, name_end = _header(text, pos)
             if end < 0:
-                return
+                break
+            array = text.startswith("[[", pos)
+            if name_end >= 0:
+                array = array and text.startswith("]]", name_end)
+                raw = text[pos + (2 if array else 1):name_end]
+                headers.append(Header(line, line_start, _NAME_NOISE.sub("", raw), array))
             header = parts
             if header > max_depth:
-                raise too_deep()
+                return Scan(headers, line)
             pos = end
         elif ch == "[" or ch == "{":
             depth = _value_base(stack, header, key_dots) + 1
             if depth > max_depth:
-                raise too_deep()
+                return Scan(headers, line)
             stack.append((ch, depth))
             key_mode, key_dots = ch == "{", 0
             pos += 1
@@ -378,6 +401,18 @@ def check_nesting(text: str, path: Path | str, max_depth: int = MAX_NESTING) -> 
                 stack.pop()
             key_mode = False
             pos += 1
+    return Scan(headers, None)
+
+
+def check_nesting(text: str, path: Path | str, max_depth: int = MAX_NESTING) -> None:
+    """Refuse TOML text whose values would nest more than ``max_depth`` levels
+    (``FileProblem`` naming the first line too deep; see ``scan`` for what counts)."""
+    line = scan(text, max_depth).too_deep
+    if line is not None:
+        raise FileProblem(
+            path, f"arrays or tables nest more than {max_depth} levels deep; "
+            "quizapp's files never need that", line=line,
+        )
 
 
 def _value_base(stack: list[tuple[str, int]], header: int, key_dots: int) -> int:
@@ -413,24 +448,25 @@ def _string_end(text: str, pos: int, quote: str) -> int:
     return -1 if end < 0 or "\n" in text[pos:end] else end + 1
 
 
-def _header(text: str, pos: int) -> tuple[int, int]:
-    """A ``[table]`` or ``[[array]]`` header at ``pos``: (where it ends, how many parts)."""
+def _header(text: str, pos: int) -> tuple[int, int, int]:
+    """A ``[table]`` or ``[[array]]`` header at ``pos``: (where it ends, how many parts,
+    where its closing ``]`` is: -1 for a header never closed on its line)."""
     i = pos + (2 if text.startswith("[[", pos) else 1)
     parts = 1
     n = len(text)
     while i < n:
         ch = text[i]
         if ch == "]":
-            return (i + 2 if text.startswith("]]", i) else i + 1), parts
+            return (i + 2 if text.startswith("]]", i) else i + 1), parts, i
         if ch == "\n":
-            return i, parts
+            return i, parts, -1
         if ch == ".":
             parts += 1
         elif ch == '"' or ch == "'":
             end = _string_end(text, i, ch)
             if end < 0:
-                return -1, parts
+                return -1, parts, -1
             i = end
             continue
         i += 1
-    return -1, parts
+    return -1, parts, -1

@@ -26,7 +26,7 @@ from typing import Literal
 from quizapp import review
 from quizapp.deckedit import edit_deck_text
 from quizapp.decks import Catalog, DeckEntry, DeckError, discover, dump_deck, parse_deck
-from quizapp.decks import read_deck_text
+from quizapp.decks import read_deck_text, remember
 from quizapp.errors import InteropError, NoCards
 from quizapp.fsutil import atomic_write_text
 from quizapp.models import Deck, ScoreFile, SessionRecord
@@ -334,7 +334,9 @@ def update_deck(path: Path, old: Deck, new: Deck, stamp: Stamp | None) -> Stamp 
                          "nothing was written. Go back and reload (r) to see it."])
     text = edit_deck_text(read_deck_text(path), old, new, str(path))
     atomic_write_text(path, text)
-    return file_stamp(path)
+    stamp = file_stamp(path)
+    remember(path, text, new)  # the reload that follows need not parse the deck again
+    return stamp
 
 
 def deck_text(deck: Deck) -> str:

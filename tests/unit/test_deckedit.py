@@ -124,3 +124,63 @@ def test_a_card_changed_in_the_file_is_not_overwritten_by_an_older_edit_of_it() 
     with pytest.raises(DeckError) as refused:
         edit_deck_text(on_disk, stale, _with_cards(stale, cards), "mine.toml")
     assert f"card {stale.cards[0].id!r} changed in the file" in str(refused.value)
+
+
+def _commented_deck(n: int) -> str:
+    """A deck shaped like a big hand-kept one: a comment over every card, one inside."""
+    out = ['format = 1\n\n[deck]\nid = "big"\ntitle = "Big"  # my biggest deck\n']
+    for i in range(n):
+        out.append(f'\n# card {i}, added by hand\n[[cards]]\nid = "c{i}"\nkind = "text"\n'
+                   f'question = "Question number {i} [not a table]?"\n'
+                   f'answer = "answer {i}"  # note {i}\n')
+    return "".join(out)
+
+
+def test_editing_one_card_of_a_big_deck_reads_back_only_that_card(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A save in the browser rewrites one card of a big deck: the comments all stay, the
+    deck is not parsed again (neither to check the splice nor to reload it), and the file
+    loads as the edited deck."""
+    from quizapp import decks
+    from quizapp.workspace import file_stamp, update_deck
+
+    path = tmp_path / "big.toml"
+    text = _commented_deck(2000)
+    path.write_text(text, encoding="utf-8")
+    old = decks.load_deck_cached(path)
+    cards = list(old.cards)
+    cards[1234] = cards[1234].model_copy(update={"answer": "edited [b]bold[/b]"})
+    new = Deck(format=old.format, deck=old.deck, cards=cards)
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the whole deck was parsed again")
+
+    monkeypatch.setattr(decks, "parse_deck", no_parsing)
+    monkeypatch.setattr("quizapp.deckedit.parse_deck", no_parsing)
+    update_deck(path, old, new, file_stamp(path))
+    out = path.read_text(encoding="utf-8")
+    assert out == text.replace('answer = "answer 1234"  # note 1234',
+                               'answer = "edited [b]bold[/b]"  # note 1234')
+    assert decks.load_deck_cached(path) == new  # from memory: not parsed
+    monkeypatch.undo()
+    decks._CACHE.clear()
+    decks._WRITTEN.clear()
+    assert decks.load_deck(path) == new  # and the file itself says so
+
+
+def test_a_big_deck_edited_from_a_stale_copy_is_still_refused(tmp_path: Path) -> None:
+    """Someone saved the file after the browser read it: the quick path is not taken and
+    nothing of theirs is undone."""
+    from quizapp import decks
+
+    path = tmp_path / "big.toml"
+    text = _commented_deck(300)
+    path.write_text(text, encoding="utf-8")
+    stale = decks.load_deck_cached(path)
+    on_disk = text.replace('answer = "answer 7"', 'answer = "theirs"')
+    cards = list(stale.cards)
+    cards[200] = cards[200].model_copy(update={"answer": "mine"})
+    with pytest.raises(DeckError) as refused:
+        edit_deck_text(on_disk, stale, _with_cards(stale, cards), str(path))
+    assert "the deck changed in the file since it was read" in str(refused.value)
