@@ -8,8 +8,11 @@ command line (``commands/``) and the Textual app (``ui/``) both go through it:
   ``NothingToPlay`` saying *why* there is nothing to play; each front end puts that
   value into its own words (a line on stdout, a notification);
 - ``add_deck`` / ``add_decks`` are the one way a new deck file is written (id check,
-  parse back, write without replacing), ``update_deck`` the one way a deck is changed
-  (only the changed cards' text is rewritten: see ``deckedit``);
+  parse back, write without replacing); ``plan_decks`` then ``write_decks`` the same
+  with updates, so a front end can show what an update removes and ask first;
+  ``update_deck`` the one way a deck is changed (only the changed cards' text is
+  rewritten: see ``deckedit``); ``deck_to_remove`` / ``remove_deck`` and
+  ``export_deck`` the rest of a deck's life;
 - ``finish``, ``compact``, ``set_suspended`` and ``save_theme`` write the rest.
 
 Nothing here imports textual; nothing here prints.
@@ -17,18 +20,19 @@ Nothing here imports textual; nothing here prints.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from quizapp import review
 from quizapp.deckedit import edit_deck_text
-from quizapp.decks import Catalog, DeckEntry, DeckError, discover, dump_deck, parse_deck
-from quizapp.decks import read_deck_text, remember
-from quizapp.errors import InteropError, NoCards
-from quizapp.fsutil import atomic_write_text
+from quizapp.decks import Catalog, DeckEntry, DeckError, discover, dump_deck, load_deck_cached
+from quizapp.decks import parse_deck, read_deck_text, remember
+from quizapp.errors import InteropError, NoCards, NotFound
+from quizapp.fsutil import atomic_write_bytes, atomic_write_text
 from quizapp.models import Deck, ScoreFile, SessionRecord
 from quizapp.paths import Locations
 from quizapp.plan import PlayPlan
@@ -36,6 +40,9 @@ from quizapp.session import Session, answered_in, resume_cards, utcnow
 from quizapp.settings import Settings, SettingsError, load_settings, save_settings
 from quizapp.stats import Stats, compute_stats, resumable
 from quizapp.store import ScoreFileError, ScoreStore
+
+if TYPE_CHECKING:
+    from quizapp.interop.update import Install
 
 Reason = Literal[
     "unknown-deck",  # the plan names a deck that was not found
@@ -277,36 +284,148 @@ class Workspace:
     ) -> list[tuple[Deck, Path]]:
         """Write each deck text as a new file in the user decks folder, as it is (a
         hand-written deck keeps its comments). Every deck is parsed back and its id checked
-        against every deck found before anything is written (``interop.update``'s
-        ``prepare_install``, which ``deck add/import --update`` use too); a file is never
-        replaced.
+        against every deck found before anything is written (``plan_decks``, which
+        ``deck add/import --update`` use too); a file is never replaced.
 
         Raises ``DeckError`` naming ``source`` (and ``hint``, the front end's words for
         what to do about a taken id) when a text is not a valid deck or an id is taken;
-        nothing is written then. ``OSError`` when the folder cannot be written."""
-        from quizapp.interop.update import prepare_install, write_install
-
+        nothing is written then. ``DeckError`` too when a file cannot be written."""
         decks = [parse_deck(text, source) for text in texts]
         ids = [deck.id for deck in decks]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
             raise DeckError([f"{source}: deck.id: {i!r} is given to more than one new deck; "
                              "nothing was written" for i in twice])
+        changes = self.plan_decks(decks, source, texts=texts, hint=f"nothing was written; {hint}")
+        written: list[tuple[Deck, Path]] = []
         try:
-            installs = prepare_install(self.locations, decks, update=False, source=str(source),
-                                       texts=list(texts), hint=f"nothing was written; {hint}")
+            self.write_decks(changes, written=lambda i: written.append((i.deck, i.target)))
+        finally:
+            if written:
+                self.reload_decks()
+        return written
+
+    def plan_decks(self, decks: Sequence[Deck], source: Path | str, *, update: bool = False,
+                   texts: Sequence[str] | None = None, hint: str | None = None) -> DeckChanges:
+        """What writing ``decks`` into the user decks folder would do; nothing is written.
+        Each is a new deck or, with ``update``, replaces a deck of the person's own with
+        the same id (the progress of the cards that stay is kept). ``texts``: the decks'
+        files as written by a person, kept as they are. Raises ``DeckError`` naming
+        ``source`` and every clash (``hint``: the front end's words for what to do about
+        a taken id; by default the command line's --update / --id)."""
+        from quizapp.interop.update import prepare_install
+
+        try:
+            installs = prepare_install(self.locations, list(decks), update=update,
+                                       source=str(source), hint=hint, catalog=self.catalog,
+                                       texts=list(texts) if texts is not None else None)
         except InteropError as exc:
             raise DeckError(exc.problems) from None
-        written = []
-        for install in installs:
+        return DeckChanges(tuple(installs))
+
+    def write_decks(self, changes: DeckChanges,
+                    written: Callable[[Install], object] | None = None) -> None:
+        """Write the decks ``plan_decks`` planned, in order; ``written(install)`` is called
+        after each one (also for an update that changes nothing, which is not written).
+        Raises ``DeckError`` naming the file at the first that cannot be written (a deck
+        that would not load back, a file made meanwhile, a folder that cannot be written);
+        nothing more is written then. The decks are found again on ``reload_decks``."""
+        from quizapp.interop.update import write_install
+
+        for install in changes.installs:
+            if install.old is None or install.old != install.deck:
+                try:
+                    write_install(install)
+                except FileExistsError:
+                    raise DeckError([f"{install.target}: already exists; nothing more was "
+                                     "written"]) from None
+                except OSError as exc:
+                    raise DeckError([f"{install.target}: cannot write: "
+                                     f"{exc.strerror or exc}"]) from None
+            if written is not None:
+                written(install)
+
+    # ------------------------------------------------------------------ removing decks
+
+    def deck_to_remove(self, deck_id: str) -> DeckEntry | CannotRemove:
+        """The deck file ``remove_deck`` would delete for ``deck_id``, or why none may be:
+        only the person's own decks are removed, never a bundled deck or one in an extra
+        folder. A deck of the person's own that another deck shadows (the same id found
+        first) is the one meant."""
+        entry = self.catalog.get(deck_id)
+        if entry is not None and entry.origin != "user":
+            entry = self._shadowed_user_deck(deck_id) or entry
+        if entry is None:
+            return CannotRemove("unknown-deck", deck_id)
+        if entry.origin == "bundled":
+            return CannotRemove("bundled", deck_id, entry)
+        if entry.origin != "user":
+            return CannotRemove("elsewhere", deck_id, entry)
+        return entry
+
+    def remove_deck(self, entry: DeckEntry) -> None:
+        """Delete a deck file of the person's own (see ``deck_to_remove``); its scores stay
+        in the score file. Raises ``OSError``."""
+        entry.path.unlink()
+        self.catalog.entries = [e for e in self.catalog.entries if e.path != entry.path]
+
+    def _shadowed_user_deck(self, deck_id: str) -> DeckEntry | None:
+        folder = self.locations.user_decks.resolve()
+        for path, _kept in self.catalog.shadowed:
+            if path.resolve().parent != folder:
+                continue
             try:
-                write_install(install)
-            except FileExistsError:
-                raise DeckError([f"{source}: {install.target} already exists (made meanwhile); "
-                                 f"nothing more was written"]) from None
-            written.append((install.deck, install.target))
-        self.reload_decks()
-        return written
+                deck = load_deck_cached(path)
+            except DeckError:
+                continue
+            if deck.id == deck_id:
+                return DeckEntry(deck, path, "user")
+        return None
+
+    # ------------------------------------------------------------------ exporting decks
+
+    def export_deck(self, deck_id: str, out: Path, fmt: str, *, replace: bool = False) -> DeckEntry:
+        """Write deck ``deck_id`` to the file ``out`` in format ``fmt`` (anki, apkg, csv),
+        atomically. Raises ``NotFound`` (no such deck), ``FileExistsError`` (``out``
+        exists and not ``replace``), ``IsADirectoryError``, ``InteropError`` (the deck
+        cannot be written in that format) and ``OSError``; nothing is written then."""
+        from quizapp.interop import export_deck
+
+        entry = self.catalog.get(deck_id)
+        if entry is None:
+            raise NotFound(f"no deck with id {deck_id!r}")
+        if out.exists() and not replace:
+            raise FileExistsError(errno.EEXIST, "already exists", str(out))
+        if out.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(out))
+        atomic_write_bytes(out, export_deck(entry.deck, fmt))
+        return entry
+
+
+@dataclass(frozen=True)
+class DeckChanges:
+    """What writing decks into the user decks folder would do (``Workspace.plan_decks``);
+    nothing is written yet. Each ``Install`` is a new deck, or one replacing a deck of
+    the person's own with its ``plan`` (cards added, changed, removed)."""
+
+    installs: tuple[Install, ...]
+
+    @property
+    def losing(self) -> int:
+        """How many cards with progress would leave their deck: a front end asks the
+        person before ``write_decks`` when there are any."""
+        return sum(len(i.plan.removed_with_progress) for i in self.installs if i.plan)
+
+
+@dataclass(frozen=True)
+class CannotRemove:
+    """Why ``deck_id`` is not a deck that may be removed: none has that id
+    (``unknown-deck``), it is bundled with quizapp (``bundled``), or it is in an extra
+    deck folder (``elsewhere``: the person deletes that file themselves)."""
+
+    reason: Literal["unknown-deck", "bundled", "elsewhere"]
+    deck_id: str
+    entry: DeckEntry | None = None
 
 
 Stamp = tuple[int, int, int]

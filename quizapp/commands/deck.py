@@ -167,14 +167,14 @@ def _update_options(p: argparse.ArgumentParser) -> None:
                    help="with --update: do not ask before cards with progress are removed")
 
 
-def install_decks(installs, args, describe=None) -> int:
+def install_decks(workspace, changes, args, describe=None) -> int:
     """Show what each update adds, changes and removes, ask before cards with progress
-    disappear (or need --yes), then write the decks. Returns the exit code; nothing is
-    written when the person says no. ``describe(install)`` prints a written deck."""
+    disappear (or need --yes), then write the decks (``Workspace.write_decks``). Returns
+    the exit code; nothing is written when the person says no. ``describe(install)``
+    prints a written deck."""
     from quizapp.decks import DeckError
-    from quizapp.interop.update import write_install
 
-    for install in installs:
+    for install in changes.installs:
         if install.plan is None:
             continue
         plan = install.plan
@@ -188,32 +188,19 @@ def install_decks(installs, args, describe=None) -> int:
             if ids:
                 shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
                 print(printable(f"  {label}: {shown}"))
-    losing = [i for i in installs if i.plan is not None and i.plan.removed_with_progress]
-    if losing and not getattr(args, "yes", False):
-        count = sum(len(i.plan.removed_with_progress) for i in losing)
-        question = (f"{count} card(s) with progress will leave their deck (their answers stay "
-                    "in the score file). Go on? [y/N] ")
+    if changes.losing and not getattr(args, "yes", False):
+        question = (f"{changes.losing} card(s) with progress will leave their deck (their "
+                    "answers stay in the score file). Go on? [y/N] ")
         if not sys.stdin.isatty():
-            return _fail([f"not updated: {count} card(s) with progress would be removed; "
-                          "confirm on a terminal, or pass --yes"])
+            return _fail([f"not updated: {changes.losing} card(s) with progress would be "
+                          "removed; confirm on a terminal, or pass --yes"])
         if input(question).strip().lower() not in ("y", "yes"):
             print("nothing was changed")
             return 1
-    for install in installs:
-        if install.old is not None and install.old == install.deck:
-            if describe is not None:
-                describe(install)
-            continue  # nothing to write
-        try:
-            write_install(install)
-        except DeckError as exc:
-            return _fail(exc.problems)
-        except FileExistsError:
-            return _fail([f"{install.target}: already exists; nothing more was written"])
-        except OSError as exc:
-            return _fail([f"{install.target}: cannot write: {exc.strerror or exc}"])
-        if describe is not None:
-            describe(install)
+    try:
+        workspace.write_decks(changes, describe)
+    except DeckError as exc:
+        return _fail(exc.problems)
     return 0
 
 
@@ -266,25 +253,21 @@ def run_new(args) -> int:
 
 
 def run_add(args) -> int:
-    from quizapp.cli import locations
     from quizapp.decks import DeckError, parse_deck, read_deck_text
-    from quizapp.interop import InteropError
-    from quizapp.interop.update import prepare_install
 
-    where = locations(args)
+    workspace = _workspace(args)
     try:
         text = read_deck_text(args.file)
         deck = parse_deck(text, args.file)
-        installs = prepare_install(where, [deck], update=args.update, source=str(args.file),
-                                   texts=[text])
-    except (DeckError, InteropError) as exc:
+        changes = workspace.plan_decks([deck], args.file, update=args.update, texts=[text])
+    except DeckError as exc:
         return _fail(exc.problems)
 
     def describe(install) -> None:
         verb = "updated" if install.old is not None else "added"
         print(f"{verb} {deck.id!r} ({len(deck.cards)} cards) as {install.target}")
 
-    return install_decks(installs, args, describe)
+    return install_decks(workspace, changes, args, describe)
 
 
 def run_validate(args) -> int:
@@ -334,25 +317,12 @@ def run_list(args) -> int:
 
 
 def run_remove(args) -> int:
-    from quizapp.cli import locations
-    from quizapp.decks import discover
+    from quizapp.workspace import CannotRemove
 
-    where = locations(args)
-    catalog = discover(where)
-    entry = catalog.get(args.deck_id)
-    if entry is not None and entry.origin != "user":
-        # Your own deck may be the one skipped because another deck has its id.
-        mine = _shadowed_user_deck(catalog, where.user_decks, args.deck_id)
-        if mine is not None:
-            entry = mine
-    if entry is None:
-        return _fail([f"no deck with id {args.deck_id!r} (see: quizapp deck list)"])
-    if entry.origin == "bundled":
-        return _fail([f"{entry.path}: deck {entry.id!r} is bundled with quizapp and cannot be "
-                      "removed"])
-    if entry.origin != "user":
-        return _fail([f"{entry.path}: deck {entry.id!r} is in an extra deck folder, not in "
-                      f"your decks folder ({where.user_decks}); delete the file yourself"])
+    workspace = _workspace(args)
+    entry = workspace.deck_to_remove(args.deck_id)
+    if isinstance(entry, CannotRemove):
+        return _fail([_cannot_remove(entry, workspace.locations.user_decks)])
     if not args.yes:
         if not sys.stdin.isatty():
             return _fail([f"{entry.path}: not removed: confirm on a terminal, or pass --yes"])
@@ -362,27 +332,23 @@ def run_remove(args) -> int:
             print("kept")
             return 1
     try:
-        entry.path.unlink()
+        workspace.remove_deck(entry)
     except OSError as exc:
         return _fail([f"{entry.path}: cannot remove: {exc.strerror or exc}"])
-    print(f"removed {entry.path}; the scores of {entry.id!r} are kept in {where.scores}")
+    print(f"removed {entry.path}; the scores of {entry.id!r} are kept in "
+          f"{workspace.locations.scores}")
     return 0
 
 
-def _shadowed_user_deck(catalog, user_decks: Path, deck_id: str):
-    from quizapp.decks import DeckEntry, DeckError, load_deck_cached
-
-    folder = user_decks.resolve()
-    for path, _kept in catalog.shadowed:
-        if path.resolve().parent != folder:
-            continue
-        try:
-            deck = load_deck_cached(path)
-        except DeckError:
-            continue
-        if deck.id == deck_id:
-            return DeckEntry(deck, path, "user")
-    return None
+def _cannot_remove(why, user_decks: Path) -> str:
+    """The command line's words for a ``CannotRemove``."""
+    entry = why.entry
+    if why.reason == "bundled":
+        return f"{entry.path}: deck {entry.id!r} is bundled with quizapp and cannot be removed"
+    if why.reason == "elsewhere":
+        return (f"{entry.path}: deck {entry.id!r} is in an extra deck folder, not in your "
+                f"decks folder ({user_decks}); delete the file yourself")
+    return f"no deck with id {why.deck_id!r} (see: quizapp deck list)"
 
 
 class ProgressLine:
@@ -409,14 +375,11 @@ class ProgressLine:
 
 
 def run_import(args) -> int:
-    from quizapp.cli import locations
     from quizapp.decks import DeckError
     from quizapp.interop import InteropError, import_text_decks, is_package
-    from quizapp.interop.update import prepare_install
 
-    where = locations(args)
     if is_package(args.file):
-        return _import_package(args, where)
+        return _import_package(args)
     if args.with_progress:
         return _fail([f"{args.file}: --with-progress is for Anki packages (.apkg, .colpkg): "
                       "a text export has no review history"])
@@ -430,8 +393,8 @@ def run_import(args) -> int:
     try:
         results = import_text_decks(args.file, args.format, args.deck_id, args.title, progress,
                                     **text_options)
-        installs = prepare_install(where, [r.deck for r in results], update=args.update,
-                                   source=str(args.file))
+        workspace = _workspace(args)
+        changes = workspace.plan_decks([r.deck for r in results], args.file, update=args.update)
     except (InteropError, DeckError) as exc:
         return _fail(exc.problems)
     warned = False
@@ -455,14 +418,13 @@ def run_import(args) -> int:
             print(f"imported {len(deck.asked)} cards, skipped {sum(result.skipped.values())} "
                   f"({reasons})")
 
-    return install_decks(installs, args, describe)
+    return install_decks(workspace, changes, args, describe)
 
 
-def _import_package(args, where) -> int:
+def _import_package(args) -> int:
     from quizapp.decks import DeckError
     from quizapp.interop import InteropError, import_package
     from quizapp.interop.package import place_media, stage_media
-    from quizapp.interop.update import prepare_install
 
     if args.format != "auto" or args.separator or args.row_separator or args.html is not None:
         return _fail([f"{args.file}: an Anki package is not text: --format, --separator, "
@@ -470,8 +432,8 @@ def _import_package(args, where) -> int:
     try:
         imports, collection = import_package(args.file, deck=args.anki_deck, strict=args.strict,
                                              deck_id=args.deck_id, title=args.title)
-        installs = prepare_install(where, [i.deck for i in imports], update=args.update,
-                                   source=str(args.file))
+        workspace = _workspace(args)
+        changes = workspace.plan_decks([i.deck for i in imports], args.file, update=args.update)
     except (InteropError, DeckError) as exc:
         return _fail(exc.problems)
     by_id = {i.deck.id: i for i in imports}
@@ -482,9 +444,9 @@ def _import_package(args, where) -> int:
     # written, into a private folder beside the decks, then moved into place.
     try:
         stage = stage_media(args.file, collection, {i.deck.id: i.media for i in imports},
-                            where.user_decks)
+                            workspace.locations.user_decks)
     except (InteropError, OSError) as exc:
-        problems = getattr(exc, "problems", None) or [f"{where.user_decks}: {exc}"]
+        problems = getattr(exc, "problems", None) or [f"{workspace.locations.user_decks}: {exc}"]
         return _fail([*problems, "nothing was imported"])
 
     def describe(install) -> None:
@@ -503,7 +465,7 @@ def _import_package(args, where) -> int:
                         f"{len(install.deck.asked)} cards: {install.target}{media}"))
 
     try:
-        code = install_decks(installs, args, describe)
+        code = install_decks(workspace, changes, args, describe)
     finally:
         if stage is not None:
             import shutil
@@ -525,11 +487,11 @@ def _import_package(args, where) -> int:
         line += f"; {with_media} card(s) show an [image: ...] or [sound: ...] placeholder"
     print(line)
     if args.with_progress:
-        return _import_progress(args, where, collection, imports)
+        return _import_progress(workspace.locations, collection, imports)
     return 0
 
 
-def _import_progress(args, where, collection, imports) -> int:
+def _import_progress(where, collection, imports) -> int:
     from quizapp.interop.anki_progress import progress_events
     from quizapp.store import ScoreFileError, ScoreStore
 
@@ -554,25 +516,19 @@ def _import_progress(args, where, collection, imports) -> int:
 
 
 def run_export(args) -> int:
-    from quizapp.cli import locations
-    from quizapp.decks import discover
-    from quizapp.fsutil import atomic_write_bytes
-    from quizapp.interop import InteropError, export_deck
+    from quizapp.errors import InteropError, NotFound
 
-    entry = discover(locations(args)).get(args.deck_id)
-    if entry is None:
-        return _fail([f"no deck with id {args.deck_id!r} (see: quizapp deck list)"])
     fmt = args.format or {".apkg": "apkg", ".csv": "csv"}.get(args.out.suffix.lower(), "anki")
-    if args.out.exists() and not args.force:
-        return _fail([f"{args.out}: already exists; pass --force to replace it"])
-    if args.out.is_dir():
-        return _fail([f"{args.out}: is a folder; give a file name"])
     try:
-        data = export_deck(entry.deck, fmt)
+        entry = _workspace(args).export_deck(args.deck_id, args.out, fmt, replace=args.force)
+    except NotFound:
+        return _fail([f"no deck with id {args.deck_id!r} (see: quizapp deck list)"])
+    except FileExistsError:
+        return _fail([f"{args.out}: already exists; pass --force to replace it"])
+    except IsADirectoryError:
+        return _fail([f"{args.out}: is a folder; give a file name"])
     except InteropError as exc:
         return _fail(exc.problems)
-    try:
-        atomic_write_bytes(args.out, data)
     except OSError as exc:
         return _fail([f"{args.out}: cannot write: {exc.strerror or exc}"])
     print(f"exported {len(entry.deck.cards)} cards of {entry.id!r} as {fmt} to {args.out}")

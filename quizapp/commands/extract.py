@@ -337,10 +337,10 @@ def run_import(args: argparse.Namespace) -> int:
                           tags=["imported-article", base]),
             cards=d.cards))
     quality_lines = _quality_lines(findings, failing)
-    if args.update:
-        return _update_decks(args, new, result, quality_lines)
     workspace = Workspace(locations(args))
     workspace.reload_decks()
+    if args.update:
+        return _update_decks(workspace, args, new, result, quality_lines)
     for line in report_lines(result) + quality_lines:
         print(line)
     try:
@@ -369,16 +369,14 @@ def _quality_lines(findings, failing) -> list[str]:
         visible(f"  {f.card}: {f.check}: {f.message}") for f in findings]
 
 
-def _update_decks(args, new, result, quality_lines: list[str]) -> int:
+def _update_decks(workspace, args, new, result, quality_lines: list[str]) -> int:
     """``import-article --update``: write new decks and replace the cards of existing
     ones, keeping progress (``deck import --update`` does the same)."""
-    from quizapp.cli import locations
     from quizapp.commands.deck import install_decks
     from quizapp.errors import QuizappError
-    from quizapp.interop.update import prepare_install
 
     try:
-        installs = prepare_install(locations(args), new, update=True, source=str(args.article))
+        changes = workspace.plan_decks(new, args.article, update=True)
     except QuizappError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)
@@ -392,4 +390,4 @@ def _update_decks(args, new, result, quality_lines: list[str]) -> int:
         verb = "updated" if install.old is not None else "added"
         print(f"{verb} deck {install.deck.id} ({len(install.deck.cards)} cards): {install.target}")
 
-    return install_decks(installs, args, describe)
+    return install_decks(workspace, changes, args, describe)

@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizapp.interop.common import InteropError
 from quizapp.models import Card, CardRecord, Deck
 from quizapp.paths import Locations
+
+if TYPE_CHECKING:
+    from quizapp.decks import Catalog
 
 
 @dataclass(frozen=True)
@@ -68,15 +72,17 @@ class Install:
 
 def prepare_install(where: Locations, decks: list[Deck], *, update: bool,
                     source: str, texts: list[str] | None = None,
-                    hint: str | None = None) -> list[Install]:
+                    hint: str | None = None, catalog: Catalog | None = None) -> list[Install]:
     """Check that every deck can be written (nothing is written): a new id, or with
     ``update`` an existing deck of the user's own to replace. Raises ``InteropError``
     naming every clash; ``hint`` is the front end's words for what to do about a taken
-    id (default: the command line's --update / --id)."""
+    id (default: the command line's --update / --id). ``catalog``: the decks found
+    already (else they are found now)."""
     from quizapp.decks import deck_path, discover
     from quizapp.store import ScoreStore
 
-    catalog = discover(where)
+    if catalog is None:
+        catalog = discover(where)
     problems: list[str] = []
     out: list[Install] = []
     records = None

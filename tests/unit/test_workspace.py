@@ -112,3 +112,53 @@ def test_add_decks_writes_the_text_as_it_is_or_nothing(tmp_path: Path) -> None:
     assert line.startswith("import.csv: deck id 'mine' is already used by ")
     assert line.endswith("nothing was written; pick another id")
     assert not (workspace.locations.user_decks / "other.toml").exists()  # all or nothing
+
+
+def test_an_update_says_how_many_cards_with_progress_it_would_remove(tmp_path: Path) -> None:
+    workspace = _open(tmp_path)
+    workspace.add_decks([deck_text(Deck(deck=DeckInfo(id="mine", title="Mine"), cards=CARDS))],
+                        "mine.toml")
+    session = workspace.start(PlayPlan("deck", "mine"))
+    assert isinstance(session, Session)
+    session.answer(session.current.card.answer)  # c0 now has progress
+    workspace.finish(session)
+    smaller = Deck(deck=DeckInfo(id="mine", title="Mine"), cards=CARDS[2:])
+    changes = workspace.plan_decks([smaller], "new.csv", update=True)
+    assert changes.losing == 1  # c0 had progress, c1 had none
+    assert workspace.catalog.get("mine").deck.cards == CARDS  # nothing written yet
+    written = []
+    workspace.write_decks(changes, written.append)
+    assert [i.deck.id for i in written] == ["mine"]
+    assert workspace.reload_decks().get("mine").deck.cards == CARDS[2:]
+    with pytest.raises(DeckError) as error:
+        workspace.plan_decks([smaller], "new.csv")  # without update: the id is taken
+    assert "deck id 'mine' is already used by" in error.value.problems[0]
+
+
+def test_only_the_persons_own_decks_may_be_removed(tmp_path: Path) -> None:
+    workspace = _open(tmp_path)
+    [(_deck, path)] = workspace.add_decks(
+        [deck_text(Deck(deck=DeckInfo(id="mine", title="Mine"), cards=CARDS))], "mine.toml")
+    why = workspace.deck_to_remove("caps")  # in an extra deck folder
+    assert (why.reason, why.entry.path) == ("elsewhere", tmp_path / "decks" / "caps.toml")
+    assert workspace.deck_to_remove("nope").reason == "unknown-deck"
+    entry = workspace.deck_to_remove("mine")
+    assert entry.path == path
+    workspace.remove_deck(entry)
+    assert not path.exists() and workspace.catalog.get("mine") is None
+    assert (tmp_path / "decks" / "caps.toml").exists()
+
+
+def test_export_refuses_to_replace_a_file_unless_asked(tmp_path: Path) -> None:
+    from quizapp.errors import NotFound
+
+    workspace = _open(tmp_path)
+    out = tmp_path / "caps.csv"
+    out.write_text("mine\n", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        workspace.export_deck("caps", out, "csv")
+    assert out.read_text(encoding="utf-8") == "mine\n"
+    with pytest.raises(NotFound):
+        workspace.export_deck("nope", out, "csv", replace=True)
+    workspace.export_deck("caps", out, "csv", replace=True)
+    assert "Question 1?" in out.read_text(encoding="utf-8")
