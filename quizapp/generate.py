@@ -33,6 +33,7 @@ from quizapp.decks import MAX_DECK_BYTES, dump_deck, validation_problems
 from quizapp.errors import DatasetError  # noqa: F401 (raised here, part of this module's API)
 from quizapp.models import Card, Dataset, Deck, DeckInfo, Encounter, Fact, Quote
 from quizapp.quality import FUNCTION_WORDS, norm
+from quizapp.text import comparable
 
 FAMILIES = ("who", "where", "when", "occasion", "what", "quote", "order", "flip")
 DISTRACTORS = 3
@@ -111,17 +112,12 @@ def _line_of(lines: list[str], loc) -> int | None:
     return start + 1 if start >= 0 else None
 
 
-def fold(text: str) -> str:
-    """The comparison key for answers: case and runs of spaces do not matter."""
-    return re.sub(r"\s+", " ", text).strip().casefold()
-
-
 def _unique(items: Iterable[str], skip: Iterable[str] = ()) -> list[str]:
-    """Items without repeats (by ``fold``), leaving out anything folded into ``skip``."""
-    seen = {fold(s) for s in skip}
+    """Items without repeats (by ``comparable``), leaving out anything folded into ``skip``."""
+    seen = {comparable(s) for s in skip}
     out = []
     for item in items:
-        key = fold(item)
+        key = comparable(item)
         if key not in seen:
             seen.add(key)
             out.append(item)
@@ -142,14 +138,14 @@ def pick_distractors(
     # A candidate made only of words of a right answer ("Summit" beside "G-20 summit",
     # "Dana" beside "Dana Ortiz") is not wrong either.
     right_words = {w for form in wrong_to_offer for w in norm(form).split()}
-    pool = sorted(_unique(c for c in candidates if fold(c) not in wrong_to_offer
+    pool = sorted(_unique(c for c in candidates if comparable(c) not in wrong_to_offer
                           and not (norm(c) and set(norm(c).split()) <= right_words)))
     favourites = [c for c in sorted(_unique(preferred)) if c in pool]
     rng = random.Random(card_id)
     chosen = rng.sample(favourites, min(len(favourites), count - 1)) if count > 1 else []
     rest = [c for c in pool if c not in chosen]
     chosen += rng.sample(rest, min(len(rest), count - len(chosen)))
-    return sorted(chosen, key=fold)
+    return sorted(chosen, key=comparable)
 
 
 def month_year(encounter: Encounter) -> str:
@@ -237,10 +233,10 @@ class _Encounters:
 
     def occasion_forms(self, occasion: str) -> set[str]:
         """Every folded name of an occasion, merging aliases across encounters."""
-        forms = {fold(occasion)}
+        forms = {comparable(occasion)}
         for e in self.dataset.encounters:
-            if fold(e.occasion) == fold(occasion):
-                forms |= {fold(a) for a in e.occasion_aliases}
+            if comparable(e.occasion) == comparable(occasion):
+                forms |= {comparable(a) for a in e.occasion_aliases}
         return forms
 
     def chronological(self, encounters: Iterable[Encounter] | None = None) -> list[Encounter]:
@@ -264,7 +260,7 @@ def _tags(family: str, *extra: str | None) -> list[str]:
 def short_name(person) -> str:
     """How a question names a person: the surname when it is one of their names, else the name."""
     last = person.name.split()[-1]
-    return last if fold(last) in {fold(a) for a in person.aliases} else person.name
+    return last if comparable(last) in {comparable(a) for a in person.aliases} else person.name
 
 
 def _join(names: list[str]) -> str:
@@ -304,11 +300,11 @@ def who_cards(ds: Dataset) -> list[Card]:
         if q.speaker is None:
             continue
         person = ds.person(q.speaker)
-        said_it = {o.speaker for o in ds.quotes if o.speaker and fold(o.text) == fold(q.text)}
+        said_it = {o.speaker for o in ds.quotes if o.speaker and comparable(o.text) == comparable(q.text)}
         # Never offered as wrong: whoever said the same words, people named only outside
         # the article's body, and anyone the quote itself names (it is not their words).
         said_it |= {p.id for p in ds.people if p.caption_only or _named_in(p, q.text)}
-        wrong = {fold(x) for pid in said_it for x in (ds.person(pid).name, *ds.person(pid).aliases)}
+        wrong = {comparable(x) for pid in said_it for x in (ds.person(pid).name, *ds.person(pid).aliases)}
         hint = _quote_hint(ds, q)
         card_id = f"who.{q.id}"
         cards.append(_choice_or_text(dict(
@@ -377,7 +373,7 @@ def quote_cards(ds: Dataset) -> list[Card]:
 def _person_forms(ds: Dataset, word: str) -> list[str]:
     """If the missing word names a person (a surname), their other names count too."""
     for p in ds.people:
-        if fold(word) in {fold(x) for x in (p.name, *p.aliases)}:
+        if comparable(word) in {comparable(x) for x in (p.name, *p.aliases)}:
             return [p.name, *p.aliases]
     return []
 
@@ -389,25 +385,34 @@ def where_cards(ds: Dataset) -> list[Card]:
     for e in ds.encounters:
         # Any encounter the question also fits (same occasion and date) is a true answer.
         same = [o for o in ds.encounters
-                if fold(o.occasion) == fold(e.occasion) and (o.year, o.month) == (e.year, e.month)]
-        wrong = {fold(x) for o in same for x in enc.place_forms(o)}
+                if comparable(o.occasion) == comparable(e.occasion) and (o.year, o.month) == (e.year, e.month)]
+        wrong = {comparable(x) for o in same for x in enc.place_forms(o)}
         answer = enc.city_country(e)
-        card_id = f"where.{e.id}"
-        cards.append(_choice_or_text(dict(
-            id=card_id,
-            kind="choice",
-            question=_where_question(ds, e),
-            answer=answer,
+        cards.append(_encounter_card(
+            enc, e, "where", _where_question(ds, e), answer,
             accept=_unique(enc.place_forms(e), skip=[answer]),
-            distractors=pick_distractors(
-                card_id, (f"{p.city}, {p.country}" for p in ds.places), wrong,
-                preferred=(enc.city_country(o) for o in ds.encounters),
-            ),
-            explanation=_sentence(f"{enc.label(e)}: {e.summary}"),
-            tags=_tags("where", e.id),
-            section=e.section,
-        )))
+            candidates=(f"{p.city}, {p.country}" for p in ds.places), wrong=wrong,
+            preferred=(enc.city_country(o) for o in ds.encounters)))
     return cards
+
+
+def _encounter_card(enc: _Encounters, e: Encounter, family: str, question: str, answer: str,
+                    *, accept: list[str], candidates: Iterable[str], wrong: set[str],
+                    preferred: Iterable[str] = ()) -> Card:
+    """A choice card of ``family`` asked about encounter ``e`` (where, when, occasion):
+    wrong options from ``candidates`` (``preferred`` first), none of them in ``wrong``."""
+    card_id = f"{family}.{e.id}"
+    return _choice_or_text(dict(
+        id=card_id,
+        kind="choice",
+        question=question,
+        answer=answer,
+        accept=accept,
+        distractors=pick_distractors(card_id, candidates, wrong, preferred=preferred),
+        explanation=_sentence(f"{enc.label(e)}: {e.summary}"),
+        tags=_tags(family, e.id),
+        section=e.section,
+    ))
 
 
 def _where_question(ds: Dataset, e: Encounter) -> str:
@@ -424,21 +429,13 @@ def when_cards(ds: Dataset) -> list[Card]:
     for e in ds.encounters:
         # Every encounter the question also fits (same place and occasion) is a true answer.
         same = [o for o in ds.encounters
-                if o.place == e.place and fold(o.occasion) == fold(e.occasion)]
-        wrong = {fold(x) for o in same for x in (month_year(o), *date_forms(o))}
+                if o.place == e.place and comparable(o.occasion) == comparable(e.occasion)]
+        wrong = {comparable(x) for o in same for x in (month_year(o), *date_forms(o))}
         answer = month_year(e)
-        card_id = f"when.{e.id}"
-        cards.append(_choice_or_text(dict(
-            id=card_id,
-            kind="choice",
-            question=_when_question(ds, e, enc.city_country(e)),
-            answer=answer,
+        cards.append(_encounter_card(
+            enc, e, "when", _when_question(ds, e, enc.city_country(e)), answer,
             accept=_unique(date_forms(e), skip=[answer]),
-            distractors=pick_distractors(card_id, (month_year(o) for o in ds.encounters), wrong),
-            explanation=_sentence(f"{enc.label(e)}: {e.summary}"),
-            tags=_tags("when", e.id),
-            section=e.section,
-        )))
+            candidates=(month_year(o) for o in ds.encounters), wrong=wrong))
     return cards
 
 
@@ -463,18 +460,10 @@ def occasion_cards(ds: Dataset) -> list[Card]:
         candidates = [o.occasion for o in ds.encounters
                       if not enc.occasion_forms(o.occasion) & wrong
                       and not set(norm(o.occasion).split()) <= answer_words]
-        card_id = f"occasion.{e.id}"
-        cards.append(_choice_or_text(dict(
-            id=card_id,
-            kind="choice",
-            question=_occasion_question(ds, e, enc.city_country(e)),
-            answer=e.occasion,
+        cards.append(_encounter_card(
+            enc, e, "occasion", _occasion_question(ds, e, enc.city_country(e)), e.occasion,
             accept=_unique(e.occasion_aliases, skip=[e.occasion]),
-            distractors=pick_distractors(card_id, candidates, wrong),
-            explanation=_sentence(f"{enc.label(e)}: {e.summary}"),
-            tags=_tags("occasion", e.id),
-            section=e.section,
-        )))
+            candidates=candidates, wrong=wrong))
     return cards
 
 
@@ -502,7 +491,7 @@ def what_cards(ds: Dataset) -> list[Card]:
             continue
         answer = label(e)
         accept = _unique(enc.place_forms(e), skip=[answer])
-        wrong = {fold(answer), *(fold(a) for a in accept)}
+        wrong = {comparable(answer), *(comparable(a) for a in accept)}
         card_id = f"what.{f.id}"
         cards.append(_choice_or_text(dict(
             id=card_id,
@@ -524,7 +513,7 @@ def _leaks(answer: str, statement: str) -> bool:
     shown = set(norm(statement).split())
     return any(w in shown for w in norm(answer).split()
                if len(w) >= 4 and not w.isdigit() and w not in FUNCTION_WORDS
-               and w not in {fold(m) for m in MONTHS})
+               and w not in {comparable(m) for m in MONTHS})
 
 
 def flip_cards(ds: Dataset) -> list[Card]:
@@ -556,8 +545,8 @@ def order_cards(ds: Dataset) -> list[Card]:
     ]
     occasions = _unique(e.occasion for e in ds.encounters)
     for occasion in occasions:
-        members = [e for e in ds.encounters if fold(e.occasion) == fold(occasion)]
-        slug = re.sub(r"[^a-z0-9]+", "-", fold(occasion)).strip("-")
+        members = [e for e in ds.encounters if comparable(e.occasion) == comparable(occasion)]
+        slug = re.sub(r"[^a-z0-9]+", "-", comparable(occasion)).strip("-")
         groups.append((f"order.occasion-{slug}", f"the {occasion} encounters", members))
     for year in sorted({e.year for e in ds.encounters}):
         members = [e for e in ds.encounters if e.year == year]
@@ -580,7 +569,7 @@ def order_cards(ds: Dataset) -> list[Card]:
         seen.add(key)
         # Within one card, the labels must differ: fall back to the full label if not.
         labels = [enc.short_label(e) for e in ordered]
-        if len({fold(x) for x in labels}) != len(labels):
+        if len({comparable(x) for x in labels}) != len(labels):
             labels = [enc.label(e) for e in ordered]
         cards.append(Card(
             id=card_id,

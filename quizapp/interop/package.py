@@ -163,21 +163,28 @@ def read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, lim
     if info.file_size > limit:
         raise InteropError([f"{path}: {what} would be {info.file_size:,} bytes (at most "
                             f"{limit:,}); refused"])
-    total = 0
-    chunks: list[bytes] = []
     try:
         with archive.open(info) as member:
-            while chunk := member.read(CHUNK):
-                total += len(chunk)
-                if total > limit:
-                    raise InteropError([f"{path}: {what} unpacks to more than {limit:,} "
-                                        "bytes; refused (a zip bomb?)"])
-                if out is None:
-                    chunks.append(chunk)
-                else:
-                    out.write(chunk)
+            return _capped(member.read, path, what, limit, out)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
         raise InteropError([f"{path}: {what} cannot be read: {exc}"]) from None
+
+
+def _capped(read, path: Path, what: str, limit: int, out=None) -> bytes | None:
+    """Everything ``read(size)`` gives, chunk by chunk: written to ``out`` (None
+    returned), else returned. Refused past ``limit`` bytes, as it comes (a zip bomb's
+    header may lie about its size)."""
+    total = 0
+    chunks: list[bytes] = []
+    while chunk := read(CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise InteropError([f"{path}: {what} unpacks to more than {limit:,} "
+                                "bytes; refused (a zip bomb?)"])
+        if out is None:
+            chunks.append(chunk)
+        else:
+            out.write(chunk)
     return None if out is not None else b"".join(chunks)
 
 
@@ -185,23 +192,12 @@ def zstd_decompress(path: Path, what: str, data: bytes, limit: int, out=None) ->
     """zstd data decompressed with a cap (streamed, so the frame header cannot lie)."""
     import zstandard
 
-    total = 0
-    chunks: list[bytes] = []
     try:
         reader = zstandard.ZstdDecompressor().stream_reader(data, read_across_frames=True)
         with reader:
-            while chunk := reader.read(CHUNK):
-                total += len(chunk)
-                if total > limit:
-                    raise InteropError([f"{path}: {what} unpacks to more than {limit:,} "
-                                        "bytes; refused (a zip bomb?)"])
-                if out is None:
-                    chunks.append(chunk)
-                else:
-                    out.write(chunk)
+            return _capped(reader.read, path, what, limit, out)
     except zstandard.ZstdError as exc:
         raise InteropError([f"{path}: {what} is damaged (zstd: {exc})"]) from None
-    return None if out is not None else b"".join(chunks)
 
 
 # --------------------------------------------------------------------------- reading

@@ -17,12 +17,12 @@ from quizapp.generate import (
     FAMILIES,
     GAP,
     build_decks,
-    fold,
     load_dataset,
     month_year,
     render,
 )
 from quizapp.models import Card, Dataset, Deck
+from quizapp.text import comparable as fold
 
 REPO = Path(__file__).resolve().parents[2]
 
