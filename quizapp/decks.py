@@ -17,26 +17,28 @@ that could name a file outside ``folder``.
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import os
-import pickle
+import marshal
 import re
 import stat as stat_module
+import struct
+import time
 import unicodedata
 import weakref
+import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import tomli_w
 from pydantic import ValidationError
 
 from quizapp import errors, tomlio
 from quizapp.fsutil import atomic_write_bytes, atomic_write_text, write_new_text
-from quizapp.models import DECK_FORMAT, Deck
+from quizapp.models import DECK_FORMAT, Card, Deck, DeckInfo
 from quizapp.paths import Locations, cache_dir
 
 Origin = Literal["bundled", "user", "extra"]
@@ -415,7 +417,7 @@ def load_deck(path: Path) -> Deck:
 # The decks discover() has parsed, keyed by file; reused while the file's identity
 # (device, inode, size, mtime, ctime) is unchanged. An atomic write makes a new inode, so
 # a deck written by write_deck is always read again.
-_CACHE: dict[Path, tuple[tuple[int, ...], Deck | DeckError]] = {}
+_CACHE: dict[Path, _Loaded] = {}
 # The deck quizapp itself last wrote to each file (``remember``): resolved path ->
 # (SHA-256 of the text written, the deck it reads as).
 _WRITTEN: dict[Path, tuple[str, Deck]] = {}
@@ -423,19 +425,22 @@ _WRITTEN: dict[Path, tuple[str, Deck]] = {}
 
 def remember(path: Path, text: str, deck: Deck) -> None:
     """After ``text``, which reads as ``deck``, was written to ``path``: the next load of
-    that file finds the deck without parsing it (in memory, and in the deck cache for the
-    next run). The file is still read and its SHA-256 compared, so a change made by anyone
-    else since is seen."""
+    that file in this run finds the deck without parsing it (and puts it in the deck cache
+    for the next run). The file is still read and its SHA-256 compared, so a change made
+    by anyone else since is seen."""
     digest = digest_of_text(text)
-    key = Path(path).resolve()
-    _WRITTEN[key] = (digest, _mark(deck, digest))
-    DeckCache().put(key, digest, deck)
+    _WRITTEN[Path(path).resolve()] = (digest, _mark(deck, digest))
 
 
 def load_deck_cached(path: Path) -> Deck:
     """``load_deck``, remembering the result until the file changes: in memory, and for
     a good deck also on disk, in the user cache folder (see ``DeckCache``), so the next
-    run reads the file and its SHA-256 but does not parse it again.
+    run does not parse it again.
+
+    A file whose identity (device, inode, size, mtime, ctime) is the one recorded, and
+    whose mtime and ctime were already ``SETTLED_NS`` old when it was read, is not read
+    again (any change since would have set its ctime to a later time); any other file is
+    read and its SHA-256 compared, so a hand edit is always seen.
 
     The returned ``Deck`` is shared with later calls: treat it as read-only, and
     ``model_copy(deep=True)`` it before changing it."""
@@ -447,28 +452,58 @@ def load_deck_cached(path: Path) -> Deck:
     key = path.resolve()
     stamp = _identity(st)
     hit = _CACHE.get(key)
-    if hit and hit[0] == stamp:
-        result = hit[1]
+    if hit is not None and hit.stamp == stamp and _settled(stamp, hit.read_at):
+        result = hit.result
     else:
-        try:
-            raw = read_deck_bytes(path)
-            digest = hashlib.sha256(raw).hexdigest()
-            written = _WRITTEN.pop(key, None)
-            disk = DeckCache()
-            if written is not None and written[0] == digest:
-                result = written[1]
-            else:
-                result = disk.get(key, digest)
-            if result is None:
-                result = parse_deck(decode_deck_bytes(raw, path), path)
-                disk.put(key, digest, result)
+        disk = DeckCache()
+        read_at = time.time_ns()
+        result = None
+        digest = None
+        if hit is None:
+            head = disk.head(key)
+            if head is not None and head.stamp == stamp and _settled(stamp, head.read_at):
+                result, digest, read_at = disk.load(head), head.digest, head.read_at
+        if result is None:
+            try:
+                raw = read_deck_bytes(path)
+                digest = hashlib.sha256(raw).hexdigest()
+                written = _WRITTEN.pop(key, None)
+                if hit is not None and hit.digest == digest:
+                    result = hit.result  # touched, copied back: the same text
+                elif written is not None and written[0] == digest:
+                    result = written[1]
+                else:
+                    result = disk.get(key, digest)
+                if result is None:
+                    result = parse_deck(decode_deck_bytes(raw, path), path)
+                if isinstance(result, Deck):
+                    disk.put(key, digest, result, stamp=stamp, read_at=read_at)
+            except DeckError as exc:
+                result = exc
+        if isinstance(result, Deck) and digest is not None:
             _mark(result, digest)
-        except DeckError as exc:
-            result = exc
-        _CACHE[key] = (stamp, result)
+        _CACHE[key] = _Loaded(stamp, read_at, digest, result)
     if isinstance(result, DeckError):
         raise DeckError(list(result.problems))
     return result
+
+
+# A file whose mtime and ctime are this much older than the moment it was read cannot
+# change without its identity changing (file times are set from a clock that may lag by
+# a few milliseconds; nothing can set a ctime back).
+SETTLED_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    stamp: tuple[int, ...]
+    read_at: int  # time.time_ns() just before the file was read
+    digest: str | None
+    result: Deck | DeckError
+
+
+def _settled(stamp: Sequence[int], read_at: int) -> bool:
+    return max(stamp[3], stamp[4]) < read_at - SETTLED_NS
 
 
 def _identity(st: os.stat_result) -> tuple[int, ...]:
@@ -485,72 +520,180 @@ def _code_stamp() -> str:
     from quizapp import __version__, models
 
     source = Path(models.__file__).read_bytes()
-    return f"{__version__}/{pydantic.VERSION}/{hashlib.sha256(source).hexdigest()[:16]}"
+    return (f"{__version__}/{pydantic.VERSION}/marshal{marshal.version}/"
+            f"{hashlib.sha256(source).hexdigest()[:16]}")
+
+
+@dataclass(frozen=True)
+class DeckSummary:
+    """What the home screen shows of a deck before its cards are loaded: read from the
+    head of its deck cache entry (or from the deck itself)."""
+
+    id: str
+    title: str
+    description: str
+    cards: int  # the cards of the file
+    asked: int  # the cards a session asks (cloze deletions and reversed cards apart)
+
+    @classmethod
+    def of(cls, deck: Deck) -> DeckSummary:
+        info = deck.deck
+        return cls(info.id, info.title, info.description, len(deck.cards), len(deck.asked))
+
+
+@dataclass(frozen=True)
+class CacheHead:
+    """The head of a deck cache entry: which file and bytes it is for, and what the home
+    screen needs (``summary``) without loading the cards."""
+
+    path: Path  # the entry
+    key: str  # the deck file (resolved)
+    digest: str  # SHA-256 of the deck file's bytes
+    stamp: tuple[int, ...]  # the deck file's identity when it was read
+    read_at: int
+    info: tuple[object, ...]  # format, id, title, description, source, tags
+    summary: DeckSummary
+    chunks: tuple[tuple[int, int], ...]  # (length, crc32) of each chunk of cards
+    offset: int  # where the first chunk starts
 
 
 class DeckCache:
     """Parsed, validated decks in the user cache folder (``paths.cache_dir()/decks``).
 
     Never the truth and safe to delete: an entry is used only for the same file (its
-    resolved path) with the same bytes (their SHA-256: a hand edit is always seen, even
-    one that keeps the size and the mtime) and a deck model of this very quizapp; anything
-    else, a damaged entry included, is a miss and the deck file is parsed again. Entries are pickles, so
-    only files owned by this user and writable by no one else are read; the folder is
-    made private (0700). Writes are atomic and their failures only cost time."""
+    resolved path) with the same bytes (their SHA-256), or the same settled identity (see
+    ``load_deck_cached``), and a deck model of this very quizapp; anything else, a damaged
+    entry included, is a miss and the deck file is parsed again. Writes are atomic and
+    their failures only cost time.
 
-    FORMAT = 1
+    An entry is a head (``CacheHead``) and the cards in chunks of ``CHUNK`` cards, each a
+    ``marshal`` of plain columns (ids, kinds, questions...) with its CRC-32: loading needs
+    no validation and no pickle, makes each card once (``Card.trusted``) and never holds
+    more than one chunk's columns besides the cards. Only files owned by this user and
+    writable by no one else are read; the folder is made private (0700)."""
+
+    FORMAT = 2
+    MAGIC = b"QZDECK\x00\x02"
+    CHUNK = 4096
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder if folder is not None else cache_dir() / "decks"
 
     def entry_path(self, key: Path) -> Path:
-        return self.folder / f"{hashlib.sha256(str(key).encode('utf-8')).hexdigest()[:32]}.pickle"
+        return self.folder / f"{hashlib.sha256(str(key).encode('utf-8')).hexdigest()[:32]}.deck"
 
-    def _header(self, key: Path, digest: str) -> tuple[object, ...]:
-        return (self.FORMAT, _code_stamp(), str(key), digest)
-
-    def get(self, key: Path, digest: str) -> Deck | None:
-        """The deck cached for the file ``key`` whose bytes have SHA-256 ``digest``."""
+    def _open(self, entry: Path) -> BinaryIO | None:
         try:
-            fd = os.open(self.entry_path(key), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError:
             return None
         try:
             st = os.fstat(fd)
-            if (not stat_module.S_ISREG(st.st_mode) or st.st_uid != os.getuid()
-                    or st.st_mode & 0o022):
-                return None
-            with os.fdopen(fd, "rb", closefd=False) as handle:
-                raw = handle.read()
         except OSError:
-            return None
-        finally:
             os.close(fd)
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            header, deck = pickle.loads(raw)
-        except Exception:  # a damaged or foreign entry is only a miss  # noqa: BLE001
             return None
-        finally:
-            if was_enabled:
-                gc.enable()
-        if header != self._header(key, digest) or not isinstance(deck, Deck):
+        if (not stat_module.S_ISREG(st.st_mode) or st.st_uid != os.getuid()
+                or st.st_mode & 0o022):
+            os.close(fd)
             return None
-        return deck
+        return os.fdopen(fd, "rb")
 
-    def put(self, key: Path, digest: str, deck: Deck) -> None:
+    def head(self, key: Path) -> CacheHead | None:
+        """The head of the entry for the deck file ``key``, or None (none, foreign,
+        damaged, made by another quizapp)."""
+        entry = self.entry_path(key)
+        handle = self._open(entry)
+        if handle is None:
+            return None
+        with handle:
+            try:
+                start = handle.read(len(self.MAGIC) + 4)
+                if len(start) != len(self.MAGIC) + 4 or not start.startswith(self.MAGIC):
+                    return None
+                (size,) = struct.unpack("<I", start[len(self.MAGIC):])
+                raw = handle.read(size)
+                fields = marshal.loads(raw)
+                (version, code, name, digest, stamp, read_at, info, summary, chunks) = fields
+                head = CacheHead(entry, name, digest, tuple(stamp), read_at, tuple(info),
+                                 DeckSummary(*summary), tuple(map(tuple, chunks)),
+                                 len(start) + size)
+            except (OSError, ValueError, EOFError, TypeError, struct.error):
+                return None
+        if (version, code, name) != (self.FORMAT, _code_stamp(), str(key)):
+            return None
+        return head
+
+    def get(self, key: Path, digest: str) -> Deck | None:
+        """The deck cached for the file ``key`` whose bytes have SHA-256 ``digest``."""
+        head = self.head(key)
+        if head is None or head.digest != digest:
+            return None
+        return self.load(head)
+
+    def load(self, head: CacheHead) -> Deck | None:
+        """The deck of an entry (None when its cards are damaged)."""
+        handle = self._open(head.path)
+        if handle is None:
+            return None
+        cards: list[Card] = []
+        make = Card.trusted
+        with handle, tomlio.gc_paused():
+            try:
+                handle.seek(head.offset)
+                for length, crc in head.chunks:
+                    raw = handle.read(length)
+                    if len(raw) != length or zlib.crc32(raw) != crc:
+                        return None
+                    columns = marshal.loads(raw)
+                    del raw
+                    cards.extend(map(make, *columns))
+                    del columns
+            except (OSError, ValueError, EOFError, TypeError):
+                return None
+        if len(cards) != head.summary.cards:
+            return None
+        version, deck_id, title, description, source, tags = head.info
+        info = DeckInfo.model_construct(id=deck_id, title=title, description=description,
+                                        source=source, tags=list(tags))
+        return Deck.model_construct(format=version, deck=info, cards=cards)
+
+    def put(self, key: Path, digest: str, deck: Deck, *, stamp: Sequence[int] = (),
+            read_at: int = 0) -> None:
+        """Keep ``deck`` as the deck of the file ``key`` whose bytes have SHA-256
+        ``digest`` (``stamp``: the file's identity when it was read at ``read_at``)."""
         try:
-            data = pickle.dumps((self._header(key, digest), deck), protocol=pickle.HIGHEST_PROTOCOL)
+            chunks = [self._chunk(deck.cards[i:i + self.CHUNK])
+                      for i in range(0, len(deck.cards), self.CHUNK)]
+            info = deck.deck
+            head = marshal.dumps((
+                self.FORMAT, _code_stamp(), str(key), digest, tuple(stamp), read_at,
+                (deck.format, info.id, info.title, info.description, info.source,
+                 list(info.tags)),
+                tuple(astuple(DeckSummary.of(deck))),
+                tuple((len(c), zlib.crc32(c)) for c in chunks)))
+            data = b"".join([self.MAGIC, struct.pack("<I", len(head)), head, *chunks])
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             atomic_write_bytes(self.entry_path(key), data, mode=0o600)
-        except (OSError, pickle.PicklingError):
+        except (OSError, ValueError):
             pass  # no cache: the next run parses the deck again
+
+    @staticmethod
+    def _chunk(cards: list[Card]) -> bytes:
+        # Kinds, tags and sections repeat: one string object each, which marshal then
+        # writes once per chunk and reads back shared.
+        shared: dict[str, str] = {}
+        columns = tuple(zip(*(card.values() for card in cards)))
+        kinds, tags, sections = columns[1], columns[7], columns[8]
+        columns = (*columns[:1], tuple(shared.setdefault(k, k) for k in kinds), *columns[2:7],
+                   tuple([shared.setdefault(t, t) for t in ts] for ts in tags),
+                   tuple(shared.setdefault(s, s) for s in sections), columns[9])
+        return marshal.dumps(columns)
 
     def clear(self) -> None:
         """Delete every entry (the next load of each deck parses it)."""
-        for entry in self.folder.glob("*.pickle"):
-            entry.unlink(missing_ok=True)
+        for pattern in ("*.deck", "*.pickle"):  # .pickle: entries of older quizapps
+            for entry in self.folder.glob(pattern):
+                entry.unlink(missing_ok=True)
 
 
 def validate_file(path: Path | str) -> list[str]:

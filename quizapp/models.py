@@ -22,7 +22,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic import SerializationInfo, ValidatorFunctionWrapHandler
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from quizapp.text import comparable
 
@@ -215,13 +216,16 @@ def cloze_text(text: str) -> str:
     return CLOZE.sub(lambda m: m.group(2), text)
 
 
-class Card(Model):
-    """One card as written in a deck file.
+class CardModel(Model):
+    """One card as written in a deck file: what a ``[[cards]]`` table may hold, checked.
 
-    A ``cloze`` card holds Anki-style deletions in its ``question`` and no ``answer``;
-    each deletion number is asked as its own card. ``reverse = true`` on a ``flip`` or
-    ``text`` card also asks it back to front. ``asked()`` gives the cards a session asks.
+    Only the boundaries use it (reading a deck file, the card editor, imports); what they
+    check becomes a ``Card``. A ``cloze`` card holds Anki-style deletions in its
+    ``question`` and no ``answer``; each deletion number is asked as its own card.
+    ``reverse = true`` on a ``flip`` or ``text`` card also asks it back to front.
     """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, title="Card")
 
     id: CardId
     kind: CardKind
@@ -243,7 +247,7 @@ class Card(Model):
         return value
 
     @model_validator(mode="after")
-    def _fits_kind(self) -> Card:
+    def _fits_kind(self) -> CardModel:
         if self.reverse and self.kind not in ("flip", "text"):
             raise ValueError(f"reverse: only flip and text cards can be reversed, not {self.kind}")
         if self.kind == "cloze":
@@ -276,6 +280,134 @@ class Card(Model):
             if len({comparable(d) for d in self.distractors}) != len(self.distractors):
                 raise ValueError("distractors: the same distractor is listed twice")
         return self
+
+_CARD_FIELDS = ("id", "kind", "question", "answer", "distractors", "accept", "explanation",
+                "tags", "section", "reverse")
+_LIST_FIELDS = ("distractors", "accept", "tags")
+# What ``model_dump(exclude_defaults=True)`` leaves out (as pydantic did).
+_CARD_DEFAULTS: dict[str, object] = {"answer": None, "distractors": [], "accept": [],
+                                     "explanation": "", "tags": [], "section": "",
+                                     "reverse": False}
+
+
+class Card:
+    """One card of a deck, as a session, the browser and the exports use it.
+
+    A compact object (``__slots__``: about a hundred bytes besides its text), since a deck
+    may hold 100,000 of them. It is checked where it comes from outside (``Card(...)``
+    and ``Card.model_validate`` go through ``CardModel``, so they raise the same
+    ``ValidationError``); a deck read from the deck cache makes its cards with
+    ``Card.trusted``, without checking again what was checked when the cache was made.
+    It speaks the part of pydantic's API that quizapp uses (``model_validate``,
+    ``model_copy``, ``model_dump``, ``==``), and can be a field of a pydantic model.
+    Treat it as read-only: cards are shared between a deck and its sessions.
+
+    ``asked()`` gives the cards a session asks.
+    """
+
+    __slots__ = _CARD_FIELDS
+
+    id: str
+    kind: CardKind
+    question: str
+    answer: str | list[str] | None
+    distractors: list[str]
+    accept: list[str]
+    explanation: str
+    tags: list[str]
+    section: str
+    reverse: bool
+
+    def __init__(self, **fields: object) -> None:
+        model = CardModel(**fields)
+        for name in _CARD_FIELDS:
+            setattr(self, name, getattr(model, name))
+
+    @classmethod
+    def trusted(cls, id: str, kind: CardKind, question: str, answer: str | list[str] | None,
+                distractors: list[str], accept: list[str], explanation: str, tags: list[str],
+                section: str, reverse: bool) -> Card:
+        """A card from values already checked (the deck cache, a copy): no validation."""
+        card = object.__new__(cls)
+        card.id, card.kind, card.question, card.answer = id, kind, question, answer
+        card.distractors, card.accept, card.explanation = distractors, accept, explanation
+        card.tags, card.section, card.reverse = tags, section, reverse
+        return card
+
+    @classmethod
+    def model_validate(cls, obj: object) -> Card:
+        """A card from a ``[[cards]]`` table's data (or a card, as it is)."""
+        if isinstance(obj, Card):
+            return obj
+        return cls._from_model(CardModel.model_validate(obj))
+
+    @classmethod
+    def _from_model(cls, model: CardModel) -> Card:
+        return cls.trusted(*(getattr(model, name) for name in _CARD_FIELDS))
+
+    def values(self) -> tuple[object, ...]:
+        """The fields in ``Card.trusted``'s order."""
+        return (self.id, self.kind, self.question, self.answer, self.distractors, self.accept,
+                self.explanation, self.tags, self.section, self.reverse)
+
+    def model_copy(self, *, update: dict[str, object] | None = None, deep: bool = False) -> Card:
+        """A copy with ``update`` applied, unchecked (as pydantic's ``model_copy``)."""
+        values = dict(zip(_CARD_FIELDS, self.values()))
+        if deep:
+            for name in (*_LIST_FIELDS, "answer"):
+                if isinstance(values[name], list):
+                    values[name] = list(values[name])
+        if update:
+            unknown = set(update) - set(_CARD_FIELDS)
+            if unknown:
+                raise TypeError(f"Card has no field {sorted(unknown)[0]!r}")
+            values.update(update)
+        return Card.trusted(**values)  # type: ignore[arg-type]
+
+    def model_dump(self, *, mode: str = "python", exclude_none: bool = False,
+                   exclude_defaults: bool = False) -> dict[str, object]:
+        """The card as a ``[[cards]]`` table's data (lists copied)."""
+        out: dict[str, object] = {}
+        for name in _CARD_FIELDS:
+            value = getattr(self, name)
+            if exclude_none and value is None:
+                continue
+            if exclude_defaults and name in _CARD_DEFAULTS and value == _CARD_DEFAULTS[name]:
+                continue
+            out[name] = list(value) if isinstance(value, list) else value
+        return out
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if not isinstance(other, Card):
+            return NotImplemented
+        return self.values() == other.values()
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and not frozen
+
+    def __repr__(self) -> str:
+        return "Card(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in _CARD_FIELDS) + ")"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Card.trusted, self.values())
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: object, handler: object) -> CoreSchema:
+        # In a pydantic model (a Deck): a Card stays as it is, anything else is checked by
+        # CardModel (its errors keep their place: cards[3].answer) and becomes a Card.
+        def to_card(value: object, validate: ValidatorFunctionWrapHandler) -> Card:
+            if isinstance(value, Card):
+                return value
+            return cls._from_model(validate(value))
+
+        def dump(card: Card, info: SerializationInfo) -> dict[str, object]:
+            return card.model_dump(exclude_none=info.exclude_none,
+                                   exclude_defaults=info.exclude_defaults)
+
+        return core_schema.no_info_wrap_validator_function(
+            to_card, CardModel.__pydantic_core_schema__,
+            serialization=core_schema.plain_serializer_function_ser_schema(dump, info_arg=True))
 
     @property
     def answers(self) -> list[str]:

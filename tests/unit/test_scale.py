@@ -43,6 +43,7 @@ def make_deck(n: int, text: str = "x" * 50) -> Deck:
 def fresh_memory() -> None:
     """Forget the decks parsed in this process (as a new run would)."""
     decks._CACHE.clear()
+    decks._WRITTEN.clear()
 
 
 # --------------------------------------------------------------------------- writers
@@ -101,7 +102,7 @@ def test_a_deck_is_parsed_once_then_read_from_the_cache(tmp_path: Path, monkeypa
     path = tmp_path / "cached.toml"
     path.write_text(DECK, encoding="utf-8")
     first = load_deck_cached(path)
-    entries = list((cache_dir() / "decks").glob("*.pickle"))
+    entries = list((cache_dir() / "decks").glob("*.deck"))
     assert len(entries) == 1
     assert entries[0].stat().st_mode & 0o077 == 0  # private
 
@@ -135,14 +136,63 @@ def test_the_cache_is_safe_to_delete_or_damage(tmp_path: Path) -> None:
     path = tmp_path / "cached.toml"
     path.write_text(DECK, encoding="utf-8")
     deck = load_deck_cached(path)
-    [entry] = (cache_dir() / "decks").glob("*.pickle")
+    [entry] = (cache_dir() / "decks").glob("*.deck")
     entry.write_bytes(b"not a pickle")
     fresh_memory()
     assert load_deck_cached(path) == deck
     DeckCache().clear()
-    assert list((cache_dir() / "decks").glob("*.pickle")) == []
+    assert list((cache_dir() / "decks").glob("*.deck")) == []
     fresh_memory()
     assert load_deck_cached(path) == deck
+
+
+def test_a_damaged_card_in_the_cache_is_never_shown_and_the_entry_is_made_again(
+    tmp_path: Path,
+) -> None:
+    """One byte of a card's text flipped in the cache: the deck comes from the file, as
+    written, and the entry is rebuilt (it only ever cost time)."""
+    path = tmp_path / "cached.toml"
+    path.write_text(DECK, encoding="utf-8")
+    load_deck_cached(path)
+    [entry] = (cache_dir() / "decks").glob("*.deck")
+    data = entry.read_bytes()
+    assert data.count(b"Paris") == 1
+    entry.write_bytes(data.replace(b"Paris", b"Parix"))
+    fresh_memory()
+    assert load_deck_cached(path).cards[0].answer == "Paris"
+    assert b"Paris" in entry.read_bytes()  # rebuilt
+    fresh_memory()
+    assert load_deck_cached(path).cards[0].answer == "Paris"
+
+
+def test_a_settled_deck_is_not_read_again_but_any_edit_of_it_is_seen(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A deck file untouched for a while loads from the cache without being read (its
+    identity says enough); an edit that keeps its size and mtime still changes its ctime,
+    and is seen."""
+    monkeypatch.setattr(decks, "SETTLED_NS", 0)  # every file counts as settled at once
+    path = tmp_path / "cached.toml"
+    path.write_text(DECK, encoding="utf-8")
+    first = load_deck_cached(path)
+    fresh_memory()
+    real_read = decks.read_deck_bytes
+
+    def not_read(*args, **kwargs):
+        raise AssertionError("the deck file was read again")
+
+    monkeypatch.setattr(decks, "read_deck_bytes", not_read)
+    assert load_deck_cached(path) == first
+    monkeypatch.setattr(decks, "read_deck_bytes", real_read)
+    stat = path.stat()
+    path.write_text(DECK.replace("Paris", "Lyonn"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    fresh_memory()
+    assert load_deck_cached(path).cards[0].answer == "Lyonn"
+    path.write_text(DECK.replace("Paris", "Romee"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert load_deck_cached(path).cards[0].answer == "Romee"  # in memory too
 
 
 def test_a_cache_entry_for_another_file_or_writable_by_others_is_not_used(tmp_path: Path) -> None:
