@@ -533,6 +533,10 @@ Result = Literal["right", "wrong"]
 class FsrsState(Model):
     """An fsrs ``Card``'s memory state, without its None fields (TOML has no null)."""
 
+    # In memory the store keeps ``store.records.Memory`` objects; an event given one reads
+    # its attributes.
+    model_config = ConfigDict(from_attributes=True)
+
     state: int
     step: int | None = None
     stability: float | None = None
@@ -545,7 +549,11 @@ Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 
 class CardRecord(Model):
-    """What the score file keeps for one card of one deck."""
+    """What the score file keeps for one card of one deck (in memory the store keeps
+    ``store.records.Record`` objects, which have these fields; an event given one, such as
+    ``UndoEvent.before``, reads its attributes)."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     seen: Count = 0
     right: Count = 0

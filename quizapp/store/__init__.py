@@ -4,7 +4,9 @@ Split by concern, behind this one API:
 
 - ``events.py``    what each event does to the scores (``fold``, pure);
 - ``journal.py``   the journal's entries: framing, checksums, salvage;
-- ``snapshot.py``  the snapshot's TOML (with its end line), its salvage, and the cache;
+- ``snapshot.py``  the snapshot's TOML (with its end line) and its salvage;
+- ``cache.py``     the snapshot's cache, which loads fast;
+- ``records.py``   card records in memory (compact, not pydantic models);
 - ``files.py``     reading, locking, backups: the only platform-specific code;
 - ``scorestore.py`` ``ScoreStore``, which puts them together.
 
@@ -27,8 +29,9 @@ Four files live side by side (``scores.toml`` stands for whatever path was chose
     two windows never interleave writes. Each operation opens it anew, so two threads of
     one process exclude each other too. Never deleted.
 
-``scores.toml.cache.json``
-    The snapshot as JSON, for speed; never the truth (see ``snapshot.py``).
+``scores.toml.cache``
+    The snapshot in a form that loads fast; never the truth, safe to delete (see
+    ``cache.py``).
 
 A score file that is a symlink stays one: the store works on the link's target.
 

@@ -15,13 +15,13 @@ from typing import Any
 
 from quizapp.models import (
     AnswerEvent,
-    CardRecord,
     RestoreEvent,
     ScoreFile,
     SessionEvent,
     SuspendEvent,
     UndoEvent,
 )
+from quizapp.store.records import Record, memory_of, record_of
 
 AnyEvent = AnswerEvent | RestoreEvent | SessionEvent | SuspendEvent | UndoEvent
 
@@ -43,12 +43,12 @@ def fold(scores: ScoreFile, event: AnyEvent) -> ScoreFile:
         if event.record is None:
             _drop(scores, event.deck, event.card)
         else:
-            scores.cards.setdefault(event.deck, {})[event.card] = event.record.model_copy()
+            scores.cards.setdefault(event.deck, {})[event.card] = record_of(event.record)
     elif isinstance(event, SessionEvent):
         _fold_session(scores, event)
     elif isinstance(event, SuspendEvent):
         deck = scores.cards.setdefault(event.deck, {})
-        old = deck.get(event.card) or CardRecord()
+        old = record_of(deck.get(event.card)) or Record()
         deck[event.card] = old.model_copy(update={"suspended": event.suspended})
     else:
         raise TypeError(f"not a score journal event: {event!r}")
@@ -57,7 +57,7 @@ def fold(scores: ScoreFile, event: AnyEvent) -> ScoreFile:
 
 def _fold_answer(scores: ScoreFile, event: AnswerEvent) -> None:
     deck = scores.cards.setdefault(event.deck, {})
-    old = deck.get(event.card) or CardRecord()
+    old = record_of(deck.get(event.card)) or Record()
     right = event.result == "right"
     if event.recovered:
         scores.recovered.append(answer_key(event))
@@ -83,7 +83,7 @@ def _fold_answer(scores: ScoreFile, event: AnswerEvent) -> None:
     if old.seen == 0:
         update["first_answered"] = event.at
     if event.fsrs is not None:
-        update["fsrs"] = event.fsrs
+        update["fsrs"] = memory_of(event.fsrs)
     deck[event.card] = old.model_copy(update=update)
 
 
@@ -97,13 +97,13 @@ def _fold_undo(scores: ScoreFile, event: UndoEvent) -> None:
     stay, since they are that later answer's.
     """
     deck = scores.cards.get(event.deck)
-    current = deck.get(event.card) if deck else None
+    current = record_of(deck.get(event.card)) if deck else None
     if current is None or current.seen == 0:
         return  # nothing of that answer is left to take back
     if current.last_answer == event.answer:
-        before = event.before or CardRecord()
+        before = record_of(event.before) or Record()
         restored = before.model_copy(update={"suspended": current.suspended})
-        if restored == CardRecord():
+        if restored.is_empty():
             _drop(scores, event.deck, event.card)
         else:
             scores.cards.setdefault(event.deck, {})[event.card] = restored

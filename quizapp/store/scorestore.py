@@ -33,10 +33,9 @@ from quizapp.store.journal import (
     journal_header,
     parse_journal,
 )
+import quizapp.store.cache as snapshot_cache
 from quizapp.store.snapshot import (
-    cache_bytes,
     dump_scores,
-    parse_cache,
     parse_snapshot,
     salvage_snapshot,
 )
@@ -113,6 +112,11 @@ class ScoreStore:
 
     @property
     def cache_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".cache")
+
+    @property
+    def _old_cache_path(self) -> Path:
+        """Where quizapp kept a JSON cache before (removed when the new one is written)."""
         return self.path.with_name(self.path.name + ".cache.json")
 
     # ----------------------------------------------------------------------- reading
@@ -333,9 +337,9 @@ class ScoreStore:
         if snapshot is None:
             return []
         try:
-            parse_cache(raw, hashlib.sha256(snapshot).hexdigest())
-        except ValueError:
-            return [f"{self.cache_path}: broken (only speed is lost: it is made again at "
+            snapshot_cache.decode(raw, hashlib.sha256(snapshot).hexdigest())
+        except Damaged as exc:
+            return [f"{self.cache_path}: {exc} (only speed is lost: it is made again at "
                     "the next compaction)"]
         return []
 
@@ -501,14 +505,13 @@ class ScoreStore:
         data, st = raw
         key = (st.st_ino, st.st_size, st.st_mtime_ns)
         sha = hashlib.sha256(data).hexdigest()
-        cache = self._read_cache(sha)
-        if cache is not None:
-            folded = None if cache.journal_id is None else Folded(cache.journal_id, cache.journal_bytes)
-            return _Snapshot(cache.scores, folded, key, sha, cached=True)
+        cached = self._read_cache(sha)
+        if cached is not None:
+            return _Snapshot(cached.scores, cached.folded, key, sha, cached=True)
         scores, folded = parse_snapshot(self.path, data)
         return _Snapshot(scores, folded, key, sha)
 
-    def _read_cache(self, sha: str):  # noqa: ANN202 - snapshot.Cache | None
+    def _read_cache(self, sha: str) -> snapshot_cache.Cached | None:
         """The cache, if it was made from exactly these snapshot bytes; else None (a
         broken one is a warning: only speed is lost)."""
         try:
@@ -519,10 +522,10 @@ class ScoreStore:
             self._warn(f"{exc}; reading {self.path.name} instead")
             return None
         try:
-            return parse_cache(raw, sha)
-        except ValueError:
-            self._warn(f"{self.cache_path}: broken; reading {self.path.name} instead "
-                       "(it is made again at the next compaction)")
+            return snapshot_cache.decode(raw, sha)
+        except Damaged as exc:
+            self._warn(f"{self.cache_path}: {exc}; reading {self.path.name} instead, which "
+                       "only costs time (the cache is made again at the next compaction)")
             return None
 
     def _warn(self, line: str) -> None:
@@ -574,7 +577,18 @@ class ScoreStore:
         repaired.inode = os.stat(self.journal_path).st_ino
         return repaired
 
+    def _cache_bytes(self, scores: ScoreFile, sha: str, folded: Folded | None) -> bytes | None:
+        try:
+            return snapshot_cache.encode(scores, sha, folded)
+        except ValueError as exc:  # a value the cache cannot hold: only speed is lost
+            self._warn(f"{self.cache_path}: cannot make the cache ({exc}); only speed is lost")
+            return None
+
     def _write_cache(self, data: bytes) -> None:
+        try:
+            self._old_cache_path.unlink(missing_ok=True)  # an older quizapp's cache
+        except OSError:
+            pass
         try:
             atomic_write_bytes(self.cache_path, data)
         except OSError as exc:
@@ -599,10 +613,10 @@ class ScoreStore:
         if pending:
             folded = Folded(journal.id, journal.end) if journal.id is not None else None
             text = dump_scores(scores, folded).encode("utf-8")
-            cache = cache_bytes(scores, hashlib.sha256(text).hexdigest(), folded)
+            cache = self._cache_bytes(scores, hashlib.sha256(text).hexdigest(), folded)
         elif snapshot.key is not None and not snapshot.cached:
             assert snapshot.sha256 is not None
-            cache = cache_bytes(scores, snapshot.sha256, snapshot.folded)
+            cache = self._cache_bytes(scores, snapshot.sha256, snapshot.folded)
         with nullcontext() if locked else self._locked():
             if not locked and not self._unchanged(snapshot, journal):
                 return False

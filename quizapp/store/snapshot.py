@@ -18,10 +18,9 @@ removing the end line itself makes a file look cut off; then the backup keeps ev
 and at most the last table is left out. Format 1 files (older quizapp) have no end line
 and are read as before.
 
-``scores.toml.cache.json`` is the snapshot again, as JSON, with the SHA-256 of the
-snapshot bytes it was made from: pydantic reads it several times faster than Python reads
-TOML. It is used only while the hash matches, so it is never the truth: a hand-edited
-snapshot is read as TOML, and a broken cache only costs time (and a warning).
+``scores.toml.cache`` holds the same scores in a form that loads fast (``cache.py``); it is
+never the truth. In memory every card record is a ``records.Record``: the TOML is
+validated as ``CardRecord`` (pydantic), then compacted.
 """
 
 from __future__ import annotations
@@ -31,16 +30,17 @@ import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from quizapp import tomlio
 from quizapp.models import SCORES_FORMAT, CardRecord, ScoreFile, SessionRecord
 from quizapp.store.events import session_order
 from quizapp.store.files import Damaged, ScoreFileError
 from quizapp.store.journal import Folded, naive_field, utc
+from quizapp.store.records import compact_cards, record_of
 
 HEADER_COMMENT = (
     "# quizapp score file. Written by quizapp: deck ids and card ids are sorted, sessions are\n"
@@ -140,7 +140,14 @@ def _validate(path: Path, data: dict[str, Any], text: str) -> tuple[ScoreFile, F
         raise ScoreFileError(tomlio.problem(path, None, naive,
                                             "datetime must include a timezone (UTC)"))
     scores.sessions.sort(key=session_order)  # a hand-edited file may have them out of order
-    return scores, folded
+    return compact(scores), folded
+
+
+def compact(scores: ScoreFile) -> ScoreFile:
+    """The same scores with every card record a compact ``records.Record`` (set without
+    validation: assigning through pydantic would turn them back into models)."""
+    return ScoreFile.model_construct(format=scores.format, cards=compact_cards(scores.cards),
+                                     sessions=scores.sessions, recovered=scores.recovered)
 
 
 def _bare(exc: tomlio.FileProblem) -> str:
@@ -305,7 +312,7 @@ def _keep_valid(data: dict[str, Any], cut: tuple[str, ...] | None) -> Salvaged:
                 except ValidationError:
                     continue
                 if _naive_in_scores(ScoreFile(cards={deck_id: {card_id: valid}})) is None:
-                    scores.cards.setdefault(deck_id, {})[card_id] = valid
+                    scores.cards.setdefault(deck_id, {})[card_id] = record_of(valid)
     sessions = data.get("sessions")
     if isinstance(sessions, list):
         for session in sessions:
@@ -322,42 +329,3 @@ def _keep_valid(data: dict[str, Any], cut: tuple[str, ...] | None) -> Salvaged:
     scores.sessions.sort(key=session_order)
     count = sum(len(r) for r in scores.cards.values())
     return Salvaged(scores, folded, count, len(scores.sessions))
-
-
-# --------------------------------------------------------------------------- cache
-
-
-class Cache(BaseModel):
-    """``scores.toml.cache.json``. Never the truth: used only while ``snapshot_sha256`` is
-    the hash of the snapshot's current bytes, so a hand edit simply bypasses it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    cache: Literal[2] = 2
-    snapshot_sha256: str
-    journal_id: str | None = None
-    journal_bytes: int = 0
-    scores: ScoreFile
-
-
-def cache_bytes(scores: ScoreFile, sha: str, folded: Folded | None) -> bytes:
-    cache = Cache.model_construct(
-        cache=2,
-        snapshot_sha256=sha,
-        journal_id=folded.id if folded else None,
-        journal_bytes=folded.bytes if folded else 0,
-        scores=scores,
-    )
-    return cache.model_dump_json(exclude_none=True).encode("utf-8")
-
-
-def parse_cache(raw: bytes, sha: str) -> Cache | None:
-    """The cache if it was made from exactly these snapshot bytes; None if it is stale;
-    ``ValueError`` if it is broken."""
-    if sha.encode("ascii") not in raw[:256] or not raw.startswith(b'{"cache":2,'):
-        return None  # made from other bytes, or by another version: not worth parsing
-    cache = Cache.model_validate_json(raw)
-    if cache.snapshot_sha256 != sha or cache.scores.format > SCORES_FORMAT:
-        return None  # (a newer format is refused by reading the TOML itself)
-    cache.scores.sessions.sort(key=session_order)
-    return cache

@@ -56,7 +56,7 @@ def test_the_store_gives_back_exactly_the_fold_of_its_events(tmp_path_factory, e
     assert ScoreStore(path).load() == expected
     store.compact()
     assert ScoreStore(path).load() == expected
-    path.with_name("scores.toml.cache.json").unlink(missing_ok=True)
+    path.with_name("scores.toml.cache").unlink(missing_ok=True)
     assert ScoreStore(path).load() == expected
 
 

@@ -506,7 +506,7 @@ def test_stale_temp_files_from_a_killed_compaction_are_cleaned_up(path: Path) ->
     stale = path.parent / ".scores.toml.abc123.tmp"
     stale.write_bytes(b"half a snapshot")
     store.compact()
-    assert files(path.parent) == ["scores.toml", "scores.toml.cache.json", "scores.toml.lock"]
+    assert files(path.parent) == ["scores.toml", "scores.toml.cache", "scores.toml.lock"]
     assert new_store(path).record("deck-a", "c1").seen == 1
 
 
@@ -633,7 +633,7 @@ def test_load_reads_the_cache_made_from_these_exact_bytes(
     assert new_store(path).load() == expected
 
 
-def test_a_hand_edited_snapshot_bypasses_the_cache(path: Path) -> None:
+def test_a_hand_edited_snapshot_bypasses_the_cache(path: Path, monkeypatch) -> None:
     store = new_store(path)
     store.append(answer("c1"))
     store.compact()
@@ -641,35 +641,59 @@ def test_a_hand_edited_snapshot_bypasses_the_cache(path: Path) -> None:
     path.write_text(text.replace("seen = 1", "seen = 41"), encoding="utf-8")
     assert new_store(path).record("deck-a", "c1").seen == 41
     new_store(path).compact()  # refreshes the cache for the edited bytes
-    assert '"seen":41' in new_store(path).cache_path.read_text(encoding="utf-8")
+
+    def no_toml(text: str, *args: object) -> dict:
+        raise AssertionError("the TOML was parsed although the cache matches")
+
+    monkeypatch.setattr("quizapp.tomlio.parse_toml", no_toml)
+    assert new_store(path).record("deck-a", "c1").seen == 41
 
 
-@pytest.mark.parametrize("cache", [b"{not json", b'{"cache": 1}', b""])
-def test_a_broken_cache_is_ignored_and_rewritten(path: Path, cache: bytes) -> None:
+def _broken(good: bytes, how: str) -> bytes:
+    """A cache made useless in one of the ways a file goes wrong."""
+    head, payload = good.split(b"\n", 1)
+    return {
+        "empty": b"",
+        "json of an older quizapp": b'{"cache":2,"snapshot_sha256":"x"}',
+        "cut off": good[: len(good) - 7],
+        "a byte changed": head + b"\n" + payload[:20] + bytes([payload[20] ^ 1]) + payload[21:],
+        "another version": good.replace(b"cache 3 ", b"cache 9 ", 1),
+        "garbage payload": head + b"\n" + b"\xff" * len(payload),
+    }[how]
+
+
+@pytest.mark.parametrize("how", ["empty", "json of an older quizapp", "cut off", "a byte changed",
+                                 "another version", "garbage payload"])
+def test_a_broken_cache_is_ignored_with_a_speed_only_warning_and_rebuilt(path: Path, how: str) -> None:
     store = new_store(path)
-    store.append(answer("c1"))
+    store.append(answer("c1"), answer("c2", "wrong", 1))
     store.compact()
-    store.cache_path.write_bytes(cache)
+    good = store.cache_path.read_bytes()
+    store.cache_path.write_bytes(_broken(good, how))
     reloaded = new_store(path)
     assert reloaded.record("deck-a", "c1").seen == 1
-    assert reloaded.recovered == []
-    reloaded.compact()
-    assert store.cache_path.read_bytes() != cache
+    assert reloaded.record("deck-a", "c2").wrong == 1
+    assert reloaded.recovered == [] and reloaded.notices == []
+    assert len(reloaded.warnings) == 1 and "only costs time" in reloaded.warnings[0]
+    assert str(store.cache_path) in reloaded.warnings[0]
+    assert any(str(store.cache_path) in p and "only speed is lost" in p for p in reloaded.check())
+    reloaded.compact()  # nothing to fold: the cache is made again for the snapshot as it is
+    assert store.cache_path.read_bytes() == good
+    assert new_store(path).load() == store.scores
 
 
 def test_a_cache_does_not_let_a_newer_format_in(path: Path) -> None:
     import hashlib
-    import json
+
+    from quizapp.models import ScoreFile
+    from quizapp.store import cache
 
     path.parent.mkdir(parents=True)
     snapshot = b"format = 3\n"
     path.write_bytes(snapshot)
-    cache = {
-        "cache": 2,
-        "snapshot_sha256": hashlib.sha256(snapshot).hexdigest(),
-        "scores": {"format": 3},
-    }
-    new_store(path).cache_path.write_text(json.dumps(cache, separators=(",", ":")), encoding="utf-8")
+    newer = ScoreFile.model_construct(format=3, cards={}, sessions=[], recovered=[])
+    new_store(path).cache_path.write_bytes(
+        cache.encode(newer, hashlib.sha256(snapshot).hexdigest(), None))
     with pytest.raises(ScoreFileError, match="format: 3 is newer"):
         new_store(path).load()
     assert path.read_bytes() == snapshot

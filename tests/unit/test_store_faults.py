@@ -275,11 +275,11 @@ def test_check_reports_each_file_at_fault_and_changes_nothing(tmp_path: Path) ->
     assert ScoreStore(path).check() == []
     journal.write_bytes(raw + b"junk\n")
     path.write_bytes(b"format = 2\n[cards.caps.c0]\nseen = 1\n")
-    path.with_name("scores.toml.cache.json").mkdir()
+    path.with_name("scores.toml.cache").mkdir()
     before = {p.name: p.read_bytes() for p in path.parent.iterdir() if p.is_file()}
     problems = ScoreStore(path).check()
     assert [p.split(":", 1)[0] for p in problems] == [
-        str(path), str(journal), str(path.with_name("scores.toml.cache.json"))]
+        str(path), str(journal), str(path.with_name("scores.toml.cache"))]
     assert "cut off" in problems[0] and "12 answers are intact" in problems[1]
     assert {p.name: p.read_bytes() for p in path.parent.iterdir() if p.is_file()} == before
 
@@ -315,7 +315,7 @@ def test_a_full_disk_during_compaction_says_the_answers_are_safe(tmp_path: Path,
 
 def test_a_folder_where_the_cache_belongs_never_blocks_compaction(tmp_path: Path) -> None:
     path, raw, spans = _journal(tmp_path)
-    cache = path.with_name("scores.toml.cache.json")
+    cache = path.with_name("scores.toml.cache")
     cache.mkdir()
     store = ScoreStore(path)
     store.compact()
