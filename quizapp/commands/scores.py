@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 DESCRIPTION = """\
-Look after the score file (scores.toml, its .journal, .cache.json and .lock).
+Look after the score file (scores.toml, its .journal, .cache and .lock).
 
   check            verify the snapshot, journal, cache and lock; print one `file: problem`
                    line per problem and exit 1, or say all is well. Reads only.
