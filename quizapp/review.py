@@ -84,15 +84,21 @@ class LocalDay:
         self.day, self.tz = day, tz
         start = _midnight(day, tz)
         end = _midnight(day + timedelta(days=1), tz)
-        # Inside this window every moment's local date is ``day`` for certain.
-        self._sure = (start + _SLACK, end - _SLACK) if end - start > 2 * _SLACK else None
+        # Inside this window every moment's local date is ``day`` for certain; outside the
+        # wider one, for certain not. The bounds are in UTC, like the moments compared
+        # with them, so each comparison is a plain one (no offsets looked up).
+        self._sure: tuple[datetime, datetime, datetime, datetime] | None = None
+        if end - start > 2 * _SLACK:
+            lo, hi = (start + _SLACK).astimezone(timezone.utc), (end - _SLACK).astimezone(timezone.utc)
+            self._sure = (lo, hi, lo - 2 * _SLACK, hi + 2 * _SLACK)
 
     def __contains__(self, moment: datetime) -> bool:
-        if self._sure is not None and self._sure[0] <= moment < self._sure[1]:
-            return True
-        if self._sure is not None and (moment < self._sure[0] - 2 * _SLACK
-                                       or moment >= self._sure[1] + 2 * _SLACK):
-            return False
+        sure = self._sure
+        if sure is not None:
+            if sure[0] <= moment < sure[1]:
+                return True
+            if moment < sure[2] or moment >= sure[3]:
+                return False
         return local_date(moment, self.tz) == self.day
 
 
@@ -103,26 +109,33 @@ _TICK = timedelta(microseconds=1)
 
 class LocalDates:
     """Local calendar dates of many moments, with one time zone conversion per hour
-    rather than per moment. Exact: an hour whose UTC offset is the same at its first and
-    last instant has that offset throughout (a zone changes its offset at most once an
-    hour), so its moments are shifted by it; in an hour where it changes, each moment is
-    converted on its own."""
+    rather than per moment. Exact: when the first and last instant of a UTC hour have the
+    same UTC offset and the same local date, every instant of that hour has that date (a
+    zone changes its offset at most once an hour, so the offset is the same throughout);
+    in any other hour (a change of offset, or local midnight inside the hour, as in zones
+    offset by half an hour) each moment is converted on its own."""
 
     def __init__(self, tz: tzinfo | None = None) -> None:
         self.tz = tz
-        self._offsets: dict[datetime, timedelta | None] = {}
+        self._days: dict[float, date | None] = {}
 
     def __call__(self, moment: datetime) -> date:
-        hour = moment.replace(minute=0, second=0, microsecond=0)
-        try:
-            offset = self._offsets[hour]
-        except KeyError:
-            first = hour.astimezone(self.tz).utcoffset()
-            last = (hour + _HOUR - _TICK).astimezone(self.tz).utcoffset()
-            offset = self._offsets[hour] = first if first == last else None
-        if offset is None or moment.utcoffset() is None:
+        if moment.tzinfo is None:
             return local_date(moment, self.tz)
-        return (moment - moment.utcoffset() + offset).date()
+        hour = moment.timestamp() // 3600
+        try:
+            day = self._days[hour]
+        except KeyError:
+            day = self._days[hour] = self._whole_hour(hour)
+        return local_date(moment, self.tz) if day is None else day
+
+    def _whole_hour(self, hour: float) -> date | None:
+        first = _EPOCH + timedelta(hours=hour)
+        last = first + _HOUR - _TICK
+        first_local, last_local = first.astimezone(self.tz), last.astimezone(self.tz)
+        if first_local.utcoffset() != last_local.utcoffset():
+            return None
+        return first_local.date() if first_local.date() == last_local.date() else None
 
 
 def _midnight(day: date, tz: tzinfo | None) -> datetime:
@@ -140,7 +153,9 @@ def session_missed_keys(session_deck: str, missed: list[str]) -> set[tuple[str, 
     return keys
 
 
-def _last_session_missed(scores: ScoreFile, deck_id: str) -> set[str]:
+def last_session_missed(scores: ScoreFile, deck_id: str) -> set[str]:
+    """The cards missed in the deck's latest session (they stay on its missed list until
+    answered right ``streak_needed`` times)."""
     sessions = [s for s in scores.sessions if s.deck == deck_id]
     if not sessions:
         return set()
@@ -198,7 +213,7 @@ def missed_items(
 
 
 def _missed_cards(scores: ScoreFile, deck: Deck, streak_needed: int) -> Iterator[Card]:
-    last_missed = _last_session_missed(scores, deck.id)
+    last_missed = last_session_missed(scores, deck.id)
     for card, rec in _active_cards(scores, deck):
         if rec is None:
             if card.id in last_missed and streak_needed > 0:

@@ -48,6 +48,7 @@ be null where nothing was answered)::
 
 from __future__ import annotations
 
+import heapq
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -70,8 +71,14 @@ def percent(right: int, total: int) -> float | None:
     return round(100 * right / total, 1) if total else None
 
 
+_FAMILY = {name: name for name in FAMILIES}
+
+
 def family_of(card: Card) -> str:
-    return next((t for t in card.tags if t in FAMILIES), OTHER)
+    for tag in card.tags:
+        if tag in _FAMILY:
+            return tag
+    return OTHER
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -263,9 +270,10 @@ def daily_answers(scores: ScoreFile, tz: tzinfo | None = None) -> dict[date, int
     """Local date -> cards answered that day (each session's answered cards, on the day
     it started): what the home screen's calendar heatmap shows."""
     days: dict[date, int] = {}
+    local = review.LocalDates(tz)
     for s in scores.sessions:
         if s.total > 0:
-            day = review.local_date(s.start, tz)
+            day = local(s.start)
             days[day] = days.get(day, 0) + s.total
     return days
 
@@ -319,56 +327,85 @@ def compute_stats(
     tz: tzinfo | None = None,
 ) -> Stats:
     """Every number of the stats screen and ``quizapp stats`` (see the module doc).
-    ``tz`` decides calendar days (None: this machine's local zone)."""
+    ``tz`` decides calendar days (None: this machine's local zone).
+
+    One pass over each deck's cards gives every per-card number (the missed, due and new
+    counts are those of ``quizapp.review``, counted in the same pass)."""
     settings = settings or Settings()
     threshold = settings.leech_threshold
-    missed = review.missed_counts(scores, catalog, streak_needed=settings.review_streak)
-    due = review.due_counts(scores, catalog, now, new_per_day=settings.new_per_day, tz=tz)
+    streak_needed = settings.review_streak
+    today = review.LocalDay(review.local_date(now, tz), tz)
 
     decks: list[DeckStats] = []
     families: dict[str, list[int]] = {}  # family -> [cards, right, wrong]
-    worst: list[MissedCard] = []
-    counts = dict(new=0, learning=0, mastered=0, suspended=0, leeches=0)
+    # The most-missed candidates as (-wrong, n, deck, card, record): the first
+    # ``MOST_MISSED`` of them sorted are the most wrong, ties in deck order.
+    worst: list[tuple[int, int, str, Card, Any]] = []
+    new_total = learning = mastered = suspended_total = leeches_total = 0
     for entry in catalog.entries:
         records = scores.cards.get(entry.id, {})
-        suspended = leeches = 0
+        get = records.get
+        last_missed = review.last_session_missed(scores, entry.id)
+        suspended = leeches = missed = due = new = introduced = 0
         last_played = None
-        for card in entry.deck.asked:
-            rec = records.get(card.id)
-            fam = families.setdefault(family_of(card), [0, 0, 0])
+        asked = entry.deck.asked
+        for card in asked:
+            rec = get(card.id)
+            family = _FAMILY.get(card.tags[0], OTHER) if len(card.tags) == 1 else family_of(card)
+            fam = families.get(family)
+            if fam is None:
+                fam = families[family] = [0, 0, 0]
             fam[0] += 1
-            if review.is_new(rec):
-                counts["new"] += 1
-            elif rec is not None and is_mastered(rec.fsrs):
-                counts["mastered"] += 1
-            else:
-                counts["learning"] += 1
             if rec is None:
+                new_total += 1
+                new += 1
+                if card.id in last_missed and streak_needed > 0:
+                    missed += 1
                 continue
+            memory = rec.fsrs
+            never = rec.seen == 0 and memory is None  # ``review.is_new``
+            if never:
+                new_total += 1
+            elif memory is not None and is_mastered(memory):
+                mastered += 1
+            else:
+                learning += 1
             fam[1] += rec.right
             fam[2] += rec.wrong
-            leech = review.is_leech(rec, threshold)
-            suspended += rec.suspended
-            leeches += leech
+            if rec.wrong >= threshold:  # ``review.is_leech``
+                leeches += 1
             if rec.wrong > 0:
-                worst.append(MissedCard(entry.id, card.id, card.question, rec.wrong,
-                                        rec.right, leech, rec.suspended))
-            if rec.last_answered is not None:
-                last_played = max(filter(None, [last_played, rec.last_answered]))
-        counts["suspended"] += suspended
-        counts["leeches"] += leeches
+                worst.append((-rec.wrong, len(worst), entry.id, card, rec))
+            answered = rec.last_answered
+            if answered is not None and (last_played is None or answered > last_played):
+                last_played = answered
+            if review.introduced_on(rec, today):
+                introduced += 1
+            if rec.suspended:
+                suspended += 1
+                continue
+            if (rec.wrong > 0 or card.id in last_missed) and rec.streak < streak_needed:
+                missed += 1
+            if never:
+                new += 1
+            elif memory is None or memory.due <= now:  # (``scheduling.is_due``)
+                due += 1
+        suspended_total += suspended
+        leeches_total += leeches
         sessions = [s for s in scores.sessions if s.deck == entry.id and s.total > 0]
         for s in sessions:
-            last_played = max(filter(None, [last_played, s.start, s.end]))
+            for moment in (s.start, s.end):
+                if moment is not None and (last_played is None or moment > last_played):
+                    last_played = moment
         results, unfinished = _results(sessions)
         decks.append(
             DeckStats(
                 deck_id=entry.id,
                 title=entry.deck.deck.title,
-                cards=len(entry.deck.asked),
-                missed=missed[entry.id],
-                due=due[entry.id].due,
-                new=due[entry.id].new,
+                cards=len(asked),
+                missed=missed,
+                due=due,
+                new=min(new, max(0, settings.new_per_day - introduced)),
                 suspended=suspended,
                 leeches=leeches,
                 results=results,
@@ -381,17 +418,21 @@ def compute_stats(
     family_stats = [
         FamilyStats(name, *families[name]) for name in sorted(families, key=order.__getitem__)
     ]
-    # sorted() is stable: ties keep deck order.
-    most_missed = sorted(worst, key=lambda m: -m.wrong)[:MOST_MISSED]
+    most_missed = [
+        MissedCard(deck_id, card.id, card.question, rec.wrong, rec.right,
+                   rec.wrong >= threshold, rec.suspended)
+        for _wrong, _n, deck_id, card, rec in heapq.nsmallest(MOST_MISSED, worst,
+                                                               key=lambda t: t[:2])
+    ]
     days = study_dates(scores, tz)
-    today = review.local_date(now, tz)
     return Stats(
         generated_at=now,
         decks=decks,
         families=family_stats,
         most_missed=most_missed,
-        streak_days=study_streak(days, today),
-        studied_today=today in days,
-        counts=CardCounts(**counts),
+        streak_days=study_streak(days, today.day),
+        studied_today=today.day in days,
+        counts=CardCounts(new=new_total, learning=learning, mastered=mastered,
+                          suspended=suspended_total, leeches=leeches_total),
         daily=daily_answers(scores, tz),
     )

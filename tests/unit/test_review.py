@@ -314,3 +314,43 @@ def test_review_across_decks_records_missed_cards_with_their_deck(tmp_path: Path
     # Both are still missed (one right answer each since); the per-deck counts add up.
     assert review.missed_counts(scores, cat, streak_needed=2) == {"alpha": 1, "beta": 1}
     assert keys(review.missed_items(scores, cat, streak_needed=2)) == ["alpha/c1", "beta/c1"]
+
+
+# --------------------------------------------------------------------------- local dates
+
+
+def _zones():
+    from zoneinfo import ZoneInfo
+
+    # DST at 01:00 or 02:00, half-hour and 45-minute offsets, a half-hour DST (Lord Howe),
+    # changes at local midnight (Beirut, Havana, Santiago), and the date line.
+    names = ["Europe/London", "America/New_York", "Asia/Kolkata", "America/St_Johns",
+             "Asia/Kathmandu", "Australia/Lord_Howe", "Asia/Beirut", "America/Havana",
+             "America/Santiago", "Pacific/Chatham", "Pacific/Apia", "UTC"]
+    return [ZoneInfo(name) for name in names]
+
+
+def test_local_dates_of_many_moments_are_exact_in_every_kind_of_zone() -> None:
+    """One conversion per hour gives the same date as converting each moment, across
+    every change of offset of 2024-2026, in zones where midnight falls inside a UTC hour."""
+    from datetime import UTC, datetime, timedelta
+
+    from quizapp.review import LocalDates, LocalDay
+
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    for tz in _zones():
+        local = LocalDates(tz)
+        days = [start + timedelta(days=d) for d in range(3 * 366)]
+        # The days around each change of offset, and every 11th day.
+        changes = {i for i in range(len(days) - 1)
+                   if days[i].astimezone(tz).utcoffset() != days[i + 1].astimezone(tz).utcoffset()}
+        chosen = sorted({j for i in changes for j in (i - 1, i, i + 1)} | set(range(0, len(days), 11)))
+        moments = [days[i] + timedelta(hours=h, minutes=m)
+                   for i in chosen if 0 <= i < len(days)
+                   for h in range(24) for m in (0, 15, 29, 30, 44, 45, 59)]
+        for moment in moments:
+            assert local(moment) == moment.astimezone(tz).date(), (tz, moment)
+        for moment in moments[:: 97]:
+            day = LocalDay(moment.astimezone(tz).date(), tz)
+            assert moment in day
+            assert moment + timedelta(days=1, hours=2) not in day

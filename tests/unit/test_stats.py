@@ -268,3 +268,57 @@ def test_skipped_questions_count_against_best_and_last(tmp_path: Path) -> None:
     assert (hist.last.score, hist.last.out_of, hist.last.percent) == (1, 22, 4.5)
     assert (hist.best.score, hist.best.out_of, hist.best.percent) == (4, 5, 80.0)
     assert hist.history[-1] == 4.5
+
+
+# --------------------------------------------------------------------------- one pass = the definitions
+
+from datetime import timedelta  # noqa: E402
+
+from hypothesis import given, settings as hsettings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from quizapp import review  # noqa: E402
+from quizapp.models import FsrsState  # noqa: E402
+
+_AT = st.integers(-20 * 24, 3 * 24).map(lambda h: NOW + timedelta(hours=h, minutes=h % 7))
+_RECORD = st.builds(
+    CardRecord, seen=st.integers(0, 4), right=st.integers(0, 3), wrong=st.integers(0, 9),
+    streak=st.integers(0, 3), first_answered=st.none() | _AT, last_answered=st.none() | _AT,
+    suspended=st.booleans(),
+    fsrs=st.none() | st.builds(FsrsState, state=st.integers(0, 3), due=_AT,
+                               stability=st.none() | st.floats(0, 60)))
+_IDS = [c.id for c in HIST.asked] + ["gone"]
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(hist=st.dictionaries(st.sampled_from(_IDS), _RECORD),
+       other=st.dictionaries(st.sampled_from(["x1", "x2"]), _RECORD),
+       missed=st.lists(st.sampled_from(_IDS), max_size=3),
+       streak=st.integers(1, 3), per_day=st.integers(0, 3), leech=st.integers(2, 9))
+def test_every_deck_number_is_the_review_definition(hist, other, missed, streak, per_day, leech) -> None:
+    """compute_stats counts in one pass what ``quizapp.review`` defines card by card."""
+    scores = ScoreFile(cards={"hist": hist, "other": other},
+                       sessions=[SessionRecord(id="s", deck="hist", mode="order", start=NOW - timedelta(days=1),
+                                               total=1, missed=missed)])
+    catalog = Catalog(entries=[DeckEntry(HIST, Path("h.toml"), "user"),
+                               DeckEntry(OTHER, Path("o.toml"), "user")])
+    chosen = Settings(review_streak=streak, new_per_day=per_day, leech_threshold=leech)
+    stats = compute_stats(scores, catalog, NOW, settings=chosen, tz=UTC)
+    missed_counts = review.missed_counts(scores, catalog, streak_needed=streak)
+    due = review.due_counts(scores, catalog, NOW, new_per_day=per_day, tz=UTC)
+    worst = []
+    for deck in stats.decks:
+        entry = catalog.get(deck.deck_id)
+        records = scores.cards[deck.deck_id]
+        assert (deck.missed, deck.due, deck.new) == (
+            missed_counts[deck.deck_id], due[deck.deck_id].due, due[deck.deck_id].new)
+        asked = [(c, records.get(c.id)) for c in entry.deck.asked]
+        assert deck.suspended == sum(1 for _c, r in asked if r is not None and r.suspended)
+        assert deck.leeches == sum(1 for _c, r in asked if review.is_leech(r, leech))
+        worst += [(c, r, deck.deck_id) for c, r in asked if r is not None and r.wrong > 0]
+    assert [(m.deck_id, m.card_id) for m in stats.most_missed] == [
+        (d, c.id) for c, r, d in sorted(worst, key=lambda t: -t[1].wrong)[:10]]
+    every = [records.get(c.id) for e in catalog.entries
+             for records in [scores.cards[e.id]] for c in e.deck.asked]
+    assert stats.counts.new == sum(1 for r in every if review.is_new(r))
+    assert stats.counts.total == len(every)
