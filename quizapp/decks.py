@@ -767,43 +767,95 @@ class Catalog:
         return next((e for e in self.entries if e.id == deck_id), None)
 
 
-def discover(locations: Locations) -> Catalog:
-    """Load every deck in the deck folders (bundled, user, then extra). The first deck
-    with an id wins; later ones with the same id are reported, never silently shadowed.
-    Parsed decks are cached per file until it changes, so calling this again is cheap."""
-    catalog = Catalog()
+def _deck_files(locations: Locations) -> tuple[list[tuple[Path, Origin]], list[str]]:
+    """Every deck file in the deck folders (bundled, user, then extra), each once, and a
+    line for each extra folder that is not there."""
     origins: list[tuple[Path, Origin]] = [
         (locations.bundled_decks, "bundled"),
         (locations.user_decks, "user"),
         *((d, "extra") for d in locations.extra_decks),
     ]
-    seen: dict[str, DeckEntry] = {}
+    files: list[tuple[Path, Origin]] = []
+    problems: list[str] = []
     visited: set[Path] = set()
     for folder, origin in origins:
         if not folder.is_dir():
             if origin == "extra":  # named by the person (--decks, $QUIZAPP_DECKS): say so
                 state = "is a file, not a folder" if folder.exists() else "does not exist"
-                catalog.problems.append(f"{folder}: deck folder {state} (from --decks or "
-                                        "$QUIZAPP_DECKS)")
+                problems.append(f"{folder}: deck folder {state} (from --decks or "
+                                "$QUIZAPP_DECKS)")
             continue
         for path in sorted(folder.glob("*.toml")):
             if path.resolve() in visited:  # the same folder given twice
                 continue
             visited.add(path.resolve())
-            try:
-                deck = load_deck_cached(path)
-            except DeckError as exc:
-                catalog.problems.extend(exc.problems)
-                continue
-            if deck.id in seen:
-                kept = seen[deck.id]
-                catalog.problems.append(
-                    f"{path}: deck.id: {deck.id!r} is already used by {kept.path} "
-                    f"({kept.origin}); this deck is skipped until one of them gets another id"
-                )
-                catalog.shadowed.append((path, kept.path))
-                continue
-            entry = DeckEntry(deck, path, origin)
-            seen[deck.id] = entry
-            catalog.entries.append(entry)
+            files.append((path, origin))
+    return files, problems
+
+
+def discover(locations: Locations) -> Catalog:
+    """Load every deck in the deck folders (bundled, user, then extra). The first deck
+    with an id wins; later ones with the same id are reported, never silently shadowed.
+    Parsed decks are cached per file until it changes, so calling this again is cheap."""
+    files, problems = _deck_files(locations)
+    catalog = Catalog(problems=problems)
+    seen: dict[str, DeckEntry] = {}
+    for path, origin in files:
+        try:
+            deck = load_deck_cached(path)
+        except DeckError as exc:
+            catalog.problems.extend(exc.problems)
+            continue
+        if deck.id in seen:
+            kept = seen[deck.id]
+            catalog.problems.append(
+                f"{path}: deck.id: {deck.id!r} is already used by {kept.path} "
+                f"({kept.origin}); this deck is skipped until one of them gets another id"
+            )
+            catalog.shadowed.append((path, kept.path))
+            continue
+        entry = DeckEntry(deck, path, origin)
+        seen[deck.id] = entry
+        catalog.entries.append(entry)
     return catalog
+
+
+@dataclass(frozen=True)
+class Glimpse:
+    """A deck as the deck cache's index describes it, before its cards are loaded."""
+
+    summary: DeckSummary
+    digest: str  # SHA-256 of the deck file's bytes (what the score side keys counts by)
+    path: Path
+    origin: Origin
+
+    @property
+    def id(self) -> str:
+        return self.summary.id
+
+
+def survey(locations: Locations) -> list[Glimpse] | None:
+    """Every deck that ``discover`` would find, from the heads of the deck cache's
+    entries alone (a few hundred bytes each, no card loaded), so that home can draw at
+    once. None when that cannot be trusted: a deck file new, changed or not settled
+    since it was cached (see ``load_deck_cached``), one that has problems or an id
+    another file has, a deck folder missing; then the decks must be loaded to show them."""
+    files, problems = _deck_files(locations)
+    if problems:
+        return None
+    cache = DeckCache()
+    glimpses: list[Glimpse] = []
+    seen: set[str] = set()
+    for path, origin in files:
+        try:
+            stamp = _identity(path.stat())
+        except OSError:
+            return None
+        head = cache.head(path.resolve())
+        if head is None or head.stamp != stamp or not _settled(stamp, head.read_at):
+            return None
+        if head.summary.id in seen:
+            return None  # shadowed: loading says so
+        seen.add(head.summary.id)
+        glimpses.append(Glimpse(head.summary, head.digest, path, origin))
+    return glimpses

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Literal
 from quizapp import review
 from quizapp.deckedit import edit_deck_text
 from quizapp.decks import Catalog, DeckEntry, DeckError, discover, dump_deck, load_deck_cached
-from quizapp.decks import parse_deck, read_deck_text, remember
+from quizapp.decks import Glimpse, parse_deck, read_deck_text, remember, survey
 from quizapp.errors import InteropError, NoCards, NotFound
 from quizapp.fsutil import atomic_write_bytes, atomic_write_text
 from quizapp.models import Deck, ScoreFile, SessionRecord
@@ -118,6 +118,11 @@ class Workspace:
             self.settings_error = None
         except SettingsError as exc:
             self.settings, self.settings_error = Settings(), exc
+
+    def survey(self) -> list[Glimpse] | None:
+        """The decks as the deck cache's index describes them, without loading any
+        (``decks.survey``): None when they must be loaded to be shown."""
+        return survey(self.locations)
 
     def reload_decks(self) -> Catalog:
         """Find the decks again (cheap: unchanged files come from the deck cache)."""

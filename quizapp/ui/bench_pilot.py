@@ -55,14 +55,18 @@ async def run_app(full: bool, *, deck_id: str, start: datetime,
     app = make_app(Locations.from_env())
     out: dict = {}
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait(pilot, lambda: app.catalog is not None and app.home._rows is not None)
+        # Home is drawn: every deck with its numbers (from the deck cache's index and the
+        # score side's counts when they are there, else once everything is loaded).
+        await _wait(pilot, lambda: app.home.drawn)
         out["home_at"] = time.perf_counter()
         out["peak_mib"] = peak_kib() / 1024
         if not full:
             return out
         # A person looks at home for a moment: the loading thread finishes its background
-        # work (each deck's rivals for typed answers) before the first session.
+        # work (the decks and scores, each deck's rivals for typed answers) before the
+        # first session. Memory at home is the peak once all of it is loaded.
         await app.workers.wait_for_complete()
+        out["peak_mib_loaded"] = peak_kib() / 1024
         from quizapp.plan import PlayPlan
         from quizapp.ui.screens.question import QuestionScreen
         from quizapp.ui.screens.summary import SummaryScreen

@@ -40,8 +40,13 @@ class Loading:
         """Home is on screen: show the data, reading it first if the command line has not."""
         if self.workspace.loaded:
             self._loaded()
-        else:
-            self.app.run_worker(self._read, thread=True, exclusive=True, group="load")
+            return
+        # The deck cache's index draws home at once (a few hundred bytes a deck); the decks
+        # and the score file are read meanwhile, and home is drawn again with them.
+        glimpses = self.workspace.survey()
+        if glimpses is not None:
+            self.navigator.home.preview(glimpses)
+        self.app.run_worker(self._read, thread=True, exclusive=True, group="load")
 
     def _read(self) -> None:
         """Find the decks and read the score file, off the UI thread."""

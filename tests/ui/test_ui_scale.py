@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ui.support import CHOICE, Clock, build, deck, ready, start
+from tests.ui.support import CHOICE, Clock, build, deck, ready, start, wait_for
 
 from quizapp.ui.screens import home as home_module
 from quizapp.ui.screens import stats as stats_module
@@ -64,3 +64,47 @@ async def test_stats_screen_counts_a_big_collection_in_a_thread(tmp_path: Path, 
         await pilot.pause()
         assert screen.stats is not None
         assert screen.stats.counts.total == 3 and screen.stats.counts.new == 3
+
+
+async def test_home_draws_the_decks_from_the_deck_cache_before_they_load(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A second start: home shows each deck's title and card count from the deck cache's
+    index while the decks and scores are still being read, nothing can be played yet,
+    and the numbers follow once they are read. A title is shown as text."""
+    import threading
+
+    from quizapp import decks
+    from quizapp.workspace import Workspace
+
+    monkeypatch.setattr(decks, "SETTLED_NS", 0)  # the deck files count as settled at once
+    cards = [dict(c, id=f"{c['id']}-{n}") for n in range(40) for c in CHOICE]
+    first = build(tmp_path, deck("caps", cards, title="[b]Capitals[/b] of 120"))
+    async with first.run_test() as pilot:
+        await ready(pilot)  # the first start loads the decks and fills the deck cache
+    decks._CACHE.clear()  # a new run remembers nothing in memory
+
+    release = threading.Event()
+    real_read = Workspace.read_data
+
+    def slow_read(self) -> None:
+        assert release.wait(20)
+        real_read(self)
+
+    monkeypatch.setattr(Workspace, "read_data", slow_read)
+    app = build(tmp_path)
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: app.home._rows is not None)
+        cells = _row(app, "caps")
+        assert cells[0].startswith("[b]Capitals[/b] of 120")  # markup shown as text
+        assert cells[1] == "120"
+        assert "…" in cells  # the numbers are not read yet
+        assert not app.home.drawn
+        await pilot.press("enter")  # nothing to play until the decks are loaded
+        assert app.screen is app.home
+        release.set()
+        await ready(pilot)
+        await wait_for(pilot, lambda: app.home.drawn)
+        assert "…" not in _row(app, "caps")
+        await pilot.press("enter")  # now it plays: the start dialog opens
+        await wait_for(pilot, lambda: app.screen is not app.home)

@@ -17,7 +17,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from quizapp.decks import DeckEntry
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from quizapp.decks import DeckEntry, Glimpse
 from quizapp.format import when
 from quizapp.plan import PlayPlan
 from quizapp.review import local_date
@@ -43,6 +47,31 @@ SCROLLBAR = 2  # kept free for the vertical scrollbar of a long deck list
 # Up to this many cards the numbers are counted at once (a few milliseconds); above, in a
 # thread, so that a big collection never holds up the screen.
 INLINE_CARDS = 5000
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What home shows of a deck: from its loaded cards, or from the deck cache's index
+    before they are loaded (``Glimpse``)."""
+
+    id: str
+    title: str
+    description: str
+    origin: str
+    path: Path
+    asked: int  # the cards a session asks
+
+    @classmethod
+    def of_entry(cls, entry: DeckEntry) -> Shown:
+        info = entry.deck.deck
+        return cls(entry.id, info.title, info.description, entry.origin, entry.path,
+                   len(entry.deck.asked))
+
+    @classmethod
+    def of_glimpse(cls, glimpse: Glimpse) -> Shown:
+        summary = glimpse.summary
+        return cls(summary.id, summary.title, summary.description, glimpse.origin,
+                   glimpse.path, summary.asked)
 
 
 def _result(result: SessionResult | None) -> str:
@@ -94,13 +123,37 @@ class HomeScreen(Screen[None]):
         self._asked = 0  # how many times numbers were asked for (the latest wins)
         self._counted_key: tuple[object, ...] | None = None  # what the numbers were counted from
         self._all: Stats | None = None  # the latest numbers of every deck (today's work)
+        # The decks from the deck cache's index, shown until the decks are loaded.
+        self._preview: list[Shown] | None = None
 
     def on_mount(self) -> None:
         self.sub_title = "Decks"
         self.query_one("#empty").display = False
         self.query_one("#problems").display = False
+        if self._notices is not None or self._preview is not None:
+            self._fill(self._notices or [])
+
+    def preview(self, glimpses: list[Glimpse], numbers: dict[str, Any] | None = None) -> None:
+        """Show the decks as the deck cache's index has them, before they are loaded (a
+        start draws at once, whatever the size of the decks); ``numbers``: their numbers
+        by deck id, where the score side already has them. Nothing can be played until
+        ``show`` (the decks loaded)."""
         if self._notices is not None:
-            self._fill(self._notices)
+            return  # the decks are loaded already
+        self._preview = [Shown.of_glimpse(g) for g in glimpses]
+        self._numbers = dict(numbers or {})
+        if self.is_mounted:
+            self._fill([])
+
+    @property
+    def drawn(self) -> bool:
+        """The decks are on screen with their numbers (no row shows "…")."""
+        return self._rows is not None and all(d in self._numbers for d in self._rows)
+
+    def _decks(self) -> list[Shown]:
+        if self._notices is None and self._preview is not None:
+            return self._preview
+        return [Shown.of_entry(e) for e in self.workspace.catalog.entries]
 
     def on_screen_resume(self) -> None:
         """Back on home: deck files added, fixed or removed meanwhile (say from the command
@@ -117,6 +170,7 @@ class HomeScreen(Screen[None]):
         cards) in a thread, the rows showing the last numbers meanwhile: counting every
         card never holds up the screen."""
         self._notices = notices
+        self._preview = None
         self._asked += 1
         key = self._data_key()
         if stats is not None:
@@ -175,15 +229,16 @@ class HomeScreen(Screen[None]):
         keep = self.selected_id()
         workspace = self.workspace
         catalog, now = workspace.catalog, workspace.clock()
+        shown = self._decks()
         rows: dict[str, list[Text]] = {}
-        for entry in catalog.entries:
-            title = card_cell(entry.deck.deck.title)
+        for entry in shown:
+            title = card_cell(entry.title)
             title.no_wrap, title.overflow = True, "ellipsis"  # a long one ends in "…"
             if entry.origin != "bundled":
                 title.append(f" ({entry.origin})", style="dim")
             row = self._numbers.get(entry.id)
             if row is None:
-                rows[entry.id] = [title, Text(str(len(entry.deck.asked)), justify="right"),
+                rows[entry.id] = [title, Text(str(entry.asked), justify="right"),
                                   *(Text("…", justify="right") for _ in COLUMNS[2:])]
                 continue
             rows[entry.id] = [
@@ -213,8 +268,8 @@ class HomeScreen(Screen[None]):
             "No decks found. Put deck files (.toml) in "
             f"{workspace.locations.user_decks} or pass --decks DIR."
         )
-        empty.display = not catalog.entries
-        table.display = bool(catalog.entries)
+        empty.display = not shown
+        table.display = bool(shown)
         table.focus()
 
     def _show_today(self) -> None:
@@ -287,15 +342,15 @@ class HomeScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#decks")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        entry = self.entry()
+        deck_id = self.selected_id()
+        entry = next((d for d in self._decks() if d.id == deck_id), None)
         detail = self.query_one("#detail", Static)
         if entry is None:
             detail.update("")
             return
-        info = entry.deck.deck
         where = {"bundled": "bundled with quizapp", "user": "your decks", "extra": "extra deck folder"}
         parts = [
-            card_content(info.description or info.title, one_line=True),
+            card_content(entry.description or entry.title, one_line=True),
             ("\n" + f"{entry.id} · {where[entry.origin]} · " + visible(entry.path.name, one_line=True), "dim"),
         ]
         row = self._numbers.get(entry.id)
