@@ -282,7 +282,7 @@ from quizapp.models import FsrsState  # noqa: E402
 
 _AT = st.integers(-20 * 24, 3 * 24).map(lambda h: NOW + timedelta(hours=h, minutes=h % 7))
 _RECORD = st.builds(
-    CardRecord, seen=st.integers(0, 4), right=st.integers(0, 3), wrong=st.integers(0, 9),
+    CardRecord, seen=st.integers(0, 4), right=st.integers(0, 3), wrong=st.just(0) | st.integers(0, 9),
     streak=st.integers(0, 3), first_answered=st.none() | _AT, last_answered=st.none() | _AT,
     suspended=st.booleans(),
     fsrs=st.none() | st.builds(FsrsState, state=st.integers(0, 3), due=_AT,
@@ -290,10 +290,10 @@ _RECORD = st.builds(
 _IDS = [c.id for c in HIST.asked] + ["gone"]
 
 
-@hsettings(max_examples=80, deadline=None)
+@hsettings(max_examples=150, deadline=None)
 @given(hist=st.dictionaries(st.sampled_from(_IDS), _RECORD),
        other=st.dictionaries(st.sampled_from(["x1", "x2"]), _RECORD),
-       missed=st.lists(st.sampled_from(_IDS), max_size=3),
+       missed=st.lists(st.sampled_from(_IDS), max_size=6),
        streak=st.integers(1, 3), per_day=st.integers(0, 3), leech=st.integers(2, 9))
 def test_every_deck_number_is_the_review_definition(hist, other, missed, streak, per_day, leech) -> None:
     """compute_stats counts in one pass what ``quizapp.review`` defines card by card."""
