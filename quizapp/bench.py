@@ -232,6 +232,10 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
                    QUIZAPP_CONFIG_DIR=str(folder / "config"),
                    QUIZAPP_CACHE_DIR=str(folder / "cache"),
                    QUIZAPP_SCORES=str(f["scores"]), QUIZAPP_DECKS=str(f["deck"].parent))
+        # Started as a person's Python starts them: compiled modules are kept between runs.
+        # Where PYTHONDONTWRITEBYTECODE is set, every start would compile quizapp from its
+        # source again (a sixth of a small start), which no installed program pays.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         cli = [sys.executable, "-m", "quizapp"]
         for r in range(repeat + 1):
             cold = r == 0
