@@ -12,8 +12,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -98,6 +96,9 @@ def check(response: str, answers: Iterable[str], rivals: Rivals | Iterable[str] 
     accepted_norms = {norm for _, norm in accepted}
     if said in rivals.norms and said not in accepted_norms:
         return Match(False)
+    from rapidfuzz import process  # imported on the first typed answer, not at start
+    from rapidfuzz.distance import OSA
+
     best: tuple[int, str] | None = None
     for original, norm in accepted:
         if _DIGITS.findall(said) != _DIGITS.findall(norm):

@@ -8,9 +8,10 @@ builds the same kind of session from the plan it kept.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from quizapp.session import Item
+if TYPE_CHECKING:
+    from quizapp.session import Item
 
 Kind = Literal["deck", "review", "due", "missed"]
 Mode = Literal["order", "shuffle"]

@@ -25,13 +25,19 @@ Times are stored in UTC, and ``to_fsrs(from_fsrs(card))`` gives back the same ca
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timezone
 from enum import IntEnum
-
-from fsrs import Card as FsrsCard
-from fsrs import Rating, Scheduler, State
+from typing import TYPE_CHECKING
 
 from quizapp.models import Card, FsrsState
+
+if TYPE_CHECKING:
+    from fsrs import Card as FsrsCard
+    from fsrs import Scheduler
+
+# The fsrs package is imported when a card is first scheduled, not when this module is:
+# the home screen and the counts only read stored states (``is_due``).
 
 
 
@@ -50,16 +56,22 @@ class Grade(IntEnum):
         return self.name.title()
 
 
-# fsrs card states (fsrs.State): a new card starts in Learning.
-LEARNING, REVIEW = int(State.Learning), int(State.Review)
+# fsrs card states (fsrs.State's values; a test checks them): a new card starts in Learning.
+LEARNING, REVIEW = 1, 2
 
 CHOICE_EASY_MS = 5_000
 TEXT_EASY_BASE_MS = 4_000
 TEXT_EASY_PER_CHAR_MS = 300
 ORDER_EASY_PER_ITEM_MS = 2_500
 
-# Fuzzing off: the same answers at the same times always give the same schedule.
-_SCHEDULER = Scheduler(enable_fuzzing=False)
+@functools.cache
+def _scheduler() -> Scheduler:
+    from fsrs import Scheduler
+
+    # Fuzzing off: the same answers at the same times always give the same schedule.
+    return Scheduler(enable_fuzzing=False)
+
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -93,6 +105,9 @@ def _utc(moment: datetime) -> datetime:
 
 def to_fsrs(state: FsrsState | None) -> FsrsCard:
     """An ``fsrs.Card`` for a stored state; a brand-new card when ``state`` is None."""
+    from fsrs import Card as FsrsCard
+    from fsrs import State
+
     if state is None:
         return FsrsCard(card_id=0, due=_EPOCH)
     return FsrsCard(
@@ -120,7 +135,10 @@ def from_fsrs(card: FsrsCard) -> FsrsState:
 
 def review(state: FsrsState | None, rating: int, at: datetime) -> FsrsState:
     """The card's memory state after an answer rated ``rating`` (1-4) at ``at`` (tz-aware)."""
-    card, _log = _SCHEDULER.review_card(to_fsrs(state), Rating(rating), review_datetime=_utc(at))
+    from fsrs import Rating
+
+    card, _log = _scheduler().review_card(to_fsrs(state), Rating(rating),
+                                          review_datetime=_utc(at))
     return from_fsrs(card)
 
 
@@ -132,10 +150,12 @@ def is_due(state: FsrsState | None, now: datetime) -> bool:
 def next_intervals(state: FsrsState | None, at: datetime) -> dict[int, float]:
     """For each grade (1-4), the seconds until the card would be due again if graded so at
     ``at``: what the grade buttons of a flip card say (``interval_label``)."""
+    from fsrs import Rating
+
     card = to_fsrs(state)
     out = {}
     for rating in Grade:
-        after, _log = _SCHEDULER.review_card(card, Rating(rating), review_datetime=_utc(at))
+        after, _log = _scheduler().review_card(card, Rating(rating), review_datetime=_utc(at))
         out[rating] = max(0.0, (after.due - _utc(at)).total_seconds())
     return out
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
 from pydantic import Field, ValidationError
 
 from quizapp import errors, tomlio
@@ -58,6 +56,9 @@ def save_settings(path: Path, settings: Settings) -> None:
     comments, order and layout stay; a key is set only when its value changed, and a
     missing key is added only when it differs from the default (``tomlkit``). Raises
     ``SettingsError`` (nothing written) when the file can no longer be read."""
+    import tomlkit  # only a change of theme writes settings: not imported at start
+    from tomlkit.exceptions import TOMLKitError
+
     try:
         raw = tomlio.read_bytes(path, MAX_SETTINGS_BYTES, "a settings file")
         document = tomlkit.parse(tomlio.decode_text(raw, path))

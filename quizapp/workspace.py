@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from quizapp import review
-from quizapp.deckedit import edit_deck_text
 from quizapp.decks import Catalog, DeckEntry, DeckError, discover, dump_deck, load_deck_cached
 from quizapp.decks import Glimpse, parse_deck, read_deck_text, remember, survey
 from quizapp.errors import InteropError, NoCards, NotFound
@@ -456,6 +455,8 @@ def update_deck(path: Path, old: Deck, new: Deck, stamp: Stamp | None) -> Stamp 
     if stamp is not None and file_stamp(path) != stamp:
         raise DeckError([f"{path}: the file changed on disk since the browser opened it; "
                          "nothing was written. Go back and reload (r) to see it."])
+    from quizapp.deckedit import edit_deck_text  # tomlkit: imported on the first edit
+
     text = edit_deck_text(read_deck_text(path), old, new, str(path))
     atomic_write_text(path, text)
     stamp = file_stamp(path)

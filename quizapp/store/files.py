@@ -1,7 +1,7 @@
 """The score file's plumbing: reading, locking, backups. The store's only platform code.
 
-Everything that differs between Linux, macOS and Windows is here: the lock
-(``portalocker``: ``flock`` on Unix, ``LockFileEx`` on Windows), hard links (missing on
+Everything that differs between Linux, macOS and Windows is here: the lock (``flock``
+on Unix, ``LockFileEx`` through ``portalocker`` on Windows), hard links (missing on
 some file systems and on FAT), and the mode a new file gets. ``signals.py`` holds the
 same for signals.
 """
@@ -14,8 +14,6 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import portalocker
 
 from quizapp import errors, tomlio
 from quizapp.fsutil import fsync_dir
@@ -98,10 +96,29 @@ def locked(lock_path: Path, for_reading: bool = False) -> Iterator[None]:
         raise ScoreWriteError(f"{lock_path}: cannot lock: {exc.strerror or exc}") from None
     with os.fdopen(fd, "r+b") as handle:
         try:
-            portalocker.lock(handle, portalocker.LOCK_EX)
-        except (OSError, portalocker.LockException) as exc:
+            _lock(handle)
+        except OSError as exc:
             raise ScoreWriteError(f"{lock_path}: cannot lock: {exc}") from None
         yield  # closing the file releases the lock
+
+
+def _lock(handle) -> None:
+    """Wait for an exclusive lock on ``handle``'s file (closing the file releases it).
+    On Unix this is ``flock``, as portalocker does it there; portalocker itself is
+    imported on Windows only: its import resolves its own version from the installed
+    packages' metadata (more than the rest of the store's imports), and every start
+    reads the scores."""
+    if os.name == "nt":
+        import portalocker
+
+        try:
+            portalocker.lock(handle, portalocker.LOCK_EX)
+        except portalocker.LockException as exc:
+            raise OSError(str(exc)) from None
+    else:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
 
 
 def free_name(path: Path, suffix: str) -> Path:

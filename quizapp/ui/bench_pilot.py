@@ -49,6 +49,9 @@ async def run_app(full: bool, *, deck_id: str, start: datetime,
                   peak_kib: Callable[[], int]) -> dict:
     """The app on the bench deck ``deck_id`` (``quizapp.bench`` passes its deck, clock
     start and memory probe: the UI does not import the tool that drives it)."""
+    from quizapp.ui import collect_after_start
+
+    collect_after_start()  # as the command line starts the app
     from quizapp.paths import Locations
     from quizapp.ui.app import make_app
 

@@ -39,6 +39,7 @@ class Loading:
     def start(self) -> None:
         """Home is on screen: show the data, reading it first if the command line has not."""
         if self.workspace.loaded:
+            _keep_loaded()
             self._loaded()
             return
         # The deck cache's index draws home at once (a few hundred bytes a deck); the decks
@@ -53,13 +54,11 @@ class Loading:
         try:
             self.workspace.read_data()
         except ScoreFileError as exc:
+            _keep_loaded()
             self.app.call_from_thread(self.navigator.refuse, str(exc))
             return
         stats = self.workspace.stats()
-        # What is loaded now lives as long as the app: the garbage collector need not
-        # look at it again (with 100,000 cards every full collection would stall the UI).
-        gc.collect()
-        gc.freeze()
+        _keep_loaded()
         self.app.call_from_thread(self._loaded, stats)
         for entry in self.workspace.catalog.entries:  # so the first typed answer need not wait
             deck_rivals(entry.deck)
@@ -94,3 +93,13 @@ class Loading:
     def close() -> None:
         """The app is gone: what it held (frozen after loading) may be collected."""
         gc.unfreeze()
+        gc.enable()
+
+
+def _keep_loaded() -> None:
+    """What is loaded now lives as long as the app: the garbage collector need not look
+    at it again (with 100,000 cards every full collection would stall the UI). Loading
+    leaves no garbage in cycles, so nothing is collected first; the collector runs again
+    from here on if the start paused it (``ui.collect_after_start``)."""
+    gc.freeze()
+    gc.enable()

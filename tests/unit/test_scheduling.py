@@ -121,3 +121,12 @@ def test_right_answers_space_a_card_out_and_a_lapse_brings_it_back() -> None:
     lapsed = scheduling.review(good, Grade.AGAIN, good.due)
     assert lapsed.due - lapsed.last_review < timedelta(hours=1)
     assert scheduling.is_due(lapsed, lapsed.due) and not scheduling.is_due(good, good.last_review)
+
+
+def test_the_stored_state_numbers_are_fsrs_own() -> None:
+    """scheduling names two fsrs states without importing fsrs (home starts without it)."""
+    from fsrs import State
+
+    from quizapp.scheduling import LEARNING, REVIEW
+
+    assert (LEARNING, REVIEW) == (int(State.Learning), int(State.Review))
