@@ -83,7 +83,7 @@ class QuizApp(App[None]):
 
     # ------------------------------------------------------------------ the app's life
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.sessions.watch_signals()
         workspace = self.workspace
         if not workspace.loaded:
@@ -93,7 +93,9 @@ class QuizApp(App[None]):
                         severity="error", markup=False, timeout=10)
         if workspace.settings.theme in self.available_themes:
             self.theme = workspace.settings.theme
-        self.push_screen(self.home)
+        # Home is composed before anything is shown in it: a quick load (or a slow first
+        # paint) must not fill a table that does not exist yet.
+        await self.push_screen(self.home)
         self.loading.start()
 
     def on_unmount(self) -> None:
