@@ -23,6 +23,7 @@ import marshal
 import re
 import stat as stat_module
 import struct
+import sys
 import time
 import unicodedata
 import weakref
@@ -38,7 +39,7 @@ from pydantic import ValidationError
 
 from quizapp import errors, tomlio
 from quizapp.fsutil import atomic_write_bytes, atomic_write_text, write_new_text
-from quizapp.models import DECK_FORMAT, Card, Deck, DeckInfo
+from quizapp.models import DECK_FORMAT, EMPTY, Card, Deck, DeckInfo, SharedLists
 from quizapp.paths import Locations, cache_dir
 
 Origin = Literal["bundled", "user", "extra"]
@@ -356,7 +357,7 @@ def parse_deck(text: str, path: Path | str) -> Deck:
         else:
             version = data.get("format")
             if type(version) is int and version <= DECK_FORMAT:  # present, and not "1"/true
-                return _mark(deck, digest_of_text(text))
+                return _mark(_shared(deck), digest_of_text(text))
     # Something is wrong: find what, and where.
     _refuse_deep(text, path)
     try:
@@ -388,7 +389,15 @@ def parse_deck(text: str, path: Path | str) -> Deck:
         raise DeckError(raw + problems) from None
     if raw:
         raise DeckError(raw)
-    return _mark(deck, digest_of_text(text))
+    return _mark(_shared(deck), digest_of_text(text))
+
+
+def _shared(deck: Deck) -> Deck:
+    """The deck just parsed, its cards sharing their equal lists (``Card.share``)."""
+    shared = SharedLists()
+    for card in deck.cards:
+        card.share(shared)
+    return deck
 
 
 def _refuse_deep(text: str, path: Path | str) -> None:
@@ -637,6 +646,7 @@ class DeckCache:
             return None
         cards: list[Card] = []
         make = Card.trusted
+        shared = SharedLists()
         with handle, tomlio.gc_paused():
             try:
                 handle.seek(head.offset)
@@ -644,8 +654,12 @@ class DeckCache:
                     raw = handle.read(length)
                     if len(raw) != length or zlib.crc32(raw) != crc:
                         return None
-                    columns = marshal.loads(raw)
+                    columns = list(marshal.loads(raw))
                     del raw
+                    columns[0] = map(sys.intern, columns[0])
+                    columns[4] = [d or EMPTY for d in columns[4]]
+                    columns[5] = [a or EMPTY for a in columns[5]]
+                    columns[7] = map(shared.tags, columns[7])
                     cards.extend(map(make, *columns))
                     del columns
             except (OSError, ValueError, EOFError, TypeError):
@@ -680,11 +694,13 @@ class DeckCache:
     @staticmethod
     def _chunk(cards: list[Card]) -> bytes:
         # Kinds, tags and sections repeat: one string object each, which marshal then
-        # writes once per chunk and reads back shared.
+        # writes once per chunk and reads back shared. Lists go as plain lists (a
+        # FrozenList is not marshalled); loading shares them again.
         shared: dict[str, str] = {}
         columns = tuple(zip(*(card.values() for card in cards)))
         kinds, tags, sections = columns[1], columns[7], columns[8]
-        columns = (*columns[:1], tuple(shared.setdefault(k, k) for k in kinds), *columns[2:7],
+        columns = (*columns[:1], tuple(shared.setdefault(k, k) for k in kinds), *columns[2:4],
+                   tuple(map(list, columns[4])), tuple(map(list, columns[5])), columns[6],
                    tuple([shared.setdefault(t, t) for t in ts] for ts in tags),
                    tuple(shared.setdefault(s, s) for s in sections), columns[9])
         return marshal.dumps(columns)

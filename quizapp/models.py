@@ -9,6 +9,8 @@ TOML has no null: optional fields are left out of the file when they are ``None`
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Literal, Union
 
@@ -281,6 +283,50 @@ class CardModel(Model):
                 raise ValueError("distractors: the same distractor is listed twice")
         return self
 
+class FrozenList(list):  # type: ignore[type-arg]
+    """A list nobody may change. The cards of a big deck share equal ones (one empty list,
+    one list per set of tags) instead of each holding its own; it is still a ``list``
+    (``==``, ``isinstance``, iteration, copies with ``list(...)``)."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a card's lists are read-only: copy one with list(...) to change it")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _read_only
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (list, (list(self),))
+
+    def __copy__(self) -> list[object]:
+        return list(self)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> list[object]:
+        return list(self)
+
+
+EMPTY: list[str] = FrozenList()
+
+
+class SharedLists:
+    """Equal lists of a deck's cards as one shared ``FrozenList`` each (see
+    ``Card.share``): an empty list is ``EMPTY``, a card's tags the deck's one list of
+    those tags."""
+
+    def __init__(self) -> None:
+        self._tags: dict[tuple[str, ...], list[str]] = {}
+
+    def tags(self, tags: Iterable[str]) -> list[str]:
+        key = tuple(tags)
+        if not key:
+            return EMPTY
+        found = self._tags.get(key)
+        if found is None:
+            found = self._tags[key] = FrozenList(sys.intern(t) for t in key)
+        return found
+
+
 _CARD_FIELDS = ("id", "kind", "question", "answer", "distractors", "accept", "explanation",
                 "tags", "section", "reverse")
 _LIST_FIELDS = ("distractors", "accept", "tags")
@@ -342,8 +388,22 @@ class Card:
         return cls._from_model(CardModel.model_validate(obj))
 
     @classmethod
-    def _from_model(cls, model: CardModel) -> Card:
-        return cls.trusted(*(getattr(model, name) for name in _CARD_FIELDS))
+    def _from_model(cls, model: CardModel, shared: SharedLists | None = None) -> Card:
+        card = cls.trusted(*(getattr(model, name) for name in _CARD_FIELDS))
+        return card.share(shared) if shared is not None else card
+
+    def share(self, shared: SharedLists) -> Card:
+        """This card with its empty lists and its tags shared with the other cards of its
+        deck (``SharedLists``), its kind and section interned: a big deck then holds one
+        copy of each. Changes this card (it is new: a deck's cards are shared only once
+        they are made)."""
+        self.id = sys.intern(self.id)  # the score file's records share it
+        self.kind = sys.intern(self.kind)  # type: ignore[assignment]
+        self.section = sys.intern(self.section) if len(self.section) < 64 else self.section
+        self.distractors = self.distractors or EMPTY
+        self.accept = self.accept or EMPTY
+        self.tags = shared.tags(self.tags)
+        return self
 
     def values(self) -> tuple[object, ...]:
         """The fields in ``Card.trusted``'s order."""

@@ -290,3 +290,20 @@ def test_compaction_in_another_process_reports_a_file_it_cannot_use(tmp_path: Pa
         store.compact_elsewhere()
     assert str(path) in str(caught.value) and "newer" in str(caught.value)
     assert store.journal_path.exists()  # the answer is still there
+
+
+def test_cards_of_a_cached_deck_share_equal_lists_that_nobody_can_change(tmp_path: Path) -> None:
+    """Equal tags (and empty lists) are one list for the whole deck: changing it in place
+    through one card, which would change every card, is refused; a copy is a new card."""
+    path = tmp_path / "shared.toml"
+    write_deck(Deck(deck=DeckInfo(id="shared", title="Shared"), cards=[
+        Card(id=f"c{i}", kind="flip", question=f"Q{i}?", answer="A", tags=["geo", "eu"])
+        for i in range(3)]), path)
+    for deck in (load_deck_cached(path), (fresh_memory(), load_deck_cached(path))[1]):
+        first, second = deck.cards[0], deck.cards[1]
+        assert first.tags == ["geo", "eu"] and first.tags is second.tags
+        with pytest.raises(TypeError):
+            first.tags.append("asia")
+        changed = first.model_copy(update={"tags": [*first.tags, "asia"]})
+        assert changed.tags == ["geo", "eu", "asia"] and second.tags == ["geo", "eu"]
+        assert parse_deck(decks.dump_deck(deck), "again.toml") == deck
