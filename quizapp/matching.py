@@ -33,6 +33,12 @@ def normalize(text: str) -> str:
     return " ".join(words)
 
 
+def preload() -> None:
+    """Import the fuzzy matcher now (``check`` imports it on the first typed answer)."""
+    import rapidfuzz.distance  # noqa: F401
+    import rapidfuzz.process  # noqa: F401
+
+
 def allowed_typos(answer: str) -> int:
     """Typos tolerated for a normalized answer of this length.
 

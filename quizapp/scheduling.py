@@ -75,6 +75,11 @@ def _scheduler() -> Scheduler:
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
+def preload() -> None:
+    """Import fsrs now (it is imported when a card is first scheduled otherwise)."""
+    _scheduler()
+
+
 def easy_limit_ms(card: Card) -> int | None:
     """How fast a right answer must be to count as Easy (None: never, e.g. flip cards)."""
     if card.kind == "choice":

@@ -62,6 +62,7 @@ class Loading:
         self.app.call_from_thread(self._loaded, stats)
         for entry in self.workspace.catalog.entries:  # so the first typed answer need not wait
             deck_rivals(entry.deck)
+        _preload()
 
     def _loaded(self, stats: Stats | None = None) -> None:
         navigator = self.navigator
@@ -94,6 +95,17 @@ class Loading:
         """The app is gone: what it held (frozen after loading) may be collected."""
         gc.unfreeze()
         gc.enable()
+
+
+def _preload() -> None:
+    """Import what the first session needs and home did not (the question and summary
+    screens, the scheduler, the typed-answer matcher) while the person looks at home, so
+    the first question and the first answer do not wait for it."""
+    from quizapp import matching, scheduling
+    from quizapp.ui.screens import question, summary  # noqa: F401
+
+    matching.preload()
+    scheduling.preload()
 
 
 def _keep_loaded() -> None:
