@@ -20,7 +20,7 @@ import secrets
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from quizapp import matching, scheduling
 from quizapp.errors import NoCards
@@ -58,9 +58,9 @@ class Recorder(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Item:
-    """A card and the deck it belongs to (a review session mixes decks)."""
+class Item(NamedTuple):
+    """A card and the deck it belongs to (a review session mixes decks). A named tuple:
+    a session over a whole deck of 100,000 cards makes 100,000 of them at its start."""
 
     deck_id: str
     card: Card
@@ -223,9 +223,10 @@ class Session:
         if limit is not None:
             cards = cards[: max(1, limit)]
         label = mode if limit is None else f"{mode}:{len(cards)}"
+        deck_id = deck.id
         return cls(
-            [Item(deck.id, c) for c in cards],
-            deck_label=deck.id,
+            [Item(deck_id, c) for c in cards],
+            deck_label=deck_id,
             mode=label,
             recorder=recorder,
             now=now,
