@@ -349,6 +349,30 @@ class Workspace:
             if written is not None:
                 written(install)
 
+    def stage_media(self, package: Path, collection: object,
+                    media: dict[str, set[str]]) -> StagedMedia:
+        """Unpack the media files of an Anki ``package`` that the decks about to be
+        written need (``media``: deck id -> file names), checked against their limits,
+        into a private folder beside the decks, before any deck is written. Use the
+        result as a context manager: ``place`` moves a written deck's media beside it,
+        and what is left is removed at the end. Raises ``InteropError`` / ``OSError``
+        (nothing is left behind then)."""
+        from quizapp.interop.package import stage_media
+
+        return StagedMedia(stage_media(package, collection, media, self.locations.user_decks))
+
+    def import_history(self, collection: object, imports: Sequence[object]) -> list[object]:
+        """Add the review history of the decks just imported from an Anki package to the
+        score file (replayed through FSRS, so due dates come along; cards suspended in
+        Anki are suspended). Made under the lock from the scores as they are now (another
+        window may be answering the same cards), like every write. Returns the events
+        written; raises ``ScoreFileError`` / ``OSError`` (nothing written then)."""
+        from quizapp.interop.anki_progress import progress_events
+
+        store = self.store
+        return store.write(lambda _lookup: progress_events(collection, imports,
+                                                           store.scores.cards))
+
     # ------------------------------------------------------------------ removing decks
 
     def deck_to_remove(self, deck_id: str) -> DeckEntry | CannotRemove:
@@ -419,6 +443,34 @@ class DeckChanges:
         """How many cards with progress would leave their deck: a front end asks the
         person before ``write_decks`` when there are any."""
         return sum(len(i.plan.removed_with_progress) for i in self.installs if i.plan)
+
+
+class StagedMedia:
+    """An Anki package's media, unpacked before its decks are written (see
+    ``Workspace.stage_media``); ``folder`` is None when the decks need none."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def place(self, deck_id: str, deck_file: Path) -> tuple[Path, int] | None:
+        """Move deck ``deck_id``'s media into the folder beside ``deck_file`` (files
+        already there are kept): that folder and how many files were new, or None when
+        the deck has no media. Raises ``OSError``; the deck itself is written already."""
+        if self.folder is None:
+            return None
+        from quizapp.interop.package import place_media
+
+        target = deck_file.with_suffix(".media")
+        return target, len(place_media(self.folder / deck_id, target))
+
+    def __enter__(self) -> StagedMedia:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.folder is not None:
+            import shutil
+
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)

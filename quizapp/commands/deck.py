@@ -424,7 +424,6 @@ def run_import(args) -> int:
 def _import_package(args) -> int:
     from quizapp.decks import DeckError
     from quizapp.interop import InteropError, import_package
-    from quizapp.interop.package import place_media, stage_media
 
     if args.format != "auto" or args.separator or args.row_separator or args.html is not None:
         return _fail([f"{args.file}: an Anki package is not text: --format, --separator, "
@@ -440,11 +439,9 @@ def _import_package(args) -> int:
     for imported in imports:
         for line in imported.warnings:
             print(printable(f"warning: {line}"), file=sys.stderr)
-    # The media are unpacked (and checked against their limits) before any deck is
-    # written, into a private folder beside the decks, then moved into place.
     try:
-        stage = stage_media(args.file, collection, {i.deck.id: i.media for i in imports},
-                            workspace.locations.user_decks)
+        staged = workspace.stage_media(args.file, collection,
+                                       {i.deck.id: i.media for i in imports})
     except (InteropError, OSError) as exc:
         problems = getattr(exc, "problems", None) or [f"{workspace.locations.user_decks}: {exc}"]
         return _fail([*problems, "nothing was imported"])
@@ -453,24 +450,20 @@ def _import_package(args) -> int:
         imported = by_id[install.deck.id]
         verb = "updated" if install.old is not None else "imported"
         media = ""
-        if stage is not None and imported.media:
-            folder = install.target.with_suffix(".media")
+        if imported.media:
             try:
-                moved = place_media(stage / imported.deck.id, folder)
-                media = f"; media in {folder} ({len(moved)} new file(s))"
+                placed = staged.place(install.deck.id, install.target)
             except OSError as exc:
-                print(printable(f"warning: {folder}: media not copied: {exc.strerror or exc}"),
-                      file=sys.stderr)
+                print(printable(f"warning: {install.target.with_suffix('.media')}: media not "
+                                f"copied: {exc.strerror or exc}"), file=sys.stderr)
+            else:
+                if placed is not None:
+                    media = f"; media in {placed[0]} ({placed[1]} new file(s))"
         print(printable(f"{verb} deck {install.deck.id!r} ({imported.anki_name}): "
                         f"{len(install.deck.asked)} cards: {install.target}{media}"))
 
-    try:
+    with staged:
         code = install_decks(workspace, changes, args, describe)
-    finally:
-        if stage is not None:
-            import shutil
-
-            shutil.rmtree(stage, ignore_errors=True)
     if code:
         return code
     cards = sum(len(i.deck.asked) for i in imports)
@@ -487,20 +480,16 @@ def _import_package(args) -> int:
         line += f"; {with_media} card(s) show an [image: ...] or [sound: ...] placeholder"
     print(line)
     if args.with_progress:
-        return _import_progress(workspace.locations, collection, imports)
+        return _import_progress(workspace, collection, imports)
     return 0
 
 
-def _import_progress(where, collection, imports) -> int:
-    from quizapp.interop.anki_progress import progress_events
-    from quizapp.store import ScoreFileError, ScoreStore
+def _import_progress(workspace, collection, imports) -> int:
+    from quizapp.store import ScoreFileError
 
-    store = ScoreStore(where.scores)
+    where = workspace.locations
     try:
-        # Made under the lock from the scores as they are now (another window may be
-        # answering the same cards), like every write.
-        events = store.write(lambda _lookup: progress_events(collection, imports,
-                                                             store.scores.cards))
+        events = workspace.import_history(collection, imports)
     except ScoreFileError as exc:
         return _fail([f"review history not imported: {exc}"])
     except OSError as exc:

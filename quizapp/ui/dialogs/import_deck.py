@@ -128,65 +128,54 @@ class ImportScreen(Dialog[str | None]):
 
     @work(thread=True, exclusive=True, group="import")
     def run_import(self, path: Path, fmt: str, deck_id: str | None, title: str | None) -> None:
-        """Read and check the file, then write the deck (all off the UI thread)."""
+        """Read and check the file, then write the deck(s) (all off the UI thread)."""
+        call = self.app.call_from_thread
+        try:
+            if is_package(path):
+                added, warnings = self._import_package(path, deck_id, title)
+            else:
+                added, warnings = self._import_text(path, fmt, deck_id, title)
+        except (InteropError, DeckError) as exc:
+            call(self._failed, exc.problems)
+            return
+        except OSError as exc:
+            call(self._failed, [f"{path}: {exc.strerror or exc}"])
+            return
+        call(self._done_many, added, warnings)
+
+    def _import_text(self, path: Path, fmt: str, deck_id: str | None,
+                     title: str | None) -> tuple[list[tuple[Deck, Path]], list[str]]:
+        """A text export (Anki, Quizlet, CSV, TSV): one deck."""
         call = self.app.call_from_thread
 
         def progress(done: int, total: int) -> None:
             call(self._progress, done, total)
 
-        if is_package(path):
-            self._import_package(path, deck_id, title)
-            return
-        try:
-            result = import_file(path, fmt, deck_id, title, progress=progress)
-            deck = result.deck
-            call(self.query_one("#import-status", Static).update, "Writing…")
-            deck, target = self.workspace.add_deck(deck_text(deck), path,
-                                                   hint="type another deck id")
-        except (InteropError, DeckError) as exc:
-            call(self._failed, exc.problems)
-            return
-        except OSError as exc:
-            call(self._failed, [f"{path}: {exc.strerror or exc}"])
-            return
-        call(self._done, deck, target, result.warnings)
+        result = import_file(path, fmt, deck_id, title, progress=progress)
+        call(self.query_one("#import-status", Static).update, "Writing…")
+        added = self.workspace.add_deck(deck_text(result.deck), path, hint="type another deck id")
+        return [added], result.warnings
 
-    def _import_package(self, path: Path, deck_id: str | None, title: str | None) -> None:
+    def _import_package(self, path: Path, deck_id: str | None,
+                        title: str | None) -> tuple[list[tuple[Deck, Path]], list[str]]:
         """An Anki package: every deck in it, its media unpacked and checked first, then
-        moved beside the decks (in the worker thread)."""
-        import shutil
-
-        from quizapp.interop.package import place_media, stage_media
-
-        call = self.app.call_from_thread
-        stage = None
-        try:
-            imports, collection = import_package(path, deck_id=deck_id, title=title)
-            stage = stage_media(path, collection, {i.deck.id: i.media for i in imports},
-                                self.workspace.locations.user_decks)
-            call(self.query_one("#import-status", Static).update, "Writing…")
+        moved beside the decks."""
+        imports, collection = import_package(path, deck_id=deck_id, title=title)
+        with self.workspace.stage_media(path, collection,
+                                        {i.deck.id: i.media for i in imports}) as staged:
+            self.app.call_from_thread(self.query_one("#import-status", Static).update,
+                                      "Writing…")
             added = self.workspace.add_decks([deck_text(i.deck) for i in imports], path,
                                              hint="type another deck id, or use "
                                              "`quizapp deck import FILE --update`")
             warnings = [w for i in imports for w in i.warnings]
             for new_deck, target in added:
-                if stage is None:
-                    continue
                 try:
-                    place_media(stage / new_deck.id, target.with_suffix(".media"))
+                    staged.place(new_deck.id, target)
                 except OSError as exc:  # the decks are written: say so, keep going
                     warnings.append(f"{target.with_suffix('.media')}: media not copied: "
                                     f"{exc.strerror or exc}")
-        except (InteropError, DeckError) as exc:
-            call(self._failed, exc.problems)
-            return
-        except OSError as exc:
-            call(self._failed, [f"{path}: {exc.strerror or exc}"])
-            return
-        finally:
-            if stage is not None:
-                shutil.rmtree(stage, ignore_errors=True)
-        call(self._done_many, added, warnings)
+        return added, warnings
 
     # ------------------------------------------------------------------ reporting
 
