@@ -56,7 +56,17 @@ class FittedFooter(Footer):
     def compose(self) -> ComposeResult:
         pieces = list(super().compose())
         self._fitted_to = self.size.width or self.app.size.width
-        yield from self.fit(pieces, self._fitted_to)
+        fitted = self.fit(pieces, self._fitted_to)
+        for piece in fitted:
+            for key in _keys(piece):
+                if key.has_class(PALETTE):
+                    continue  # not bound to the Footer: it stays compact, as Textual has it
+                # Every other FooterKey starts compact and is then bound to the Footer's value
+                # (not compact): two full style updates per key on every recompose. Setting
+                # that value and class before mounting makes both no-ops (same look).
+                key.set_reactive(FooterKey.compact, self.compact)
+                key.set_class(self.compact, "-compact", update=False)
+        yield from fitted
 
     def fit(self, pieces: list[Widget], width: int) -> list[Widget]:
         priority = list(getattr(self.screen, "FOOTER_PRIORITY", ()))
