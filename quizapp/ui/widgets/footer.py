@@ -9,6 +9,7 @@ out still work, and the help screen (``?``/F1) lists them all.
 
 from __future__ import annotations
 
+from textual.compose import compose as compose_children  # what Widget.recompose uses
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -37,6 +38,16 @@ def _keys(widget: Widget) -> list[FooterKey]:
     return [child for child in children if isinstance(child, FooterKey)]
 
 
+def _shown(widget: Widget) -> tuple:
+    """What a footer piece shows and does, to tell whether a recompose would change it."""
+    if isinstance(widget, FooterKey):
+        return (widget.key, widget.key_display, widget.description, widget.action,
+                widget._disabled, str(widget.tooltip), sorted(widget.classes))
+    if isinstance(widget, FooterLabel):
+        return ("label", str(widget.render()))
+    return (type(widget).__name__, sorted(widget.classes), [_shown(k) for k in _keys(widget)])
+
+
 def _units(pieces: list[Widget]) -> list[list[Widget]]:
     """Pieces that come and go together: a key, or a key group with its label."""
     units: list[list[Widget]] = []
@@ -52,6 +63,7 @@ class FittedFooter(Footer):
     """``Footer`` that drops the least important keys when they do not fit."""
 
     _fitted_to = 0  # the width the keys were last fitted to
+    _showing: list[tuple] | None = None  # what the last compose put in the footer
 
     def compose(self) -> ComposeResult:
         pieces = list(super().compose())
@@ -66,7 +78,24 @@ class FittedFooter(Footer):
                 # that value and class before mounting makes both no-ops (same look).
                 key.set_reactive(FooterKey.compact, self.compact)
                 key.set_class(self.compact, "-compact", update=False)
+        self._showing = [_shown(piece) for piece in fitted]
         yield from fitted
+
+    async def recompose(self) -> None:
+        """Recompose only when the keys would change. Textual recomposes the footer on
+        every bindings update (each focus change, each ``refresh_bindings``), and two
+        times in three it would put back the very same keys, at the cost of unmounting
+        and restyling every one of them."""
+        if not self.is_attached or self._pruning:
+            return
+        before = self._showing
+        pieces = compose_children(self)
+        if self._showing == before:
+            return
+        async with self.batch():  # as Widget.recompose does
+            await self.query_children("*").exclude(".-textual-system").remove()
+            if self.is_attached:
+                await self.mount_all(pieces)
 
     def fit(self, pieces: list[Widget], width: int) -> list[Widget]:
         priority = list(getattr(self.screen, "FOOTER_PRIORITY", ()))
