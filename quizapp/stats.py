@@ -1,5 +1,6 @@
-"""Progress numbers: one function, ``compute_stats``, for the stats screen, the home
-screen and ``quizapp stats``.
+"""Progress numbers: what the stats screen, the home screen and ``quizapp stats`` show
+(``Stats``), and how each is defined. ``tally.compute_stats`` counts them (and
+``tally.Tally`` keeps them up to date answer by answer).
 
 Definitions
     - Deck results (history, best, last) come from the sessions that quiz a deck (play in
@@ -48,7 +49,6 @@ be null where nothing was answered)::
 
 from __future__ import annotations
 
-import heapq
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -250,22 +250,6 @@ class Stats:
         return json.dumps(self.to_dict(), sort_keys=True, indent=2, ensure_ascii=False)
 
 
-def study_dates(scores: ScoreFile, tz: tzinfo | None = None) -> set[date]:
-    """Local dates with a session that had answers, or with a card's last answer."""
-    days: set[date] = set()
-    local = review.LocalDates(tz)
-    for s in scores.sessions:
-        if s.total > 0:
-            days.add(local(s.start))
-            if s.end is not None:
-                days.add(local(s.end))
-    for deck in scores.cards.values():
-        for rec in deck.values():
-            if rec.last_answered is not None:
-                days.add(local(rec.last_answered))
-    return days
-
-
 def daily_answers(scores: ScoreFile, tz: tzinfo | None = None) -> dict[date, int]:
     """Local date -> cards answered that day (each session's answered cards, on the day
     it started): what the home screen's calendar heatmap shows."""
@@ -296,7 +280,7 @@ def is_mastered(state: Any) -> bool:
     )
 
 
-def _results(sessions: list[SessionRecord]) -> tuple[list[SessionResult], SessionResult | None]:
+def deck_results(sessions: list[SessionRecord]) -> tuple[list[SessionResult], SessionResult | None]:
     """The finished deck sessions, oldest first, and the latest session when it is an
     unfinished one (quit before the end) newer than all of them."""
     played = [s for s in sessions if s.total > 0 and s.mode not in DRILL_MODES]
@@ -316,123 +300,3 @@ def resumable(scores: ScoreFile, deck_id: str) -> SessionRecord | None:
             if latest is None or (s.start, s.id) > (latest.start, latest.id):
                 latest = s
     return latest if latest is not None and not latest.finished else None
-
-
-def compute_stats(
-    scores: ScoreFile,
-    catalog: Catalog,
-    now: datetime,
-    *,
-    settings: Settings | None = None,
-    tz: tzinfo | None = None,
-) -> Stats:
-    """Every number of the stats screen and ``quizapp stats`` (see the module doc).
-    ``tz`` decides calendar days (None: this machine's local zone).
-
-    One pass over each deck's cards gives every per-card number (the missed, due and new
-    counts are those of ``quizapp.review``, counted in the same pass)."""
-    settings = settings or Settings()
-    threshold = settings.leech_threshold
-    streak_needed = settings.review_streak
-    today = review.LocalDay(review.local_date(now, tz), tz)
-
-    decks: list[DeckStats] = []
-    families: dict[str, list[int]] = {}  # family -> [cards, right, wrong]
-    # The most-missed candidates as (-wrong, n, deck, card, record): the first
-    # ``MOST_MISSED`` of them sorted are the most wrong, ties in deck order.
-    worst: list[tuple[int, int, str, Card, Any]] = []
-    new_total = learning = mastered = suspended_total = leeches_total = 0
-    for entry in catalog.entries:
-        records = scores.cards.get(entry.id, {})
-        get = records.get
-        last_missed = review.last_session_missed(scores, entry.id)
-        suspended = leeches = missed = due = new = introduced = 0
-        last_played = None
-        asked = entry.deck.asked
-        for card in asked:
-            rec = get(card.id)
-            family = _FAMILY.get(card.tags[0], OTHER) if len(card.tags) == 1 else family_of(card)
-            fam = families.get(family)
-            if fam is None:
-                fam = families[family] = [0, 0, 0]
-            fam[0] += 1
-            if rec is None:
-                new_total += 1
-                new += 1
-                if card.id in last_missed and streak_needed > 0:
-                    missed += 1
-                continue
-            memory = rec.fsrs
-            never = rec.seen == 0 and memory is None  # ``review.is_new``
-            if never:
-                new_total += 1
-            elif memory is not None and is_mastered(memory):
-                mastered += 1
-            else:
-                learning += 1
-            fam[1] += rec.right
-            fam[2] += rec.wrong
-            if rec.wrong >= threshold:  # ``review.is_leech``
-                leeches += 1
-            if rec.wrong > 0:
-                worst.append((-rec.wrong, len(worst), entry.id, card, rec))
-            answered = rec.last_answered
-            if answered is not None and (last_played is None or answered > last_played):
-                last_played = answered
-            if review.introduced_on(rec, today):
-                introduced += 1
-            if rec.suspended:
-                suspended += 1
-                continue
-            if (rec.wrong > 0 or card.id in last_missed) and rec.streak < streak_needed:
-                missed += 1
-            if never:
-                new += 1
-            elif memory is None or memory.due <= now:  # (``scheduling.is_due``)
-                due += 1
-        suspended_total += suspended
-        leeches_total += leeches
-        sessions = [s for s in scores.sessions if s.deck == entry.id and s.total > 0]
-        for s in sessions:
-            for moment in (s.start, s.end):
-                if moment is not None and (last_played is None or moment > last_played):
-                    last_played = moment
-        results, unfinished = _results(sessions)
-        decks.append(
-            DeckStats(
-                deck_id=entry.id,
-                title=entry.deck.deck.title,
-                cards=len(asked),
-                missed=missed,
-                due=due,
-                new=min(new, max(0, settings.new_per_day - introduced)),
-                suspended=suspended,
-                leeches=leeches,
-                results=results,
-                last_played=last_played,
-                unfinished=unfinished,
-            )
-        )
-
-    order = {name: i for i, name in enumerate((*FAMILIES, OTHER))}
-    family_stats = [
-        FamilyStats(name, *families[name]) for name in sorted(families, key=order.__getitem__)
-    ]
-    most_missed = [
-        MissedCard(deck_id, card.id, card.question, rec.wrong, rec.right,
-                   rec.wrong >= threshold, rec.suspended)
-        for _wrong, _n, deck_id, card, rec in heapq.nsmallest(MOST_MISSED, worst,
-                                                               key=lambda t: t[:2])
-    ]
-    days = study_dates(scores, tz)
-    return Stats(
-        generated_at=now,
-        decks=decks,
-        families=family_stats,
-        most_missed=most_missed,
-        streak_days=study_streak(days, today.day),
-        studied_today=today.day in days,
-        counts=CardCounts(new=new_total, learning=learning, mastered=mastered,
-                          suspended=suspended_total, leeches=leeches_total),
-        daily=daily_answers(scores, tz),
-    )

@@ -21,6 +21,7 @@ Nothing here imports textual; nothing here prints.
 from __future__ import annotations
 
 import errno
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,7 +38,17 @@ from quizapp.paths import Locations
 from quizapp.plan import PlayPlan
 from quizapp.session import Session, answered_in, resume_cards, utcnow
 from quizapp.settings import Settings, SettingsError, load_settings, save_settings
-from quizapp.stats import Stats, compute_stats, resumable
+from quizapp.stats import Stats, resumable
+from quizapp.tally import (
+    Summary,
+    Tally,
+    catalog_decks,
+    glimpsed_decks,
+    load_summary,
+    save_summary,
+    summary_key,
+    summary_path,
+)
 from quizapp.store import ScoreFileError, ScoreStore
 
 if TYPE_CHECKING:
@@ -87,6 +98,12 @@ class Workspace:
         # file is never written over (``save_theme`` leaves it alone).
         self.settings_error: SettingsError | None = None
         self.loaded = False
+        # The numbers, kept up to date answer by answer (``tally``), and what the decks
+        # were when last found (for the summary kept on disk).
+        self._tally: Tally | None = None
+        self._tally_lock = threading.Lock()
+        self._decks_key: list[tuple[str, str, str, str]] | None = None
+        self._saved_key: tuple[object, ...] | None = None
 
     @classmethod
     def open(cls, locations: Locations, *, clock: Callable[[], datetime] = utcnow) -> Workspace:
@@ -144,7 +161,33 @@ class Workspace:
         return [*self.store.notices, *self.store.warnings]
 
     def stats(self) -> Stats:
-        return compute_stats(self.scores, self.catalog, self.clock(), settings=self.settings)
+        """Every number of the stats screen and ``quizapp stats`` as of now. Counted once,
+        then kept up to date with each answer (``tally``); the numbers are also kept on
+        disk for the next start (``kept_summary``)."""
+        scores, catalog, settings = self.scores, self.catalog, self.settings
+        with self._tally_lock:
+            identity = self.store.identity  # before counting: a later write changes it
+            tally = self._tally
+            if tally is None or tally.settings != settings:
+                tally = self._tally = Tally.build(scores, catalog, settings)
+            else:
+                tally.refresh(scores, catalog)
+            summary = tally.summary()
+            key = summary_key(identity, catalog_decks(catalog), settings)
+            if key is not None and key != self._saved_key:
+                save_summary(summary_path(self.store.path), key, summary)
+                self._saved_key = key
+        return summary.stats(self.clock())
+
+    def kept_summary(self, glimpses: list[Glimpse] | None = None) -> Summary | None:
+        """The numbers kept on disk by the last count, if the score file, the decks (as
+        the deck cache's index has them: ``survey``, or ``glimpses``) and the settings are
+        all as they were; None otherwise. Reads neither the decks nor the score file: what
+        ``quizapp stats``, ``quizapp due`` and the home screen show at once."""
+        if glimpses is None:
+            glimpses = survey(self.locations)
+        key = summary_key(self.store.identity_on_disk(), glimpsed_decks(glimpses), self.settings)
+        return load_summary(summary_path(self.store.path), key)
 
     # ------------------------------------------------------------------ playing
 

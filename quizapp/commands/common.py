@@ -12,7 +12,10 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from quizapp.plan import PlayPlan
+    from quizapp.tally import Summary
     from quizapp.session import Session
     from quizapp.workspace import NothingToPlay, Workspace
 
@@ -23,6 +26,21 @@ def say_error(message: str) -> None:
     from quizapp.text import visible
 
     print(f"quizapp: {visible(message)}", file=sys.stderr)
+
+
+def kept_summary(args: argparse.Namespace) -> tuple[Summary, datetime] | None:
+    """The numbers the last count kept (``Workspace.kept_summary``) and now, when the
+    decks, scores and settings are as they were then; None when they must be counted
+    (``open_workspace``). Settings problems are told as warnings, as there."""
+    from quizapp.cli import locations
+    from quizapp.workspace import Workspace
+
+    workspace = Workspace(locations(args))
+    workspace.load_settings()
+    if workspace.settings_error is not None:
+        return None  # counted the usual way, which says what is wrong with them
+    summary = workspace.kept_summary()
+    return None if summary is None else (summary, workspace.clock())
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace | None:

@@ -47,7 +47,13 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from quizapp import review
-    from quizapp.commands.common import nothing_message, open_workspace, play, unknown_deck
+    from quizapp.commands.common import (
+        kept_summary,
+        nothing_message,
+        open_workspace,
+        play,
+        unknown_deck,
+    )
     from quizapp.plan import PlayPlan
     from quizapp.text import visible
     from quizapp.workspace import NothingToPlay
@@ -60,17 +66,26 @@ def run(args: argparse.Namespace) -> int:
         deck = f" {args.deck}" if args.deck else ""
         return play(args, plan, plain=args.plain, title="Due: {deck}",
                     hint=f"quizapp due{deck} --plain")
-    workspace = open_workspace(args)
-    if workspace is None:
-        return 1
-    if args.deck is not None and workspace.catalog.get(args.deck) is None:
-        return unknown_deck(workspace, args.deck)
-    now = workspace.clock()
-    scores, catalog, settings = workspace.scores, workspace.catalog, workspace.settings
-    counts = review.due_counts(scores, catalog, now, new_per_day=settings.new_per_day)
-    entries = [e for e in catalog.entries if args.deck is None or e.id == args.deck]
-    total_due = sum(counts[e.id].due for e in entries)
-    total_new = sum(counts[e.id].new for e in entries)
+    kept = kept_summary(args)  # the numbers of the last count, if nothing changed since
+    if kept is not None and (args.deck is None or any(d.deck_id == args.deck for d in kept[0].decks)):
+        summary, now = kept
+        decks = summary.stats(now).decks
+        next_due = summary.next_due
+    else:
+        workspace = open_workspace(args)
+        if workspace is None:
+            return 1
+        if args.deck is not None and workspace.catalog.get(args.deck) is None:
+            return unknown_deck(workspace, args.deck)
+        now = workspace.clock()
+        decks = workspace.stats().decks
+
+        def next_due(deck_id: str | None) -> object:
+            return review.next_due(workspace.scores, workspace.catalog, deck_id)
+
+    entries = [d for d in decks if args.deck is None or d.deck_id == args.deck]
+    total_due = sum(d.due for d in entries)
+    total_new = sum(d.new for d in entries)
     if args.json:
         data = {
             "format": DUE_FORMAT,
@@ -78,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
             "due": total_due,
             "new": total_new,
             "decks": [
-                {"id": e.id, "title": e.deck.deck.title, "due": counts[e.id].due, "new": counts[e.id].new}
-                for e in entries
+                {"id": d.deck_id, "title": d.title, "due": d.due, "new": d.new}
+                for d in entries
             ],
         }
         print(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False))
@@ -87,15 +102,13 @@ def run(args: argparse.Namespace) -> int:
     if not entries:
         print("No decks found.")
         return 0
-    width = max(len(e.id) for e in entries)
+    width = max(len(d.deck_id) for d in entries)
     print(f"{'deck':<{width}}  {'due':>4}  {'new':>4}  title")
-    for e in entries:
-        c = counts[e.id]
-        print(f"{e.id:<{width}}  {c.due:>4}  {c.new:>4}  {visible(e.deck.deck.title, one_line=True)}")
+    for d in entries:
+        print(f"{d.deck_id:<{width}}  {d.due:>4}  {d.new:>4}  {visible(d.title, one_line=True)}")
     print(f"{'total':<{width}}  {total_due:>4}  {total_new:>4}")
     if total_due + total_new == 0:
-        next_due = review.next_due(scores, catalog, args.deck)
-        print(nothing_message(NothingToPlay("nothing-due", plan, next_due=next_due)))
+        print(nothing_message(NothingToPlay("nothing-due", plan, next_due=next_due(args.deck))))
     else:
         deck = f" {args.deck}" if args.deck else ""
         print(f"Study them with `quizapp due{deck} --study` (or --plain).")

@@ -105,11 +105,16 @@ def render_text(stats) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from quizapp.commands.common import open_workspace
+    from quizapp.commands.common import kept_summary, open_workspace
 
-    workspace = open_workspace(args)
-    if workspace is None:
-        return 1
-    stats = workspace.stats()
+    kept = kept_summary(args)  # the numbers of the last count, if nothing changed since
+    if kept is not None:
+        summary, now = kept
+        stats = summary.stats(now)
+    else:
+        workspace = open_workspace(args)
+        if workspace is None:
+            return 1
+        stats = workspace.stats()
     print(stats.to_json() if args.json else render_text(stats))
     return 0

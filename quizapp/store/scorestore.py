@@ -135,6 +135,24 @@ class ScoreStore:
         return (self._generation, self._appended, self._journal_events)
 
     @property
+    def identity(self) -> tuple[object, ...]:
+        """Which files, up to which byte, the in-memory scores hold: (snapshot inode, size
+        and mtime; journal inode; journal bytes read). ``identity_on_disk`` equals it
+        while nobody has written since (a summary kept for these scores is still true)."""
+        with self._memory:
+            inode = self._journal_inode
+            return (self._snapshot_key, inode, self._journal_end if inode is not None else 0)
+
+    def identity_on_disk(self) -> tuple[object, ...]:
+        """``identity`` of the files as they are now, from their ``stat`` alone."""
+        try:
+            st = os.stat(self.journal_path)
+            journal: tuple[object, int] = (st.st_ino, st.st_size)
+        except FileNotFoundError:
+            journal = (None, 0)
+        return (files.stat_key(self.path), *journal)
+
+    @property
     def journal_events(self) -> int:
         """Events in the journal not yet folded into the snapshot (as far as we know)."""
         return self._journal_events

@@ -27,7 +27,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from quizapp.models import AnswerEvent, SessionEvent, SessionRecord
-from quizapp.stats import compute_stats
+from quizapp.tally import compute_stats
 from quizapp.store import ScoreStore
 from quizapp.ui.app import QuizApp
 from quizapp.ui.screens.home import HomeScreen

@@ -11,7 +11,7 @@ import pytest
 from quizapp.decks import Catalog, DeckEntry
 from quizapp.models import CardRecord, Deck, ScoreFile, SessionRecord
 from quizapp.settings import Settings
-from quizapp.stats import compute_stats
+from quizapp.tally import compute_stats
 from quizapp.store import ScoreStore
 
 UTC = timezone.utc

@@ -19,7 +19,8 @@ from quizapp.models import Deck, ScoreFile, SessionRecord
 from quizapp.paths import Locations
 from quizapp.plain import run_plain
 from quizapp.session import Item, Session
-from quizapp.stats import compute_stats, resumable
+from quizapp.stats import resumable
+from quizapp.tally import compute_stats
 from quizapp.store import ScoreStore
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

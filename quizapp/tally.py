@@ -1,0 +1,528 @@
+"""Counts kept up to date: ``Tally`` holds every number of ``quizapp.stats`` as sums over
+cards, so an answer updates them instead of a recount of every card; and a summary of them
+is kept on disk, so ``quizapp stats``, ``quizapp due`` and the home screen have them at
+start without reading the decks or the score file.
+
+Counting
+    ``Tally.build`` counts each deck's cards once (what ``stats.compute_stats`` did card by
+    card). ``Tally.refresh`` then brings the counts up to date with the scores and decks
+    as they are now: each card record the store replaced since (records are values, a
+    changed card gets a new one, see ``store.records``) has its old contribution taken off
+    and its new one added; a deck whose cards changed is counted again. ``Tally.stats(now)``
+    gives the numbers at any moment: cards fall due as time passes, so each deck keeps the
+    due times of its answered cards sorted, and "due now" is a binary search; today's new
+    cards depend on how many were first answered on each local day, which it keeps per day.
+    A property test checks that a refreshed tally equals a full recount.
+
+The summary file (``<cache folder>/stats-summary``)
+    ``Summary``: the numbers that do not change with time, plus what "due now", today's
+    new cards and the streak are read from (sorted due times, first answers per day, days
+    studied). Written after each full count, it is used only while every input is as it
+    was: the score file (the snapshot's identity, and the journal up to the same byte), each
+    deck file (its SHA-256, from the deck cache's index), the settings that change counts,
+    and the local time zone. Any change, a hand edit included, means counting again; the
+    file is never the truth and is safe to delete (a broken one only costs time).
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import marshal
+import hashlib
+import time
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from quizapp import paths, review, stats, tomlio
+from quizapp.decks import Catalog, Glimpse, read_from
+from quizapp.models import Card, ScoreFile
+from quizapp.settings import Settings
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+
+
+def _us(moment: datetime) -> int:
+    return (moment - _EPOCH) // _US
+
+
+def introduced_instant(rec: Any) -> datetime | None:
+    """When the card was first answered, as ``review.introduced_on`` decides it: its
+    ``first_answered``; for older records without one, the last answer when it was the
+    only one or the card is still being learned."""
+    if rec.last_answered is None:
+        return None
+    if rec.first_answered is not None:
+        return rec.first_answered
+    if rec.seen == 1 or (rec.fsrs is not None and rec.fsrs.state == review.scheduling.LEARNING):
+        return rec.last_answered
+    return None
+
+
+@dataclass
+class _Deck:
+    """One deck's sums (every deck id of the catalog or of the score file)."""
+
+    deck_id: str
+    title: str = ""
+    cards: int = 0  # asked cards (0 for a deck of the score file only)
+    asked: Any = None  # the deck's cards list the counts were made from (identity)
+    index: dict[str, tuple[int, Card]] = field(default_factory=dict)  # asked id -> (n, card)
+    counted: dict[str, Any] = field(default_factory=dict)  # card id -> record counted
+    last_missed: frozenset[str] = frozenset()
+    # by card
+    new_cards: int = 0  # never answered (stats' "new")
+    learning: int = 0
+    mastered: int = 0
+    families: dict[str, list[int]] = field(default_factory=dict)  # family -> cards, right, wrong
+    suspended: int = 0
+    leeches: int = 0
+    missed: int = 0
+    never: int = 0  # not suspended and never answered: what due mode may introduce
+    due_always: int = 0  # answered, no memory state: due at once
+    due_times: list[int] = field(default_factory=list)  # sorted, microseconds since 1970
+    introduced: dict[date, int] = field(default_factory=dict)  # local day -> first answers
+    worst: dict[str, tuple[int, int]] = field(default_factory=dict)  # card id -> (wrong, n)
+    # every record of the deck id (asked or not): days studied, latest answer
+    answered_days: dict[date, int] = field(default_factory=dict)
+    latest: datetime | None = None
+    latest_stale: bool = False
+    building: bool = False  # being counted: due times are sorted once at the end
+
+
+def _add(counter: dict[Any, int], key: Any, sign: int) -> None:
+    value = counter.get(key, 0) + sign
+    if value:
+        counter[key] = value
+    else:
+        counter.pop(key, None)
+
+
+class Tally:
+    """Every number of ``quizapp stats``, kept as sums (see the module doc)."""
+
+    def __init__(self, settings: Settings, tz: tzinfo | None) -> None:
+        self.settings = settings
+        self.tz = tz
+        self.local = review.LocalDates(tz)
+        self.decks: dict[str, _Deck] = {}
+        self.order: list[str] = []  # catalog deck ids, in catalog order
+        self.sessions: Any = None  # the sessions list the session numbers come from
+        self.session_numbers: dict[str, tuple[list[Any], Any, datetime | None]] = {}
+        self.session_days: set[date] = set()
+        self.daily: dict[date, int] = {}
+
+    # ------------------------------------------------------------------ counting
+
+    @classmethod
+    def build(cls, scores: ScoreFile, catalog: Catalog, settings: Settings,
+              tz: tzinfo | None = None) -> Tally:
+        tally = cls(settings, tz)
+        tally.refresh(scores, catalog)
+        return tally
+
+    def refresh(self, scores: ScoreFile, catalog: Catalog) -> None:
+        """Bring the counts up to date with ``scores`` and ``catalog`` as they are now."""
+        self.order = [e.id for e in catalog.entries]
+        wanted = {e.id: e for e in catalog.entries}
+        for deck_id in list(self.decks):
+            if deck_id not in wanted and deck_id not in scores.cards:
+                del self.decks[deck_id]
+        for deck_id in list(scores.cards):
+            if deck_id not in wanted and deck_id not in self.decks:
+                self.decks[deck_id] = _Deck(deck_id)
+        for deck_id, entry in wanted.items():
+            deck = self.decks.get(deck_id)
+            if deck is None or deck.asked is not entry.deck.cards or deck.cards != len(entry.deck.asked):
+                self.decks[deck_id] = self._count_deck(entry, scores)
+        for deck_id, deck in self.decks.items():
+            entry = wanted.get(deck_id)
+            if entry is not None:
+                deck.title = entry.deck.deck.title
+                missed = frozenset(review.last_session_missed(scores, deck_id))
+                if missed != deck.last_missed:
+                    self._new_last_missed(deck, missed)
+            self._catch_up(deck, scores.cards.get(deck_id, {}))
+        self._count_sessions(scores)
+
+    def _count_deck(self, entry: Any, scores: ScoreFile) -> _Deck:
+        asked = entry.deck.asked
+        deck = _Deck(entry.id, entry.deck.deck.title, len(asked), entry.deck.cards)
+        deck.last_missed = frozenset(review.last_session_missed(scores, entry.id))
+        deck.index = {card.id: (n, card) for n, card in enumerate(asked)}
+        # A copy (made at once, under the GIL): an answer in another thread may add a record.
+        records = dict(scores.cards.get(entry.id, {}))
+        get = records.get
+        deck.building = True
+        for card in asked:
+            self._card(deck, card, get(card.id), 1)
+        deck.building = False
+        deck.due_times.sort()
+        for rec in records.values():
+            self._record(deck, rec, 1)
+        deck.counted = records
+        return deck
+
+    def _catch_up(self, deck: _Deck, records: dict[str, Any]) -> None:
+        """Count again the cards whose record changed since they were counted."""
+        counted = deck.counted
+        records = dict(records)  # (a copy made at once: see _count_deck)
+        changed = [cid for cid, rec in records.items() if counted.get(cid) is not rec]
+        added = sum(1 for cid in changed if cid not in counted)
+        if len(counted) > len(records) - added:  # some records are gone (an undo)
+            changed += [cid for cid in counted if cid not in records]
+        for cid in changed:
+            old, new = counted.get(cid), records.get(cid)
+            found = deck.index.get(cid)
+            if found is not None:
+                self._card(deck, found[1], old, -1)
+                self._card(deck, found[1], new, 1)
+            if old is not None:
+                self._record(deck, old, -1)
+            if new is not None:
+                self._record(deck, new, 1)
+                counted[cid] = new
+            else:
+                counted.pop(cid, None)
+        if deck.latest_stale:
+            deck.latest = max((r.last_answered for r in counted.values()
+                               if r.last_answered is not None), default=None)
+            deck.latest_stale = False
+
+    def _new_last_missed(self, deck: _Deck, missed: frozenset[str]) -> None:
+        for cid in missed ^ deck.last_missed:
+            found = deck.index.get(cid)
+            if found is not None:
+                rec = deck.counted.get(cid)
+                self._card(deck, found[1], rec, -1)
+                deck.last_missed, old = missed, deck.last_missed
+                self._card(deck, found[1], rec, 1)
+                deck.last_missed = old
+        deck.last_missed = missed
+
+    def _record(self, deck: _Deck, rec: Any, sign: int) -> None:
+        """What every record of a deck id counts for: days studied, the latest answer."""
+        answered = rec.last_answered
+        if answered is None:
+            return
+        _add(deck.answered_days, self.local(answered), sign)
+        if sign > 0:
+            if deck.latest is None or answered > deck.latest:
+                deck.latest = answered
+        elif answered == deck.latest:
+            deck.latest_stale = True
+
+    def _card(self, deck: _Deck, card: Card, rec: Any, sign: int) -> None:
+        """Add (``sign`` 1) or take off (-1) what one asked card counts for."""
+        family = stats.family_of(card)
+        fam = deck.families.get(family)
+        if fam is None:
+            fam = deck.families[family] = [0, 0, 0]
+        fam[0] += sign
+        if rec is None:
+            deck.new_cards += sign
+            deck.never += sign
+            if card.id in deck.last_missed and self.settings.review_streak > 0:
+                deck.missed += sign
+            return
+        memory = rec.fsrs
+        never = rec.seen == 0 and memory is None  # ``review.is_new``
+        if never:
+            deck.new_cards += sign
+        elif memory is not None and stats.is_mastered(memory):
+            deck.mastered += sign
+        else:
+            deck.learning += sign
+        fam[1] += sign * rec.right
+        fam[2] += sign * rec.wrong
+        if rec.wrong >= self.settings.leech_threshold:  # ``review.is_leech``
+            deck.leeches += sign
+        if rec.wrong > 0:
+            if sign > 0:
+                deck.worst[card.id] = (rec.wrong, deck.index[card.id][0])
+            else:
+                deck.worst.pop(card.id, None)
+        first = introduced_instant(rec)
+        if first is not None:
+            _add(deck.introduced, self.local(first), sign)
+        if rec.suspended:
+            deck.suspended += sign
+            return
+        if ((rec.wrong > 0 or card.id in deck.last_missed)
+                and rec.streak < self.settings.review_streak):
+            deck.missed += sign
+        if never:
+            deck.never += sign
+        elif memory is None:
+            deck.due_always += sign
+        elif sign > 0:
+            if deck.building:
+                deck.due_times.append(_us(memory.due))
+            else:
+                bisect.insort(deck.due_times, _us(memory.due))
+        else:
+            times = deck.due_times
+            del times[bisect.bisect_left(times, _us(memory.due))]
+
+    def _count_sessions(self, scores: ScoreFile) -> None:
+        if self.sessions is scores.sessions and self._sessions_seen == _sessions_stamp(scores):
+            return
+        self.sessions, self._sessions_seen = scores.sessions, _sessions_stamp(scores)
+        by_deck: dict[str, list[Any]] = {}
+        for s in scores.sessions:
+            if s.total > 0:
+                by_deck.setdefault(s.deck, []).append(s)
+        self.session_numbers = {}
+        for deck_id, played in by_deck.items():
+            results, unfinished = stats.deck_results(played)
+            latest = max((m for s in played for m in (s.start, s.end) if m is not None), default=None)
+            self.session_numbers[deck_id] = (results, unfinished, latest)
+        self.session_days = {self.local(m) for s in scores.sessions if s.total > 0
+                             for m in (s.start, s.end) if m is not None}
+        self.daily = stats.daily_answers(scores, self.tz)
+
+    _sessions_seen: tuple[int, int] = (0, 0)
+
+    # ------------------------------------------------------------------ reading
+
+    def summary(self) -> Summary:
+        """The numbers as of now, in the form kept on disk."""
+        decks = []
+        for deck_id in self.order:
+            deck = self.decks[deck_id]
+            results, unfinished, session_latest = self.session_numbers.get(deck_id, ([], None, None))
+            latest = max(filter(None, (deck.latest, session_latest)), default=None)
+            decks.append(_DeckSummary(deck_id, deck.title, deck.cards, deck.missed,
+                                      deck.suspended, deck.leeches, deck.never, deck.due_always,
+                                      deck.due_times, dict(deck.introduced), results, unfinished,
+                                      latest))
+        families: dict[str, list[int]] = {}
+        counts = [0, 0, 0, 0, 0]
+        for deck_id in self.order:
+            deck = self.decks[deck_id]
+            for name, (cards, right, wrong) in deck.families.items():
+                fam = families.setdefault(name, [0, 0, 0])
+                fam[0] += cards
+                fam[1] += right
+                fam[2] += wrong
+            for i, value in enumerate((deck.new_cards, deck.learning, deck.mastered,
+                                       deck.suspended, deck.leeches)):
+                counts[i] += value
+        rank = {name: i for i, name in enumerate((*stats.FAMILIES, stats.OTHER))}
+        family_stats = [stats.FamilyStats(name, *families[name])
+                        for name in sorted(families, key=rank.__getitem__) if families[name][0]]
+        candidates = ((-wrong, d, n, cid) for d, deck_id in enumerate(self.order)
+                      for cid, (wrong, n) in self.decks[deck_id].worst.items())
+        most = []
+        for _w, d, n, cid in heapq.nsmallest(stats.MOST_MISSED, candidates):
+            deck = self.decks[self.order[d]]
+            card = deck.index[cid][1]
+            rec = deck.counted[cid]
+            most.append(stats.MissedCard(deck.deck_id, cid, card.question, rec.wrong, rec.right,
+                                         rec.wrong >= self.settings.leech_threshold,
+                                         rec.suspended))
+        days = set(self.session_days)
+        for deck in self.decks.values():
+            days.update(deck.answered_days)
+        return Summary(decks, family_stats, most, stats.CardCounts(*counts), days,
+                       dict(self.daily), self.settings.new_per_day)
+
+    def stats(self, now: datetime) -> stats.Stats:
+        return self.summary().stats(now, self.tz)
+
+
+def compute_stats(
+    scores: ScoreFile,
+    catalog: Catalog,
+    now: datetime,
+    *,
+    settings: Settings | None = None,
+    tz: tzinfo | None = None,
+) -> stats.Stats:
+    """Every number of the stats screen and ``quizapp stats`` (defined in ``quizapp.stats``),
+    counted in one pass over each deck's cards. ``tz`` decides calendar days (None: this
+    machine's local zone)."""
+    return Tally.build(scores, catalog, settings or Settings(), tz).stats(now)
+
+
+def _sessions_stamp(scores: ScoreFile) -> tuple[int, int]:
+    """Changes when a session is added or replaced (the store folds a session event by
+    replacing its record)."""
+    return (len(scores.sessions), sum(id(s) for s in scores.sessions))
+
+
+@dataclass
+class _DeckSummary:
+    deck_id: str
+    title: str
+    cards: int
+    missed: int
+    suspended: int
+    leeches: int
+    never: int
+    due_always: int
+    due_times: list[int]
+    introduced: dict[date, int]
+    results: list[Any]
+    unfinished: Any
+    last_played: datetime | None
+
+
+@dataclass
+class Summary:
+    """What ``Tally.summary`` keeps: enough to give ``Stats`` at any moment."""
+
+    decks: list[_DeckSummary]
+    families: list[Any]
+    most_missed: list[Any]
+    counts: Any
+    days: set[date]
+    daily: dict[date, int]
+    new_per_day: int
+
+    def stats(self, now: datetime, tz: tzinfo | None = None) -> stats.Stats:
+        today = review.local_date(now, tz)
+        now_us = _us(now)
+        decks = [
+            stats.DeckStats(
+                deck_id=d.deck_id, title=d.title, cards=d.cards, missed=d.missed,
+                due=d.due_always + bisect.bisect_right(d.due_times, now_us),
+                new=min(d.never, max(0, self.new_per_day - d.introduced.get(today, 0))),
+                suspended=d.suspended, leeches=d.leeches, results=d.results,
+                last_played=d.last_played, unfinished=d.unfinished)
+            for d in self.decks]
+        return stats.Stats(generated_at=now, decks=decks, families=self.families,
+                           most_missed=self.most_missed,
+                           streak_days=stats.study_streak(self.days, today),
+                           studied_today=today in self.days, counts=self.counts,
+                           daily=self.daily)
+
+    def next_due(self, deck_id: str | None = None) -> datetime | None:
+        """When the next answered card falls due (``review.next_due``)."""
+        firsts = [d.due_times[0] for d in self.decks
+                  if d.due_times and (deck_id is None or d.deck_id == deck_id)]
+        return _EPOCH + timedelta(microseconds=min(firsts)) if firsts else None
+
+
+# --------------------------------------------------------------------------- on disk
+
+SUMMARY_VERSION = 1
+_MAGIC = b"quizapp stats summary %d\n" % SUMMARY_VERSION
+
+
+def summary_path(scores_path: Path) -> Path:
+    """Where the summary for this score file is kept: the cache folder (so a read-only
+    command writes nothing next to the scores)."""
+    name = hashlib.sha256(str(scores_path).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return paths.cache_dir() / "stats" / f"{name}.summary"
+
+
+def summary_key(scores: tuple[Any, ...] | None, decks: list[tuple[str, str, str, str]] | None,
+                settings: Settings) -> tuple[Any, ...] | None:
+    """Everything the numbers depend on (None when some of it cannot be known)."""
+    if scores is None or decks is None:
+        return None
+    offset = time.localtime().tm_gmtoff
+    return (SUMMARY_VERSION, scores, tuple(decks), settings.new_per_day, settings.review_streak,
+            settings.leech_threshold, time.tzname, offset)
+
+
+def glimpsed_decks(glimpses: list[Glimpse] | None) -> list[tuple[str, str, str, str]] | None:
+    if glimpses is None:
+        return None
+    return [(g.id, g.digest, str(g.path), g.origin) for g in glimpses]
+
+
+def catalog_decks(catalog: Catalog) -> list[tuple[str, str, str, str]] | None:
+    """The catalog's decks as ``glimpsed_decks`` describes them; None when a deck was not
+    read from a file or there were problems (then there is nothing to compare with)."""
+    if catalog.problems or catalog.shadowed:
+        return None
+    out = []
+    for entry in catalog.entries:
+        digest = read_from(entry.deck)
+        if digest is None:
+            return None
+        out.append((entry.id, digest, str(entry.path), entry.origin))
+    return out
+
+
+def save_summary(path: Path, key: tuple[Any, ...], summary: Summary) -> None:
+    """Keep ``summary`` for ``key``; a failure to write only costs time later."""
+    from quizapp.fsutil import atomic_write_bytes
+
+    try:
+        payload = marshal.dumps((repr(key), _plain(summary)))
+        atomic_write_bytes(path, _MAGIC + b"%d %08x\n" % (len(payload), zlib.crc32(payload))
+                           + payload)
+    except (OSError, ValueError):
+        pass
+
+
+def load_summary(path: Path, key: tuple[Any, ...] | None) -> Summary | None:
+    """The summary kept for exactly ``key``; None if there is none, it is for other
+    inputs, or it does not read back."""
+    if key is None:
+        return None
+    try:
+        raw = tomlio.read_bytes(path, 256 * 1024 * 1024, "a stats summary")
+        head, payload = raw[len(_MAGIC):].split(b"\n", 1)
+        size, crc = head.split()
+        if (not raw.startswith(_MAGIC) or len(payload) != int(size)
+                or zlib.crc32(payload) != int(crc, 16)):
+            return None
+        kept_key, plain = marshal.loads(payload)
+        if kept_key != repr(key):
+            return None
+        return _unplain(plain)
+    except (OSError, tomlio.FileProblem, ValueError, TypeError, EOFError, IndexError, KeyError):
+        return None
+
+
+def _t(moment: datetime | None) -> int | None:
+    return None if moment is None else _us(moment)
+
+
+def _dt(us: int | None) -> datetime | None:
+    return None if us is None else _EPOCH + timedelta(microseconds=us)
+
+
+def _result(r: Any) -> tuple[Any, ...] | None:
+    return None if r is None else (r.score, r.total, r.mode, _t(r.at), r.planned, r.finished)
+
+
+def _unresult(t: Any) -> Any:
+    return None if t is None else stats.SessionResult(t[0], t[1], t[2], _dt(t[3]), t[4], t[5])
+
+
+def _plain(s: Summary) -> tuple[Any, ...]:
+    decks = [(d.deck_id, d.title, d.cards, d.missed, d.suspended, d.leeches, d.never,
+              d.due_always, d.due_times, {k.toordinal(): v for k, v in d.introduced.items()},
+              [_result(r) for r in d.results], _result(d.unfinished), _t(d.last_played))
+             for d in s.decks]
+    families = [(f.family, f.cards, f.right, f.wrong) for f in s.families]
+    most = [(m.deck_id, m.card_id, m.question, m.wrong, m.right, m.leech, m.suspended)
+            for m in s.most_missed]
+    c = s.counts
+    return (decks, families, most, (c.new, c.learning, c.mastered, c.suspended, c.leeches),
+            [d.toordinal() for d in s.days], {k.toordinal(): v for k, v in s.daily.items()},
+            s.new_per_day)
+
+
+def _unplain(p: tuple[Any, ...]) -> Summary:
+    decks, families, most, counts, days, daily, new_per_day = p
+    return Summary(
+        [_DeckSummary(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], list(d[8]),
+                      {date.fromordinal(k): v for k, v in d[9].items()},
+                      [_unresult(r) for r in d[10]], _unresult(d[11]), _dt(d[12]))
+         for d in decks],
+        [stats.FamilyStats(*f) for f in families],
+        [stats.MissedCard(*m) for m in most],
+        stats.CardCounts(*counts),
+        {date.fromordinal(d) for d in days},
+        {date.fromordinal(k): v for k, v in daily.items()},
+        new_per_day)
