@@ -177,7 +177,7 @@ class Workspace:
             if key is not None and key != self._saved_key:
                 save_summary(summary_path(self.store.path), key, summary)
                 self._saved_key = key
-        return summary.stats(self.clock())
+            return summary.stats(self.clock())  # (its due times are the tally's own list)
 
     def kept_summary(self, glimpses: list[Glimpse] | None = None) -> Summary | None:
         """The numbers kept on disk by the last count, if the score file, the decks (as

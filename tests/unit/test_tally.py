@@ -117,6 +117,9 @@ def test_the_summary_on_disk_gives_the_same_numbers_at_any_moment(tmp_path: Path
 @pytest.fixture
 def stats_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
     monkeypatch.setattr("quizapp.decks.SETTLED_NS", 0)  # no wait for the deck file to settle
+    # As in a fresh process: decks that other tests loaded are not remembered in memory
+    # (each command writes the deck cache's index when it reads a deck).
+    monkeypatch.setattr("quizapp.decks._CACHE", {})
     decks = tmp_path / "decks"
     write_deck(DECK, decks / "d.toml")
     scores = tmp_path / "scores.toml"
