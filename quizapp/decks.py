@@ -430,6 +430,8 @@ _CACHE: dict[Path, _Loaded] = {}
 # The deck quizapp itself last wrote to each file (``remember``): resolved path ->
 # (SHA-256 of the text written, the deck it reads as).
 _WRITTEN: dict[Path, tuple[str, Deck]] = {}
+# Deck cache entries found damaged since the last ``discover`` (see ``Catalog.notices``).
+_NOTICES: list[str] = []
 
 
 def remember(path: Path, text: str, deck: Deck) -> None:
@@ -492,6 +494,7 @@ def load_deck_cached(path: Path) -> Deck:
         if isinstance(result, Deck) and digest is not None:
             _mark(result, digest)
         _CACHE[key] = _Loaded(stamp, read_at, digest, result)
+        _NOTICES.extend(disk.damaged)
     if isinstance(result, DeckError):
         raise DeckError(list(result.problems))
     return result
@@ -587,6 +590,13 @@ class DeckCache:
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder if folder is not None else cache_dir() / "decks"
+        # One line per entry found damaged, foreign or unsafe (it is not used, and is made
+        # again): only time was lost, which is all these lines say.
+        self.damaged: list[str] = []
+
+    def _damaged(self, entry: Path, why: str) -> None:
+        self.damaged.append(f"{entry}: {why}; the deck was read from its file instead (only "
+                            "slower) and this cache entry is made again")
 
     def entry_path(self, key: Path) -> Path:
         return self.folder / f"{hashlib.sha256(str(key).encode('utf-8')).hexdigest()[:32]}.deck"
@@ -604,6 +614,7 @@ class DeckCache:
         if (not stat_module.S_ISREG(st.st_mode) or st.st_uid != os.getuid()
                 or st.st_mode & 0o022):
             os.close(fd)
+            self._damaged(entry, "deck cache entry not used: not a private file of this user")
             return None
         return os.fdopen(fd, "rb")
 
@@ -617,7 +628,10 @@ class DeckCache:
         with handle:
             try:
                 start = handle.read(len(self.MAGIC) + 4)
+                if start[:6] == self.MAGIC[:6] and start[:len(self.MAGIC)] != self.MAGIC:
+                    return None  # another version's entry: made again, nothing to say
                 if len(start) != len(self.MAGIC) + 4 or not start.startswith(self.MAGIC):
+                    self._damaged(entry, "not a quizapp deck cache entry")
                     return None
                 (size,) = struct.unpack("<I", start[len(self.MAGIC):])
                 raw = handle.read(size)
@@ -627,9 +641,10 @@ class DeckCache:
                                  DeckSummary(*summary), tuple(map(tuple, chunks)),
                                  len(start) + size)
             except (OSError, ValueError, EOFError, TypeError, struct.error):
+                self._damaged(entry, "deck cache entry damaged")
                 return None
         if (version, code, name) != (self.FORMAT, _code_stamp(), str(key)):
-            return None
+            return None  # made by another quizapp, or for another file
         return head
 
     def get(self, key: Path, digest: str) -> Deck | None:
@@ -653,6 +668,7 @@ class DeckCache:
                 for length, crc in head.chunks:
                     raw = handle.read(length)
                     if len(raw) != length or zlib.crc32(raw) != crc:
+                        self._damaged(head.path, "deck cache entry damaged")
                         return None
                     columns = list(marshal.loads(raw))
                     del raw
@@ -663,8 +679,10 @@ class DeckCache:
                     cards.extend(map(make, *columns))
                     del columns
             except (OSError, ValueError, EOFError, TypeError):
+                self._damaged(head.path, "deck cache entry damaged")
                 return None
         if len(cards) != head.summary.cards:
+            self._damaged(head.path, "deck cache entry damaged")
             return None
         version, deck_id, title, description, source, tags = head.info
         info = DeckInfo.model_construct(id=deck_id, title=title, description=description,
@@ -778,6 +796,8 @@ class Catalog:
     entries: list[DeckEntry] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     shadowed: list[tuple[Path, Path]] = field(default_factory=list)
+    # Worth telling but harmless: a damaged deck cache entry (it cost only time).
+    notices: list[str] = field(default_factory=list)
 
     def get(self, deck_id: str) -> DeckEntry | None:
         return next((e for e in self.entries if e.id == deck_id), None)
@@ -833,6 +853,8 @@ def discover(locations: Locations) -> Catalog:
         entry = DeckEntry(deck, path, origin)
         seen[deck.id] = entry
         catalog.entries.append(entry)
+    catalog.notices.extend(dict.fromkeys(_NOTICES))
+    _NOTICES.clear()
     return catalog
 
 

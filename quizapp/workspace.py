@@ -155,6 +155,12 @@ class Workspace:
         return list(self.store.recovered)
 
     @property
+    def notices(self) -> list[str]:
+        """Everything worth telling once the data is read: ``score_notices`` and the deck
+        cache entries found damaged (they cost only time)."""
+        return [*self.score_notices, *self.catalog.notices]
+
+    @property
     def score_notices(self) -> list[str]:
         """One line per damaged score file put right while loading (what was kept, where
         the backup is) and per warning (a broken cache): each one is worth telling."""

@@ -66,7 +66,7 @@ def open_workspace(args: argparse.Namespace) -> Workspace | None:
         say_error(f"warning: {last} (using the default settings)")
     if failed is not None:
         say_error(str(failed))
-    for notice in workspace.score_notices:
+    for notice in workspace.notices:
         say_error(f"warning: {notice}")
     return workspace if failed is None else None
 

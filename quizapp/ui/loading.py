@@ -68,7 +68,7 @@ class Loading:
         navigator = self.navigator
         navigator.ready = True
         navigator.refresh_home(stats)
-        for notice in self.workspace.score_notices:
+        for notice in self.workspace.notices:
             self.app.notify(notice, severity="warning", markup=False, timeout=15)
         # A long journal (someone who always closes the terminal) is folded now, in a
         # thread, rather than only at a session's normal end.

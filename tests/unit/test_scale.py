@@ -44,6 +44,7 @@ def fresh_memory() -> None:
     """Forget the decks parsed in this process (as a new run would)."""
     decks._CACHE.clear()
     decks._WRITTEN.clear()
+    decks._NOTICES.clear()
 
 
 # --------------------------------------------------------------------------- writers
@@ -150,19 +151,33 @@ def test_a_damaged_card_in_the_cache_is_never_shown_and_the_entry_is_made_again(
     tmp_path: Path,
 ) -> None:
     """One byte of a card's text flipped in the cache: the deck comes from the file, as
-    written, and the entry is rebuilt (it only ever cost time)."""
-    path = tmp_path / "cached.toml"
+    written, the entry is rebuilt, and the one thing said is that it cost time; a file
+    that is no cache entry at all is treated the same."""
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    path = folder / "cached.toml"
     path.write_text(DECK, encoding="utf-8")
-    load_deck_cached(path)
+    where = Locations(scores=tmp_path / "scores.toml", user_decks=tmp_path / "none",
+                      bundled_decks=tmp_path / "none", extra_decks=(folder,),
+                      settings=tmp_path / "settings.toml")
+    fresh_memory()
+    assert decks.discover(where).notices == []
     [entry] = (cache_dir() / "decks").glob("*.deck")
     data = entry.read_bytes()
     assert data.count(b"Paris") == 1
-    entry.write_bytes(data.replace(b"Paris", b"Parix"))
-    fresh_memory()
-    assert load_deck_cached(path).cards[0].answer == "Paris"
-    assert b"Paris" in entry.read_bytes()  # rebuilt
-    fresh_memory()
-    assert load_deck_cached(path).cards[0].answer == "Paris"
+    for damage in (data.replace(b"Paris", b"Parix"), b"PK\x03\x04 something else"):
+        entry.write_bytes(damage)
+        fresh_memory()
+        catalog = decks.discover(where)
+        assert catalog.get("cached").deck.cards[0].answer == "Paris"
+        assert catalog.problems == []
+        [notice] = catalog.notices
+        assert notice.startswith(f"{entry}: ") and "only slower" in notice
+        assert b"Paris" in entry.read_bytes()  # rebuilt
+        fresh_memory()
+        catalog = decks.discover(where)
+        assert catalog.get("cached").deck.cards[0].answer == "Paris"
+        assert catalog.notices == []
 
 
 def test_a_settled_deck_is_not_read_again_but_any_edit_of_it_is_seen(
