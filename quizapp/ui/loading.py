@@ -42,11 +42,15 @@ class Loading:
             _keep_loaded()
             self._loaded()
             return
-        # The deck cache's index draws home at once (a few hundred bytes a deck); the decks
-        # and the score file are read meanwhile, and home is drawn again with them.
-        glimpses = self.workspace.survey()
+        # The deck cache's index draws home at once (a few hundred bytes a deck), with the
+        # numbers the last count kept; the decks and the score file are read meanwhile,
+        # and home is drawn again with them.
+        workspace = self.workspace
+        glimpses = workspace.survey()
         if glimpses is not None:
-            self.navigator.home.preview(glimpses)
+            # The numbers too, when the last count kept them and nothing changed since.
+            kept = workspace.kept_summary(glimpses)
+            self.navigator.home.preview(glimpses, kept.stats(workspace.clock()) if kept else None)
         self.app.run_worker(self._read, thread=True, exclusive=True, group="load")
 
     def _read(self) -> None:

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Header, Static
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
 from quizapp.decks import DeckEntry, Glimpse
 from quizapp.format import when
@@ -125,6 +125,7 @@ class HomeScreen(Screen[None]):
         self._all: Stats | None = None  # the latest numbers of every deck (today's work)
         # The decks from the deck cache's index, shown until the decks are loaded.
         self._preview: list[Shown] | None = None
+        self._pending: Callable[[], None] | None = None  # asked for while loading
 
     def on_mount(self) -> None:
         self.sub_title = "Decks"
@@ -133,17 +134,35 @@ class HomeScreen(Screen[None]):
         if self._notices is not None or self._preview is not None:
             self._fill(self._notices or [])
 
-    def preview(self, glimpses: list[Glimpse], numbers: dict[str, Any] | None = None) -> None:
+    def preview(self, glimpses: list[Glimpse], stats: Stats | None = None) -> None:
         """Show the decks as the deck cache's index has them, before they are loaded (a
-        start draws at once, whatever the size of the decks); ``numbers``: their numbers
-        by deck id, where the score side already has them. Nothing can be played until
-        ``show`` (the decks loaded)."""
+        start draws at once, whatever the size of the decks); ``stats``: their numbers as
+        the last count kept them, when nothing changed since. A deck chosen meanwhile
+        (Enter, d, m, b) opens once the decks are loaded (``show``)."""
         if self._notices is not None:
             return  # the decks are loaded already
         self._preview = [Shown.of_glimpse(g) for g in glimpses]
-        self._numbers = dict(numbers or {})
+        if stats is not None:
+            self._all = stats
+            self._numbers = {d.deck_id: d for d in stats.decks}
         if self.is_mounted:
             self._fill([])
+
+    @property
+    def loading(self) -> bool:
+        """Home shows the deck cache's index: the decks themselves are still being read."""
+        return self._notices is None and self._preview is not None
+
+    def _chosen(self, action: Callable[[], None]) -> DeckEntry | None:
+        """The highlighted deck; while the decks are still loading, None, and ``action``
+        runs again once they are loaded (a key pressed at once is not lost)."""
+        if self.loading:
+            if self._pending is None:
+                self.notify("Reading the decks: this opens in a moment.", timeout=3,
+                            markup=False)
+            self._pending = action
+            return None
+        return self.entry()
 
     @property
     def drawn(self) -> bool:
@@ -187,6 +206,9 @@ class HomeScreen(Screen[None]):
         # thread makes the event loop wait for the GIL); coming back home counts again.
         if self.is_mounted:
             self._fill(notices)
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending()
 
     def _data_key(self) -> tuple[object, ...]:
         """What the numbers depend on: the decks, the scores, and the minute (due cards)."""
@@ -367,19 +389,19 @@ class HomeScreen(Screen[None]):
         self.action_play()
 
     def action_play(self) -> None:
-        entry = self.entry()
+        entry = self._chosen(self.action_play)
         if entry is not None:
             self.post_message(messages.ChooseHowToPlay(entry.id))
 
     def action_review(self) -> None:
         """Review this deck's missed cards, in rounds until each is right."""
-        entry = self.entry()
+        entry = self._chosen(self.action_review)
         if entry is not None:
             self.post_message(messages.Play(PlayPlan("review", entry.id)))
 
     def action_due(self) -> None:
         """Study this deck's due cards (and today's new ones)."""
-        entry = self.entry()
+        entry = self._chosen(self.action_due)
         if entry is not None:
             self.post_message(messages.Play(PlayPlan("due", entry.id)))
 
@@ -398,6 +420,6 @@ class HomeScreen(Screen[None]):
         return True
 
     def action_browse(self) -> None:
-        entry = self.entry()
+        entry = self._chosen(self.action_browse)
         if entry is not None:
             self.post_message(messages.Browse(entry.id))
