@@ -174,15 +174,6 @@ class QuizApp(App[None]):
         """?/F1: every key of the current screen, read from its bindings."""
         self.navigator.help()
 
-    def action_stats(self) -> None:
-        self.navigator.stats()
-
-    def action_import_deck(self) -> None:
-        self.navigator.import_deck()
-
-    def action_home(self) -> None:
-        self.navigator.go_home()
-
     def action_exit_with_error(self) -> None:
         self.exit(return_code=1)
 

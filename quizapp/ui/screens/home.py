@@ -91,8 +91,8 @@ class HomeScreen(Screen[None]):
         Binding("d", "due", "Due"),
         Binding("m", "review", "Missed"),
         Binding("b", "browse", "Browse"),
-        Binding("t", "app.stats", "Stats"),
-        Binding("i", "app.import_deck", "Import"),
+        Binding("t", "stats", "Stats"),
+        Binding("i", "import_deck", "Import"),
         Binding("p", "problems", "Deck problems"),
         Binding("r", "reload", "Reload decks", show=False),
         Binding("q", "app.request_quit", "Quit"),
@@ -407,6 +407,12 @@ class HomeScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.post_message(messages.DataChanged(decks=True))
+
+    def action_stats(self) -> None:
+        self.post_message(messages.OpenStats())
+
+    def action_import_deck(self) -> None:
+        self.post_message(messages.OpenImport())
 
     def action_problems(self) -> None:
         """List the deck files that could not be read."""

@@ -117,7 +117,7 @@ def leech_rows(scores: ScoreFile, catalog: Catalog, threshold: int) -> list[Card
 class StatsScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "toggle_suspend", "Suspend/unsuspend"),
-        Binding("h,escape", "app.home", "Home"),
+        Binding("h,escape", "home", "Home"),
         Binding("q", "app.request_quit", "Quit"),
     ]
 
@@ -313,6 +313,9 @@ class StatsScreen(Screen[None]):
         return rows[min(table.cursor_row, len(rows) - 1)]
 
     # ------------------------------------------------------------------ suspending
+
+    def action_home(self) -> None:
+        self.post_message(messages.GoHome())
 
     def action_toggle_suspend(self) -> None:
         """Suspend the highlighted card, or unsuspend it if it is suspended."""
