@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal, NamedTuple, Protocol
@@ -68,6 +68,48 @@ class Item(NamedTuple):
     @property
     def key(self) -> tuple[str, str]:
         return (self.deck_id, self.card.id)
+
+
+class DeckQueue:
+    """A session's questions over one deck: its cards in order, each made an ``Item`` only
+    when it is asked for, then the items appended (cards asked again). A session over a
+    whole deck of 100,000 cards starts without making 100,000 objects (nor collecting
+    them). Reads like the list of items it stands for (len, index, iteration, append,
+    pop)."""
+
+    __slots__ = ("_deck_id", "_cards", "_more")
+
+    def __init__(self, deck_id: str, cards: list[Card]) -> None:
+        self._deck_id = deck_id
+        self._cards = cards  # its own list: ``pop`` may shorten it
+        self._more: list[Item] = []
+
+    def __len__(self) -> int:
+        return len(self._cards) + len(self._more)
+
+    def __getitem__(self, index: int) -> Item:
+        size = len(self._cards)
+        if index < 0:
+            index += len(self)
+        if 0 <= index < size:
+            return Item(self._deck_id, self._cards[index])
+        if index < 0:
+            raise IndexError("session queue index out of range")
+        return self._more[index - size]
+
+    def __iter__(self) -> Iterator[Item]:
+        deck_id = self._deck_id
+        for card in self._cards:
+            yield Item(deck_id, card)
+        yield from self._more
+
+    def append(self, item: Item) -> None:
+        self._more.append(item)
+
+    def pop(self) -> Item:
+        if self._more:
+            return self._more.pop()
+        return Item(self._deck_id, self._cards.pop())
 
 
 @dataclass(frozen=True)
@@ -154,7 +196,7 @@ _RIVALS: dict[int, tuple[list[Card], int, matching.Rivals]] = {}
 class Session:
     def __init__(
         self,
-        items: Sequence[Item],
+        items: Sequence[Item] | DeckQueue,
         *,
         deck_label: str,
         mode: str = "order",
@@ -174,7 +216,8 @@ class Session:
         self._rng = random.Random(seed)
         self._rivals = rivals or {}
         self._rival_norms: dict[str, matching.Rivals] = {}  # per deck, made on first use
-        self._queue: list[Item] = list(items)
+        self._queue: list[Item] | DeckQueue = (
+            items if isinstance(items, DeckQueue) else list(items))
         self._index = 0
         self._steps: list[_Step] = []
         self._choices: dict[tuple[str, str], list[str]] = {}
@@ -214,7 +257,7 @@ class Session:
         (drawn at random when shuffled). Cards whose ids are in ``skip`` (suspended) are left
         out; ``NoCards`` is raised when that leaves none."""
         skipped = set(skip)
-        cards = [c for c in deck.asked if c.id not in skipped]
+        cards = [c for c in deck.asked if c.id not in skipped] if skipped else deck.asked
         if not cards:
             raise NoCards(f"every card of {deck.id} is suspended")
         rng = random.Random(seed)
@@ -225,7 +268,7 @@ class Session:
         label = mode if limit is None else f"{mode}:{len(cards)}"
         deck_id = deck.id
         return cls(
-            [Item(deck_id, c) for c in cards],
+            DeckQueue(deck_id, cards),
             deck_label=deck_id,
             mode=label,
             recorder=recorder,
@@ -582,7 +625,7 @@ class Session:
         return self._require_current()
 
     def _record_as(self, *, steps: list[_Step] | None = None, index: int | None = None,
-                   state: State, queue: list[Item]) -> SessionRecord:
+                   state: State, queue: list[Item] | DeckQueue) -> SessionRecord:
         """The session's record as it will be once a change is made (written before the
         change itself, so that a failed write leaves the session as it was)."""
         saved = (self._steps, self._index, self.state, self._queue)
