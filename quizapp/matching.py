@@ -59,13 +59,49 @@ def allowed_typos(answer: str) -> int:
 class Rivals:
     """The normalized forms of a deck's real answers, made once per deck and session (a big
     deck has thousands; normalizing them again at every answer would cost more than the
-    check itself)."""
+    check itself).
 
-    norms: frozenset[str]
+    The ASCII forms are kept as one text, a form a line (``"\\nparis\\nosaka\\n"``): 250,000
+    forms as separate strings in a set took 18 MB, as one text 5 MB, and finding
+    ``"\\nparis\\n"`` in it is one fast search. Other forms (rare) are a set."""
+
+    ascii: str
+    other: frozenset[str]
+
+    # Forms are normalized and joined this many at a time, so that making the rivals of a
+    # big deck never holds every form as its own string at once.
+    BATCH = 4096
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Rivals:
-        return cls(frozenset(n for n in map(normalize, texts) if n))
+        parts: list[str] = []
+        other: set[str] = set()
+        batch: list[str] = []
+        for text in texts:
+            form = normalize(text)
+            if not form:
+                continue
+            if form.isascii():
+                batch.append(form)
+                if len(batch) >= cls.BATCH:
+                    parts.append("\n".join(batch))
+                    batch.clear()
+            else:
+                other.add(form)
+        if batch:
+            parts.append("\n".join(batch))
+        return cls("\n" + "\n".join(parts) + "\n" if parts else "\n", frozenset(other))
+
+    def __contains__(self, form: str) -> bool:
+        """Whether ``form`` (normalized, so one line) is one of the rivals."""
+        if form.isascii():
+            return bool(form) and f"\n{form}\n" in self.ascii
+        return form in self.other
+
+    def forms(self) -> list[str]:
+        """Every rival form (made on demand: only a typo needs them all)."""
+        inner = self.ascii[1:-1]
+        return [*(inner.split("\n") if inner else ()), *self.other]
 
 
 @dataclass(frozen=True)
@@ -100,7 +136,7 @@ def check(response: str, answers: Iterable[str], rivals: Rivals | Iterable[str] 
         if said.replace(" ", "") == norm.replace(" ", ""):
             return Match(True, original, exact=True)
     accepted_norms = {norm for _, norm in accepted}
-    if said in rivals.norms and said not in accepted_norms:
+    if said in rivals and said not in accepted_norms:
         return Match(False)
     from rapidfuzz import process  # imported on the first typed answer, not at start
     from rapidfuzz.distance import OSA
@@ -117,7 +153,7 @@ def check(response: str, answers: Iterable[str], rivals: Rivals | Iterable[str] 
     distance, original = best
     # Any rival (not itself accepted) at least as near as the accepted answer wins.
     near = process.extract_iter(
-        said, rivals.norms, scorer=OSA.distance, score_cutoff=distance
+        said, rivals.forms(), scorer=OSA.distance, score_cutoff=distance
     )
     if any(rival not in accepted_norms for rival, _, _ in near):
         return Match(False)

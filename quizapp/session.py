@@ -142,12 +142,14 @@ def deck_rivals(deck: Deck) -> matching.Rivals:
     cache = _RIVALS.get(id(deck.cards))
     if cache is not None and cache[0] is deck.cards and cache[1] == len(deck.cards):
         return cache[2]
-    out: set[str] = set()
-    for card in deck.asked:
-        if isinstance(card.answer, str):
-            out.update(card.answers)
-        out.update(card.distractors)
-    rivals = matching.Rivals.of(out)
+    def texts() -> Iterator[str]:  # one at a time: no set of every answer of a big deck
+        for card in deck.asked:
+            if isinstance(card.answer, str):
+                yield card.answer
+                yield from card.accept
+            yield from card.distractors
+
+    rivals = matching.Rivals.of(texts())
     if len(_RIVALS) >= 16:
         _RIVALS.clear()  # decks seen long ago are made again when asked for
     _RIVALS[id(deck.cards)] = (deck.cards, len(deck.cards), rivals)
