@@ -26,6 +26,7 @@ from __future__ import annotations
 import gc
 import marshal
 import re
+import sys
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -143,6 +144,7 @@ def decode(raw: bytes, sha: str) -> Cached | None:
 def _records(ids: list[str], rows: list[tuple[Any, ...]], when: list[datetime | None]
              ) -> dict[str, Record]:
     new_record, new_memory = Record.__new__, Memory.__new__
+    intern = sys.intern  # card ids: the same strings as the deck's own (decks intern them)
     out: dict[str, Record] = {}
     if len(ids) != len(rows):
         raise ValueError("card ids and records differ in number")
@@ -159,7 +161,7 @@ def _records(ids: list[str], rows: list[tuple[Any, ...]], when: list[datetime | 
             (memory.state, memory.step, memory.stability, memory.difficulty, due,
              review) = mem
             memory.due, memory.last_review = when[due], when[review]
-        out[card_id] = rec
+        out[intern(card_id)] = rec
     return out
 
 

@@ -17,6 +17,7 @@ changes under its holder.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from quizapp.models import CardRecord, FsrsState
@@ -146,5 +147,6 @@ def record_of(record: Any) -> Record | None:
 def compact_cards(cards: dict[str, dict[str, Any]]) -> dict[str, dict[str, Record]]:
     """A score file's ``cards`` (deck id -> card id -> record) with every record a
     ``Record``; the dicts are replaced, not changed."""
-    return {deck_id: {card_id: record_of(rec) for card_id, rec in records.items()}  # type: ignore[misc]
+    intern = sys.intern  # card ids: the same strings as the deck's own (decks intern them)
+    return {deck_id: {intern(card_id): record_of(rec) for card_id, rec in records.items()}  # type: ignore[misc]
             for deck_id, records in cards.items()}
