@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import errno
 import glob
+import hashlib
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,6 +53,31 @@ def read_file(path: Path) -> tuple[bytes, os.stat_result] | None:
         return None
     except tomlio.FileProblem as exc:
         raise ScoreFileError(str(exc)) from None
+
+
+def hash_file(path: Path) -> tuple[str, os.stat_result] | None:
+    """The SHA-256 of a regular file's bytes and the ``fstat`` of the very file hashed,
+    read in pieces (a 35 MB snapshot is never in memory whole just to find its cache);
+    None when the file is missing or is not a regular file of at most ``MAX_SCORE_BYTES``
+    (``read_file`` then says what is wrong with it)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(
+        os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SCORE_BYTES:
+            return None
+        digest = hashlib.sha256()
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+        return digest.hexdigest(), st
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def read_tail(path: Path, start: int) -> bytes:

@@ -489,15 +489,17 @@ class ScoreStore:
         is read again under it, and only then put right (backup first).
         """
         journal_raw = files.read_file(self.journal_path)
-        snapshot_raw = files.read_file(self.path)
+        snapshot = self._cached_snapshot()
         journal = self._parse_journal(journal_raw)
-        try:
-            snapshot = self._parse_snapshot(snapshot_raw)
-        except Damaged as exc:
-            if not locked:
-                return self._read_files_locked()
-            assert snapshot_raw is not None
-            snapshot = self._salvage_snapshot(snapshot_raw[0], str(exc))
+        if snapshot is None:  # no cache of the snapshot's bytes: read them
+            snapshot_raw = files.read_file(self.path)
+            try:
+                snapshot = self._parse_snapshot(snapshot_raw)
+            except Damaged as exc:
+                if not locked:
+                    return self._read_files_locked()
+                assert snapshot_raw is not None
+                snapshot = self._salvage_snapshot(snapshot_raw[0], str(exc))
         if journal.damaged:
             if not locked:
                 return self._read_files_locked()
@@ -517,17 +519,26 @@ class ScoreStore:
         journal.inode = st.st_ino
         return journal
 
+    def _cached_snapshot(self) -> _Snapshot | None:
+        """The snapshot from its cache, when there is one made from exactly the bytes of
+        the snapshot now (found by hashing the file in pieces, without holding it)."""
+        hashed = files.hash_file(self.path)
+        if hashed is None:
+            return None
+        sha, st = hashed
+        cached = self._read_cache(sha)
+        if cached is None:
+            return None
+        return _Snapshot(cached.scores, cached.folded, (st.st_ino, st.st_size, st.st_mtime_ns),
+                         sha, cached=True)
+
     def _parse_snapshot(self, raw: tuple[bytes, os.stat_result] | None) -> _Snapshot:
         if raw is None:
             return _Snapshot(ScoreFile())
         data, st = raw
         key = (st.st_ino, st.st_size, st.st_mtime_ns)
-        sha = hashlib.sha256(data).hexdigest()
-        cached = self._read_cache(sha)
-        if cached is not None:
-            return _Snapshot(cached.scores, cached.folded, key, sha, cached=True)
         scores, folded = parse_snapshot(self.path, data)
-        return _Snapshot(scores, folded, key, sha)
+        return _Snapshot(scores, folded, key, hashlib.sha256(data).hexdigest())
 
     def _read_cache(self, sha: str) -> snapshot_cache.Cached | None:
         """The cache, if it was made from exactly these snapshot bytes; else None (a
