@@ -15,7 +15,7 @@ marshalled payload::
     (format, journal id | None, journal bytes, recovered keys,
      times: [microseconds since 1970, each distinct time once],
      sessions: [tuple of SessionRecord's fields],
-     cards: [(deck id, [card ids], [record tuples])])
+     cards: [(deck id, [marshalled ([card ids], [record tuples]), one per CHUNK records])])
 
 A record's times are indexes into ``times`` plus one (0 is "no time"), so equal times are
 one object in memory too (an answer's time is usually its memory state's last review).
@@ -37,7 +37,8 @@ from quizapp.store.files import Damaged
 from quizapp.store.journal import Folded
 from quizapp.store.records import Memory, Record, record_of
 
-VERSION = 3  # 2 was the JSON cache (scores.toml.cache.json)
+VERSION = 4  # 2 was the JSON cache (scores.toml.cache.json); 3 had no chunks
+CHUNK = 5000  # records per marshalled chunk: only one chunk's tuples are in memory at once
 _MAGIC = b"quizapp scores cache %d " % VERSION
 _HEAD = re.compile(rb"quizapp scores cache (\d+) ([0-9a-f]{64}) (\d{1,12}) ([0-9a-f]{8})\n")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -97,7 +98,10 @@ def encode(scores: ScoreFile, sha: str, folded: Folded | None) -> bytes:
     when = _Times()
     for deck_id, records in scores.cards.items():
         ids = list(records)
-        cards.append((deck_id, ids, [_row(records[card_id], when) for card_id in ids]))
+        chunks = [marshal.dumps((ids[i:i + CHUNK], [_row(records[card_id], when)
+                                                     for card_id in ids[i:i + CHUNK]]))
+                  for i in range(0, len(ids), CHUNK)]
+        cards.append((deck_id, chunks))
     payload = marshal.dumps((
         scores.format, folded.id if folded else None, folded.bytes if folded else 0,
         list(scores.recovered), when.values, [_session_row(s) for s in scores.sessions], cards))
@@ -131,7 +135,7 @@ def decode(raw: bytes, sha: str) -> Cached | None:
         scores = ScoreFile.model_construct(
             format=fmt, recovered=list(recovered),
             sessions=[_session(row) for row in sessions],
-            cards={deck_id: _records(ids, rows, times) for deck_id, ids, rows in cards})
+            cards={deck_id: _records(chunks, times) for deck_id, chunks in cards})
     except (ValueError, TypeError, EOFError, IndexError, OverflowError) as exc:
         raise Damaged(f"unreadable ({exc})") from None
     finally:
@@ -141,11 +145,18 @@ def decode(raw: bytes, sha: str) -> Cached | None:
     return Cached(scores, folded)
 
 
-def _records(ids: list[str], rows: list[tuple[Any, ...]], when: list[datetime | None]
-             ) -> dict[str, Record]:
+def _records(chunks: list[bytes], when: list[datetime | None]) -> dict[str, Record]:
+    out: dict[str, Record] = {}
+    for chunk in chunks:
+        ids, rows = marshal.loads(chunk)
+        _add_records(out, ids, rows, when)
+    return out
+
+
+def _add_records(out: dict[str, Record], ids: list[str], rows: list[tuple[Any, ...]],
+                 when: list[datetime | None]) -> None:
     new_record, new_memory = Record.__new__, Memory.__new__
     intern = sys.intern  # card ids: the same strings as the deck's own (decks intern them)
-    out: dict[str, Record] = {}
     if len(ids) != len(rows):
         raise ValueError("card ids and records differ in number")
     for card_id, (seen, right, wrong, streak, first, last, result, answer, suspended,
@@ -162,7 +173,6 @@ def _records(ids: list[str], rows: list[tuple[Any, ...]], when: list[datetime | 
              review) = mem
             memory.due, memory.last_review = when[due], when[review]
         out[intern(card_id)] = rec
-    return out
 
 
 def _session(row: tuple[Any, ...]) -> SessionRecord:

@@ -651,13 +651,15 @@ def test_a_hand_edited_snapshot_bypasses_the_cache(path: Path, monkeypatch) -> N
 
 def _broken(good: bytes, how: str) -> bytes:
     """A cache made useless in one of the ways a file goes wrong."""
+    from quizapp.store.cache import VERSION
+
     head, payload = good.split(b"\n", 1)
     return {
         "empty": b"",
         "json of an older quizapp": b'{"cache":2,"snapshot_sha256":"x"}',
         "cut off": good[: len(good) - 7],
         "a byte changed": head + b"\n" + payload[:20] + bytes([payload[20] ^ 1]) + payload[21:],
-        "another version": good.replace(b"cache 3 ", b"cache 9 ", 1),
+        "another version": good.replace(b"cache %d " % VERSION, b"cache 99 ", 1),
         "garbage payload": head + b"\n" + b"\xff" * len(payload),
     }[how]
 
