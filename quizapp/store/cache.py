@@ -35,7 +35,7 @@ from typing import Any
 from quizapp.models import SCORES_FORMAT, ScoreFile, SessionRecord
 from quizapp.store.files import Damaged
 from quizapp.store.journal import Folded
-from quizapp.store.records import Memory, Record, record_of
+from quizapp.store.records import Memory, Record
 
 VERSION = 4  # 2 was the JSON cache (scores.toml.cache.json); 3 had no chunks
 CHUNK = 5000  # records per marshalled chunk: only one chunk's tuples are in memory at once
@@ -64,26 +64,42 @@ class _Times:
     """Each distinct time once; a time's number is its index plus one (0: no time)."""
 
     def __init__(self) -> None:
-        self.numbers: dict[datetime, int] = {}
+        self.numbers: dict[datetime | None, int] = {None: 0}
         self.values: list[int] = []
 
-    def __call__(self, moment: datetime | None) -> int:
-        if moment is None:
-            return 0
-        number = self.numbers.get(moment)
-        if number is None:
-            self.values.append(_us(moment))
-            number = self.numbers[moment] = len(self.values)
+    def number(self, moment: datetime) -> int:
+        self.values.append(_us(moment))
+        number = self.numbers[moment] = len(self.values)
         return number
 
 
-def _row(rec: Any, when: _Times) -> tuple[Any, ...]:
-    rec = record_of(rec)
-    mem = rec.fsrs
-    memory = None if mem is None else (mem.state, mem.step, mem.stability, mem.difficulty,
-                                       when(mem.due), when(mem.last_review))
-    return (rec.seen, rec.right, rec.wrong, rec.streak, when(rec.first_answered),
-            when(rec.last_answered), rec.last_result, rec.last_answer, rec.suspended, memory)
+def _rows(records: dict[str, Any], ids: list[str], times: _Times) -> list[tuple[Any, ...]]:
+    numbers, new = times.numbers, times.number
+    rows = []
+    for card_id in ids:
+        rec = records[card_id]
+        first, last = rec.first_answered, rec.last_answered
+        first_n = numbers.get(first)
+        if first_n is None:
+            first_n = new(first)
+        last_n = numbers.get(last)
+        if last_n is None:
+            last_n = new(last)
+        mem = rec.fsrs
+        if mem is None:
+            memory = None
+        else:
+            due, review = mem.due, mem.last_review
+            due_n = numbers.get(due)
+            if due_n is None:
+                due_n = new(due)
+            review_n = numbers.get(review)
+            if review_n is None:
+                review_n = new(review)
+            memory = (mem.state, mem.step, mem.stability, mem.difficulty, due_n, review_n)
+        rows.append((rec.seen, rec.right, rec.wrong, rec.streak, first_n, last_n,
+                     rec.last_result, rec.last_answer, rec.suspended, memory))
+    return rows
 
 
 def _session_row(session: SessionRecord) -> tuple[Any, ...]:
@@ -98,8 +114,7 @@ def encode(scores: ScoreFile, sha: str, folded: Folded | None) -> bytes:
     when = _Times()
     for deck_id, records in scores.cards.items():
         ids = list(records)
-        chunks = [marshal.dumps((ids[i:i + CHUNK], [_row(records[card_id], when)
-                                                     for card_id in ids[i:i + CHUNK]]))
+        chunks = [marshal.dumps((ids[i:i + CHUNK], _rows(records, ids[i:i + CHUNK], when)))
                   for i in range(0, len(ids), CHUNK)]
         cards.append((deck_id, chunks))
     payload = marshal.dumps((

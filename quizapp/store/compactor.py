@@ -11,6 +11,7 @@ file that cannot be used; the message is the last line on stderr.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -24,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 1:
         print("usage: python -m quizapp.store.compactor SCORES", file=sys.stderr)
         return 1
+    try:
+        os.nice(5)  # background work: a screen waiting for a core goes first
+    except (AttributeError, OSError):
+        pass
     store = ScoreStore(Path(args[0]))
     try:
         store.compact()
