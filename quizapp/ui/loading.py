@@ -10,6 +10,7 @@ imported or removed.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 
 from textual.app import App
 
@@ -59,11 +60,11 @@ class Loading:
             self.workspace.read_data()
         except ScoreFileError as exc:
             _keep_loaded()
-            self.app.call_from_thread(self.navigator.refuse, str(exc))
+            self._show(self.navigator.refuse, str(exc))
             return
         stats = self.workspace.stats()
         _keep_loaded()
-        self.app.call_from_thread(self._loaded, stats)
+        self._show(self._loaded, stats)
         for entry in self.workspace.catalog.entries:  # so the first typed answer need not wait
             deck_rivals(entry.deck)
         _preload()
@@ -92,7 +93,17 @@ class Loading:
     def _reload(self) -> None:
         self.workspace.reload_decks()
         stats = self.workspace.stats()  # counted here, off the UI thread
-        self.app.call_from_thread(self.navigator.refresh_home, stats)
+        self._show(self.navigator.refresh_home, stats)
+
+    def _show(self, show: Callable[..., object], *args: object) -> None:
+        """From the loading thread: ``show(*args)`` on the UI thread, unless the app has
+        begun to close meanwhile (a person who quits at once): its screens are being
+        taken apart then, and filling home's table would fail."""
+        def run() -> None:
+            if self.app.is_running:
+                show(*args)
+
+        self.app.call_from_thread(run)
 
     @staticmethod
     def close() -> None:
