@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from quizapp import tomlio
-from quizapp.decks import MAX_DECK_BYTES, slugify
+from quizapp.decks import slugify
 from quizapp.interop.common import (
     ImportResult,
     InteropError,
@@ -26,7 +26,6 @@ from quizapp.models import CLOZE, Deck
 
 IMPORT_FORMATS = ("auto", "anki", "csv", "tsv", "quizlet")
 EXPORT_FORMATS = ("anki", "apkg", "csv")
-MAX_IMPORT_BYTES = MAX_DECK_BYTES
 
 PACKAGE_SUFFIXES = (".apkg", ".colpkg", ".anki2", ".anki21", ".anki21b")
 
@@ -62,10 +61,18 @@ def import_package(path: Path | str, *, deck: str | None = None, strict: bool = 
     return decks, collection
 
 
+def _max_import_bytes() -> int:
+    """An import may be as large as a deck may be: the decks' limit as it is now (read
+    when importing, not when this module was first imported)."""
+    from quizapp.decks import MAX_DECK_BYTES
+
+    return MAX_DECK_BYTES
+
+
 def read_input(path: Path) -> str:
     """The text of a file to import, refusing one over the size limit before reading it."""
     try:
-        raw = tomlio.read_bytes(path, MAX_IMPORT_BYTES, "an import")
+        raw = tomlio.read_bytes(path, _max_import_bytes(), "an import")
     except FileNotFoundError as exc:
         raise InteropError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     except tomlio.FileProblem as exc:
