@@ -271,12 +271,14 @@ def run_add(args) -> int:
 
 
 def run_validate(args) -> int:
-    from quizapp.decks import DeckError, load_deck
+    from quizapp.decks import DeckError, load_deck_cached
 
     failed = False
     for path in args.files:
         try:
-            deck = load_deck(path)
+            # The deck cache holds only decks this quizapp validated, keyed by the file's
+            # SHA-256: the same bytes are valid again; any change is parsed and checked.
+            deck = load_deck_cached(path)
         except DeckError as exc:
             failed = True
             for line in exc.problems:

@@ -114,6 +114,16 @@ def test_validate_ok_exits_0(tmp_path: Path, capsys) -> None:
     assert "OK" in capsys.readouterr().out
 
 
+def test_validate_sees_an_edit_after_a_good_check(tmp_path: Path, capsys) -> None:
+    """A deck checked once is checked again when its bytes change (the deck cache is keyed
+    by them), even an edit that keeps its size."""
+    path = write(tmp_path / "good.toml", DECK)
+    assert main(["deck", "validate", str(path)]) == 0
+    path.write_text(DECK.replace('answer = "Berlin"', 'answr = "Berlin"'), encoding="utf-8")
+    assert main(["deck", "validate", str(path)]) == 1
+    assert f"{path}:18: cards[1].answr: unknown field" in capsys.readouterr().out
+
+
 def test_validate_missing_file(tmp_path: Path, capsys) -> None:
     assert main(["deck", "validate", str(tmp_path / "nope.toml")]) == 1
     assert f"{tmp_path / 'nope.toml'}: cannot read" in capsys.readouterr().out
