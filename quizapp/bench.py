@@ -15,6 +15,7 @@ small / big / ratio:
   an answer was added elsewhere (the numbers counted again, not read from the summary the
   last count kept);
 - loading a deck cold (no cache) against a bare ``tomllib`` parse of the same file;
+- saving one edited card as the browser does, and the reload of the deck that follows;
 - compaction of a journal of answers, and the longest stall of the app's event loop while
   a compaction runs in a thread, against the longest stall when idle;
 - peak memory (VmHWM) of each process; "memory at home" is the app's peak once home is
@@ -251,6 +252,28 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
             started = time.perf_counter()
             decks.load_deck(path)
             note("load a deck, cold (no cache)", n, time.perf_counter() - started)
+
+    # Saving one edited card, as the browser does (only that card's table is rewritten and
+    # read back), and the reload that follows; the deck cache goes in the bench's folder.
+    import shutil
+
+    from quizapp.models import Deck
+    from quizapp.workspace import file_stamp, update_deck
+
+    os.environ["QUIZAPP_CACHE_DIR"] = str(root / "edit-cache")
+    for n in sizes:
+        for r in range(repeat):
+            path = root / f"edit-{n}.toml"
+            shutil.copyfile(files[n]["deck"], path)
+            old = decks.load_deck_cached(path)
+            cards = list(old.cards)
+            cards[n // 2] = cards[n // 2].model_copy(update={"answer": f"edited {r}"})
+            new = Deck(format=old.format, deck=old.deck, cards=cards)
+            gc.collect()
+            started = time.perf_counter()
+            update_deck(path, old, new, file_stamp(path))
+            decks.load_deck_cached(path)
+            note("save one edited card, and reload the deck", n, time.perf_counter() - started)
 
     for n in sizes:
         f = files[n]
