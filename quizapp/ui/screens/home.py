@@ -247,6 +247,8 @@ class HomeScreen(Screen[None]):
         The numbers are those of ``quizapp stats`` (``stats.compute_stats``): best and last
         count deck sessions, not reviews; missed is the deck's missed list. A deck whose
         numbers are still being counted shows "…" in their columns."""
+        if not self.query("#decks"):
+            return  # the app is closing (a start can draw home before loading ends)
         table = self.query_one("#decks", DataTable)
         keep = self.selected_id()
         workspace = self.workspace
