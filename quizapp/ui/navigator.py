@@ -22,7 +22,6 @@ from textual.screen import Screen
 from quizapp.plan import PlayPlan
 from quizapp.session import Session
 from quizapp.stats import Stats
-from quizapp.ui.screens.error import ErrorScreen
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.sessions import OpenSessions
 from quizapp.workspace import NothingToPlay, Workspace
@@ -86,6 +85,8 @@ class Navigator:
 
     def refuse(self, message: str) -> None:
         """The score file cannot be used: say why, and go nowhere from now on."""
+        from quizapp.ui.screens.error import ErrorScreen
+
         self.refused = True
         self.app.push_screen(ErrorScreen(message))
 
