@@ -71,7 +71,8 @@ class _Deck:
     title: str = ""
     cards: int = 0  # asked cards (0 for a deck of the score file only)
     asked: Any = None  # the deck's cards list the counts were made from (identity)
-    index: dict[str, tuple[int, Card]] = field(default_factory=dict)  # asked id -> (n, card)
+    cards_asked: list[Card] = field(default_factory=list)  # the asked cards, in order
+    _index: dict[str, int] | None = None  # asked id -> position (made when first needed)
     counted: dict[str, Any] = field(default_factory=dict)  # card id -> record counted
     last_missed: frozenset[str] = frozenset()
     # by card
@@ -92,6 +93,13 @@ class _Deck:
     latest: datetime | None = None
     latest_stale: bool = False
     building: bool = False  # being counted: due times are sorted once at the end
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Asked card id -> its position in ``cards_asked`` (made on the first update)."""
+        if self._index is None:
+            self._index = {card.id: n for n, card in enumerate(self.cards_asked)}
+        return self._index
 
 
 def _add(counter: dict[Any, int], key: Any, sign: int) -> None:
@@ -153,13 +161,13 @@ class Tally:
         asked = entry.deck.asked
         deck = _Deck(entry.id, entry.deck.deck.title, len(asked), entry.deck.cards)
         deck.last_missed = frozenset(review.last_session_missed(scores, entry.id))
-        deck.index = {card.id: (n, card) for n, card in enumerate(asked)}
+        deck.cards_asked = asked
         # A copy (made at once, under the GIL): an answer in another thread may add a record.
         records = dict(scores.cards.get(entry.id, {}))
         get = records.get
         deck.building = True
-        for card in asked:
-            self._card(deck, card, get(card.id), 1)
+        for n, card in enumerate(asked):
+            self._card(deck, card, get(card.id), 1, n)
         deck.building = False
         deck.due_times.sort()
         for rec in records.values():
@@ -179,8 +187,9 @@ class Tally:
             old, new = counted.get(cid), records.get(cid)
             found = deck.index.get(cid)
             if found is not None:
-                self._card(deck, found[1], old, -1)
-                self._card(deck, found[1], new, 1)
+                card = deck.cards_asked[found]
+                self._card(deck, card, old, -1, found)
+                self._card(deck, card, new, 1, found)
             if old is not None:
                 self._record(deck, old, -1)
             if new is not None:
@@ -197,10 +206,10 @@ class Tally:
         for cid in missed ^ deck.last_missed:
             found = deck.index.get(cid)
             if found is not None:
-                rec = deck.counted.get(cid)
-                self._card(deck, found[1], rec, -1)
+                rec, card = deck.counted.get(cid), deck.cards_asked[found]
+                self._card(deck, card, rec, -1, found)
                 deck.last_missed, old = missed, deck.last_missed
-                self._card(deck, found[1], rec, 1)
+                self._card(deck, card, rec, 1, found)
                 deck.last_missed = old
         deck.last_missed = missed
 
@@ -216,8 +225,9 @@ class Tally:
         elif answered == deck.latest:
             deck.latest_stale = True
 
-    def _card(self, deck: _Deck, card: Card, rec: Any, sign: int) -> None:
-        """Add (``sign`` 1) or take off (-1) what one asked card counts for."""
+    def _card(self, deck: _Deck, card: Card, rec: Any, sign: int, n: int) -> None:
+        """Add (``sign`` 1) or take off (-1) what one asked card (the ``n``-th) counts
+        for."""
         family = stats.family_of(card)
         fam = deck.families.get(family)
         if fam is None:
@@ -243,7 +253,7 @@ class Tally:
             deck.leeches += sign
         if rec.wrong > 0:
             if sign > 0:
-                deck.worst[card.id] = (rec.wrong, deck.index[card.id][0])
+                deck.worst[card.id] = (rec.wrong, n)
             else:
                 deck.worst.pop(card.id, None)
         first = introduced_instant(rec)
@@ -320,7 +330,7 @@ class Tally:
         most = []
         for _w, d, n, cid in heapq.nsmallest(stats.MOST_MISSED, candidates):
             deck = self.decks[self.order[d]]
-            card = deck.index[cid][1]
+            card = deck.cards_asked[n]
             rec = deck.counted[cid]
             most.append(stats.MissedCard(deck.deck_id, cid, card.question, rec.wrong, rec.right,
                                          rec.wrong >= self.settings.leech_threshold,
