@@ -105,3 +105,25 @@ async def test_home_draws_the_decks_from_the_deck_cache_before_they_load(
         release.set()
         await wait_for(pilot, lambda: app.screen is not app.home)  # the start dialog
         assert not app.home.loading
+
+
+async def test_a_start_pauses_the_garbage_collector_only_until_home_shows_the_data(
+    tmp_path: Path
+) -> None:
+    """The command line pauses the collector while the app starts (nothing loaded is
+    garbage); it must run again once the decks are shown, or a long session would never
+    free what it drops in cycles."""
+    import gc
+
+    from quizapp.ui import collect_after_start
+
+    collect_after_start()  # as cli.open_app does
+    try:
+        app = build(tmp_path, deck("caps", CHOICE))
+        assert not gc.isenabled()
+        async with app.run_test() as pilot:
+            await ready(pilot)
+            assert app.home.query_one("#decks").row_count == 1
+            assert gc.isenabled()
+    finally:
+        gc.enable()
