@@ -4,8 +4,8 @@ is kept on disk, so ``quizapp stats``, ``quizapp due`` and the home screen have 
 start without reading the decks or the score file.
 
 Counting
-    ``Tally.build`` counts each deck's cards once (what ``stats.compute_stats`` did card by
-    card). ``Tally.refresh`` then brings the counts up to date with the scores and decks
+    ``Tally.build`` counts each deck's cards in one pass (``compute_stats`` is a fresh
+    build). ``Tally.refresh`` then brings the counts up to date with the scores and decks
     as they are now: each card record the store replaced since (records are values, a
     changed card gets a new one, see ``store.records``) has its old contribution taken off
     and its new one added; a deck whose cards changed is counted again. ``Tally.stats(now)``

@@ -244,7 +244,7 @@ class HomeScreen(Screen[None]):
     def _fill(self, notices: list[str]) -> None:
         """Fill the table (keeping the cursor on the same deck) and the notices.
 
-        The numbers are those of ``quizapp stats`` (``stats.compute_stats``): best and last
+        The numbers are those of ``quizapp stats`` (``tally.compute_stats``): best and last
         count deck sessions, not reviews; missed is the deck's missed list. A deck whose
         numbers are still being counted shows "…" in their columns."""
         if not self.query("#decks"):

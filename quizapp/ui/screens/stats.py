@@ -1,4 +1,4 @@
-"""Stats: the person's progress, with the numbers of ``quizapp stats`` (``compute_stats``).
+"""Stats: the person's progress, with the numbers of ``quizapp stats`` (``tally.compute_stats``).
 
 From the top: the streak of days studied and how many cards are new, learning and mastered;
 a chart of each deck's session percents with a table of the same numbers; accuracy by
