@@ -322,3 +322,38 @@ def test_cards_of_a_cached_deck_share_equal_lists_that_nobody_can_change(tmp_pat
         changed = first.model_copy(update={"tags": [*first.tags, "asia"]})
         assert changed.tags == ["geo", "eu", "asia"] and second.tags == ["geo", "eu"]
         assert parse_deck(decks.dump_deck(deck), "again.toml") == deck
+
+
+def test_the_index_shows_decks_without_loading_them_and_only_while_it_is_true(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """survey() gives each deck's title and counts from the deck cache alone; once a deck
+    file is edited, or a broken deck joins the folder, it gives nothing (home then waits
+    for the decks to load, which see the edit and report the problem)."""
+    monkeypatch.setattr(decks, "SETTLED_NS", 0)
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    path = folder / "cached.toml"
+    path.write_text(DECK, encoding="utf-8")
+    where = Locations(scores=tmp_path / "scores.toml", user_decks=tmp_path / "none",
+                      bundled_decks=tmp_path / "none", extra_decks=(folder,),
+                      settings=tmp_path / "settings.toml")
+    assert decks.survey(where) is None  # never loaded: nothing to show from
+    decks.discover(where)
+    fresh_memory()
+
+    def not_loaded(*args, **kwargs):
+        raise AssertionError("a deck was loaded")
+
+    monkeypatch.setattr(decks, "load_deck_cached", not_loaded)
+    [glimpse] = decks.survey(where)
+    assert (glimpse.id, glimpse.summary.title, glimpse.summary.asked) == ("cached", "Cached", 1)
+    assert glimpse.digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_text(DECK.replace('title = "Cached"', 'title = "Edited"'), encoding="utf-8")
+    assert decks.survey(where) is None
+    monkeypatch.undo()
+    monkeypatch.setattr(decks, "SETTLED_NS", 0)
+    decks.discover(where)
+    assert [g.summary.title for g in decks.survey(where)] == ["Edited"]
+    (folder / "broken.toml").write_text("format = 1\n[deck\n", encoding="utf-8")
+    assert decks.survey(where) is None
