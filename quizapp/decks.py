@@ -594,14 +594,13 @@ class DeckCache:
         # again): only time was lost, which is all these lines say.
         self.damaged: list[str] = []
 
-    def _damaged(self, entry: Path, why: str) -> None:
-        self.damaged.append(f"{entry}: {why}; the deck was read from its file instead (only "
-                            "slower) and this cache entry is made again")
+    def _damaged(self, deck: Path | str, why: str) -> None:
+        self.damaged.append(f"{deck}: {why}; made again (this start was only slower)")
 
     def entry_path(self, key: Path) -> Path:
         return self.folder / f"{hashlib.sha256(str(key).encode('utf-8')).hexdigest()[:32]}.deck"
 
-    def _open(self, entry: Path) -> BinaryIO | None:
+    def _open(self, entry: Path, deck: Path | str) -> BinaryIO | None:
         try:
             fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError:
@@ -614,7 +613,7 @@ class DeckCache:
         if (not stat_module.S_ISREG(st.st_mode) or st.st_uid != os.getuid()
                 or st.st_mode & 0o022):
             os.close(fd)
-            self._damaged(entry, "deck cache entry not used: not a private file of this user")
+            self._damaged(deck, "its deck cache entry is not a private file of this user")
             return None
         return os.fdopen(fd, "rb")
 
@@ -622,7 +621,7 @@ class DeckCache:
         """The head of the entry for the deck file ``key``, or None (none, foreign,
         damaged, made by another quizapp)."""
         entry = self.entry_path(key)
-        handle = self._open(entry)
+        handle = self._open(entry, key)
         if handle is None:
             return None
         with handle:
@@ -631,7 +630,7 @@ class DeckCache:
                 if start[:6] == self.MAGIC[:6] and start[:len(self.MAGIC)] != self.MAGIC:
                     return None  # another version's entry: made again, nothing to say
                 if len(start) != len(self.MAGIC) + 4 or not start.startswith(self.MAGIC):
-                    self._damaged(entry, "not a quizapp deck cache entry")
+                    self._damaged(key, "its deck cache entry was not a quizapp cache file")
                     return None
                 (size,) = struct.unpack("<I", start[len(self.MAGIC):])
                 raw = handle.read(size)
@@ -641,7 +640,7 @@ class DeckCache:
                                  DeckSummary(*summary), tuple(map(tuple, chunks)),
                                  len(start) + size)
             except (OSError, ValueError, EOFError, TypeError, struct.error):
-                self._damaged(entry, "deck cache entry damaged")
+                self._damaged(key, "its deck cache entry was damaged")
                 return None
         if (version, code, name) != (self.FORMAT, _code_stamp(), str(key)):
             return None  # made by another quizapp, or for another file
@@ -656,7 +655,7 @@ class DeckCache:
 
     def load(self, head: CacheHead) -> Deck | None:
         """The deck of an entry (None when its cards are damaged)."""
-        handle = self._open(head.path)
+        handle = self._open(head.path, head.key)
         if handle is None:
             return None
         cards: list[Card] = []
@@ -668,7 +667,7 @@ class DeckCache:
                 for length, crc in head.chunks:
                     raw = handle.read(length)
                     if len(raw) != length or zlib.crc32(raw) != crc:
-                        self._damaged(head.path, "deck cache entry damaged")
+                        self._damaged(head.key, "its deck cache entry was damaged")
                         return None
                     columns = list(marshal.loads(raw))
                     del raw
@@ -679,10 +678,10 @@ class DeckCache:
                     cards.extend(map(make, *columns))
                     del columns
             except (OSError, ValueError, EOFError, TypeError):
-                self._damaged(head.path, "deck cache entry damaged")
+                self._damaged(head.key, "its deck cache entry was damaged")
                 return None
         if len(cards) != head.summary.cards:
-            self._damaged(head.path, "deck cache entry damaged")
+            self._damaged(head.key, "its deck cache entry was damaged")
             return None
         version, deck_id, title, description, source, tags = head.info
         info = DeckInfo.model_construct(id=deck_id, title=title, description=description,

@@ -93,7 +93,7 @@ class Navigator:
     def refresh_home(self, stats: Stats | None = None) -> None:
         """Show the current decks and scores at home (``stats``: their numbers, if known)."""
         if self.ready:
-            self.home.show(self.workspace.notices, stats)
+            self.home.show(self.workspace.score_notices, stats)
 
     def playing(self) -> QuestionScreen | None:
         """The question screen of the session under way, if any (under a dialog too)."""
