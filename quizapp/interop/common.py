@@ -138,12 +138,15 @@ def exact_html_to_text(value: str) -> str:
 # spreadsheet; an export puts a ' before it, and an import takes exactly that ' away.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NEUTRALISED = re.compile(r"^'*[=+\-@\t\r]")
+_MAY_NEED = frozenset("'=+-@\t\r")
 
 
 def neutralise(cell: str) -> str:
     """``cell`` safe for a spreadsheet: ``'`` before a leading ``=``, ``+``, ``-``, ``@``,
     TAB or CR (and before a cell that already starts with ``'`` then one of those, so the
     import can tell them apart)."""
+    if not cell or cell[0] not in _MAY_NEED:  # most cells: one look at the first character
+        return cell
     return "'" + cell if _NEUTRALISED.match(cell) else cell
 
 
