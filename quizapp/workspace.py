@@ -12,7 +12,8 @@ command line (``commands/``) and the Textual app (``ui/``) both go through it:
   with updates, so a front end can show what an update removes and ask first;
   ``update_deck`` the one way a deck is changed (only the changed cards' text is
   rewritten: see ``deckedit``); ``deck_to_remove`` / ``remove_deck`` and
-  ``export_deck`` the rest of a deck's life;
+  ``export_deck`` the rest of a deck's life (the work and its values are in
+  ``deckfiles``);
 - ``finish``, ``compact``, ``set_suspended`` and ``save_theme`` write the rest.
 
 Nothing here imports textual; nothing here prints.
@@ -20,7 +21,6 @@ Nothing here imports textual; nothing here prints.
 
 from __future__ import annotations
 
-import errno
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,11 +28,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from quizapp import review
-from quizapp.decks import Catalog, DeckEntry, DeckError, discover, dump_deck, load_deck_cached
-from quizapp.decks import Glimpse, parse_deck, read_deck_text, remember, survey
-from quizapp.errors import InteropError, NoCards, NotFound
-from quizapp.fsutil import atomic_write_bytes, atomic_write_text
+from quizapp import deckfiles, review
+from quizapp.deckfiles import CannotRemove, DeckChanges, StagedMedia
+from quizapp.deckfiles import deck_text, file_stamp, update_deck  # noqa: F401 (the layer's API)
+from quizapp.decks import Catalog, DeckEntry, DeckError, Glimpse, discover, parse_deck, survey
+from quizapp.errors import NoCards
 from quizapp.models import Deck, ScoreFile, SessionRecord
 from quizapp.paths import Locations
 from quizapp.plan import PlayPlan
@@ -366,15 +366,8 @@ class Workspace:
         files as written by a person, kept as they are. Raises ``DeckError`` naming
         ``source`` and every clash (``hint``: the front end's words for what to do about
         a taken id; by default the command line's --update / --id)."""
-        from quizapp.interop.update import prepare_install
-
-        try:
-            installs = prepare_install(self.locations, list(decks), update=update,
-                                       source=str(source), hint=hint, catalog=self.catalog,
-                                       texts=list(texts) if texts is not None else None)
-        except InteropError as exc:
-            raise DeckError(exc.problems) from None
-        return DeckChanges(tuple(installs))
+        return deckfiles.plan(self.locations, self.catalog, decks, source, update=update,
+                              texts=texts, hint=hint)
 
     def write_decks(self, changes: DeckChanges,
                     written: Callable[[Install], object] | None = None) -> None:
@@ -383,20 +376,7 @@ class Workspace:
         Raises ``DeckError`` naming the file at the first that cannot be written (a deck
         that would not load back, a file made meanwhile, a folder that cannot be written);
         nothing more is written then. The decks are found again on ``reload_decks``."""
-        from quizapp.interop.update import write_install
-
-        for install in changes.installs:
-            if install.old is None or install.old != install.deck:
-                try:
-                    write_install(install)
-                except FileExistsError:
-                    raise DeckError([f"{install.target}: already exists; nothing more was "
-                                     "written"]) from None
-                except OSError as exc:
-                    raise DeckError([f"{install.target}: cannot write: "
-                                     f"{exc.strerror or exc}"]) from None
-            if written is not None:
-                written(install)
+        deckfiles.write(changes, written)
 
     def stage_media(self, package: Path, collection: object,
                     media: dict[str, set[str]]) -> StagedMedia:
@@ -406,9 +386,7 @@ class Workspace:
         result as a context manager: ``place`` moves a written deck's media beside it,
         and what is left is removed at the end. Raises ``InteropError`` / ``OSError``
         (nothing is left behind then)."""
-        from quizapp.interop.package import stage_media
-
-        return StagedMedia(stage_media(package, collection, media, self.locations.user_decks))
+        return deckfiles.stage_media(package, collection, media, self.locations.user_decks)
 
     def import_history(self, collection: object, imports: Sequence[object]) -> list[object]:
         """Add the review history of the decks just imported from an Anki package to the
@@ -429,35 +407,13 @@ class Workspace:
         only the person's own decks are removed, never a bundled deck or one in an extra
         folder. A deck of the person's own that another deck shadows (the same id found
         first) is the one meant."""
-        entry = self.catalog.get(deck_id)
-        if entry is not None and entry.origin != "user":
-            entry = self._shadowed_user_deck(deck_id) or entry
-        if entry is None:
-            return CannotRemove("unknown-deck", deck_id)
-        if entry.origin == "bundled":
-            return CannotRemove("bundled", deck_id, entry)
-        if entry.origin != "user":
-            return CannotRemove("elsewhere", deck_id, entry)
-        return entry
+        return deckfiles.to_remove(self.catalog, self.locations.user_decks, deck_id)
 
     def remove_deck(self, entry: DeckEntry) -> None:
         """Delete a deck file of the person's own (see ``deck_to_remove``); its scores stay
         in the score file. Raises ``OSError``."""
         entry.path.unlink()
         self.catalog.entries = [e for e in self.catalog.entries if e.path != entry.path]
-
-    def _shadowed_user_deck(self, deck_id: str) -> DeckEntry | None:
-        folder = self.locations.user_decks.resolve()
-        for path, _kept in self.catalog.shadowed:
-            if path.resolve().parent != folder:
-                continue
-            try:
-                deck = load_deck_cached(path)
-            except DeckError:
-                continue
-            if deck.id == deck_id:
-                return DeckEntry(deck, path, "user")
-        return None
 
     # ------------------------------------------------------------------ exporting decks
 
@@ -466,105 +422,4 @@ class Workspace:
         atomically. Raises ``NotFound`` (no such deck), ``FileExistsError`` (``out``
         exists and not ``replace``), ``IsADirectoryError``, ``InteropError`` (the deck
         cannot be written in that format) and ``OSError``; nothing is written then."""
-        from quizapp.interop import export_deck
-
-        entry = self.catalog.get(deck_id)
-        if entry is None:
-            raise NotFound(f"no deck with id {deck_id!r}")
-        if out.exists() and not replace:
-            raise FileExistsError(errno.EEXIST, "already exists", str(out))
-        if out.is_dir():
-            raise IsADirectoryError(errno.EISDIR, "is a folder", str(out))
-        atomic_write_bytes(out, export_deck(entry.deck, fmt))
-        return entry
-
-
-@dataclass(frozen=True)
-class DeckChanges:
-    """What writing decks into the user decks folder would do (``Workspace.plan_decks``);
-    nothing is written yet. Each ``Install`` is a new deck, or one replacing a deck of
-    the person's own with its ``plan`` (cards added, changed, removed)."""
-
-    installs: tuple[Install, ...]
-
-    @property
-    def losing(self) -> int:
-        """How many cards with progress would leave their deck: a front end asks the
-        person before ``write_decks`` when there are any."""
-        return sum(len(i.plan.removed_with_progress) for i in self.installs if i.plan)
-
-
-class StagedMedia:
-    """An Anki package's media, unpacked before its decks are written (see
-    ``Workspace.stage_media``); ``folder`` is None when the decks need none."""
-
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
-
-    def place(self, deck_id: str, deck_file: Path) -> tuple[Path, int] | None:
-        """Move deck ``deck_id``'s media into the folder beside ``deck_file`` (files
-        already there are kept): that folder and how many files were new, or None when
-        the deck has no media. Raises ``OSError``; the deck itself is written already."""
-        if self.folder is None:
-            return None
-        from quizapp.interop.package import place_media
-
-        target = deck_file.with_suffix(".media")
-        return target, len(place_media(self.folder / deck_id, target))
-
-    def __enter__(self) -> StagedMedia:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.folder is not None:
-            import shutil
-
-            shutil.rmtree(self.folder, ignore_errors=True)
-
-
-@dataclass(frozen=True)
-class CannotRemove:
-    """Why ``deck_id`` is not a deck that may be removed: none has that id
-    (``unknown-deck``), it is bundled with quizapp (``bundled``), or it is in an extra
-    deck folder (``elsewhere``: the person deletes that file themselves)."""
-
-    reason: Literal["unknown-deck", "bundled", "elsewhere"]
-    deck_id: str
-    entry: DeckEntry | None = None
-
-
-Stamp = tuple[int, int, int]
-
-
-def file_stamp(path: Path) -> Stamp | None:
-    """What tells that a file changed (inode, size, modification time); None if missing."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-
-
-def update_deck(path: Path, old: Deck, new: Deck, stamp: Stamp | None) -> Stamp | None:
-    """Write ``new`` over the deck file ``path``, which held ``old`` when it had ``stamp``.
-    Only the cards that changed are rewritten: the person's comments and layout elsewhere
-    stay as they were (``deckedit``).
-
-    Raises ``DeckError`` (nothing written) when the file changed on disk since, or when
-    ``new`` would not load back; ``OSError`` when it cannot be written. Returns the
-    file's new stamp."""
-    if stamp is not None and file_stamp(path) != stamp:
-        raise DeckError([f"{path}: the file changed on disk since the browser opened it; "
-                         "nothing was written. Go back and reload (r) to see it."])
-    from quizapp.deckedit import edit_deck_text  # tomlkit: imported on the first edit
-
-    text = edit_deck_text(read_deck_text(path), old, new, str(path))
-    atomic_write_text(path, text)
-    stamp = file_stamp(path)
-    remember(path, text, new)  # the reload that follows need not parse the deck again
-    return stamp
-
-
-def deck_text(deck: Deck) -> str:
-    """The TOML text of a deck made by a program (an import, an article)."""
-    return dump_deck(deck)
+        return deckfiles.export(self.catalog, deck_id, out, fmt, replace=replace)
