@@ -180,6 +180,14 @@ class Tally:
         counted = deck.counted
         records = dict(records)  # (a copy made at once: see _count_deck)
         changed = [cid for cid, rec in records.items() if counted.get(cid) is not rec]
+        if changed:
+            # The scores read again (another window compacted) are new objects with the
+            # same values: only a record that differs is counted again.
+            same = [cid for cid in changed if cid in counted and counted[cid] == records[cid]]
+            for cid in same:
+                counted[cid] = records[cid]
+            if same:
+                changed = [cid for cid in changed if counted.get(cid) is not records[cid]]
         added = sum(1 for cid in changed if cid not in counted)
         if len(counted) > len(records) - added:  # some records are gone (an undo)
             changed += [cid for cid in counted if cid not in records]

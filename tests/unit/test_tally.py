@@ -83,6 +83,13 @@ def test_counts_after_answers_equal_a_full_recount(first, then, later) -> None:
     fresh = Tally.build(scores, catalog, chosen, UTC)
     for now in (NOW, NOW + timedelta(hours=later)):
         assert _numbers(tally, now) == _numbers(fresh, now)
+    # The same scores read again (new objects, equal values), then one more event.
+    again = ScoreFile.model_construct(
+        cards={d: {c: r.model_copy() for c, r in recs.items()} for d, recs in scores.cards.items()},
+        sessions=list(scores.sessions), recovered=list(scores.recovered))
+    fold(again, then[0])
+    tally.refresh(again, catalog)
+    assert _numbers(tally, NOW) == _numbers(Tally.build(again, catalog, chosen, UTC), NOW)
 
 
 def test_the_summary_on_disk_gives_the_same_numbers_at_any_moment(tmp_path: Path) -> None:
