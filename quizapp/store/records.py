@@ -52,6 +52,8 @@ class Memory:
         return Memory(**data)
 
     def __eq__(self, other: object) -> bool:
+        if type(other) is Memory:
+            return self.fields() == other.fields()
         if isinstance(other, (Memory, FsrsState)):
             return self.fields() == tuple(getattr(other, name) for name in MEMORY_FIELDS)
         return NotImplemented
@@ -121,6 +123,8 @@ class Record:
         return self == _EMPTY
 
     def __eq__(self, other: object) -> bool:
+        if type(other) is Record:
+            return self.fields() == other.fields()
         if isinstance(other, (Record, CardRecord)):
             return all(getattr(self, name) == getattr(other, name) for name in RECORD_FIELDS)
         return NotImplemented
