@@ -37,7 +37,16 @@ class CardIndex:
     def __init__(self, cards: Sequence[Card]) -> None:
         self.by_id = {card.id: card for card in cards}
         self.texts = [search_text(card) for card in cards]
-        self.tags = [frozenset(tag.casefold() for tag in card.tags) for card in cards]
+        # The cards of a big deck share their tags lists (``models.SharedLists``): one set
+        # per list, not one per card.
+        sets: dict[int, tuple[list[str], frozenset[str]]] = {}
+        self.tags: list[frozenset[str]] = []
+        for card in cards:
+            found = sets.get(id(card.tags))
+            if found is None or found[0] is not card.tags:
+                found = sets[id(card.tags)] = (card.tags,
+                                               frozenset(t.casefold() for t in card.tags))
+            self.tags.append(found[1])
 
     def matches(self, query: str, tag: str | None = None) -> list[int]:
         """Indexes of the cards holding every word of ``query`` (as substrings) and every
