@@ -4,6 +4,7 @@ not import textual unless the app is opened."""
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -11,15 +12,22 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "quizapp"
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    """Each module is parsed once per test process (five tests walk the whole package)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _imports(path: Path) -> frozenset[str]:
+    tree = _tree(path)
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
-    return names
+    return frozenset(names)
 
 
 def test_core_modules_do_not_import_textual() -> None:
@@ -90,8 +98,7 @@ def _quizapp_imports(path: Path, modules: set[str]) -> set[str]:
     for name in _imports(path):
         if name.startswith("quizapp"):
             found.add(name)
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
+    for node in ast.walk(_tree(path)):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             for alias in node.names:  # ``from quizapp.ui import messages`` is a module
                 if f"{node.module}.{alias.name}" in modules:
@@ -99,6 +106,7 @@ def _quizapp_imports(path: Path, modules: set[str]) -> set[str]:
     return {m for m in found if m in modules}
 
 
+@functools.cache
 def _graph() -> dict[str, set[str]]:
     paths = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
     modules = set(paths)
