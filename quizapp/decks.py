@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import marshal
+import os
 import re
 import stat as stat_module
 import struct
@@ -31,6 +31,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import astuple, dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
@@ -39,7 +40,7 @@ from pydantic import ValidationError
 
 from quizapp import errors, tomlio
 from quizapp.fsutil import atomic_write_bytes, atomic_write_text, write_new_text
-from quizapp.models import DECK_FORMAT, EMPTY, Card, Deck, DeckInfo, SharedLists
+from quizapp.models import CARD_FIELDS, DECK_FORMAT, EMPTY, Card, Deck, DeckInfo, SharedLists
 from quizapp.paths import Locations, cache_dir
 
 Origin = Literal["bundled", "user", "extra"]
@@ -569,6 +570,10 @@ class CacheHead:
     offset: int  # where the first chunk starts
 
 
+# The columns of a cache chunk that hold lists (see ``DeckCache._chunk``).
+_LIST_COLUMNS = tuple(CARD_FIELDS.index(name) for name in ("distractors", "accept", "tags"))
+
+
 class DeckCache:
     """Parsed, validated decks in the user cache folder (``paths.cache_dir()/decks``).
 
@@ -672,6 +677,8 @@ class DeckCache:
                     columns = list(marshal.loads(raw))
                     del raw
                     columns[0] = map(sys.intern, columns[0])
+                    columns[1] = map(sys.intern, columns[1])
+                    columns[8] = map(sys.intern, columns[8])
                     columns[4] = [d or EMPTY for d in columns[4]]
                     columns[5] = [a or EMPTY for a in columns[5]]
                     columns[7] = map(shared.tags, columns[7])
@@ -710,17 +717,12 @@ class DeckCache:
 
     @staticmethod
     def _chunk(cards: list[Card]) -> bytes:
-        # Kinds, tags and sections repeat: one string object each, which marshal then
-        # writes once per chunk and reads back shared. Lists go as plain lists (a
-        # FrozenList is not marshalled); loading shares them again.
-        shared: dict[str, str] = {}
-        columns = tuple(zip(*(card.values() for card in cards)))
-        kinds, tags, sections = columns[1], columns[7], columns[8]
-        columns = (*columns[:1], tuple(shared.setdefault(k, k) for k in kinds), *columns[2:4],
-                   tuple(map(list, columns[4])), tuple(map(list, columns[5])), columns[6],
-                   tuple([shared.setdefault(t, t) for t in ts] for ts in tags),
-                   tuple(shared.setdefault(s, s) for s in sections), columns[9])
-        return marshal.dumps(columns)
+        # One column per field, made by C loops; lists go as plain lists (a FrozenList is
+        # not marshalled) and loading shares them again, and interns kinds and sections.
+        columns = [tuple(map(attrgetter(name), cards)) for name in CARD_FIELDS]
+        for index in _LIST_COLUMNS:
+            columns[index] = tuple(map(list, columns[index]))
+        return marshal.dumps(tuple(columns))
 
     def clear(self) -> None:
         """Delete every entry (the next load of each deck parses it)."""

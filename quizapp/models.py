@@ -327,8 +327,9 @@ class SharedLists:
         return found
 
 
-_CARD_FIELDS = ("id", "kind", "question", "answer", "distractors", "accept", "explanation",
-                "tags", "section", "reverse")
+CARD_FIELDS = ("id", "kind", "question", "answer", "distractors", "accept", "explanation",
+               "tags", "section", "reverse")
+_CARD_FIELDS = CARD_FIELDS
 _LIST_FIELDS = ("distractors", "accept", "tags")
 # What ``model_dump(exclude_defaults=True)`` leaves out (as pydantic did).
 _CARD_DEFAULTS: dict[str, object] = {"answer": None, "distractors": [], "accept": [],
