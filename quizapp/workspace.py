@@ -323,10 +323,6 @@ class Workspace:
 
     # ------------------------------------------------------------------ writing decks
 
-    def taken(self, deck_id: str) -> DeckEntry | None:
-        """The deck found with ``deck_id`` (a new deck may not take it), or None."""
-        return self.catalog.get(deck_id)
-
     def add_deck(self, text: str, source: Path | str, *, hint: str = "") -> tuple[Deck, Path]:
         """Write deck ``text`` as a new file in the user decks folder. See ``add_decks``."""
         [added] = self.add_decks([text], source, hint=hint)
