@@ -16,12 +16,9 @@ that could name a file outside ``folder``.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import marshal
-import os
 import re
-import stat as stat_module
 import struct
 import sys
 import time
@@ -33,17 +30,28 @@ from dataclasses import astuple, dataclass, field
 from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any
 
 import tomli_w
 from pydantic import ValidationError
 
 from quizapp import errors, tomlio
+from quizapp.deckindex import (
+    CacheFolder,
+    CacheHead,
+    DeckSummary,
+    Glimpse,  # noqa: F401  (part of the decks API, as is survey)
+    Origin,
+    code_stamp,
+    deck_files,
+    identity,
+    settled,
+    survey,  # noqa: F401
+)
 from quizapp.fsutil import atomic_write_bytes, atomic_write_text, write_new_text
 from quizapp.models import CARD_FIELDS, DECK_FORMAT, EMPTY, Card, Deck, DeckInfo, SharedLists
-from quizapp.paths import Locations, cache_dir
+from quizapp.paths import Locations
 
-Origin = Literal["bundled", "user", "extra"]
 
 # 100,000 cards with realistic text (a question of about 100 characters, an answer, three
 # distractors or an order list, an explanation, tags: ``python -m quizapp.bench``) make a
@@ -462,9 +470,9 @@ def load_deck_cached(path: Path) -> Deck:
     except OSError as exc:
         raise DeckError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     key = path.resolve()
-    stamp = _identity(st)
+    stamp = identity(st)
     hit = _CACHE.get(key)
-    if hit is not None and hit.stamp == stamp and _settled(stamp, hit.read_at):
+    if hit is not None and hit.stamp == stamp and settled(stamp, hit.read_at):
         result = hit.result
     else:
         disk = DeckCache()
@@ -473,7 +481,7 @@ def load_deck_cached(path: Path) -> Deck:
         digest = None
         if hit is None:
             head = disk.head(key)
-            if head is not None and head.stamp == stamp and _settled(stamp, head.read_at):
+            if head is not None and head.stamp == stamp and settled(stamp, head.read_at):
                 result, digest, read_at = disk.load(head), head.digest, head.read_at
         if result is None:
             try:
@@ -501,12 +509,6 @@ def load_deck_cached(path: Path) -> Deck:
     return result
 
 
-# A file whose mtime and ctime are this much older than the moment it was read cannot
-# change without its identity changing (file times are set from a clock that may lag by
-# a few milliseconds; nothing can set a ctime back).
-SETTLED_NS = 2_000_000_000
-
-
 @dataclass(frozen=True)
 class _Loaded:
     stamp: tuple[int, ...]
@@ -515,66 +517,17 @@ class _Loaded:
     result: Deck | DeckError
 
 
-def _settled(stamp: Sequence[int], read_at: int) -> bool:
-    return max(stamp[3], stamp[4]) < read_at - SETTLED_NS
-
-
-def _identity(st: os.stat_result) -> tuple[int, ...]:
-    """What changes whenever a file's content may have: a hand edit changes the size or
-    the mtime, and always the ctime (which no program can set back)."""
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-@functools.cache
-def _code_stamp() -> str:
-    """This quizapp's deck model, so that a cache made by another version is not used."""
-    import pydantic
-
-    from quizapp import __version__, models
-
-    source = Path(models.__file__).read_bytes()
-    return (f"{__version__}/{pydantic.VERSION}/marshal{marshal.version}/"
-            f"{hashlib.sha256(source).hexdigest()[:16]}")
-
-
-@dataclass(frozen=True)
-class DeckSummary:
-    """What the home screen shows of a deck before its cards are loaded: read from the
-    head of its deck cache entry (or from the deck itself)."""
-
-    id: str
-    title: str
-    description: str
-    cards: int  # the cards of the file
-    asked: int  # the cards a session asks (cloze deletions and reversed cards apart)
-
-    @classmethod
-    def of(cls, deck: Deck) -> DeckSummary:
-        info = deck.deck
-        return cls(info.id, info.title, info.description, len(deck.cards), len(deck.asked))
-
-
-@dataclass(frozen=True)
-class CacheHead:
-    """The head of a deck cache entry: which file and bytes it is for, and what the home
-    screen needs (``summary``) without loading the cards."""
-
-    path: Path  # the entry
-    key: str  # the deck file (resolved)
-    digest: str  # SHA-256 of the deck file's bytes
-    stamp: tuple[int, ...]  # the deck file's identity when it was read
-    read_at: int
-    info: tuple[object, ...]  # format, id, title, description, source, tags
-    summary: DeckSummary
-    chunks: tuple[tuple[int, int], ...]  # (length, crc32) of each chunk of cards
-    offset: int  # where the first chunk starts
-
-
 # The columns of a cache chunk that hold lists (see ``DeckCache._chunk``).
 _LIST_COLUMNS = tuple(CARD_FIELDS.index(name) for name in ("distractors", "accept", "tags"))
 
 
-class DeckCache:
+def summary_of(deck: Deck) -> DeckSummary:
+    """What the deck cache's index keeps of ``deck`` for home."""
+    info = deck.deck
+    return DeckSummary(info.id, info.title, info.description, len(deck.cards), len(deck.asked))
+
+
+class DeckCache(CacheFolder):
     """Parsed, validated decks in the user cache folder (``paths.cache_dir()/decks``).
 
     Never the truth and safe to delete: an entry is used only for the same file (its
@@ -589,67 +542,7 @@ class DeckCache:
     more than one chunk's columns besides the cards. Only files owned by this user and
     writable by no one else are read; the folder is made private (0700)."""
 
-    FORMAT = 2
-    MAGIC = b"QZDECK\x00\x02"
     CHUNK = 4096
-
-    def __init__(self, folder: Path | None = None) -> None:
-        self.folder = folder if folder is not None else cache_dir() / "decks"
-        # One line per entry found damaged, foreign or unsafe (it is not used, and is made
-        # again): only time was lost, which is all these lines say.
-        self.damaged: list[str] = []
-
-    def _damaged(self, deck: Path | str, why: str) -> None:
-        self.damaged.append(f"{deck}: {why}; made again (this start was only slower)")
-
-    def entry_path(self, key: Path) -> Path:
-        return self.folder / f"{hashlib.sha256(str(key).encode('utf-8')).hexdigest()[:32]}.deck"
-
-    def _open(self, entry: Path, deck: Path | str) -> BinaryIO | None:
-        try:
-            fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except OSError:
-            return None
-        try:
-            st = os.fstat(fd)
-        except OSError:
-            os.close(fd)
-            return None
-        if (not stat_module.S_ISREG(st.st_mode) or st.st_uid != os.getuid()
-                or st.st_mode & 0o022):
-            os.close(fd)
-            self._damaged(deck, "its deck cache entry is not a private file of this user")
-            return None
-        return os.fdopen(fd, "rb")
-
-    def head(self, key: Path) -> CacheHead | None:
-        """The head of the entry for the deck file ``key``, or None (none, foreign,
-        damaged, made by another quizapp)."""
-        entry = self.entry_path(key)
-        handle = self._open(entry, key)
-        if handle is None:
-            return None
-        with handle:
-            try:
-                start = handle.read(len(self.MAGIC) + 4)
-                if start[:6] == self.MAGIC[:6] and start[:len(self.MAGIC)] != self.MAGIC:
-                    return None  # another version's entry: made again, nothing to say
-                if len(start) != len(self.MAGIC) + 4 or not start.startswith(self.MAGIC):
-                    self._damaged(key, "its deck cache entry was not a quizapp cache file")
-                    return None
-                (size,) = struct.unpack("<I", start[len(self.MAGIC):])
-                raw = handle.read(size)
-                fields = marshal.loads(raw)
-                (version, code, name, digest, stamp, read_at, info, summary, chunks) = fields
-                head = CacheHead(entry, name, digest, tuple(stamp), read_at, tuple(info),
-                                 DeckSummary(*summary), tuple(map(tuple, chunks)),
-                                 len(start) + size)
-            except (OSError, ValueError, EOFError, TypeError, struct.error):
-                self._damaged(key, "its deck cache entry was damaged")
-                return None
-        if (version, code, name) != (self.FORMAT, _code_stamp(), str(key)):
-            return None  # made by another quizapp, or for another file
-        return head
 
     def get(self, key: Path, digest: str) -> Deck | None:
         """The deck cached for the file ``key`` whose bytes have SHA-256 ``digest``."""
@@ -704,10 +597,10 @@ class DeckCache:
                       for i in range(0, len(deck.cards), self.CHUNK)]
             info = deck.deck
             head = marshal.dumps((
-                self.FORMAT, _code_stamp(), str(key), digest, tuple(stamp), read_at,
+                self.FORMAT, code_stamp(), str(key), digest, tuple(stamp), read_at,
                 (deck.format, info.id, info.title, info.description, info.source,
                  list(info.tags)),
-                tuple(astuple(DeckSummary.of(deck))),
+                tuple(astuple(summary_of(deck))),
                 tuple((len(c), zlib.crc32(c)) for c in chunks)))
             data = b"".join([self.MAGIC, struct.pack("<I", len(head)), head, *chunks])
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -804,37 +697,11 @@ class Catalog:
         return next((e for e in self.entries if e.id == deck_id), None)
 
 
-def _deck_files(locations: Locations) -> tuple[list[tuple[Path, Origin]], list[str]]:
-    """Every deck file in the deck folders (bundled, user, then extra), each once, and a
-    line for each extra folder that is not there."""
-    origins: list[tuple[Path, Origin]] = [
-        (locations.bundled_decks, "bundled"),
-        (locations.user_decks, "user"),
-        *((d, "extra") for d in locations.extra_decks),
-    ]
-    files: list[tuple[Path, Origin]] = []
-    problems: list[str] = []
-    visited: set[Path] = set()
-    for folder, origin in origins:
-        if not folder.is_dir():
-            if origin == "extra":  # named by the person (--decks, $QUIZAPP_DECKS): say so
-                state = "is a file, not a folder" if folder.exists() else "does not exist"
-                problems.append(f"{folder}: deck folder {state} (from --decks or "
-                                "$QUIZAPP_DECKS)")
-            continue
-        for path in sorted(folder.glob("*.toml")):
-            if path.resolve() in visited:  # the same folder given twice
-                continue
-            visited.add(path.resolve())
-            files.append((path, origin))
-    return files, problems
-
-
 def discover(locations: Locations) -> Catalog:
     """Load every deck in the deck folders (bundled, user, then extra). The first deck
     with an id wins; later ones with the same id are reported, never silently shadowed.
     Parsed decks are cached per file until it changes, so calling this again is cheap."""
-    files, problems = _deck_files(locations)
+    files, problems = deck_files(locations)
     catalog = Catalog(problems=problems)
     seen: dict[str, DeckEntry] = {}
     for path, origin in files:
@@ -857,44 +724,3 @@ def discover(locations: Locations) -> Catalog:
     catalog.notices.extend(dict.fromkeys(_NOTICES))
     _NOTICES.clear()
     return catalog
-
-
-@dataclass(frozen=True)
-class Glimpse:
-    """A deck as the deck cache's index describes it, before its cards are loaded."""
-
-    summary: DeckSummary
-    digest: str  # SHA-256 of the deck file's bytes (what the score side keys counts by)
-    path: Path
-    origin: Origin
-
-    @property
-    def id(self) -> str:
-        return self.summary.id
-
-
-def survey(locations: Locations) -> list[Glimpse] | None:
-    """Every deck that ``discover`` would find, from the heads of the deck cache's
-    entries alone (a few hundred bytes each, no card loaded), so that home can draw at
-    once. None when that cannot be trusted: a deck file new, changed or not settled
-    since it was cached (see ``load_deck_cached``), one that has problems or an id
-    another file has, a deck folder missing; then the decks must be loaded to show them."""
-    files, problems = _deck_files(locations)
-    if problems:
-        return None
-    cache = DeckCache()
-    glimpses: list[Glimpse] = []
-    seen: set[str] = set()
-    for path, origin in files:
-        try:
-            stamp = _identity(path.stat())
-        except OSError:
-            return None
-        head = cache.head(path.resolve())
-        if head is None or head.stamp != stamp or not _settled(stamp, head.read_at):
-            return None
-        if head.summary.id in seen:
-            return None  # shadowed: loading says so
-        seen.add(head.summary.id)
-        glimpses.append(Glimpse(head.summary, head.digest, path, origin))
-    return glimpses

@@ -74,10 +74,10 @@ async def test_home_draws_the_decks_from_the_deck_cache_before_they_load(
     is not lost, it opens the deck once it is loaded. A title is shown as text."""
     import threading
 
-    from quizapp import decks
+    from quizapp import deckindex, decks
     from quizapp.workspace import Workspace
 
-    monkeypatch.setattr(decks, "SETTLED_NS", 0)  # the deck files count as settled at once
+    monkeypatch.setattr(deckindex, "SETTLED_NS", 0)  # the deck files count as settled at once
     cards = [dict(c, id=f"{c['id']}-{n}") for n in range(40) for c in CHOICE]
     first = build(tmp_path, deck("caps", cards, title="[b]Capitals[/b] of 120"))
     async with first.run_test() as pilot:

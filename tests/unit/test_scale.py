@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from quizapp import decks
+from quizapp import deckindex, decks
 from quizapp.cli import main
 from quizapp.decks import DeckCache, DeckError, load_deck_cached, parse_deck, write_deck
 from quizapp.models import AnswerEvent, Card, CardRecord, Deck, DeckInfo, ScoreFile
@@ -187,7 +187,7 @@ def test_a_settled_deck_is_not_read_again_but_any_edit_of_it_is_seen(
     """A deck file untouched for a while loads from the cache without being read (its
     identity says enough); an edit that keeps its size and mtime still changes its ctime,
     and is seen."""
-    monkeypatch.setattr(decks, "SETTLED_NS", 0)  # every file counts as settled at once
+    monkeypatch.setattr(deckindex, "SETTLED_NS", 0)  # every file counts as settled at once
     path = tmp_path / "cached.toml"
     path.write_text(DECK, encoding="utf-8")
     first = load_deck_cached(path)
@@ -331,7 +331,7 @@ def test_the_index_shows_decks_without_loading_them_and_only_while_it_is_true(
     """survey() gives each deck's title and counts from the deck cache alone; once a deck
     file is edited, or a broken deck joins the folder, it gives nothing (home then waits
     for the decks to load, which see the edit and report the problem)."""
-    monkeypatch.setattr(decks, "SETTLED_NS", 0)
+    monkeypatch.setattr(deckindex, "SETTLED_NS", 0)
     folder = tmp_path / "decks"
     folder.mkdir()
     path = folder / "cached.toml"
@@ -353,7 +353,7 @@ def test_the_index_shows_decks_without_loading_them_and_only_while_it_is_true(
     path.write_text(DECK.replace('title = "Cached"', 'title = "Edited"'), encoding="utf-8")
     assert decks.survey(where) is None
     monkeypatch.undo()
-    monkeypatch.setattr(decks, "SETTLED_NS", 0)
+    monkeypatch.setattr(deckindex, "SETTLED_NS", 0)
     decks.discover(where)
     assert [g.summary.title for g in decks.survey(where)] == ["Edited"]
     (folder / "broken.toml").write_text("format = 1\n[deck\n", encoding="utf-8")

@@ -123,7 +123,7 @@ def test_the_summary_on_disk_gives_the_same_numbers_at_any_moment(tmp_path: Path
 
 @pytest.fixture
 def stats_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
-    monkeypatch.setattr("quizapp.decks.SETTLED_NS", 0)  # no wait for the deck file to settle
+    monkeypatch.setattr("quizapp.deckindex.SETTLED_NS", 0)  # no wait for the deck file to settle
     # As in a fresh process: decks that other tests loaded are not remembered in memory
     # (each command writes the deck cache's index when it reads a deck).
     monkeypatch.setattr("quizapp.decks._CACHE", {})
@@ -159,7 +159,7 @@ def test_stats_and_due_use_the_kept_numbers_only_while_nothing_changed(stats_cli
     monkeypatch.setattr("quizapp.workspace.discover", no_reading)
     assert (run("stats"), run("due")) == counted
     monkeypatch.undo()
-    monkeypatch.setattr("quizapp.decks.SETTLED_NS", 0)
+    monkeypatch.setattr("quizapp.deckindex.SETTLED_NS", 0)
 
     # Another window answers: the journal grew, so everything is counted again.
     _answer(scores, "c1", "wrong", 1)
