@@ -59,6 +59,9 @@ from quizapp.paths import Locations
 # exhaust memory. Readers and writers check the same limit.
 MAX_DECK_BYTES = 64 * 1024 * 1024
 MAX_NESTING = tomlio.MAX_NESTING
+# A big deck is parsed about this many bytes at a time (``tomlio.parse_toml_in_pieces``),
+# so that a screen waiting on the loading thread is not frozen for the whole parse.
+PIECE_BYTES = 1024 * 1024
 DECK_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 DECK_ID_MAX = 80
 
@@ -353,7 +356,7 @@ def parse_deck(text: str, path: Path | str) -> Deck:
     if too_big:
         raise DeckError([too_big])
     try:
-        data = tomlio.parse_toml(text, path, MAX_NESTING, check_depth=False)
+        data = tomlio.parse_toml_in_pieces(text, path, "cards", PIECE_BYTES, MAX_NESTING)
     except tomlio.FileProblem as exc:
         _refuse_deep(text, path)
         raise DeckError([str(exc)]) from None

@@ -358,3 +358,30 @@ def test_the_index_shows_decks_without_loading_them_and_only_while_it_is_true(
     assert [g.summary.title for g in decks.survey(where)] == ["Edited"]
     (folder / "broken.toml").write_text("format = 1\n[deck\n", encoding="utf-8")
     assert decks.survey(where) is None
+
+
+def test_a_big_deck_parsed_in_pieces_reads_exactly_as_parsed_whole(monkeypatch) -> None:
+    """A big deck is parsed a piece at a time (so the screen is not frozen meanwhile); it
+    must read exactly as the whole text does, and a text whose pieces would not (a header
+    line inside a multi-line string, the deck table after the cards) is parsed whole."""
+    monkeypatch.setattr(decks, "PIECE_BYTES", 300)
+    plain = decks.dump_deck(make_deck(40))
+    tricky = plain.replace('question = "x', 'question = """Which line\n[[cards]]\nis not a '
+                           'table?"""\nexplanation = "x', 5)
+    moved = plain.replace('[deck]\nid = "big"\ntitle = "Big"\n', "") + (
+        '\n[deck]\nid = "big"\ntitle = "Big"\n')
+    for text in (plain, tricky, moved):
+        in_pieces = parse_deck(text, "d.toml")
+        monkeypatch.setattr(decks, "PIECE_BYTES", 10**9)
+        assert in_pieces == parse_deck(text, "d.toml")
+        monkeypatch.setattr(decks, "PIECE_BYTES", 300)
+    assert parse_deck(tricky, "d.toml").cards[0].question.startswith("Which line\n[[cards]]")
+    broken = plain.replace('answer = "answer 30"', 'answr = "answer 30"')
+    with pytest.raises(DeckError) as caught:
+        parse_deck(broken, "d.toml")
+    line = broken.splitlines().index('answr = "answer 30"') + 1
+    assert f"d.toml:{line}: cards[30].answr: unknown field" in caught.value.problems
+    monkeypatch.setattr(decks, "PIECE_BYTES", 10**9)
+    with pytest.raises(DeckError) as whole:
+        parse_deck(broken, "d.toml")
+    assert caught.value.problems == whole.value.problems
