@@ -191,10 +191,30 @@ class Glimpse:
         return self.summary.id
 
 
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes, read a megabyte at a time; None if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        if not stat_module.S_ISREG(os.fstat(fd).st_mode):
+            return None  # never wait on a pipe swapped in for the deck
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return digest.hexdigest()
+
+
 def survey(locations: Locations) -> list[Glimpse] | None:
     """Every deck that ``discover`` would find, from the heads of the deck cache's
     entries alone (a few hundred bytes each, no card loaded), so that home can draw at
-    once. None when that cannot be trusted: a deck file new, changed or not settled
+    once (a file not settled when it was cached is hashed first: one read of it). None
+    when that cannot be trusted: a deck file new, changed
     since it was cached (see ``load_deck_cached``), one that has problems or an id
     another file has, a deck folder missing; then the decks must be loaded to show them."""
     files, problems = deck_files(locations)
@@ -209,8 +229,10 @@ def survey(locations: Locations) -> list[Glimpse] | None:
         except OSError:
             return None
         head = cache.head(path.resolve())
-        if head is None or head.stamp != stamp or not settled(stamp, head.read_at):
+        if head is None or head.stamp != stamp:
             return None
+        if not settled(stamp, head.read_at) and file_digest(path) != head.digest:
+            return None  # (a file saved just before it was cached, say by the browser)
         if head.summary.id in seen:
             return None  # shadowed: loading says so
         seen.add(head.summary.id)

@@ -349,6 +349,9 @@ def test_the_index_shows_decks_without_loading_them_and_only_while_it_is_true(
     monkeypatch.setattr(decks, "load_deck_cached", not_loaded)
     [glimpse] = decks.survey(where)
     assert (glimpse.id, glimpse.summary.title, glimpse.summary.asked) == ("cached", "Cached", 1)
+    monkeypatch.setattr(deckindex, "SETTLED_NS", 10**18)  # cached just after it was written:
+    assert [g.summary.title for g in decks.survey(where)] == ["Cached"]  # hashed, still shown
+    monkeypatch.setattr(deckindex, "SETTLED_NS", 0)
     assert glimpse.digest == hashlib.sha256(path.read_bytes()).hexdigest()
     path.write_text(DECK.replace('title = "Cached"', 'title = "Edited"'), encoding="utf-8")
     assert decks.survey(where) is None
