@@ -9,8 +9,12 @@ imported or removed.
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, InvalidStateError
+from contextlib import suppress
 
 from textual.app import App
 
@@ -52,7 +56,31 @@ class Loading:
             # The numbers too, when the last count kept them and nothing changed since.
             kept = workspace.kept_summary(glimpses)
             self.navigator.home.preview(glimpses, kept.stats(workspace.clock()) if kept else None)
-        self.app.run_worker(self._read, thread=True, exclusive=True, group="load")
+        self.app.run_worker(self._read_aside(), exclusive=True, group="load")
+
+    async def _read_aside(self) -> None:
+        """Run ``_read`` in a thread of its own that quitting does not wait for.
+
+        Textual's thread workers run in the event loop's executor, which the app joins on
+        the way out: a person who quit during a long first load (a 100k-card deck parsed
+        without a cache) waited the whole load for the shell. Reading writes only what a
+        kill at any moment leaves sound (atomic cache files, the score file's recovery),
+        so leaving it behind is safe. This worker awaits the thread, so the app's workers
+        still tell when loading is done, and an error in it still ends the app."""
+        done: Future[None] = Future()
+
+        def run() -> None:
+            try:
+                self._read()
+            except BaseException as exc:  # handed to the awaiting worker, if it still waits
+                with suppress(InvalidStateError):
+                    done.set_exception(exc)
+            else:
+                with suppress(InvalidStateError):
+                    done.set_result(None)
+
+        threading.Thread(target=run, name="quizapp-load", daemon=True).start()
+        await asyncio.wrap_future(done)
 
     def _read(self) -> None:
         """Find the decks and read the score file, off the UI thread."""
