@@ -97,9 +97,13 @@ def prepare_install(where: Locations, decks: list[Deck], *, update: bool,
             out.append(Install(deck, target, text=text))
             continue
         if not update:
-            what = hint if hint is not None else (
-                "pass --update to replace its cards (progress of the cards that stay is "
-                "kept), or choose another id with --id")
+            if hint is not None:
+                what = hint
+            elif entry.origin == "user":
+                what = ("pass --update to replace its cards (progress of the cards that stay "
+                        "is kept), or choose another id with --id")
+            else:  # --update would be refused: only the person's own decks are updated
+                what = "choose another id with --id (only your own decks can be updated)"
             problems.append(f"{source}: deck id {deck.id!r} is already used by {entry.path} "
                             f"({entry.origin}); {what}")
             continue

@@ -270,6 +270,19 @@ def test_remove_refuses_bundled_decks(tmp_path: Path, capsys) -> None:
     assert first.read_bytes() == before
 
 
+def test_adding_a_deck_with_a_bundled_decks_id_suggests_only_another_id(
+    tmp_path: Path, capsys
+) -> None:
+    """--update would be refused for a bundled deck, so the clash does not suggest it."""
+    bundled = sorted(Locations.from_env().bundled_decks.glob("*.toml"))[0]
+    deck_id = load_deck(bundled).id
+    clash = write(tmp_path / "clash.toml", DECK.replace('"capitals"', f'"{deck_id}"'))
+    assert main(["deck", "add", str(clash)]) == 1
+    err = capsys.readouterr().err
+    assert f"already used by {bundled} (bundled); choose another id with --id" in err
+    assert "--update" not in err
+
+
 def test_remove_unknown_id(capsys) -> None:
     assert main(["deck", "remove", "no-such-deck", "--yes"]) == 1
     assert "no deck with id 'no-such-deck'" in capsys.readouterr().err
