@@ -532,6 +532,11 @@ def test_card_form_snapshot(tmp_path: Path, snap_compare) -> None:
         await open_browser(pilot, "markup")
         await highlight(pilot, "c1")
         await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CardForm))
+        # The focused field's cursor is drawn steadily: blinking, the picture depended on
+        # whether the 0.5 s blink timer had fired yet (it had, once, under load).
+        for field in pilot.app.screen.query("Input, TextArea"):
+            field.cursor_blink = False
         await pilot.pause()
 
     assert snap_compare(_markup_app(tmp_path), terminal_size=(100, 34), run_before=run_before)
