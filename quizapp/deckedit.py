@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import tomli
@@ -190,11 +190,7 @@ def _card_spans(
     if scanned:
         headers, cards = _scanned_headers(text)
     else:  # a header-like line inside a multi-line string fools this; the parse-back tells
-        headers, cards = [], []
-        for m in _HEADER_LINE.finditer(text):
-            headers.append(m.start())
-            if _CARDS.match(m.group()):
-                cards.append(m.start())
+        headers, cards = _header_lines(text)
     if len(cards) != count:
         return None
 
@@ -205,6 +201,32 @@ def _card_spans(
         return _comments_above(text, start), start, _content_end(text, start, following)
 
     return spans
+
+
+def _header_lines(text: str) -> tuple[list[int], list[int]]:
+    """Where the lines that look like table headers start, and those of ``[[cards]]``,
+    found fast: only lines that start with ``[`` are looked at (a header indented by
+    spaces is missed, so the tables do not add up or a table does not read back alone,
+    and the caller takes the full scanner)."""
+    headers: list[int] = []
+    cards: list[int] = []
+    for start in _bracket_lines(text):
+        m = _HEADER_LINE.match(text, start)
+        if m is not None:
+            headers.append(start)
+            if _CARDS.match(m.group()):
+                cards.append(start)
+    return headers, cards
+
+
+def _bracket_lines(text: str) -> Iterator[int]:
+    """Where each line that starts with ``[`` starts."""
+    if text.startswith("["):
+        yield 0
+    found = text.find("\n[")
+    while found >= 0:
+        yield found + 1
+        found = text.find("\n[", found + 1)
 
 
 def _scanned_headers(text: str) -> tuple[list[int], list[int]]:

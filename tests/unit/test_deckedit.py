@@ -184,3 +184,17 @@ def test_a_big_deck_edited_from_a_stale_copy_is_still_refused(tmp_path: Path) ->
     with pytest.raises(DeckError) as refused:
         edit_deck_text(on_disk, stale, _with_cards(stale, cards), str(path))
     assert "the deck changed in the file since it was read" in str(refused.value)
+
+
+def test_indented_table_headers_are_still_found_and_kept() -> None:
+    """Headers indented by spaces (TOML allows it) are missed by the quick line match;
+    the full scanner then finds them, and only the changed card's text changes."""
+    text = ('format = 1\n  [deck]\n  id = "i"\n  title = "I"\n\n  # one\n  [[cards]]\n'
+            '  id = "a"\n  kind = "text"\n  question = "A?"\n  answer = "a"\n\n'
+            '  [[cards]]  # two\n  id = "b"\n  kind = "text"\n  question = "B?"\n'
+            '  answer = "b"\n')
+    old = parse_deck(text, "i.toml")
+    new = _with_cards(old, [old.cards[0].model_copy(update={"answer": "aa"}), old.cards[1]])
+    out = edit_deck_text(text, old, new)
+    assert parse_deck(out, "i.toml") == new
+    assert out == text.replace('  answer = "a"\n', '  answer = "aa"\n')
