@@ -156,15 +156,15 @@ class Workspace:
 
     @property
     def notices(self) -> list[str]:
-        """Everything worth telling once the data is read: ``score_notices`` and the deck
-        cache entries found damaged (they cost only time)."""
-        return [*self.score_notices, *self.catalog.notices]
+        """Everything worth telling once the data is read: ``score_notices``, and the
+        caches found broken (of the scores or of a deck: they cost only time, once)."""
+        return [*self.score_notices, *self.store.warnings, *self.catalog.notices]
 
     @property
     def score_notices(self) -> list[str]:
         """One line per damaged score file put right while loading (what was kept, where
-        the backup is) and per warning (a broken cache): each one is worth telling."""
-        return [*self.store.notices, *self.store.warnings]
+        the backup is): worth keeping in view, unlike a cache that only cost time."""
+        return list(self.store.notices)
 
     def stats(self) -> Stats:
         """Every number of the stats screen and ``quizapp stats`` as of now. Counted once,

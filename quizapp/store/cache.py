@@ -4,10 +4,11 @@ Reading a 100,000-card snapshot as TOML takes seconds; this cache holds the same
 compact tuples (times as whole microseconds since 1970, UTC) written with ``marshal``, and
 loads in a fraction of a second. It is used only while it was made from exactly the
 snapshot's current bytes (their SHA-256 is in its first line), so a hand edit of
-``scores.toml`` is always seen: the TOML is read instead, and the next compaction makes the
-cache again. The first line also gives the payload's length and CRC-32, so a cache cut off
-or changed on disk is noticed. A cache that is broken, foreign or of another version only
-costs time (the caller warns and reads the TOML); deleting it is always safe.
+``scores.toml`` is always seen: the TOML is read instead, and that load makes the cache
+again (so only the first load after an edit is slow). The first line also gives the
+payload's length and CRC-32, so a cache cut off or changed on disk is noticed. A cache that
+is broken, foreign or of another version only costs time (the caller warns once, reads the
+TOML and makes the cache again); deleting it is always safe.
 
 First line: ``quizapp scores cache 3 <snapshot sha256> <payload bytes> <crc32>``, then the
 marshalled payload::

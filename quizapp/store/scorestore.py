@@ -164,19 +164,26 @@ class ScoreStore:
         """Read snapshot and journal from disk and fold them; replaces the in-memory state.
 
         Without the lock, and never writing except to put a damaged file right (its
-        backup made first; see ``notices``), so read-only commands change nothing. A
+        backup made first; see ``notices``), so read-only commands change no score file.
+        A load that had to parse the TOML leaves its cache (``scores.toml.cache``) for the
+        next one, so only the first load after a hand edit or a lost cache is slow. A
         missing file gives empty scores and creates nothing. A newer format or a schema
         problem raises ``ScoreFileError`` and leaves the file alone.
         """
         while True:
             appended = self._appended
             snapshot, journal = self._read_files()
+            cache = self._cache_for(snapshot)  # before the journal is folded into it
             with self._memory:
                 if self._appended == appended:
                     self._install(snapshot, journal)
-                    assert self._scores is not None
-                    return self._scores
+                    scores = self._scores
+                    break
             # Another thread appended while we read: read again, its entry is on disk now.
+        if cache is not None:
+            self._keep_cache(snapshot.key, cache)
+        assert scores is not None
+        return scores
 
     # ----------------------------------------------------------------------- writing
 
@@ -553,8 +560,8 @@ class ScoreStore:
         try:
             return snapshot_cache.decode(raw, sha)
         except Damaged as exc:
-            self._warn(f"{self.cache_path}: {exc}; reading {self.path.name} instead, which "
-                       "only costs time (the cache is made again at the next compaction)")
+            self._warn(f"{self.cache_path}: {exc}; made again from {self.path.name} "
+                       "(only this load was slower)")
             return None
 
     def _warn(self, line: str) -> None:
@@ -606,6 +613,26 @@ class ScoreStore:
         repaired.inode = os.stat(self.journal_path).st_ino
         return repaired
 
+    def _cache_for(self, snapshot: _Snapshot) -> bytes | None:
+        """The cache of a snapshot just read from its TOML (None if it came from the cache,
+        or there is no file): made from exactly the bytes read, so that only the first
+        load after a hand edit, or after the cache was lost, parses the TOML."""
+        if snapshot.cached or snapshot.key is None or snapshot.sha256 is None:
+            return None
+        return self._cache_bytes(snapshot.scores, snapshot.sha256, snapshot.folded)
+
+    def _keep_cache(self, key: tuple[int, int, int] | None, data: bytes) -> None:
+        """Write the cache made by ``_cache_for`` for the snapshot with stat ``key``, under
+        the lock and only while the snapshot is still that file: a compaction in another
+        window meanwhile has written the cache of its own, newer snapshot. Never touches
+        the snapshot or the journal; a failure is a speed-only warning."""
+        try:
+            with self._locked(for_reading=True):
+                if files.stat_key(self.path) == key:
+                    self._write_cache(data)
+        except ScoreWriteError as exc:
+            self._warn(f"{self.cache_path}: cannot write the cache ({exc}); only speed is lost")
+
     def _cache_bytes(self, scores: ScoreFile, sha: str, folded: Folded | None) -> bytes | None:
         try:
             return snapshot_cache.encode(scores, sha, folded)
@@ -621,7 +648,7 @@ class ScoreStore:
         try:
             atomic_write_bytes(self.cache_path, data)
         except OSError as exc:
-            # Only speed is lost: the next load reads the TOML, the next compaction retries.
+            # Only speed is lost: the next load reads the TOML and tries again.
             self._warn(f"{self.cache_path}: cannot write the cache ({exc.strerror or exc}); "
                        "only speed is lost")
             try:

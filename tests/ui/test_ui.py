@@ -359,6 +359,31 @@ async def test_a_corrupt_score_file_is_backed_up_and_the_person_told(tmp_path: P
         assert f"backed up in {backup}" in notices
 
 
+async def test_an_old_scores_cache_is_one_short_toast_once_and_no_banner(tmp_path: Path) -> None:
+    """Upgrading quizapp leaves a cache of the older version: it only cost this start some
+    time, so it is one toast naming the file (home keeps its room for the decks), and the
+    start that read the TOML made the cache again, so the next start says nothing."""
+    from quizapp.store.cache import VERSION
+
+    app = build(tmp_path, deck("caps", CHOICE))
+    path = _scores_path(app)
+    store = ScoreStore(path)
+    store.append(AnswerEvent(deck="caps", card="c1", session="s0", at=T0, result="wrong"))
+    store.compact()
+    old = store.cache_path.read_bytes().replace(b"cache %d " % VERSION, b"cache 3 ", 1)
+    store.cache_path.write_bytes(old)
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        assert "cache" not in widget_text(app.screen.query_one("#notices"))
+        toasts = [str(n.message) for n in app._notifications]
+        [toast] = [t for t in toasts if "cache" in t]
+        assert toast.startswith(f"{store.cache_path}: not a cache of this quizapp version")
+        assert "\n" not in toast and toast.endswith("(only this load was slower)")
+    assert store.cache_path.read_bytes() != old
+    again = ScoreStore(path)
+    assert again.load().cards["caps"]["c1"].wrong == 1 and again.warnings == []
+
+
 async def test_theme_is_remembered_across_runs(tmp_path: Path) -> None:
     app = build(tmp_path, deck("caps", CHOICE))
     async with app.run_test() as pilot:

@@ -58,3 +58,25 @@ def test_recover_names_a_backup_it_cannot_read(tmp_path: Path, capsys) -> None:
     missing = tmp_path / "nope"
     assert main(["scores", "recover", str(missing), "--scores", str(tmp_path / "s.toml")]) == 1
     assert capsys.readouterr().err.startswith(f"quizapp: {missing}: cannot read")
+
+
+def test_stats_after_a_hand_edit_parses_the_toml_once(tmp_path: Path, capsys, monkeypatch) -> None:
+    """`quizapp stats` (or `due`) that had to read scores.toml leaves its cache behind, so
+    the next command is fast again; it says nothing about it and changes no score file."""
+    path = tmp_path / "scores.toml"
+    answers(path, 3)
+    ScoreStore(path).compact()
+    path.write_text(path.read_text(encoding="utf-8").replace("seen = 1", "seen = 5", 1),
+                    encoding="utf-8")
+    edited = path.read_bytes()
+    assert main(["stats", "--scores", str(path)]) == 0
+    assert "cache" not in capsys.readouterr().err
+    assert path.read_bytes() == edited and not path.with_name("scores.toml.journal").exists()
+
+    def parsed(*args: object) -> None:
+        raise AssertionError("scores.toml was parsed again")
+
+    monkeypatch.setattr("quizapp.store.scorestore.parse_snapshot", parsed)
+    path.with_name("scores.toml").touch()  # a new mtime: the kept summary is not enough
+    assert main(["due", "--scores", str(path)]) == 0
+    assert ScoreStore(path).load().cards["caps"]["c0"].seen == 5

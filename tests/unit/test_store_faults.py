@@ -322,8 +322,12 @@ def test_a_folder_where_the_cache_belongs_never_blocks_compaction(tmp_path: Path
     assert path.exists() and not path.with_name("scores.toml.journal").exists()
     assert any(w.startswith(f"{cache}: cannot write the cache") for w in store.warnings)
     reader = ScoreStore(path)
+    snapshot = path.read_bytes()
     assert len(reader.load().cards["caps"]) == 12
     assert reader.warnings and reader.warnings[0].startswith(f"{cache}: not a regular file")
+    # The load tried to make the cache again: only a warning, the scores untouched.
+    assert any(w.startswith(f"{cache}: cannot write the cache") for w in reader.warnings[1:])
+    assert path.read_bytes() == snapshot and cache.is_dir()
 
 
 def test_a_read_only_journal_is_named_not_the_score_file(tmp_path: Path, monkeypatch) -> None:
