@@ -302,12 +302,14 @@ class Salvaged:
 
 
 def salvage_snapshot(path: Path, raw: bytes) -> Salvaged:
-    """The good part of a damaged snapshot: every table before the damage.
+    """The good part of a damaged snapshot: every table but the damaged ones.
 
     The text is cut at the start of a table header before the first bad byte (for a
     cut-off file, the last header), the latest cut that parses is kept, and the card whose
-    table the cut went through is left out (its record may be partial). Records that do
-    not validate are left out one by one. Never raises for damage.
+    table the cut went through is left out (its record may be partial). The tables after
+    the damaged one are then read one by one (``_read_rest``): each that parses is kept,
+    and a card any of whose tables does not is left out. Records that do not validate are
+    left out one by one. Never raises for damage.
     """
     try:
         text = raw.decode("utf-8")
@@ -331,17 +333,80 @@ def salvage_snapshot(path: Path, raw: bytes) -> Salvaged:
     if best >= 0:
         cut = starts[best]
         data = tomllib.loads(text[:cut])
-        header = _header_path(text[cut:].split("\n", 1)[0]) if cut < len(text) else None
-        if header is None and (cut < len(text) or not END_LINE.search(raw)):
-            # The cut went through a header, or everything parsed but the end line is
-            # missing: the last table kept may be partial (or lack a sub-table).
+        broken = text[cut:].split("\n", 1)[0] if cut < len(text) else None
+        header = _header_path(broken) if broken is not None else None
+        if header is None and (broken is not None or not END_LINE.search(raw)):
+            # The cut went through a header that may have been the last kept table's
+            # sub-table, or everything parsed but the end line is missing: the last table
+            # kept may lack a sub-table. (A junk line that starts with "[" is neither.)
             last = _HEADER_LINE.findall(text[:cut])
-            header = _header_path(last[-1]) if last else None
+            if last and (broken is None or _may_extend(last[-1], broken)):
+                header = _header_path(last[-1])
         cut_header = header[0] if header else None
-    return _keep_valid(data, cut_header)
+    rest = starts[best + 1:]
+    bad = _read_rest(data, text, rest)
+    if len(rest) > 1 and not END_LINE.search(raw):  # cut off too: its last table may be partial
+        header = _header_path(text[rest[-2]:].split("\n", 1)[0])
+        if header is not None:
+            bad.add(header[0][:3])
+    return _keep_valid(data, cut_header, bad)
 
 
-def _keep_valid(data: dict[str, Any], cut: tuple[str, ...] | None) -> Salvaged:
+def _may_extend(header: str, broken: str) -> bool:
+    """Whether the damaged header line ``broken`` may have named a sub-table of the table
+    whose header is ``header`` (or was cut off inside such a name)."""
+    base = header.strip().rstrip("]") + "."
+    broken = broken.strip()
+    return broken.startswith(base) or base.startswith(broken)
+
+
+def _read_rest(data: dict[str, Any], text: str, starts: list[int]) -> set[tuple[str, ...]]:
+    """Add to ``data`` each table between ``starts`` (header offsets, the text's end
+    last) that parses on its own and does not clash with what is already there. Returns
+    the key paths, up to the card, of the tables that could not be read."""
+    bad: set[tuple[str, ...]] = set()
+    for a, b in zip(starts, starts[1:], strict=False):
+        piece = text[a:b]
+        try:
+            part = tomllib.loads(piece)
+        except (tomllib.TOMLDecodeError, RecursionError):
+            part = None
+        if part is None or not _fits(data, part):
+            header = _header_path(piece.split("\n", 1)[0])
+            if header is not None:
+                bad.add(header[0][:3])
+            continue
+        _merge(data, part)
+    return bad
+
+
+def _fits(have: dict[str, Any], part: dict[str, Any]) -> bool:
+    """Whether the table ``part`` adds to ``have`` without redefining anything in it."""
+    for key, value in part.items():
+        if key not in have:
+            continue
+        old = have[key]
+        if isinstance(old, dict) and isinstance(value, dict):
+            if not _fits(old, value):
+                return False
+        elif not (isinstance(old, list) and isinstance(value, list)):
+            return False  # a key or table given twice: the later one is not trusted
+    return True
+
+
+def _merge(have: dict[str, Any], part: dict[str, Any]) -> None:
+    for key, value in part.items():
+        old = have.get(key)
+        if isinstance(old, dict):
+            _merge(old, value)
+        elif isinstance(old, list):
+            old.extend(value)  # one more table of an array of tables ([[sessions]])
+        else:
+            have[key] = value
+
+
+def _keep_valid(data: dict[str, Any], cut: tuple[str, ...] | None,
+                bad: set[tuple[str, ...]] = frozenset()) -> Salvaged:
     folded = None
     journal = data.get("journal")
     if isinstance(journal, dict) and isinstance(journal.get("id"), str) and isinstance(
@@ -356,6 +421,8 @@ def _keep_valid(data: dict[str, Any], cut: tuple[str, ...] | None) -> Salvaged:
             for card_id, record in records.items():
                 if cut is not None and cut[:3] == ("cards", deck_id, card_id):
                     continue  # the cut went through this card's tables
+                if ("cards", deck_id, card_id) in bad:
+                    continue  # one of its tables was damaged: the record may be partial
                 try:
                     valid = CardRecord.model_validate(record)
                 except ValidationError:

@@ -165,6 +165,36 @@ def test_a_cut_off_snapshot_is_always_detected_and_its_good_part_kept(tmp_path: 
         assert cards_of(ScoreStore(path).load()) == kept
 
 
+@pytest.mark.parametrize("damage", ["a junk header line", "a bad line inside a card's table",
+                                    "a card's table given twice"])
+def test_damage_in_the_middle_of_a_snapshot_costs_only_the_damaged_table(
+    tmp_path: Path, damage: str
+) -> None:
+    """QA 08:39: one bad line mid-file used to drop every record after it and every
+    session. Only the damaged card's record may go; the backup keeps the whole file."""
+    path, raw, whole = _snapshot(tmp_path)
+    at = raw.index(b"[cards.rivers.c1]")
+    end = raw.index(b"\n", at) + 1
+    if damage == "a junk header line":
+        text, lost = raw[:at] + b"[cards.broken\nthis is not toml\n\n" + raw[at:], set()
+    elif damage == "a bad line inside a card's table":
+        text, lost = raw[:end] + b"seen = = 3\n" + raw[end:], {("rivers", "c1")}
+    else:  # after a junk line too; which of the two is right cannot be told: neither is kept
+        table = raw[at:raw.index(b"\n\n", at) + 2]
+        text = raw[:at] + b"[cards.broken\n\n" + raw[at:] + b"\n" + table.replace(
+            b"seen = ", b"seen = 9", 1)
+        lost = {("rivers", "c1")}
+    path.write_bytes(text)
+    store = ScoreStore(path, clock=Clock())
+    scores = store.load()
+    assert store.recovered[0].read_bytes() == text
+    kept = {key: value for key, value in cards_of(whole).items() if key not in lost}
+    assert cards_of(scores) == kept
+    assert [s.id for s in scores.sessions] == [s.id for s in whole.sessions]
+    assert f"kept {len(kept)} card records and 2 sessions" in store.notices[0]
+    assert cards_of(ScoreStore(path).load()) == kept
+
+
 def test_the_whole_snapshot_and_a_deliberate_hand_edit_load_without_a_word(tmp_path: Path) -> None:
     path, raw, whole = _snapshot(tmp_path)
     for text in (
