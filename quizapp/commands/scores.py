@@ -88,6 +88,8 @@ def run_recover(args: argparse.Namespace) -> int:
         parts.append(f"{result.already} already in the scores (not added again)")
     if result.records:
         parts.append(f"{result.records} card record(s) only the backup had")
+    if result.fuller:
+        parts.append(f"{result.fuller} card record(s) with more answers in the backup, put back")
     if result.sessions:
         parts.append(f"{result.sessions} session(s)")
     if result.unreadable:

@@ -68,6 +68,7 @@ class RecoverResult:
     answers: int = 0  # answers added
     already: int = 0  # answers already in the scores (not added again)
     records: int = 0  # card records only the backup held, added
+    fuller: int = 0  # card records the backup held more answers of, put back (see recover)
     sessions: int = 0  # sessions only the backup held, added
     unreadable: int = 0  # entries that could not be read at all
     problems: list[str] = field(default_factory=list)
@@ -374,7 +375,10 @@ class ScoreStore:
         From a journal backup: every answer that can be read, each once (answers already
         in the scores, or merged back before, are counted in ``already``), plus sessions
         the scores do not have. From a snapshot backup: card records and sessions the
-        scores do not have at all (a record the scores have is newer and kept).
+        scores do not have at all, and the backup's record of a card wherever it counts
+        more answers than the live one (a record rebuilt from the journal alone after a
+        damaged snapshot), with the live journal's later answers of that card folded on
+        top; elsewhere the live record is newer and kept.
         """
         result = RecoverResult()
         try:
@@ -417,11 +421,19 @@ class ScoreStore:
         assert self._scores is not None
         out: list[AnyEvent] = []
         now = self._clock()
+        later: list[AnswerEvent] | None = None
         for deck_id, records in sorted(backup.cards.items()):
             for card_id, record in sorted(records.items()):
-                if lookup(deck_id, card_id) is None:
+                live = lookup(deck_id, card_id)
+                if live is None:
                     out.append(RestoreEvent(deck=deck_id, card=card_id, at=now, record=record))
                     result.records += 1
+                elif record.seen > live.seen:
+                    if later is None:
+                        later = self._live_answers()
+                    fuller = _with_answers(deck_id, card_id, record, later)
+                    out.append(RestoreEvent(deck=deck_id, card=card_id, at=now, record=fuller))
+                    result.fuller += 1
                 else:
                     result.already += 1
         have = {s.id for s in self._scores.sessions}
@@ -433,11 +445,15 @@ class ScoreStore:
 
     def _live_answer_keys(self) -> set[str]:
         """Keys of the answers in the live journal (under the lock)."""
+        return {answer_key(e) for e in self._live_answers()}
+
+    def _live_answers(self) -> list[AnswerEvent]:
+        """The answers in the live journal (under the lock)."""
         raw = files.read_file(self.journal_path)
         if raw is None:
-            return set()
+            return []
         journal = parse_journal(self.journal_path, raw[0])
-        return {answer_key(e) for e in journal.events if isinstance(e, AnswerEvent)}
+        return [e for e in journal.events if isinstance(e, AnswerEvent)]
 
     # ----------------------------------------------------------------------- internals
 
@@ -772,6 +788,17 @@ class ScoreStore:
                 f"{self.journal_path}: cannot save the answer: {exc.strerror or exc}") from None
         finally:
             os.close(fd)
+
+
+def _with_answers(deck_id: str, card_id: str, record: CardRecord,
+                  answers: list[AnswerEvent]) -> CardRecord:
+    """``record`` (from a backup) with the card's answers given after its last answer."""
+    scores = ScoreFile.model_construct(cards={deck_id: {card_id: record}}, sessions=[], recovered=[])
+    last = record.last_answered
+    for event in answers:
+        if event.deck == deck_id and event.card == card_id and (last is None or event.at > last):
+            fold(scores, event)
+    return scores.cards[deck_id][card_id]
 
 
 def _readable_events(path: Path, raw: bytes) -> tuple[list[AnyEvent], int]:

@@ -299,6 +299,30 @@ def test_recover_from_a_cut_off_snapshot_adds_only_what_the_scores_lack(tmp_path
     assert store.recover(copy).records == 0
 
 
+def test_recover_puts_back_a_record_the_backup_holds_more_answers_of(tmp_path: Path) -> None:
+    """QA 08:39: after a damaged snapshot, a card answered again has a live record of the
+    new answers alone; recovering from the backup gives its whole history plus them."""
+    path, raw, whole = _snapshot(tmp_path)
+    cut = raw.index(b"[cards.rivers")
+    path.write_bytes(raw[:cut])
+    store = ScoreStore(path, clock=Clock())
+    assert "rivers" not in store.load().cards
+    before = whole.cards["rivers"]["c0"]
+    later = before.last_answered + timedelta(hours=1)
+    store.append(AnswerEvent(deck="rivers", card="c0", session="later", at=later, result="wrong"))
+    assert store.record("rivers", "c0").seen == 1
+    copy = tmp_path / "copy.toml"  # a backup in which c0 had been answered six times
+    table = b"[cards.rivers.c0]\nseen = 1\nright = 1\n"
+    assert table in raw
+    copy.write_bytes(raw.replace(table, b"[cards.rivers.c0]\nseen = 6\nright = 6\n"))
+    result = store.recover(copy)
+    assert result.fuller == 1
+    now = ScoreStore(path).load().cards["rivers"]["c0"]
+    assert (now.seen, now.right, now.wrong) == (7, 6, 1)
+    assert now.last_answered == later and now.first_answered == before.first_answered
+    assert store.recover(copy).fuller == 0  # the live record now holds the most
+
+
 def test_check_reports_each_file_at_fault_and_changes_nothing(tmp_path: Path) -> None:
     path, raw, spans = _journal(tmp_path)
     journal = path.with_name("scores.toml.journal")
