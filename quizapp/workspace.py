@@ -170,6 +170,7 @@ class Workspace:
         """Every number of the stats screen and ``quizapp stats`` as of now. Counted once,
         then kept up to date with each answer (``tally``); the numbers are also kept on
         disk for the next start (``kept_summary``)."""
+        self.store.catch_up()  # another window's answers count too
         scores, catalog, settings = self.scores, self.catalog, self.settings
         with self._tally_lock:
             identity = self.store.identity  # before counting: a later write changes it
@@ -198,7 +199,9 @@ class Workspace:
     # ------------------------------------------------------------------ playing
 
     def start(self, plan: PlayPlan, *, seed: int | None = None) -> Session | NothingToPlay:
-        """The session ``plan`` asks for, recording into the store; or why there is none."""
+        """The session ``plan`` asks for, recording into the store; or why there is none.
+        Picked from the scores as they are on disk now (another window's answers too)."""
+        self.store.catch_up()
         catalog, scores, settings = self.catalog, self.scores, self.settings
         if plan.kind != "missed" and plan.deck_id is not None and catalog.get(plan.deck_id) is None:
             return NothingToPlay("unknown-deck", plan, decks=tuple(e.id for e in catalog.entries))

@@ -153,6 +153,18 @@ class ScoreStore:
             journal = (None, 0)
         return (files.stat_key(self.path), *journal)
 
+    def catch_up(self) -> bool:
+        """Bring the in-memory scores up to date with what other windows (or a plain
+        ``quizapp play``) wrote since; True if anything was read. Only ``stat`` calls
+        while nothing changed, the journal's new tail when it grew, the whole files (the
+        cache, if it matches) when someone compacted or edited the snapshot."""
+        if self._scores is None or self.identity_on_disk() == self.identity:
+            return False
+        with self._locked(for_reading=True), self._memory:
+            before = self.version
+            self._catch_up()
+            return self.version != before
+
     @property
     def journal_events(self) -> int:
         """Events in the journal not yet folded into the snapshot (as far as we know)."""

@@ -384,6 +384,19 @@ async def test_an_old_scores_cache_is_one_short_toast_once_and_no_banner(tmp_pat
     assert again.load().cards["caps"]["c1"].wrong == 1 and again.warnings == []
 
 
+async def test_m_at_home_sees_a_miss_made_in_another_window(tmp_path: Path) -> None:
+    """QA 08:34: home open, another window (or `quizapp play --plain`) misses a card; `m`
+    starts a review of it instead of saying there is nothing missed."""
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        other = ScoreStore(_scores_path(app))
+        other.append(AnswerEvent(deck="caps", card="c1", session="s9", at=T0, result="wrong"))
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        assert app.screen.session.total == 1
+
+
 async def test_theme_is_remembered_across_runs(tmp_path: Path) -> None:
     app = build(tmp_path, deck("caps", CHOICE))
     async with app.run_test() as pilot:

@@ -162,3 +162,20 @@ def test_export_refuses_to_replace_a_file_unless_asked(tmp_path: Path) -> None:
         workspace.export_deck("nope", out, "csv", replace=True)
     workspace.export_deck("caps", out, "csv", replace=True)
     assert "Question 1?" in out.read_text(encoding="utf-8")
+
+
+def test_another_windows_answers_count_in_this_windows_sessions_and_numbers(tmp_path: Path) -> None:
+    """QA 08:34: window A open on home, window B (or `quizapp play --plain`) misses a card;
+    A's `m` and its numbers must see that miss, not say 'Nothing missed'."""
+    a = _open(tmp_path)
+    b = Workspace.open(a.locations, clock=lambda: T0)
+    _play(a, [True, True, True])
+    a.stats()
+    review = PlayPlan("review", "caps")
+    assert _reason(a, review) == "never-missed"
+    _play(b, [False, True, True])  # written by the other window only
+    assert a.stats().decks[0].missed == 1
+    assert isinstance(a.start(review), Session)
+    b.compact()  # the other window folds its journal: A reads the new snapshot
+    _play(b, [False, False, True])
+    assert a.stats().decks[0].missed == 2

@@ -211,10 +211,12 @@ class HomeScreen(Screen[None]):
             pending()
 
     def _data_key(self) -> tuple[object, ...]:
-        """What the numbers depend on: the decks, the scores, and the minute (due cards)."""
+        """What the numbers depend on: the decks, the scores (as read, and as on disk: a
+        write by another window counts again), and the minute (due cards)."""
         workspace = self.workspace
         minute = workspace.clock().replace(second=0, microsecond=0)
-        return (workspace.catalog, workspace.store.version, minute)
+        store = workspace.store
+        return (workspace.catalog, store.version, store.identity_on_disk(), minute)
 
     @staticmethod
     def _same(key: tuple[object, ...], other: tuple[object, ...] | None) -> bool:
