@@ -397,6 +397,21 @@ async def test_m_at_home_sees_a_miss_made_in_another_window(tmp_path: Path) -> N
         assert app.screen.session.total == 1
 
 
+async def test_an_idle_home_keeps_its_times_and_numbers_current(tmp_path: Path, monkeypatch) -> None:
+    """QA 08:43: home left open showed 'just now' and old due counts for minutes; it looks
+    again by itself (every ``RECHECK_SECONDS``, made short here)."""
+    monkeypatch.setattr(HomeScreen, "RECHECK_SECONDS", 0.05)
+    clock = Clock()
+    app = build(tmp_path, deck("caps", CHOICE), clock=clock)
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        ScoreStore(_scores_path(app)).append(
+            AnswerEvent(deck="caps", card="c1", session="s9", at=T0, result="wrong"))
+        await wait_for(pilot, lambda: "1 due now" in screen_text(app))  # another window's miss
+        clock.tick(600)
+        await wait_for(pilot, lambda: "10 min ago" in screen_text(app))
+
+
 async def test_theme_is_remembered_across_runs(tmp_path: Path) -> None:
     app = build(tmp_path, deck("caps", CHOICE))
     async with app.run_test() as pilot:

@@ -102,6 +102,9 @@ class HomeScreen(Screen[None]):
                        "stats", "problems", "import_deck")
     # Short terminals: the heatmap makes room for the deck table.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
+    # How often an idle home looks whether its numbers went stale (a card fell due, a new
+    # minute for "Played", another window answered): a stat call unless they did.
+    RECHECK_SECONDS = 15.0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -133,6 +136,14 @@ class HomeScreen(Screen[None]):
         self.query_one("#problems").display = False
         if self._notices is not None or self._preview is not None:
             self._fill(self._notices or [])
+        self.set_interval(self.RECHECK_SECONDS, self._recheck)
+
+    def _recheck(self) -> None:
+        """Count again if the numbers shown went stale while home sat idle."""
+        notices = self._notices
+        if notices is not None and self.is_current and not self._same(
+                self._data_key(), self._counted_key):
+            self.show(notices)
 
     def preview(self, glimpses: list[Glimpse], stats: Stats | None = None) -> None:
         """Show the decks as the deck cache's index has them, before they are loaded (a
