@@ -387,10 +387,10 @@ class ScoreStore:
         From a journal backup: every answer that can be read, each once (answers already
         in the scores, or merged back before, are counted in ``already``), plus sessions
         the scores do not have. From a snapshot backup: card records and sessions the
-        scores do not have at all, and the backup's record of a card wherever it counts
-        more answers than the live one (a record rebuilt from the journal alone after a
-        damaged snapshot), with the live journal's later answers of that card folded on
-        top; elsewhere the live record is newer and kept.
+        scores do not have at all; and for a card both have, the backup's record with the
+        live journal's answers given after it folded on top, wherever that counts more
+        answers than the live record (one rebuilt from the journal alone after a damaged
+        snapshot); elsewhere the live record is newer and kept.
         """
         result = RecoverResult()
         try:
@@ -433,21 +433,26 @@ class ScoreStore:
         assert self._scores is not None
         out: list[AnyEvent] = []
         now = self._clock()
-        later: list[AnswerEvent] | None = None
+        later: dict[tuple[str, str], list[AnswerEvent]] | None = None
         for deck_id, records in sorted(backup.cards.items()):
             for card_id, record in sorted(records.items()):
                 live = lookup(deck_id, card_id)
                 if live is None:
                     out.append(RestoreEvent(deck=deck_id, card=card_id, at=now, record=record))
                     result.records += 1
-                elif record.seen > live.seen:
-                    if later is None:
-                        later = self._live_answers()
-                    fuller = _with_answers(deck_id, card_id, record, later)
-                    out.append(RestoreEvent(deck=deck_id, card=card_id, at=now, record=fuller))
-                    result.fuller += 1
                 else:
-                    result.already += 1
+                    if later is None:
+                        later = {}
+                        for event in self._live_answers():
+                            later.setdefault((event.deck, event.card), []).append(event)
+                    fuller = _with_answers(deck_id, card_id, record,
+                                           later.get((deck_id, card_id), []))
+                    if fuller.seen > live.seen:
+                        out.append(RestoreEvent(deck=deck_id, card=card_id, at=now,
+                                                record=fuller))
+                        result.fuller += 1
+                    else:
+                        result.already += 1
         have = {s.id for s in self._scores.sessions}
         for session in backup.sessions:
             if session.id not in have:
@@ -804,11 +809,13 @@ class ScoreStore:
 
 def _with_answers(deck_id: str, card_id: str, record: CardRecord,
                   answers: list[AnswerEvent]) -> CardRecord:
-    """``record`` (from a backup) with the card's answers given after its last answer."""
+    """``record`` (from a backup) with the card's ``answers`` given after its last one."""
+    if not answers:
+        return record
     scores = ScoreFile.model_construct(cards={deck_id: {card_id: record}}, sessions=[], recovered=[])
     last = record.last_answered
     for event in answers:
-        if event.deck == deck_id and event.card == card_id and (last is None or event.at > last):
+        if last is None or event.at > last:
             fold(scores, event)
     return scores.cards[deck_id][card_id]
 

@@ -323,6 +323,25 @@ def test_recover_puts_back_a_record_the_backup_holds_more_answers_of(tmp_path: P
     assert store.recover(copy).fuller == 0  # the live record now holds the most
 
 
+def test_recover_adds_a_backup_record_to_more_journal_answers_than_it_had(tmp_path: Path) -> None:
+    """QA 09:03: the backup had 1 answer of c0, the live record was rebuilt from 3 later
+    journal answers: the whole history is the backup's one plus those three."""
+    path, raw, whole = _snapshot(tmp_path)
+    path.write_bytes(raw[:raw.index(b"[cards.rivers")])
+    store = ScoreStore(path, clock=Clock())
+    store.load()
+    before = whole.cards["rivers"]["c0"]
+    for minutes in (60, 61, 62):
+        store.append(AnswerEvent(deck="rivers", card="c0", session="later", result="wrong",
+                                 at=before.last_answered + timedelta(minutes=minutes)))
+    assert store.record("rivers", "c0").seen == 3
+    copy = tmp_path / "copy.toml"
+    copy.write_bytes(raw)
+    assert store.recover(copy).fuller == 1
+    now = ScoreStore(path).load().cards["rivers"]["c0"]
+    assert (now.seen, now.right, now.wrong) == (4, before.right, before.wrong + 3)
+
+
 def test_check_reports_each_file_at_fault_and_changes_nothing(tmp_path: Path) -> None:
     path, raw, spans = _journal(tmp_path)
     journal = path.with_name("scores.toml.journal")
