@@ -5,6 +5,8 @@ Rule names (recorded in each quote's ``evidence.rule``):
 1. ``name-said-after``     “...,” Dana Ortiz said        (the quote ends in , ? ! or a dash)
                            (also “...,” union leader Dana Ortiz said)
 2. ``said-name-after``     “...,” said Senator Ortiz / said commuter Dana Ortiz
+                           (1 and 2 also read “...,” said Harbour Radio host Dana Ortiz:
+                           capitalised words, a lower-case role, then the speaker's name)
 3. ``name-said-before``    Ortiz said: “...”  /  Ortiz said, “...”  /  Ortiz said “...”
 4. ``name-told-before``    Ortiz told reporters: “...”  (3 and 4 allow an aside between
                            name and verb: Ortiz, who chaired the talks, told reporters: “...”)
@@ -92,12 +94,18 @@ _ROLE_WORDS = (
     rf"[a-z][a-z-]*\s+){{1,3}}(?={CAPWORD}))?"
 )
 _ASIDE_AFTER = r"(?:,\s+[^,“”\"]{1,60},)?"
+# "Harbour Radio host Dana Ortiz": capitalised words naming what the person works for, then
+# a lower-case role, then the name; the speaker is the name (see entities.ROLE_THEN_NAME).
+_EMPLOYER = (
+    rf"(?:(?:(?:{CAPWORD}|[A-Z]{{2,6}})\s+){{1,4}}"
+    rf"(?=(?:[a-z][a-z-]*\s+){{1,3}}{CAPWORD}\s+{CAPWORD}))?"
+)
 _AFTER_NAME_SAID = re.compile(
-    rf"\s*{_ROLE_WORDS}{SPK}{_ASIDE_AFTER}\s+(?:{ADV}\s+)?{SPEECH}\b")
+    rf"\s*{_EMPLOYER}{_ROLE_WORDS}{SPK}{_ASIDE_AFTER}\s+(?:{ADV}\s+)?{SPEECH}\b")
 # “...,” said the engineer, Dana Ortiz.  (a lower-case role, a comma, then the name)
 _AFTER_SAID_NAME = re.compile(
     rf"\s*{SPEECH}\s+(?:(?:the|a|an|their|its|his|her)\s+[a-z][\w -]{{0,40}}?,\s+)?"
-    rf"{_ROLE_WORDS}{_NAMED_SPK}")
+    rf"{_EMPLOYER}{_ROLE_WORDS}{_NAMED_SPK}")
 # “We will win.” Ortiz said.  (the attribution as a short sentence of its own)
 _AFTER_SENTENCE = re.compile(
     rf"\s*{_ROLE_WORDS}{SPK}\s+(?:{ADV}\s+)?{SPEECH}\b[^.!?“”\"]{{0,40}}[.!?]")

@@ -63,6 +63,18 @@ _ORG_NEVER_FIRST = {
     "No", "Not", "Mr", "Mrs", "Ms", "Dr", "Sir", "Madam", "Both", "Each", "Every", "Some",
     "Many", "Most", "All", "Under", "Over", "Since", "Until", "Then", "Now", "Today",
 }
+# "says Harbour Radio host Dana Ortiz": capitalised words, then a lower-case role, then a
+# name. The capitalised words name what the person works for (a programme, a company), so
+# they are no person's name; the name after the role is the speaker.
+_NOT_ROLE = (
+    r"(?:for|of|to|with|at|from|by|in|on|about|near|and|or|but|nor|whom|who|whose|that|which|"
+    r"as|after|before|during|when|while|where|since|until|than|because|if|into|onto|over|"
+    r"under|outside|inside|across|against|among|between|within|without|through|via|per|"
+    r"behind|beside|toward|towards|is|was|are|were|has|had|have|will|would|told|tells|said|"
+    r"says|asked|added|last|next|this|on)"
+)
+ROLE_THEN_NAME = re.compile(
+    rf"[ \t]+(?:(?!{_NOT_ROLE}\b)[a-z][a-z-]*[ \t]+){{1,3}}({CAPWORD})[ \t]+({CAPWORD})(?![\w’'-])")
 _THIRD_NAME = re.compile(rf"[ \t]+({CAPWORD})(?![ \t]+[A-Z])(?![\w’'-])")
 _DOUBLE_SURNAME = re.compile(
     rf"[ \t]+({CAPWORD})[ \t]+({CAPWORD})(?![ \t]+[A-Z])(?![\w’'-])")
@@ -268,6 +280,11 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
             add(full, words[-1], None, "titled-name", start + m.start(2), None, title)
         for m in slot_re.finditer(chunk):
             first, last = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            if not m.group(1) and (later := ROLE_THEN_NAME.match(chunk, m.end(4))):
+                # "said Harbour Radio host Dana Ortiz": the speaker is the name after the role
+                first, last = later.group(1), later.group(2)
+                if first in names:
+                    continue  # the given-name rule has found it
             if first in names or _not_a_name(first) or _not_a_name(last):
                 continue
             if first in _TITLE_WORDS or last in _TITLE_WORDS:

@@ -101,13 +101,17 @@ def _label_speaker(turn: Turn, entities: Entities) -> tuple[str | None, str]:
     """The person a transcript label names (found in the text, or new), and why not."""
     if turn.question:
         return None, "a question from the floor"
-    if turn.name is None:
-        return None, f"the label {turn.label!r} names no person"
-    words = turn.name.split()
     people = list(entities.people.values())
-    same = [p for p in people if p.name == turn.name]
-    if not same and len(words) == 1:
-        same = [p for p in people if p.surname == words[0]]
+    if turn.name is None:
+        # "ORTIZ:" is an acronym unless one person of the article has that surname
+        same = [p for p in people if not p.is_organisation and p.surname == turn.surname]
+        if len(same) != 1 or turn.surname is None:
+            return None, f"the label {turn.label!r} names no person"
+    else:
+        words = turn.name.split()
+        same = [p for p in people if p.name == turn.name]
+        if not same and len(words) == 1:
+            same = [p for p in people if p.surname == words[0]]
     if len(same) == 1:
         person = same[0]
     elif len(same) > 1:

@@ -11,7 +11,8 @@ labelled paragraphs, so that a lone ``Update: ...`` in a report is not read as a
 The label says who speaks: ``Q``/``QUESTION`` is a question from the floor (kept without
 a speaker); an honorific or a title is dropped and the rest is the name, in title case
 (``UNDER SECRETARY OKAFOR`` -> Okafor); ``Name, role`` keeps the name. A label that names no
-one (``VOA``, an acronym) gives a turn without a speaker.
+one (``VOA``, an acronym) gives a turn without a speaker, unless that one word in capitals
+is the surname of one person the article names (``ORTIZ:`` after "Dana Ortiz reports").
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ class Turn:
     paragraph: int
     question: bool
     name: str | None  # the speaker's name as the label gives it (title case), if any
+    # A label of one word in capitals ("ORTIZ") may be an acronym or a surname: kept here,
+    # in title case, so that a person of the article with that surname can be its speaker.
+    surname: str | None = None
 
 
 def _name_of(label: str) -> tuple[str | None, bool]:
@@ -79,8 +83,11 @@ def find_turns(layout: Layout) -> list[Turn]:
         if text[m.end():m.end() + 1] in "“\"" or re.search(rf"\b{SPEECH}\b", label):
             continue  # "Ann Lee, the mayor, said: “...”": prose introducing a quote
         name, question = _name_of(label)
+        head = label.split(",")[0].strip()
+        surname = (head.capitalize() if name is None and not question
+                   and re.fullmatch(r"[A-Z][A-Z’'-]+", head) else None)
         found.append(Turn(label=label, label_start=para.start, start=m.end(), end=para.end,
-                          paragraph=index, question=question, name=name))
+                          paragraph=index, question=question, name=name, surname=surname))
     if len(found) >= 2 or any(_formal(t.label) for t in found):
         return found
     return []

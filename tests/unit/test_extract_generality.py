@@ -15,6 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 RULES = sorted((REPO / "quizapp" / "extract").glob("*.py"))
 CORPUS = REPO / "tests" / "fixtures" / "articles" / "corpus"
 HELDOUT = REPO / "tests" / "fixtures" / "articles" / "heldout"
+UNSEEN = REPO / "tests" / "fixtures" / "articles" / "unseen"
 
 
 def _fixture_terms() -> tuple[set[str], set[str]]:
@@ -26,7 +27,8 @@ def _fixture_terms() -> tuple[set[str], set[str]]:
         names |= {p.name, p.name.split()[-1]}
     names |= {p.city for p in seed.places}
     quotes += [q.text for q in seed.quotes]
-    for gold in [*CORPUS.glob("*.gold.toml"), *HELDOUT.glob("*.gold.toml")]:
+    for gold in [*CORPUS.glob("*.gold.toml"), *HELDOUT.glob("*.gold.toml"),
+                 *UNSEEN.glob("*.gold.toml")]:
         data = tomllib.loads(gold.read_text(encoding="utf-8"))
         for name in data["people"]:
             names.add(name)
