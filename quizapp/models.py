@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Iterable
 from datetime import datetime
+from operator import attrgetter
 from typing import Annotated, Literal, Union
 
 from pydantic import (
@@ -233,10 +234,12 @@ class CardModel(Model):
     kind: CardKind
     question: NonBlank
     answer: NonBlank | list[NonBlank] | None = Field(default=None, validate_default=True)
-    distractors: list[NonBlank] = []
-    accept: list[NonBlank] = []
+    # A new empty list from a factory: a default of ``[]`` is deep-copied for every card
+    # that leaves the field out (150,000 copies in a 100,000-card deck).
+    distractors: list[NonBlank] = Field(default_factory=list)
+    accept: list[NonBlank] = Field(default_factory=list)
     explanation: str = ""
-    tags: list[NonBlank] = []
+    tags: list[NonBlank] = Field(default_factory=list)
     section: str = ""
     reverse: bool = False
 
@@ -331,6 +334,7 @@ CARD_FIELDS = ("id", "kind", "question", "answer", "distractors", "accept", "exp
                "tags", "section", "reverse")
 _CARD_FIELDS = CARD_FIELDS
 _LIST_FIELDS = ("distractors", "accept", "tags")
+_card_values = attrgetter(*_CARD_FIELDS)  # a checked CardModel's fields, in one C call
 # What ``model_dump(exclude_defaults=True)`` leaves out (as pydantic did).
 _CARD_DEFAULTS: dict[str, object] = {"answer": None, "distractors": [], "accept": [],
                                      "explanation": "", "tags": [], "section": "",
@@ -390,7 +394,7 @@ class Card:
 
     @classmethod
     def _from_model(cls, model: CardModel, shared: SharedLists | None = None) -> Card:
-        card = cls.trusted(*(getattr(model, name) for name in _CARD_FIELDS))
+        card = cls.trusted(*_card_values(model))
         return card.share(shared) if shared is not None else card
 
     def share(self, shared: SharedLists) -> Card:
