@@ -49,7 +49,8 @@ from quizapp.deckindex import (
     survey,  # noqa: F401
 )
 from quizapp.fsutil import atomic_write_bytes, atomic_write_text, write_new_text
-from quizapp.models import CARD_FIELDS, DECK_FORMAT, EMPTY, Card, Deck, DeckInfo, SharedLists
+from quizapp.models import CARD_DEFAULTS, CARD_FIELDS, DECK_FORMAT, EMPTY, Card, Deck, DeckInfo
+from quizapp.models import SharedLists
 from quizapp.paths import Locations
 
 
@@ -640,10 +641,49 @@ def validate_file(path: Path | str) -> list[str]:
 
 
 def dump_deck(deck: Deck) -> str:
-    """Deterministic TOML text for a deck: the same deck always gives the same bytes."""
+    """Deterministic TOML text for a deck: the same deck always gives the same bytes,
+    byte for byte what ``tomli_w.dumps`` writes for the deck's data (``deck_data``).
+
+    Each card's table is written straight from the card (as ``tomli_w`` would write its
+    ``model_dump``) by the snapshot's fast writer (``store.tomlwriter``): a 100,000-card
+    deck took seconds through ``tomli_w`` and pydantic's serializer."""
+    from quizapp.store import tomlwriter
+
+    cards = deck.cards
+    if not cards or all(_fits_inline(card) for card in cards):
+        return tomli_w.dumps(deck_data(deck), multiline_strings=False)  # cards = [{...}]
+    info = deck.deck.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
+    tables = tomlwriter.Rendered("\n".join(map(_card_table, cards)))
+    return tomlwriter.dumps({"format": deck.format, "deck": info, "cards": tables})
+
+
+def deck_data(deck: Deck) -> dict[str, Any]:
+    """The deck as the data of its TOML file (what ``dump_deck`` writes)."""
     data = deck.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
-    data = {"format": deck.format, **data}
-    return tomli_w.dumps(data, multiline_strings=False)
+    return {"format": deck.format, **data}
+
+
+def _fits_inline(card: Card) -> bool:
+    """``tomli_w``'s rule: an array of tables that each fit on a line of their own is
+    written inline (``cards = [{ ... }, ...]``), not as ``[[cards]]`` tables."""
+    from quizapp.store import tomlwriter
+
+    line = tomlwriter.INDENT + tomlwriter.inline_table(
+        card.model_dump(exclude_none=True, exclude_defaults=True)) + ","
+    return len(line) <= tomlwriter.MAX_LINE_LENGTH and "\n" not in line
+
+
+def _card_table(card: Card) -> str:
+    """A card's ``[[cards]]`` table: its fields in order, those left at their default
+    (or None) left out, as ``Card.model_dump(exclude_none=True, exclude_defaults=True)``."""
+    from quizapp.store.tomlwriter import literal
+
+    out = ["[[cards]]\n"]
+    for name, value in zip(CARD_FIELDS, card.values()):
+        if value is None or (name in CARD_DEFAULTS and value == CARD_DEFAULTS[name]):
+            continue
+        out.append(f"{name} = {literal(value)}\n")
+    return "".join(out)
 
 
 def write_new_file(path: Path, text: str) -> None:

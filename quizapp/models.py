@@ -336,7 +336,7 @@ _CARD_FIELDS = CARD_FIELDS
 _LIST_FIELDS = ("distractors", "accept", "tags")
 _card_values = attrgetter(*_CARD_FIELDS)  # a checked CardModel's fields, in one C call
 # What ``model_dump(exclude_defaults=True)`` leaves out (as pydantic did).
-_CARD_DEFAULTS: dict[str, object] = {"answer": None, "distractors": [], "accept": [],
+CARD_DEFAULTS: dict[str, object] = {"answer": None, "distractors": [], "accept": [],
                                      "explanation": "", "tags": [], "section": "",
                                      "reverse": False}
 
@@ -437,7 +437,7 @@ class Card:
             value = getattr(self, name)
             if exclude_none and value is None:
                 continue
-            if exclude_defaults and name in _CARD_DEFAULTS and value == _CARD_DEFAULTS[name]:
+            if exclude_defaults and name in CARD_DEFAULTS and value == CARD_DEFAULTS[name]:
                 continue
             out[name] = list(value) if isinstance(value, list) else value
         return out
