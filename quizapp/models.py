@@ -194,15 +194,112 @@ CLOZE = re.compile(r"\{\{c(\d{1,3})::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 CLOZE_BLANK = "[...]"
 
 
+_CLOZE_OPEN = re.compile(r"\{\{c(\d{1,3})::")
+
+
+def _nested(text: str) -> bool:
+    """Whether a deletion holds another (Anki 2.1.56+: ``{{c1::a {{c2::b}} c}}``)."""
+    if text.count("{{c") < 2:
+        return False
+    return any("{{c" in m.group(0)[3:] for m in CLOZE.finditer(text))
+
+
+def _cloze_tree(text: str) -> list[str | tuple[int, list, str | None]]:
+    """The text as pieces: plain strings and deletions ``(number, pieces, hint)``, a
+    deletion inside another as one of its pieces. An opening that is never closed is
+    text. The hint is what follows the deletion's first ``::`` at its own level."""
+    root: list = []
+    stack: list[tuple[int, list]] = []  # open deletions: (number, pieces so far)
+    pieces, pos = root, 0
+    while pos < len(text):
+        opening = _CLOZE_OPEN.match(text, pos)
+        if opening:
+            stack.append((int(opening.group(1)), []))
+            pieces, pos = stack[-1][1], opening.end()
+            continue
+        if stack and text.startswith("}}", pos):
+            number, inner = stack.pop()
+            hint = None
+            for i, piece in enumerate(inner):  # split at the first :: of its own text
+                if isinstance(piece, str) and "::" in piece:
+                    head, tail = piece.split("::", 1)
+                    hint = tail + "".join(_plain(x) for x in inner[i + 1:])
+                    inner = [*inner[:i], head] if head else inner[:i]
+                    break
+            pieces = stack[-1][1] if stack else root
+            pieces.append((number, inner, hint))
+            pos += 2
+            continue
+        nxt = [i for i in (text.find("{{c", pos + 1), text.find("}}", pos) if stack else -1)
+               if i != -1]
+        end = min(nxt) if nxt else len(text)
+        if pieces and isinstance(pieces[-1], str):
+            pieces[-1] += text[pos:end]
+        else:
+            pieces.append(text[pos:end])
+        pos = end
+    while stack:  # never closed: its opening and pieces are text again
+        number, inner = stack.pop()
+        pieces = stack[-1][1] if stack else root
+        pieces.extend([f"{{{{c{number}::", *inner])
+    return root
+
+
+def _plain(piece: str | tuple) -> str:
+    """A piece written back as cloze text (a hint keeps any deletion markers as text)."""
+    if isinstance(piece, str):
+        return piece
+    number, inner, hint = piece
+    tail = f"::{hint}" if hint is not None else ""
+    return f"{{{{c{number}::{''.join(_plain(x) for x in inner)}{tail}}}}}"
+
+
+def _deletions(pieces: list) -> list[tuple[int, list, str | None]]:
+    out = []
+    for piece in pieces:
+        if not isinstance(piece, str):
+            out.append(piece)
+            out.extend(_deletions(piece[1]))
+    return out
+
+
 def cloze_numbers(text: str) -> list[int]:
     """The deletion numbers in a cloze text, ascending, each once."""
-    return sorted({int(m.group(1)) for m in CLOZE.finditer(text)})
+    if not _nested(text):
+        return sorted({int(m.group(1)) for m in CLOZE.finditer(text)})
+    return sorted({d[0] for d in _deletions(_cloze_tree(text))})
+
+
+def cloze_answers(text: str) -> list[tuple[int, str]]:
+    """Every deletion's number and answer (all deletions shown inside it), in order."""
+    if not _nested(text):
+        return [(int(m.group(1)), m.group(2)) for m in CLOZE.finditer(text)]
+    return [(n, _shown(inner, 0, [])) for n, inner, _ in _deletions(_cloze_tree(text))]
+
+
+def _shown(pieces: list, number: int, answers: list[str]) -> str:
+    """The pieces with deletion ``number`` blanked (its answer added to ``answers``) and
+    every other deletion shown."""
+    out = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        n, inner, hint = piece
+        if n == number:
+            answers.append(_shown(inner, 0, []))
+            out.append(f"[{hint.strip()}]" if hint and hint.strip() else CLOZE_BLANK)
+        else:
+            out.append(_shown(inner, number, answers))
+    return "".join(out)
 
 
 def cloze_prompt(text: str, number: int) -> tuple[str, str]:
     """Deletion ``number`` asked: (the text with it blanked, or ``[hint]``, and the other
     deletions shown; its answer, several deletions of one number joined by ``, ``)."""
     answers: list[str] = []
+    if _nested(text):  # a deletion inside another is blanked inside the shown one
+        return _shown(_cloze_tree(text), number, answers), ", ".join(answers)
 
     def put(match: re.Match[str]) -> str:
         if int(match.group(1)) != number:
@@ -216,6 +313,8 @@ def cloze_prompt(text: str, number: int) -> tuple[str, str]:
 
 def cloze_text(text: str) -> str:
     """The cloze text with every deletion shown (its answers in place)."""
+    if _nested(text):
+        return _shown(_cloze_tree(text), 0, [])
     return CLOZE.sub(lambda m: m.group(2), text)
 
 
@@ -264,9 +363,9 @@ class CardModel(Model):
             if not cloze_numbers(self.question):
                 raise ValueError("question: a cloze card needs at least one deletion such as "
                                  "{{c1::answer}}")
-            for match in CLOZE.finditer(self.question):
-                if not match.group(2).strip():
-                    raise ValueError(f"question: deletion c{match.group(1)} is empty")
+            for number, answer in cloze_answers(self.question):
+                if not answer.strip():
+                    raise ValueError(f"question: deletion c{number} is empty")
             return self
         if self.kind == "order":
             if not isinstance(self.answer, list) or len(self.answer) < 2:

@@ -6,7 +6,8 @@
   Back Extra, the explanation); the numbers asked are the note's cards.
 - Any other note becomes one card per Anki card, rendered from the card's template
   (``{{Field}}``, ``{{#Field}}...{{/Field}}``, ``{{FrontSide}}``; the answer is what follows
-  ``<hr id=answer>``). A template with ``{{type:Field}}`` makes a ``text`` card, others a
+  ``<hr id=answer>``; ``kanji:``, ``kana:`` and ``furigana:`` show the ruby text
+  ``日本[にほん]`` as ``日本``, ``にほん`` and ``日本(にほん)``). A template with ``{{type:Field}}`` makes a ``text`` card, others a
   ``flip`` card. A note whose second card is its first one reversed (Basic and reversed)
   becomes one card with ``reverse = true``.
 - Card ids come from the note: its ``QuizappId`` field (a package quizapp exported), else
@@ -41,6 +42,15 @@ SECTION = re.compile(r"\{\{([#^])\s*([^}]+?)\s*\}\}(.*?)\{\{/\s*\2\s*\}\}", re.S
 REPLACEMENT = re.compile(r"\{\{\s*([^#^/{}][^{}]*?)\s*\}\}")
 TYPED = re.compile(r"\{\{\s*type:(?:cloze:)?([^}]+?)\s*\}\}")
 CLOZE_FIELD = re.compile(r"\{\{\s*(?:[^}:]+:)*cloze:([^}]+?)\s*\}\}")
+
+
+# Anki's ruby text: "日本[にほん]" (a space may end the base: "私 日本[にほん]").
+FURIGANA = re.compile(r" ?([^ >]+?)\[(?!sound:)(.+?)\]")
+FILTERS = {
+    "kanji": lambda v: FURIGANA.sub(lambda m: m.group(1), v),
+    "kana": lambda v: FURIGANA.sub(lambda m: m.group(2), v),
+    "furigana": lambda v: FURIGANA.sub(lambda m: f"{m.group(1)}({m.group(2)})", v),
+}
 
 
 @dataclass
@@ -81,10 +91,13 @@ def render(template: str, fields: dict[str, str], specials: dict[str, str],
         spec = match.group(1).strip()
         if spec == "FrontSide":
             return front
-        name = spec.split(":")[-1].strip()
+        *filters, name = (part.strip() for part in spec.split(":"))
         if spec.startswith("type:"):
             return ""
-        return fields.get(name, specials.get(name, ""))
+        value = fields.get(name, specials.get(name, ""))
+        for name in reversed(filters):  # {{kana:furigana:Reading}}: the innermost first
+            value = FILTERS.get(name.casefold(), lambda v: v)(value)
+        return value
 
     return REPLACEMENT.sub(replace, template)
 
@@ -147,7 +160,8 @@ class _Builder:
             self.anki_cards[anki_id] = card.id + suffix
             if anki_id in self.suspended_cards:
                 self.suspended.add(card.id + suffix)
-        text = card.question + (card.answer_text if card.answer is not None else "")
+        text = card.question + (card.answer_text if card.answer is not None else "") + (
+            card.explanation)
         if "[image: " in text or "[sound: " in text:
             self.with_media += 1
 
@@ -198,8 +212,11 @@ class _Builder:
             specials["Card"] = name
             front_html = render(qfmt, fields, specials)
             back_html = render(afmt, fields, specials, front="")
+            # The back shows what follows <hr id=answer>, and what the back template puts
+            # before it other than the front ("{{furigana:Reading}}<hr id=answer>...").
             parts = ANSWER_RULE.split(back_html, maxsplit=1)
-            back_html = parts[-1]
+            back_html = parts[-1] if len(parts) == 1 or _field_empty(parts[0]) else (
+                f"{parts[0]}<br>{parts[1]}")
             typed = TYPED.search(qfmt)
             typed_field = typed.group(1).strip() if typed else None
             question = media_text(front_html, media)
@@ -264,6 +281,15 @@ def collection_decks(collection: Collection, source: str, *, only: str | None = 
     if (deck_id or title) and len(chosen) > 1:
         raise InteropError([f"{source}: the package holds {len(chosen)} decks; --id and "
                             "--title need one: pick it with --deck NAME"])
+    # Two Anki names may make one id ("A B" and "A::B"): the first by name keeps it, the
+    # others get -2, -3... in name order, so a second import gives the same ids again.
+    ids: dict[int, str] = {}
+    for did in chosen:
+        base = the_id = deck_id or deck_id_for(names[did])
+        n = 2
+        while the_id in ids.values():
+            the_id, n = f"{base}-{n}", n + 1
+        ids[did] = the_id
     out = []
     for did in chosen:
         anki_name = names[did]
@@ -278,7 +304,7 @@ def collection_decks(collection: Collection, source: str, *, only: str | None = 
                 builder.skipped["missing note type"] += 1
                 continue
             builder.note(note, notetype, sorted(cards, key=lambda c: c.ord))
-        the_id = deck_id or deck_id_for(anki_name)
+        the_id = ids[did]
         problem = deck_id_problem(the_id)
         if problem:
             raise InteropError([f"{source}: deck.id: {problem} (choose another with --id)"])

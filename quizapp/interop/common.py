@@ -69,13 +69,21 @@ class ImportResult:
 
 
 class _TextOnly(HTMLParser):
-    _BLOCKS = {"div", "p", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+    """What a browser shows of Anki HTML, as text: blocks on lines of their own, a table's
+    cells apart (``a | b``), list items with their bullet or number, scripts and styles
+    left out."""
+
+    _BLOCKS = {"div", "p", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+               "table", "blockquote", "pre", "hr", "dl", "dt", "dd", "section", "article",
+               "header", "footer", "figure", "figcaption"}
     _SKIP = {"script", "style"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
+        self.lists: list[list[int] | None] = []  # open lists: [count] numbered, None bullets
+        self.cells = 0  # cells begun in the current table row
 
     def _newline(self) -> None:
         if self.parts and not self.parts[-1].endswith("\n"):
@@ -84,13 +92,28 @@ class _TextOnly(HTMLParser):
     def handle_starttag(self, tag: str, attrs: Any) -> None:
         if tag == "br":
             self.parts.append("\n")
+        elif tag in ("td", "th"):
+            if self.cells:
+                self.parts.append(" | ")
+            self.cells += 1
         elif tag in self._BLOCKS:
             self._newline()
+            if tag == "tr":
+                self.cells = 0
+            elif tag in ("ul", "ol"):
+                self.lists.append([0] if tag == "ol" else None)
+            elif tag == "li" and self.lists:
+                numbered = self.lists[-1]
+                if numbered is None:
+                    self.parts.append("• ")
+                else:
+                    numbered[0] += 1
+                    self.parts.append(f"{numbered[0]}. ")
         elif tag in self._SKIP:
             self.skipping += 1
 
     def handle_startendtag(self, tag: str, attrs: Any) -> None:
-        if tag == "br":
+        if tag in ("br", "hr"):
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
@@ -98,6 +121,8 @@ class _TextOnly(HTMLParser):
             self.skipping -= 1
         elif tag in self._BLOCKS:
             self._newline()
+            if tag in ("ul", "ol") and self.lists:
+                self.lists.pop()
 
     def handle_data(self, data: str) -> None:
         if not self.skipping:
@@ -179,7 +204,7 @@ def media_text(value: str, names: set[str] | None = None) -> str:
     value = IMG.sub(lambda m: named(m, "image"), value)
     value = MEDIA_TAG.sub(lambda m: named(m, "sound"), value)
     value = SOUND.sub(lambda m: named(m, "sound"), value)
-    text = html_to_text(value)
+    text = html_to_text(value).replace("\xa0", " ")  # Anki's editor writes &nbsp; for spaces
     return "\n".join(re.sub(r"[ \t]{2,}", " ", line).strip() for line in text.split("\n")).strip()
 
 

@@ -86,6 +86,12 @@ def prepare_install(where: Locations, decks: list[Deck], *, update: bool,
     problems: list[str] = []
     out: list[Install] = []
     records = None
+    seen: set[str] = set()
+    for deck in decks:
+        if deck.id in seen:
+            problems.append(f"{source}: two of its decks would have the id {deck.id!r}; "
+                            "nothing was written")
+        seen.add(deck.id)
     for index, deck in enumerate(decks):
         text = texts[index] if texts is not None else None
         target = deck_path(where.user_decks, deck.id)
