@@ -293,6 +293,63 @@ def test_apkg_holds_one_note_per_card_with_stable_ids(tmp_path: Path, mixed: Dec
     assert anki_deck_id("mixed") != anki_deck_id("other")
 
 
+def _genanki_collection(deck: Deck, path: Path, timestamp: float) -> None:
+    """The collection as genanki writes it note by note (what apkg export did before it
+    wrote the rows in bulk): the reference for ``write_collection``."""
+    import itertools
+
+    import genanki
+
+    from quizapp.interop.apkg import _models, _notes
+
+    anki_deck = genanki.Deck(anki_deck_id(deck.id), deck.deck.title,
+                             description=text_to_html(deck.deck.description))
+    for note_model, fields, tags, guid in _notes(deck):
+        anki_deck.add_note(genanki.Note(model=note_model, fields=fields, tags=tags, guid=guid))
+    assert len({m.name for m in _models()}) == 3
+    conn = sqlite3.connect(path)
+    genanki.Package(anki_deck).write_to_db(conn.cursor(), timestamp,
+                                           itertools.count(int(timestamp * 1000)))
+    conn.commit()
+    conn.close()
+
+
+def test_apkg_collection_holds_exactly_the_rows_genanki_writes(tmp_path: Path, mixed: Deck) -> None:
+    """Every note, card, note type and deck row (ids, guids, fields, tags, the cards a
+    cloze or reversed note makes) as genanki's own note-by-note writing gives them."""
+    from quizapp.interop.apkg import write_collection
+
+    more = parse_deck(EVERY_KIND + """
+[[cards]]
+id = "both-ways"
+kind = "flip"
+question = "Hund"
+answer = "dog"
+reverse = true
+tags = ["two words"]
+
+[[cards]]
+id = "gap"
+kind = "cloze"
+question = "{{c1::Paris}} is on the {{c2::Seine::river}}, not the {{c1::Loire}}"
+""", "more.toml")
+    for n, deck in enumerate((mixed, more)):
+        ours, theirs = tmp_path / f"{n}-ours.anki2", tmp_path / f"{n}-genanki.anki2"
+        conn = sqlite3.connect(ours)
+        write_collection(conn.cursor(), deck, 1_700_000_000.5)
+        conn.commit()
+        conn.close()
+        _genanki_collection(deck, theirs, 1_700_000_000.5)
+        dumps = []
+        for path in (ours, theirs):
+            conn = sqlite3.connect(path)
+            dumps.append(list(conn.iterdump()))
+            conn.close()
+        assert dumps[0] == dumps[1]
+        cards = sum(line.startswith('INSERT INTO "cards"') for line in dumps[0])
+        assert cards == len(deck.cards) + (2 if deck is more else 0)  # reversed, cloze: 2 each
+
+
 def test_unicode_line_separators_stay_inside_their_cell(tmp_path: Path) -> None:
     path = tmp_path / "set.txt"
     path.write_text("one\u2028two\tdef\x85inition\r\nnext\tcard\r\n", encoding="utf-8")
