@@ -269,11 +269,21 @@ def collection_decks(collection: Collection, source: str, *, only: str | None = 
         raise InteropError([f"{source}: the package holds no cards; nothing to import"])
     names = {did: collection.decks.get(did, (f"Deck {did}", ""))[0] for did in by_deck}
     chosen = sorted(by_deck, key=lambda did: names[did].casefold())
+    # Two Anki names may make one id ("A B" and "A::B"): the first by name keeps it, the
+    # others get -2, -3... in name order, over every deck of the package, so that a second
+    # import, or one with --deck, gives each deck the same id again.
+    ids: dict[int, str] = {}
+    for did in chosen:
+        base = the_id = deck_id_for(names[did])
+        n = 2
+        while the_id in ids.values():
+            the_id, n = f"{base}-{n}", n + 1
+        ids[did] = the_id
     if only is not None:
         wanted = only.strip()
         chosen = [did for did in chosen
                   if names[did] == wanted or names[did].casefold() == wanted.casefold()
-                  or deck_id_for(names[did]) == wanted]
+                  or ids[did] == wanted]
         if not chosen:
             listing = ", ".join(repr(names[did]) for did in sorted(by_deck, key=names.get))
             raise InteropError([f"{source}: no deck {only!r} in this package (it has: "
@@ -281,15 +291,8 @@ def collection_decks(collection: Collection, source: str, *, only: str | None = 
     if (deck_id or title) and len(chosen) > 1:
         raise InteropError([f"{source}: the package holds {len(chosen)} decks; --id and "
                             "--title need one: pick it with --deck NAME"])
-    # Two Anki names may make one id ("A B" and "A::B"): the first by name keeps it, the
-    # others get -2, -3... in name order, so a second import gives the same ids again.
-    ids: dict[int, str] = {}
-    for did in chosen:
-        base = the_id = deck_id or deck_id_for(names[did])
-        n = 2
-        while the_id in ids.values():
-            the_id, n = f"{base}-{n}", n + 1
-        ids[did] = the_id
+    if deck_id:
+        ids = {did: deck_id for did in chosen}
     out = []
     for did in chosen:
         anki_name = names[did]

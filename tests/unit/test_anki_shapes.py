@@ -116,3 +116,15 @@ def test_two_new_decks_with_one_id_are_refused_before_writing(tmp_path: Path, ca
         prepare_install(Locations.from_env(), [deck, deck], update=False, source="x.apkg")
     assert caught.value.problems == ["x.apkg: two of its decks would have the id 'same'; "
                                      "nothing was written"]
+
+
+def test_one_deck_by_the_id_it_gets_and_again_with_update(isolated_home: Path, capsys) -> None:
+    assert main(["deck", "import", str(SHAPES), "--deck", "a-b-2"]) == 0
+    decks = isolated_home / "data" / "decks"
+    assert sorted(p.name for p in decks.glob("*.toml")) == ["a-b-2.toml"]
+    assert load_deck(decks / "a-b-2.toml").deck.title == "A::B"
+    capsys.readouterr()
+    assert main(["deck", "import", str(SHAPES), "--update", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "a-b-2" in out and len(list(decks.glob("*.toml"))) == 10
+    assert load_deck(decks / "a-b-2.toml").cards[0].question == "a::b"  # the same deck
