@@ -13,6 +13,8 @@ Rule names (recorded in each quote's ``evidence.rule``):
 5. ``name-verb-clause``    Ortiz insisted there was “...” / Ortiz, who praised his “...”
                            (one clause, no other person between the verb and the quote)
 6. ``subject-colon``       Ortiz grinned and gave a warning: “...” (the sentence's subject)
+                           ``name-colon``: Lyon - Mayor Dana Ortiz: “...” (a statement's
+                           speaker line: the name just before the colon)
 7. ``continuation``        a second quote right after an attributed one, with nothing but
                            that attribution between (“First,” she said, “second.”), or a
                            paragraph that opens with a quote after a paragraph that ended
@@ -124,6 +126,10 @@ _BEFORE_QUOTED_AS = re.compile(
     rf"{SPK}{_ASIDE}\s+(?:was|is|has\s+been|had\s+been)\s+quoted\s+"
     rf"(?:[^“”\".;!?]{{1,60}}?\s+)?as\s+saying\s*[:,]?\s*$"
 )
+# "Lyon - Secretary of State Dana Ortiz: “...”" (a statement's speaker line): the
+# name right before the colon, after nothing but capitalised title words and a dateline.
+_BEFORE_NAME_COLON = re.compile(
+    rf"(?:^|[—–-]\s+)(?:(?:[A-Z][\w.’'-]*|of|the|for|and)\s+){{0,6}}?{_NAMED_SPK}\s*:\s*$")
 _AUX = r"(?:had|has|have|would|will|did|does|was|is|could|once)"
 _BEFORE_CLAUSE = re.compile(
     rf"{SPK}(?:,\s+who|,)?\s+(?:{ADV}\s+)?(?:[a-z]+(?:\s+[\w’'-]+){{0,4}}\s+and\s+)?"
@@ -414,6 +420,9 @@ class Attributor:
                 if not between and self._try(subject, before_start, "{who}-subject-colon",
                                              quote, []):
                     return
+            named = _BEFORE_NAME_COLON.search(before)
+            if named is not None and self._try(named, before_start, "{who}-colon", quote, []):
+                return
         if not short and self._continuation(i, quote):
             return
         if self._same_sentence_continuation(i, quote):

@@ -138,14 +138,23 @@ def _formal_label(label: str) -> bool:
         w.rstrip(".").casefold() in {"mr", "mrs", "ms", "dr"} for w in head.split())
 
 
-def _turn_quotes(text: str, turns: list[Turn], entities: Entities) -> list[QuoteSpan]:
-    """A transcript's turns as quotes, each with the speaker its label names (or a reason)."""
+def _turn_quotes(text: str, turns: list[Turn], entities: Entities,
+                 marked: list[QuoteSpan]) -> list[QuoteSpan]:
+    """A transcript's turns as quotes, each with the speaker its label names (or a reason).
+    A turn that opens with quote marks (``NAME: “...”``) is that quote, given the label's
+    speaker when no rule gave it one."""
     out = []
     for turn in turns:
         words = " ".join(text[turn.start:turn.end].split())
         if not words:
             continue
         speaker, reason = _label_speaker(turn, entities)
+        opening = next((q for q in marked if q.open == turn.start), None)
+        if opening is not None:
+            if speaker and opening.speaker is None:
+                opening.speaker, opening.rule, opening.reason = speaker, "speaker-label", None
+                opening.kind = "quote" if opening.kind in ("scare", "short") else opening.kind
+            continue
         out.append(QuoteSpan(open=turn.start, close=turn.end - 1, parts=[(turn.start, turn.end)],
                              text=words, paragraph=turn.paragraph,
                              last_paragraph=turn.paragraph, kind="quote", speaker=speaker,
@@ -174,7 +183,8 @@ def extract(text: str, *, title: str | None = None, source: str = "",
     quote_spans, problems = find_quotes(layout)
     entities = find_people(layout, para_spans)
     attribute(layout, quote_spans, entities)
-    quote_spans = sorted(quote_spans + _turn_quotes(text, find_turns(layout), entities),
+    quote_spans = sorted(quote_spans + _turn_quotes(text, find_turns(layout), entities,
+                                                    quote_spans),
                          key=lambda q: q.open)
     notes: list[Note] = []
     for problem in problems:

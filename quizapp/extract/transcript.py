@@ -80,8 +80,10 @@ def find_turns(layout: Layout) -> list[Turn]:
         if m is None:
             continue
         label = m.group("label").strip()
-        if text[m.end():m.end() + 1] in "“\"" or re.search(rf"\b{SPEECH}\b", label):
+        if re.search(rf"\b{SPEECH}\b", label) or (
+                text[m.end():m.end() + 1] in "“\"" and not _formal(label)):
             continue  # "Ann Lee, the mayor, said: “...”": prose introducing a quote
+
         name, question = _name_of(label)
         head = label.split(",")[0].strip()
         surname = (head.capitalize() if name is None and not question

@@ -27,7 +27,7 @@ def test_no_quote_of_the_unseen_articles_goes_to_the_wrong_speaker(capsys) -> No
     out = capsys.readouterr().out.splitlines()
     assert [line for line in out if ": wrong: " in line] == []
     total = next(line for line in out if line.startswith("| **total**"))
-    assert [c.strip() for c in total.split("|")[2:7]] == ["10", "6", "6", "1.00", "0.60"]
+    assert [c.strip() for c in total.split("|")[2:7]] == ["13", "8", "8", "1.00", "0.69"]
 
 
 def test_a_programme_before_its_creator_is_not_the_speaker(capsys) -> None:
@@ -67,3 +67,19 @@ def test_a_statement_with_no_quotation_is_one_line_and_writes_nothing(capsys) ->
     assert err == [f"{article}: no questions could be made from this article "
                    "(no attributed quotes, encounters or facts)"]
     assert not Locations.from_env().user_decks.exists()
+
+
+def test_a_statement_speaker_line_and_a_capitals_label_before_quote_marks() -> None:
+    said = {}
+    for name in ("state-uruguay-election", "voa-le-britain-riots"):
+        result = extract((UNSEEN / f"{name}.txt").read_text(encoding="utf-8"))
+        people = {p.id: p.name for p in result.dataset.people}
+        said |= {q.text[:14]: people.get(q.speaker) for q in result.dataset.quotes}
+    assert said == {"We congratulat": "John Kerry", "I feel there i": "Basani Mabyalane"}
+    # a label that is not a name, before quote marks, is still no speaker
+    text = 'News\n\nThe verdict: "Nobody will be charged for the flooding this year."\n'
+    assert [q.speaker for q in extract(text).dataset.quotes] == [None]
+    # and the person addressed after a colon is not the speaker
+    text = ("News\n\nDana Ortiz spoke first. Then the crowd turned to Ben Okafor: "
+            "“Will the pier be ready by the summer?”\n")
+    assert [q.speaker for q in extract(text).dataset.quotes] != ["okafor"]
