@@ -76,6 +76,8 @@ def test_a_statement_speaker_line_and_a_capitals_label_before_quote_marks() -> N
         people = {p.id: p.name for p in result.dataset.people}
         said |= {q.text[:14]: people.get(q.speaker) for q in result.dataset.quotes}
     assert said == {"We congratulat": "John Kerry", "I feel there i": "Basani Mabyalane"}
+    # "Haringey’s Young People Empowered" names a group, not a person (a wrong option)
+    assert {p.name for p in result.dataset.people} == {"Basani Mabyalane", "Erica Lopez"}
     # a label that is not a name, before quote marks, is still no speaker
     text = 'News\n\nThe verdict: "Nobody will be charged for the flooding this year."\n'
     assert [q.speaker for q in extract(text).dataset.quotes] == [None]
