@@ -63,16 +63,37 @@ def read_article(spec: str | Path) -> Article:
         raise ArticleError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomlio.FileProblem as exc:
         raise ArticleError(str(exc).replace("file is over", "larger than", 1)) from None
+    for magic, kind in _DOCUMENTS:
+        if raw.startswith(magic):
+            raise ArticleError(f"{path}: {kind}, not plain text; save the article as plain "
+                               "text (UTF-8) or as a web page")
     if path.suffix.lower() in (".html", ".htm") or _looks_like_html(raw):
         return _from_html(raw, path.name, path.stem)
     try:
-        text = raw.decode("utf-8-sig")
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Windows' "Unicode"
+            text = raw.decode("utf-16")
+        else:
+            text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ArticleError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ArticleError(f"{path}:{line}: not UTF-8 text (bad byte 0x{raw[exc.start]:02x}); "
+                           "save it as UTF-8") from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ArticleError(f"{path}:{line}: not a text file (it holds NUL bytes)")
     if not text.strip():
         raise ArticleError(f"{path}: the article is empty")
     return Article(text=text.replace("\r\n", "\n").replace("\r", "\n"), name=path.name,
                    stem=path.stem)
+
+
+# Documents people save articles as, which are not text: named, never read as one.
+_DOCUMENTS = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a zip file (such as a .docx or .odt document)"),
+    (b"\xd0\xcf\x11\xe0", "a Microsoft Office document"),
+    (b"{\\rtf", "an RTF document"),
+)
 
 
 def _looks_like_html(raw: bytes) -> bool:

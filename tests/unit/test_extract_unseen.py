@@ -85,3 +85,28 @@ def test_a_statement_speaker_line_and_a_capitals_label_before_quote_marks() -> N
     text = ("News\n\nDana Ortiz spoke first. Then the crowd turned to Ben Okafor: "
             "“Will the pier be ready by the summer?”\n")
     assert [q.speaker for q in extract(text).dataset.quotes] != ["okafor"]
+
+
+def test_files_that_are_not_plain_text_are_one_line_each(tmp_path: Path, capsys) -> None:
+    text = (UNSEEN / "voa-le-britain-riots.txt").read_text(encoding="utf-8")
+    files = {
+        "a.pdf": (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF document, not plain text; "
+                  "save the article as plain text (UTF-8) or as a web page"),
+        "a.docx": (b"PK\x03\x04\x14\x00\x06\x00", "a zip file (such as a .docx or .odt "
+                   "document), not plain text; save the article as plain text (UTF-8) or as "
+                   "a web page"),
+        "latin1.txt": ("Café\n\nOn dit « oui ».".encode("latin-1"),
+                       "1: not UTF-8 text (bad byte 0xe9); save it as UTF-8"),
+        "nul.txt": (b"Title\n\nSome\x00text", "3: not a text file (it holds NUL bytes)"),
+    }
+    for name, (raw, message) in files.items():
+        (tmp_path / name).write_bytes(raw)
+        assert main(["import-article", str(tmp_path / name)]) == 2
+        sep = ":" if message[0].isdigit() else ": "
+        assert capsys.readouterr().err.splitlines() == [f"{tmp_path / name}{sep}{message}"]
+    assert not Locations.from_env().user_decks.exists()
+    # Windows' "Unicode" (UTF-16 with its byte order mark) reads like UTF-8
+    (tmp_path / "utf16.txt").write_text(text, encoding="utf-16")
+    assert main(["import-article", str(tmp_path / "utf16.txt"), "--id", "u"]) == 0
+    deck = decks.load_deck(Locations.from_env().user_decks / "u-who.toml")
+    assert deck.cards[0].answer == "Basani Mabyalane"
