@@ -163,7 +163,7 @@ STOPWORDS = {
     "Authority", "Agency", "Service", "Board", "Commission", "Institute", "Police", "Army",
     "Navy", "Company", "Corporation", "Association", "Society", "League", "Club", "Team",
     "Times", "News", "Post", "Press", "Radio", "Television", "Council", "Assembly",
-    # words for groups and events, never a surname ("Young People", "Youth Games")
+    # words for groups and events, never a surname ("Youth Games", "Working People")
     "People", "Peoples", "Children", "Women", "Men", "Youth", "Workers", "Students",
     "Families", "Citizens", "Rights", "Affairs", "Forces", "Nations", "Games", "Awards",
     "Festival", "Cup", "Program", "Programme", "Project", "Campaign", "Initiative",
