@@ -284,6 +284,17 @@ def collection_decks(collection: Collection, source: str, *, only: str | None = 
         chosen = [did for did in chosen
                   if names[did] == wanted or names[did].casefold() == wanted.casefold()
                   or ids[did] == wanted]
+        parent = next((name for name, _ in collection.decks.values()
+                       if name.casefold() == wanted.casefold() or deck_id_for(name) == wanted),
+                      None)
+        if not chosen and parent is not None:
+            # A deck holding only sub-decks ("Science"): its sub-decks, each on its own.
+            prefix = parent.casefold() + "::"
+            chosen = [did for did in sorted(by_deck, key=lambda did: names[did].casefold())
+                      if names[did].casefold().startswith(prefix)]
+            if not chosen:
+                raise InteropError([f"{source}: deck {parent!r} holds no cards; nothing to "
+                                    "import"])
         if not chosen:
             listing = ", ".join(repr(names[did]) for did in sorted(by_deck, key=names.get))
             raise InteropError([f"{source}: no deck {only!r} in this package (it has: "

@@ -219,8 +219,11 @@ def read_package(path: Path) -> Collection:
         return bare
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InteropError([f"{path}: not an Anki package (not a zip file: {exc})"]) from None
+    except zipfile.BadZipFile:
+        what = "the file is empty" if size == 0 else "not a zip file"
+        raise InteropError([f"{path}: not an Anki package ({what})"]) from None
+    except OSError as exc:
+        raise InteropError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     with archive:
         infos = {info.filename: info for info in _check_names(path, archive)}
         name = next((n for n in COLLECTION_NAMES if n in infos), None)

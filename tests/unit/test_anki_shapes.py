@@ -128,3 +128,28 @@ def test_one_deck_by_the_id_it_gets_and_again_with_update(isolated_home: Path, c
     out = capsys.readouterr().out
     assert "a-b-2" in out and len(list(decks.glob("*.toml"))) == 10
     assert load_deck(decks / "a-b-2.toml").cards[0].question == "a::b"  # the same deck
+
+
+def test_empty_and_broken_packages_are_one_line(tmp_path: Path, isolated_home: Path,
+                                                capsys) -> None:
+    (tmp_path / "zero.apkg").write_bytes(b"")
+    (tmp_path / "junk.apkg").write_bytes(b"not a package at all")
+    cases = [([str(tmp_path / "zero.apkg")], f"{tmp_path / 'zero.apkg'}: not an Anki package "
+              "(the file is empty)"),
+             ([str(tmp_path / "junk.apkg")], f"{tmp_path / 'junk.apkg'}: not an Anki package "
+              "(not a zip file)"),
+             ([str(SHAPES), "--deck", "Empty deck"], f"{SHAPES}: no deck 'Empty deck' in this "
+              "package (it has: 'A B', 'A::B', 'Français::Été', 'Languages::French', "
+              "'Languages::Japanese', 'Misc', 'Science::Chemistry', 'Science::Physics', "
+              "'Suspended only', '日本語')")]
+    for argv, message in cases:
+        assert main(["deck", "import", *argv]) == 1
+        assert capsys.readouterr().err.splitlines() == [message]
+    assert not (isolated_home / "data" / "decks").exists()
+
+
+def test_a_deck_holding_only_sub_decks_brings_its_sub_decks(isolated_home: Path, capsys) -> None:
+    assert main(["deck", "import", str(SHAPES), "--deck", "science"]) == 0
+    decks = isolated_home / "data" / "decks"
+    assert sorted(p.name for p in decks.glob("*.toml")) == ["science-chemistry.toml",
+                                                            "science-physics.toml"]
