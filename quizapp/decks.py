@@ -16,6 +16,7 @@ that could name a file outside ``folder``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import re
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from quizapp import errors, tomlio
 from quizapp.deckindex import (
@@ -340,7 +341,7 @@ def read_from(deck: Deck) -> str | None:
     return found[1] if found is not None and found[0]() is deck else None
 
 
-def parse_deck(text: str, path: Path | str) -> Deck:
+def parse_deck(text: str, path: Path | str, *, digest: str | None = None) -> Deck:
     """Parse and validate deck text; raise ``DeckError`` naming ``path``, each field and
     its line.
 
@@ -348,7 +349,8 @@ def parse_deck(text: str, path: Path | str) -> Deck:
     finds the line of a table or key runs only when there is a problem to place, and the
     nesting of the data is measured only when the deck is not valid (a valid deck nests 4
     levels at most), so a good deck costs the parser and the model, no more. The deck
-    remembers the SHA-256 of ``text`` (``read_from``)."""
+    remembers the SHA-256 of ``text`` (``read_from``): ``digest``, when the caller has
+    it already."""
     if text.startswith("\ufeff"):
         raise DeckError([f"{path}:1: file starts with a byte order mark (BOM); "
                          "save it as UTF-8 without a BOM"])
@@ -356,6 +358,9 @@ def parse_deck(text: str, path: Path | str) -> Deck:
     too_big = deck_size_problem(size, path)
     if too_big:
         raise DeckError([too_big])
+    deck = _deck_in_pieces(text)
+    if deck is not None:
+        return _mark(_shared(deck), digest or digest_of_text(text))
     try:
         data = tomlio.parse_toml_in_pieces(text, path, "cards", PIECE_BYTES, MAX_NESTING)
     except tomlio.FileProblem as exc:
@@ -370,7 +375,7 @@ def parse_deck(text: str, path: Path | str) -> Deck:
         else:
             version = data.get("format")
             if type(version) is int and version <= DECK_FORMAT:  # present, and not "1"/true
-                return _mark(_shared(deck), digest_of_text(text))
+                return _mark(_shared(deck), digest or digest_of_text(text))
     # Something is wrong: find what, and where.
     _refuse_deep(text, path)
     try:
@@ -402,7 +407,41 @@ def parse_deck(text: str, path: Path | str) -> Deck:
         raise DeckError(raw + problems) from None
     if raw:
         raise DeckError(raw)
-    return _mark(_shared(deck), digest_of_text(text))
+    return _mark(_shared(deck), digest or digest_of_text(text))
+
+
+@functools.cache
+def _cards_check() -> Callable[[Any], list[Card]]:
+    """Checks a list of ``[[cards]]`` tables as a deck's ``cards`` field does."""
+    return TypeAdapter(list[Card]).validate_python
+
+
+def _deck_in_pieces(text: str) -> Deck | None:
+    """A big deck read a piece at a time (``tomlio.toml_pieces``), each piece's cards
+    checked and made before the next piece is parsed, so that only one piece's dict tree
+    is alive at a time (the whole tree of a 100,000-card deck took about 350 MB, twice the
+    cards it makes). None when the text is to be read whole: a small deck, a text the
+    pieces do not read as the whole would, or any problem at all (which ``parse_deck``
+    then finds and places from the whole text, as for any deck)."""
+    check = _cards_check()
+    try:
+        with tomlio.gc_paused():
+            pieces = tomlio.toml_pieces(text, "cards", PIECE_BYTES)
+            head = next(pieces)
+            if head is None:
+                return None
+            version = head.get("format")
+            if type(version) is not int or version > DECK_FORMAT:  # as parse_deck demands
+                return None
+            cards = head["cards"] = check(head["cards"])
+            for items in pieces:
+                if items is None:
+                    return None
+                cards.extend(check(items))
+                del items
+            return Deck.model_validate(head)
+    except ValidationError:
+        return None
 
 
 def _shared(deck: Deck) -> Deck:
@@ -499,7 +538,10 @@ def load_deck_cached(path: Path) -> Deck:
                 else:
                     result = disk.get(key, digest)
                 if result is None:
-                    result = parse_deck(decode_deck_bytes(raw, path), path)
+                    text = decode_deck_bytes(raw, path)
+                    raw = b""  # only the text is kept while the cards are made
+                    result = parse_deck(text, path, digest=digest)
+                    del text
                 if isinstance(result, Deck):
                     disk.put(key, digest, result, stamp=stamp, read_at=read_at)
             except DeckError as exc:

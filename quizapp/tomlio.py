@@ -267,27 +267,47 @@ def parse_toml(
     return data
 
 
-class _NotInPieces(Exception):
-    """The pieces of a text do not read as the whole would (it is parsed whole)."""
-
-
 def parse_toml_in_pieces(
     text: str, path: Path | str, array: str, piece_bytes: int, max_depth: int = MAX_NESTING,
 ) -> dict[str, Any]:
     """``parse_toml(text, path, max_depth, check_depth=False)``, parsing a big text a
-    piece of about ``piece_bytes`` at a time, each cut before a ``[[array]]`` header line.
+    piece of about ``piece_bytes`` at a time (``toml_pieces``); on any doubt the text is
+    parsed whole (which also words any error, with its line)."""
+    with gc_paused():
+        pieces = toml_pieces(text, array, piece_bytes)
+        whole = next(pieces)
+        if whole is not None:
+            items = whole[array]
+            for more in pieces:
+                if more is None:
+                    break
+                items.extend(more)
+            else:
+                return whole
+    return parse_toml(text, path, max_depth, check_depth=False)
+
+
+def toml_pieces(text: str, array: str, piece_bytes: int) -> Iterator[Any | None]:
+    """A big TOML text parsed a piece of about ``piece_bytes`` at a time, each cut before
+    a ``[[array]]`` header line: first the top table of the first piece (its ``array``
+    holds the first piece's tables), then the list of ``array`` tables of each later
+    piece. Where the text is not to be read this way (too small to cut, or pieces that do
+    not read as the whole would) it yields None instead, and stops: at once, or at any
+    piece.
 
     The parser is compiled and holds the GIL for a whole call: one call over a 37 MB deck
-    froze the screen of a thread waiting for it for seconds; between pieces it can run.
-    The pieces are trusted only when they read as the whole would: every piece after the
-    first holds nothing but ``[[array]]`` tables, and the first holds them too (so the
-    array is one of tables, which the later pieces extend). A cut that is not at a real
-    header (inside a multi-line string or array) leaves the piece before it unterminated,
-    which the parser refuses; anything refused, or any doubt, and the text is parsed whole
-    (which also words any error, with its line)."""
+    froze the screen of a thread waiting for it for seconds; between pieces it can run,
+    and a caller can turn each piece into what it keeps before the next is parsed, so
+    that only one piece's dict tree is alive at a time. The pieces are trusted only when
+    they read as the whole would: every piece after the first holds nothing but
+    ``[[array]]`` tables, and the first holds them too (so the array is one of tables,
+    which the later pieces extend). A cut that is not at a real header (inside a
+    multi-line string or array) leaves the piece before it unterminated, which the parser
+    refuses; anything refused, or any doubt, is a None."""
     header = re.compile(rf"^\[\[{re.escape(array)}\]\][ \t]*$", re.MULTILINE)
     if len(text) <= 2 * piece_bytes or _DEEP_HEADER.search(text):
-        return parse_toml(text, path, max_depth, check_depth=False)
+        yield None
+        return
     cuts = [0]
     while True:
         found = header.search(text, cuts[-1] + piece_bytes)
@@ -295,23 +315,31 @@ def parse_toml_in_pieces(
             break
         cuts.append(found.start())
     if len(cuts) < 2 or not header.search(text, 0, cuts[1]):
-        return parse_toml(text, path, max_depth, check_depth=False)
+        yield None
+        return
     cuts.append(len(text))
     try:
-        with gc_paused():
-            whole = _toml.loads(text[:cuts[1]])
-            items = whole.get(array)
-            if not isinstance(items, list):
-                raise _NotInPieces
-            for start, end in zip(cuts[1:], cuts[2:]):
-                piece = _toml.loads(text[start:end])
-                more = piece.pop(array, None)
-                if piece or not isinstance(more, list):
-                    raise _NotInPieces
-                items.extend(more)
-    except (_toml.TOMLDecodeError, _NotInPieces, RecursionError):
-        return parse_toml(text, path, max_depth, check_depth=False)
-    return whole
+        whole = _toml.loads(text[:cuts[1]])
+    except (_toml.TOMLDecodeError, RecursionError):
+        whole = None
+    if whole is None or not isinstance(whole.get(array), list):
+        yield None
+        return
+    yield whole
+    del whole
+    for start, end in zip(cuts[1:], cuts[2:]):
+        try:
+            piece = _toml.loads(text[start:end])
+        except (_toml.TOMLDecodeError, RecursionError):
+            yield None
+            return
+        more = piece.pop(array, None)
+        if piece or not isinstance(more, list):
+            yield None
+            return
+        del piece
+        yield more
+        del more
 
 
 def data_depth(data: Any, stop: int) -> int:

@@ -280,7 +280,8 @@ def test_discover_reuses_parsed_decks_until_a_file_changes(tmp_path: Path, monke
     (tmp_path / "user" / "broken.toml").write_text("nope = [", encoding="utf-8")
     parsed: list[Path] = []
     real = decks.parse_deck
-    monkeypatch.setattr(decks, "parse_deck", lambda t, p: (parsed.append(p), real(t, p))[1])
+    monkeypatch.setattr(decks, "parse_deck",
+                        lambda t, p, **kw: (parsed.append(p), real(t, p, **kw))[1])
     first = discover(where)
     second = discover(where)
     assert len(parsed) == 2  # each file once, the broken one included
