@@ -207,7 +207,8 @@ def _fmt(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
-def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool = True) -> None:
+def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool = True,
+            start_only: bool = False) -> None:
     root = keep or Path(tempfile.mkdtemp(prefix="quizapp-bench-"))
     print(f"# quizapp bench: {', '.join(f'{n:,}' for n in sizes)} cards, in {root}")
     print(f"# python {sys.version.split()[0]}, {os.cpu_count()} cpus, load {os.getloadavg()[0]:.1f}")
@@ -241,7 +242,7 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
 
     from quizapp import decks
 
-    for n in sizes:
+    for n in sizes if not start_only else ():
         path = files[n]["deck"]
         for _ in range(repeat):
             gc.collect()
@@ -261,7 +262,7 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
     from quizapp.workspace import file_stamp, update_deck
 
     os.environ["QUIZAPP_CACHE_DIR"] = str(root / "edit-cache")
-    for n in sizes:
+    for n in sizes if not start_only else ():
         for r in range(repeat):
             path = root / f"edit-{n}.toml"
             shutil.copyfile(files[n]["deck"], path)
@@ -294,7 +295,7 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
             home = run_child(["--child", "home"], env)
             note("start to home (cold)" if cold else "start to home (warm)", n, home["home"],
                  home["peak_mib"])
-        for _ in range(repeat):  # each measure keeps its fastest run (stalls: the least)
+        for _ in range(repeat if not start_only else 0):  # each keeps its fastest run
             full = run_child(["--child", "full"], env)
             for key, name in (("session_start", "session start (whole deck, to first question)"),
                               ("typed_answer", "first typed answer"),
@@ -311,6 +312,7 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
             "CSV export": ["deck", "export", DECK_ID, str(folder / "out.csv"), "--force"],
             ".apkg export": ["deck", "export", DECK_ID, str(folder / "out.apkg"), "--force"],
         }
+        run_commands = run_commands and not start_only
         for name, args in (commands if run_commands else {}).items():
             for _ in range(repeat):
                 seconds, peak, _out = run_process(cli + args, env)
@@ -343,6 +345,14 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
         ratio = values[big] / values[small] if values[small] else float("nan")
         peak = peaks.get(name, {}).get(big)
         print(f"| {name} | {cells} | {ratio:.1f}x | {'' if peak is None else f'{peak:.0f}'} |")
+    if start_only:
+        print()
+        bare = rows["bare Textual app to first screen"]
+        for n in sizes:
+            warm, cold = rows["start to home (warm)"][n], rows["start to home (cold)"][n]
+            print(f"{n:>7,} cards: start to home {warm / bare[n]:.2f}x a bare Textual app warm "
+                  f"({cold / bare[n]:.2f}x cold)")
+        return
     mem = peaks["memory at home"]
     print(f"| memory at home (peak, MiB) | {' | '.join(f'{mem[n]:.0f}' for n in sizes)} | "
           f"{mem[big] / mem[small]:.1f}x | |")
@@ -369,13 +379,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="runs of each measure; the fastest is kept (default 2)")
     parser.add_argument("--no-commands", action="store_true",
                         help="skip the command-line measures (stats, due, validate, exports, import)")
+    parser.add_argument("--start-only", action="store_true",
+                        help="only the start rows: a bare Textual app, start to home cold and warm")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child_main(args.child)
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
-    measure(sizes, args.dir, max(1, args.repeat), run_commands=not args.no_commands)
+    measure(sizes, args.dir, max(1, args.repeat), run_commands=not args.no_commands,
+            start_only=args.start_only)
     return 0
 
 
