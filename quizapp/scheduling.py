@@ -30,14 +30,14 @@ from datetime import datetime, timezone
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from quizapp.models import Card, FsrsState
-
 if TYPE_CHECKING:
     from fsrs import Card as FsrsCard
     from fsrs import Scheduler
 
-# The fsrs package is imported when a card is first scheduled, not when this module is:
-# the home screen and the counts only read stored states (``is_due``).
+    from quizapp.models import Card, FsrsState
+
+# The fsrs package (and the models) are imported when a card is first scheduled, not when
+# this module is: the home screen and the counts only read stored states (``is_due``).
 
 
 
@@ -128,6 +128,8 @@ def to_fsrs(state: FsrsState | None) -> FsrsCard:
 
 def from_fsrs(card: FsrsCard) -> FsrsState:
     """The storable state of an ``fsrs.Card`` (its ``card_id`` is not kept)."""
+    from quizapp.models import FsrsState  # (the grades and the counts need no model)
+
     return FsrsState(
         state=int(card.state),
         step=card.step,

@@ -19,10 +19,11 @@ import random
 import secrets
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Literal, NamedTuple, Protocol
 
 from quizapp import matching, scheduling
+from quizapp.days import utcnow  # (the session API: sessions default to it)
 from quizapp.errors import NoCards
 from quizapp.models import (
     AnswerEvent,
@@ -36,10 +37,6 @@ from quizapp.models import (
 
 State = Literal["asking", "feedback", "done"]
 MAX_CHOICES = 4
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 Lookup = Callable[[str, str], CardRecord | None]

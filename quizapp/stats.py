@@ -52,12 +52,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from quizapp import review, scheduling
-from quizapp.decks import Catalog
-from quizapp.models import Card, ScoreFile, SessionRecord
-from quizapp.settings import Settings
+from quizapp import scheduling
+from quizapp.days import LocalDates
+
+if TYPE_CHECKING:  # plain at run time: home's first draw builds Stats before the models load
+    from quizapp.models import Card, ScoreFile, SessionRecord
 
 STATS_FORMAT = 1
 FAMILIES = ("who", "where", "when", "occasion", "what", "quote", "order", "flip")
@@ -254,7 +255,7 @@ def daily_answers(scores: ScoreFile, tz: tzinfo | None = None) -> dict[date, int
     """Local date -> cards answered that day (each session's answered cards, on the day
     it started): what the home screen's calendar heatmap shows."""
     days: dict[date, int] = {}
-    local = review.LocalDates(tz)
+    local = LocalDates(tz)
     for s in scores.sessions:
         if s.total > 0:
             day = local(s.start)

@@ -335,7 +335,7 @@ def test_local_dates_of_many_moments_are_exact_in_every_kind_of_zone() -> None:
     every change of offset of 2024-2026, in zones where midnight falls inside a UTC hour."""
     from datetime import UTC, datetime, timedelta
 
-    from quizapp.review import LocalDates, LocalDay
+    from quizapp.days import LocalDates, LocalDay
 
     start = datetime(2024, 1, 1, tzinfo=UTC)
     for tz in _zones():
