@@ -13,23 +13,22 @@ from pydantic import Field, ValidationError
 from quizapp import errors, tomlio
 from quizapp.fsutil import atomic_write_text
 from quizapp.models import Model
-
-
-# A settings file is a few lines; anything this big is not one.
-MAX_SETTINGS_BYTES = 1024 * 1024
+from quizapp.settingsfile import DEFAULT_THEME, MAX_SETTINGS_BYTES, NUMBERS
 
 
 SettingsError = errors.SettingsError  # part of the settings API
 
 
+def _number(name: str) -> int:
+    default, lowest, highest = NUMBERS[name]  # (what each one means: ``settingsfile``)
+    return Field(default=default, ge=lowest, le=highest)
+
+
 class Settings(Model):
-    theme: str = "textual-dark"
-    # Right answers in a row that take a card off the missed list.
-    review_streak: int = Field(default=2, ge=1, le=20)
-    # New cards the "Due" mode introduces per day.
-    new_per_day: int = Field(default=10, ge=0, le=1000)
-    # Wrong answers after which a card is marked as a leech.
-    leech_threshold: int = Field(default=8, ge=2, le=100)
+    theme: str = DEFAULT_THEME
+    review_streak: int = _number("review_streak")
+    new_per_day: int = _number("new_per_day")
+    leech_threshold: int = _number("leech_threshold")
 
 
 def load_settings(path: Path) -> Settings:
