@@ -72,16 +72,43 @@ Damaged files (the score file is never truncated, silently replaced or partly dr
       moving it aside would hide data.
 """
 
-from quizapp.store.events import AnyEvent, answer_key, fold
+# Only the plain part is imported with the package: ``store.files`` (no pydantic), so a
+# start can read the files' identity (``files.identity_on_disk``) before the models load.
+# The rest is imported on first use of its name.
+from typing import TYPE_CHECKING
+
 from quizapp.store.files import (
     MAX_SCORE_BYTES,
     Damaged,
     ScoreFileError,
     ScoreWriteError,
 )
-from quizapp.store.journal import Folded, JournalContents, frame, journal_entry, parse_journal
-from quizapp.store.scorestore import COMPACT_AFTER, RecoverResult, ScoreStore
-from quizapp.store.snapshot import dump_scores, parse_snapshot, salvage_snapshot
+
+if TYPE_CHECKING:
+    from quizapp.store.events import AnyEvent, answer_key, fold
+    from quizapp.store.journal import Folded, JournalContents, frame, journal_entry, parse_journal
+    from quizapp.store.scorestore import COMPACT_AFTER, RecoverResult, ScoreStore
+    from quizapp.store.snapshot import dump_scores, parse_snapshot, salvage_snapshot
+
+_LAZY = {
+    "AnyEvent": "events", "answer_key": "events", "fold": "events",
+    "Folded": "journal", "JournalContents": "journal", "frame": "journal",
+    "journal_entry": "journal", "parse_journal": "journal",
+    "COMPACT_AFTER": "scorestore", "RecoverResult": "scorestore", "ScoreStore": "scorestore",
+    "dump_scores": "snapshot", "parse_snapshot": "snapshot", "salvage_snapshot": "snapshot",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "COMPACT_AFTER",

@@ -99,6 +99,31 @@ def stat_key(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
+def score_path(path: Path) -> Path:
+    """Where the store works for the score file ``path``: a symlink (say into a dotfiles
+    repository) stays one, so the snapshot is replaced, and the journal and lock kept,
+    next to its target."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def journal_path(path: Path) -> Path:
+    """The journal of the snapshot ``path`` (``score_path``)."""
+    return path.with_name(path.name + ".journal")
+
+
+def identity_on_disk(path: Path) -> tuple[object, ...]:
+    """Which files, up to which byte, make the scores of snapshot ``path`` (``score_path``)
+    now, from their ``stat`` alone: (snapshot inode, size and mtime; journal inode and
+    size). ``ScoreStore.identity`` is the same for the scores it read."""
+    try:
+        st = os.stat(journal_path(path))
+        journal: tuple[object, int] = (st.st_ino, st.st_size)
+    except FileNotFoundError:
+        journal = (None, 0)
+    return (stat_key(path), *journal)
+
+
 @contextmanager
 def locked(lock_path: Path, for_reading: bool = False) -> Iterator[None]:
     """Hold ``lock_path`` (an exclusive lock) for the duration of the block.

@@ -78,10 +78,7 @@ class ScoreStore:
     """The score file of one person. See the package doc."""
 
     def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
-        path = Path(path)
-        # A score file that is a symlink (say into a dotfiles repository) stays one: the
-        # snapshot is replaced, and the journal and lock kept, next to its target.
-        self.path = Path(os.path.realpath(path)) if path.is_symlink() else path
+        self.path = files.score_path(path)  # (a symlink stays one)
         self.recovered: list[Path] = []  # backups made of damaged files
         self.notices: list[str] = []  # one line per damaged file: what was kept, where
         self.warnings: list[str] = []  # problems that cost only time (a broken cache)
@@ -105,7 +102,7 @@ class ScoreStore:
 
     @property
     def journal_path(self) -> Path:
-        return self.path.with_name(self.path.name + ".journal")
+        return files.journal_path(self.path)
 
     @property
     def lock_path(self) -> Path:
@@ -146,12 +143,7 @@ class ScoreStore:
 
     def identity_on_disk(self) -> tuple[object, ...]:
         """``identity`` of the files as they are now, from their ``stat`` alone."""
-        try:
-            st = os.stat(self.journal_path)
-            journal: tuple[object, int] = (st.st_ino, st.st_size)
-        except FileNotFoundError:
-            journal = (None, 0)
-        return (files.stat_key(self.path), *journal)
+        return files.identity_on_disk(self.path)
 
     def catch_up(self) -> bool:
         """Bring the in-memory scores up to date with what other windows (or a plain
