@@ -14,7 +14,7 @@ Counting
     cards depend on how many were first answered on each local day, which it keeps per day.
     A property test checks that a refreshed tally equals a full recount.
 
-The summary file (``<cache folder>/stats-summary``)
+The summary file (``summaryfile``, read and written without pydantic)
     ``Summary``: the numbers that do not change with time, plus what "due now", today's
     new cards and the streak are read from (sorted due times, first answers per day, days
     studied). Written after each full count, it is used only while every input is as it
@@ -28,26 +28,16 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import marshal
-import hashlib
-import time
-import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
-from pathlib import Path
+from datetime import date, datetime, tzinfo
 from typing import Any
 
-from quizapp import paths, review, stats, tomlio
-from quizapp.decks import Catalog, Glimpse, read_from
+from quizapp import review, stats
+from quizapp.days import LocalDates
+from quizapp.decks import Catalog, read_from
 from quizapp.models import Card, ScoreFile
 from quizapp.settings import Settings
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_US = timedelta(microseconds=1)
-
-
-def _us(moment: datetime) -> int:
-    return (moment - _EPOCH) // _US
+from quizapp.summaryfile import DeckNumbers, Summary, micros
 
 
 def introduced_instant(rec: Any) -> datetime | None:
@@ -116,7 +106,7 @@ class Tally:
     def __init__(self, settings: Settings, tz: tzinfo | None) -> None:
         self.settings = settings
         self.tz = tz
-        self.local = review.LocalDates(tz)
+        self.local = LocalDates(tz)
         self.decks: dict[str, _Deck] = {}
         self.order: list[str] = []  # catalog deck ids, in catalog order
         self.sessions: Any = None  # the sessions list the session numbers come from
@@ -279,12 +269,12 @@ class Tally:
             deck.due_always += sign
         elif sign > 0:
             if deck.building:
-                deck.due_times.append(_us(memory.due))
+                deck.due_times.append(micros(memory.due))
             else:
-                bisect.insort(deck.due_times, _us(memory.due))
+                bisect.insort(deck.due_times, micros(memory.due))
         else:
             times = deck.due_times
-            del times[bisect.bisect_left(times, _us(memory.due))]
+            del times[bisect.bisect_left(times, micros(memory.due))]
 
     def _count_sessions(self, scores: ScoreFile) -> None:
         if self.sessions is scores.sessions and self._sessions_seen == _sessions_stamp(scores):
@@ -314,7 +304,7 @@ class Tally:
             deck = self.decks[deck_id]
             results, unfinished, session_latest = self.session_numbers.get(deck_id, ([], None, None))
             latest = max(filter(None, (deck.latest, session_latest)), default=None)
-            decks.append(_DeckSummary(deck_id, deck.title, deck.cards, deck.missed,
+            decks.append(DeckNumbers(deck_id, deck.title, deck.cards, deck.missed,
                                       deck.suspended, deck.leeches, deck.never, deck.due_always,
                                       deck.due_times, dict(deck.introduced), results, unfinished,
                                       latest))
@@ -373,88 +363,6 @@ def _sessions_stamp(scores: ScoreFile) -> tuple[int, int]:
     return (len(scores.sessions), sum(id(s) for s in scores.sessions))
 
 
-@dataclass
-class _DeckSummary:
-    deck_id: str
-    title: str
-    cards: int
-    missed: int
-    suspended: int
-    leeches: int
-    never: int
-    due_always: int
-    due_times: list[int]
-    introduced: dict[date, int]
-    results: list[Any]
-    unfinished: Any
-    last_played: datetime | None
-
-
-@dataclass
-class Summary:
-    """What ``Tally.summary`` keeps: enough to give ``Stats`` at any moment."""
-
-    decks: list[_DeckSummary]
-    families: list[Any]
-    most_missed: list[Any]
-    counts: Any
-    days: set[date]
-    daily: dict[date, int]
-    new_per_day: int
-
-    def stats(self, now: datetime, tz: tzinfo | None = None) -> stats.Stats:
-        today = review.local_date(now, tz)
-        now_us = _us(now)
-        decks = [
-            stats.DeckStats(
-                deck_id=d.deck_id, title=d.title, cards=d.cards, missed=d.missed,
-                due=d.due_always + bisect.bisect_right(d.due_times, now_us),
-                new=min(d.never, max(0, self.new_per_day - d.introduced.get(today, 0))),
-                suspended=d.suspended, leeches=d.leeches, results=d.results,
-                last_played=d.last_played, unfinished=d.unfinished)
-            for d in self.decks]
-        return stats.Stats(generated_at=now, decks=decks, families=self.families,
-                           most_missed=self.most_missed,
-                           streak_days=stats.study_streak(self.days, today),
-                           studied_today=today in self.days, counts=self.counts,
-                           daily=self.daily)
-
-    def next_due(self, deck_id: str | None = None) -> datetime | None:
-        """When the next answered card falls due (``review.next_due``)."""
-        firsts = [d.due_times[0] for d in self.decks
-                  if d.due_times and (deck_id is None or d.deck_id == deck_id)]
-        return _EPOCH + timedelta(microseconds=min(firsts)) if firsts else None
-
-
-# --------------------------------------------------------------------------- on disk
-
-SUMMARY_VERSION = 1
-_MAGIC = b"quizapp stats summary %d\n" % SUMMARY_VERSION
-
-
-def summary_path(scores_path: Path) -> Path:
-    """Where the summary for this score file is kept: the cache folder (so a read-only
-    command writes nothing next to the scores)."""
-    name = hashlib.sha256(str(scores_path).encode("utf-8", "surrogatepass")).hexdigest()[:24]
-    return paths.cache_dir() / "stats" / f"{name}.summary"
-
-
-def summary_key(scores: tuple[Any, ...] | None, decks: list[tuple[str, str, str, str]] | None,
-                settings: Settings) -> tuple[Any, ...] | None:
-    """Everything the numbers depend on (None when some of it cannot be known)."""
-    if scores is None or decks is None:
-        return None
-    offset = time.localtime().tm_gmtoff
-    return (SUMMARY_VERSION, scores, tuple(decks), settings.new_per_day, settings.review_streak,
-            settings.leech_threshold, time.tzname, offset)
-
-
-def glimpsed_decks(glimpses: list[Glimpse] | None) -> list[tuple[str, str, str, str]] | None:
-    if glimpses is None:
-        return None
-    return [(g.id, g.digest, str(g.path), g.origin) for g in glimpses]
-
-
 def catalog_decks(catalog: Catalog) -> list[tuple[str, str, str, str]] | None:
     """The catalog's decks as ``glimpsed_decks`` describes them; None when a deck was not
     read from a file or there were problems (then there is nothing to compare with)."""
@@ -467,80 +375,3 @@ def catalog_decks(catalog: Catalog) -> list[tuple[str, str, str, str]] | None:
             return None
         out.append((entry.id, digest, str(entry.path), entry.origin))
     return out
-
-
-def save_summary(path: Path, key: tuple[Any, ...], summary: Summary) -> None:
-    """Keep ``summary`` for ``key``; a failure to write only costs time later."""
-    from quizapp.fsutil import atomic_write_bytes
-
-    try:
-        payload = marshal.dumps((repr(key), _plain(summary)))
-        atomic_write_bytes(path, _MAGIC + b"%d %08x\n" % (len(payload), zlib.crc32(payload))
-                           + payload)
-    except (OSError, ValueError):
-        pass
-
-
-def load_summary(path: Path, key: tuple[Any, ...] | None) -> Summary | None:
-    """The summary kept for exactly ``key``; None if there is none, it is for other
-    inputs, or it does not read back."""
-    if key is None:
-        return None
-    try:
-        raw = tomlio.read_bytes(path, 256 * 1024 * 1024, "a stats summary")
-        head, payload = raw[len(_MAGIC):].split(b"\n", 1)
-        size, crc = head.split()
-        if (not raw.startswith(_MAGIC) or len(payload) != int(size)
-                or zlib.crc32(payload) != int(crc, 16)):
-            return None
-        kept_key, plain = marshal.loads(payload)
-        if kept_key != repr(key):
-            return None
-        return _unplain(plain)
-    except (OSError, tomlio.FileProblem, ValueError, TypeError, EOFError, IndexError, KeyError):
-        return None
-
-
-def _t(moment: datetime | None) -> int | None:
-    return None if moment is None else _us(moment)
-
-
-def _dt(us: int | None) -> datetime | None:
-    return None if us is None else _EPOCH + timedelta(microseconds=us)
-
-
-def _result(r: Any) -> tuple[Any, ...] | None:
-    return None if r is None else (r.score, r.total, r.mode, _t(r.at), r.planned, r.finished)
-
-
-def _unresult(t: Any) -> Any:
-    return None if t is None else stats.SessionResult(t[0], t[1], t[2], _dt(t[3]), t[4], t[5])
-
-
-def _plain(s: Summary) -> tuple[Any, ...]:
-    decks = [(d.deck_id, d.title, d.cards, d.missed, d.suspended, d.leeches, d.never,
-              d.due_always, d.due_times, {k.toordinal(): v for k, v in d.introduced.items()},
-              [_result(r) for r in d.results], _result(d.unfinished), _t(d.last_played))
-             for d in s.decks]
-    families = [(f.family, f.cards, f.right, f.wrong) for f in s.families]
-    most = [(m.deck_id, m.card_id, m.question, m.wrong, m.right, m.leech, m.suspended)
-            for m in s.most_missed]
-    c = s.counts
-    return (decks, families, most, (c.new, c.learning, c.mastered, c.suspended, c.leeches),
-            [d.toordinal() for d in s.days], {k.toordinal(): v for k, v in s.daily.items()},
-            s.new_per_day)
-
-
-def _unplain(p: tuple[Any, ...]) -> Summary:
-    decks, families, most, counts, days, daily, new_per_day = p
-    return Summary(
-        [_DeckSummary(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], list(d[8]),
-                      {date.fromordinal(k): v for k, v in d[9].items()},
-                      [_unresult(r) for r in d[10]], _unresult(d[11]), _dt(d[12]))
-         for d in decks],
-        [stats.FamilyStats(*f) for f in families],
-        [stats.MissedCard(*m) for m in most],
-        stats.CardCounts(*counts),
-        {date.fromordinal(d) for d in days},
-        {date.fromordinal(k): v for k, v in daily.items()},
-        new_per_day)

@@ -39,16 +39,8 @@ from quizapp.plan import PlayPlan
 from quizapp.session import Session, answered_in, resume_cards, utcnow
 from quizapp.settings import Settings, SettingsError, load_settings, save_settings
 from quizapp.stats import Stats, resumable
-from quizapp.tally import (
-    Summary,
-    Tally,
-    catalog_decks,
-    glimpsed_decks,
-    load_summary,
-    save_summary,
-    summary_key,
-    summary_path,
-)
+from quizapp.summaryfile import Summary, kept_summary, save_summary, summary_key, summary_path
+from quizapp.tally import Tally, catalog_decks
 from quizapp.store import ScoreFileError, ScoreStore
 
 if TYPE_CHECKING:
@@ -193,8 +185,9 @@ class Workspace:
         ``quizapp stats``, ``quizapp due`` and the home screen show at once."""
         if glimpses is None:
             glimpses = survey(self.locations)
-        key = summary_key(self.store.identity_on_disk(), glimpsed_decks(glimpses), self.settings)
-        return load_summary(summary_path(self.store.path), key)
+        if glimpses is None:
+            return None
+        return kept_summary(self.store.path, glimpses, self.settings)
 
     # ------------------------------------------------------------------ playing
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from quizapp.plan import PlayPlan
-    from quizapp.tally import Summary
+    from quizapp.summaryfile import Summary
     from quizapp.session import Session
     from quizapp.workspace import NothingToPlay, Workspace
 

@@ -27,7 +27,8 @@ from quizapp.models import (
 )
 from quizapp.settings import Settings
 from quizapp.store import ScoreStore, fold
-from quizapp.tally import Tally, compute_stats, load_summary, save_summary
+from quizapp.summaryfile import load_summary, save_summary
+from quizapp.tally import Tally, compute_stats
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 TAGS = ["who", "where", "misc"]
