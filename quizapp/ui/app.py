@@ -15,24 +15,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from quizapp.decks import Catalog
+from quizapp.days import utcnow
+from quizapp.errors import SettingsError
 from quizapp.paths import Locations
 from quizapp.plan import PlayPlan
-from quizapp.session import Session, utcnow
-from quizapp.settings import Settings, SettingsError
-from quizapp.store import ScoreStore
+from quizapp.settingsfile import read_plainly
 from quizapp.ui import messages
+from quizapp.ui.lazyworkspace import LazyWorkspace
 from quizapp.ui.loading import Loading
 from quizapp.ui.navigator import Navigator
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.sessions import OpenSessions
-from quizapp.workspace import Workspace
+
+if TYPE_CHECKING:
+    from quizapp.decks import Catalog
+    from quizapp.session import Session
+    from quizapp.settings import Settings
+    from quizapp.store import ScoreStore
+    from quizapp.workspace import Workspace
 
 
 class QuizApp(App[None]):
@@ -54,16 +61,28 @@ class QuizApp(App[None]):
         session: Session | None = None,
     ) -> None:
         super().__init__()
-        self.workspace = workspace = workspace or Workspace(locations, clock=now)
-        self.home = HomeScreen(workspace)
-        self.sessions = OpenSessions(self, workspace)
-        self.navigator = Navigator(self, workspace, self.home, self.sessions, seed=seed)
-        self.loading = Loading(self, workspace, self.navigator, self.sessions, plan, session)
+        # Made in the loading thread, after home's first draw (see ``ui.lazyworkspace``).
+        self.lazy = lazy = LazyWorkspace(locations, now, workspace)
+        self.home = HomeScreen(lazy)
+        self.sessions = OpenSessions(self, lazy)
+        self.navigator = Navigator(self, lazy, self.home, self.sessions, seed=seed)
+        self.loading = Loading(self, lazy, self.navigator, self.sessions, plan, session,
+                               settings_read=self._settings_read)
+        # The theme the settings file names, as far as it is known (read plainly at
+        # mount, then by the workspace); one picked in the palette before the workspace
+        # read the settings is saved once it has.
+        self._settings_theme: str | None = None
+        self._settings_known = False
+        self._picked_theme: str | None = None
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.lazy.get()
 
     # What the tests read: all of it is the workspace's.
     @property
     def locations(self) -> Locations:
-        return self.workspace.locations
+        return self.lazy.locations
 
     @property
     def store(self) -> ScoreStore:
@@ -79,24 +98,46 @@ class QuizApp(App[None]):
         return self.workspace.settings
 
     def now(self) -> datetime:
-        return self.workspace.clock()
+        return self.lazy.clock()
 
     # ------------------------------------------------------------------ the app's life
 
     async def on_mount(self) -> None:
         self.sessions.watch_signals()
-        workspace = self.workspace
-        if not workspace.loaded:
-            workspace.load_settings()
-        if workspace.settings_error is not None:
-            self.notify(f"{workspace.settings_error} (using defaults; theme changes are not saved)",
-                        severity="error", markup=False, timeout=10)
-        if workspace.settings.theme in self.available_themes:
-            self.theme = workspace.settings.theme
+        lazy = self.lazy
+        if lazy.made and lazy.get().loaded:  # a command opened the workspace already
+            self._settings_read()
+            plain = None
+        else:
+            # The settings file read plainly: its theme now, and the settings the kept
+            # numbers depend on, when it is certainly valid (else the workspace reads it,
+            # and words what is wrong with it, once the models are loaded).
+            plain = read_plainly(lazy.locations.settings)
+            if plain is not None:
+                self._settings_theme = plain.theme
+                self._use_theme(plain.theme)
         # Home is composed before anything is shown in it: a quick load (or a slow first
         # paint) must not fill a table that does not exist yet.
         await self.push_screen(self.home)
-        self.loading.start()
+        self.loading.start(plain)
+
+    def _settings_read(self) -> None:
+        """The workspace has read the settings: say what is wrong with the file, and use
+        its theme (or save the one picked meanwhile)."""
+        workspace = self.workspace
+        if workspace.settings_error is not None:
+            self.notify(f"{workspace.settings_error} (using defaults; theme changes are not saved)",
+                        severity="error", markup=False, timeout=10)
+        self._settings_theme, self._settings_known = workspace.settings.theme, True
+        picked, self._picked_theme = self._picked_theme, None
+        if picked is not None:
+            self.watch_theme(picked)
+        else:
+            self._use_theme(workspace.settings.theme)
+
+    def _use_theme(self, theme: str) -> None:
+        if theme in self.available_themes:
+            self.theme = theme
 
     def on_unmount(self) -> None:
         """However the app ends, write the end of a session still open."""
@@ -105,12 +146,16 @@ class QuizApp(App[None]):
 
     def watch_theme(self, theme: str) -> None:
         """Remember a theme chosen in the palette (settings.toml keeps its comments)."""
-        if theme == self.workspace.settings.theme:
+        if theme == self._settings_theme:
+            return
+        if not self._settings_known:
+            self._picked_theme = theme  # saved once the settings are read
             return
         try:
             self.workspace.save_theme(theme)
         except (SettingsError, OSError) as exc:
             self.notify(f"The theme was not saved: {exc}", severity="warning", markup=False)
+        self._settings_theme = self.workspace.settings.theme
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -15,47 +15,64 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
 from contextlib import suppress
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
+from quizapp.deckindex import survey
 from quizapp.plan import PlayPlan
-from quizapp.session import Session, deck_rivals
-from quizapp.stats import Stats
 from quizapp.store import ScoreFileError
+from quizapp.summaryfile import kept_summary
+from quizapp.ui.lazyworkspace import LazyWorkspace
 from quizapp.ui.navigator import Navigator
 from quizapp.ui.sessions import OpenSessions
-from quizapp.workspace import Workspace
+
+if TYPE_CHECKING:
+    from quizapp.session import Session
+    from quizapp.settingsfile import PlainSettings
+    from quizapp.stats import Stats
+    from quizapp.workspace import Workspace
 
 
 class Loading:
     """Start-up and reloads (see the module doc). ``plan`` and ``session``: what the
-    command line asked to play (``session`` when it has started it already)."""
+    command line asked to play (``session`` when it has started it already);
+    ``settings_read`` is called (on the UI thread) once the workspace has read the
+    settings file."""
 
-    def __init__(self, app: App[None], workspace: Workspace, navigator: Navigator,
+    def __init__(self, app: App[None], lazy: LazyWorkspace, navigator: Navigator,
                  sessions: OpenSessions, plan: PlayPlan | None = None,
-                 session: Session | None = None) -> None:
+                 session: Session | None = None, *,
+                 settings_read: Callable[[], None] = lambda: None) -> None:
         self.app = app
-        self.workspace = workspace
+        self.lazy = lazy
         self.navigator = navigator
         self.sessions = sessions
         self.plan = plan
         self.session = session
+        self.settings_read = settings_read
 
-    def start(self) -> None:
-        """Home is on screen: show the data, reading it first if the command line has not."""
-        if self.workspace.loaded:
+    @property
+    def workspace(self) -> Workspace:
+        return self.lazy.get()
+
+    def start(self, settings: PlainSettings | None = None) -> None:
+        """Home is on screen: show the data, reading it first if the command line has not.
+        ``settings``: the settings file as read plainly (None when that was not sure)."""
+        lazy = self.lazy
+        if lazy.made and lazy.get().loaded:
             _keep_loaded()
             self._loaded()
             return
         # The deck cache's index draws home at once (a few hundred bytes a deck), with the
-        # numbers the last count kept; the decks and the score file are read meanwhile,
-        # and home is drawn again with them.
-        workspace = self.workspace
-        glimpses = workspace.survey()
+        # numbers the last count kept; none of it needs pydantic or the models. The
+        # workspace is made, and the decks and the score file read, once home is drawn
+        # (in a thread), and home is drawn again with them.
+        glimpses = survey(lazy.locations)
         if glimpses is not None:
             # The numbers too, when the last count kept them and nothing changed since.
-            kept = workspace.kept_summary(glimpses)
-            self.navigator.home.preview(glimpses, kept.stats(workspace.clock()) if kept else None)
+            kept = kept_summary(lazy.locations.scores, glimpses, settings) if settings else None
+            self.navigator.home.preview(glimpses, kept.stats(lazy.clock()) if kept else None)
         self.app.run_worker(self._read_aside(), exclusive=True, group="load")
 
     async def _read_aside(self) -> None:
@@ -66,7 +83,11 @@ class Loading:
         without a cache) waited the whole load for the shell. Reading writes only what a
         kill at any moment leaves sound (atomic cache files, the score file's recovery),
         so leaving it behind is safe. This worker awaits the thread, so the app's workers
-        still tell when loading is done, and an error in it still ends the app."""
+        still tell when loading is done, and an error in it still ends the app.
+
+        The thread starts once home is drawn: it imports pydantic and the models first,
+        which would hold up the draw."""
+        await self.app.wait_for_refresh()
         done: Future[None] = Future()
 
         def run() -> None:
@@ -83,9 +104,13 @@ class Loading:
         await asyncio.wrap_future(done)
 
     def _read(self) -> None:
-        """Find the decks and read the score file, off the UI thread."""
+        """Read the settings, find the decks and read the score file, off the UI thread."""
+        workspace = self.workspace  # (made here at a normal start: pydantic is imported now)
+        if not workspace.loaded:
+            workspace.load_settings()
+            self._show(self.settings_read)
         try:
-            self.workspace.read_data()
+            workspace.read_data()
         except ScoreFileError as exc:
             _keep_loaded()
             self._show(self.navigator.refuse, str(exc))
@@ -93,6 +118,8 @@ class Loading:
         stats = self.workspace.stats()
         _keep_loaded()
         self._show(self._loaded, stats)
+        from quizapp.session import deck_rivals
+
         for entry in self.workspace.catalog.entries:  # so the first typed answer need not wait
             deck_rivals(entry.deck)
         _preload()

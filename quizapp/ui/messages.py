@@ -7,10 +7,14 @@ The app handles each with ``@on(messages.X)``; a screen that shows data is given
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from quizapp.plan import PlayPlan
-from quizapp.session import Session
+
+if TYPE_CHECKING:
+    from quizapp.session import Session
 
 
 class Play(Message):

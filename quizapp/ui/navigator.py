@@ -20,15 +20,16 @@ from textual.message import Message
 from textual.screen import Screen
 
 from quizapp.plan import PlayPlan
-from quizapp.session import Session
-from quizapp.stats import Stats
+from quizapp.ui.lazyworkspace import LazyWorkspace
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.sessions import OpenSessions
-from quizapp.workspace import NothingToPlay, Workspace
 
 if TYPE_CHECKING:
+    from quizapp.session import Session
+    from quizapp.stats import Stats
     from quizapp.ui.dialogs.start import StartChoice
     from quizapp.ui.screens.question import QuestionScreen
+    from quizapp.workspace import NothingToPlay, Workspace
 
 
 def nothing_words(nothing: NothingToPlay) -> tuple[str, str]:
@@ -69,15 +70,19 @@ def _question_screen() -> type[QuestionScreen]:
 class Navigator:
     """The app's moves between screens (see the module doc)."""
 
-    def __init__(self, app: App[None], workspace: Workspace, home: HomeScreen,
+    def __init__(self, app: App[None], lazy: LazyWorkspace, home: HomeScreen,
                  sessions: OpenSessions, *, seed: int | None = None) -> None:
         self.app = app
-        self.workspace = workspace
+        self.lazy = lazy
         self.home = home
         self.sessions = sessions
         self.seed = seed
         self.ready = False  # the decks and scores have been shown at home
         self.refused = False  # the score file cannot be used: nothing may be played
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.lazy.get()
 
     @property
     def can_leave_home(self) -> bool:
@@ -103,8 +108,8 @@ class Navigator:
     # ------------------------------------------------------------------ playing
 
     def ask_how_to_play(self, deck_id: str) -> None:
-        entry = self.workspace.catalog.get(deck_id)
-        if entry is None or self.refused:
+        entry = self.workspace.catalog.get(deck_id) if self.can_leave_home else None
+        if entry is None:
             return
 
         def chosen(choice: StartChoice | None) -> None:
@@ -122,6 +127,8 @@ class Navigator:
         """Start a session; ``replace`` swaps it in for the current screen (the summary)."""
         if not self.can_leave_home:
             return
+        from quizapp.workspace import NothingToPlay  # (loaded by now: home can be left)
+
         workspace, app = self.workspace, self.app
         started = workspace.start(plan, seed=self.seed)
         if isinstance(started, NothingToPlay) and started.reason == "nothing-to-resume":
@@ -198,8 +205,8 @@ class Navigator:
 
     def browse(self, deck_id: str) -> None:
         """Show the cards of a deck (editable unless it is bundled)."""
-        entry = self.workspace.catalog.get(deck_id)
-        if entry is None or self.refused:
+        entry = self.workspace.catalog.get(deck_id) if self.can_leave_home else None
+        if entry is None:
             return
         from quizapp.ui.screens.browser import BrowserScreen
 

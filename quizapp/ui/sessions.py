@@ -10,23 +10,31 @@ thread. A failure to write is told in a notification, never fatal: the answers a
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
 from quizapp import signals
-from quizapp.session import Session
 from quizapp.store import ScoreFileError
-from quizapp.workspace import Workspace
+from quizapp.ui.lazyworkspace import LazyWorkspace
+
+if TYPE_CHECKING:
+    from quizapp.session import Session
+    from quizapp.workspace import Workspace
 
 
 class OpenSessions:
     """The app's sessions whose end is not written yet (see the module doc)."""
 
-    def __init__(self, app: App[None], workspace: Workspace) -> None:
+    def __init__(self, app: App[None], lazy: LazyWorkspace) -> None:
         self.app = app
-        self.workspace = workspace
+        self.lazy = lazy
         self._open: dict[str, Session] = {}
         self._remove_signal_handlers: Callable[[], None] = lambda: None
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.lazy.get()
 
     def opened(self, session: Session) -> None:
         """``session`` is being shown: its end is written however the app ends."""

@@ -20,20 +20,25 @@ from textual.widgets import DataTable, Header, Static
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from quizapp.decks import DeckEntry, Glimpse
+from quizapp.days import local_date
 from quizapp.format import when
 from quizapp.plan import PlayPlan
-from quizapp.review import local_date
-from quizapp.stats import DeckStats, SessionResult, Stats
 from quizapp.text import visible
 from quizapp.ui import messages
 from quizapp.ui.dialogs.problems import ProblemsScreen
+from quizapp.ui.lazyworkspace import LazyWorkspace
 from quizapp.ui.text import card_cell, card_content
 from quizapp.ui.widgets.deck_table import DeckTable
 from quizapp.ui.widgets.footer import FittedFooter
 from quizapp.ui.widgets.heatmap import Heatmap
-from quizapp.workspace import Workspace
+
+if TYPE_CHECKING:  # home's first draw imports none of these (see ``ui.lazyworkspace``)
+    from quizapp.deckindex import Glimpse
+    from quizapp.decks import DeckEntry
+    from quizapp.stats import DeckStats, SessionResult, Stats
+    from quizapp.workspace import Workspace
 
 COLUMNS = ("Deck", "Cards", "Best", "Last", "Missed", "Due", "New", "Played")
 # Which columns go first when the terminal is narrow (the deck's title always stays).
@@ -117,9 +122,11 @@ class HomeScreen(Screen[None]):
         yield Heatmap(id="heatmap")
         yield FittedFooter()
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, lazy: LazyWorkspace) -> None:
         super().__init__()
-        self.workspace = workspace
+        # The workspace once the decks are shown (``show``); until then (``preview``)
+        # home draws from the deck cache's index and asks nothing of it.
+        self.lazy = lazy
         self._notices: list[str] | None = None  # None until the decks are loaded
         self._rows: dict[str, list[Text]] | None = None  # the table's cells, by deck id
         self._numbers: dict[str, DeckStats] = {}  # the latest numbers, by deck id
@@ -129,6 +136,10 @@ class HomeScreen(Screen[None]):
         # The decks from the deck cache's index, shown until the decks are loaded.
         self._preview: list[Shown] | None = None
         self._pending: Callable[[], None] | None = None  # asked for while loading
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.lazy.get()
 
     def on_mount(self) -> None:
         self.sub_title = "Decks"
@@ -181,8 +192,8 @@ class HomeScreen(Screen[None]):
         return self._rows is not None and all(d in self._numbers for d in self._rows)
 
     def _decks(self) -> list[Shown]:
-        if self._notices is None and self._preview is not None:
-            return self._preview
+        if self._notices is None:
+            return self._preview or []
         return [Shown.of_entry(e) for e in self.workspace.catalog.entries]
 
     def on_screen_resume(self) -> None:
@@ -264,8 +275,7 @@ class HomeScreen(Screen[None]):
             return  # the app is closing (a start can draw home before loading ends)
         table = self.query_one("#decks", DataTable)
         keep = self.selected_id()
-        workspace = self.workspace
-        catalog, now = workspace.catalog, workspace.clock()
+        now = self.lazy.clock()
         shown = self._decks()
         rows: dict[str, list[Text]] = {}
         for entry in shown:
@@ -295,7 +305,7 @@ class HomeScreen(Screen[None]):
         box.update("\n".join(f"⚠ {line}" for line in lines))
         box.display = bool(lines)
         problems = self.query_one("#problems", Static)
-        count = len(catalog.problems)
+        count = len(self._problems())
         problems.update(f"⚠ {count} problem{'s' if count != 1 else ''} with deck files: "
                         "press p to see them")
         problems.display = bool(count)
@@ -303,7 +313,7 @@ class HomeScreen(Screen[None]):
         empty = self.query_one("#empty", Static)
         empty.update(
             "No decks found. Put deck files (.toml) in "
-            f"{workspace.locations.user_decks} or pass --decks DIR."
+            f"{self.lazy.locations.user_decks} or pass --decks DIR."
         )
         empty.display = not shown
         table.display = bool(shown)
@@ -429,15 +439,20 @@ class HomeScreen(Screen[None]):
     def action_import_deck(self) -> None:
         self.post_message(messages.OpenImport())
 
+    def _problems(self) -> list[str]:
+        """The deck files that could not be read (none while the index is shown: a deck
+        with problems has no entry in it, and home waits for the decks then)."""
+        return [] if self._notices is None else self.workspace.catalog.problems
+
     def action_problems(self) -> None:
         """List the deck files that could not be read."""
-        catalog = self.workspace.catalog
-        if catalog is not None and catalog.problems:
-            self.app.push_screen(ProblemsScreen(catalog.problems))
+        problems = self._problems()
+        if problems:
+            self.app.push_screen(ProblemsScreen(problems))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "problems":
-            return bool(self.workspace.catalog and self.workspace.catalog.problems)
+            return bool(self._problems())
         return True
 
     def action_browse(self) -> None:
