@@ -127,11 +127,6 @@ class Workspace:
         except SettingsError as exc:
             self.settings, self.settings_error = Settings(), exc
 
-    def survey(self) -> list[Glimpse] | None:
-        """The decks as the deck cache's index describes them, without loading any
-        (``decks.survey``): None when they must be loaded to be shown."""
-        return survey(self.locations)
-
     def reload_decks(self) -> Catalog:
         """Find the decks again (cheap: unchanged files come from the deck cache)."""
         self.catalog = discover(self.locations)

@@ -87,7 +87,10 @@ class Loading:
 
         The thread starts once home is drawn: it imports pydantic and the models first,
         which would hold up the draw."""
-        await self.app.wait_for_refresh()
+        drawn = asyncio.Event()
+        if not self.app.call_after_refresh(drawn.set):
+            return  # the app is closing
+        await drawn.wait()
         done: Future[None] = Future()
 
         def run() -> None:
