@@ -179,11 +179,12 @@ def gap_word(text: str, shown: str = "") -> tuple[str, str] | None:
     The word is the quote's longest content word (the first one if tied) that the question
     does not show anyway: not a function word, not a word used twice in the quote, not a
     word of ``shown`` (the lead and hint printed with the quote). None when no word
-    qualifies, or for a quote of a single word: a blank anyone can fill is no question.
+    qualifies, or for a quote of one or two words: a blank anyone can fill, or one that
+    many words fill ("_____ devastated"), is no question.
     """
     words = list(re.finditer(r"[^\W\d_]+(?:[’'-][^\W\d_]+)*", text))
-    if len(words) < 2:
-        return None
+    if len(words) < 3:
+        return None  # "_____ devastated": too little around the gap to tell which word
     folded = [m.group().casefold() for m in words]
     visible = {w.casefold() for w in re.findall(r"[^\W\d_]+(?:[’'-][^\W\d_]+)*", shown)}
     candidates = [m for m, f in zip(words, folded)

@@ -110,3 +110,11 @@ def test_files_that_are_not_plain_text_are_one_line_each(tmp_path: Path, capsys)
     assert main(["import-article", str(tmp_path / "utf16.txt"), "--id", "u"]) == 0
     deck = decks.load_deck(Locations.from_env().user_decks / "u-who.toml")
     assert deck.cards[0].answer == "Basani Mabyalane"
+
+
+def test_a_two_word_quote_is_no_fill_in_the_blank() -> None:
+    from quizapp.generate import gap_word
+
+    # "_____ devastated": utterly, totally, completely... all would be right
+    assert gap_word("completely devastated") is None
+    assert gap_word("no offense taken") == ("offense", "no _____ taken")
