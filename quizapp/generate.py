@@ -420,7 +420,7 @@ def _where_question(ds: Dataset, e: Encounter) -> str:
     who = who_met(ds, e)
     if who is None:
         return f"Where was the {e.occasion} held in {month_year(e)}?"
-    return f"Where did {who} cross paths in {month_year(e)} ({e.occasion})?"
+    return f"Where did {who} cross paths in {month_year(e)}{_occasion_note(e)}?"
 
 
 def when_cards(ds: Dataset) -> list[Card]:
@@ -444,7 +444,16 @@ def _when_question(ds: Dataset, e: Encounter, where: str) -> str:
     who = who_met(ds, e)
     if who is None:
         return f"When was the {e.occasion} in {where} held?"
-    return f"When did {who} cross paths in {where} ({e.occasion})?"
+    return f"When did {who} cross paths in {where}{_occasion_note(e)}?"
+
+
+def _generic_occasion(e: Encounter) -> bool:
+    """What an article's "met in Lyon" gives when it names no occasion: no clue to show."""
+    return comparable(e.occasion) == "meeting"
+
+
+def _occasion_note(e: Encounter) -> str:
+    return "" if _generic_occasion(e) else f" ({e.occasion})"
 
 
 def occasion_cards(ds: Dataset) -> list[Card]:
@@ -452,6 +461,8 @@ def occasion_cards(ds: Dataset) -> list[Card]:
     enc = _Encounters(ds)
     cards = []
     for e in ds.encounters:
+        if _generic_occasion(e):
+            continue  # "What brought them to Lyon?" "Meeting": a question that tells nothing
         same = [o for o in ds.encounters
                 if o.place == e.place and (o.year, o.month) == (e.year, e.month)]
         wrong = set().union(*(enc.occasion_forms(o.occasion) for o in same))

@@ -55,7 +55,11 @@ def cities() -> Mapping[str, str]:
         country = names.get(city["countrycode"])
         if country and city["population"] > best.get(name, (-1, ""))[0]:
             best[name] = (city["population"], country)
-    out = {name: country for name, (_, country) in best.items()}
+    # A town named like a country elsewhere ("Lebanon", a US town) is never the town: the
+    # country is meant. A city-state's capital ("Singapore") stays.
+    nations = set(names.values())
+    out = {name: country for name, (_, country) in best.items()
+           if name not in nations or name == country}
     for state in _geonames().get_us_states().values():
         out.setdefault(state["name"], "United States")
     out.update(_load("places.toml")["cities"])

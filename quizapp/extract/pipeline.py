@@ -13,6 +13,7 @@ else "Untitled article".
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -173,6 +174,19 @@ def _date_line(layout: Layout):
         found = date_line(block.text)
         if found is not None:
             return found
+    # A photo caption atop the story ends with its place and date, wire style: "... shakes
+    # hands with the minister in Lyon, Oct. 13, 2014." That date is the story's.
+    first = layout.paragraphs[0] if layout.paragraphs else None
+    if first is not None and first.start <= 600:
+        dates = find_dates(layout.text, first.start, first.end)
+        last = dates[-1] if dates else None
+        if (last is not None and last.day is not None and last.month is not None
+                and re.fullmatch(r"\.?\s*", layout.text[last.end:first.end])
+                and layout.text[:last.start].rstrip().endswith(",")):
+            try:
+                return date(last.year, last.month, last.day)
+            except ValueError:
+                return None
     return None
 
 

@@ -118,3 +118,16 @@ def test_a_two_word_quote_is_no_fill_in_the_blank() -> None:
     # "_____ devastated": utterly, totally, completely... all would be right
     assert gap_word("completely devastated") is None
     assert gap_word("no offense taken") == ("offense", "no _____ taken")
+
+
+def test_a_meeting_dated_by_its_photo_caption_is_asked_where_and_when(capsys) -> None:
+    # "met in Paris Monday night", the caption above: "... in Paris, Oct. 13, 2014."
+    assert main(["import-article", str(UNSEEN / "voa-kerry-fabius-paris.txt"), "--id", "k"]) == 0
+    capsys.readouterr()
+    deck = decks.load_deck(Locations.from_env().user_decks / "k-where-when.toml")
+    asked = {c.question: (c.answer, c.distractors) for c in deck.cards}
+    assert asked == {
+        "Where did Kerry and Fabius cross paths in October 2014?": ("Paris, France",
+                                                                    ["Cairo, Egypt"]),
+        "When did Kerry and Fabius cross paths in Paris, France?": ("October 2014", []),
+    }  # no "Lebanon, United States" (the country is meant), no "What brought them?" "Meeting"
