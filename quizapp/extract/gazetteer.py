@@ -55,7 +55,7 @@ def cities() -> Mapping[str, str]:
         country = names.get(city["countrycode"])
         if country and city["population"] > best.get(name, (-1, ""))[0]:
             best[name] = (city["population"], country)
-    # A town named like a country elsewhere ("Lebanon", a US town) is never the town: the
+    # A town named like a country elsewhere (US towns bear many) is never the town: the
     # country is meant. A city-state's capital ("Singapore") stays.
     nations = set(names.values())
     out = {name: country for name, (_, country) in best.items()
