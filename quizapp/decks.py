@@ -495,6 +495,22 @@ def remember(path: Path, text: str, deck: Deck) -> None:
     _WRITTEN[Path(path).resolve()] = (digest, _mark(deck, digest))
 
 
+def keep_written(path: Path, text: str, deck: Deck, written_from: int) -> None:
+    """After quizapp wrote ``text``, which ``parse_deck`` read as ``deck``, to ``path``
+    (the write began at ``written_from``, a ``time.time_ns()``): the next load finds the
+    deck without parsing it, in this run (``remember``) and the next (the deck cache),
+    so a 100,000-card import is not parsed again by the first start after it. The file
+    is still hashed when loaded, until a load finds it settled, so a change made by
+    anyone else meanwhile is seen."""
+    remember(path, text, deck)
+    key = Path(path).resolve()
+    try:
+        stamp = identity(key.stat())
+    except OSError:
+        return
+    DeckCache().put(key, _WRITTEN[key][0], deck, stamp=stamp, read_at=written_from)
+
+
 def load_deck_cached(path: Path) -> Deck:
     """``load_deck``, remembering the result until the file changes: in memory, and for
     a good deck also on disk, in the user cache folder (see ``DeckCache``), so the next
@@ -542,7 +558,7 @@ def load_deck_cached(path: Path) -> Deck:
                     raw = b""  # only the text is kept while the cards are made
                     result = parse_deck(text, path, digest=digest)
                     del text
-                if isinstance(result, Deck):
+                if isinstance(result, Deck) and not disk.holds(key, digest, stamp, read_at):
                     disk.put(key, digest, result, stamp=stamp, read_at=read_at)
             except DeckError as exc:
                 result = exc
@@ -633,6 +649,14 @@ class DeckCache(CacheFolder):
         info = DeckInfo.model_construct(id=deck_id, title=title, description=description,
                                         source=source, tags=list(tags))
         return Deck.model_construct(format=version, deck=info, cards=cards)
+
+    def holds(self, key: Path, digest: str, stamp: Sequence[int], read_at: int) -> bool:
+        """The entry for the file ``key`` is already as ``put`` would make it now: the same
+        bytes and identity, and no more settled with ``read_at`` than it is (and nothing
+        of it was found damaged)."""
+        head = None if self.damaged else self.head(key)
+        return (head is not None and head.digest == digest and head.stamp == tuple(stamp)
+                and settled(stamp, head.read_at) == settled(stamp, read_at))
 
     def put(self, key: Path, digest: str, deck: Deck, *, stamp: Sequence[int] = (),
             read_at: int = 0) -> None:

@@ -7,6 +7,7 @@ the command that writes asks before cards with progress disappear.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,12 +130,14 @@ def prepare_install(where: Locations, decks: list[Deck], *, update: bool,
 def write_install(install: Install) -> None:
     """Write one prepared deck: a new file (never replacing one made meanwhile), or the
     old deck's file replaced atomically."""
-    from quizapp.decks import dump_deck, parse_deck, write_new_file
+    from quizapp.decks import dump_deck, keep_written, parse_deck, write_new_file
     from quizapp.fsutil import atomic_write_text
 
     text = install.text if install.text is not None else dump_deck(install.deck)
-    parse_deck(text, install.target)  # never write a deck that would not load
+    deck = parse_deck(text, install.target)  # never write a deck that would not load
+    written_from = time.time_ns()
     if install.old is None:
         write_new_file(install.target, text)
     else:
         atomic_write_text(install.target, text)
+    keep_written(install.target, text, deck, written_from)  # the next start need not parse it

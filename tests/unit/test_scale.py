@@ -116,6 +116,35 @@ def test_a_deck_is_parsed_once_then_read_from_the_cache(tmp_path: Path, monkeypa
     assert load_deck_cached(path) == first
 
 
+def test_an_imported_deck_is_not_parsed_again_by_the_next_start(tmp_path: Path, monkeypatch,
+                                                                capsys) -> None:
+    """``deck import`` reads the deck it wrote back (to be sure it loads): that reading is
+    kept in the deck cache, so the first start after importing 100,000 cards does not
+    parse them again. A change to the file made since is still seen."""
+    table = tmp_path / "cards.csv"
+    table.write_text("question,answer\n" + "".join(
+        f"question number {i}?,answer {i}\n" for i in range(50)), encoding="utf-8")
+    assert main(["deck", "import", str(table), "--id", "imported"]) == 0
+    capsys.readouterr()
+    where = Locations.from_env()
+    path = where.user_decks / "imported.toml"
+    fresh_memory()
+    real = decks.parse_deck
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the deck was parsed again")
+
+    monkeypatch.setattr(decks, "parse_deck", no_parsing)
+    assert [g.summary.cards for g in decks.survey(where) if g.id == "imported"] == [50]
+    deck = load_deck_cached(path)
+    assert len(deck.cards) == 50 and deck.cards[7].answer == "answer 7"
+    fresh_memory()
+    monkeypatch.setattr(decks, "parse_deck", real)
+    path.write_text(path.read_text(encoding="utf-8").replace('"answer 7"', '"changed"'),
+                    encoding="utf-8")
+    assert load_deck_cached(path).cards[7].answer == "changed"
+
+
 def test_a_hand_edit_invalidates_the_cache(tmp_path: Path) -> None:
     path = tmp_path / "cached.toml"
     path.write_text(DECK, encoding="utf-8")
