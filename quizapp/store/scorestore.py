@@ -62,6 +62,18 @@ class _Snapshot:
 
 
 @dataclass
+class _Folding:
+    """A compaction made but not yet written: the files read, and what replaces them."""
+
+    snapshot: _Snapshot
+    journal: JournalContents
+    scores: ScoreFile  # the snapshot with the journal folded in
+    folded: Folded | None  # how much of the journal the new snapshot holds
+    text: bytes | None  # the new snapshot (None: nothing to fold)
+    cache: bytes | None  # its cache (None: none to write)
+
+
+@dataclass
 class RecoverResult:
     """What ``ScoreStore.recover`` merged back."""
 
@@ -97,6 +109,7 @@ class ScoreStore:
         self._appended = 0  # events appended by this store so far
         self.last_folded: Folded | None = None  # what the last compaction folded in
         self._generation = 0  # counts the times the in-memory scores were replaced
+        self._compacting_elsewhere = 0  # compactions of this store running in a child now
 
     # ----------------------------------------------------------------------- paths
 
@@ -156,6 +169,38 @@ class ScoreStore:
             before = self.version
             self._catch_up()
             return self.version != before
+
+    def snapshot_changed(self) -> bool:
+        """Whether the snapshot on disk is another than the one the in-memory scores hold
+        (another window compacted, or a person edited it): one ``stat``. False while a
+        compaction of this store's own is under way (it tells memory itself when done)."""
+        return (self._scores is not None and not self._compacting_elsewhere
+                and files.stat_key(self.path) != self._snapshot_key)
+
+    def read_ahead(self) -> bool:
+        """When the snapshot changed on disk (``snapshot_changed``), read the files again
+        now, without the lock, as ``load`` does; True if it did. For a thread of its own,
+        soon after the change: the next session start or answer (``catch_up`` under the
+        lock, on the screen's thread) then finds memory current and reads no more than the
+        journal's new tail, instead of the whole new snapshot. Memory is replaced only if
+        nothing changed it while the files were read (else they are read again); nothing
+        is written except what ``load`` writes (a damaged file put right, the cache)."""
+        if not self.snapshot_changed():
+            return False
+        while True:
+            with self._memory:
+                before = (self.version, self.identity)
+            snapshot, journal = self._read_files()
+            with self._memory:
+                if (self.version, self.identity) == before:
+                    self._install(snapshot, journal)
+                    break
+            if not self.snapshot_changed():
+                return True  # another thread read the new files meanwhile
+        cache = self._cache_for(snapshot)
+        if cache is not None:
+            self._keep_cache(snapshot.key, cache)
+        return True
 
     @property
     def journal_events(self) -> int:
@@ -235,7 +280,8 @@ class ScoreStore:
 
     # ----------------------------------------------------------------------- compaction
 
-    def compact(self) -> None:
+    def compact(self, run_slow: Callable[[Callable[[], _Folding]], _Folding] | None = None
+                ) -> None:
         """Fold the journal into the snapshot (atomically) and start a new journal.
 
         The slow part (reading, folding, writing the TOML text) runs without the lock, so
@@ -243,11 +289,15 @@ class ScoreStore:
         to check nothing else compacted in between and to put the files in place. Safe
         against a kill at any instant. O(file size): run it off the UI thread. A failure
         to write (a full disk) raises ``ScoreWriteError`` saying the answers are safe in
-        the journal; a cache that cannot be written is only a warning.
+        the journal; a cache that cannot be written is only a warning. ``run_slow`` runs
+        the slow part (the compactor process runs it in a thread of idle priority; the
+        part under the lock never runs there, so the lock is never held by a thread
+        that waits for an idle core).
         """
-        if not self._compact(locked=False):
+        run = run_slow or (lambda slow: slow())
+        if not self._commit(run(lambda: self._fold_files(locked=False)), locked=False):
             with self._locked():
-                self._compact(locked=True)
+                self._commit(self._fold_files(locked=True), locked=True)
 
     def maybe_compact(self, threshold: int = COMPACT_AFTER, *, elsewhere: bool = False) -> bool:
         """Compact when the journal holds at least ``threshold`` events and a tenth of the
@@ -280,6 +330,13 @@ class ScoreStore:
         without reading the snapshot again (they already hold everything it folded); only
         if this process wrote in the meantime are the files read again. Raises
         ``ScoreWriteError`` / ``ScoreFileError`` with the child's message."""
+        self._compacting_elsewhere += 1
+        try:
+            self._compact_elsewhere()
+        finally:
+            self._compacting_elsewhere -= 1
+
+    def _compact_elsewhere(self) -> None:
         import json
         import subprocess
         import sys
@@ -299,7 +356,9 @@ class ScoreStore:
                     and [self._journal_id, self._journal_end] == folded
                     and current is not None and list(current) == done["key"])
             if not same:
-                self._install(*self._read_files(locked=True))  # written meanwhile: read all
+                # Written meanwhile: read what changed (all of it, unless another thread
+                # of this process has read the new snapshot already).
+                self._catch_up()
                 return
             # The snapshot holds exactly what memory holds; the journal, what came since.
             raw = files.read_file(self.journal_path)
@@ -681,14 +740,14 @@ class ScoreStore:
             except OSError:
                 pass
 
-    def _compact(self, locked: bool) -> bool:
-        """One compaction; False (nothing written) if, unlocked, another one got in first."""
+    def _fold_files(self, locked: bool) -> _Folding:
+        """The slow part of a compaction: read the files, fold the journal in, make the
+        new snapshot's TOML text and its cache (nothing is written)."""
         snapshot, journal = self._read_files(locked=locked)
         scores = snapshot.scores
         pending = journal.pending(snapshot.folded)
         for event in pending:
             fold(scores, event)
-        # The slow part, before the lock: the TOML text and the cache.
         text = cache = None
         folded = snapshot.folded
         if pending:
@@ -698,6 +757,13 @@ class ScoreStore:
         elif snapshot.key is not None and not snapshot.cached:
             assert snapshot.sha256 is not None
             cache = self._cache_bytes(scores, snapshot.sha256, snapshot.folded)
+        return _Folding(snapshot, journal, scores, folded, text, cache)
+
+    def _commit(self, done: _Folding, locked: bool) -> bool:
+        """Put a compaction's files in place; False (nothing written) if, unlocked, another
+        one got in first."""
+        snapshot, journal, scores, folded, text, cache = (
+            done.snapshot, done.journal, done.scores, done.folded, done.text, done.cache)
         with nullcontext() if locked else self._locked():
             if not locked and not self._unchanged(snapshot, journal):
                 return False

@@ -324,6 +324,38 @@ def test_compaction_in_another_process_keeps_every_answer(tmp_path: Path, monkey
     assert ScoreStore(path).load().cards["d"]["c0"].seen == 3
 
 
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="no idle scheduling class here")
+def test_the_compactor_never_holds_the_lock_at_idle_priority(tmp_path: Path, monkeypatch) -> None:
+    """The compactor folds at idle priority (a woken screen preempts it at once), but an
+    answer in the app waits for the score file's lock: a compactor starved of the CPU
+    while it holds the lock would keep that answer waiting. The lock is taken only at
+    normal priority, and every answer is folded in."""
+    from quizapp.store import compactor, files
+
+    path = tmp_path / "scores.toml"
+    _snapshot_with(path, 5)
+    ScoreStore(path).append(*(_answer(f"c{i}", i) for i in range(8)))
+    policies: list[tuple[str, int]] = []
+    real_locked, real_read = files.locked, ScoreStore._read_files
+
+    def locked(*args, **kwargs):
+        policies.append(("lock", os.sched_getscheduler(0)))
+        return real_locked(*args, **kwargs)
+
+    def read_files(self, *args, **kwargs):
+        policies.append(("read", os.sched_getscheduler(0)))
+        return real_read(self, *args, **kwargs)
+
+    monkeypatch.setattr(files, "locked", locked)
+    monkeypatch.setattr(ScoreStore, "_read_files", read_files)
+    monkeypatch.setattr(os, "nice", lambda _n: 0)  # the test process keeps its priority
+    assert compactor.main([str(path)]) == 0
+    assert ("read", os.SCHED_IDLE) in policies
+    assert [p for what, p in policies if what == "lock"] == [os.SCHED_OTHER]
+    assert not ScoreStore(path).journal_path.exists()
+    assert ScoreStore(path).load().cards["d"]["c3"].seen == 2
+
+
 def test_compaction_in_another_process_reports_a_file_it_cannot_use(tmp_path: Path) -> None:
     path = tmp_path / "scores.toml"
     _snapshot_with(path, 2)
