@@ -274,6 +274,16 @@ class Workspace:
         answers are safe in the journal; nothing is lost."""
         self.store.maybe_compact(elsewhere=elsewhere)
 
+    def snapshot_changed(self) -> bool:
+        """Whether another window compacted (or a person edited) the score file since it
+        was read: one ``stat``, cheap enough for the UI thread."""
+        return self.store.snapshot_changed()
+
+    def read_ahead(self) -> bool:
+        """Read the score file again if ``snapshot_changed`` (O(file): off any UI thread),
+        so the next session start or answer finds it read; True if it did."""
+        return self.store.read_ahead()
+
     def compact_in_background(self) -> Callable[[], Exception | None]:
         """Start folding a long journal in a thread (at start-up: people who always close
         the terminal never reach a session's normal end). Returns a function that waits

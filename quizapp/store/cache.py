@@ -39,7 +39,10 @@ from quizapp.store.journal import Folded
 from quizapp.store.records import Memory, Record
 
 VERSION = 4  # 2 was the JSON cache (scores.toml.cache.json); 3 had no chunks
-CHUNK = 5000  # records per marshalled chunk: only one chunk's tuples are in memory at once
+# Records per marshalled chunk: only one chunk's tuples are in memory at once, and a
+# thread reading the cache holds the GIL for one chunk at a time (a few ms at most,
+# so a screen in another thread keeps drawing; 5,000 held it for 10-30 ms).
+CHUNK = 1000
 _MAGIC = b"quizapp scores cache %d " % VERSION
 _HEAD = re.compile(rb"quizapp scores cache (\d+) ([0-9a-f]{64}) (\d{1,12}) ([0-9a-f]{8})\n")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

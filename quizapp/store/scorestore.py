@@ -100,6 +100,7 @@ class ScoreStore:
         # What of the files the in-memory scores hold: the snapshot read, and the journal
         # up to ``_journal_end`` (so a write under the lock reads only what came since).
         self._snapshot_key: tuple[int, int, int] | None = None
+        self._snapshot_folded: Folded | None = None  # what of which journal it holds
         self._journal_inode: int | None = None
         self._journal_id: str | None = None
         self._journal_end = 0
@@ -109,7 +110,7 @@ class ScoreStore:
         self._appended = 0  # events appended by this store so far
         self.last_folded: Folded | None = None  # what the last compaction folded in
         self._generation = 0  # counts the times the in-memory scores were replaced
-        self._compacting_elsewhere = 0  # compactions of this store running in a child now
+        self._compacting = 0  # compactions of this store under way (here or in a child)
 
     # ----------------------------------------------------------------------- paths
 
@@ -174,7 +175,7 @@ class ScoreStore:
         """Whether the snapshot on disk is another than the one the in-memory scores hold
         (another window compacted, or a person edited it): one ``stat``. False while a
         compaction of this store's own is under way (it tells memory itself when done)."""
-        return (self._scores is not None and not self._compacting_elsewhere
+        return (self._scores is not None and not self._compacting
                 and files.stat_key(self.path) != self._snapshot_key)
 
     def read_ahead(self) -> bool:
@@ -295,9 +296,13 @@ class ScoreStore:
         that waits for an idle core).
         """
         run = run_slow or (lambda slow: slow())
-        if not self._commit(run(lambda: self._fold_files(locked=False)), locked=False):
-            with self._locked():
-                self._commit(self._fold_files(locked=True), locked=True)
+        self._compacting += 1
+        try:
+            if not self._commit(run(lambda: self._fold_files(locked=False)), locked=False):
+                with self._locked():
+                    self._commit(self._fold_files(locked=True), locked=True)
+        finally:
+            self._compacting -= 1
 
     def maybe_compact(self, threshold: int = COMPACT_AFTER, *, elsewhere: bool = False) -> bool:
         """Compact when the journal holds at least ``threshold`` events and a tenth of the
@@ -330,11 +335,11 @@ class ScoreStore:
         without reading the snapshot again (they already hold everything it folded); only
         if this process wrote in the meantime are the files read again. Raises
         ``ScoreWriteError`` / ``ScoreFileError`` with the child's message."""
-        self._compacting_elsewhere += 1
+        self._compacting += 1
         try:
             self._compact_elsewhere()
         finally:
-            self._compacting_elsewhere -= 1
+            self._compacting -= 1
 
     def _compact_elsewhere(self) -> None:
         import json
@@ -370,7 +375,7 @@ class ScoreStore:
             for event in journal.events:
                 fold(self._scores, event)
             self._journal_events = len(journal.events)
-            self._snapshot_key = current
+            self._snapshot_key, self._snapshot_folded = current, Folded(*folded)
             self._journal_inode = journal.inode if journal.exists else None
             self._journal_id, self._journal_end = journal.id, journal.end
 
@@ -536,7 +541,7 @@ class ScoreStore:
             fold(scores, event)
         self._scores, self._journal_events = scores, len(pending)
         self._generation += 1
-        self._snapshot_key = snapshot.key
+        self._snapshot_key, self._snapshot_folded = snapshot.key, snapshot.folded
         self._journal_inode = journal.inode if journal.exists else None
         self._journal_id = journal.id
         self._journal_end = journal.end
@@ -544,7 +549,7 @@ class ScoreStore:
     def _catch_up(self) -> None:
         """Under the lock: bring the in-memory scores up to date with the files, reading
         only what other windows appended since (everything, if someone compacted)."""
-        if files.stat_key(self.path) != self._snapshot_key:
+        if self._scores is None or files.stat_key(self.path) != self._snapshot_key:
             self._install(*self._read_files(locked=True))
             return
         try:
@@ -552,6 +557,8 @@ class ScoreStore:
         except FileNotFoundError:
             if self._journal_inode is not None:
                 self._install(*self._read_files(locked=True))
+            return
+        if self._journal_inode is None and self._begun_journal():
             return
         if st.st_ino != self._journal_inode or st.st_size < self._journal_end:
             self._install(*self._read_files(locked=True))
@@ -569,6 +576,23 @@ class ScoreStore:
             fold(self._scores, event)
         self._journal_events += len(new.events)
         self._journal_end = new.end
+
+    def _begun_journal(self) -> bool:
+        """Under the lock, the snapshot unchanged, memory holding no journal: fold in the
+        journal another window has begun since (after a compaction), read whole: it is
+        small next to the snapshot, which need not be read again. False if it is damaged
+        (the caller reads everything, and puts it right)."""
+        journal = self._parse_journal(files.read_file(self.journal_path))
+        if journal.damaged or not journal.exists:
+            return False
+        assert self._scores is not None
+        pending = journal.pending(self._snapshot_folded)
+        for event in pending:
+            fold(self._scores, event)
+        self._journal_events += len(pending)
+        self._journal_inode, self._journal_id, self._journal_end = (
+            journal.inode, journal.id, journal.end)
+        return True
 
     def _read_files(self, locked: bool = False) -> tuple[_Snapshot, JournalContents]:
         """Read the journal, then the snapshot (without the lock unless ``locked``).
@@ -785,7 +809,7 @@ class ScoreStore:
                     fold(scores, event)
                 self._scores, self._journal_events = scores, len(tail)
                 self._generation += 1
-                self._snapshot_key = files.stat_key(self.path)
+                self._snapshot_key, self._snapshot_folded = files.stat_key(self.path), folded
                 self._journal_inode, self._journal_id, self._journal_end = new_journal
         return True
 

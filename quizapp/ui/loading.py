@@ -28,10 +28,16 @@ from quizapp.ui.navigator import Navigator
 from quizapp.ui.sessions import OpenSessions
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from quizapp.session import Session
     from quizapp.settingsfile import PlainSettings
     from quizapp.stats import Stats
     from quizapp.workspace import Workspace
+
+
+# How often the app looks whether another window compacted the score file (a ``stat``).
+READ_AHEAD_SECONDS = 1.0
 
 
 class Loading:
@@ -51,6 +57,7 @@ class Loading:
         self.plan = plan
         self.session = session
         self.settings_read = settings_read
+        self._reading_ahead: Worker[None] | None = None
 
     @property
     def workspace(self) -> Workspace:
@@ -136,11 +143,36 @@ class Loading:
         # A long journal (someone who always closes the terminal) is folded now, in a
         # thread, rather than only at a session's normal end.
         self.sessions.compact()
+        # Another window's compaction is read in a thread soon after it happens, not by
+        # the next session start or answer on the UI thread (a second at 100k records).
+        self.app.set_interval(READ_AHEAD_SECONDS, self._look_for_new_scores)
         plan, session = self.plan, self.session
         if plan is not None and session is not None:
             navigator.show_session(session, plan)
         elif plan is not None:
             navigator.play(plan)
+
+    def _look_for_new_scores(self) -> None:
+        """Every ``READ_AHEAD_SECONDS``: one ``stat``, and a thread reading the score file
+        again when another window compacted it."""
+        reading = self._reading_ahead
+        if (reading is None or reading.is_finished) and self.workspace.snapshot_changed():
+            self._reading_ahead = self.app.run_worker(
+                self._read_ahead, thread=True, group="read-ahead",
+                description="read another window's compaction")
+
+    def _read_ahead(self) -> None:
+        # The new scores are frozen before the collector sees them: a collection over a
+        # few hundred thousand new objects holds the GIL, so the screen, for 0.1-0.4 s.
+        gc.disable()
+        try:
+            read = self.workspace.read_ahead()
+        finally:
+            _keep_loaded()
+        if read:
+            # Counted here too: home (and the next session start) need not count them.
+            stats = self.workspace.stats()
+            self._show(self.navigator.refresh_home, stats)
 
     def reload_decks(self) -> None:
         """Find the decks again (a file added, fixed or removed since), off the UI thread:

@@ -397,6 +397,34 @@ async def test_m_at_home_sees_a_miss_made_in_another_window(tmp_path: Path) -> N
         assert app.screen.session.total == 1
 
 
+async def test_another_windows_compaction_is_read_before_the_next_session_starts(
+        tmp_path: Path, monkeypatch) -> None:
+    """Another window misses a card and folds its journal into the score file: this window
+    reads the new file in a thread by itself (every ``READ_AHEAD_SECONDS``, made short
+    here), so `m` starts the review of that card without reading the score file on the
+    screen's thread (a second with 100,000 records)."""
+    from quizapp.ui import loading
+
+    monkeypatch.setattr(loading, "READ_AHEAD_SECONDS", 0.05)
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        store = app.workspace.store
+        seen = store.version
+        other = ScoreStore(_scores_path(app))
+        other.append(AnswerEvent(deck="caps", card="c1", session="s9", at=T0, result="wrong"))
+        other.compact()
+        await wait_for(pilot, lambda: store.version != seen and not store.snapshot_changed())
+
+        def no_reading(*args, **kwargs):
+            raise AssertionError("the score file was read again when the session started")
+
+        monkeypatch.setattr(ScoreStore, "_read_files", no_reading)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        assert app.screen.session.total == 1
+
+
 async def test_an_idle_home_keeps_its_times_and_numbers_current(tmp_path: Path, monkeypatch) -> None:
     """QA 08:43: home left open showed 'just now' and old due counts for minutes; it looks
     again by itself (every ``RECHECK_SECONDS``, made short here)."""

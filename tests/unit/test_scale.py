@@ -356,6 +356,66 @@ def test_the_compactor_never_holds_the_lock_at_idle_priority(tmp_path: Path, mon
     assert ScoreStore(path).load().cards["d"]["c3"].seen == 2
 
 
+def test_another_windows_compaction_is_read_ahead_so_the_next_answer_reads_no_snapshot(
+        tmp_path: Path, monkeypatch) -> None:
+    """Another window answers and compacts: this window reads the new files in a thread
+    (``read_ahead``), so its next session start and answer (``catch_up`` and ``append``
+    on the screen's thread) read no snapshot, and every answer of both windows counts."""
+    path = tmp_path / "scores.toml"
+    _snapshot_with(path, 5)
+    here, there = ScoreStore(path), ScoreStore(path)
+    here.load()
+    assert not here.snapshot_changed() and not here.read_ahead()  # nothing new: no read
+    there.append(_answer("c1", 1), _answer("c2", 2))
+    assert not here.snapshot_changed()  # only the journal grew: catch_up reads its tail
+    there.compact()
+    assert here.snapshot_changed()
+    assert here.read_ahead()
+    assert not here.snapshot_changed()
+    assert here.scores.cards["d"]["c1"].seen == 2  # the other window's answer
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the snapshot was read on the screen's thread")
+
+    monkeypatch.setattr(here, "_read_files", no_reading)
+    there.append(_answer("c3", 3))
+    assert here.catch_up()  # the journal's new tail only
+    here.append(_answer("c1", 4))
+    monkeypatch.undo()
+    on_disk = ScoreStore(path).load()
+    assert on_disk.cards == here.scores.cards
+    assert [on_disk.cards["d"][c].seen for c in ("c1", "c2", "c3")] == [3, 2, 2]
+
+
+def test_an_answer_given_while_the_files_are_read_ahead_is_kept(tmp_path: Path, monkeypatch
+                                                                 ) -> None:
+    """This window answers while it reads another window's compaction: the answer is not
+    lost from memory by the files read before it (they are read again)."""
+    path = tmp_path / "scores.toml"
+    _snapshot_with(path, 5)
+    here, there = ScoreStore(path), ScoreStore(path)
+    here.load()
+    there.append(_answer("c1", 1))
+    there.compact()
+    real_read = ScoreStore._read_files
+    reads = []
+
+    def read_then_answer(self, *args, **kwargs):
+        read = real_read(self, *args, **kwargs)
+        reads.append(read)
+        if len(reads) == 1:
+            # The screen's thread records an answer meanwhile (it catches up by itself).
+            monkeypatch.setattr(ScoreStore, "_read_files", real_read)
+            here.append(_answer("c4", 5))
+            monkeypatch.setattr(ScoreStore, "_read_files", read_then_answer)
+        return read
+
+    monkeypatch.setattr(ScoreStore, "_read_files", read_then_answer)
+    assert here.read_ahead()
+    assert here.scores.cards["d"]["c4"].seen == 2 and here.scores.cards["d"]["c1"].seen == 2
+    assert ScoreStore(path).load().cards == here.scores.cards
+
+
 def test_compaction_in_another_process_reports_a_file_it_cannot_use(tmp_path: Path) -> None:
     path = tmp_path / "scores.toml"
     _snapshot_with(path, 2)
