@@ -547,19 +547,22 @@ def load_deck_cached(path: Path) -> Deck:
                 raw = read_deck_bytes(path)
                 digest = hashlib.sha256(raw).hexdigest()
                 written = _WRITTEN.pop(key, None)
+                from_entry = False  # the deck is the disk entry's own cards
                 if hit is not None and hit.digest == digest:
                     result = hit.result  # touched, copied back: the same text
                 elif written is not None and written[0] == digest:
                     result = written[1]
                 else:
                     result = disk.get(key, digest)
+                    from_entry = result is not None
                 if result is None:
                     text = decode_deck_bytes(raw, path)
                     raw = b""  # only the text is kept while the cards are made
                     result = parse_deck(text, path, digest=digest)
                     del text
                 if isinstance(result, Deck) and not disk.holds(key, digest, stamp, read_at):
-                    disk.put(key, digest, result, stamp=stamp, read_at=read_at)
+                    keep = disk.restamp if from_entry else disk.put
+                    keep(key, digest, result, stamp=stamp, read_at=read_at)
             except DeckError as exc:
                 result = exc
         if isinstance(result, Deck) and digest is not None:
@@ -666,17 +669,47 @@ class DeckCache(CacheFolder):
             chunks = [self._chunk(deck.cards[i:i + self.CHUNK])
                       for i in range(0, len(deck.cards), self.CHUNK)]
             info = deck.deck
-            head = marshal.dumps((
+            self._write(key, (
                 self.FORMAT, code_stamp(), str(key), digest, tuple(stamp), read_at,
                 (deck.format, info.id, info.title, info.description, info.source,
                  list(info.tags)),
                 tuple(astuple(summary_of(deck))),
-                tuple((len(c), zlib.crc32(c)) for c in chunks)))
-            data = b"".join([self.MAGIC, struct.pack("<I", len(head)), head, *chunks])
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            atomic_write_bytes(self.entry_path(key), data, mode=0o600)
+                tuple((len(c), zlib.crc32(c)) for c in chunks)), chunks)
         except (OSError, ValueError):
             pass  # no cache: the next run parses the deck again
+
+    def restamp(self, key: Path, digest: str, deck: Deck, *, stamp: Sequence[int],
+                read_at: int) -> None:
+        """``put``, for a deck just loaded from this very entry (the file's bytes are the
+        same, its identity or ``read_at`` are not): the entry's cards are copied as they
+        are, checked against their CRCs, instead of being made again (a second at 100,000
+        cards, paid by the first start after every save)."""
+        head = None if self.damaged else self.head(key)
+        handle = self._open(head.path, head.key) if head is not None else None
+        if head is None or handle is None or head.digest != digest:
+            self.put(key, digest, deck, stamp=stamp, read_at=read_at)
+            return
+        with handle:
+            try:
+                handle.seek(head.offset)
+                chunks = [handle.read(length) for length, _crc in head.chunks]
+            except OSError:
+                chunks = []
+        if len(chunks) != len(head.chunks) or any(
+                zlib.crc32(chunk) != crc for chunk, (_length, crc) in zip(chunks, head.chunks)):
+            self.put(key, digest, deck, stamp=stamp, read_at=read_at)
+            return
+        try:
+            self._write(key, (self.FORMAT, code_stamp(), head.key, digest, tuple(stamp), read_at,
+                              head.info, tuple(astuple(head.summary)), head.chunks), chunks)
+        except (OSError, ValueError):
+            pass
+
+    def _write(self, key: Path, fields: tuple[object, ...], chunks: list[bytes]) -> None:
+        head = marshal.dumps(fields)
+        data = b"".join([self.MAGIC, struct.pack("<I", len(head)), head, *chunks])
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic_write_bytes(self.entry_path(key), data, mode=0o600)
 
     @staticmethod
     def _chunk(cards: list[Card]) -> bytes:

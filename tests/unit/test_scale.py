@@ -145,6 +145,39 @@ def test_an_imported_deck_is_not_parsed_again_by_the_next_start(tmp_path: Path, 
     assert load_deck_cached(path).cards[7].answer == "changed"
 
 
+def test_a_touched_deck_keeps_its_cache_entry_without_making_its_cards_again(
+        tmp_path: Path, monkeypatch) -> None:
+    """Same bytes, new identity (copied back, touched, saved unchanged): the deck comes
+    from its entry, and the entry is written again for the new identity by copying its
+    cards as they are (making them again cost a second at 100,000 cards)."""
+    path = tmp_path / "cached.toml"
+    path.write_text(DECK, encoding="utf-8")
+    first = load_deck_cached(path)
+    fresh_memory()
+    os.utime(path, ns=(10**18, 10**18))  # touched: long settled by the next read
+
+    def no_making(*args, **kwargs):
+        raise AssertionError("made again")
+
+    chunk = DeckCache.__dict__["_chunk"]
+    monkeypatch.setattr(decks, "parse_deck", no_making)
+    monkeypatch.setattr(DeckCache, "_chunk", staticmethod(no_making))
+    assert load_deck_cached(path) == first
+    monkeypatch.setattr(decks, "parse_deck", parse_deck)
+    monkeypatch.setattr(DeckCache, "_chunk", chunk)
+    head = DeckCache().head(path.resolve())
+    assert head is not None and head.stamp == deckindex.identity(path.stat())
+    fresh_memory()
+    assert load_deck_cached(path) == first  # from the rewritten entry, settled: no read
+    [entry] = (cache_dir() / "decks").glob("*.deck")
+    entry.write_bytes(entry.read_bytes().replace(b"Paris", b"Parix"))
+    fresh_memory()
+    os.utime(path, ns=(10**18 + 10**9, 10**18 + 10**9))
+    assert load_deck_cached(path).cards[0].answer == "Paris"  # damaged: parsed, made again
+    fresh_memory()
+    assert b"Paris" in entry.read_bytes() and load_deck_cached(path) == first
+
+
 def test_a_hand_edit_invalidates_the_cache(tmp_path: Path) -> None:
     path = tmp_path / "cached.toml"
     path.write_text(DECK, encoding="utf-8")
