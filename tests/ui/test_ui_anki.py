@@ -114,25 +114,3 @@ async def test_the_card_form_writes_cloze_and_reversed_cards(tmp_path: Path) -> 
     assert [c.id for c in saved.asked] == ["rhine", "rhine.reverse", "card-2.c1", "card-2.c2"]
     assert saved.card("card-2").answer is None
 
-
-async def test_the_import_dialog_brings_every_deck_of_odd_anki_shapes(tmp_path: Path) -> None:
-    # Two Anki decks whose names make one id ("A B", "A::B"), a nested cloze, a table
-    app = build(tmp_path, deck("start", [dict(id="a", kind="flip", question="q", answer="a")]))
-    async with app.run_test(size=(100, 34)) as pilot:
-        await ready(pilot)
-        await pilot.press("i")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ImportScreen)
-        screen.query_one("#import-path", Input).value = str(ANKI / "shapes.apkg")
-        screen.query_one("#import-path", Input).focus()
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        status = str(screen.query_one("#import-status", Static).visual)
-        assert "Imported 10 decks" in status
-        assert "a-b (A B): 1 cards" in status and "a-b-2 (A::B): 1 cards" in status
-        await pilot.press("escape")
-        await ready(pilot)
-        rows = [r.key.value for r in app.screen.query_one("#decks", DataTable).ordered_rows]
-        assert {"a-b", "a-b-2", "science-chemistry"} <= set(rows)
