@@ -7,7 +7,8 @@ small / big / ratio:
 
 - start to home: a real start (a fresh process running the app headless at 80x24) until
   the home screen shows the decks; also a bare Textual app started the same way, and the
-  ratio to it. "warm" is the second start (the deck cache is filled by the first);
+  ratio to it. "warm" is the second start (the deck cache is filled by the first). The
+  CPU time of each process until then is shown too: a busy machine disturbs it less;
 - session start (a whole deck in order, to its first question), first typed answer,
   last answer to summary: through the app's pilot, with the big deck and score file;
 - the command line: ``stats --json``, ``due``, ``deck validate``, CSV and .apkg export,
@@ -294,9 +295,12 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
             cold = r == 0
             bare = run_child(["--child", "bare"], env)
             note("bare Textual app to first screen", n, bare["home"], bare["peak_mib"])
+            note("bare Textual app to first screen, CPU", n, bare["cpu"])
             home = run_child(["--child", "home"], env)
             note("start to home (cold)" if cold else "start to home (warm)", n, home["home"],
                  home["peak_mib"])
+            if not cold:
+                note("start to home (warm), CPU", n, home["cpu"])
         for _ in range(repeat if not (start_only or commands_only) else 0):  # the fastest run
             full = run_child(["--child", "full"], env)
             for key, name in (("session_start", "session start (whole deck, to first question)"),
@@ -354,8 +358,9 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
         bare = rows["bare Textual app to first screen"]
         for n in sizes:
             warm, cold = rows["start to home (warm)"][n], rows["start to home (cold)"][n]
+            cpu = rows["start to home (warm), CPU"][n] / rows["bare Textual app to first screen, CPU"][n]
             print(f"{n:>7,} cards: start to home {warm / bare[n]:.2f}x a bare Textual app warm "
-                  f"({cold / bare[n]:.2f}x cold)")
+                  f"({cold / bare[n]:.2f}x cold; CPU time {cpu:.2f}x warm)")
         return
     mem = peaks["memory at home"]
     print(f"| memory at home (peak, MiB) | {' | '.join(f'{mem[n]:.0f}' for n in sizes)} | "
@@ -368,8 +373,10 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
         load = rows["load a deck, cold (no cache)"][n]
         base = rows["tomllib parse (baseline)"][n]
         stall = rows["longest UI stall, compacting"][n] / rows["longest UI stall, idle"][n]
+        cpu = rows["start to home (warm), CPU"][n] / rows["bare Textual app to first screen, CPU"][n]
         print(f"{n:>7,} cards: start to home {warm / bare[n]:.2f}x a bare Textual app warm "
-              f"({cold / bare[n]:.2f}x cold); cold deck load {load / base:.2f}x tomllib; "
+              f"({cold / bare[n]:.2f}x cold; CPU time {cpu:.2f}x warm); "
+              f"cold deck load {load / base:.2f}x tomllib; "
               f"UI stall while compacting {stall:.2f}x idle")
 
 
