@@ -34,7 +34,7 @@ def test_home_first_draws_the_bundled_decks_before_pydantic_is_imported() -> Non
     shown = {row[0]: row for row in first["rows"]}
     for entry in decks:
         title = entry.deck.deck.title
-        assert title in first["text"]  # on the terminal, at the first draw
         assert shown[title][1] == str(len(entry.deck.asked))  # its cards
+        assert title[:20] in first["text"]  # on the terminal (a long title ends in "…")
     assert "…" not in {cell for row in first["rows"] for cell in row}  # every number there
     assert first["rows"] == started["loaded"]  # the same as once everything is loaded
