@@ -135,7 +135,7 @@ def import_text_decks(
     """Like ``import_file``, but an Anki text export with a deck column (notes of several
     decks) gives one deck per Anki deck, as a package does; ``deck`` keeps one of them."""
     from quizapp.interop.anki import deck_fields, read_anki_text
-    from quizapp.interop.anki_import import deck_id_for
+    from quizapp.interop.anki_import import deck_ids
     from quizapp.interop.csv_io import DECK_KEY, read_quizlet, read_table
     from quizapp.interop.detect import detect_layout, separator_value
 
@@ -169,9 +169,10 @@ def import_text_decks(
     groups: dict[str, list] = {}
     for row in rows:
         groups.setdefault(row.values.pop(DECK_KEY, "").strip(), []).append(row)
+    ids = deck_ids(n for n in groups if n)
     if deck is not None:
         wanted = deck.strip().casefold()
-        names = [n for n in groups if n and (n.casefold() == wanted or deck_id_for(n) == deck)]
+        names = [n for n in groups if n and (n.casefold() == wanted or ids[n] == deck)]
         if not names:
             listing = ", ".join(repr(n) for n in groups if n) or "no deck column"
             raise InteropError([f"{path}: no deck {deck!r} in this file ({listing})"])
@@ -191,7 +192,7 @@ def import_text_decks(
         the_id = deck_id
         if the_id is None:
             the_id = file_id if isinstance(file_id, str) and len(groups) == 1 else None
-            the_id = the_id or (deck_id_for(name) if split and name else None)
+            the_id = the_id or (ids[name] if split and name else None)
             the_id = the_id or slugify(deck_title) or slugify(path.stem) or "imported"
         skipped = Skipped()
         built = build_deck(deck_rows, path, the_id, deck_title, strict=strict, skipped=skipped,

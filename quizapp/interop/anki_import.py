@@ -255,6 +255,22 @@ def deck_id_for(anki_name: str) -> str:
         anki_name.encode("utf-8")).hexdigest()[:10]
 
 
+def deck_ids(anki_names) -> dict[str, str]:
+    """The deck id of each Anki deck name. Two names may make one id ("A B" and "A::B"):
+    the first by name keeps it, the others get -2, -3... in name order, over every deck of
+    the file, so that a second import, or one with --deck, gives each deck the same id."""
+    ids: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in sorted(set(anki_names), key=lambda n: (n.casefold(), n)):
+        base = the_id = deck_id_for(name)
+        n = 2
+        while the_id in taken:
+            the_id, n = f"{base}-{n}", n + 1
+        ids[name] = the_id
+        taken.add(the_id)
+    return ids
+
+
 def collection_decks(collection: Collection, source: str, *, only: str | None = None,
                      strict: bool = False, deck_id: str | None = None,
                      title: str | None = None) -> list[DeckImport]:
@@ -269,16 +285,8 @@ def collection_decks(collection: Collection, source: str, *, only: str | None = 
         raise InteropError([f"{source}: the package holds no cards; nothing to import"])
     names = {did: collection.decks.get(did, (f"Deck {did}", ""))[0] for did in by_deck}
     chosen = sorted(by_deck, key=lambda did: names[did].casefold())
-    # Two Anki names may make one id ("A B" and "A::B"): the first by name keeps it, the
-    # others get -2, -3... in name order, over every deck of the package, so that a second
-    # import, or one with --deck, gives each deck the same id again.
-    ids: dict[int, str] = {}
-    for did in chosen:
-        base = the_id = deck_id_for(names[did])
-        n = 2
-        while the_id in ids.values():
-            the_id, n = f"{base}-{n}", n + 1
-        ids[did] = the_id
+    by_name = deck_ids(names[did] for did in chosen)
+    ids = {did: by_name[names[did]] for did in chosen}
     if only is not None:
         wanted = only.strip()
         chosen = [did for did in chosen

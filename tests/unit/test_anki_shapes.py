@@ -153,3 +153,15 @@ def test_a_deck_holding_only_sub_decks_brings_its_sub_decks(isolated_home: Path,
     decks = isolated_home / "data" / "decks"
     assert sorted(p.name for p in decks.glob("*.toml")) == ["science-chemistry.toml",
                                                             "science-physics.toml"]
+
+
+def test_an_anki_text_export_with_two_names_of_one_id_gives_both_decks(
+        tmp_path: Path, isolated_home: Path, capsys) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("#separator:tab\n#html:false\n#deck column:3\n"
+                     "q1\ta1\tA B\nq2\ta2\tA::B\n", encoding="utf-8")
+    assert main(["deck", "import", str(notes)]) == 0
+    decks = isolated_home / "data" / "decks"
+    assert {p.stem: load_deck(p).deck.title for p in decks.glob("*.toml")} == {
+        "a-b": "A B", "a-b-2": "A::B"}
+    assert main(["deck", "import", str(notes), "--deck", "a-b-2", "--update", "--yes"]) == 0
