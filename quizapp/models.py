@@ -823,10 +823,17 @@ class UndoEvent(Model):
 
 
 class SessionEvent(Model):
-    """A session's record, written when it starts and again when it ends (same id)."""
+    """A session's record, written with its first answer, with every later one and when
+    it ends (same id).
+
+    ``missed_from``: ``session.missed`` holds only the names after the first
+    ``missed_from`` of the list the scores have for this session already (written by the
+    same session's earlier events), so an answer's entry stays the same size at question
+    10 and 5,000 instead of carrying every name missed so far. Absent: the whole list."""
 
     type: Literal["session"] = "session"
     session: SessionRecord
+    missed_from: int | None = Field(default=None, ge=0)
 
 
 class SuspendEvent(Model):

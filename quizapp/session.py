@@ -227,6 +227,9 @@ class Session:
         self._shown_at = self.started
         self.id = f"{self.started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         self._session_written = False
+        # The missed names of the session's record as last written (None: nothing written
+        # by this object yet): the next record carries only what follows the shared part.
+        self._written_missed: list[str] | None = None
         # What a resumed session carries over from its earlier part (see ``resume``).
         self._offset = 0
         self._prior_score = 0
@@ -557,7 +560,8 @@ class Session:
             after = self._record_as(index=step.index, state="asking",
                                     queue=self._queue)
             try:
-                self._recorder.append(undo, SessionEvent(session=after))
+                self._recorder.append(undo, self._session_event(after))
+                self._written_missed = after.missed
             except BaseException:
                 self._steps.append(step)  # nothing was undone
                 if step.requeued:
@@ -579,14 +583,31 @@ class Session:
             self.ended = self._now()
         record = self.session_record()
         if self._recorder is not None and self._session_written:
-            self._recorder.append(SessionEvent(session=record))
+            self._recorder.append(self._session_event(record))
+            self._written_missed = record.missed
         return record
+
+    def _session_event(self, record: SessionRecord) -> SessionEvent:
+        """The journal's event for ``record``: the missed names only from where they
+        differ from those this session wrote last (``SessionEvent.missed_from``), so
+        recording an answer costs the same at question 10 and at question 5,000."""
+        written, missed = self._written_missed, record.missed
+        if written is None:
+            return SessionEvent(session=record)
+        shared = len(written)
+        if len(missed) < shared or missed[:shared] != written:  # an undo took names back
+            shared = next((i for i, (a, b) in enumerate(zip(written, missed)) if a != b),
+                          min(len(written), len(missed)))
+        return SessionEvent(session=record.model_copy(update={"missed": missed[shared:]}),
+                            missed_from=shared)
 
     def session_record(self) -> SessionRecord:
         missed = list(self._prior_missed)
+        named = set(missed)
         for i in self.missed:
             name = f"{i.deck_id}/{i.card.id}" if self.deck_label != i.deck_id else i.card.id
-            if name not in missed:
+            if name not in named:
+                named.add(name)
                 missed.append(name)
         return SessionRecord(
             id=self.id,
@@ -680,10 +701,11 @@ class Session:
                     duration_ms=duration,
                     fsrs=fsrs_state,
                 )
-                return [answer, SessionEvent(session=record)]
+                return [answer, self._session_event(record)]
 
             self._recorder.write(build)
             self._session_written = True
+            self._written_missed = record.missed
         if requeued:
             self._queue.append(item)
         self._steps.append(step)

@@ -131,6 +131,9 @@ def _fold_session(scores: ScoreFile, event: SessionEvent) -> None:
     for index in range(len(scores.sessions) - 1, -1, -1):  # usually the latest session
         old_session = scores.sessions[index]
         if old_session.id == new.id:
+            if event.missed_from is not None:  # only the names after those on file
+                new = new.model_copy(update={
+                    "missed": [*old_session.missed[:event.missed_from], *new.missed]})
             scores.sessions[index] = new
             if old_session.start != new.start:
                 scores.sessions.sort(key=session_order)

@@ -449,6 +449,41 @@ def test_an_answer_given_while_the_files_are_read_ahead_is_kept(tmp_path: Path, 
     assert ScoreStore(path).load().cards == here.scores.cards
 
 
+def test_an_answer_late_in_a_long_session_writes_no_more_than_an_early_one(tmp_path: Path
+                                                                           ) -> None:
+    """QA 13:04: each answer's journal entry carried the session's whole list of missed
+    cards, so a long session's journal grew with the square of its answers (37 MB after
+    3,155 answers on the 100k deck). An entry now carries only the names missed since;
+    the session's record on file still lists every missed card, in order, also through
+    an undo, a compaction in between and a fresh read."""
+    from quizapp.session import Session
+
+    cards = [Card(id=f"c{i}", kind="text", question=f"Q{i}?", answer=f"A{i}") for i in range(300)]
+    big = Deck(deck=DeckInfo(id="d", title="Long"), cards=cards)
+    path = tmp_path / "scores.toml"
+    store = ScoreStore(path)
+    clock = iter(datetime(2026, 11, 28, 10, tzinfo=UTC) + timedelta(seconds=s)
+                 for s in range(10_000))
+    session = Session.for_deck(big, recorder=store, now=lambda: next(clock), seed=1)
+    entry_bytes = []
+    for n in range(300):
+        before = store.journal_path.stat().st_size if store.journal_path.exists() else 0
+        session.answer("wrong")
+        entry_bytes.append(store.journal_path.stat().st_size - before)
+        if n == 150:
+            store.compact()  # the record on file is whole in the snapshot; later ones add to it
+        if n == 299:
+            session.undo()  # the last miss taken back: the list on file loses it
+            session.answer("still wrong")
+        session.advance()
+    assert max(entry_bytes[250:290]) <= min(entry_bytes[10:50]) + 40  # a longer name at most
+    record = session.finish()
+    assert record.missed == [f"c{i}" for i in range(300)]
+    for scores in (store.scores, ScoreStore(path).load()):
+        [on_file] = scores.sessions
+        assert on_file.missed == record.missed and on_file.score == 0 and on_file.total == 300
+
+
 def test_compaction_in_another_process_reports_a_file_it_cannot_use(tmp_path: Path) -> None:
     path = tmp_path / "scores.toml"
     _snapshot_with(path, 2)
