@@ -27,7 +27,6 @@ from quizapp.format import when
 from quizapp.plan import PlayPlan
 from quizapp.text import visible
 from quizapp.ui import messages
-from quizapp.ui.dialogs.problems import ProblemsScreen
 from quizapp.ui.lazyworkspace import LazyWorkspace
 from quizapp.ui.text import card_cell, card_content
 from quizapp.ui.widgets.deck_table import DeckTable
@@ -448,6 +447,8 @@ class HomeScreen(Screen[None]):
         """List the deck files that could not be read."""
         problems = self._problems()
         if problems:
+            from quizapp.ui.dialogs.problems import ProblemsScreen  # (a start needs no dialog)
+
             self.app.push_screen(ProblemsScreen(problems))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
