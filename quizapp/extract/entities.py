@@ -224,6 +224,8 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
     titled_re = re.compile(
         rf"(?<![\w.’'-])([A-Z][A-Za-z]+)[ \t]+({CAPWORD}(?:[ \t]+[A-Z]\.)?[ \t]+{CAPWORD})"
         rf"(?![ \t]+[A-Z])(?![\w’'-])")
+    lower_titled_re = re.compile(
+        rf"(?<![\w’'-])([a-z]+)[ \t]+({CAPWORD}[ \t]+{CAPWORD})(?![ \t]+[A-Z])(?![\w’'-])")
     slot_re = re.compile(
         rf"\b(?=({CAPWORD})\s+({CAPWORD})\s+{SPEECH}\b|{SPEECH}\s+({CAPWORD})\s+({CAPWORD})\b)"
     )
@@ -277,6 +279,16 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
                     or any(_not_a_name(w) or w in _TITLE_WORDS or w in ORG_HEADS
                            or w.lower() in person_titles() for w in words)):
                 continue  # a given name first: the given-name rule has it
+            add(full, words[-1], None, "titled-name", start + m.start(2), None, title)
+        for m in lower_titled_re.finditer(chunk):
+            # "rock singer Dana Ortiz", "the novelist Ben Okafor": a lower-case title word
+            # (nameparser's list) right before a two-word name no other rule reads.
+            title, full = m.group(1), m.group(2)
+            words = full.split()
+            if (title not in person_titles() or words[0] in names
+                    or any(_not_a_name(w) or w in _TITLE_WORDS or w in ORG_HEADS
+                           or w.lower() in person_titles() for w in words)):
+                continue
             add(full, words[-1], None, "titled-name", start + m.start(2), None, title)
         for m in slot_re.finditer(chunk):
             first, last = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
