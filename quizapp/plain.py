@@ -81,7 +81,7 @@ class PlainRunner:
             code = self._run()
             record = self.session.finish()
         try:
-            self.summary(record.score, record.total)
+            self.summary(record.score, self.session.out_of)
         except _OutputGone:
             pass
         return code

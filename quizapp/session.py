@@ -400,6 +400,13 @@ class Session:
         return self._prior_score + sum(first.values())
 
     @property
+    def out_of(self) -> int:
+        """The questions the score counts against, as home and ``quizapp stats`` count a
+        session: once it is finished, every card it asked, so a skipped one counts as not
+        right (answering 1 and skipping 2 is 1/3, not 1/1); quit early, the cards answered."""
+        return self.answered + self.skipped_count if self.finished else self.answered
+
+    @property
     def finished(self) -> bool:
         """Every planned question was answered or skipped (quitting early is not)."""
         return self.done_count >= self.total

@@ -4,6 +4,7 @@ same score file as the app."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -171,3 +172,16 @@ def test_visible_text_helper() -> None:
     assert visible("two\nlines\tok") == "two\nlines    ok"
     assert visible("two\r\nlines", one_line=True) == "two ⏎ lines"
     assert visible("[bold]x[/]") == "[bold]x[/]"  # markup is not a terminal matter
+
+
+def test_a_finished_session_counts_its_skipped_questions_as_home_does(
+        deck_dir: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    """Answering one question right and skipping the other three is 1/4, as home's Best and
+    Last and `quizapp stats` score the same session, not 1/1 (100%)."""
+    scores = tmp_path / "scores.toml"
+    out = play(deck_dir, scores, ["Finland", ":s", ":s", ":s"], monkeypatch, capsys)
+    assert "Score: 1/4 (25%)" in out and "Skipped: 3" in out
+    code = main(["stats", "--json", "--decks", str(deck_dir), "--scores", str(scores)])
+    assert code == 0
+    deck = next(d for d in json.loads(capsys.readouterr().out)["decks"] if d["id"] == "plain-demo")
+    assert (deck["last"]["score"], deck["last"]["out_of"], deck["last"]["percent"]) == (1, 4, 25.0)

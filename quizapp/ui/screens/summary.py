@@ -45,7 +45,7 @@ class SummaryScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="summary"):
             yield Static(
-                f"Score {session.score}/{session.answered} · {percent(session.score, session.answered)}"
+                f"Score {session.score}/{session.out_of} · {percent(session.score, session.out_of)}"
                 f" · time {duration(session.elapsed())}",
                 id="result",
                 markup=False,
