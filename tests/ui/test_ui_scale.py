@@ -133,3 +133,30 @@ async def test_a_start_pauses_the_garbage_collector_only_until_home_shows_the_da
             assert gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_stats_asked_for_while_the_decks_are_read_opens_once_they_are(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """t at once (QA 13:35): the key is not lost while the decks and scores are still being
+    read; it says so, and the stats screen opens once they are shown."""
+    import threading
+
+    from quizapp.ui.screens.stats import StatsScreen
+    from quizapp.workspace import Workspace
+
+    release = threading.Event()
+    real_read = Workspace.read_data
+
+    def slow_read(self) -> None:
+        assert release.wait(20)
+        real_read(self)
+
+    monkeypatch.setattr(Workspace, "read_data", slow_read)
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await pilot.press("t")
+        assert app.screen is app.home
+        assert any("Reading the decks" in n.message for n in app._notifications)
+        release.set()
+        await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.is_mounted)

@@ -178,12 +178,15 @@ class HomeScreen(Screen[None]):
         """The highlighted deck; while the decks are still loading, None, and ``action``
         runs again once they are loaded (a key pressed at once is not lost)."""
         if self.loading:
-            if self._pending is None:
-                self.notify("Reading the decks: this opens in a moment.", timeout=3,
-                            markup=False)
-            self._pending = action
+            self._later(action)
             return None
         return self.entry()
+
+    def _later(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once the decks are shown (the latest key asked wins)."""
+        if self._pending is None:
+            self.notify("Reading the decks: this opens in a moment.", timeout=3, markup=False)
+        self._pending = action
 
     @property
     def drawn(self) -> bool:
@@ -433,10 +436,16 @@ class HomeScreen(Screen[None]):
         self.post_message(messages.DataChanged(decks=True))
 
     def action_stats(self) -> None:
-        self.post_message(messages.OpenStats())
+        if self._notices is None:  # the decks are still being read: once they are shown
+            self._later(self.action_stats)
+        else:
+            self.post_message(messages.OpenStats())
 
     def action_import_deck(self) -> None:
-        self.post_message(messages.OpenImport())
+        if self._notices is None:
+            self._later(self.action_import_deck)
+        else:
+            self.post_message(messages.OpenImport())
 
     def _problems(self) -> list[str]:
         """The deck files that could not be read (none while the index is shown: a deck
