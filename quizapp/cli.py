@@ -100,13 +100,14 @@ def open_app(
     if reason is not None:
         print(reason, file=sys.stderr)
         return 1
-    from quizapp.ui import collect_after_start
+    from quizapp.ui import collect_after_start, leave_to_exit
 
     collect_after_start()
     from quizapp.ui.app import make_app
 
     app = make_app(locations(args), plan, workspace=workspace, session=session)
     app.run()
+    leave_to_exit()
     return app.return_code or 0
 
 
