@@ -204,6 +204,34 @@ async def test_a_large_deck_shows_a_page_and_adds_more_at_the_bottom(tmp_path: P
         assert ids[:3] == ["q1", "q11", "q13"] and all(int(i[1:]) % 2 for i in ids)
 
 
+async def test_clearing_a_search_keeps_a_far_card_with_a_page_around_it(tmp_path: Path) -> None:
+    """A card found deep in a big deck stays highlighted when the search is cleared, and the
+    table then holds a page before and after it, not every row up to it; moving onto the
+    first row brings the page before, the cursor still on its card."""
+    many = [dict(id=f"q{i}", kind="flip", question=f"Question {i}", answer=f"Answer {i}")
+            for i in range(PAGE * 10)]
+    last = PAGE * 10 - 1
+    app = make_app(setup(tmp_path, user=(("big", many),)), now=Clock())
+    async with app.run_test(size=(110, 30)) as pilot:
+        screen = await open_browser(pilot, "big")
+        await search(pilot, f"Question {last - 50}")
+        assert row_ids(app) == [f"q{last - 50}"]
+        field = screen.query_one("#search", Input)
+        field.value = ""
+        field.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.selected_card().id == f"q{last - 50}"
+        ids = row_ids(app)
+        assert ids[0] == f"q{last - 50 - PAGE}" and ids[-1] == f"q{last}"
+        assert f"showing {last - 50 - PAGE + 1:,}–{last + 1:,} (move up for more)" in screen_text(app)
+        await pilot.press("ctrl+home")  # the window's first row: the page before comes in
+        await pilot.pause()
+        assert screen.selected_card().id == f"q{last - 50 - PAGE}"
+        assert row_ids(app)[0] == f"q{last - 50 - 2 * PAGE}"
+        assert len(row_ids(app)) == 2 * PAGE + 51
+
+
 def test_card_index_matches_every_word_and_tag() -> None:
     cards = [Card(**c) for c in GEO]
     index = CardIndex(cards)

@@ -4,8 +4,10 @@ Typing in the search box filters the table after a short pause (``DEBOUNCE`` sec
 a fast typist does not refilter on every key. The search runs over ``CardIndex``, built
 once per version of the deck: one lowercase string per card, so a filter is a plain
 substring scan. Only ``PAGE`` rows are put in the table at a time (a ``DataTable`` measures
-every cell it holds, which is slow for tens of thousands of rows); moving the cursor onto
-the last row adds the next page.
+every cell it holds, which is slow for tens of thousands of rows): the table holds a window
+``matches[first:shown]``, moving the cursor onto its last row adds the next page and onto
+its first row the page before. A card kept under the cursor (a search cleared, a card
+saved) gets a window around it, so it costs the same at the 100,000th card as at the first.
 
 On a user deck (or one from an extra folder) ``a`` adds a card, ``e`` or Enter edits the
 highlighted one and ``d`` deletes it (after asking). Every change is written with
@@ -64,6 +66,7 @@ class BrowserScreen(Screen[None]):
         self.deck: Deck = entry.deck
         self.index = CardIndex(self.deck.cards)
         self.matches: list[int] = []
+        self.first = 0  # the table's rows are self.matches[self.first:self.shown]
         self.shown = 0
         self.saving = False
         self._timer: Timer | None = None
@@ -146,32 +149,43 @@ class BrowserScreen(Screen[None]):
         table = self.query_one("#cards", DataTable)
         had_rows = table.row_count > 0
         table.clear()
-        self.shown = 0
         cards = self.deck.cards
         position = next((row for row, i in enumerate(self.matches) if cards[i].id == keep), None)
-        self._add_page(until=position)
+        # A kept card beyond the first page gets a page before it and one after it.
+        self.first = self.shown = 0 if position is None or position < PAGE else position - PAGE
+        self._add_page(until=None if position is None else position + PAGE - 1)
         if position is not None:
-            table.move_cursor(row=position)
+            table.move_cursor(row=position - self.first)
         self._show_count()
         if had_rows != (table.row_count > 0):
             self.refresh_bindings()  # edit and delete need a row
 
     def _add_page(self, until: int | None = None) -> None:
-        """Add the next ``PAGE`` matching cards (more if needed to reach row ``until``)."""
+        """Add the next ``PAGE`` matching cards (more if needed to reach match ``until``)."""
         end = min(len(self.matches), max(self.shown + PAGE, (until or 0) + 1))
+        self._add_rows(self.shown, end)
+        self.shown = end
+
+    def _add_rows(self, start: int, end: int) -> None:
         cards = self.deck.cards
-        rows = []
-        keys = []
-        for i in self.matches[self.shown:end]:
+        table = self.query_one("#cards", DataTable)
+        for i in self.matches[start:end]:
             card = cards[i]
             kind = Text(card.kind + (" ⇄" if card.reverse else ""))  # ⇄: also asked reversed
-            rows.append((card_cell(card.id), kind, card_cell(card.question),
-                         card_cell(card.answer_text), card_cell(" ".join(card.tags))))
-            keys.append(card.id)
+            table.add_row(card_cell(card.id), kind, card_cell(card.question),
+                          card_cell(card.answer_text), card_cell(" ".join(card.tags)),
+                          key=card.id)
+
+    def _add_page_before(self) -> None:
+        """Put the page before the window at the top of the table, the cursor staying on
+        its card (a ``DataTable`` only appends, so the window's rows are added again)."""
         table = self.query_one("#cards", DataTable)
-        for key, row in zip(keys, rows):
-            table.add_row(*row, key=key)
-        self.shown = end
+        row = table.cursor_row
+        first = max(0, self.first - PAGE)
+        table.clear()
+        self._add_rows(first, self.shown)
+        table.move_cursor(row=row + self.first - first, animate=False)
+        self.first = first
 
     def _show_count(self) -> None:
         total = len(self.deck.cards)
@@ -180,7 +194,10 @@ class BrowserScreen(Screen[None]):
             text = f"{total:,} cards"
         else:
             text = f"{found:,} of {total:,} cards match"
-        if self.shown < found:
+        if self.first:
+            more = "up or down" if self.shown < found else "up"
+            text += f" · showing {self.first + 1:,}–{self.shown:,} (move {more} for more)"
+        elif self.shown < found:
             text += f" · showing the first {self.shown:,} (move down for more)"
         if self.saving:
             text += " · saving…"
@@ -203,8 +220,12 @@ class BrowserScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#cards")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= self.shown - 1 and self.shown < len(self.matches):
+        row = self.query_one("#cards", DataTable).cursor_row  # now, not when it was posted
+        if row >= self.shown - self.first - 1 and self.shown < len(self.matches):
             self._add_page()
+            self._show_count()
+        elif row == 0 and self.first > 0:
+            self._add_page_before()
             self._show_count()
 
     @on(DataTable.RowSelected, "#cards")
@@ -275,7 +296,7 @@ class BrowserScreen(Screen[None]):
                         severity="warning", markup=False)
             return
 
-        row = self.query_one("#cards", DataTable).cursor_row
+        row = self.first + self.query_one("#cards", DataTable).cursor_row
         neighbour = self.matches[row + 1] if row + 1 < len(self.matches) else (
             self.matches[row - 1] if row > 0 else None)
         keep = self.deck.cards[neighbour].id if neighbour is not None else None
