@@ -121,25 +121,34 @@ def _models():
     return model, reversed_model, cloze_model
 
 
-def _notes(deck: Deck):
-    """(note type, fields, tags, guid) of each card, in deck order."""
-    model, reversed_model, cloze_model = _models()
+def _note_type(card: Card, models):
+    """Which of ``_models()`` a card's note is."""
+    model, reversed_model, cloze_model = models
+    if card.kind == "cloze":
+        return cloze_model
+    return reversed_model if card.reverse else model
+
+
+def _notes(deck: Deck, models=None):
+    """(note type, fields, tags, guid) of each card, in deck order, made as they are
+    asked for."""
+    models = models or _models()
     for card in deck.cards:
         tags = [t.replace(" ", "_") for t in card.tags]
         guid = note_guid(deck.id, card.id)
         if card.kind == "cloze":
-            yield cloze_model, [cloze_html(card.question), text_to_html(card.explanation),
-                                card.id], tags, guid
+            fields = [cloze_html(card.question), text_to_html(card.explanation), card.id]
         else:
-            yield (reversed_model if card.reverse else model,
-                   [_front(card), _back(card), text_to_html(card.explanation), card.id], tags, guid)
+            fields = [_front(card), _back(card), text_to_html(card.explanation), card.id]
+        yield _note_type(card, models), fields, tags, guid
 
 
 def write_collection(cursor, deck: Deck, timestamp: float) -> None:
     """Write ``deck`` into an empty Anki collection: the rows ``genanki.Package(...)
-    .write_to_db`` writes for one deck of one note per card (a property test holds the two
-    to the same rows), with the notes and cards inserted in bulk rather than a Python
-    object and two statements per note.
+    .write_to_db`` writes for one deck of one note per card (a test holds the two to the
+    same rows), with the notes and cards inserted in bulk rather than a Python object and
+    two statements per note. Each note's row is made as sqlite takes it, so only the
+    cards' few numbers are held for the second insert.
 
     Ids come from one counter started at the timestamp in milliseconds, each note's id
     before its cards' ids, as in genanki."""
@@ -147,24 +156,25 @@ def write_collection(cursor, deck: Deck, timestamp: float) -> None:
 
     anki_deck = genanki.Deck(anki_deck_id(deck.id), deck.deck.title,
                              description=text_to_html(deck.deck.description))
-    notes = list(_notes(deck))
-    for note_model, *_rest in notes:  # the note types in use, in order of first use
-        anki_deck.add_model(note_model)
+    models = _models()
+    for card in deck.cards:  # the note types in use, in order of first use
+        anki_deck.add_model(_note_type(card, models))
     ids = itertools.count(int(timestamp * 1000))
     genanki.Package(anki_deck).write_to_db(cursor, timestamp, ids)
     mod, did = int(timestamp), anki_deck.deck_id
-    note_rows, card_rows = [], []
-    for note_model, fields, tags, guid in notes:
-        note_id = next(ids)
-        note_rows.append((note_id, guid, note_model.model_id, mod, -1,
-                          " " + " ".join(tags) + " ", "\x1f".join(fields),
-                          fields[note_model.sort_field_index], 0, 0, ""))
-        for ord_ in _card_ords(note_model, fields):
-            card_rows.append((next(ids), note_id, did, ord_, mod, -1, 0, 0, 0, 0, 0, 0, 0, 0,
-                              0, 0, 0, ""))
-    cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", note_rows)
+    cards: list[tuple[int, int, int]] = []  # (card id, note id, template)
+
+    def note_rows():
+        for note_model, fields, tags, guid in _notes(deck, models):
+            note_id = next(ids)
+            cards.extend((next(ids), note_id, ord_) for ord_ in _card_ords(note_model, fields))
+            yield (note_id, guid, note_model.model_id, mod, -1, " " + " ".join(tags) + " ",
+                   "\x1f".join(fields), fields[note_model.sort_field_index], 0, 0, "")
+
+    cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", note_rows())
     cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);",
-                       card_rows)
+                       ((card_id, note_id, did, ord_, mod, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                         "") for card_id, note_id, ord_ in cards))
 
 
 def _card_ords(note_model, fields: list[str]) -> list[int]:
