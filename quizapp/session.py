@@ -129,6 +129,66 @@ class _Step:
     answer_id: str | None = None  # the AnswerEvent's id, which undo names
 
 
+class _Counts:
+    """What a session's answers add up to, kept as steps are taken and taken back (undo
+    takes back the last one), so that an answer costs the same at the 10th and at the
+    6,000th question: cards answered, cards whose first answer was right, and the cards
+    missed (with the names a session record gives them) in the order first missed."""
+
+    def __init__(self, name: Callable[[Item], str], prior: Iterable[str]) -> None:
+        self._name = name
+        self._prior = set(prior)  # names a resumed session had missed already
+        self.answers: dict[tuple[str, str], int] = {}  # outcomes per card
+        self._first_right: dict[tuple[str, str], bool] = {}
+        self.right = 0
+        self._misses: dict[tuple[str, str], int] = {}  # wrong outcomes per card
+        self.missed: dict[tuple[str, str], Item] = {}  # in the order first missed
+        self.names: list[str] = []  # the names of ``missed`` not in ``prior``, in order
+
+    def add(self, outcome: Outcome | None) -> None:
+        if outcome is None:
+            return
+        key = outcome.item.key
+        n = self.answers.get(key, 0)
+        self.answers[key] = n + 1
+        if n == 0:
+            self._first_right[key] = outcome.correct
+            self.right += outcome.correct
+        if not outcome.correct:
+            m = self._misses.get(key, 0)
+            self._misses[key] = m + 1
+            if m == 0:
+                self.missed[key] = outcome.item
+                name = self._name(outcome.item)
+                if name not in self._prior:
+                    self.names.append(name)
+
+    def take_back(self, outcome: Outcome | None) -> None:
+        """Undo ``add(outcome)``, the latest outcome added and not taken back."""
+        if outcome is None:
+            return
+        key = outcome.item.key
+        n = self.answers[key] - 1
+        if n:
+            self.answers[key] = n
+        else:
+            del self.answers[key]
+            self.right -= self._first_right.pop(key)
+        if not outcome.correct:
+            m = self._misses[key] - 1
+            if m:
+                self._misses[key] = m
+            else:
+                del self._misses[key]
+                item = self.missed.pop(key)
+                name = self._name(item)
+                if name not in self._prior:
+                    if self.names[-1] == name:  # always, as it was missed last
+                        self.names.pop()
+                    else:
+                        self.names.remove(name)
+
+
 def deck_rivals(deck: Deck) -> matching.Rivals:
     """Every real answer or distractor in a deck, normalized: a typed answer equal to one
     of these that is not the card's own answer is wrong, however close it is.
@@ -238,6 +298,7 @@ class Session:
         self._prior_missed: list[str] = []
         self._prior_missed_items: list[Item] = []
         self._prior_seconds = 0.0
+        self._counts = _Counts(self._missed_name, ())
         self._prior_last_card: str | None = None
         self._began = self.started  # when this part of the session began
 
@@ -322,6 +383,7 @@ class Session:
         session._prior_skipped = max(0, offset - record.total)
         session._prior_last_card = record.last_card
         session._prior_missed = list(record.missed)
+        session._counts = _Counts(session._missed_name, record.missed)
         by_id = {c.id: c for c in deck.asked}
         session._prior_missed_items = [Item(deck.id, by_id[m]) for m in record.missed if m in by_id]
         if record.end is not None:
@@ -389,15 +451,12 @@ class Session:
     @property
     def answered(self) -> int:
         """Distinct cards answered at least once."""
-        return self._prior_answered + len({o.item.key for o in self.outcomes})
+        return self._prior_answered + len(self._counts.answers)
 
     @property
     def score(self) -> int:
         """Cards whose first answer in this session was right."""
-        first: dict[tuple[str, str], bool] = {}
-        for o in self.outcomes:
-            first.setdefault(o.item.key, o.correct)
-        return self._prior_score + sum(first.values())
+        return self._prior_score + self._counts.right
 
     @property
     def out_of(self) -> int:
@@ -436,9 +495,8 @@ class Session:
     def missed(self) -> list[Item]:
         """Cards answered wrong at least once in this session, in the order first missed."""
         seen: dict[tuple[str, str], Item] = {i.key: i for i in self._prior_missed_items}
-        for o in self.outcomes:
-            if not o.correct:
-                seen.setdefault(o.item.key, o.item)
+        for key, item in self._counts.missed.items():
+            seen.setdefault(key, item)
         return list(seen.values())
 
     @property
@@ -542,7 +600,7 @@ class Session:
     def skip(self) -> Item | None:
         """Leave the current question unanswered and move on (nothing is recorded)."""
         self._require_asking()
-        self._steps.append(_Step(self._index, None))
+        self._take(_Step(self._index, None))
         self._index += 1
         return self._next()
 
@@ -551,7 +609,8 @@ class Session:
         the card is asked again. Returns it, or None when there is nothing to undo."""
         if not self._steps:
             return None
-        step = self._steps.pop()
+        step = self._steps[-1]
+        self._take_back()
         if step.requeued:
             self._queue.pop()
         if step.outcome is not None and self._recorder is not None and step.answer_id:
@@ -570,7 +629,7 @@ class Session:
                 self._recorder.append(undo, self._session_event(after))
                 self._written_missed = after.missed
             except BaseException:
-                self._steps.append(step)  # nothing was undone
+                self._take(step)  # nothing was undone
                 if step.requeued:
                     self._queue.append(step.outcome.item)
                 raise
@@ -609,13 +668,7 @@ class Session:
                             missed_from=shared)
 
     def session_record(self) -> SessionRecord:
-        missed = list(self._prior_missed)
-        named = set(missed)
-        for i in self.missed:
-            name = f"{i.deck_id}/{i.card.id}" if self.deck_label != i.deck_id else i.card.id
-            if name not in named:
-                named.add(name)
-                missed.append(name)
+        missed = [*self._prior_missed, *self._counts.names]
         return SessionRecord(
             id=self.id,
             deck=self.deck_label,
@@ -651,18 +704,35 @@ class Session:
             raise RuntimeError(f"no question is waiting for an answer (state: {self.state})")
         return self._require_current()
 
-    def _record_as(self, *, steps: list[_Step] | None = None, index: int | None = None,
+    def _missed_name(self, item: Item) -> str:
+        """A missed card as the session's record names it."""
+        return f"{item.deck_id}/{item.card.id}" if self.deck_label != item.deck_id else item.card.id
+
+    def _take(self, step: _Step) -> None:
+        self._steps.append(step)
+        self._counts.add(step.outcome)
+
+    def _take_back(self) -> _Step:
+        step = self._steps.pop()
+        self._counts.take_back(step.outcome)
+        return step
+
+    def _record_as(self, *, step: _Step | None = None, index: int | None = None,
                    state: State, queue: list[Item] | DeckQueue) -> SessionRecord:
         """The session's record as it will be once a change is made (written before the
-        change itself, so that a failed write leaves the session as it was)."""
-        saved = (self._steps, self._index, self.state, self._queue)
-        self._steps = self._steps if steps is None else steps
+        change itself, so that a failed write leaves the session as it was): ``step``
+        taken, or the session at question ``index``."""
+        saved = (self._index, self.state, self._queue)
+        if step is not None:
+            self._take(step)
         self._index = self._index if index is None else index
         self.state, self._queue = state, queue
         try:
             return self.session_record()
         finally:
-            self._steps, self._index, self.state, self._queue = saved
+            if step is not None:
+                self._take_back()
+            self._index, self.state, self._queue = saved
 
     def _duration_ms(self) -> int:
         return max(0, int((self._now() - self._shown_at).total_seconds() * 1000))
@@ -688,7 +758,7 @@ class Session:
             # The session's record, counting this answer, goes in the same write: a session
             # cut short by a kill still has its score on file.
             record = self._record_as(
-                steps=[*self._steps, step], state="feedback",
+                step=step, state="feedback",
                 queue=[*self._queue, item] if requeued else self._queue)
 
             def build(latest: Lookup) -> list[object]:
@@ -715,6 +785,6 @@ class Session:
             self._written_missed = record.missed
         if requeued:
             self._queue.append(item)
-        self._steps.append(step)
+        self._take(step)
         self.state = "feedback"
         return outcome

@@ -484,6 +484,39 @@ def test_an_answer_late_in_a_long_session_writes_no_more_than_an_early_one(tmp_p
         assert on_file.missed == record.missed and on_file.score == 0 and on_file.total == 300
 
 
+def test_an_answer_late_in_a_long_session_looks_at_no_more_steps_than_an_early_one() -> None:
+    """QA 13:27: a plain session of 12,000 questions went from 100 questions a second to
+    30: the score, the cards answered and the missed cards were counted again over every
+    earlier answer at each answer. They are kept as answers are given and taken back; an
+    undo and the numbers still agree with the answers."""
+    from quizapp.session import Session
+
+    class Steps(list):
+        looked_at = 0
+
+        def __iter__(self):
+            Steps.looked_at += len(self)
+            return super().__iter__()
+
+    cards = [Card(id=f"c{i}", kind="text", question=f"Q{i}?", answer=f"A{i}") for i in range(400)]
+    session = Session.for_deck(Deck(deck=DeckInfo(id="d", title="Long"), cards=cards), seed=1)
+    session._steps = Steps()
+    looked_at = []
+    for n in range(400):
+        before = Steps.looked_at
+        session.answer(f"A{n}" if n % 2 else "wrong")
+        session.session_record()
+        looked_at.append(Steps.looked_at - before)
+        if n == 398:  # a miss taken back, and answered right
+            session.undo()
+            session.answer("A398")
+        session.advance()
+    assert max(looked_at[300:]) <= max(looked_at[:10])
+    record = session.finish()
+    assert (record.score, record.total) == (201, 400)
+    assert record.missed == [f"c{i}" for i in range(0, 398, 2)]
+
+
 def test_compaction_in_another_process_reports_a_file_it_cannot_use(tmp_path: Path) -> None:
     path = tmp_path / "scores.toml"
     _snapshot_with(path, 2)
