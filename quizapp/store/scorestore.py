@@ -111,6 +111,7 @@ class ScoreStore:
         self.last_folded: Folded | None = None  # what the last compaction folded in
         self._generation = 0  # counts the times the in-memory scores were replaced
         self._compacting = 0  # compactions of this store under way (here or in a child)
+        self._unusable: tuple[int, int, int] | None = None  # a snapshot read_ahead refused
 
     # ----------------------------------------------------------------------- paths
 
@@ -175,8 +176,10 @@ class ScoreStore:
         """Whether the snapshot on disk is another than the one the in-memory scores hold
         (another window compacted, or a person edited it): one ``stat``. False while a
         compaction of this store's own is under way (it tells memory itself when done)."""
-        return (self._scores is not None and not self._compacting
-                and files.stat_key(self.path) != self._snapshot_key)
+        if self._scores is None or self._compacting:
+            return False
+        key = files.stat_key(self.path)
+        return key != self._snapshot_key and key != self._unusable
 
     def read_ahead(self) -> bool:
         """When the snapshot changed on disk (``snapshot_changed``), read the files again
@@ -191,7 +194,14 @@ class ScoreStore:
         while True:
             with self._memory:
                 before = (self.version, self.identity)
-            snapshot, journal = self._read_files()
+            key = files.stat_key(self.path)
+            try:
+                snapshot, journal = self._read_files()
+            except ScoreFileError:
+                # Not read again until it changes; memory stays as it was. The caller
+                # says why (the next session start or answer meets the same error).
+                self._unusable = key
+                raise
             with self._memory:
                 if (self.version, self.identity) == before:
                     self._install(snapshot, journal)
@@ -468,7 +478,8 @@ class ScoreStore:
         scores = self._scores
         done = set(scores.recovered) | self._live_answer_keys()
         done.update(r.last_answer for d in scores.cards.values() for r in d.values() if r.last_answer)
-        sessions = {s.id for s in scores.sessions}
+        sessions = {s.id for s in scores.sessions}  # a session the scores have is kept
+        merged: set[str] = set()
         out: list[AnyEvent] = []
         for event in events:
             if isinstance(event, AnswerEvent):
@@ -480,9 +491,12 @@ class ScoreStore:
                 out.append(event.model_copy(update={"recovered": True}))
                 result.answers += 1
             elif isinstance(event, SessionEvent) and event.session.id not in sessions:
-                sessions.add(event.session.id)
+                # Every event of it, in order: the session as its last one left it (an
+                # event may hold only the cards missed since the one before).
+                if event.session.id not in merged:
+                    merged.add(event.session.id)
+                    result.sessions += 1
                 out.append(event)
-                result.sessions += 1
         return out
 
     def _merge_snapshot(self, backup: ScoreFile, lookup: Lookup, result: RecoverResult) -> list[AnyEvent]:

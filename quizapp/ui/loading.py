@@ -167,6 +167,11 @@ class Loading:
         gc.disable()
         try:
             read = self.workspace.read_ahead()
+        except ScoreFileError as exc:  # a hand edit with a mistake, a newer quizapp's entry
+            message = str(exc).replace("\n", " ")
+            self._show(lambda: self.app.notify(message, severity="error", markup=False,
+                                               timeout=30))
+            return
         finally:
             _keep_loaded()
         if read:

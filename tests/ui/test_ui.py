@@ -425,6 +425,30 @@ async def test_another_windows_compaction_is_read_before_the_next_session_starts
         assert app.screen.session.total == 1
 
 
+async def test_a_hand_edit_with_a_mistake_is_one_toast_and_the_app_goes_on(
+        tmp_path: Path, monkeypatch) -> None:
+    """QA 14:03: a mistake in a hand edit of scores.toml, read by the app in the
+    background, ended it with a traceback. It is one toast naming the file and field, and
+    the app goes on from what it has."""
+    from quizapp.ui import loading
+
+    monkeypatch.setattr(loading, "READ_AHEAD_SECONDS", 0.05)
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        other = ScoreStore(_scores_path(app))
+        other.append(AnswerEvent(deck="caps", card="c1", session="s9", at=T0, result="wrong"))
+        other.compact()
+        await wait_for(pilot, lambda: not app.workspace.store.snapshot_changed())
+        path = _scores_path(app)
+        path.write_text(path.read_text(encoding="utf-8").replace("seen = 1", "sene = 1"),
+                        encoding="utf-8")
+        await wait_for(pilot, lambda: any("sene" in str(n.message) for n in app._notifications))
+        [toast] = [str(n.message) for n in app._notifications if "sene" in str(n.message)]
+        assert str(path) in toast and "\n" not in toast
+        assert app.is_running and isinstance(app.screen, HomeScreen)
+
+
 async def test_an_idle_home_keeps_its_times_and_numbers_current(tmp_path: Path, monkeypatch) -> None:
     """QA 08:43: home left open showed 'just now' and old due counts for minutes; it looks
     again by itself (every ``RECHECK_SECONDS``, made short here)."""

@@ -420,6 +420,27 @@ def test_another_windows_compaction_is_read_ahead_so_the_next_answer_reads_no_sn
     assert [on_disk.cards["d"][c].seen for c in ("c1", "c2", "c3")] == [3, 2, 2]
 
 
+def test_a_hand_edit_with_a_mistake_is_refused_by_read_ahead_once_and_memory_kept(
+        tmp_path: Path) -> None:
+    """QA 14:03: a mistake in a hand edit of scores.toml made the app's read-ahead worker
+    fail (the app died with a traceback). It raises the one-line error once, keeps the
+    scores in memory, and does not read that file again until it changes."""
+    path = tmp_path / "scores.toml"
+    _snapshot_with(path, 3)
+    here = ScoreStore(path)
+    here.load()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("seen = 1", "sene = 1", 1), encoding="utf-8")
+    assert here.snapshot_changed()
+    with pytest.raises(ScoreFileError) as caught:
+        here.read_ahead()
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+    assert not here.snapshot_changed() and not here.read_ahead()  # not again and again
+    assert here.scores.cards["d"]["c0"].seen == 1
+    path.write_text(text.replace("seen = 1", "seen = 4", 1), encoding="utf-8")  # put right
+    assert here.read_ahead() and here.scores.cards["d"]["c0"].seen == 4
+
+
 def test_an_answer_given_while_the_files_are_read_ahead_is_kept(tmp_path: Path, monkeypatch
                                                                  ) -> None:
     """This window answers while it reads another window's compaction: the answer is not

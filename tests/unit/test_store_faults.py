@@ -283,6 +283,33 @@ def test_recover_merges_a_backup_back_each_answer_once(tmp_path: Path) -> None:
     assert ScoreStore(path).load().cards["caps"]["c3"].seen == 1
 
 
+def test_recover_of_a_journal_copy_brings_a_session_back_as_its_last_event_left_it(
+        tmp_path: Path) -> None:
+    """QA 13:55: a session came back as it stood after its first answer (1/1), not as it
+    ended (2/4), and with only the first missed cards."""
+    from quizapp.models import Card, Deck, DeckInfo
+    from quizapp.session import Session
+
+    path = tmp_path / "scores.toml"
+    store = ScoreStore(path)
+    deck = Deck(deck=DeckInfo(id="d", title="D"), cards=[
+        Card(id=f"t{i}", kind="text", question=f"Q{i}?", answer=f"A{i}") for i in range(4)])
+    session = Session.for_deck(deck, recorder=store, seed=1)
+    for n in range(4):
+        session.answer(f"A{n}" if n in (0, 3) else "no")
+        session.advance()
+    ended = session.finish()
+    copy = tmp_path / "journal-copy"
+    copy.write_bytes(store.journal_path.read_bytes())
+    store.journal_path.unlink()
+    fresh = ScoreStore(path)
+    result = fresh.recover(copy)
+    assert (result.answers, result.sessions) == (4, 1)
+    [back] = fresh.scores.sessions
+    assert (back.score, back.total, back.missed, back.end) == (2, 4, ["t1", "t2"], ended.end)
+    assert ScoreStore(path).load().sessions == fresh.scores.sessions
+
+
 def test_recover_from_a_cut_off_snapshot_adds_only_what_the_scores_lack(tmp_path: Path) -> None:
     path, raw, whole = _snapshot(tmp_path)
     cut = raw.index(b"[cards.rivers")
