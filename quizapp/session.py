@@ -15,6 +15,7 @@ round until it is answered right.
 
 from __future__ import annotations
 
+import bisect
 import random
 import secrets
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -279,6 +280,8 @@ class Session:
             items if isinstance(items, DeckQueue) else list(items))
         self._index = 0
         self._steps: list[_Step] = []
+        self._round_cache: tuple[object, list[int], list[tuple[str, str]],
+                                 dict[tuple[str, str], int]] | None = None
         self._choices: dict[tuple[str, str], list[str]] = {}
         self._orders: dict[tuple[str, str], list[str]] = {}
         self.state: State = "asking"
@@ -428,21 +431,31 @@ class Session:
     def _round_span(self) -> tuple[int, int]:
         """The queue indexes [start, end) of the current round (rounds are contiguous:
         a card missed in round r is appended after every card of round r)."""
-        rounds = self._rounds_of_queue()
+        rounds = self._rounds_of_queue()  # never decreasing, so searched by halves
         current = rounds[min(self._index, len(rounds) - 1)]
-        start = rounds.index(current)
-        end = start
-        while end < len(rounds) and rounds[end] == current:
-            end += 1
-        return start, end
+        return bisect.bisect_left(rounds, current), bisect.bisect_right(rounds, current)
 
     def _rounds_of_queue(self) -> list[int]:
-        seen: dict[tuple[str, str], int] = {}
-        out = []
-        for item in self._queue:
-            seen[item.key] = seen.get(item.key, 0) + 1
-            out.append(seen[item.key])
-        return out
+        """Each queue position's round (the how-many-th time its card is asked). Kept
+        between calls and brought up to date with what was appended to or popped from
+        the end of the queue since (the only ways it changes), so an answer in a review
+        of 95,000 missed cards does not walk the whole queue."""
+        queue = self._queue
+        cached = self._round_cache
+        if cached is None or cached[0] is not queue:
+            cached = self._round_cache = (queue, [], [], {})
+        _queue, rounds, keys, seen = cached
+        n = len(queue)
+        while keys and (len(keys) > n or keys[-1] != queue[len(keys) - 1].key):
+            key = keys.pop()  # popped (an undo), or popped and another appended
+            rounds.pop()
+            seen[key] -= 1
+        for i in range(len(keys), n):
+            key = queue[i].key
+            seen[key] = seen.get(key, 0) + 1
+            keys.append(key)
+            rounds.append(seen[key])
+        return rounds
 
     @property
     def outcomes(self) -> list[Outcome]:

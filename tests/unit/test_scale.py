@@ -538,6 +538,38 @@ def test_an_answer_late_in_a_long_session_looks_at_no_more_steps_than_an_early_o
     assert record.missed == [f"c{i}" for i in range(0, 398, 2)]
 
 
+def test_a_review_of_many_missed_cards_looks_at_no_more_of_its_queue_late_than_early() -> None:
+    """QA 14:10: in a review of 95,000 missed cards each answer took 1.5-2.5 s: the
+    progress line counted every card's round over the whole queue several times per
+    answer. The rounds are kept as the queue grows and shrinks; the counts still agree."""
+    from quizapp.session import Item, Session
+
+    class Queue(list):
+        looked_at = 0
+
+        def __iter__(self):
+            Queue.looked_at += len(self)
+            return super().__iter__()
+
+        def __getitem__(self, index):
+            Queue.looked_at += 1
+            return super().__getitem__(index)
+
+    cards = [Card(id=f"c{i}", kind="text", question=f"Q{i}?", answer=f"A{i}") for i in range(600)]
+    session = Session([Item("d", c) for c in cards], deck_label="d", mode="review",
+                      rounds=True, seed=1)
+    session._queue = Queue(session._queue)
+    looked_at = []
+    for n in range(600):
+        before = Queue.looked_at
+        session.answer(f"A{n}" if n % 3 else "wrong")
+        session.progress, session.round
+        looked_at.append(Queue.looked_at - before)
+        session.advance()
+    assert max(looked_at[500:]) <= max(looked_at[:20])
+    assert session.round == 2 and session.progress == (1, 200, 0)
+
+
 def test_compaction_in_another_process_reports_a_file_it_cannot_use(tmp_path: Path) -> None:
     path = tmp_path / "scores.toml"
     _snapshot_with(path, 2)
