@@ -157,7 +157,7 @@ class Workspace:
         """Every number of the stats screen and ``quizapp stats`` as of now. Counted once,
         then kept up to date with each answer (``tally``); the numbers are also kept on
         disk for the next start (``kept_summary``)."""
-        self.store.catch_up()  # another window's answers count too
+        self._catch_up()  # another window's answers count too
         scores, catalog, settings = self.scores, self.catalog, self.settings
         with self._tally_lock:
             identity = self.store.identity  # before counting: a later write changes it
@@ -172,6 +172,18 @@ class Workspace:
                 save_summary(summary_path(self.store.path), key, summary)
                 self._saved_key = key
             return summary.stats(self.clock())  # (its due times are the tally's own list)
+
+    def _catch_up(self) -> None:
+        """Read what other windows wrote since. A score file that cannot be read now (a
+        hand edit with a mistake, an entry of a newer quizapp) leaves memory as it was:
+        the numbers and the next session come from what was read before. The app's
+        read-ahead has said why in a toast, and an answer says it again (it is not written
+        on top of a file that cannot be read); the file is not read again until it
+        changes."""
+        try:
+            self.store.catch_up()
+        except ScoreFileError:
+            pass
 
     def kept_summary(self, glimpses: list[Glimpse] | None = None) -> Summary | None:
         """The numbers kept on disk by the last count, if the score file, the decks (as
@@ -189,7 +201,7 @@ class Workspace:
     def start(self, plan: PlayPlan, *, seed: int | None = None) -> Session | NothingToPlay:
         """The session ``plan`` asks for, recording into the store; or why there is none.
         Picked from the scores as they are on disk now (another window's answers too)."""
-        self.store.catch_up()
+        self._catch_up()
         catalog, scores, settings = self.catalog, self.scores, self.settings
         if plan.kind != "missed" and plan.deck_id is not None and catalog.get(plan.deck_id) is None:
             return NothingToPlay("unknown-deck", plan, decks=tuple(e.id for e in catalog.entries))

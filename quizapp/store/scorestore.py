@@ -112,6 +112,7 @@ class ScoreStore:
         self._generation = 0  # counts the times the in-memory scores were replaced
         self._compacting = 0  # compactions of this store under way (here or in a child)
         self._unusable: tuple[int, int, int] | None = None  # a snapshot read_ahead refused
+        self._unusable_error: ScoreFileError | None = None  # and why
 
     # ----------------------------------------------------------------------- paths
 
@@ -167,9 +168,16 @@ class ScoreStore:
         cache, if it matches) when someone compacted or edited the snapshot."""
         if self._scores is None or self.identity_on_disk() == self.identity:
             return False
+        key = files.stat_key(self.path)
+        if key is not None and key == self._unusable and self._unusable_error is not None:
+            raise self._unusable_error  # the same file again: not read again until it changes
         with self._locked(for_reading=True), self._memory:
             before = self.version
-            self._catch_up()
+            try:
+                self._catch_up()
+            except ScoreFileError as exc:
+                self._unusable, self._unusable_error = key, exc
+                raise
             return self.version != before
 
     def snapshot_changed(self) -> bool:
@@ -197,10 +205,10 @@ class ScoreStore:
             key = files.stat_key(self.path)
             try:
                 snapshot, journal = self._read_files()
-            except ScoreFileError:
+            except ScoreFileError as exc:
                 # Not read again until it changes; memory stays as it was. The caller
                 # says why (the next session start or answer meets the same error).
-                self._unusable = key
+                self._unusable, self._unusable_error = key, exc
                 raise
             with self._memory:
                 if (self.version, self.identity) == before:

@@ -447,6 +447,14 @@ async def test_a_hand_edit_with_a_mistake_is_one_toast_and_the_app_goes_on(
         [toast] = [str(n.message) for n in app._notifications if "sene" in str(n.message)]
         assert str(path) in toast and "\n" not in toast
         assert app.is_running and isinstance(app.screen, HomeScreen)
+        # QA 14:18: home counting again and a session start met the same file: they go on
+        # from what the app holds (the answer written by the other window included).
+        home = app.screen
+        home.show([])
+        assert app.workspace.stats().decks[0].missed == 1
+        await start(pilot, "caps", "o")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        assert app.is_running
 
 
 async def test_an_idle_home_keeps_its_times_and_numbers_current(tmp_path: Path, monkeypatch) -> None:
