@@ -366,18 +366,22 @@ def parse_deck(text: str, path: Path | str, *, digest: str | None = None) -> Dec
     except tomlio.FileProblem as exc:
         _refuse_deep(text, path)
         raise DeckError([str(exc)]) from None
+    invalid: ValidationError | None = None  # the model's verdict, placed below
     if not _has_duplicate_ids(data):
         try:
             with tomlio.gc_paused():
                 deck = Deck.model_validate(data)
-        except ValidationError:
-            pass  # placed below, with the layout
+        except ValidationError as exc:
+            invalid = exc
         else:
             version = data.get("format")
             if type(version) is int and version <= DECK_FORMAT:  # present, and not "1"/true
                 return _mark(_shared(deck), digest or digest_of_text(text))
-    # Something is wrong: find what, and where.
-    _refuse_deep(text, path)
+    # Something is wrong: find what, and where (one scan of the text: its nesting and the
+    # headers that place each problem on its line; a 100k-card deck takes seconds).
+    scanned = tomlio.scan(text, MAX_NESTING)
+    if scanned.too_deep is not None:
+        raise DeckError([_deep_problem(path, scanned.too_deep)])
     try:
         tomlio.require_depth(data, path, MAX_NESTING, text)
     except tomlio.FileProblem as exc:
@@ -385,7 +389,7 @@ def parse_deck(text: str, path: Path | str, *, digest: str | None = None) -> Dec
     if tomlio.data_depth(data, MAX_NESTING) > MAX_NESTING:
         raise DeckError([f"{path}: tables nest more than {MAX_NESTING} levels deep; "
                          "a deck never needs that"])
-    layout = _scan(text)
+    layout = _Layout(text.split("\n"), scanned.headers)
     if "format" not in data:
         raise DeckError([_problem(path, 1, "format", "required field is missing (a deck starts "
                                   f"with format = {DECK_FORMAT})")])
@@ -400,6 +404,8 @@ def parse_deck(text: str, path: Path | str, *, digest: str | None = None) -> Dec
                                   f"(format {DECK_FORMAT}); update quizapp to use this deck")])
     raw = _raw_problems(data, path, layout)
     try:
+        if invalid is not None:
+            raise invalid  # checked once already: not again
         deck = Deck.model_validate(data)
     except ValidationError as exc:
         problems = validation_problems(path, exc, line_for=lambda loc: line_of(layout, loc),
@@ -457,8 +463,12 @@ def _refuse_deep(text: str, path: Path | str) -> None:
     try:
         tomlio.check_nesting(text, path, MAX_NESTING)
     except tomlio.FileProblem as exc:
-        raise DeckError([_problem(path, exc.line, "", f"arrays or tables nest more than "
-                                  f"{MAX_NESTING} levels deep; a deck never needs that")]) from None
+        raise DeckError([_deep_problem(path, exc.line)]) from None
+
+
+def _deep_problem(path: Path | str, line: int | None) -> str:
+    return _problem(path, line, "", f"arrays or tables nest more than {MAX_NESTING} "
+                    "levels deep; a deck never needs that")
 
 
 def _has_duplicate_ids(data: dict[str, Any]) -> bool:
