@@ -141,17 +141,18 @@ def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, Folded | None]:
     """
     if not raw.strip():
         raise Damaged("empty (quizapp never writes an empty snapshot)")
-    try:
-        text = tomlio.decode_text(raw, path)
-        data = tomlio.parse_toml(text, path)
-    except tomlio.NotTextError as exc:
-        raise Damaged(_bare(exc)) from None
-    except tomlio.FileProblem as exc:
-        raise ScoreFileError(str(exc)) from None
-    version = _version(path, data, raw, text)
-    if version >= FORMAT_WITH_END and not END_LINE.search(raw):
-        raise Damaged("cut off: its end line ('# end of scores: ...') is missing")
-    return _validate(path, data, text)
+    with tomlio.gc_paused():  # 100k records: a quarter of the time went to collections
+        try:
+            text = tomlio.decode_text(raw, path)
+            data = tomlio.parse_toml(text, path)
+        except tomlio.NotTextError as exc:
+            raise Damaged(_bare(exc)) from None
+        except tomlio.FileProblem as exc:
+            raise ScoreFileError(str(exc)) from None
+        version = _version(path, data, raw, text)
+        if version >= FORMAT_WITH_END and not END_LINE.search(raw):
+            raise Damaged("cut off: its end line ('# end of scores: ...') is missing")
+        return _validate(path, data, text)
 
 
 def _version(path: Path, data: dict[str, Any], raw: bytes, text: str) -> int:
