@@ -151,7 +151,7 @@ class HomeScreen(Screen[None]):
     def _recheck(self) -> None:
         """Count again if the numbers shown went stale while home sat idle."""
         notices = self._notices
-        if notices is not None and self.is_current and not self._same(
+        if notices is not None and self.app.screen is self and not self._same(
                 self._data_key(), self._counted_key):
             self.show(notices)
 
@@ -224,7 +224,7 @@ class HomeScreen(Screen[None]):
         elif sum(len(e.deck.cards) for e in self.workspace.catalog.entries) <= INLINE_CARDS:
             self._all, self._counted_key = self.workspace.stats(), key
             self._numbers = {d.deck_id: d for d in self._all.decks}
-        elif self.is_current or not self.is_mounted:
+        elif self.app.screen is self or not self.is_mounted:
             self._count(self._asked, key)
         # else another screen is in front (a summary): counting now would slow it (a busy
         # thread makes the event loop wait for the GIL); coming back home counts again.
