@@ -72,10 +72,7 @@ async def test_home_draws_the_decks_from_the_deck_cache_before_they_load(
     """A second start: home shows each deck's title, card count and numbers (as the last
     count kept them) while the decks and scores are still being read; Enter pressed then
     is not lost, it opens the deck once it is loaded. A title is shown as text."""
-    import threading
-
     from quizapp import deckindex, decks
-    from quizapp.workspace import Workspace
 
     monkeypatch.setattr(deckindex, "SETTLED_NS", 0)  # the deck files count as settled at once
     cards = [dict(c, id=f"{c['id']}-{n}") for n in range(40) for c in CHOICE]
@@ -85,14 +82,7 @@ async def test_home_draws_the_decks_from_the_deck_cache_before_they_load(
         counted = _row(first, "caps")
     decks._CACHE.clear()  # a new run remembers nothing in memory
 
-    release = threading.Event()
-    real_read = Workspace.read_data
-
-    def slow_read(self) -> None:
-        assert release.wait(20)
-        real_read(self)
-
-    monkeypatch.setattr(Workspace, "read_data", slow_read)
+    release = _hold_reading(monkeypatch)
     app = build(tmp_path)
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: app.home._rows is not None)
@@ -140,9 +130,22 @@ async def test_stats_asked_for_while_the_decks_are_read_opens_once_they_are(
 ) -> None:
     """t at once (QA 13:35): the key is not lost while the decks and scores are still being
     read; it says so, and the stats screen opens once they are shown."""
+    from quizapp.ui.screens.stats import StatsScreen
+
+    release = _hold_reading(monkeypatch)
+    app = build(tmp_path, deck("caps", CHOICE))
+    async with app.run_test() as pilot:
+        await pilot.press("t")
+        assert app.screen is app.home
+        assert any("Reading the decks" in n.message for n in app._notifications)
+        release.set()
+        await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.is_mounted)
+
+
+def _hold_reading(monkeypatch) -> "threading.Event":
+    """Hold the app's reading of the decks and scores until the event returned is set."""
     import threading
 
-    from quizapp.ui.screens.stats import StatsScreen
     from quizapp.workspace import Workspace
 
     release = threading.Event()
@@ -153,10 +156,4 @@ async def test_stats_asked_for_while_the_decks_are_read_opens_once_they_are(
         real_read(self)
 
     monkeypatch.setattr(Workspace, "read_data", slow_read)
-    app = build(tmp_path, deck("caps", CHOICE))
-    async with app.run_test() as pilot:
-        await pilot.press("t")
-        assert app.screen is app.home
-        assert any("Reading the decks" in n.message for n in app._notifications)
-        release.set()
-        await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.is_mounted)
+    return release
