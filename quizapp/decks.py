@@ -16,6 +16,7 @@ that could name a file outside ``folder``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import marshal
@@ -61,7 +62,7 @@ from quizapp.paths import Locations
 # exhaust memory. Readers and writers check the same limit.
 MAX_DECK_BYTES = 64 * 1024 * 1024
 MAX_NESTING = tomlio.MAX_NESTING
-# A big deck is parsed about this many bytes at a time (``tomlio.parse_toml_in_pieces``),
+# A big deck is parsed about this many bytes at a time (``tomlio.toml_pieces``),
 # so that a screen waiting on the loading thread is not frozen for the whole parse.
 PIECE_BYTES = 1024 * 1024
 DECK_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -298,19 +299,19 @@ def _friendlier(item: dict[str, Any], loc: list[Any], message: str) -> str:
     return message
 
 
-def _raw_problems(data: dict[str, Any], path: Path | str, layout: _Layout) -> list[str]:
+def _raw_problems(data: dict[str, Any], path: Path | str,
+                  line_for: Callable[[Sequence[Any]], int | None]) -> list[str]:
     """Checks made on the parsed TOML before pydantic, for clearer messages."""
     problems: list[str] = []
     cards = data.get("cards")
     if isinstance(cards, list):
         first: dict[str, int] = {}
-        for index, card in enumerate(cards):
-            if not isinstance(card, dict) or not isinstance(card.get("id"), str):
+        for index, card_id in enumerate(map(_card_id, cards)):
+            if card_id is None:
                 continue
-            card_id = card["id"]
             if card_id in first:
                 loc = ("cards", index, "id")
-                problems.append(_problem(path, line_of(layout, loc), format_loc(loc),
+                problems.append(_problem(path, line_for(loc), format_loc(loc),
                                          f"duplicate card id {card_id!r} "
                                          f"(already used by cards[{first[card_id]}])"))
             else:
@@ -345,12 +346,13 @@ def parse_deck(text: str, path: Path | str, *, digest: str | None = None) -> Dec
     """Parse and validate deck text; raise ``DeckError`` naming ``path``, each field and
     its line.
 
-    The text is parsed once (``tomlio.parse_toml``, with its guards). The layout scan that
-    finds the line of a table or key runs only when there is a problem to place, and the
-    nesting of the data is measured only when the deck is not valid (a valid deck nests 4
-    levels at most), so a good deck costs the parser and the model, no more. The deck
-    remembers the SHA-256 of ``text`` (``read_from``): ``digest``, when the caller has
-    it already."""
+    The text is parsed once (``tomlio.parse_toml``, with its guards; a big deck a piece at
+    a time, ``_deck_in_pieces``). The scan that finds the line of a table or key runs only
+    when there is a problem to place, over the piece that holds it when the deck was read
+    in pieces, and the nesting of the data is measured only when the deck is not valid (a
+    valid deck nests 4 levels at most), so a good deck costs the parser and the model, no
+    more, and a big deck with one mistake about as much. The deck remembers the SHA-256
+    of ``text`` (``read_from``): ``digest``, when the caller has it already."""
     if text.startswith("\ufeff"):
         raise DeckError([f"{path}:1: file starts with a byte order mark (BOM); "
                          "save it as UTF-8 without a BOM"])
@@ -358,14 +360,29 @@ def parse_deck(text: str, path: Path | str, *, digest: str | None = None) -> Dec
     too_big = deck_size_problem(size, path)
     if too_big:
         raise DeckError([too_big])
-    deck = _deck_in_pieces(text)
-    if deck is not None:
-        return _mark(_shared(deck), digest or digest_of_text(text))
-    try:
-        data = tomlio.parse_toml_in_pieces(text, path, "cards", PIECE_BYTES, MAX_NESTING)
-    except tomlio.FileProblem as exc:
-        _refuse_deep(text, path)
-        raise DeckError([str(exc)]) from None
+    found = _deck_in_pieces(text)
+    if isinstance(found, Deck):
+        return _mark(_shared(found), digest or digest_of_text(text))
+    if found is not None:  # read in pieces, and something is wrong: found from the pieces
+        data, place = found
+    else:
+        try:
+            data = tomlio.parse_toml(text, path, MAX_NESTING, check_depth=False)
+        except tomlio.FileProblem as exc:
+            _refuse_deep(text, path)
+            raise DeckError([str(exc)]) from None
+        place = _Whole(text)
+    return _mark(_shared(_checked(data, path, place)), digest or digest_of_text(text))
+
+
+def _checked(data: dict[str, Any], path: Path | str, place: _Whole | _Pieces) -> Deck:
+    """The deck of ``data`` (a deck's parsed TOML), or ``DeckError`` with every problem
+    of it, each placed on its line by ``place`` (the deck's text).
+
+    ``data`` is checked once by the model; only when something is wrong is its nesting
+    measured and the text scanned to place each problem. The cards of ``data`` may be
+    ``Card``s already (the pieces of a big deck that were good): the model takes them as
+    they are, so the verdict is the one the whole text's tables would get."""
     invalid: ValidationError | None = None  # the model's verdict, placed below
     if not _has_duplicate_ids(data):
         try:
@@ -376,44 +393,106 @@ def parse_deck(text: str, path: Path | str, *, digest: str | None = None) -> Dec
         else:
             version = data.get("format")
             if type(version) is int and version <= DECK_FORMAT:  # present, and not "1"/true
-                return _mark(_shared(deck), digest or digest_of_text(text))
-    # Something is wrong: find what, and where (one scan of the text: its nesting and the
-    # headers that place each problem on its line; a 100k-card deck takes seconds).
-    scanned = tomlio.scan(text, MAX_NESTING)
-    if scanned.too_deep is not None:
-        raise DeckError([_deep_problem(path, scanned.too_deep)])
-    try:
-        tomlio.require_depth(data, path, MAX_NESTING, text)
-    except tomlio.FileProblem as exc:
-        raise DeckError([str(exc)]) from None
+                return deck
+    # Something is wrong: find what, and where. Every level the scan counts is a level of
+    # the data, so the text is scanned for a line too deep only when the data is too deep.
     if tomlio.data_depth(data, MAX_NESTING) > MAX_NESTING:
+        line = place.too_deep()
+        if line is not None:
+            raise DeckError([_deep_problem(path, line)])
         raise DeckError([f"{path}: tables nest more than {MAX_NESTING} levels deep; "
                          "a deck never needs that"])
-    layout = _Layout(text.split("\n"), scanned.headers)
+    line_for = place.line_for
     if "format" not in data:
         raise DeckError([_problem(path, 1, "format", "required field is missing (a deck starts "
                                   f"with format = {DECK_FORMAT})")])
     version = data["format"]
     if not isinstance(version, int) or isinstance(version, bool):
-        raise DeckError([_problem(path, line_of(layout, ["format"]), "format",
+        raise DeckError([_problem(path, line_for(["format"]), "format",
                                   f"must be a whole number (format = {DECK_FORMAT}), "
                                   f"not {version!r}")])
     if version > DECK_FORMAT:
-        raise DeckError([_problem(path, line_of(layout, ["format"]), "format",
+        raise DeckError([_problem(path, line_for(["format"]), "format",
                                   f"deck format {version} is newer than this quizapp reads "
                                   f"(format {DECK_FORMAT}); update quizapp to use this deck")])
-    raw = _raw_problems(data, path, layout)
+    raw = _raw_problems(data, path, line_for)
     try:
         if invalid is not None:
             raise invalid  # checked once already: not again
         deck = Deck.model_validate(data)
     except ValidationError as exc:
-        problems = validation_problems(path, exc, line_for=lambda loc: line_of(layout, loc),
+        problems = validation_problems(path, exc, line_for=line_for,
                                        skip_duplicate_ids=bool(raw))
         raise DeckError(raw + problems) from None
     if raw:
         raise DeckError(raw)
-    return _mark(_shared(deck), digest or digest_of_text(text))
+    return deck
+
+
+class _Whole:
+    """Places problems in a deck's text read whole: one scan of it, when first needed."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def _scanned(self) -> tomlio.Scan:
+        return tomlio.scan(self.text, MAX_NESTING)
+
+    def too_deep(self) -> int | None:
+        return self._scanned.too_deep
+
+    def line_for(self, loc: Sequence[Any]) -> int | None:
+        return line_of(self._layout, loc)
+
+    @cached_property
+    def _layout(self) -> _Layout:
+        return _Layout(self.text.split("\n"), self._scanned.headers)
+
+
+class _Pieces:
+    """Places problems in a big deck's text read in pieces (``_deck_in_pieces``): a
+    problem of a card is found on its line by a scan of the piece that holds the card
+    alone (a megabyte), not of the whole text (seconds at 100,000 cards); one of the top
+    table, by a scan of the first piece, which holds it all (``tomlio.toml_pieces``)."""
+
+    def __init__(self, text: str, offsets: list[int], firsts: list[int],
+                 failed: list[int]) -> None:
+        self.text = text
+        self.offsets = offsets  # where each piece starts in the text
+        self.firsts = firsts  # the index of each piece's first card
+        self.failed = failed  # the pieces whose cards are tables still (not good cards)
+        self._pieces: dict[int, tuple[tomlio.Scan, _Layout, int]] = {}
+
+    def _piece(self, k: int) -> tuple[tomlio.Scan, _Layout, int]:
+        """Piece ``k``'s scan, its layout, and how many lines come before it."""
+        found = self._pieces.get(k)
+        if found is None:
+            start = self.offsets[k]
+            end = self.offsets[k + 1] if k + 1 < len(self.offsets) else len(self.text)
+            piece = self.text[start:end]
+            scanned = tomlio.scan(piece, MAX_NESTING)
+            found = (scanned, _Layout(piece.split("\n"), scanned.headers),
+                     self.text.count("\n", 0, start))
+            self._pieces[k] = found
+        return found
+
+    def too_deep(self) -> int | None:
+        # Only the top table and cards still as tables can nest deeply (a good card nests
+        # two levels), so only their pieces are scanned, in the order of the text.
+        for k in sorted({0, *self.failed}):
+            scanned, _layout, before = self._piece(k)
+            if scanned.too_deep is not None:
+                return before + scanned.too_deep
+        return None
+
+    def line_for(self, loc: Sequence[Any]) -> int | None:
+        if len(loc) > 1 and loc[0] == "cards" and isinstance(loc[1], int) and loc[1] >= 0:
+            k = bisect.bisect_right(self.firsts, loc[1]) - 1
+            _scanned, layout, before = self._piece(k)
+            line = line_of(layout, ["cards", loc[1] - self.firsts[k], *loc[2:]])
+            return None if line is None else before + line
+        return line_of(self._piece(0)[1], loc)
 
 
 @functools.cache
@@ -422,32 +501,59 @@ def _cards_check() -> Callable[[Any], list[Card]]:
     return TypeAdapter(list[Card]).validate_python
 
 
-def _deck_in_pieces(text: str) -> Deck | None:
+def _deck_in_pieces(text: str) -> Deck | tuple[dict[str, Any], _Pieces] | None:
     """A big deck read a piece at a time (``tomlio.toml_pieces``), each piece's cards
     checked and made before the next piece is parsed, so that only one piece's dict tree
     is alive at a time (the whole tree of a 100,000-card deck took about 350 MB, twice the
-    cards it makes). None when the text is to be read whole: a small deck, a text the
-    pieces do not read as the whole would, or any problem at all (which ``parse_deck``
-    then finds and places from the whole text, as for any deck)."""
+    cards it makes). None when the text is to be read whole: a small deck, or a text the
+    pieces do not read as the whole would.
+
+    A deck with a problem is read to its end all the same: the pieces whose cards are
+    good keep them as cards, the others as tables, and the deck's data and where its
+    pieces are (``_Pieces``) are returned for ``_checked`` to find every problem and its
+    line, as for the whole text (a 100,000-card deck with one typo took ten times as
+    long as a good one when it was parsed and scanned whole again)."""
     check = _cards_check()
-    try:
-        with tomlio.gc_paused():
-            pieces = tomlio.toml_pieces(text, "cards", PIECE_BYTES)
-            head = next(pieces)
-            if head is None:
-                return None
-            version = head.get("format")
-            if type(version) is not int or version > DECK_FORMAT:  # as parse_deck demands
-                return None
-            cards = head["cards"] = check(head["cards"])
-            for items in pieces:
-                if items is None:
-                    return None
+    with tomlio.gc_paused():
+        pieces = tomlio.toml_pieces(text, "cards", PIECE_BYTES)
+        first = next(pieces)
+        if first is None:
+            return None
+        head = first[1]
+        cards: list[Any] = []
+        offsets: list[int] = []
+        firsts: list[int] = []
+        failed: list[int] = []
+        piece: tuple[int, Any] | None = first[0], head["cards"]
+        while piece is not None:
+            offset, items = piece
+            offsets.append(offset)
+            firsts.append(len(cards))
+            try:
                 cards.extend(check(items))
-                del items
-            return Deck.model_validate(head)
-    except ValidationError:
-        return None
+            except ValidationError:
+                failed.append(len(offsets) - 1)
+                cards.extend(items)  # as tables: ``_checked`` says what is wrong with them
+            del items, piece
+            piece = next(pieces, _END)
+            if piece is _END:
+                break
+            if piece is None:
+                return None
+        head["cards"] = cards
+        if not failed:
+            version = head.get("format")
+            try:
+                deck = Deck.model_validate(head)
+            except ValidationError:
+                pass
+            else:
+                if type(version) is int and version <= DECK_FORMAT:  # as _checked demands
+                    return deck
+    return head, _Pieces(text, offsets, firsts, failed)
+
+
+_END = (-1, None)  # the end of a deck's pieces
 
 
 def _shared(deck: Deck) -> Deck:
@@ -471,12 +577,19 @@ def _deep_problem(path: Path | str, line: int | None) -> str:
                     "levels deep; a deck never needs that")
 
 
+def _card_id(card: object) -> str | None:
+    """The id of a card of a deck's data: a good card's, or a table's when it is text."""
+    if type(card) is Card:
+        return card.id
+    found = card.get("id") if isinstance(card, dict) else None
+    return found if isinstance(found, str) else None
+
+
 def _has_duplicate_ids(data: dict[str, Any]) -> bool:
     cards = data.get("cards")
     if not isinstance(cards, list):
         return False
-    ids = [card.get("id") for card in cards if isinstance(card, dict)]
-    ids = [i for i in ids if isinstance(i, str)]
+    ids = [i for i in map(_card_id, cards) if i is not None]
     return len(set(ids)) != len(ids)
 
 

@@ -267,33 +267,14 @@ def parse_toml(
     return data
 
 
-def parse_toml_in_pieces(
-    text: str, path: Path | str, array: str, piece_bytes: int, max_depth: int = MAX_NESTING,
-) -> dict[str, Any]:
-    """``parse_toml(text, path, max_depth, check_depth=False)``, parsing a big text a
-    piece of about ``piece_bytes`` at a time (``toml_pieces``); on any doubt the text is
-    parsed whole (which also words any error, with its line)."""
-    with gc_paused():
-        pieces = toml_pieces(text, array, piece_bytes)
-        whole = next(pieces)
-        if whole is not None:
-            items = whole[array]
-            for more in pieces:
-                if more is None:
-                    break
-                items.extend(more)
-            else:
-                return whole
-    return parse_toml(text, path, max_depth, check_depth=False)
-
-
-def toml_pieces(text: str, array: str, piece_bytes: int) -> Iterator[Any | None]:
+def toml_pieces(text: str, array: str, piece_bytes: int) -> Iterator[tuple[int, Any] | None]:
     """A big TOML text parsed a piece of about ``piece_bytes`` at a time, each cut before
     a ``[[array]]`` header line: first the top table of the first piece (its ``array``
     holds the first piece's tables), then the list of ``array`` tables of each later
-    piece. Where the text is not to be read this way (too small to cut, or pieces that do
-    not read as the whole would) it yields None instead, and stops: at once, or at any
-    piece.
+    piece, each with the offset in ``text`` where its piece starts (a problem found in a
+    piece is placed on its line from that piece's text alone). Where the text is not to be
+    read this way (too small to cut, or pieces that do not read as the whole would) it
+    yields None instead, and stops: at once, or at any piece.
 
     The parser is compiled and holds the GIL for a whole call: one call over a 37 MB deck
     froze the screen of a thread waiting for it for seconds; between pieces it can run,
@@ -325,7 +306,7 @@ def toml_pieces(text: str, array: str, piece_bytes: int) -> Iterator[Any | None]
     if whole is None or not isinstance(whole.get(array), list):
         yield None
         return
-    yield whole
+    yield 0, whole
     del whole
     for start, end in zip(cuts[1:], cuts[2:]):
         try:
@@ -338,7 +319,7 @@ def toml_pieces(text: str, array: str, piece_bytes: int) -> Iterator[Any | None]
             yield None
             return
         del piece
-        yield more
+        yield start, more
         del more
 
 

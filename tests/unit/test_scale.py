@@ -689,7 +689,6 @@ def test_a_good_big_deck_never_holds_the_whole_text_as_tables(monkeypatch) -> No
     def whole(*_args, **_kwargs):
         raise AssertionError("parsed whole")
 
-    monkeypatch.setattr(decks.tomlio, "parse_toml_in_pieces", whole)
     monkeypatch.setattr(decks.tomlio, "parse_toml", whole)
     assert parse_deck(text, "d.toml") == make_deck(40)
 
@@ -715,3 +714,58 @@ def test_a_deck_with_a_mistake_is_scanned_and_checked_once(monkeypatch) -> None:
     line = text.split("\n").index('kidn = "A30"') + 1
     assert f"d.toml:{line}: cards[30].kidn: unknown field" in str(raised.value)
     assert len(scans) == 1 and len(checks) == 1
+
+
+def test_a_big_deck_with_mistakes_is_told_from_its_pieces_exactly_as_from_the_whole_text(
+    monkeypatch,
+) -> None:
+    """QA 14:19: a 100k-card deck with one typo took ten times as long to refuse as the
+    good deck took to read: it was parsed and scanned whole again to say where. Now the
+    pieces that were read say it, with the very lines the whole text gives (file, line,
+    field), and neither the whole text is parsed again nor scanned."""
+    from quizapp import tomlio
+
+    plain = decks.dump_deck(make_deck(40))
+    first_piece_card = 'answer = "answer 1"\n'
+    late_card = 'answer = "answer 30"\n'
+    bad = [
+        plain.replace(late_card, 'kidn = "answer 30"\n'),  # QA's typo: a field misspelt
+        plain.replace(late_card, ""),  # a missing answer
+        plain.replace(late_card, 'answer = ""\n').replace(first_piece_card, 'answr = "1"\n')
+        .replace('id = "card-20"', 'id = "card 20"'),  # one in each of three pieces
+        plain.replace(late_card, 'answer = "answer 30"\nreverse = "yes"\n')
+        .replace('title = "Big"', 'title = "Big"\ncolour = "red"'),  # the deck's table too
+        plain.replace('id = "card-39"', 'id = "card-2"').replace(late_card, "answer = 3\n"),
+        plain.replace("format = 1\n", "").replace(late_card, 'kidn = "x"\n'),
+        plain.replace("format = 1", "format = 7").replace(late_card, 'kidn = "x"\n'),
+        plain.replace(late_card, 'answer = [[[[[[[[["x"]]]]]]]]]\n'),  # nested too deep
+        plain.replace('answer = "answer', 'answr = "answer'),  # every card
+    ]
+    assert all(text != plain and text.count("[[cards]]") == 40 for text in bad)
+    scanned: list[int] = []
+    real_scan = tomlio.scan
+    monkeypatch.setattr(tomlio, "scan", lambda text, *a: scanned.append(len(text))
+                        or real_scan(text, *a))
+    for text in bad:
+        monkeypatch.setattr(decks, "PIECE_BYTES", 10**9)
+        with pytest.raises(DeckError) as whole:
+            parse_deck(text, "d.toml")
+        monkeypatch.setattr(decks, "PIECE_BYTES", 300)
+        real_parse, scanned[:] = tomlio.parse_toml, []
+
+        def not_whole(*_args, **_kwargs):
+            raise AssertionError("parsed whole")
+
+        monkeypatch.setattr(tomlio, "parse_toml", not_whole)
+        with pytest.raises(DeckError) as pieces:
+            parse_deck(text, "d.toml")
+        monkeypatch.setattr(tomlio, "parse_toml", real_parse)
+        assert pieces.value.problems == whole.value.problems
+        assert all(":" in line for line in whole.value.problems)
+        assert all(n < len(text) / 3 for n in scanned)  # pieces, never the whole text
+    line = bad[0].split("\n").index('kidn = "answer 30"') + 1
+    card = bad[0].split("\n").index('id = "card-30"')  # the line of its [[cards]] header
+    with pytest.raises(DeckError) as typo:
+        parse_deck(bad[0], "d.toml")
+    assert typo.value.problems == [f"d.toml:{card}: cards[30].answer: required field is missing",
+                                   f"d.toml:{line}: cards[30].kidn: unknown field"]
