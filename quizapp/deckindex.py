@@ -41,18 +41,24 @@ def identity(st: os.stat_result) -> tuple[int, ...]:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+# The code a cache entry's verdict comes from: the deck model, and the code that reads a
+# deck file and words its problems (an entry may keep a file's problems, as lines).
+_VERDICT_CODE = ("models.py", "decks.py", "tomlio.py")
+
+
 @functools.cache
 def code_stamp() -> str:
-    """This quizapp's deck model and the pydantic that checked it, so that a cache made by
-    another version is not used. Read from their files: nothing here imports pydantic,
-    so that home can draw from the index before pydantic is loaded."""
+    """This quizapp's deck model, deck reader and the pydantic that checked it, so that a
+    cache made by another version is not used. Read from their files: nothing here
+    imports pydantic, so that home can draw from the index before pydantic is loaded."""
     from quizapp import __version__
 
-    models = Path(__file__).with_name("models.py").read_bytes()
+    here = Path(__file__).parent
+    code = b"\0".join((here / name).read_bytes() for name in _VERDICT_CODE)
     spec = importlib.util.find_spec("pydantic")
     origin = spec.origin if spec is not None else None
     pydantic_version = Path(origin).with_name("version.py").read_bytes() if origin else b""
-    digest = hashlib.sha256(models + b"\0" + pydantic_version).hexdigest()[:16]
+    digest = hashlib.sha256(code + b"\0" + pydantic_version).hexdigest()[:16]
     return f"{__version__}/marshal{marshal.version}/{digest}"
 
 
@@ -71,7 +77,8 @@ class DeckSummary:
 @dataclass(frozen=True)
 class CacheHead:
     """The head of a deck cache entry: which file and bytes it is for, and what the home
-    screen needs (``summary``) without loading the cards."""
+    screen needs (``summary``) without loading the cards; or, for a file that is not a
+    good deck, its problems (``summary`` is None then, and there are no cards)."""
 
     path: Path  # the entry
     key: str  # the deck file (resolved)
@@ -79,17 +86,24 @@ class CacheHead:
     stamp: tuple[int, ...]  # the deck file's identity when it was read
     read_at: int
     info: tuple[object, ...]  # format, id, title, description, source, tags
-    summary: DeckSummary
+    summary: DeckSummary | None
     chunks: tuple[tuple[int, int], ...]  # (length, crc32) of each chunk of cards
     offset: int  # where the first chunk starts
+    # A broken file's problems, each line without the file's name it started with
+    # (``problems_of`` puts back the name the caller reads the file by).
+    problems: tuple[str, ...] = ()
+
+    def problems_of(self, path: Path | str) -> list[str]:
+        """The file's problems, as lines naming it ``path``."""
+        return [f"{path}{rest}" for rest in self.problems]
 
 
 class CacheFolder:
     """The deck cache's folder, as far as the index needs it: where an entry is, and its
     head (``decks.DeckCache`` adds the cards)."""
 
-    FORMAT = 2
-    MAGIC = b"QZDECK\x00\x02"
+    FORMAT = 3
+    MAGIC = b"QZDECK\x00\x03"
     CHUNK = 4096
 
     def __init__(self, folder: Path | None = None) -> None:
@@ -139,10 +153,12 @@ class CacheFolder:
                 (size,) = struct.unpack("<I", start[len(self.MAGIC):])
                 raw = handle.read(size)
                 fields = marshal.loads(raw)
-                (version, code, name, digest, stamp, read_at, info, summary, chunks) = fields
+                (version, code, name, digest, stamp, read_at, info, summary, chunks,
+                 problems) = fields
                 head = CacheHead(entry, name, digest, tuple(stamp), read_at, tuple(info),
-                                 DeckSummary(*summary), tuple(map(tuple, chunks)),
-                                 len(start) + size)
+                                 None if summary is None else DeckSummary(*summary),
+                                 tuple(map(tuple, chunks)), len(start) + size,
+                                 tuple(map(str, problems)))
             except (OSError, ValueError, EOFError, TypeError, struct.error):
                 self._damaged(key, "its deck cache entry was damaged")
                 return None
@@ -210,31 +226,59 @@ def file_digest(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def survey(locations: Locations) -> list[Glimpse] | None:
-    """Every deck that ``discover`` would find, from the heads of the deck cache's
-    entries alone (a few hundred bytes each, no card loaded), so that home can draw at
-    once (a file not settled when it was cached is hashed first: one read of it). None
-    when that cannot be trusted: a deck file new, changed
-    since it was cached (see ``load_deck_cached``), one that has problems or an id
-    another file has, a deck folder missing; then the decks must be loaded to show them."""
+@dataclass(frozen=True)
+class Glance:
+    """What the deck cache's index can say of the deck folders before anything is
+    loaded (``glance``): the decks it vouches for, the problems it knows (a folder
+    missing, the kept verdict of a file that is not a good deck), and the files it
+    cannot vouch for (new, changed since they were cached), which only loading tells."""
+
+    glimpses: list[Glimpse]
+    problems: list[str]
+    unread: list[Path]
+
+    @property
+    def whole(self) -> bool:
+        """Every deck file is a good deck the index vouches for (``survey``)."""
+        return not self.problems and not self.unread
+
+
+def glance(locations: Locations) -> Glance | None:
+    """Every deck file as the heads of the deck cache's entries describe it (a few
+    hundred bytes each, no card loaded), so that home can draw at once, whatever the size
+    of the decks and whether one of them is broken (a file not settled when it was cached
+    is hashed first: one read of it). None when two decks share an id: which is shown
+    and which is skipped is said by loading them."""
     files, problems = deck_files(locations)
-    if problems:
-        return None
     cache = CacheFolder()
     glimpses: list[Glimpse] = []
+    unread: list[Path] = []
     seen: set[str] = set()
     for path, origin in files:
         try:
             stamp = identity(path.stat())
         except OSError:
-            return None
+            unread.append(path)  # (gone since it was listed: loading says so)
+            continue
         head = cache.head(path.resolve())
-        if head is None or head.stamp != stamp:
-            return None
-        if not settled(stamp, head.read_at) and file_digest(path) != head.digest:
-            return None  # (a file saved just before it was cached, say by the browser)
+        if head is None or head.stamp != stamp or (
+                not settled(stamp, head.read_at) and file_digest(path) != head.digest):
+            unread.append(path)  # (a file saved just before it was cached, say by the browser)
+            continue
+        if head.summary is None:
+            problems.extend(head.problems_of(path))
+            continue
         if head.summary.id in seen:
             return None  # shadowed: loading says so
         seen.add(head.summary.id)
         glimpses.append(Glimpse(head.summary, head.digest, path, origin))
-    return glimpses
+    return Glance(glimpses, problems, unread)
+
+
+def survey(locations: Locations) -> list[Glimpse] | None:
+    """Every deck that ``discover`` would find, from the heads of the deck cache's
+    entries alone (``glance``). None when that cannot be trusted: a deck file new, changed
+    since it was cached (see ``load_deck_cached``), one that has problems or an id
+    another file has, a deck folder missing; then the decks must be loaded to show them."""
+    seen = glance(locations)
+    return seen.glimpses if seen is not None and seen.whole else None

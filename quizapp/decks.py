@@ -46,6 +46,7 @@ from quizapp.deckindex import (
     Origin,
     code_stamp,
     deck_files,
+    glance,  # noqa: F401
     identity,
     settled,
     survey,  # noqa: F401
@@ -664,10 +665,13 @@ def load_deck_cached(path: Path) -> Deck:
         if hit is None:
             head = disk.head(key)
             if head is not None and head.stamp == stamp and settled(stamp, head.read_at):
-                result, digest, read_at = disk.load(head), head.digest, head.read_at
+                result, digest, read_at = disk.load(head, path), head.digest, head.read_at
         if result is None:
             try:
                 raw = read_deck_bytes(path)
+            except DeckError as exc:  # (not kept: nothing was read)
+                result = exc
+            else:
                 digest = hashlib.sha256(raw).hexdigest()
                 written = _WRITTEN.pop(key, None)
                 from_entry = False  # the deck is the disk entry's own cards
@@ -676,18 +680,23 @@ def load_deck_cached(path: Path) -> Deck:
                 elif written is not None and written[0] == digest:
                     result = written[1]
                 else:
-                    result = disk.get(key, digest)
+                    result = disk.get(key, digest, path)
                     from_entry = result is not None
                 if result is None:
-                    text = decode_deck_bytes(raw, path)
-                    raw = b""  # only the text is kept while the cards are made
-                    result = parse_deck(text, path, digest=digest)
-                    del text
-                if isinstance(result, Deck) and not disk.holds(key, digest, stamp, read_at):
-                    keep = disk.restamp if from_entry else disk.put
-                    keep(key, digest, result, stamp=stamp, read_at=read_at)
-            except DeckError as exc:
-                result = exc
+                    try:
+                        text = decode_deck_bytes(raw, path)
+                        raw = b""  # only the text is kept while the cards are made
+                        result = parse_deck(text, path, digest=digest)
+                    except DeckError as exc:
+                        result = exc
+                    text = ""
+                if not disk.holds(key, digest, stamp, read_at):
+                    if isinstance(result, DeckError):  # its verdict, for the next run
+                        disk.put_problems(key, digest, path, result.problems, stamp=stamp,
+                                          read_at=read_at)
+                    else:
+                        keep = disk.restamp if from_entry else disk.put
+                        keep(key, digest, result, stamp=stamp, read_at=read_at)
         if isinstance(result, Deck) and digest is not None:
             _mark(result, digest)
         _CACHE[key] = _Loaded(stamp, read_at, digest, result)
@@ -732,15 +741,19 @@ class DeckCache(CacheFolder):
 
     CHUNK = 4096
 
-    def get(self, key: Path, digest: str) -> Deck | None:
-        """The deck cached for the file ``key`` whose bytes have SHA-256 ``digest``."""
+    def get(self, key: Path, digest: str, path: Path | str | None = None) -> Deck | DeckError | None:
+        """The verdict cached for the file ``key`` whose bytes have SHA-256 ``digest``: its
+        deck, or its problems (naming the file ``path``, ``key`` if not given)."""
         head = self.head(key)
         if head is None or head.digest != digest:
             return None
-        return self.load(head)
+        return self.load(head, path)
 
-    def load(self, head: CacheHead) -> Deck | None:
-        """The deck of an entry (None when its cards are damaged)."""
+    def load(self, head: CacheHead, path: Path | str | None = None) -> Deck | DeckError | None:
+        """The verdict of an entry: its deck (None when its cards are damaged), or the
+        problems of its file (naming it ``path``, the entry's own file if not given)."""
+        if head.summary is None:
+            return DeckError(head.problems_of(head.key if path is None else path))
         handle = self._open(head.path, head.key)
         if handle is None:
             return None
@@ -784,6 +797,22 @@ class DeckCache(CacheFolder):
         return (head is not None and head.digest == digest and head.stamp == tuple(stamp)
                 and settled(stamp, head.read_at) == settled(stamp, read_at))
 
+    def put_problems(self, key: Path, digest: str, path: Path | str, problems: Sequence[str],
+                     *, stamp: Sequence[int], read_at: int) -> None:
+        """Keep the problems of the file ``key`` (read as ``path``) whose bytes have SHA-256
+        ``digest``: the next run says them without reading the file again, as long as
+        its identity is ``stamp`` (a hand edit changes it). Lines that do not start with
+        the file's name are not kept (nothing is, then)."""
+        name = str(path)
+        if not problems or not all(line.startswith(name) for line in problems):
+            return
+        try:
+            self._write(key, (self.FORMAT, code_stamp(), str(key), digest, tuple(stamp),
+                              read_at, (), None, (),
+                              tuple(line[len(name):] for line in problems)), [])
+        except (OSError, ValueError):
+            pass  # no cache: the next run reads the file again
+
     def put(self, key: Path, digest: str, deck: Deck, *, stamp: Sequence[int] = (),
             read_at: int = 0) -> None:
         """Keep ``deck`` as the deck of the file ``key`` whose bytes have SHA-256
@@ -797,7 +826,7 @@ class DeckCache(CacheFolder):
                 (deck.format, info.id, info.title, info.description, info.source,
                  list(info.tags)),
                 tuple(astuple(summary_of(deck))),
-                tuple((len(c), zlib.crc32(c)) for c in chunks)), chunks)
+                tuple((len(c), zlib.crc32(c)) for c in chunks), ()), chunks)
         except (OSError, ValueError):
             pass  # no cache: the next run parses the deck again
 
@@ -808,6 +837,8 @@ class DeckCache(CacheFolder):
         are, checked against their CRCs, instead of being made again (a second at 100,000
         cards, paid by the first start after every save)."""
         head = None if self.damaged else self.head(key)
+        if head is not None and head.summary is None:
+            head = None  # (an entry of problems: the deck is made anew)
         handle = self._open(head.path, head.key) if head is not None else None
         if head is None or handle is None or head.digest != digest:
             self.put(key, digest, deck, stamp=stamp, read_at=read_at)
@@ -824,7 +855,7 @@ class DeckCache(CacheFolder):
             return
         try:
             self._write(key, (self.FORMAT, code_stamp(), head.key, digest, tuple(stamp), read_at,
-                              head.info, tuple(astuple(head.summary)), head.chunks), chunks)
+                              head.info, tuple(astuple(head.summary)), head.chunks, ()), chunks)
         except (OSError, ValueError):
             pass
 

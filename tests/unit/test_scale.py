@@ -195,6 +195,58 @@ def test_a_hand_edit_invalidates_the_cache(tmp_path: Path) -> None:
     assert caught.value.problems[0].startswith(f"{path}:")
 
 
+def test_a_broken_deck_keeps_its_verdict_until_it_is_edited(tmp_path: Path, monkeypatch) -> None:
+    """A deck file with a mistake is told once: the next run (a start, ``deck validate``)
+    says the same lines without parsing it again (a 100k-card deck with one typo cost
+    every start its whole check), named as the caller names the file; any edit of it is
+    seen, and the kept verdict is never the truth: deleting the cache only costs time."""
+    monkeypatch.setattr(deckindex, "SETTLED_NS", 0)  # every file counts as settled at once
+    path = tmp_path / "broken.toml"
+    path.write_text(DECK.replace('answer = "Paris"', 'kidn = "Paris"'), encoding="utf-8")
+    with pytest.raises(DeckError) as first:
+        load_deck_cached(path)
+    told = first.value.problems
+    assert told == [f"{path}:7: cards[0].answer: required field is missing",
+                    f"{path}:11: cards[0].kidn: unknown field"]
+    fresh_memory()
+    real_parse = decks.parse_deck
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the deck was parsed again")
+
+    monkeypatch.setattr(decks, "parse_deck", no_parsing)
+    with pytest.raises(DeckError) as again:
+        load_deck_cached(path)
+    assert again.value.problems == told
+    # Named as the caller names it (a relative path from ``deck validate``).
+    monkeypatch.chdir(tmp_path)
+    fresh_memory()
+    with pytest.raises(DeckError) as relative:
+        load_deck_cached(Path("broken.toml"))
+    assert relative.value.problems == [line.replace(str(path), "broken.toml") for line in told]
+    # A hand edit of the same size and mtime is seen (its ctime changed).
+    stat = path.stat()
+    path.write_text(DECK.replace('answer = "Paris"', 'kidz = "Paris"'), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    monkeypatch.setattr(decks, "parse_deck", real_parse)
+    fresh_memory()
+    with pytest.raises(DeckError) as edited:
+        load_deck_cached(path)
+    assert edited.value.problems == [line.replace("kidn", "kidz") for line in told]
+    path.write_text(DECK, encoding="utf-8")  # mended: a deck again
+    fresh_memory()
+    assert load_deck_cached(path).cards[0].answer == "Paris"
+    path.write_text(DECK.replace('answer = "Paris"', 'kidn = "Paris"'), encoding="utf-8")
+    fresh_memory()
+    with pytest.raises(DeckError):
+        load_deck_cached(path)
+    DeckCache().clear()
+    fresh_memory()
+    with pytest.raises(DeckError) as cleared:
+        load_deck_cached(path)
+    assert cleared.value.problems == told
+
+
 def test_the_cache_is_safe_to_delete_or_damage(tmp_path: Path) -> None:
     path = tmp_path / "cached.toml"
     path.write_text(DECK, encoding="utf-8")
@@ -636,6 +688,37 @@ def test_the_index_shows_decks_without_loading_them_and_only_while_it_is_true(
     assert [g.summary.title for g in decks.survey(where)] == ["Edited"]
     (folder / "broken.toml").write_text("format = 1\n[deck\n", encoding="utf-8")
     assert decks.survey(where) is None
+
+
+def test_the_index_shows_the_good_decks_beside_a_broken_one_and_its_kept_problems(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """glance() (what home draws at once) shows the decks the deck cache vouches for even
+    when another file is broken: a file it cannot vouch for (new, edited) is listed as
+    still to be read, and once read, its problems are listed from the kept verdict,
+    without reading the file."""
+    monkeypatch.setattr(deckindex, "SETTLED_NS", 0)
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "cached.toml").write_text(DECK, encoding="utf-8")
+    where = Locations(scores=tmp_path / "scores.toml", user_decks=tmp_path / "none",
+                      bundled_decks=tmp_path / "none", extra_decks=(folder,),
+                      settings=tmp_path / "settings.toml")
+    decks.discover(where)
+    broken = folder / "typo.toml"
+    broken.write_text(DECK.replace('id = "cached"', 'id = "typo"').replace("answer", "kidn"),
+                      encoding="utf-8")
+    seen = decks.glance(where)
+    assert [g.id for g in seen.glimpses] == ["cached"]
+    assert seen.unread == [broken] and seen.problems == []
+    told = decks.discover(where).problems
+    assert told and all(line.startswith(f"{broken}:") for line in told)
+    fresh_memory()
+    monkeypatch.setattr(decks, "load_deck_cached", lambda *a: pytest.fail("a deck was loaded"))
+    seen = decks.glance(where)
+    assert [g.id for g in seen.glimpses] == ["cached"]
+    assert seen.unread == [] and seen.problems == told
+    assert decks.survey(where) is None  # (not every file is a deck: commands load them)
 
 
 def test_a_big_deck_parsed_in_pieces_reads_exactly_as_parsed_whole(monkeypatch) -> None:
