@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -91,6 +92,22 @@ class _Deck:
             self._index = {card.id: n for n, card in enumerate(self.cards_asked)}
         return self._index
 
+    def position(self, card_id: str) -> int | None:
+        """Where the card is among the asked cards; None if it is not one of them."""
+        return self.index.get(card_id)
+
+    def card_at(self, card_id: str, n: int) -> Any:
+        """The asked card ``card_id``, the ``n``-th (``position``): what its numbers need
+        (``id``, ``tags``, ``question``)."""
+        return self.cards_asked[n]
+
+
+class Unknown(Exception):
+    """A tally read back from its kept state (``tallyfile``) cannot tell a number without
+    a full count: a chunk of it no longer reads back, or the most-missed cards beyond
+    those it kept are asked for. Caught where the kept state is read: the numbers are
+    then counted in full, never shown wrong."""
+
 
 def _add(counter: dict[Any, int], key: Any, sign: int) -> None:
     value = counter.get(key, 0) + sign
@@ -147,6 +164,49 @@ class Tally:
             self._catch_up(deck, scores.cards.get(deck_id, {}))
         self._count_sessions(scores)
 
+    def apply(self, events: Iterable[Any], sessions: Callable[[], list[Any]]) -> None:
+        """Bring the counts up to date with ``events``, folded in order as the store folds
+        them (the journal's entries written since the counts were made): only the cards
+        they touch are counted again, so the cost is in proportion to the events, not to
+        the cards. ``sessions`` gives the score file's sessions as they were when counted
+        (asked for only when an event changes one)."""
+        from quizapp.models import SessionEvent
+        from quizapp.store.events import fold
+
+        scores = ScoreFile.model_construct(cards={}, sessions=[], recovered=[])
+        sessions_changed = False
+        touched: set[str] = set()
+        for event in events:
+            if isinstance(event, SessionEvent):
+                if not sessions_changed:
+                    scores.sessions, sessions_changed = list(sessions()), True
+                fold(scores, event)
+                continue
+            deck = self.decks.get(event.deck)
+            if deck is None:
+                deck = self.decks[event.deck] = _Deck(event.deck)
+            old = deck.counted.get(event.card)
+            records = scores.cards.setdefault(event.deck, {})
+            if old is None:
+                records.pop(event.card, None)
+            else:
+                records[event.card] = old
+            fold(scores, event)
+            new = scores.cards.get(event.deck, {}).get(event.card)
+            if new is not old:
+                self._change(deck, event.card, old, new)
+                touched.add(event.deck)
+        for deck_id in touched:
+            self._fresh_latest(self.decks[deck_id])
+        if sessions_changed:
+            for deck_id in self.order:
+                deck = self.decks[deck_id]
+                missed = frozenset(review.last_session_missed(scores, deck_id))
+                if missed != deck.last_missed:
+                    self._new_last_missed(deck, missed)
+            self.sessions = None
+            self._count_sessions(scores)
+
     def _count_deck(self, entry: Any, scores: ScoreFile) -> _Deck:
         asked = entry.deck.asked
         deck = _Deck(entry.id, entry.deck.deck.title, len(asked), entry.deck.cards)
@@ -182,29 +242,37 @@ class Tally:
         if len(counted) > len(records) - added:  # some records are gone (an undo)
             changed += [cid for cid in counted if cid not in records]
         for cid in changed:
-            old, new = counted.get(cid), records.get(cid)
-            found = deck.index.get(cid)
-            if found is not None:
-                card = deck.cards_asked[found]
-                self._card(deck, card, old, -1, found)
-                self._card(deck, card, new, 1, found)
-            if old is not None:
-                self._record(deck, old, -1)
-            if new is not None:
-                self._record(deck, new, 1)
-                counted[cid] = new
-            else:
-                counted.pop(cid, None)
-        if deck.latest_stale:
-            deck.latest = max((r.last_answered for r in counted.values()
+            self._change(deck, cid, counted.get(cid), records.get(cid))
+        self._fresh_latest(deck)
+
+    def _change(self, deck: _Deck, cid: str, old: Any, new: Any) -> None:
+        """Card ``cid``'s record went from ``old`` to ``new`` (either may be None): take
+        off what the old one counted for, add the new one."""
+        found = deck.position(cid)
+        if found is not None:
+            card = deck.card_at(cid, found)
+            self._card(deck, card, old, -1, found)
+            self._card(deck, card, new, 1, found)
+        if old is not None:
+            self._record(deck, old, -1)
+        if new is not None:
+            self._record(deck, new, 1)
+            deck.counted[cid] = new
+        else:
+            deck.counted.pop(cid, None)
+
+    @staticmethod
+    def _fresh_latest(deck: _Deck) -> None:
+        if deck.latest_stale:  # the latest answer was taken back: look for the one before
+            deck.latest = max((r.last_answered for r in deck.counted.values()
                                if r.last_answered is not None), default=None)
             deck.latest_stale = False
 
     def _new_last_missed(self, deck: _Deck, missed: frozenset[str]) -> None:
         for cid in missed ^ deck.last_missed:
-            found = deck.index.get(cid)
+            found = deck.position(cid)
             if found is not None:
-                rec, card = deck.counted.get(cid), deck.cards_asked[found]
+                rec, card = deck.counted.get(cid), deck.card_at(cid, found)
                 self._card(deck, card, rec, -1, found)
                 deck.last_missed, old = missed, deck.last_missed
                 self._card(deck, card, rec, 1, found)
@@ -323,12 +391,10 @@ class Tally:
         rank = {name: i for i, name in enumerate((*stats.FAMILIES, stats.OTHER))}
         family_stats = [stats.FamilyStats(name, *families[name])
                         for name in sorted(families, key=rank.__getitem__) if families[name][0]]
-        candidates = ((-wrong, d, n, cid) for d, deck_id in enumerate(self.order)
-                      for cid, (wrong, n) in self.decks[deck_id].worst.items())
         most = []
-        for _w, d, n, cid in heapq.nsmallest(stats.MOST_MISSED, candidates):
+        for _w, d, n, cid in self.most_missed():
             deck = self.decks[self.order[d]]
-            card = deck.cards_asked[n]
+            card = deck.card_at(cid, n)
             rec = deck.counted[cid]
             most.append(stats.MissedCard(deck.deck_id, cid, card.question, rec.wrong, rec.right,
                                          rec.wrong >= self.settings.leech_threshold,
@@ -341,6 +407,24 @@ class Tally:
 
     def stats(self, now: datetime) -> stats.Stats:
         return self.summary().stats(now, self.tz)
+
+    # The most-missed ranking is known only above this key when the tally was read back
+    # from its kept state (``tallyfile``), which keeps just the cards ranked first: None
+    # when every card with a wrong answer is in ``worst``.
+    worst_limit: tuple[int, int, int] | None = None
+
+    def most_missed(self) -> list[tuple[int, int, int, str]]:
+        """The ``MOST_MISSED`` cards with the most wrong answers, as (-wrong, deck's place,
+        card's place, card id), first first. Raises ``Unknown`` when a tally read back
+        from its kept state no longer knows them (a card ranked first lost a wrong answer:
+        the next one down was not kept)."""
+        candidates = [(-wrong, d, n, cid) for d, deck_id in enumerate(self.order)
+                      for cid, (wrong, n) in self.decks[deck_id].worst.items()]
+        most = heapq.nsmallest(stats.MOST_MISSED, candidates)
+        limit = self.worst_limit
+        if limit is not None and (len(most) < stats.MOST_MISSED or most[-1][:3] > limit):
+            raise Unknown("the most-missed cards are not all known")
+        return most
 
 
 def compute_stats(

@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from quizapp import deckfiles, review
+from quizapp import deckfiles, review, tallyfile
 from quizapp.deckfiles import CannotRemove, DeckChanges, StagedMedia
 from quizapp.deckfiles import deck_text, file_stamp, update_deck  # noqa: F401 (the layer's API)
 from quizapp.decks import Catalog, DeckEntry, DeckError, Glimpse, discover, parse_deck, survey
@@ -39,8 +39,15 @@ from quizapp.plan import PlayPlan
 from quizapp.session import Session, answered_in, resume_cards, utcnow
 from quizapp.settings import Settings, SettingsError, load_settings, save_settings
 from quizapp.stats import Stats, resumable
-from quizapp.summaryfile import Summary, kept_summary, save_summary, summary_key, summary_path
-from quizapp.tally import Tally, catalog_decks
+from quizapp.summaryfile import (
+    Summary,
+    glimpsed_decks,
+    kept_summary,
+    save_summary,
+    summary_key,
+    summary_path,
+)
+from quizapp.tally import Tally, Unknown, catalog_decks
 from quizapp.store import ScoreFileError, ScoreStore
 
 if TYPE_CHECKING:
@@ -153,25 +160,66 @@ class Workspace:
         the backup is): worth keeping in view, unlike a cache that only cost time."""
         return list(self.store.notices)
 
-    def stats(self) -> Stats:
+    def stats(self, *, keep_tally: bool = False) -> Stats:
         """Every number of the stats screen and ``quizapp stats`` as of now. Counted once,
         then kept up to date with each answer (``tally``); the numbers are also kept on
-        disk for the next start (``kept_summary``)."""
+        disk for the next start (``kept_summary``). ``keep_tally``: keep the whole tally
+        on disk too (``tallyfile``; the command line does, once it has counted), so that
+        the next ``advanced_summary`` reads only the answers written since."""
         self._catch_up()  # another window's answers count too
         scores, catalog, settings = self.scores, self.catalog, self.settings
         with self._tally_lock:
             identity = self.store.identity  # before counting: a later write changes it
+            position = self.store.position
             tally = self._tally
             if tally is None or tally.settings != settings:
                 tally = self._tally = Tally.build(scores, catalog, settings)
             else:
                 tally.refresh(scores, catalog)
             summary = tally.summary()
-            key = summary_key(identity, catalog_decks(catalog), settings)
+            decks = catalog_decks(catalog)
+            key = summary_key(identity, decks, settings)
             if key is not None and key != self._saved_key:
                 save_summary(summary_path(self.store.path), key, summary)
                 self._saved_key = key
+            state = tallyfile.state_key(decks, settings)
+            if keep_tally and state is not None and self.store.position == position:
+                tallyfile.save_state(tallyfile.state_path(self.store.path),
+                                     tallyfile.state_bytes(tally, state, position, scores.sessions))
             return summary.stats(self.clock())  # (its due times are the tally's own list)
+
+    def advanced_summary(self, glimpses: list[Glimpse] | None = None) -> Summary | None:
+        """The numbers of the last count the command line kept (``tallyfile``), brought up
+        to date with what was written since (another window's answers): only the
+        journal's new entries are read, not the decks or the snapshot, and only the cards
+        they touch are counted again. Kept again, with the summary, for the next run.
+        None when it cannot be done (nothing kept, the decks or settings changed, the
+        snapshot was replaced by a compaction or an edit): then count (``load``, ``stats``).
+        """
+        if glimpses is None:
+            glimpses = survey(self.locations)
+        decks = glimpsed_decks(glimpses)
+        state = tallyfile.state_key(decks, self.settings)
+        path = tallyfile.state_path(self.store.path)
+        kept = tallyfile.load_state(path, state, self.settings)
+        if kept is None or state is None:
+            return None
+        try:
+            since = self.store.events_since(kept.position)
+            if since is None:
+                return None
+            events, position = since
+            kept.tally.apply(events, kept.sessions)
+            summary = kept.tally.summary()
+            data = kept.state_bytes(state, position) if events else None
+        except (ScoreFileError, Unknown):
+            return None
+        key = summary_key(self.store.identity_at(position), decks, self.settings)
+        if key is not None:
+            save_summary(summary_path(self.store.path), key, summary)
+        if data is not None:
+            tallyfile.save_state(path, data)
+        return summary
 
     def _catch_up(self) -> None:
         """Read what other windows wrote since. A score file that cannot be read now (a

@@ -30,16 +30,23 @@ def say_error(message: str) -> None:
 
 def kept_summary(args: argparse.Namespace) -> tuple[Summary, datetime] | None:
     """The numbers the last count kept (``Workspace.kept_summary``) and now, when the
-    decks, scores and settings are as they were then; None when they must be counted
-    (``open_workspace``). Settings problems are told as warnings, as there."""
+    decks, scores and settings are as they were then, or when only answers were written
+    since (``Workspace.advanced_summary`` counts just those); None when they must be
+    counted (``open_workspace``, then ``stats(keep_tally=True)``). Settings problems are
+    told as warnings, as there."""
     from quizapp.cli import locations
+    from quizapp.deckindex import survey
     from quizapp.workspace import Workspace
 
     workspace = Workspace(locations(args))
     workspace.load_settings()
     if workspace.settings_error is not None:
         return None  # counted the usual way, which says what is wrong with them
-    summary = workspace.kept_summary()
+    glimpses = survey(workspace.locations)
+    summary = workspace.kept_summary(glimpses)
+    if summary is None and glimpses is not None:
+        # Answered since (another window): those answers are counted on the kept tally.
+        summary = workspace.advanced_summary(glimpses)
     return None if summary is None else (summary, workspace.clock())
 
 

@@ -194,6 +194,16 @@ def _add_records(out: dict[str, Record], ids: list[str], rows: list[tuple[Any, .
         out[intern(card_id)] = rec
 
 
+def session_row(session: SessionRecord) -> tuple[Any, ...]:
+    """A session as the cache keeps it (plain values: ``marshal`` can write it)."""
+    return _session_row(session)
+
+
+def session_of(row: tuple[Any, ...]) -> SessionRecord:
+    """The session ``session_row`` gave; raises ``ValueError`` for a row of another shape."""
+    return _session(row)
+
+
 def _session(row: tuple[Any, ...]) -> SessionRecord:
     if len(row) != len(_SESSION_FIELDS):
         raise ValueError("a session of another shape")

@@ -157,6 +157,56 @@ class ScoreStore:
             inode = self._journal_inode
             return (self._snapshot_key, inode, self._journal_end if inode is not None else 0)
 
+    @property
+    def position(self) -> tuple[object, ...]:
+        """Where in the files the in-memory scores are, in full: (snapshot inode, size and
+        mtime; how much of which journal the snapshot holds; journal inode, id and bytes
+        read). ``events_since`` takes it to tell what was written after."""
+        with self._memory:
+            folded = self._snapshot_folded
+            inode = self._journal_inode
+            return (self._snapshot_key, None if folded is None else (folded.id, folded.bytes),
+                    inode, self._journal_id if inode is not None else None,
+                    self._journal_end if inode is not None else 0)
+
+    @staticmethod
+    def identity_at(position: tuple[object, ...]) -> tuple[object, ...]:
+        """``identity`` of scores at ``position``."""
+        snapshot_key, _folded, inode, _journal_id, end = position
+        return (snapshot_key, inode, end)
+
+    def events_since(self, position: tuple[object, ...]
+                     ) -> tuple[list[AnyEvent], tuple[object, ...]] | None:
+        """The events written after scores that were at ``position`` (a ``position`` of
+        this score file, kept from an earlier read), and the position after them, read
+        from the journal alone: the snapshot is not read. None when they cannot be told so
+        (the snapshot was replaced: a compaction or a hand edit; the journal was replaced,
+        cut or is damaged): then the scores must be read whole. Reads only; raises
+        ``ScoreFileError`` for an entry this quizapp does not know."""
+        snapshot_key, folded, inode, journal_id, end = position
+        with self._locked(for_reading=True):
+            if files.stat_key(self.path) != snapshot_key:
+                return None
+            try:
+                st = os.stat(self.journal_path)
+            except FileNotFoundError:
+                return ([], position) if inode is None else None
+            if inode is None:  # a journal begun since (after a compaction): read it whole
+                journal = self._parse_journal(files.read_file(self.journal_path))
+                if journal.damaged or not journal.exists:
+                    return None
+                pending = journal.pending(None if folded is None else Folded(*folded))
+                return pending, (snapshot_key, folded, journal.inode, journal.id, journal.end)
+            if st.st_ino != inode or st.st_size < end:
+                return None
+            if st.st_size == end:
+                return [], position
+            new = parse_journal(self.journal_path, files.read_tail(self.journal_path, end),
+                                offset=end, journal_id=journal_id)
+            if new.damaged or new.id != journal_id:
+                return None
+            return new.events, (snapshot_key, folded, inode, journal_id, new.end)
+
     def identity_on_disk(self) -> tuple[object, ...]:
         """``identity`` of the files as they are now, from their ``stat`` alone."""
         return files.identity_on_disk(self.path)

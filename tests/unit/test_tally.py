@@ -28,7 +28,8 @@ from quizapp.models import (
 from quizapp.settings import Settings
 from quizapp.store import ScoreStore, fold
 from quizapp.summaryfile import load_summary, save_summary
-from quizapp.tally import Tally, compute_stats
+from quizapp.tally import Tally, Unknown, compute_stats
+from quizapp.tallyfile import Kept, load_state, state_bytes
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 TAGS = ["who", "where", "misc"]
@@ -93,6 +94,55 @@ def test_counts_after_answers_equal_a_full_recount(first, then, later) -> None:
     assert _numbers(tally, NOW) == _numbers(Tally.build(again, catalog, chosen, UTC), NOW)
 
 
+def _kept(tally: Tally, path: Path, data: bytes, settings: Settings) -> Kept:
+    path.write_bytes(data)
+    kept = load_state(path, ("key",), settings, UTC)
+    assert kept is not None
+    return kept
+
+
+@settings(max_examples=80, deadline=None)
+@given(first=st.lists(EVENT, max_size=12), then=st.lists(EVENT, min_size=1, max_size=12),
+       more=st.lists(EVENT, min_size=1, max_size=6), later=st.integers(0, 72),
+       ranked=st.sampled_from([2, 10]))
+def test_a_kept_tally_brought_up_to_date_equals_a_full_recount(first, then, more, later,
+                                                               ranked) -> None:
+    """The tally kept on disk, read back and given only the events written since (what
+    ``quizapp stats`` does after another window's answers), equals one counted afresh from
+    every card; again after it was kept a second time. Only the most-missed list may be
+    unknown (when a card ranked in it lost a wrong answer): then it says so, and the
+    numbers are counted in full instead."""
+    import tempfile
+
+    from quizapp import stats
+
+    kept_ranked, stats.MOST_MISSED = stats.MOST_MISSED, ranked
+    try:
+        scores = ScoreFile()
+        for event in first:
+            fold(scores, event)
+        catalog = Catalog(entries=[DeckEntry(DECK, Path("d.toml"), "user")])
+        chosen = Settings(leech_threshold=2, new_per_day=3)
+        path = Path(tempfile.mkdtemp()) / "x.tally"
+        tally = Tally.build(scores, catalog, chosen, UTC)
+        kept = _kept(tally, path, state_bytes(tally, ("key",), ("at", 1), scores.sessions), chosen)
+        assert kept.position == ("at", 1)
+        for events in (then, more):
+            for event in events:
+                fold(scores, event)
+            kept.tally.apply(events, kept.sessions)
+            fresh = Tally.build(scores, catalog, chosen, UTC)
+            try:
+                numbers = [_numbers(kept.tally, now) for now in (NOW, NOW + timedelta(hours=later))]
+            except Unknown:
+                assert ranked == 2  # (with 9 cards, ten are never all ranked)
+                return
+            assert numbers == [_numbers(fresh, now) for now in (NOW, NOW + timedelta(hours=later))]
+            kept = _kept(kept.tally, path, kept.state_bytes(("key",), ("at", 2)), chosen)
+    finally:
+        stats.MOST_MISSED = kept_ranked
+
+
 def test_the_summary_on_disk_gives_the_same_numbers_at_any_moment(tmp_path: Path) -> None:
     scores = ScoreFile(cards={"d": {
         "c0": CardRecord(seen=2, right=1, wrong=1, last_answered=NOW - timedelta(days=1),
@@ -148,25 +198,37 @@ def _answer(scores: Path, card: str, result: str, minutes: int = 0) -> None:
                                           at=at, result=result))
 
 
-def test_stats_and_due_use_the_kept_numbers_only_while_nothing_changed(stats_cli, monkeypatch) -> None:
+def test_stats_and_due_use_the_kept_numbers_only_while_nothing_changed(stats_cli) -> None:
     run, scores, decks = stats_cli
     _answer(scores, "c0", "wrong", 5)
     counted = run("stats"), run("due")
 
     def no_reading(*args, **kwargs):
-        raise AssertionError("the decks and scores were read although nothing changed")
+        raise AssertionError("the decks or the snapshot were read")
 
-    monkeypatch.setattr("quizapp.store.scorestore.ScoreStore.load", no_reading)
-    monkeypatch.setattr("quizapp.workspace.discover", no_reading)
-    assert (run("stats"), run("due")) == counted
-    monkeypatch.undo()
-    monkeypatch.setattr("quizapp.deckindex.SETTLED_NS", 0)
+    # (Patched in a context of its own: undoing the test's monkeypatch would also undo
+    # conftest's, and point the commands at the person's own folders.)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("quizapp.store.scorestore.ScoreStore.load", no_reading)
+        patch.setattr("quizapp.workspace.discover", no_reading)
+        assert (run("stats"), run("due")) == counted
 
-    # Another window answers: the journal grew, so everything is counted again.
+    # Another window answers: the journal grew. Only its new entries are read, on top of
+    # the tally the last count kept: not the decks, not the snapshot.
     _answer(scores, "c1", "wrong", 1)
-    after = run("stats")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("quizapp.store.scorestore.ScoreStore.load", no_reading)
+        patch.setattr("quizapp.workspace.discover", no_reading)
+        after = run("stats")
+    _answer(scores, "c2", "right", 0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("quizapp.store.scorestore.ScoreStore.load", no_reading)
+        patch.setattr("quizapp.workspace.discover", no_reading)
+        due = run("due")
     assert after["cards"]["learning"] == counted[0]["cards"]["learning"] + 1
-    assert after == compute_json(scores, decks)
+    assert [m["card"] for m in after["most_missed"]] == ["c0", "c1"]
+    assert due["new"] == counted[1]["new"] - 2  # c1 and c2: two more new cards seen today
+    assert run("stats") == compute_json(scores, decks)
 
     # A hand edit of the snapshot is always seen.
     ScoreStore(scores).compact()
@@ -188,3 +250,22 @@ def compute_json(scores: Path, decks: Path) -> dict:
     data = json.loads(compute_stats(ScoreStore(scores).load(), catalog, datetime.now(UTC)).to_json())
     data.pop("generated_at")
     return data
+
+
+def test_a_damaged_or_missing_kept_tally_only_costs_a_full_count(stats_cli) -> None:
+    """The kept tally is never the truth: cut off or deleted, the numbers after another
+    window's answer are counted from the files, and right."""
+    from quizapp.tallyfile import state_path
+
+    run, scores, decks = stats_cli
+    _answer(scores, "c0", "wrong", 5)
+    run("stats")
+    kept = state_path(scores)
+    assert kept.exists()
+    kept.write_bytes(kept.read_bytes()[:-40])
+    _answer(scores, "c1", "wrong", 2)
+    assert run("stats") == compute_json(scores, decks)
+    kept.unlink()
+    _answer(scores, "c3", "right", 1)
+    assert run("stats") == compute_json(scores, decks)
+    assert kept.exists()  # kept again by that count
