@@ -174,6 +174,24 @@ def test_visible_text_helper() -> None:
     assert visible("[bold]x[/]") == "[bold]x[/]"  # markup is not a terminal matter
 
 
+def test_visible_text_keeps_the_joiners_that_belong_to_the_writing() -> None:
+    from quizapp.text import visible
+
+    # Emoji sequences, Persian spelling (ZWNJ), Thai word breaks (ZWSP): shown as written.
+    for text in ["👩\u200d👩\u200d👧 family", "👨\u200d💻", "می\u200cخواهم", "क्\u200dष",
+                 "ภาษา\u200bไทย", "a\u2060b"]:
+        assert visible(text) == text
+    # A subdivision flag spelled by tag characters after its black flag stays a flag ...
+    scotland = "\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F"
+    assert visible(f"{scotland} Scotland") == f"{scotland} Scotland"
+    # ... but tag characters hidden anywhere else show, as do bidi overrides and marks.
+    assert visible("ok\U000E0041\U000E0042") == "ok<U+E0041><U+E0042>"
+    assert visible("\U0001F3F4\U000E0067 unclosed") == "\U0001F3F4<U+E0067> unclosed"
+    assert visible("a\u202eb\u2066c\u200e") == "a<U+202E>b<U+2066>c<U+200E>"
+    # A soft hyphen is a hint for breaking a word, which a terminal never does.
+    assert visible("infor\u00admation") == "information"
+
+
 def test_a_finished_session_counts_its_skipped_questions_as_home_does(
         deck_dir: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     """Answering one question right and skipping the other three is 1/4, as home's Best and
