@@ -50,6 +50,7 @@ be null where nothing was answered)::
 from __future__ import annotations
 
 import json
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -292,12 +293,21 @@ def deck_results(sessions: list[SessionRecord]) -> tuple[list[SessionResult], Se
     return finished, unfinished
 
 
-def resumable(scores: ScoreFile, deck_id: str) -> SessionRecord | None:
+def open_sessions(scores: ScoreFile, deck_id: str) -> set[str]:
+    """The ids of the deck's in-order sessions whose end was never written: being played
+    somewhere, or cut short by a kill (``resumable`` asks which are played elsewhere)."""
+    return {s.id for s in scores.sessions
+            if s.deck == deck_id and s.mode == "order" and s.total > 0 and s.end is None}
+
+
+def resumable(scores: ScoreFile, deck_id: str,
+              playing: Container[str] = ()) -> SessionRecord | None:
     """The deck's latest in-order session, when it was quit before the end (so it can go
-    on where it stopped); None otherwise."""
+    on where it stopped); None otherwise. Sessions in ``playing`` (another window is
+    playing them now) are left out: it is the latest of the others."""
     latest = None
     for s in scores.sessions:
-        if s.deck == deck_id and s.mode == "order" and s.total > 0:
+        if s.deck == deck_id and s.mode == "order" and s.total > 0 and s.id not in playing:
             if latest is None or (s.start, s.id) > (latest.start, latest.id):
                 latest = s
     return latest if latest is not None and not latest.finished else None

@@ -38,7 +38,7 @@ from quizapp.paths import Locations
 from quizapp.plan import PlayPlan
 from quizapp.session import Session, answered_in, resume_cards, utcnow
 from quizapp.settings import Settings, SettingsError, load_settings, save_settings
-from quizapp.stats import Stats, resumable
+from quizapp.stats import Stats, open_sessions, resumable
 from quizapp.summaryfile import (
     Summary,
     glimpsed_decks,
@@ -279,7 +279,7 @@ class Workspace:
             return NothingToPlay("unknown-deck", plan, decks=tuple(e.id for e in catalog.entries))
         skip = review.suspended_ids(scores, entry.id)
         if plan.resume:
-            record = resumable(scores, entry.id)
+            record = resumable(scores, entry.id, self._playing_elsewhere(entry.id))
             if record is None:
                 return NothingToPlay("nothing-to-resume", plan)
             try:
@@ -300,7 +300,7 @@ class Workspace:
         question number, questions in all), as the resumed session counts them; None when
         there is nothing to resume."""
         scores = self.scores
-        record = resumable(scores, entry.id)
+        record = resumable(scores, entry.id, self._playing_elsewhere(entry.id))
         if record is None:
             return None
         rest = resume_cards(entry.deck, record,
@@ -308,6 +308,10 @@ class Workspace:
                             skip=review.suspended_ids(scores, entry.id))
         asked = record.asked or 0
         return record, asked + 1, asked + len(rest)
+
+    def _playing_elsewhere(self, deck_id: str) -> set[str]:
+        """The deck's sessions another window is playing now (never resumed here too)."""
+        return self.store.played_elsewhere(open_sessions(self.scores, deck_id))
 
     def _nothing_missed(self, plan: PlayPlan) -> NothingToPlay:
         """Which of the four reasons an empty review has."""

@@ -10,7 +10,7 @@ Split by concern, behind this one API:
 - ``files.py``     reading, locking, backups: the only platform-specific code;
 - ``scorestore.py`` ``ScoreStore``, which puts them together.
 
-Four files live side by side (``scores.toml`` stands for whatever path was chosen):
+Five files live side by side (``scores.toml`` stands for whatever path was chosen):
 
 ``scores.toml``
     The snapshot (see ``snapshot.py``): human-readable, sorted, ending with an end line
@@ -28,6 +28,12 @@ Four files live side by side (``scores.toml`` stands for whatever path was chose
     Held by every write and by the short final step of a compaction (``portalocker``), so
     two windows never interleave writes. Each operation opens it anew, so two threads of
     one process exclude each other too. Never deleted.
+
+``scores.toml.live``
+    Marks the sessions being played: a window holds a lock on one byte of it per session
+    it plays (``files.hold_session``), dropped when the session's end is written or the
+    process ends, so another window never resumes a session still being played. Empty;
+    never deleted.
 
 ``scores.toml.cache``
     The snapshot in a form that loads fast; never the truth, safe to delete (see

@@ -13,6 +13,7 @@ import glob
 import hashlib
 import os
 import stat
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -253,3 +254,114 @@ def remove_stale_temp_files(path: Path) -> None:
             stale.unlink()
         except OSError:
             pass  # only tidiness is lost
+
+
+# --------------------------------------------------------------------------- live sessions
+#
+# A session being played holds a one-byte POSIX record lock (``lockf``) in
+# ``<scores>.live``, at an offset made from its id, for as long as it is played: from its
+# first answer until its end is written, or the process ends (the kernel drops the lock
+# of a killed process, so a session cut short by a kill is free again at once). Another
+# window asks before it resumes a session (``played_elsewhere``). Record locks belong to
+# the process and closing any descriptor of the file drops them all, so each process
+# keeps one descriptor per live file while it holds a session. Where ``fcntl`` is missing
+# (Windows), no session is marked: resuming works as before.
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
+_LIVE: dict[str, tuple[int, set[str]]] = {}  # live file -> (descriptor, sessions held)
+_LIVE_GUARD = threading.Lock()
+_HELD = {errno.EACCES, errno.EAGAIN}
+
+
+def live_path(path: Path) -> Path:
+    """The file whose locks mark the sessions being played (``score_path``)."""
+    return path.with_name(path.name + ".live")
+
+
+def _offset(session_id: str) -> int:
+    return int.from_bytes(hashlib.sha256(session_id.encode("utf-8", "surrogatepass")).digest()[:7],
+                          "big")
+
+
+def hold_session(path: Path, session_id: str) -> None:
+    """Mark session ``session_id`` of the score file ``path`` as played by this process,
+    until ``release_session`` or the process ends. Best effort: a folder that cannot be
+    written, or another process holding it already, leaves it unmarked."""
+    if fcntl is None:
+        return
+    key = str(live_path(path))
+    with _LIVE_GUARD:
+        entry = _LIVE.get(key)
+        if entry is not None and session_id in entry[1]:
+            return
+        try:
+            fd = entry[0] if entry is not None else os.open(
+                key, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        except OSError:
+            return
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _offset(session_id))
+        except OSError:
+            if entry is None:
+                os.close(fd)
+            return
+        if entry is None:
+            entry = _LIVE[key] = (fd, set())
+        entry[1].add(session_id)
+
+
+def release_session(path: Path, session_id: str) -> None:
+    """The session is no longer played here (its end is written)."""
+    if fcntl is None:
+        return
+    key = str(live_path(path))
+    with _LIVE_GUARD:
+        entry = _LIVE.get(key)
+        if entry is None or session_id not in entry[1]:
+            return
+        fd, held = entry
+        held.discard(session_id)
+        if held:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_UN, 1, _offset(session_id))
+            except OSError:
+                pass
+        else:
+            del _LIVE[key]
+            os.close(fd)  # (drops the last lock)
+
+
+def played_elsewhere(path: Path, session_ids: set[str]) -> set[str]:
+    """Those of ``session_ids`` that another running process is playing now."""
+    if fcntl is None or not session_ids:
+        return set()
+    key = str(live_path(path))
+    with _LIVE_GUARD:
+        entry = _LIVE.get(key)
+        if entry is not None:
+            fd, held = entry
+        else:
+            held = set()
+            try:
+                fd = os.open(key, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+            except OSError:
+                return set()  # no session was ever marked (or none can be)
+        elsewhere = set()
+        try:
+            for session_id in session_ids - held:
+                offset = _offset(session_id)
+                try:
+                    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, offset)
+                except OSError as exc:
+                    if exc.errno in _HELD:
+                        elsewhere.add(session_id)
+                    continue
+                fcntl.lockf(fd, fcntl.LOCK_UN, 1, offset)
+        finally:
+            if entry is None:
+                os.close(fd)
+        return elsewhere

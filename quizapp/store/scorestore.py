@@ -332,7 +332,19 @@ class ScoreStore:
                     fold(self._scores, event)
                 self._journal_events += len(events)
                 self._appended += len(events)
+        for event in events:
+            if isinstance(event, SessionEvent):  # played here until its end is written
+                if event.session.end is None:
+                    files.hold_session(self.path, event.session.id)
+                else:
+                    files.release_session(self.path, event.session.id)
         return events
+
+    def played_elsewhere(self, session_ids: set[str]) -> set[str]:
+        """Those of ``session_ids`` another running quizapp (another window) is playing
+        now: begun or resumed there, its end not written yet, its process alive. Never
+        resumed here too, or both would write answers into one session."""
+        return files.played_elsewhere(self.path, session_ids)
 
     def append(self, *events: AnyEvent) -> None:
         """Add events to the journal and to the in-memory scores, in one write (see

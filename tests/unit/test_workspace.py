@@ -179,3 +179,63 @@ def test_another_windows_answers_count_in_this_windows_sessions_and_numbers(tmp_
     b.compact()  # the other window folds its journal: A reads the new snapshot
     _play(b, [False, False, True])
     assert a.stats().decks[0].missed == 2
+
+
+_OTHER_WINDOW = """
+import sys
+from datetime import datetime
+from pathlib import Path
+from quizapp.models import AnswerEvent, SessionEvent, SessionRecord
+from quizapp.store import ScoreStore
+
+at = datetime.fromisoformat(sys.argv[2])
+ScoreStore(Path(sys.argv[1])).append(
+    AnswerEvent(id="w1-a", deck="caps", card="c0", session="w1", at=at, result="right"),
+    SessionEvent(session=SessionRecord(id="w1", deck="caps", mode="order", start=at, score=1,
+                                       total=1, planned=3, asked=1, last_card="c0")))
+print("playing", flush=True)
+sys.stdin.read()  # plays on until the test closes its input
+"""
+
+
+def test_resume_never_picks_a_session_another_window_is_still_playing(tmp_path: Path) -> None:
+    """QA 15:38: a window killed after two answers, another still playing the deck (its
+    session started later): --resume goes on with the killed one, not with the one being
+    played, which would then get answers from two windows under one id."""
+    import subprocess
+    import sys
+
+    workspace = _open(tmp_path)
+    killed = workspace.start(PlayPlan("deck", "caps"))
+    assert isinstance(killed, Session)
+    for _ in range(2):
+        killed.answer(killed.current.card.answer)
+        killed.advance()
+    # (Killed: its end is never written. This process's hold on it goes with the kill.)
+    from quizapp.store import files
+
+    files.release_session(workspace.store.path, killed.id)
+    other = subprocess.Popen(
+        [sys.executable, "-c", _OTHER_WINDOW, str(workspace.store.path),
+         (T0 + timedelta(minutes=5)).isoformat()],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline() == "playing\n"  # (waits for the other window)
+        again = Workspace.open(_locations_again(tmp_path), clock=lambda: T0)
+        resumed = again.start(PlayPlan("deck", "caps", resume=True))
+        assert isinstance(resumed, Session) and resumed.id == killed.id
+        assert resumed.position == 3  # the killed one's third question
+        assert again.resume_point(again.catalog.get("caps"))[0].id == killed.id
+    finally:
+        other.stdin.close()
+        other.wait()
+    # The other window ended (closed): its session may be resumed now, as the latest.
+    after = Workspace.open(_locations_again(tmp_path), clock=lambda: T0)
+    assert after.resume_point(after.catalog.get("caps"))[0].id == "w1"
+
+
+def _locations_again(tmp_path: Path) -> Locations:
+    """The locations ``_locations`` made, without writing the deck again."""
+    return Locations(scores=tmp_path / "scores.toml", user_decks=tmp_path / "mine",
+                     bundled_decks=tmp_path / "none", extra_decks=(tmp_path / "decks",),
+                     settings=tmp_path / "settings.toml")
