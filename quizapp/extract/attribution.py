@@ -43,7 +43,10 @@ In rules 1-6 the speaker may be a name (linked through the entity table), a pron
 sentence who has it) or an organisation ("the Harbour Board", "said the Council"). A pronoun resolves to the most recent named person before it, in the
 same paragraph or the two before, whose gender fits (genders come from the given-name
 data); when the sentence holding that person, or the pronoun's own paragraph, names
-another who fits too, the previous quote's speaker decides, else the rule abstains.
+another who fits too, the previous quote's speaker decides, else the rule abstains. A
+sentence in between whose speaking subject is a person left unnamed ("A crane operator,
+who asked not to be named, said ...") makes the pronoun (and rule 10) abstain: that
+person is the likelier speaker, and has no name to give.
 A title resolves to the most recent person whose role has the same title word (and the
 same nationality, when given).
 
@@ -142,6 +145,25 @@ _BETWEEN_CONTINUATION = re.compile(
     + _NAMED_SPK.replace("?P<spk>", "?:")
     + r")?\s*[,.;:—–-]?\s*$"
 )
+# A sentence whose subject is a person the article does not name ("A crane operator, who
+# asked not to be named, said ...", "Some residents told reporters ..."): a determiner and
+# lower-case words, an optional aside, then a speech verb. A "he said" after it is that
+# person, not the last person named before.
+_UNNAMED_SUBJECT = re.compile(
+    r"(?:(?:[A-Z][a-z]+\s+){0,2}[^,“”\".;!?]{0,30},\s+)?"
+    r"(?P<np>(?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Ss]ome|[Mm]any|[Ss]everal|[Hh]is|[Hh]er|"
+    r"[Tt]heir|[Oo]ther|[Tt]wo|[Tt]hree|[Ff]our)\s+(?:[a-z][\w’'-]*\s+){0,3}[a-z][\w’'-]*)"
+    r"(?:(?:,\s+[^,“”\".;!?]{1,80}){1,2},)?\s+(?:[a-z]+ly\s+|also\s+)?"
+    rf"(?:{SPEECH}|spoke|speaking|shouted|called)\b"
+)
+# Heads of such a subject that are no person: a document or a body speaks for itself.
+_NOT_A_PERSON = frozenset({
+    "report", "statement", "study", "survey", "letter", "document", "documents", "agency",
+    "ministry", "department", "government", "company", "firm", "court", "website", "article",
+    "newspaper", "paper", "post", "announcement", "notice", "sign", "message", "email",
+    "police", "army", "council", "committee", "board", "union", "group", "poll", "data",
+    "figures", "law", "bill", "plan", "proposal", "order", "ruling", "decision", "report's",
+})
 _PRONOUN_GENDER = {"he": "m", "she": "f", "it": "n"}
 _ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Gov", "Rep", "Gen", "Prof", "Jr", "Sr",
                   "vs", "U.S", "Lt", "Col", "No"}
@@ -185,6 +207,24 @@ class Attributor:
         first = self.layout.paragraphs[max(0, para - 2)].start
         found = [m for m in self.entities.before(pos) if m.start >= first and self._outside_quotes(m)]
         return list(reversed(found))
+
+    def unnamed_subject(self, start: int, end: int) -> str | None:
+        """The unnamed person ("a crane operator") who is the speaking subject of a sentence
+        starting in text[start:end], outside quotes and naming no known person before its
+        verb; the last such one. None when there is none."""
+        found = None
+        first = self.layout.paragraph_index(start)
+        last = self.layout.paragraph_index(max(start, end - 1))
+        for para in self.layout.paragraphs[first:last + 1]:
+            for s in sentence_starts(self.text, para.start, para.end):
+                if not start <= s < end or any(a <= s < b for a, b in self.inside):
+                    continue
+                m = _UNNAMED_SUBJECT.match(self.text, s, para.end)
+                if (m is None or self.entities.at(s, m.end())
+                        or m.group("np").split()[-1].lower() in _NOT_A_PERSON):
+                    continue
+                found = m.group("np")
+        return found
 
     def resolve(self, spk: str, start: int, end: int) -> tuple[str | None, str, str | None]:
         """(person id or None, speaker kind, reason when None)."""
@@ -237,6 +277,13 @@ class Attributor:
         if not fits:
             return None, "pronoun", f"no named person before {word!r} fits it"
         latest = fits[0]
+        # "Bakker spoke first. A crane operator, who asked not to be named, said ...
+        # “...,” he said.": the pronoun is the unnamed speaker, so no one we can name.
+        para = self.layout.paragraphs[self.layout.paragraph_index(latest.start)]
+        after_latest, _ = _sentence_bounds(self.text, para.start, para.end, latest.start)
+        unnamed = self.unnamed_subject(after_latest + 1, pos)
+        if unnamed is not None:
+            return None, "pronoun", f"{word!r} follows an unnamed speaker ({unnamed!r})"
         para_start = self.layout.paragraphs[self.layout.paragraph_index(pos)].start
         here = {m.person for m in fits if m.start >= para_start}
         if len(here) > 1:
@@ -436,7 +483,7 @@ class Attributor:
                 quote.kind = "scare"
                 quote.reason = "short phrase with no speaker or speech verb (scare quote)"
             return
-        quote.reason = "no attribution found in its sentence"
+        quote.reason = quote.reason or "no attribution found in its sentence"
 
     def _same_sentence_continuation(self, i: int, quote: QuoteSpan) -> bool:
         """A second piece of quotation in the sentence of an attributed one, with only plain
@@ -581,6 +628,10 @@ class Attributor:
         if not subjects:
             return False
         pos, person = subjects[-1]
+        unnamed = self.unnamed_subject(pos + 1, quote.open)
+        if unnamed is not None:
+            quote.reason = f"the nearest speaker before it is unnamed ({unnamed!r})"
+            return False
         if any(q.speaker not in (None, person) for q in self.quotes
                if pos < q.open < quote.open):
             return False  # someone else was quoted in between
