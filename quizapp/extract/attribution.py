@@ -60,7 +60,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from quizapp.extract.entities import CAPWORD, ORG_HEADS, SPEECH, Entities
+from quizapp.extract.entities import CAPWORD, ORG_HEADS, PARTICLE, SPEECH, Entities
 from quizapp.extract.layout import Layout
 from quizapp.extract.quotes import QuoteSpan
 
@@ -84,7 +84,8 @@ _LEADERS = ("president", "prime minister", "chancellor", "premier", "king", "que
 # acronyms before it ("BBG CEO and Director Dana Ortiz"; resolve() keeps its one person).
 _CAPSEQ = (
     rf"(?:(?:{CAPWORD}|[A-Z]{{2,6}}|[A-Z]\.|US|UK|U\.S\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sen\.|Gov\.|"
-    rf"Rep\.)(?:\s+and)?\s+){{0,6}}{CAPWORD}"
+    rf"Rep\.|{PARTICLE}(?=\s+(?:{PARTICLE}\s+)?[A-Z]))(?:\s+and)?\s+){{0,6}}"
+    rf"(?:{CAPWORD}|(?:al|el)-{CAPWORD})"
 )
 _ORG = rf"\b[Tt]he\s+(?:[A-Z][\w.-]*\s+){{0,4}}?(?:{'|'.join(ORG_HEADS)})\b"
 SPK = (
@@ -95,8 +96,8 @@ _NAMED_SPK = rf"(?P<spk>\b[Tt]he\s+(?:[\w.-]+\s+){{0,3}}?{_HEADS}\b|{_ORG}|{_CAP
 # A lower-case role right before a name ("union leader Karen Holt said"): up to three
 # words, none of them a preposition, so "a spokesman for Karen Holt said" never names Holt.
 _ROLE_WORDS = (
-    r"(?:(?:(?!(?:for|of|to|with|at|from|by|in|on|about|near|and|or|but|whom|who)\b)"
-    rf"[a-z][a-z-]*\s+){{1,3}}(?={CAPWORD}))?"
+    r"(?:(?:(?!(?:for|of|to|with|at|from|by|in|on|about|near|and|or|but|whom|who|"
+    rf"{PARTICLE})\b)[a-z][a-z-]*\s+){{1,3}}(?={CAPWORD}))?"
 )
 _ASIDE_AFTER = r"(?:,\s+[^,“”\"]{1,60},)?"
 # "Harbour Radio host Dana Ortiz": capitalised words naming what the person works for, then

@@ -7,6 +7,10 @@ A person is found by one of these rules (``Person.rule``):
 - ``speaker-slot``: two capitalised words right next to a speech verb ("Dana Ortiz said",
   "said Dana Ortiz"), when neither is a place or a stopword.
 
+A surname may open with lower-case particles ("Marieke de Vries", "Ludwig van der Berg",
+"Leila al-Amin"); the surname is "de Vries", found also capitalised at the start of a
+sentence ("De Vries said").
+
 Mentions of a person: the full name, the surname alone (also before ’s), and title plus
 surname. A surname shared by two people links to neither. The full name, the surname and
 "Title Surname" become the person's accepted answers (aliases).
@@ -22,6 +26,10 @@ from quizapp.extract import gazetteer
 from quizapp.extract.layout import Layout
 
 CAPWORD = r"[A-Z](?:['’][A-Z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
+# Lower-case particles that belong to a surname ("Marieke de Vries", "Ana da Silva",
+# "Ludwig van der Berg", "Ahmed bin Khalid"); "al-"/"el-" are joined by a hyphen.
+PARTICLE = r"(?:de|van|von|da|das|dos|del|della|der|den|di|du|la|le|bin|binti|ibn|ter)"
+SURNAME = rf"(?:(?:{PARTICLE})[ \t]+){{0,2}}{CAPWORD}|(?:al|el)-{CAPWORD}"
 TITLES = [
     "Prime Minister", "Vice President", "Foreign Minister", "Defence Minister",
     "Defense Minister", "Secretary of State", "Special Counsel", "President", "Senator",
@@ -71,11 +79,11 @@ _NOT_ROLE = (
     r"as|after|before|during|when|while|where|since|until|than|because|if|into|onto|over|"
     r"under|outside|inside|across|against|among|between|within|without|through|via|per|"
     r"behind|beside|toward|towards|is|was|are|were|has|had|have|will|would|told|tells|said|"
-    r"says|asked|added|last|next|this|on)"
+    rf"says|asked|added|last|next|this|on|{PARTICLE})"
 )
 ROLE_THEN_NAME = re.compile(
     rf"[ \t]+(?:(?!{_NOT_ROLE}\b)[a-z][a-z-]*[ \t]+){{1,3}}({CAPWORD})[ \t]+({CAPWORD})(?![\w’'-])")
-_THIRD_NAME = re.compile(rf"[ \t]+({CAPWORD})(?![ \t]+[A-Z])(?![\w’'-])")
+_THIRD_NAME = re.compile(rf"[ \t]+({SURNAME})(?![ \t]+[A-Z])(?![\w’'-])")
 _DOUBLE_SURNAME = re.compile(
     rf"[ \t]+({CAPWORD})[ \t]+({CAPWORD})(?![ \t]+[A-Z])(?![\w’'-])")
 _DETERMINER_BEFORE = re.compile(
@@ -178,6 +186,20 @@ def _not_a_name(word: str) -> bool:
     )
 
 
+def fold(name: str) -> str:
+    """A name as it is compared: "De Vries" at the start of a sentence is "de Vries"."""
+    return name[:1].lower() + name[1:]
+
+
+def surname_pattern(surname: str) -> str:
+    """A regex for a surname in running text: a lower-case particle may be capitalised
+    at the start of a sentence ("de Vries" / "De Vries")."""
+    if surname[:1].islower():
+        first = surname[0]
+        return f"[{first}{first.upper()}]{re.escape(surname[1:])}"
+    return re.escape(surname)
+
+
 def _is_place_phrase(phrase: str) -> bool:
     return phrase in gazetteer.big_cities() or phrase in gazetteer.countries()
 
@@ -190,23 +212,29 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
 
     def add(full: str, surname: str, gender: str | None, rule: str, pos: int, title: str | None,
             role: str) -> None:
-        if any(_not_a_name(w) for w in full.split() if w not in names) or _is_place_phrase(full):
+        if any(_not_a_name(w) for w in full.split()
+               if w not in names and not re.fullmatch(PARTICLE, w)) or _is_place_phrase(full):
             return
         person = found.get(full)
         if person is None:
-            # "Mr. Quill" after "Harriet Quill": the same person.
-            same = [p for p in found.values() if p.surname == surname and full == surname]
+            # "Mr. Quill" after "Harriet Quill", "De Vries" after "Marieke de Vries": the
+            # same person.
+            same = [p for p in found.values()
+                    if fold(p.surname) == fold(full) and (full == surname or " " in p.surname)]
             if same:
                 person = same[0]
             else:
                 person = Person(id="", name=full, surname=surname, gender=gender, rule=rule, first=pos)
                 # "Harriet Quill" after "Mr. Quill": upgrade the surname-only entry.
-                lone = found.pop(surname, None)
-                if lone is not None and lone.name == surname:
+                key = next((k for k in found if fold(k) == fold(surname)), None)
+                lone = found.pop(key) if key is not None else None
+                if lone is not None and fold(lone.name) == fold(surname):
                     person.titles |= lone.titles
                     person.role = person.role or lone.role
                     person.first = min(person.first, lone.first)
                     person.gender = person.gender or lone.gender
+                elif lone is not None:
+                    found[key] = lone
                 found[full] = person
         if title:
             person.titles.add(title)
@@ -219,7 +247,7 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
             person.role = role
 
     # Lookaheads, so that "Mayor Helen Varga" is tried at "Helen" as well as at "Mayor".
-    full_re = re.compile(rf"\b(?=({CAPWORD})\s+(?:[A-Z]\.\s+)?({CAPWORD})\b)")
+    full_re = re.compile(rf"\b(?=({CAPWORD})\s+(?:[A-Z]\.\s+)?({SURNAME})\b)")
     title_re = re.compile(rf"(?<![\w.])(?=({_PERSON_TITLE_ALT})\s+((?:{CAPWORD}\s+)?{CAPWORD})\b)")
     titled_re = re.compile(
         rf"(?<![\w.’'-])([A-Z][A-Za-z]+)[ \t]+({CAPWORD}(?:[ \t]+[A-Z]\.)?[ \t]+{CAPWORD})"
@@ -238,7 +266,7 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
                 continue
             if _DETERMINER_BEFORE.search(chunk, 0, m.start()):
                 continue  # "the Long Endgame", "a Grand Tour": a name never takes an article
-            if given in names and not _not_a_name(surname):
+            if given in names and not _not_a_name(surname.split()[-1]):
                 full = f"{given} {surname}"
                 # "Mary Ann Evans": a second given name, then the surname.
                 third = _THIRD_NAME.match(chunk, m.end(2))
@@ -376,7 +404,7 @@ def _link(text: str, body: list[tuple[int, int]], people: list[Person]) -> list[
             patterns.append((p.acronym, re.compile(rf"\b{re.escape(p.acronym)}\b"), p))
         if len(surnames[p.surname]) == 1 and p.surname != p.name:
             patterns.append((p.surname,
-                             re.compile(rf"(?<![\w-]){re.escape(p.surname)}(?![\w-])"), p))
+                             re.compile(rf"(?<![\w-]){surname_pattern(p.surname)}(?![\w-])"), p))
     mentions: list[Mention] = []
     for start, end in body:
         taken: list[tuple[int, int]] = []  # spans already linked in this paragraph

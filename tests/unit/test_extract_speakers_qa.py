@@ -32,3 +32,23 @@ def test_he_said_after_an_unnamed_speaker_names_no_one() -> None:
     # with nobody unnamed in between, the pronoun still finds her
     named = text.replace("A welder, who did not want her name printed, said", "She said")
     assert _said(named)["It buys us nothing"] == "Dana Ortiz"
+
+
+def test_a_surname_with_a_lower_case_particle_is_one_person() -> None:
+    text = (
+        "Canal repairs begin\n\n"
+        "“The bridge will close for a month,” said Ludwig van der Berg, the city engineer, "
+        "at a meeting on the quay.\n\n"
+        "Van der Berg said the work would cost more than planned. “Nobody likes it,” he said.\n\n"
+        "“We were not even asked,” said shop owner Leila al-Amin. Al-Amin said trade would "
+        "suffer. Ana de Souza, who sells bread, agreed. “It will be a hard month,” de Souza "
+        "said.\n"
+    )
+    result = extract(text)
+    people = {p.name: p.aliases for p in result.dataset.people}
+    assert people == {"Ludwig van der Berg": ["van der Berg"], "Leila al-Amin": ["al-Amin"],
+                      "Ana de Souza": ["de Souza"]}
+    assert _said(text) == {"The bridge will clos": "Ludwig van der Berg",
+                           "Nobody likes it": "Ludwig van der Berg",
+                           "We were not even ask": "Leila al-Amin",
+                           "It will be a hard mo": "Ana de Souza"}
