@@ -217,6 +217,7 @@ def counts_line(result) -> str:
 
 _LEFT_OUT = {
     "abstained": "quotes kept without a speaker",
+    "question": "questions put in an interview (not quotations)",
     "scare-quote": "scare quotes (not quotations)",
     "term": "single quoted words (not quotations)",
     "title": "quoted titles (not quotations)",

@@ -5,7 +5,10 @@ A person is found by one of these rules (``Person.rule``):
 - ``title-name``: a title word followed by one or two capitalised words ("Senator Ortega",
   "Mr. Quill") when they are not a known place or a stopword;
 - ``speaker-slot``: two capitalised words right next to a speech verb ("Dana Ortiz said",
-  "said Dana Ortiz"), when neither is a place or a stopword.
+  "said Dana Ortiz"), when neither is a place or a stopword;
+- ``label-surname``: an interview's label in capitals ("KAMAU:") says Kamau is a person:
+  the capitalised word before "Kamau" in the text is the given name ("appointed Wanjiru
+  Kamau"), known to the given-name list or not.
 
 A surname may open with lower-case particles ("Marieke de Vries", "Ludwig van der Berg",
 "Leila al-Amin"); the surname is "de Vries", found also capitalised at the start of a
@@ -204,8 +207,12 @@ def _is_place_phrase(phrase: str) -> bool:
     return phrase in gazetteer.big_cities() or phrase in gazetteer.countries()
 
 
-def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
-    """``body`` are the spans to read (paragraphs; metadata lines are left out)."""
+def find_people(layout: Layout, body: list[tuple[int, int]],
+                label_surnames: frozenset[str] = frozenset()) -> Entities:
+    """``body`` are the spans to read (paragraphs; metadata lines are left out).
+    ``label_surnames``: surnames a transcript's labels give in capitals ("KAMAU:" ->
+    "Kamau"); a capitalised word right before one in the text is that person's given name
+    ("appointed Wanjiru Kamau"), even when the given-name list does not know it."""
     text = layout.text
     names = gazetteer.given_names()
     found: dict[str, Person] = {}  # full name -> person
@@ -330,6 +337,18 @@ def find_people(layout: Layout, body: list[tuple[int, int]]) -> Entities:
             if first in _TITLE_WORDS or last in _TITLE_WORDS:
                 continue  # "told Ukrainian President": a role, not a name
             add(f"{first} {last}", last, None, "speaker-slot", start + m.start(), None, "")
+
+    for surname in sorted(label_surnames):
+        label_re = re.compile(rf"(?<![\w.’'-])({CAPWORD})[ \t]+{re.escape(surname)}(?![\w’'-])")
+        for start, end in body:
+            for m in label_re.finditer(text, start, end):
+                given = m.group(1)
+                if (_not_a_name(given) or given in _TITLE_WORDS or given in ORG_HEADS
+                        or given in _ORG_NEVER_FIRST or given.lower() in person_titles()):
+                    continue
+                role, title = _role_before(text[start:m.start()])
+                gender = names[given] if given in names else None
+                add(f"{given} {surname}", surname, gender, "label-surname", m.start(), title, role)
 
     for start, end in body:
         for m in ORGANISATION.finditer(text, start, end):

@@ -2,7 +2,9 @@
 
 Every piece keeps its character span in the original text, so whatever is found later can
 point back at its evidence. Paragraphs are lines; when the text has blank lines between
-blocks, a block (which may be wrapped over several lines) is one paragraph.
+blocks, a block (which may be wrapped over several lines) is one paragraph, except a block
+of two or more lines opening with a speaker label ("REPORTER: ...", "KAMAU: ..."): each
+labelled line (with the unlabelled lines after it) is a paragraph, an interview's turn.
 
 Metadata rules, applied to the first lines only:
 - ``By A and B`` (or ``By A, B and C``) is the byline;
@@ -90,6 +92,39 @@ def _blocks(text: str) -> list[Span]:
     return spans
 
 
+# A line that opens with a speaker label ("KAMAU: ...", "Q: ...", "Dana Ortiz: ...").
+_TURN_LINE = re.compile(r"[A-Z][A-Za-z.’'-]*(?:[ \t]+[A-Z][A-Za-z.’'-]*){0,3}[ \t]*:[ \t]+\S")
+
+
+def _split_turns(blocks: list[Span]) -> tuple[list[Span], set[int]]:
+    """An interview written as labelled lines in one block ("REPORTER: ...\nKAMAU: ...")
+    is one paragraph per turn: the block is cut before each line that opens with a label,
+    when two or more of its lines do. Returns the blocks and the indexes of those turns."""
+    out: list[Span] = []
+    turns: set[int] = set()
+    for block in blocks:
+        lines = block.text.split("\n")
+        if sum(1 for line in lines if _TURN_LINE.match(line.strip())) < 2:
+            out.append(block)
+            continue
+        pieces: list[list[int]] = []  # [start, end] in the article
+        pos = block.start
+        for line in lines:
+            stripped = line.strip()
+            if stripped:
+                s = pos + len(line) - len(line.lstrip())
+                e = s + len(stripped)
+                if _TURN_LINE.match(stripped) or not pieces:
+                    pieces.append([s, e])
+                else:
+                    pieces[-1][1] = e  # a turn wrapped over several lines
+            pos += len(line) + 1
+        for s, e in pieces:
+            turns.add(len(out))
+            out.append(Span(s, e, block.text[s - block.start : e - block.start]))
+    return out, turns
+
+
 def _looks_like_heading(text: str) -> bool:
     if _MARKDOWN_HEADING.match(text):
         return True
@@ -126,7 +161,7 @@ def _split_head(blocks: list[Span]) -> list[Span]:
 
 
 def analyse(text: str) -> Layout:
-    blocks = _split_head(_blocks(text))
+    blocks, turns = _split_turns(_split_head(_blocks(text)))
     layout = Layout(text=text, paragraphs=[])
     meta: set[int] = set()
     head = blocks[:6]
@@ -143,7 +178,7 @@ def analyse(text: str) -> Layout:
             credit = re.sub(r"\s*/?\s*Photos?$", "", m.group("credit"), flags=re.IGNORECASE)
             layout.photo_credit = credit.strip() or m.group("credit")
             meta.add(i)
-    if blocks and 0 not in meta:
+    if blocks and 0 not in meta and 0 not in turns:
         first = blocks[0]
         followed_by_credit = layout.credit is not None and len(blocks) > 1 and blocks[1] is layout.credit
         if followed_by_credit:
@@ -155,7 +190,7 @@ def analyse(text: str) -> Layout:
     for i, block in enumerate(blocks):
         if i in meta:
             continue
-        if _looks_like_heading(block.text):
+        if i not in turns and _looks_like_heading(block.text):
             layout.headings.append(block)
         else:
             layout.paragraphs.append(block)

@@ -100,8 +100,6 @@ def _label(e: FoundEncounter) -> str:
 
 def _label_speaker(turn: Turn, entities: Entities) -> tuple[str | None, str]:
     """The person a transcript label names (found in the text, or new), and why not."""
-    if turn.question:
-        return None, "a question from the floor"
     people = list(entities.people.values())
     if turn.name is None:
         # "ORTIZ:" is an acronym unless one person of the article has that surname
@@ -195,12 +193,19 @@ def extract(text: str, *, title: str | None = None, source: str = "",
     layout = analyse(text)
     para_spans = [(p.start, p.end) for p in layout.paragraphs]
     quote_spans, problems = find_quotes(layout)
-    entities = find_people(layout, para_spans)
+    turns = find_turns(layout)
+    entities = find_people(layout, para_spans,
+                           frozenset(t.surname for t in turns if t.surname))
     attribute(layout, quote_spans, entities)
-    quote_spans = sorted(quote_spans + _turn_quotes(text, find_turns(layout), entities,
-                                                    quote_spans),
-                         key=lambda q: q.open)
     notes: list[Note] = []
+    for turn in turns:
+        if turn.question:  # an interviewer's question is no one's quotation to quiz on
+            words = " ".join(text[turn.start:turn.end].split())
+            notes.append(Note("question", turn.label_start, turn.end, words[:60],
+                              f"a question ({turn.label}:), not a quotation"))
+    quote_spans = sorted(quote_spans + _turn_quotes(text, [t for t in turns if not t.question],
+                                                    entities, quote_spans),
+                         key=lambda q: q.open)
     for problem in problems:
         notes.append(Note("unclosed-quote", problem.start, problem.end,
                           text[problem.start:problem.end][:60], problem.message))

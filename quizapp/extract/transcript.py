@@ -8,8 +8,10 @@ and text. One label in an article is enough only when it reads like a transcript
 (an honorific such as ``MR.``/``MS.`` or a label in capitals); otherwise it takes two
 labelled paragraphs, so that a lone ``Update: ...`` in a report is not read as a turn.
 
-The label says who speaks: ``Q``/``QUESTION`` is a question from the floor (kept without
-a speaker); an honorific or a title is dropped and the rest is the name, in title case
+An interview written as labelled lines in one block is one turn per line (``layout``).
+
+The label says who speaks: ``Q``/``QUESTION``/``REPORTER``/``INTERVIEWER`` asks a question
+(reported by the pipeline, never a quotation to quiz on); an honorific or a title is dropped and the rest is the name, in title case
 (``UNDER SECRETARY OKAFOR`` -> Okafor); ``Name, role`` keeps the name. A label that names no
 one (``VOA``, an acronym) gives a turn without a speaker, unless that one word in capitals
 is the surname of one person the article names (``ORTIZ:`` after "Dana Ortiz reports").
@@ -27,7 +29,8 @@ _LABEL = re.compile(
     r"(?P<label>[A-Z][A-Za-z.’'-]*(?:[ \t]+(?:[A-Z][A-Za-z.’'-]*|of|and|de|al-[A-Za-z]+))"
     r"{0,7}(?:,[ \t]+[^:\n\"“”\d]{2,80}?)?)[ \t]*:[ \t]+(?=\S)"
 )
-_QUESTION_LABELS = {"q", "q.", "question", "questions", "audience member", "reporter"}
+_QUESTION_LABELS = {"q", "q.", "question", "questions", "audience member", "reporter",
+                    "interviewer"}
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "miss", "sir", "madam"}
 _TITLE_WORDS = {w.rstrip(".").casefold() for t in TITLES for w in t.split()} | {
     "under", "deputy", "assistant", "acting", "press", "spokesperson", "spokesman",

@@ -52,3 +52,26 @@ def test_a_surname_with_a_lower_case_particle_is_one_person() -> None:
                            "Nobody likes it": "Ludwig van der Berg",
                            "We were not even ask": "Leila al-Amin",
                            "It will be a hard mo": "Ana de Souza"}
+
+
+def test_an_interview_on_labelled_lines_gives_each_answer_to_the_person() -> None:
+    text = (
+        "Q&A: a llama farmer on the dry season\n\n"
+        "CUSCO, Peru — The regional council named Amaru Quispe its farming adviser in "
+        "March. We asked him about the dry season.\n\n"
+        "INTERVIEWER: How many animals did you lose?\n"
+        "QUISPE: Nearly a third of them. The rain came late\n"
+        "and the grass never grew.\n"
+        "INTERVIEWER: Will you carry on?\n"
+        "QUISPE: Yes. My family has kept llamas for a hundred years.\n\n"
+        "Quispe said the council would pay for new wells.\n"
+    )
+    result = extract(text)
+    quotes = [(q.text, q.speaker) for q in result.dataset.quotes]
+    assert quotes == [("Nearly a third of them. The rain came late and the grass never grew.",
+                       "quispe"),
+                      ("Yes. My family has kept llamas for a hundred years.", "quispe")]
+    assert [p.name for p in result.dataset.people] == ["Amaru Quispe"]
+    # the interviewer's questions are no one's quotation: reported, never asked about
+    assert [n.text for n in result.notes if n.kind == "question"] == [
+        "How many animals did you lose?", "Will you carry on?"]
