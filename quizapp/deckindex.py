@@ -25,6 +25,10 @@ from quizapp.paths import Locations, cache_dir
 
 Origin = Literal["bundled", "user", "extra"]
 
+# A deck file bigger than this takes a noticeable time to check when it is new or changed
+# (a second or more per 10 MB): a start reads such a file after the others (``glance``).
+BIG_DECK_BYTES = 1024 * 1024
+
 # A file whose mtime and ctime are this much older than the moment it was read cannot
 # change without its identity changing (file times are set from a clock that may lag by
 # a few milliseconds; nothing can set a ctime back).
@@ -236,6 +240,7 @@ class Glance:
     glimpses: list[Glimpse]
     problems: list[str]
     unread: list[Path]
+    big: list[Path]  # those of ``unread`` over ``BIG_DECK_BYTES``: seconds to check each
 
     @property
     def whole(self) -> bool:
@@ -253,6 +258,7 @@ def glance(locations: Locations) -> Glance | None:
     cache = CacheFolder()
     glimpses: list[Glimpse] = []
     unread: list[Path] = []
+    big: list[Path] = []
     seen: set[str] = set()
     for path, origin in files:
         try:
@@ -264,6 +270,8 @@ def glance(locations: Locations) -> Glance | None:
         if head is None or head.stamp != stamp or (
                 not settled(stamp, head.read_at) and file_digest(path) != head.digest):
             unread.append(path)  # (a file saved just before it was cached, say by the browser)
+            if stamp[2] > BIG_DECK_BYTES:
+                big.append(path)
             continue
         if head.summary is None:
             problems.extend(head.problems_of(path))
@@ -272,7 +280,7 @@ def glance(locations: Locations) -> Glance | None:
             return None  # shadowed: loading says so
         seen.add(head.summary.id)
         glimpses.append(Glimpse(head.summary, head.digest, path, origin))
-    return Glance(glimpses, problems, unread)
+    return Glance(glimpses, problems, unread, big)
 
 
 def survey(locations: Locations) -> list[Glimpse] | None:

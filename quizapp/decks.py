@@ -27,7 +27,7 @@ import time
 import unicodedata
 import weakref
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import astuple, dataclass, field
 from functools import cached_property
 from operator import attrgetter
@@ -993,14 +993,17 @@ class Catalog:
         return next((e for e in self.entries if e.id == deck_id), None)
 
 
-def discover(locations: Locations) -> Catalog:
+def discover(locations: Locations, *, leave: Collection[Path] = ()) -> Catalog:
     """Load every deck in the deck folders (bundled, user, then extra). The first deck
     with an id wins; later ones with the same id are reported, never silently shadowed.
-    Parsed decks are cached per file until it changes, so calling this again is cheap."""
+    Parsed decks are cached per file until it changes, so calling this again is cheap.
+    The files in ``leave`` are left out (a start reads big new files after the others)."""
     files, problems = deck_files(locations)
     catalog = Catalog(problems=problems)
     seen: dict[str, DeckEntry] = {}
     for path, origin in files:
+        if path in leave:
+            continue
         try:
             deck = load_deck_cached(path)
         except DeckError as exc:

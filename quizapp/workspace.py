@@ -22,7 +22,7 @@ Nothing here imports textual; nothing here prints.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -120,10 +120,11 @@ class Workspace:
         self.load_settings()
         self.read_data()
 
-    def read_data(self) -> None:
+    def read_data(self, *, leave: Collection[Path] = ()) -> None:
         """Find the decks and read the score file again (``load`` without the settings).
-        Raises ``ScoreFileError``."""
-        self.reload_decks()
+        Raises ``ScoreFileError``. The deck files in ``leave`` are left out until the next
+        ``reload_decks`` (a start reads big new files once the rest is playable)."""
+        self.reload_decks(leave=leave)
         self.store.load()
         self.loaded = True
 
@@ -134,9 +135,10 @@ class Workspace:
         except SettingsError as exc:
             self.settings, self.settings_error = Settings(), exc
 
-    def reload_decks(self) -> Catalog:
-        """Find the decks again (cheap: unchanged files come from the deck cache)."""
-        self.catalog = discover(self.locations)
+    def reload_decks(self, *, leave: Collection[Path] = ()) -> Catalog:
+        """Find the decks again (cheap: unchanged files come from the deck cache), but
+        those in ``leave``."""
+        self.catalog = discover(self.locations, leave=leave)
         return self.catalog
 
     @property

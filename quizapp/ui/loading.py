@@ -1,10 +1,12 @@
 """Reading the person's data for the app: at start, and again when decks change.
 
-Home is shown at once ("Loading decks and scores…"); the decks are found and the score
-file read in a worker thread, then home draws them and the app plays the plan the command
-line asked for. A score file that cannot be used is refused with an error screen, and
-nothing may be played. Decks are found again (off the UI thread) when a deck was saved,
-imported or removed.
+Home is shown at once ("Loading decks and scores…", or the decks and problems the deck
+cache's index knows); the decks are found and the score file read in a worker thread, then
+home draws them and the app plays the plan the command line asked for. A big deck file the
+index cannot vouch for (new, edited: seconds to check) is read after that, home saying so
+meanwhile, so a start is playable as soon as the rest is read. A score file that cannot be
+used is refused with an error screen, and nothing may be played. Decks are found again
+(off the UI thread) when a deck was saved, imported or removed.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
 from contextlib import suppress
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from quizapp.deckindex import survey
+from quizapp.deckindex import glance
 from quizapp.plan import PlayPlan
 from quizapp.store import ScoreFileError
 from quizapp.summaryfile import kept_summary
@@ -58,6 +61,10 @@ class Loading:
         self.session = session
         self.settings_read = settings_read
         self._reading_ahead: Worker[None] | None = None
+        # Big deck files read after the rest (``start``); while they are, a reload of the
+        # decks waits for them (``_again``) rather than reading them a second time.
+        self._later: list[Path] = []
+        self._again = False
 
     @property
     def workspace(self) -> Workspace:
@@ -75,11 +82,19 @@ class Loading:
         # numbers the last count kept; none of it needs pydantic or the models. The
         # workspace is made, and the decks and the score file read, once home is drawn
         # (in a thread), and home is drawn again with them.
-        glimpses = survey(lazy.locations)
-        if glimpses is not None:
+        # A broken file's problems are the index's too (its verdict is kept); a big file it
+        # cannot vouch for is read last, home saying so, and playable before it is read.
+        seen = glance(lazy.locations)
+        home = self.navigator.home
+        if seen is not None:
+            self._later = list(seen.big)
+            home.still_reading([path.name for path in seen.big])
+        if seen is not None and (seen.glimpses or seen.problems):
             # The numbers too, when the last count kept them and nothing changed since.
+            glimpses = seen.glimpses
             kept = kept_summary(lazy.locations.scores, glimpses, settings) if settings else None
-            self.navigator.home.preview(glimpses, kept.stats(lazy.clock()) if kept else None)
+            home.preview(glimpses, kept.stats(lazy.clock()) if kept else None,
+                         problems=seen.problems)
         self.app.run_worker(self._read_aside(), exclusive=True, group="load")
 
     async def _read_aside(self) -> None:
@@ -119,8 +134,9 @@ class Loading:
         if not workspace.loaded:
             workspace.load_settings()
             self._show(self.settings_read)
+        later = self._later
         try:
-            workspace.read_data()
+            workspace.read_data(leave=later)
         except ScoreFileError as exc:
             _keep_loaded()
             self._show(self.navigator.refuse, str(exc))
@@ -130,11 +146,28 @@ class Loading:
         # it counts in a thread of its own, so a session asked for at once does not wait
         # for the count (about 2 s at 100,000 cards); a small collection is counted at once.
         self._show(self._loaded)
+        if later:
+            self._read_later()
         from quizapp.session import deck_rivals
 
         for entry in self.workspace.catalog.entries:  # so the first typed answer need not wait
             deck_rivals(entry.deck)
         _preload()
+
+    def _read_later(self) -> None:
+        """The big deck files left out at start, read now that the rest is playable (a
+        broken one's problems then show on home, a good one joins the decks)."""
+        try:
+            self.workspace.reload_decks()
+            stats = self.workspace.stats()
+        finally:
+            _keep_loaded()
+            self._later = []
+            self._show(self.navigator.home.still_reading, [])
+        self._show(self.navigator.refresh_home, stats)
+        if self._again:
+            self._again = False
+            self._show(self.reload_decks)
 
     def _loaded(self, stats: Stats | None = None) -> None:
         navigator = self.navigator
@@ -184,7 +217,9 @@ class Loading:
     def reload_decks(self) -> None:
         """Find the decks again (a file added, fixed or removed since), off the UI thread:
         cheap, unchanged files come from the deck cache. The scores stay as they are."""
-        if self.navigator.can_leave_home:
+        if self._later:  # the big files are being read: their end reloads the decks
+            self._again = True
+        elif self.navigator.can_leave_home:
             self.app.run_worker(self._reload, thread=True, exclusive=True, group="decks")
 
     def _reload(self) -> None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ui.support import CHOICE, Clock, build, deck, ready, start, wait_for
+from tests.ui.support import (CHOICE, Clock, build, deck, ready, screen_text, start, wait_for,
+                              widget_text)
 
 from quizapp.ui.screens import home as home_module
 from quizapp.ui.screens import stats as stats_module
@@ -151,9 +152,89 @@ def _hold_reading(monkeypatch) -> "threading.Event":
     release = threading.Event()
     real_read = Workspace.read_data
 
-    def slow_read(self) -> None:
+    def slow_read(self, **kwargs) -> None:
         assert release.wait(20)
-        real_read(self)
+        real_read(self, **kwargs)
 
     monkeypatch.setattr(Workspace, "read_data", slow_read)
     return release
+
+
+def _hold_parsing(monkeypatch, name: str) -> "threading.Event":
+    """Hold the check of the deck file called ``name`` until the event returned is set."""
+    import threading
+
+    from quizapp import decks
+
+    release = threading.Event()
+    real_parse = decks.parse_deck
+
+    def slow_parse(text, path, **kwargs):
+        if Path(path).name == name:
+            assert release.wait(20)
+        return real_parse(text, path, **kwargs)
+
+    monkeypatch.setattr(decks, "parse_deck", slow_parse)
+    return release
+
+
+async def test_a_big_broken_deck_never_holds_up_home_and_its_problem_is_kept(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """QA 14:21: a 100k-card deck with one typo beside the other decks kept every start on
+    "Loading decks and scores…" for its whole check. Now home lists the good decks at once
+    and they can be played while the big file is read (home says so); its problem shows
+    when its check ends, and the next start shows it at once from the kept verdict,
+    without checking the file again. (Here "big" is lowered to any size.)"""
+    from quizapp import deckindex, decks
+    from quizapp.ui.dialogs.start import StartDeckScreen
+
+    monkeypatch.setattr(deckindex, "SETTLED_NS", 0)  # the deck files count as settled at once
+    monkeypatch.setattr(deckindex, "BIG_DECK_BYTES", 0)
+    first = build(tmp_path, deck("caps", CHOICE))
+    async with first.run_test() as pilot:
+        await ready(pilot)  # caps is in the deck cache from now on
+    broken = tmp_path / "decks" / "typo.toml"
+    broken.write_text('format = 1\n[deck]\nid = "typo"\ntitle = "Typo"\n\n[[cards]]\n'
+                      'id = "c1"\nkind = "flip"\nquestion = "Q?"\nkidn = "A"\n', encoding="utf-8")
+    problems = [f"{broken}:6: cards[0].answer: required field is missing",
+                f"{broken}:10: cards[0].kidn: unknown field"]
+    decks._CACHE.clear()  # a new run remembers nothing in memory
+
+    release = _hold_parsing(monkeypatch, "typo.toml")
+    app = build(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: not app.home.loading and app.home._rows is not None)
+        assert list(app.home._rows) == ["caps"]
+        assert "Reading typo.toml…" in screen_text(app) and not app.home.drawn
+        assert "problem" not in screen_text(app)
+        await pilot.press("enter")  # the good deck plays while the broken one is read
+        await wait_for(pilot, lambda: isinstance(app.screen, StartDeckScreen)
+                       and app.screen.is_mounted)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.home)
+        release.set()
+        await wait_for(pilot, lambda: "problems with deck files" in screen_text(app))
+        assert "Reading" not in screen_text(app) and app.home.drawn
+        assert app.workspace.catalog.problems == problems
+        await pilot.press("p")  # each problem: the file, its line and field
+        await wait_for(pilot, lambda: [widget_text(w) for w in app.screen.query(".problem")]
+                       == problems)
+    decks._CACHE.clear()
+
+    def not_again(text, path, **kwargs):
+        raise AssertionError(f"{path} was checked again")
+
+    monkeypatch.setattr(decks, "parse_deck", not_again)
+    release = _hold_reading(monkeypatch)
+    app = build(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        # Before anything is read: the good deck, and the kept problem.
+        await wait_for(pilot, lambda: app.home._rows is not None)
+        assert app.home.loading and list(app.home._rows) == ["caps"]
+        assert "⚠ 2 problems with deck files: press p to see them" in screen_text(app)
+        assert "Reading" not in screen_text(app)
+        release.set()
+        await ready(pilot)
+        assert app.workspace.catalog.problems == problems
+        assert "⚠ 2 problems with deck files: press p to see them" in screen_text(app)

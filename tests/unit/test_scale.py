@@ -710,7 +710,7 @@ def test_the_index_shows_the_good_decks_beside_a_broken_one_and_its_kept_problem
                       encoding="utf-8")
     seen = decks.glance(where)
     assert [g.id for g in seen.glimpses] == ["cached"]
-    assert seen.unread == [broken] and seen.problems == []
+    assert seen.unread == [broken] and seen.problems == [] and seen.big == []  # (small)
     told = decks.discover(where).problems
     assert told and all(line.startswith(f"{broken}:") for line in told)
     fresh_memory()

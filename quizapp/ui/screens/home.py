@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Header, Static
 
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from quizapp.days import local_date
@@ -134,6 +134,8 @@ class HomeScreen(Screen[None]):
         self._all: Stats | None = None  # the latest numbers of every deck (today's work)
         # The decks from the deck cache's index, shown until the decks are loaded.
         self._preview: list[Shown] | None = None
+        self._preview_problems: list[str] = []  # the problems the index keeps, meanwhile
+        self._reading: list[str] = []  # big deck files still being read (``still_reading``)
         self._pending: Callable[[], None] | None = None  # asked for while loading
 
     @property
@@ -155,19 +157,29 @@ class HomeScreen(Screen[None]):
                 self._data_key(), self._counted_key):
             self.show(notices)
 
-    def preview(self, glimpses: list[Glimpse], stats: Stats | None = None) -> None:
+    def preview(self, glimpses: list[Glimpse], stats: Stats | None = None, *,
+                problems: Sequence[str] = ()) -> None:
         """Show the decks as the deck cache's index has them, before they are loaded (a
         start draws at once, whatever the size of the decks); ``stats``: their numbers as
-        the last count kept them, when nothing changed since. A deck chosen meanwhile
-        (Enter, d, m, b) opens once the decks are loaded (``show``)."""
+        the last count kept them, when nothing changed since; ``problems``: those it
+        keeps of deck files that are not good decks. A deck chosen meanwhile (Enter, d, m,
+        b) opens once the decks are loaded (``show``)."""
         if self._notices is not None:
             return  # the decks are loaded already
         self._preview = [Shown.of_glimpse(g) for g in glimpses]
+        self._preview_problems = list(problems)
         if stats is not None:
             self._all = stats
             self._numbers = {d.deck_id: d for d in stats.decks}
         if self.is_mounted:
             self._fill([])
+
+    def still_reading(self, names: Sequence[str]) -> None:
+        """Say that these big deck files (new or changed: seconds each to check) are still
+        being read, while the other decks are shown and played; [] once they are read."""
+        self._reading = list(names)
+        if self.is_mounted and (self._notices is not None or self._preview is not None):
+            self._fill(self._notices or [])
 
     @property
     def loading(self) -> bool:
@@ -190,8 +202,10 @@ class HomeScreen(Screen[None]):
 
     @property
     def drawn(self) -> bool:
-        """The decks are on screen with their numbers (no row shows "…")."""
-        return self._rows is not None and all(d in self._numbers for d in self._rows)
+        """Every deck is on screen with its numbers (no row shows "…", no deck file is
+        still being read)."""
+        return (self._rows is not None and all(d in self._numbers for d in self._rows)
+                and not self._reading)
 
     def _decks(self) -> list[Shown]:
         if self._notices is None:
@@ -213,7 +227,7 @@ class HomeScreen(Screen[None]):
         cards) in a thread, the rows showing the last numbers meanwhile: counting every
         card never holds up the screen."""
         self._notices = notices
-        self._preview = None
+        self._preview, self._preview_problems = None, []
         self._asked += 1
         key = self._data_key()
         if stats is not None:
@@ -302,9 +316,10 @@ class HomeScreen(Screen[None]):
             ]
         self._rows = rows
         self._lay_out(keep)
-        lines = [visible(line, one_line=True) for line in notices]
+        lines = [f"⚠ {visible(line, one_line=True)}" for line in notices]
+        lines += [f"Reading {visible(name, one_line=True)}…" for name in self._reading]
         box = self.query_one("#notices", Static)
-        box.update("\n".join(f"⚠ {line}" for line in lines))
+        box.update("\n".join(lines))
         box.display = bool(lines)
         problems = self.query_one("#problems", Static)
         count = len(self._problems())
@@ -317,7 +332,7 @@ class HomeScreen(Screen[None]):
             "No decks found. Put deck files (.toml) in "
             f"{self.lazy.locations.user_decks} or pass --decks DIR."
         )
-        empty.display = not shown
+        empty.display = not shown and not self._reading
         table.display = bool(shown)
         table.focus()
 
@@ -448,9 +463,9 @@ class HomeScreen(Screen[None]):
             self.post_message(messages.OpenImport())
 
     def _problems(self) -> list[str]:
-        """The deck files that could not be read (none while the index is shown: a deck
-        with problems has no entry in it, and home waits for the decks then)."""
-        return [] if self._notices is None else self.workspace.catalog.problems
+        """The deck files that could not be read (while the index is shown, the problems
+        it keeps)."""
+        return self._preview_problems if self._notices is None else self.workspace.catalog.problems
 
     def action_problems(self) -> None:
         """List the deck files that could not be read."""
