@@ -115,6 +115,15 @@ def slugify(text: str, max_length: int = 60) -> str:
     return slug[:max_length].rstrip("-")
 
 
+def deck_id_for(title: str, fallback: str) -> str:
+    """A deck id for a deck called ``title``: its slug; for a title a slug keeps nothing
+    of (another script: "Русский", "漢字の練習"), ``fallback`` and a hash of the title, so
+    that two such decks get two ids (as cards and Anki decks do) and the same title the
+    same id again."""
+    digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:10]
+    return slugify(title) or f"{fallback}-{digest}"
+
+
 def deck_path(folder: Path, deck_id: str) -> Path:
     """The file a deck with ``deck_id`` is written to inside ``folder``.
 

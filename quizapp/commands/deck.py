@@ -235,10 +235,10 @@ def _workspace(args):
 
 
 def run_new(args) -> int:
-    from quizapp.decks import DeckError, deck_path, slugify
+    from quizapp.decks import DeckError, deck_id_for, deck_path
 
     workspace = _workspace(args)
-    deck_id = args.deck_id or slugify(args.title) or "my-deck"
+    deck_id = args.deck_id or deck_id_for(args.title, "my-deck")
     try:
         target = deck_path(workspace.locations.user_decks, deck_id)
         text = TEMPLATE.format(filename=target.name, deck_id=_toml_string(deck_id),

@@ -462,3 +462,27 @@ def test_a_file_where_the_decks_folder_should_be_is_one_clear_line(
     assert "cannot write" in err[0] and f"{user_decks} is not a folder" in err[0]
     assert "already exists" not in err[0]
     assert user_decks.read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_decks_whose_titles_have_no_latin_letters_get_ids_of_their_own(
+    tmp_path: Path, user_decks: Path, capsys
+) -> None:
+    """QA 15:55: a title a slug keeps nothing of got a fixed id ('imported', 'my-deck'),
+    so a second such deck was refused, and the advice given (--update) would have put its
+    cards in place of the first deck's. Each title now gets its own id, the same again for
+    the same title."""
+    russian = write(tmp_path / "Русский.csv", "question,answer\nкошка,cat\n")
+    greek = write(tmp_path / "Ελληνικά.csv", "question,answer\nγάτα,cat\n")
+    assert main(["deck", "import", str(russian)]) == 0
+    first = files_in(user_decks)
+    before = (user_decks / first[0]).read_bytes()
+    assert main(["deck", "import", str(greek)]) == 0
+    assert main(["deck", "import", str(greek), "--title", "Животные"]) == 0
+    assert len(files_in(user_decks)) == 3
+    assert (user_decks / first[0]).read_bytes() == before  # the first deck is untouched
+    assert main(["deck", "import", str(russian)]) == 1  # the same title: the same deck
+    assert "already used by" in capsys.readouterr().err
+    assert main(["deck", "new", "漢字の練習"]) == 0
+    assert main(["deck", "new", "中文词汇"]) == 0
+    titles = sorted(load_deck(user_decks / name).deck.title for name in files_in(user_decks))
+    assert titles == sorted(["Русский", "Ελληνικά", "Животные", "漢字の練習", "中文词汇"])
