@@ -163,8 +163,9 @@ def _shadowed_user_deck(catalog: Catalog, user_decks: Path, deck_id: str) -> Dec
 
 
 def export(catalog: Catalog, deck_id: str, out: Path, fmt: str, *,
-           replace: bool = False) -> DeckEntry:
-    """Write deck ``deck_id`` to ``out`` in format ``fmt`` (see ``Workspace.export_deck``)."""
+           replace: bool = False, warnings: list[str] | None = None) -> DeckEntry:
+    """Write deck ``deck_id`` to ``out`` in format ``fmt`` (see ``Workspace.export_deck``);
+    the pictures and sounds its cards show come from the media folder beside its file."""
     from quizapp.interop import export_deck
 
     entry = catalog.get(deck_id)
@@ -174,7 +175,8 @@ def export(catalog: Catalog, deck_id: str, out: Path, fmt: str, *,
         raise FileExistsError(errno.EEXIST, "already exists", str(out))
     if out.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder", str(out))
-    atomic_write_bytes(out, export_deck(entry.deck, fmt))
+    media = entry.path.with_suffix(".media")
+    atomic_write_bytes(out, export_deck(entry.deck, fmt, media_folder=media, warnings=warnings))
     return entry
 
 

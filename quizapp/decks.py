@@ -53,7 +53,7 @@ from quizapp.deckindex import (
 )
 from quizapp.fsutil import atomic_write_bytes, atomic_write_text, write_new_text
 from quizapp.models import CARD_DEFAULTS, CARD_FIELDS, DECK_FORMAT, EMPTY, Card, Deck, DeckInfo
-from quizapp.models import SharedLists
+from quizapp.models import AnkiSource, SharedLists
 from quizapp.paths import Locations
 
 
@@ -793,9 +793,11 @@ class DeckCache(CacheFolder):
         if len(cards) != head.summary.cards:
             self._damaged(head.key, "its deck cache entry was damaged")
             return None
-        version, deck_id, title, description, source, tags = head.info
+        version, deck_id, title, description, source, tags, anki = head.info
+        if anki is not None:  # where an imported deck's cards came from in Anki
+            anki = AnkiSource.model_validate(anki)
         info = DeckInfo.model_construct(id=deck_id, title=title, description=description,
-                                        source=source, tags=list(tags))
+                                        source=source, tags=list(tags), anki=anki)
         return Deck.model_construct(format=version, deck=info, cards=cards)
 
     def holds(self, key: Path, digest: str, stamp: Sequence[int], read_at: int) -> bool:
@@ -833,7 +835,7 @@ class DeckCache(CacheFolder):
             self._write(key, (
                 self.FORMAT, code_stamp(), str(key), digest, tuple(stamp), read_at,
                 (deck.format, info.id, info.title, info.description, info.source,
-                 list(info.tags)),
+                 list(info.tags), None if info.anki is None else info.anki.model_dump()),
                 tuple(astuple(summary_of(deck))),
                 tuple((len(c), zlib.crc32(c)) for c in chunks), ()), chunks)
         except (OSError, ValueError):

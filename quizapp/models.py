@@ -616,12 +616,70 @@ class Card:
         return [self]
 
 
+class AnkiTemplate(Model):
+    """One card template of an Anki note type: its name and its two sides (Anki's
+    ``{{Field}}`` syntax, as Anki holds them)."""
+
+    name: str
+    front: str
+    back: str
+
+
+class AnkiNotetype(Model):
+    """An Anki note type some of a deck's cards came from, as Anki had it: an export
+    rebuilds it with the same id, fields and templates, so Anki takes its notes back as
+    the same notes."""
+
+    id: int = Field(gt=0)
+    name: NonBlank
+    cloze: bool = False
+    fields: list[str] = Field(min_length=1)
+    templates: list[AnkiTemplate] = []
+    css: str = ""
+
+
+class AnkiNote(Model):
+    """The Anki note some cards of a deck came from: its guid, note type and fields (its
+    HTML, as Anki had it), the deck's cards made of it, and the Anki cards (template
+    numbers, from 0) it had. ``imported``: a digest of those cards as the import made
+    them; a card edited since no longer matches it, so an export writes the edit into
+    the note's fields instead of sending the note back as it was."""
+
+    guid: NonBlank
+    notetype: int
+    fields: list[str]
+    cards: list[CardId] = Field(min_length=1)
+    ords: list[Annotated[int, Field(ge=0)]] = []
+    imported: str = ""
+
+
+class AnkiSource(Model):
+    """Where a deck's cards came from in Anki (``[deck.anki]``, written by an import of
+    an Anki package): exporting the deck back to Anki then updates these notes in place
+    instead of adding copies beside them. Cards made in quizapp have no note here."""
+
+    notetypes: list[AnkiNotetype] = []
+    notes: list[AnkiNote] = []
+
+    @model_validator(mode="after")
+    def _notetypes_known(self) -> AnkiSource:
+        known = {t.id for t in self.notetypes}
+        if len(known) != len(self.notetypes):
+            raise ValueError("notetypes: two note types share an id")
+        for index, note in enumerate(self.notes):
+            if note.notetype not in known:
+                raise ValueError(f"notes[{index}].notetype: no note type with id "
+                                 f"{note.notetype} in notetypes")
+        return self
+
+
 class DeckInfo(Model):
     id: DeckId
     title: NonBlank
     description: str = ""
     source: str = ""
     tags: list[NonBlank] = []
+    anki: AnkiSource | None = None
 
 
 # Deck.asked per cards list (kept outside the model so that equality and copies of a deck

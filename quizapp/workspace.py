@@ -480,9 +480,13 @@ class Workspace:
 
     # ------------------------------------------------------------------ exporting decks
 
-    def export_deck(self, deck_id: str, out: Path, fmt: str, *, replace: bool = False) -> DeckEntry:
+    def export_deck(self, deck_id: str, out: Path, fmt: str, *, replace: bool = False,
+                    warnings: list[str] | None = None) -> DeckEntry:
         """Write deck ``deck_id`` to the file ``out`` in format ``fmt`` (anki, apkg, csv),
         atomically. Raises ``NotFound`` (no such deck), ``FileExistsError`` (``out``
         exists and not ``replace``), ``IsADirectoryError``, ``InteropError`` (the deck
-        cannot be written in that format) and ``OSError``; nothing is written then."""
-        return deckfiles.export(self.catalog, deck_id, out, fmt, replace=replace)
+        cannot be written in that format) and ``OSError``; nothing is written then.
+        ``warnings`` gathers what went out other than as it is in the deck (a card
+        edited since its import from Anki whose side Anki cannot take apart)."""
+        return deckfiles.export(self.catalog, deck_id, out, fmt, replace=replace,
+                                warnings=warnings)

@@ -510,8 +510,10 @@ def run_export(args) -> int:
     from quizapp.errors import InteropError, NotFound
 
     fmt = args.format or {".apkg": "apkg", ".csv": "csv"}.get(args.out.suffix.lower(), "anki")
+    warnings: list[str] = []
     try:
-        entry = _workspace(args).export_deck(args.deck_id, args.out, fmt, replace=args.force)
+        entry = _workspace(args).export_deck(args.deck_id, args.out, fmt, replace=args.force,
+                                             warnings=warnings)
     except NotFound:
         return _fail([f"no deck with id {args.deck_id!r} (see: quizapp deck list)"])
     except FileExistsError:
@@ -522,5 +524,7 @@ def run_export(args) -> int:
         return _fail(exc.problems)
     except OSError as exc:
         return _fail([f"{args.out}: cannot write: {exc.strerror or exc}"])
+    for line in warnings:
+        print(printable(f"warning: {line}"), file=sys.stderr)
     print(f"exported {len(entry.deck.cards)} cards of {entry.id!r} as {fmt} to {args.out}")
     return 0

@@ -211,13 +211,17 @@ def _cloze_rows(rows: list) -> None:
             row.values["kind"] = "cloze"
 
 
-def export_deck(deck: Deck, fmt: str) -> bytes:
+def export_deck(deck: Deck, fmt: str, *, media_folder: Path | None = None,
+                warnings: list[str] | None = None) -> bytes:
     """The exported file's bytes: ``anki`` (tab-separated text with Anki's headers),
-    ``apkg`` (through genanki) or ``csv``."""
+    ``apkg`` (through genanki) or ``csv``. ``media_folder``: the deck's pictures and
+    sounds (an ``.apkg`` packs those its cards show; Anki text names them); ``warnings``
+    gathers what could not go back to Anki as it is in the deck."""
     if fmt == "anki":
         from quizapp.interop.anki import write_anki_text
 
-        return write_anki_text(deck).encode("utf-8")
+        return write_anki_text(deck, media_folder=media_folder,
+                               warnings=warnings).encode("utf-8")
     if fmt == "csv":
         from quizapp.interop.csv_io import write_csv
 
@@ -227,5 +231,5 @@ def export_deck(deck: Deck, fmt: str) -> bytes:
     if fmt == "apkg":
         from quizapp.interop.apkg import apkg_bytes
 
-        return apkg_bytes(deck)
+        return apkg_bytes(deck, media_folder=media_folder, warnings=warnings)
     raise InteropError([f"{deck.id}: unknown export format {fmt!r} (use {', '.join(EXPORT_FORMATS)})"])

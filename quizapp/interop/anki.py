@@ -12,9 +12,7 @@ ignored with a warning.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import re
 from pathlib import Path
 
 from quizapp.interop.common import (
@@ -23,7 +21,10 @@ from quizapp.interop.common import (
     Row,
     card_cells,
     column_name,
+    cloze_html,
     exact_html_to_text,
+    guid_card_id,
+    media_html,
     media_text,
     split_lines,
     text_to_html,
@@ -45,6 +46,7 @@ KNOWN_HEADERS = {"separator", "html", "columns", "tags", "tags column", "deck", 
 EXPORT_COLUMNS = ("notetype", "guid", "Front", "Back", "Tags", "id", "kind", "distractors",
                   "accept", "explanation", "section", "reverse")
 NOTETYPES = {"flip": "Basic", "reverse": "Basic (and reversed card)", "cloze": "Cloze"}
+_QUESTION, _ANSWER = "\x00quizapp question", "\x00quizapp answer"  # keys of a row's values
 
 
 def split_headers(text: str) -> tuple[dict[str, str], int, str]:
@@ -111,15 +113,19 @@ def read_anki_text(text: str, source: Path | str,
                                      line_of.get("notetype column", 1))
     guid_column = _column_number(headers, "guid column", source, line_of.get("guid column", 1))
     deck_column = _column_number(headers, "deck column", source, line_of.get("deck column", 1))
+    origin_at = 0
     if "columns" in headers:
         names = headers["columns"].split(delimiter)
-        exact = tuple(n.strip() for n in names) == EXPORT_COLUMNS and html_value == "true"
-        columns = [None if i in skip else column_name(name) for i, name in enumerate(names)]
+        layout = exact_layout(names) if html_value == "true" else None
+        exact = layout is not None
+        origin_at = layout or 0
+        columns = [None if i in skip or (exact and i >= origin_at > 0) else column_name(name)
+                   for i, name in enumerate(names)]
         if "question" not in columns or "answer" not in columns:
             raise InteropError([f"{source}:{line_of['columns']}: #columns: needs a question "
                                 "column (Front) and an answer column (Back)"])
         ignored = [n.strip() for i, (n, c) in enumerate(zip(names, columns))
-                   if c is None and i not in skip]
+                   if c is None and i not in skip and not exact]
         if ignored:
             warnings.append(f"{source}:{line_of['columns']}: columns ignored: {', '.join(ignored)}")
     rows, more = read_table(body, source, delimiter, progress=progress, first_line=count + 1,
@@ -128,7 +134,10 @@ def read_anki_text(text: str, source: Path | str,
                             keep={n: key for n, key in ((notetype_column, NOTETYPE_KEY),
                                                         (guid_column, GUID_KEY),
                                                         (deck_column, DECK_KEY),
-                                                        (-1, RECORD_KEY))
+                                                        (-1, RECORD_KEY),
+                                                        (origin_at or None, _QUESTION),
+                                                        (origin_at + 1 if origin_at else None,
+                                                         _ANSWER))
                                   if n is not None},
                             more_fields=notetype_column is not None and columns is None)
     if notetype_column is not None:
@@ -137,6 +146,10 @@ def read_anki_text(text: str, source: Path | str,
                        decode, extra_fields=columns is None)
     for row in rows:
         row.values.pop(RECORD_KEY, None)
+        question, answer = row.values.pop(_QUESTION, ""), row.values.pop(_ANSWER, "")
+        if question:  # a card that went out as its Anki note: its text as quizapp had it
+            row.values["question"] = exact_html_to_text(question)
+            row.values["answer"] = exact_html_to_text(answer)
     for row in rows:  # Anki's guid gives the card the id an .apkg import gives it
         guid = row.values.pop(GUID_KEY, "").strip()
         if guid and not (row.values.get("id") or "").strip():
@@ -147,14 +160,6 @@ def read_anki_text(text: str, source: Path | str,
             row.values["tags"] = " ".join([*every, *row.values.get("tags", "").split()])
     deck_name = headers.get("deck", "").strip() or None
     return rows, warnings + more, deck_name
-
-
-def guid_card_id(guid: str) -> str:
-    """The card id for an Anki note guid: the guid itself when it is a valid id, else
-    ``anki-`` and a hash of it (the same in .apkg and text imports)."""
-    if re.match(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", guid):
-        return guid
-    return "anki-" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:16]
 
 
 def deck_fields(text: str) -> dict[str, object]:
@@ -194,18 +199,58 @@ def _notetype_rows(rows: list[Row], not_fields: set[int], decode, extra_fields: 
             row.values["reverse"] = "true"
 
 
-def write_anki_text(deck: Deck) -> str:
+# A card imported from Anki goes back with its note's own fields in the field columns
+# (Anki reads the columns after guid as the note's fields, in order: a note type of more
+# than two fields gets "Field 3"... columns); these last columns hold the card's text as
+# quizapp has it, for quizapp to read back exactly.
+ORIGIN_COLUMNS = ("quizapp question", "quizapp answer")
+
+
+def export_columns(extra_fields: int = 0, origin: bool = False) -> tuple[str, ...]:
+    """Our export's columns, with ``extra_fields`` field columns after Back, and the
+    quizapp text columns when some cards go back as their Anki notes (``origin``)."""
+    more = tuple(f"Field {n}" for n in range(3, 3 + extra_fields))
+    columns = EXPORT_COLUMNS[:4] + more + EXPORT_COLUMNS[4:]
+    return columns + ORIGIN_COLUMNS if origin else columns
+
+
+def exact_layout(names: list[str]) -> int | None:
+    """For a ``#columns`` header our export wrote (an older one too), where the quizapp
+    text columns start (0: it has none); None for any other header."""
+    names = [n.strip() for n in names]
+    origin = tuple(names[-2:]) == ORIGIN_COLUMNS
+    extra = len(names) - len(EXPORT_COLUMNS) - (2 if origin else 0)
+    if extra < 0 or tuple(names) != export_columns(extra, origin):
+        return None
+    return len(names) - 2 if origin else 0
+
+
+def write_anki_text(deck: Deck, *, media_folder: Path | None = None,
+                    warnings: list[str] | None = None) -> str:
     """A text file Anki imports as Basic, Basic (and reversed card) and Cloze notes, each
     with a guid derived from the card id (a card whose text changed updates its note),
     HTML-escaped so card text shows literally, and neutralised so no cell starts a
     spreadsheet formula or an Anki header. The columns after Tags and the ``#quizapp``
-    headers bring the deck back into quizapp unchanged."""
-    from quizapp.interop.apkg import note_guid
+    headers bring the deck back into quizapp unchanged.
 
+    A card imported from Anki goes back as its note (``origin``): its guid, its note type's
+    name and its fields, so that Anki updates that note. Pictures and sounds are named as
+    Anki names them (``<img src="flag.png">``, ``[sound:hi.mp3]``) when the deck's media
+    folder has the file; Anki's text import does not copy files (a warning says where
+    they are)."""
+    from quizapp.interop.apkg import media_names, note_guid
+    from quizapp.interop.origin import Origins
+
+    warnings = warnings if warnings is not None else []
+    media = media_names(media_folder)
+    used: set[str] = set()
+    origins = Origins(deck)
+    extra = max([len(t.fields) - 2 for t in origins.notetypes.values()] + [0])
+    columns = export_columns(extra, bool(origins.by_card))
     out = io.StringIO()
     out.write("#separator:tab\n#html:true\n")
-    out.write(f"#notetype column:{EXPORT_COLUMNS.index('notetype') + 1}\n")
-    out.write(f"#guid column:{EXPORT_COLUMNS.index('guid') + 1}\n")
+    out.write(f"#notetype column:{columns.index('notetype') + 1}\n")
+    out.write(f"#guid column:{columns.index('guid') + 1}\n")
     title = "".join(ch if ch.isprintable() else " " for ch in deck.deck.title)
     out.write(f"#deck:{title}\n")
     info = deck.deck
@@ -216,16 +261,42 @@ def write_anki_text(deck: Deck) -> str:
             value = " ".join(value)
         if value and name != "id":
             out.write(f"#{header}:{text_to_html(value)}\n")
-    out.write("#columns:" + "\t".join(EXPORT_COLUMNS) + "\n")
-    out.write(f"#tags column:{EXPORT_COLUMNS.index('Tags') + 1}\n")
+    out.write("#columns:" + "\t".join(columns) + "\n")
+    out.write(f"#tags column:{columns.index('Tags') + 1}\n")
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    width = 2 + extra
+    done: set[int] = set()
     for index, card in enumerate(deck.cards):
         cells = card_cells(card, f"{deck.id}: cards[{index}]")
-        cells = {key: text_to_html(value) for key, value in cells.items()}
-        kind = "cloze" if card.kind == "cloze" else "reverse" if card.reverse else "flip"
-        back = cells["explanation"] if card.kind == "cloze" else cells["answer"]
-        writer.writerow([NOTETYPES[kind], note_guid(deck.id, card.id), cells["question"], back,
-                         cells["tags"], cells["id"], cells["kind"], cells["distractors"],
-                         cells["accept"], cells["explanation"], cells["section"],
-                         cells["reverse"]])
+        html = {key: text_to_html(value) for key, value in cells.items()}
+        note = origins.note_of(card)
+        mine: list[str] = []
+        if note is not None:
+            mine = [html["question"], html["answer"]]
+            found = None if id(note) in done else origins.note_out(note, media, used, warnings)
+            done.add(id(note))
+            if found is not None:
+                notetype, guid, fields = found.notetype.name, found.guid, found.fields
+            else:
+                # A further card of a note that went out with its first card: a row with
+                # no note and an empty first field, which Anki skips and quizapp reads.
+                notetype, guid, fields = "", "", []
+        else:
+            kind = "cloze" if card.kind == "cloze" else "reverse" if card.reverse else "flip"
+            notetype, guid = NOTETYPES[kind], note_guid(deck.id, card.id)
+            question = (cloze_html(card.question, media, used) if card.kind == "cloze"
+                        else media_html(card.question, media, used))
+            back = card.explanation if card.kind == "cloze" else cells["answer"]
+            fields = [question, media_html(back, media, used)]
+        fields = (fields + [""] * width)[:width]
+        row = [notetype, guid, *fields, html["tags"], html["id"], html["kind"],
+               html["distractors"], html["accept"], html["explanation"], html["section"],
+               html["reverse"]]
+        if origins.by_card:
+            row += mine or ["", ""]
+        writer.writerow(row)
+    if used and media_folder is not None:
+        warnings.append(f"{deck.id}: its cards show {len(used)} picture or sound file(s) from "
+                        f"{media_folder}; Anki's text import does not copy files: put them in "
+                        "your Anki profile's collection.media folder")
     return out.getvalue()

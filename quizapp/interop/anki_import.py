@@ -17,11 +17,15 @@
   ``[sound:x.mp3]`` becomes ``[sound: x.mp3]``, and the files are kept beside the deck.
 - A note that cannot become a card (an empty side, a bad cloze) is skipped with one
   warning naming the note; ``strict`` refuses the import instead.
+- The deck keeps where its cards came from (``[deck.anki]``: each note's guid, note type
+  and fields, and the note types), so that an export sends them back to Anki as the same
+  notes (see ``origin``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -32,8 +36,7 @@ from pydantic import ValidationError
 
 from quizapp import tomlio
 from quizapp.decks import deck_id_problem, slugify
-from quizapp.interop.anki import guid_card_id
-from quizapp.interop.common import InteropError, html_to_text, media_text
+from quizapp.interop.common import InteropError, guid_card_id, html_to_text, media_text
 from quizapp.interop.package import AnkiCard, Collection, Note, NoteType
 from quizapp.models import Card, Deck
 
@@ -51,6 +54,35 @@ FILTERS = {
     "kana": lambda v: FURIGANA.sub(lambda m: m.group(2), v),
     "furigana": lambda v: FURIGANA.sub(lambda m: f"{m.group(1)}({m.group(2)})", v),
 }
+
+
+def cards_digest(cards: Iterable[Card]) -> str:
+    """A digest of cards' content: equal for cards unchanged since it was taken."""
+    data = json.dumps([card.model_dump() for card in cards], sort_keys=True,
+                      ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:24]
+
+
+def notetype_record(notetype: NoteType) -> dict[str, Any]:
+    """A note type as ``[[deck.anki.notetypes]]`` holds it (defaults left out)."""
+    out: dict[str, Any] = {"id": notetype.id, "name": notetype.name}
+    if notetype.cloze:
+        out["cloze"] = True
+    out["fields"] = list(notetype.fields)
+    out["templates"] = [{"name": name, "front": front, "back": back}
+                        for name, front, back in notetype.templates]
+    if notetype.css:
+        out["css"] = notetype.css
+    return out
+
+
+def note_record(guid: str, notetype: int, fields: list[str], cards: list[Card],
+                ords: list[int]) -> dict[str, Any]:
+    """A note as ``[[deck.anki.notes]]`` holds it: ``cards`` are the deck's cards made of
+    it, ``ords`` the Anki cards (template numbers) they came from."""
+    return {"guid": guid, "notetype": notetype, "fields": list(fields),
+            "cards": [card.id for card in cards], "ords": ords,
+            "imported": cards_digest(cards)}
 
 
 @dataclass
@@ -124,6 +156,11 @@ class _Builder:
         self.anki_cards: dict[int, str] = {}
         self.suspended_cards = {c.id for c in collection.cards if c.suspended}
         self.suspended: set[str] = set()
+        # Where the cards came from (the deck's [deck.anki] table): each note made into
+        # cards, and the note types of those notes.
+        self.notes: list[dict[str, Any]] = []
+        self.notetypes: dict[int, NoteType] = {}
+        self.made: list[tuple[Card, list[int]]] = []  # the current note's cards, Anki ids
 
     def where(self, note: Note, notetype: NoteType) -> str:
         first = html_to_text(note.fields[0]) if note.fields else ""
@@ -156,6 +193,7 @@ class _Builder:
             return
         self.taken |= asked | {card.id}
         self.cards.append(card.model_dump(exclude_defaults=True))
+        self.made.append((card, list(anki_cards)))
         for anki_id, suffix in anki_cards.items():
             self.anki_cards[anki_id] = card.id + suffix
             if anki_id in self.suspended_cards:
@@ -172,11 +210,18 @@ class _Builder:
         media: set[str] = set()
         base = _base_id(note, notetype)
         tags = [t for t in note.tags if t.strip()]
+        self.made = []
         if notetype.cloze:
             self.cloze(note, notetype, cards, fields, media, base, tags)
         else:
             self.standard(note, notetype, cards, fields, media, base, tags)
         self.result_media |= media
+        if self.made and note.guid.strip() and notetype.fields and notetype.name.strip():
+            ords = {c.id: c.ord for c in cards}
+            self.notes.append(note_record(note.guid, notetype.id, values[:len(names)],
+                                          [card for card, _ in self.made],
+                                          sorted({ords[a] for _, ids in self.made for a in ids})))
+            self.notetypes.setdefault(notetype.id, notetype)
 
     def cloze(self, note: Note, notetype: NoteType, cards: list[AnkiCard],
               fields: dict[str, str], media: set[str], base: str, tags: list[str]) -> None:
@@ -340,6 +385,10 @@ def collection_decks(collection: Collection, source: str, *, only: str | None = 
         description = media_text(description, set()) if description else ""
         if description:
             info["description"] = description
+        if builder.notes:
+            info["anki"] = {"notetypes": [notetype_record(builder.notetypes[ntid])
+                                          for ntid in sorted(builder.notetypes)],
+                            "notes": builder.notes}
         deck = Deck.model_validate({"format": 1, "deck": info, "cards": builder.cards})
         out.append(DeckImport(anki_name, deck, builder.warnings, dict(builder.skipped),
                               builder.result_media, builder.with_media, builder.anki_cards,

@@ -15,6 +15,7 @@ import hashlib
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,7 +25,7 @@ from pydantic import ValidationError
 
 from quizapp.decks import deck_id_problem, format_loc, slugify, validation_problems
 from quizapp.errors import InteropError  # noqa: F401 (raised here, part of this module's API)
-from quizapp.models import Card, Deck
+from quizapp.models import CLOZE, Card, Deck
 
 COLUMNS = ("id", "kind", "question", "answer", "distractors", "accept", "explanation", "tags",
            "section", "reverse")
@@ -140,6 +141,20 @@ def html_to_text(value: str) -> str:
     return "".join(parser.parts).strip()
 
 
+def _escape(value: str) -> str:
+    """Text as HTML that shows it literally: ``<``, ``&`` escaped, newlines as ``<br>``,
+    ``\r`` as ``&#13;``, and ``[sound:`` with its bracket as a reference, so Anki shows
+    it rather than playing a file."""
+    out = html.escape(value, quote=False).replace("\r", "&#13;").replace("\n", "<br>")
+    return out.replace("[sound:", "&#91;sound:") if "[sound:" in out else out
+
+
+def _safe_start(out: str) -> str:
+    if out[:1] in FORMULA_START or out[:1] == "#":
+        out = f"&#{ord(out[0])};" + out[1:]
+    return out
+
+
 def text_to_html(value: str) -> str:
     """Plain text to HTML that shows it literally (``<``, ``&`` escaped, newlines as ``<br>``).
 
@@ -147,15 +162,70 @@ def text_to_html(value: str) -> str:
     written ``&#13;``). A first character that a spreadsheet would run (``=``, ``+``,
     ``-``, ``@``, TAB, CR) or that Anki would take for a header line (``#``) is written as
     a character reference, which Anki and a browser show as the character itself."""
-    out = html.escape(value, quote=False).replace("\r", "&#13;").replace("\n", "<br>")
-    if out[:1] in FORMULA_START or out[:1] == "#":
-        out = f"&#{ord(out[0])};" + out[1:]
-    return out
+    return _safe_start(_escape(value))
+
+
+# What an import shows for a picture or a sound (``media_text``).
+MEDIA_MARKER = re.compile(r"\[(image|sound): ([^\]\n]+)\]")
+
+
+def media_html(value: str, media: AbstractSet[str] = frozenset(),
+               used: set[str] | None = None) -> str:
+    """``text_to_html``, except that an ``[image: name]`` or ``[sound: name]`` marker of a
+    file in ``media`` (the names in the deck's media folder) becomes Anki's own
+    ``<img src="name">`` or ``[sound:name]`` again; its name is added to ``used``. A
+    marker of a file the deck does not have stays text, as does everything else."""
+    if not media or "[" not in value:
+        return text_to_html(value)
+    out: list[str] = []
+    last = 0
+    for match in MEDIA_MARKER.finditer(value):
+        name = match.group(2)
+        if name not in media:
+            continue
+        out.append(_escape(value[last:match.start()]))
+        if match.group(1) == "image":
+            out.append(f'<img src="{html.escape(name, quote=True)}">')
+        else:
+            out.append(f"[sound:{name}]")
+        if used is not None:
+            used.add(name)
+        last = match.end()
+    out.append(_escape(value[last:]))
+    return _safe_start("".join(out))
+
+
+def cloze_html(text: str, media: AbstractSet[str] = frozenset(),
+               used: set[str] | None = None) -> str:
+    """A cloze card's text as Anki HTML: the text escaped (media markers as in
+    ``media_html``), the ``{{cN::...}}`` markers kept as Anki's own syntax."""
+    out, last = [], 0
+
+    def html(part: str) -> str:
+        return media_html(part, media, used)
+
+    for match in CLOZE.finditer(text):
+        out.append(html(text[last:match.start()]) if match.start() > last else "")
+        inner = html(match.group(2))
+        hint = f"::{html(match.group(3))}" if match.group(3) is not None else ""
+        out.append(f"{{{{c{match.group(1)}::{inner}{hint}}}}}")
+        last = match.end()
+    out.append(html(text[last:]) if last < len(text) else "")
+    return "".join(out)
+
+
+_OUR_IMG = re.compile(r'<img src="([^"<>]*)">')
+_OUR_SOUND = re.compile(r"\[sound:([^\]]*)\]")
 
 
 def exact_html_to_text(value: str) -> str:
-    """The inverse of ``text_to_html``: ``<br>`` is a newline, references unescaped,
-    nothing trimmed (for files quizapp wrote itself)."""
+    """The inverse of ``text_to_html`` and ``media_html``: ``<br>`` is a newline,
+    ``<img src="x">`` and ``[sound:x]`` the markers they were made of, references
+    unescaped, nothing trimmed (for files quizapp wrote itself)."""
+    if "<img" in value:
+        value = _OUR_IMG.sub(lambda m: "[image: " + m.group(1) + "]", value)
+    if "[sound:" in value:
+        value = _OUR_SOUND.sub(lambda m: "[sound: " + m.group(1) + "]", value)
     return "\n".join(html.unescape(part) for part in value.split("<br>"))
 
 
@@ -223,6 +293,14 @@ def join_items(items: Iterable[str], where: str) -> str:
             raise InteropError([f"{where}: an item contains a line break, which a list "
                                 "cell cannot hold (one item per line)"])
     return "\n".join(items)
+
+
+def guid_card_id(guid: str) -> str:
+    """The card id for an Anki note guid: the guid itself when it is a valid id, else
+    ``anki-`` and a hash of it (the same in .apkg and text imports)."""
+    if re.match(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", guid):
+        return guid
+    return "anki-" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:16]
 
 
 def derive_card_id(question: str, taken: set[str]) -> str:

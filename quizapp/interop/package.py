@@ -47,6 +47,7 @@ class NoteType:
     cloze: bool
     fields: list[str]
     templates: list[tuple[str, str, str]]  # (name, question format, answer format) by ord
+    css: str = ""
 
 
 @dataclass
@@ -320,7 +321,8 @@ def _schema18(conn: sqlite3.Connection) -> tuple[dict[int, NoteType], dict[int, 
     notetypes: dict[int, NoteType] = {}
     for ntid, name, config in conn.execute("select id, name, config from notetypes"):
         kind = _proto_get(bytes(config), 1, 0)
-        notetypes[ntid] = NoteType(ntid, str(name), kind == 1, [], [])
+        css = _text(_proto_get(bytes(config), 3, b""))
+        notetypes[ntid] = NoteType(ntid, str(name), kind == 1, [], [], css)
     for ntid, _ord, name in conn.execute("select ntid, ord, name from fields order by ntid, ord"):
         if ntid in notetypes:
             notetypes[ntid].fields.append(str(name))
@@ -358,7 +360,7 @@ def _schema11(conn: sqlite3.Connection, where: str) -> tuple[dict[int, NoteType]
                      for t in sorted(model.get("tmpls", []), key=lambda t: t["ord"])]
         ntid = int(model["id"])
         notetypes[ntid] = NoteType(ntid, str(model.get("name", "")), model.get("type") == 1,
-                                   fields, templates)
+                                   fields, templates, str(model.get("css", "") or ""))
     decks = {int(d["id"]): (str(d.get("name", "")), str(d.get("desc", "") or ""))
              for d in deck_rows.values()}
     return notetypes, decks

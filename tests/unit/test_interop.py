@@ -304,7 +304,7 @@ def _genanki_collection(deck: Deck, path: Path, timestamp: float) -> None:
 
     anki_deck = genanki.Deck(anki_deck_id(deck.id), deck.deck.title,
                              description=text_to_html(deck.deck.description))
-    for note_model, fields, tags, guid in _notes(deck):
+    for note_model, fields, tags, guid, _ords in _notes(deck):
         anki_deck.add_note(genanki.Note(model=note_model, fields=fields, tags=tags, guid=guid))
     assert len({m.name for m in _models()}) == 3
     conn = sqlite3.connect(path)
