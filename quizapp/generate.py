@@ -420,6 +420,8 @@ def _where_question(ds: Dataset, e: Encounter) -> str:
     who = who_met(ds, e)
     if who is None:
         return f"Where was the {e.occasion} held in {month_year(e)}?"
+    if len(e.people) == 1:  # one person crosses paths with no one: where were they
+        return f"Where was {who} in {month_year(e)}{_occasion_note(e)}?"
     return f"Where did {who} cross paths in {month_year(e)}{_occasion_note(e)}?"
 
 
@@ -444,6 +446,8 @@ def _when_question(ds: Dataset, e: Encounter, where: str) -> str:
     who = who_met(ds, e)
     if who is None:
         return f"When was the {e.occasion} in {where} held?"
+    if len(e.people) == 1:
+        return f"When was {who} in {where}{_occasion_note(e)}?"
     return f"When did {who} cross paths in {where}{_occasion_note(e)}?"
 
 

@@ -223,6 +223,7 @@ _LEFT_OUT = {
     "title": "quoted titles (not quotations)",
     "unclosed-quote": "quote marks never closed",
     "relative-date": "relative dates (skipped)",
+    "encounter": "meetings whose people are not all known",
     "caption": "photo caption (not article text)",
 }
 

@@ -278,7 +278,7 @@ class Attributor:
         if not fits:
             return None, "pronoun", f"no named person before {word!r} fits it"
         latest = fits[0]
-        # "Bakker spoke first. A crane operator, who asked not to be named, said ...
+        # "Ortiz spoke first. A crane operator, who asked not to be named, said ...
         # “...,” he said.": the pronoun is the unnamed speaker, so no one we can name.
         para = self.layout.paragraphs[self.layout.paragraph_index(latest.start)]
         after_latest, _ = _sentence_bounds(self.text, para.start, para.end, latest.start)

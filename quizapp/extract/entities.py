@@ -6,13 +6,13 @@ A person is found by one of these rules (``Person.rule``):
   "Mr. Quill") when they are not a known place or a stopword;
 - ``speaker-slot``: two capitalised words right next to a speech verb ("Dana Ortiz said",
   "said Dana Ortiz"), when neither is a place or a stopword;
-- ``label-surname``: an interview's label in capitals ("KAMAU:") says Kamau is a person:
-  the capitalised word before "Kamau" in the text is the given name ("appointed Wanjiru
-  Kamau"), known to the given-name list or not.
+- ``label-surname``: an interview's label in capitals ("OKORO:") says Okoro is a person:
+  the capitalised word before "Okoro" in the text is the given name ("appointed Adaeze
+  Okoro"), known to the given-name list or not.
 
-A surname may open with lower-case particles ("Marieke de Vries", "Ludwig van der Berg",
-"Leila al-Amin"); the surname is "de Vries", found also capitalised at the start of a
-sentence ("De Vries said").
+A surname may open with lower-case particles ("Lotte de Wit", "Ludwig van der Berg",
+"Leila al-Amin"); the surname is "de Wit", found also capitalised at the start of a
+sentence ("De Wit said").
 
 Mentions of a person: the full name, the surname alone (also before ’s), and title plus
 surname. A surname shared by two people links to neither. The full name, the surname and
@@ -29,7 +29,7 @@ from quizapp.extract import gazetteer
 from quizapp.extract.layout import Layout
 
 CAPWORD = r"[A-Z](?:['’][A-Z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
-# Lower-case particles that belong to a surname ("Marieke de Vries", "Ana da Silva",
+# Lower-case particles that belong to a surname ("Lotte de Wit", "Ana da Silva",
 # "Ludwig van der Berg", "Ahmed bin Khalid"); "al-"/"el-" are joined by a hyphen.
 PARTICLE = r"(?:de|van|von|da|das|dos|del|della|der|den|di|du|la|le|bin|binti|ibn|ter)"
 SURNAME = rf"(?:(?:{PARTICLE})[ \t]+){{0,2}}{CAPWORD}|(?:al|el)-{CAPWORD}"
@@ -190,13 +190,13 @@ def _not_a_name(word: str) -> bool:
 
 
 def fold(name: str) -> str:
-    """A name as it is compared: "De Vries" at the start of a sentence is "de Vries"."""
+    """A name as it is compared: "De Wit" at the start of a sentence is "de Wit"."""
     return name[:1].lower() + name[1:]
 
 
 def surname_pattern(surname: str) -> str:
     """A regex for a surname in running text: a lower-case particle may be capitalised
-    at the start of a sentence ("de Vries" / "De Vries")."""
+    at the start of a sentence ("de Wit" / "De Wit")."""
     if surname[:1].islower():
         first = surname[0]
         return f"[{first}{first.upper()}]{re.escape(surname[1:])}"
@@ -210,9 +210,9 @@ def _is_place_phrase(phrase: str) -> bool:
 def find_people(layout: Layout, body: list[tuple[int, int]],
                 label_surnames: frozenset[str] = frozenset()) -> Entities:
     """``body`` are the spans to read (paragraphs; metadata lines are left out).
-    ``label_surnames``: surnames a transcript's labels give in capitals ("KAMAU:" ->
-    "Kamau"); a capitalised word right before one in the text is that person's given name
-    ("appointed Wanjiru Kamau"), even when the given-name list does not know it."""
+    ``label_surnames``: surnames a transcript's labels give in capitals ("OKORO:" ->
+    "Okoro"); a capitalised word right before one in the text is that person's given name
+    ("appointed Adaeze Okoro"), even when the given-name list does not know it."""
     text = layout.text
     names = gazetteer.given_names()
     found: dict[str, Person] = {}  # full name -> person
@@ -224,7 +224,7 @@ def find_people(layout: Layout, body: list[tuple[int, int]],
             return
         person = found.get(full)
         if person is None:
-            # "Mr. Quill" after "Harriet Quill", "De Vries" after "Marieke de Vries": the
+            # "Mr. Quill" after "Harriet Quill", "De Wit" after "Lotte de Wit": the
             # same person.
             same = [p for p in found.values()
                     if fold(p.surname) == fold(full) and (full == surname or " " in p.surname)]

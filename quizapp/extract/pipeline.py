@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from quizapp.extract.attribution import attribute
+from quizapp.extract.attribution import Attributor
 from quizapp.extract.dates import (
     DateMention,
     date_line,
@@ -58,7 +58,8 @@ NO_CREDIT = "not given"
 class Note:
     """Something found but left out (or kept with a gap), with the reason."""
 
-    kind: str  # abstained, scare-quote, title, term, unclosed-quote, relative-date, caption
+    kind: str  # abstained, question, scare-quote, title, term, unclosed-quote, relative-date,
+    # caption, encounter
     start: int
     end: int
     text: str
@@ -196,7 +197,8 @@ def extract(text: str, *, title: str | None = None, source: str = "",
     turns = find_turns(layout)
     entities = find_people(layout, para_spans,
                            frozenset(t.surname for t in turns if t.surname))
-    attribute(layout, quote_spans, entities)
+    attributor = Attributor(layout, quote_spans, entities)
+    attributor.attribute()
     notes: list[Note] = []
     for turn in turns:
         if turn.question:  # an interviewer's question is no one's quotation to quiz on
@@ -273,7 +275,13 @@ def extract(text: str, *, title: str | None = None, source: str = "",
     dates.sort(key=lambda d: d.start)
 
     # ---- encounters told in sentences
-    for found in encounters_in_sentences(layout, entities, prose_places, dates):
+    for found in encounters_in_sentences(layout, entities, prose_places, dates,
+                                         attributor.resolve):
+        if found.reason is not None:
+            notes.append(Note("encounter", found.start, found.end,
+                              " ".join(text[found.start:found.end].split())[:60],
+                              found.reason))
+            continue
         pid = place_ids[found.city.casefold()]
         if any(x.place == pid and (x.month, x.year) == (found.month, found.year)
                for x in encounters):

@@ -10,8 +10,11 @@
 - ``sentence-encounter``: a sentence with a meeting verb ("met", "held talks", "visited",
   "hosted"...), a town of the gazetteer and a date with a month (written, or a relative
   date resolved against the article's date) is an encounter; its people are the people the
-  sentence names, its occasion the capitalised name after "at the"/"for the" (else
-  "Meeting").
+  sentence names (and the person a "He"/"She" subject stands for), its occasion the
+  capitalised name after "at the"/"for the" (else "Meeting"). When someone who met is no
+  person of the article ("Ortiz and Okafor met" with no Okafor named in full, "They met",
+  a pronoun no rule resolves), the meeting is left out with the reason: a question naming
+  only some of the people who met would be a broken sentence.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from quizapp.extract import gazetteer
-from quizapp.extract.entities import ORG_HEADS
+from quizapp.extract.entities import CAPWORD, ORG_HEADS, SURNAME
 from quizapp.extract.gazetteer import MONTHS
 from quizapp.extract.layout import Span, heading_label
 
@@ -145,10 +148,60 @@ class SentenceEncounter:
     start: int
     end: int
     people: list[str]
+    # Why the meeting is left out although the sentence tells one: not everyone who met
+    # is known ("Ortiz and Okafor met ..." when Okafor is no person of the article).
+    reason: str | None = None
 
 
-def encounters_in_sentences(layout, entities, places: list[FoundPlace], dates) -> list[SentenceEncounter]:
-    """Meetings told in running text: a meeting verb, a place and a dated month."""
+_RUN = rf"(?:{CAPWORD}|{SURNAME})(?:[ \t]+(?:{SURNAME}))*"
+# "Ortiz and Okafor", "Ortiz, Okafor and Lee": names joined to each other.
+_JOINED = re.compile(rf"(?<![\w’'-])({_RUN})(?=(?:,[ \t]+|,?[ \t]+and[ \t]+|[ \t]+&[ \t]+)"
+                     rf"({_RUN})(?![\w’'-]))")
+_MET_WHOM = re.compile(rf"\b(?:met|meets|meet|met with|held talks with|hosted|visited)[ \t]+({_RUN})")
+_PRONOUN_SUBJECT = re.compile(r"(?:^|,[ \t]+)(?P<p>[Hh]e|[Ss]he|[Tt]hey|[Ww]e)[ \t]+[a-z]")
+
+
+def _missing_person(sentence: str, s: int, entities, resolve) -> tuple[list[str], str | None]:
+    """People a meeting sentence names beyond the entity table's mentions: (ids of people
+    a pronoun subject stands for, reason when someone who met is not known)."""
+    cities = gazetteer.cities()
+    known = [(m.start - s, m.end - s) for m in entities.at(s, s + len(sentence))]
+    pronoun = _PRONOUN_SUBJECT.search(sentence)
+    if pronoun is not None:  # "He and Mills met ...": he is someone who met
+        known.append(pronoun.span("p"))
+
+    def unknown(start: int, name: str) -> bool:
+        covered = any(a <= start < b for a, b in known)
+        word = name.split()[0]
+        return not (covered or name in cities or name in gazetteer.countries()
+                    or word in gazetteer.STOPWORDS or word in MONTHS or word in ORG_HEADS
+                    or name.split()[-1] in ORG_HEADS)
+
+    for m in _JOINED.finditer(sentence):
+        a, b = (m.start(1), m.group(1)), (m.start(2), m.group(2))
+        for (pos, name), (other_pos, _) in ((a, b), (b, a)):
+            if unknown(pos, name) and any(x <= other_pos < y for x, y in known):
+                return [], f"{name!r} is not a person of the article"
+    for m in _MET_WHOM.finditer(sentence):
+        if unknown(m.start(1), m.group(1)):
+            return [], f"{m.group(1)!r} is not a person of the article"
+    if pronoun is None:
+        return [], None
+    word = pronoun.group("p")
+    if word.lower() in ("they", "we"):
+        return [], f"{word!r} met: who they are is not known"
+    person, _, reason = resolve(word, s + pronoun.start("p"), s + pronoun.end("p"))
+    if person is None:
+        return [], f"{word!r} met: {reason}"
+    return [person], None
+
+
+def encounters_in_sentences(layout, entities, places: list[FoundPlace], dates,
+                            resolve) -> list[SentenceEncounter]:
+    """Meetings told in running text: a meeting verb, a place and a dated month.
+    ``resolve(word, start, end)`` -> (person id, kind, reason) reads a pronoun subject
+    ("He met Okafor in Lyon ..."); a meeting whose people are not all known is
+    returned with a reason and no people."""
     from quizapp.extract.attribution import sentence_starts
 
     text = layout.text
@@ -164,19 +217,19 @@ def encounters_in_sentences(layout, entities, places: list[FoundPlace], dates) -
             when = [d for d in dates if s <= d.start < e and d.month is not None]
             if len(here) != 1 or len({(d.year, d.month) for d in when}) != 1:
                 continue  # two places or two dates: which met where is not clear
-            people = []
+            people, reason = _missing_person(sentence, s, entities, resolve)
             for m in entities.at(s, e):
                 person = entities.people[m.person]
                 if not person.is_organisation and m.person not in people:
                     people.append(m.person)
-            if not people:
+            if not people and reason is None:
                 continue
             occasion = _OCCASION.search(sentence)
             name = occasion.group("occasion").strip() if occasion else "Meeting"
             if name in gazetteer.cities() or name in MONTHS:
                 name = "Meeting"
             found.append(SentenceEncounter(here[0].city, name, when[0].month, when[0].year,
-                                           s, e, people))
+                                           s, e, people, reason))
     return found
 
 

@@ -75,3 +75,30 @@ def test_an_interview_on_labelled_lines_gives_each_answer_to_the_person() -> Non
     # the interviewer's questions are no one's quotation: reported, never asked about
     assert [n.text for n in result.notes if n.kind == "question"] == [
         "How many animals did you lose?", "Will you carry on?"]
+
+
+def _where_when(text: str) -> list[str]:
+    from quizapp.generate import build_decks
+
+    decks = build_decks(extract(text).dataset)
+    return [c.question for d in decks for c in d.cards if c.id.split(".")[0] in ("where", "when")]
+
+
+def test_a_meeting_with_someone_the_article_does_not_know_asks_nothing() -> None:
+    text = (
+        "Harbour talks\n\n"
+        "Port director Dana Ortiz said on Monday that the talks would go on.\n\n"
+        "Ortiz and Lindqvist met in Lyon on May 2, 2021, and failed to agree.\n"
+    )
+    result = extract(text)
+    assert result.dataset.encounters == []
+    assert [n.reason for n in result.notes if n.kind == "encounter"] == [
+        "'Lindqvist' is not a person of the article"]
+    # when both are people of the article, the question names both
+    known = text.replace("Monday that", "Monday, with Eva Lindqvist beside her, that")
+    assert _where_when(known) == ["Where did Ortiz and Lindqvist cross paths in May 2021?",
+                                  "When did Ortiz and Lindqvist cross paths in Lyon, France?"]
+    # one person on their own crosses paths with no one
+    alone = text.replace("Ortiz and Lindqvist met in", "Ortiz visited the port in")
+    assert _where_when(alone) == ["Where was Ortiz in May 2021?",
+                                  "When was Ortiz in Lyon, France?"]
