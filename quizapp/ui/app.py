@@ -116,10 +116,10 @@ class QuizApp(App[None]):
             if plain is not None:
                 self._settings_theme = plain.theme
                 self._use_theme(plain.theme)
-        # Home is composed before anything is shown in it: a quick load (or a slow first
-        # paint) must not fill a table that does not exist yet.
-        await self.push_screen(self.home)
         self.loading.start(plain)
+
+    def get_default_screen(self) -> Screen:
+        return self.home
 
     def _settings_read(self) -> None:
         """The workspace has read the settings: say what is wrong with the file, and use
