@@ -111,6 +111,11 @@ class HomeScreen(Screen[None]):
     RECHECK_SECONDS = 15.0
 
     def compose(self) -> ComposeResult:
+        # The breakpoint class before any child is styled: Textual would set it at the
+        # first resize, and restyle every widget on home (and render them again) then.
+        height = self.app.size.height
+        self.add_class(next(name for at, name in sorted(self.VERTICAL_BREAKPOINTS, reverse=True)
+                            if height >= at))
         yield Header()
         yield Static("Loading decks and scores…", id="notices", markup=False)
         yield Static(id="problems", markup=False)
@@ -137,6 +142,7 @@ class HomeScreen(Screen[None]):
         self._preview_problems: list[str] = []  # the problems the index keeps, meanwhile
         self._reading: list[str] = []  # big deck files still being read (``still_reading``)
         self._pending: Callable[[], None] | None = None  # asked for while loading
+        self._laid_out_for: int | None = None  # the terminal width the columns fit
 
     @property
     def workspace(self) -> Workspace:
@@ -379,6 +385,7 @@ class HomeScreen(Screen[None]):
                 break
             shown.remove(label)
         title_width = max(min(MIN_TITLE, longest), min(longest, room()))
+        self._laid_out_for = self.app.size.width
         table.clear(columns=True)
         table.add_column(COLUMNS[0], key="deck", width=title_width)
         for label in shown:
@@ -390,7 +397,10 @@ class HomeScreen(Screen[None]):
             table.move_cursor(row=table.get_row_index(keep))
 
     def on_resize(self) -> None:
-        if self._rows is not None:
+        # The columns depend on the width alone. Textual sends a screen several resizes
+        # of the same size as it starts (and one on every return to it), and laying the
+        # rows out again means the table renders every cell again.
+        if self._rows is not None and self.app.size.width != self._laid_out_for:
             self._lay_out(self.selected_id())
 
     def selected_id(self) -> str | None:
