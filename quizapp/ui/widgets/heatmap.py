@@ -65,18 +65,23 @@ class Heatmap(Widget):
         most = max((self.counts.get(d, 0) for d in days if d <= self.today), default=0)
         lines = [self._months(start, weeks)]
         for weekday in range(7):
-            parts: list[Content | tuple[str, str] | str] = [f"{DAY_NAMES[weekday]:<{LABEL}}"]
+            # Days in a row that look the same are one span: a year of unstudied days is
+            # a few spans, not 365 (each span costs its own style on every render).
+            runs: list[tuple[str, str]] = []  # (text, style); style "" for a day to come
             for week in range(weeks):
                 day = start + timedelta(weeks=week, days=weekday)
                 if day > self.today:
-                    parts.append(" " * CELL)
-                    continue
-                shade = level(self.counts.get(day, 0), most)
-                if shade == 0:
-                    parts.append(("· ", "$text-muted"))
+                    cell, style = " " * CELL, ""
                 else:
-                    parts.append(("■ ", LEVELS[shade - 1]))
-            lines.append(Content.assemble(*parts))
+                    shade = level(self.counts.get(day, 0), most)
+                    cell, style = ("· ", "$text-muted") if shade == 0 else ("■ ", LEVELS[shade - 1])
+                if runs and runs[-1][1] == style:
+                    runs[-1] = (runs[-1][0] + cell, style)
+                else:
+                    runs.append((cell, style))
+            lines.append(Content.assemble(f"{DAY_NAMES[weekday]:<{LABEL}}",
+                                          *(text if not style else (text, style)
+                                            for text, style in runs)))
         return Content("\n").join(lines)
 
     @staticmethod
