@@ -8,7 +8,10 @@ is left out) and a year after "in", "since", "by" or "during"
 "last month") are resolved when the article has a date (``resolve_relative``: the page's
 publication date, else a date line at the top of the article such as "Tuesday, October 21,
 2008"); a weekday is the last such day on or before the article's date, as news reports
-use them. Without a date, or for vaguer forms ("last week"), they are reported and left
+use them, or the next such day when its sentence looks ahead ("will", "is expected to");
+a weekday right before a written date ("Thursday, March 14, 2024") is no relative date.
+The article's date may also be the end of its title ("News briefs: April 14, 2010") or a
+wire dateline ("NAIROBI, Kenya (June 3, 2023) — ..."). Without a date, or for vaguer forms ("last week"), they are reported and left
 out of questions.
 """
 
@@ -118,8 +121,10 @@ def date_line(text: str) -> date | None:
         return None
 
 
-def resolve_relative(rel: RelativeDate, anchor: date) -> DateMention | None:
-    """The date a relative mention means in an article of date ``anchor`` (None if vague)."""
+def resolve_relative(rel: RelativeDate, anchor: date, future: bool = False) -> DateMention | None:
+    """The date a relative mention means in an article of date ``anchor`` (None if vague).
+    A weekday is the last such day on or before the article's date, or with ``future``
+    (its sentence looks ahead: "will", "is expected to") the next one after it."""
     word = rel.text.casefold().replace("’", "'").removesuffix("'s")
     day: date | None = None
     if word in ("today", "tonight"):
@@ -129,8 +134,11 @@ def resolve_relative(rel: RelativeDate, anchor: date) -> DateMention | None:
     elif word == "tomorrow":
         day = anchor + timedelta(days=1)
     elif word.capitalize() in WEEKDAYS:
-        back = (anchor.weekday() - WEEKDAYS.index(word.capitalize())) % 7
-        day = anchor - timedelta(days=back)
+        target = WEEKDAYS.index(word.capitalize())
+        if future:
+            day = anchor + timedelta(days=(target - anchor.weekday()) % 7 or 7)
+        else:
+            day = anchor - timedelta(days=(anchor.weekday() - target) % 7)
     elif word == "last year":
         return DateMention(rel.start, rel.end, anchor.year - 1, None, None, "relative-date")
     elif word in ("this year", "next year"):

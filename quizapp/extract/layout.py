@@ -10,8 +10,8 @@ Metadata rules, applied to the first lines only:
 - ``By A and B`` (or ``By A, B and C``) is the byline;
 - ``Credit: X`` (or ``Photo credit: X``) is the photo credit; a trailing "Photo" is dropped;
 - a line that is only a date ("Tuesday, October 21, 2008") is the article's date;
-- the first paragraph is the title when it looks like one (at most 20 words, no closing
-  full stop); when a credit line follows it, it is a photo caption instead, and is left
+- the first paragraph (after any of those lines that open the article) is the title when
+  it looks like one (at most 20 words, no closing full stop); when a credit line follows it, it is a photo caption instead, and is left
   out of the body like the other metadata lines.
 """
 
@@ -178,15 +178,19 @@ def analyse(text: str) -> Layout:
             credit = re.sub(r"\s*/?\s*Photos?$", "", m.group("credit"), flags=re.IGNORECASE)
             layout.photo_credit = credit.strip() or m.group("credit")
             meta.add(i)
-    if blocks and 0 not in meta and 0 not in turns:
-        first = blocks[0]
-        followed_by_credit = layout.credit is not None and len(blocks) > 1 and blocks[1] is layout.credit
+    # The title is the first block after the metadata lines that open the article (a date
+    # line or a byline may come before the headline).
+    top = next((i for i in range(len(blocks)) if i not in meta), None)
+    if top is not None and top not in turns:
+        first = blocks[top]
+        followed_by_credit = (layout.credit is not None and len(blocks) > top + 1
+                              and blocks[top + 1] is layout.credit)
         if followed_by_credit:
             layout.caption = first
-            meta.add(0)
+            meta.add(top)
         elif len(first.text.split()) <= 20 and not first.text.endswith(".") and "\n" not in first.text:
             layout.title = first
-            meta.add(0)
+            meta.add(top)
     for i, block in enumerate(blocks):
         if i in meta:
             continue

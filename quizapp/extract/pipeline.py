@@ -6,7 +6,7 @@ quote and encounter carries ``evidence``: its character span in ``text`` and the
 that found it. Generated fields (summaries, facts) come from fixed templates; apart from
 the quotes themselves, no sentence of the article is copied into the dataset.
 
-Title: the ``title`` argument, else the article's first line when it reads like a title
+Title: the ``title`` argument, else the article's first line (after a date line or byline) when it reads like a title
 (see ``layout``), else "An article about A and B" naming the two people mentioned most,
 else "Untitled article".
 """
@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from quizapp.extract.attribution import Attributor
+from quizapp.extract.attribution import Attributor, sentence_starts
 from quizapp.extract.dates import (
     DateMention,
     date_line,
@@ -163,6 +163,31 @@ def _turn_quotes(text: str, turns: list[Turn], entities: Entities,
     return out
 
 
+# Words that put a weekday ahead of the article's date: "is expected to visit on Friday".
+_FUTURE = re.compile(
+    r"\b(?:will|won[’']t|shall|(?:is|are|was|were)\s+(?:expected|due|scheduled|set|"
+    r"planning|going)\s+to|plans?\s+to|intends?\s+to|next|until|upcoming|coming)\b",
+    re.IGNORECASE)
+
+
+def _sentence_start(text: str, start: int, end: int, pos: int) -> int:
+    return max(s for s in sentence_starts(text, start, end) if s <= pos)
+
+
+_WIRE_DATELINE = re.compile(r"[A-Z][A-Z .'’/-]+,?[^—–\n]{0,60}?[ \t]+[—–]+[ \t]")
+
+
+def _full_date(found: list[DateMention]) -> tuple[date, int] | None:
+    """The last of ``found`` that has a day, as (date, its end), if any."""
+    for d in reversed(found):
+        if d.day is not None and d.month is not None:
+            try:
+                return date(d.year, d.month, d.day), d.end
+            except ValueError:
+                return None
+    return None
+
+
 def _date_line(layout: Layout):
     """The article's own date: a line near the top that is only a date."""
     if layout.dateline is not None:
@@ -173,9 +198,20 @@ def _date_line(layout: Layout):
         found = date_line(block.text)
         if found is not None:
             return found
+    # A title that ends with the day: "News briefs: April 14, 2010".
+    if layout.title is not None:
+        found = _full_date(find_dates(layout.text, layout.title.start, layout.title.end))
+        if found is not None and not layout.text[found[1]:layout.title.end].strip(" .)"):
+            return found[0]
+    first = layout.paragraphs[0] if layout.paragraphs else None
+    # A wire dateline: "NAIROBI, Kenya (June 3, 2023) — ...", "BERLIN, Sept. 29, 2024 — ...".
+    wire = _WIRE_DATELINE.match(layout.text, first.start, first.end) if first else None
+    if wire is not None:
+        found = _full_date(find_dates(layout.text, first.start, wire.end()))
+        if found is not None:
+            return found[0]
     # A photo caption atop the story ends with its place and date, wire style: "... shakes
     # hands with the minister in Lyon, Oct. 13, 2014." That date is the story's.
-    first = layout.paragraphs[0] if layout.paragraphs else None
     if first is not None and first.start <= 600:
         dates = find_dates(layout.text, first.start, first.end)
         last = dates[-1] if dates else None
@@ -265,7 +301,12 @@ def extract(text: str, *, title: str | None = None, source: str = "",
         found = find_dates(text, start, end)
         dates.extend(found + find_years(text, start, end, found))
         for rel in find_relative(text, start, end):
-            resolved = resolve_relative(rel, anchor) if anchor is not None else None
+            if any(re.fullmatch(r",?[ \t]*", text[rel.end:d.start]) for d in found
+                   if d.day is not None and d.start >= rel.end):
+                continue  # "Thursday, March 14, 2024": the weekday of a written date
+            ahead = _FUTURE.search(text[_sentence_start(text, start, end, rel.start):rel.start])
+            resolved = (resolve_relative(rel, anchor, future=ahead is not None)
+                        if anchor is not None else None)
             if resolved is not None:
                 dates.append(resolved)
             else:

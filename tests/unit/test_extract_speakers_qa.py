@@ -102,3 +102,29 @@ def test_a_meeting_with_someone_the_article_does_not_know_asks_nothing() -> None
     alone = text.replace("Ortiz and Lindqvist met in", "Ortiz visited the port in")
     assert _where_when(alone) == ["Where was Ortiz in May 2021?",
                                   "When was Ortiz in Lyon, France?"]
+
+
+def _relative(text: str) -> dict[str, str]:
+    result = extract(text)
+    return {text[d.start:d.end]: f"{d.year}-{d.month:02d}-{d.day:02d}"
+            for d in result.dates if d.rule == "relative-date"}
+
+
+def test_a_date_line_above_the_headline_dates_the_story_and_the_headline_is_the_title() -> None:
+    text = (
+        "Monday, March 2, 2020\n\n"
+        "River bursts its banks in the valley\n\n"
+        "The river rose two metres on Sunday, officials said. Mayor Dana Ortiz visited the "
+        "flooded quarter in Lyon yesterday. She will meet the minister on Friday.\n"
+    )
+    result = extract(text)
+    assert result.dataset.article.title == "River bursts its banks in the valley"
+    assert _relative(text) == {"Sunday": "2020-03-01", "yesterday": "2020-03-01",
+                               "Friday": "2020-03-06"}
+    assert _where_when(text) == ["Where was Ortiz in March 2020?", "When was Ortiz in Lyon, France?"]
+    # a wire dateline dates the story too; a weekday before a written date is no relative date
+    wire = ("River bursts its banks\n\n"
+            "LYON, France (March 2, 2020) — The river rose on Sunday. The waters first came "
+            "on Thursday, February 27, 2020.\n")
+    assert _relative(wire) == {"Sunday": "2020-03-01"}
+    assert [n.text for n in extract(wire).notes if n.kind == "relative-date"] == []
