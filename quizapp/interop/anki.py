@@ -276,7 +276,10 @@ def write_anki_text(deck: Deck, *, media_folder: Path | None = None,
             found = None if id(note) in done else origins.note_out(note, media, used, warnings)
             done.add(id(note))
             if found is not None:
-                notetype, guid, fields = found.notetype.name, found.guid, found.fields
+                # the note type by its id: the collection the note came from has it under
+                # that id, whatever name it has there now (Anki renames one it imports
+                # beside another of the same name)
+                notetype, guid, fields = str(found.notetype.id), found.guid, found.fields
             else:
                 # A further card of a note that went out with its first card: a row with
                 # no note and an empty first field, which Anki skips and quizapp reads.
