@@ -178,8 +178,9 @@ class Tally:
         touched: set[str] = set()
         for event in events:
             if isinstance(event, SessionEvent):
-                if not sessions_changed:
-                    scores.sessions, sessions_changed = list(sessions()), True
+                if not sessions_changed:  # (those of an earlier ``apply``, if one changed them)
+                    known = self.sessions if self.sessions is not None else sessions()
+                    scores.sessions, sessions_changed = list(known), True
                 fold(scores, event)
                 continue
             deck = self.decks.get(event.deck)

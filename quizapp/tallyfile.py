@@ -121,8 +121,8 @@ class KeptCards:
     """A deck's cards and records, read from the kept tally chunk by chunk as they are
     asked for; it stands for ``_Deck.counted`` (card id -> record) too."""
 
-    def __init__(self, chunks: list[tuple[bytes, int]]) -> None:
-        self._chunks = chunks  # (bytes, crc32), one per bucket
+    def __init__(self, chunks: list[tuple[Any, int]]) -> None:
+        self._chunks = chunks  # (bytes or a view of them, crc32), one per bucket
         self._open: dict[int, dict[str, list[Any]]] = {}  # bucket -> card id -> row
 
     def _rows(self, card_id: str) -> dict[str, list[Any]]:
@@ -330,10 +330,12 @@ def save_state(path: Path, data: bytes) -> None:
 
 class Kept:
     """A kept tally read back: the ``tally`` (its cards read as needed), the
-    ``position`` of the scores it was counted from, and their sessions (``sessions``)."""
+    ``position`` of the scores it was counted from, their sessions (``sessions``) and the
+    ``key`` it was kept for."""
 
-    def __init__(self, tally: Tally, position: tuple[Any, ...], sessions: bytes) -> None:
-        self.tally, self.position, self._sessions = tally, position, sessions
+    def __init__(self, tally: Tally, position: tuple[Any, ...], sessions: bytes,
+                 key: tuple[Any, ...]) -> None:
+        self.tally, self.position, self._sessions, self.key = tally, position, sessions, key
 
     def sessions(self) -> list[Any]:
         try:
@@ -354,6 +356,17 @@ def load_state(path: Path, key: tuple[Any, ...] | None, settings: Any,
     or it does not read back."""
     if key is None:
         return None
+    collecting = gc.isenabled()
+    gc.disable()  # (a collection over a big collection's records, for a few new objects)
+    try:
+        return _load_state(path, key, settings, tz)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_state(path: Path, key: tuple[Any, ...], settings: Any,
+                tz: tzinfo | None) -> Kept | None:
     try:
         raw = path.read_bytes()
     except OSError:
@@ -373,9 +386,9 @@ def load_state(path: Path, key: tuple[Any, ...] | None, settings: Any,
             return None
         body = memoryview(raw)[start + int(size):]
 
-        def blob(at: tuple[int, int, int]) -> tuple[bytes, int]:
+        def blob(at: tuple[int, int, int]) -> tuple[Any, int]:
             where, length, crc = at
-            data = bytes(body[where:where + length])
+            data = body[where:where + length]  # (copied only when decoded)
             if len(data) != length:
                 raise Unknown("cut off")
             return data, crc
@@ -405,6 +418,6 @@ def load_state(path: Path, key: tuple[Any, ...] | None, settings: Any,
         sessions, crc = blob(sessions_at)
         if zlib.crc32(sessions) != crc:
             return None
-        return Kept(tally, tuple(position), sessions)
+        return Kept(tally, tuple(position), bytes(sessions), key)
     except (ValueError, TypeError, EOFError, IndexError, KeyError, Unknown):
         return None

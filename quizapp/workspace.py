@@ -101,8 +101,11 @@ class Workspace:
         # were when last found (for the summary kept on disk).
         self._tally: Tally | None = None
         self._tally_lock = threading.Lock()
-        self._decks_key: list[tuple[str, str, str, str]] | None = None
         self._saved_key: tuple[object, ...] | None = None
+        # The tally the last full count kept on disk, while it is brought up to date from
+        # the journal alone (``stats``); tried once per run.
+        self._kept: tallyfile.Kept | None = None
+        self._kept_tried = False
 
     @classmethod
     def open(cls, locations: Locations, *, clock: Callable[[], datetime] = utcnow) -> Workspace:
@@ -162,36 +165,70 @@ class Workspace:
         the backup is): worth keeping in view, unlike a cache that only cost time."""
         return list(self.store.notices)
 
-    def stats(self, *, keep_tally: bool = False) -> Stats:
-        """Every number of the stats screen and ``quizapp stats`` as of now. Counted once,
-        then kept up to date with each answer (``tally``); the numbers are also kept on
-        disk for the next start (``kept_summary``). ``keep_tally``: keep the whole tally
-        on disk too (``tallyfile``; the command line does, once it has counted), so that
-        the next ``advanced_summary`` reads only the answers written since."""
+    def stats(self) -> Stats:
+        """Every number of the stats screen and ``quizapp stats`` as of now.
+
+        The first time, the tally the last full count kept on disk (``tallyfile``) is read
+        and brought up to date with the journal's entries written since, if it can be
+        (the same decks, settings and snapshot): only the cards those entries touch are
+        counted, not every card; later calls read the journal's new entries the same
+        way. Otherwise (none kept, a compaction since, other decks) every card is counted
+        once and kept in memory, then kept up to date answer by answer
+        (``Tally.refresh``); such a count is kept on disk for the next start or command.
+        The numbers are also kept on disk as a summary (``kept_summary``)."""
         self._catch_up()  # another window's answers count too
         scores, catalog, settings = self.scores, self.catalog, self.settings
         with self._tally_lock:
             identity = self.store.identity  # before counting: a later write changes it
             position = self.store.position
-            tally = self._tally
-            if tally is None or tally.settings != settings:
-                tally = self._tally = Tally.build(scores, catalog, settings)
-            else:
-                tally.refresh(scores, catalog)
-            summary = tally.summary()
             decks = catalog_decks(catalog)
+            state = tallyfile.state_key(decks, settings)
+            summary = self._kept_numbers(state)
+            if summary is not None:
+                assert self._kept is not None
+                identity = self.store.identity_at(self._kept.position)
+            else:
+                tally = self._tally
+                if tally is None or tally.settings != settings:
+                    tally = self._tally = Tally.build(scores, catalog, settings)
+                    if state is not None and self.store.position == position:
+                        tallyfile.save_state(tallyfile.state_path(self.store.path),
+                                             tallyfile.state_bytes(tally, state, position,
+                                                                   scores.sessions))
+                else:
+                    tally.refresh(scores, catalog)
+                summary = tally.summary()
             key = summary_key(identity, decks, settings)
             if key is not None and key != self._saved_key:
                 save_summary(summary_path(self.store.path), key, summary)
                 self._saved_key = key
-            state = tallyfile.state_key(decks, settings)
-            if keep_tally and state is not None and self.store.position == position:
-                tallyfile.save_state(tallyfile.state_path(self.store.path),
-                                     tallyfile.state_bytes(tally, state, position, scores.sessions))
             return summary.stats(self.clock())  # (its due times are the tally's own list)
 
+    def _kept_numbers(self, state: tuple[object, ...] | None) -> Summary | None:
+        """The numbers from the tally kept on disk, brought up to date with the journal
+        (see ``stats``); None once that cannot be done, for the rest of the run."""
+        kept = self._kept
+        if kept is None:
+            if self._tally is not None or self._kept_tried or state is None:
+                return None
+            self._kept_tried = True
+            kept = self._kept = tallyfile.load_state(tallyfile.state_path(self.store.path),
+                                                     state, self.settings)
+            if kept is None:
+                return None
+        try:
+            since = self.store.events_since(kept.position) if kept.key == state else None
+            if since is None:
+                raise Unknown("not from the journal alone")
+            events, kept.position = since
+            kept.tally.apply(events, kept.sessions)
+            return kept.tally.summary()
+        except (ScoreFileError, Unknown):
+            self._kept = None  # (half brought up to date, maybe): counted in full from now
+            return None
+
     def advanced_summary(self, glimpses: list[Glimpse] | None = None) -> Summary | None:
-        """The numbers of the last count the command line kept (``tallyfile``), brought up
+        """The numbers of the last full count kept on disk (``tallyfile``), brought up
         to date with what was written since (another window's answers): only the
         journal's new entries are read, not the decks or the snapshot, and only the cards
         they touch are counted again. Kept again, with the summary, for the next run.

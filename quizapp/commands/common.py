@@ -32,7 +32,7 @@ def kept_summary(args: argparse.Namespace) -> tuple[Summary, datetime] | None:
     """The numbers the last count kept (``Workspace.kept_summary``) and now, when the
     decks, scores and settings are as they were then, or when only answers were written
     since (``Workspace.advanced_summary`` counts just those); None when they must be
-    counted (``open_workspace``, then ``stats(keep_tally=True)``). Settings problems are
+    counted (``open_workspace``, then ``stats``). Settings problems are
     told as warnings, as there."""
     from quizapp.cli import locations
     from quizapp.deckindex import survey

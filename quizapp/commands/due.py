@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         if args.deck is not None and workspace.catalog.get(args.deck) is None:
             return unknown_deck(workspace, args.deck)
         now = workspace.clock()
-        decks = workspace.stats(keep_tally=True).decks
+        decks = workspace.stats().decks
 
         def next_due(deck_id: str | None) -> object:
             return review.next_due(workspace.scores, workspace.catalog, deck_id)

@@ -115,6 +115,6 @@ def run(args: argparse.Namespace) -> int:
         workspace = open_workspace(args)
         if workspace is None:
             return 1
-        stats = workspace.stats(keep_tally=True)
+        stats = workspace.stats()
     print(stats.to_json() if args.json else render_text(stats))
     return 0

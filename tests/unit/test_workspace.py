@@ -215,20 +215,19 @@ def test_resume_never_picks_a_session_another_window_is_still_playing(tmp_path: 
     from quizapp.store import files
 
     files.release_session(workspace.store.path, killed.id)
-    other = subprocess.Popen(
-        [sys.executable, "-c", _OTHER_WINDOW, str(workspace.store.path),
-         (T0 + timedelta(minutes=5)).isoformat()],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert other.stdout.readline() == "playing\n"  # (waits for the other window)
-        again = Workspace.open(_locations_again(tmp_path), clock=lambda: T0)
-        resumed = again.start(PlayPlan("deck", "caps", resume=True))
-        assert isinstance(resumed, Session) and resumed.id == killed.id
-        assert resumed.position == 3  # the killed one's third question
-        assert again.resume_point(again.catalog.get("caps"))[0].id == killed.id
-    finally:
-        other.stdin.close()
-        other.wait()
+    with subprocess.Popen(
+            [sys.executable, "-c", _OTHER_WINDOW, str(workspace.store.path),
+             (T0 + timedelta(minutes=5)).isoformat()],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as other:
+        try:
+            assert other.stdout.readline() == "playing\n"  # (waits for the other window)
+            again = Workspace.open(_locations_again(tmp_path), clock=lambda: T0)
+            resumed = again.start(PlayPlan("deck", "caps", resume=True))
+            assert isinstance(resumed, Session) and resumed.id == killed.id
+            assert resumed.position == 3  # the killed one's third question
+            assert again.resume_point(again.catalog.get("caps"))[0].id == killed.id
+        finally:
+            other.stdin.close()  # the other window ends
     # The other window ended (closed): its session may be resumed now, as the latest.
     after = Workspace.open(_locations_again(tmp_path), clock=lambda: T0)
     assert after.resume_point(after.catalog.get("caps"))[0].id == "w1"
