@@ -60,7 +60,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from quizapp.extract.entities import CAPWORD, ORG_HEADS, PARTICLE, SPEECH, Entities
+from quizapp.extract.entities import CAPWORD, ORG_HEADS, PARTICLE, SPEECH, UPPER, Entities
 from quizapp.extract.layout import Layout
 from quizapp.extract.quotes import QuoteSpan
 
@@ -168,7 +168,7 @@ _NOT_A_PERSON = frozenset({
 _PRONOUN_GENDER = {"he": "m", "she": "f", "it": "n"}
 _ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Gov", "Rep", "Gen", "Prof", "Jr", "Sr",
                   "vs", "U.S", "Lt", "Col", "No"}
-_BOUNDARY = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"(‘]?[A-Z0-9])")
+_BOUNDARY = re.compile(rf"[.!?][”\"’)]*\s+(?=[“\"(‘]?[{UPPER}0-9])")
 
 
 @lru_cache(maxsize=64)

@@ -28,7 +28,12 @@ from functools import lru_cache
 from quizapp.extract import gazetteer
 from quizapp.extract.layout import Layout
 
-CAPWORD = r"[A-Z](?:['’][A-Z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
+# Latin letters with their accents ("José Müller", "Łukasz", "Søren"), as regex classes.
+_LATIN = [chr(c) for c in range(0xC0, 0x250)]
+UPPER = "A-Z" + "".join(c for c in _LATIN if c.isupper())
+LOWER = "a-z" + "".join(c for c in _LATIN if c.islower())
+CAPWORD = (rf"[{UPPER}](?:['’][{UPPER}])?[{LOWER}]+(?:[{UPPER}][{LOWER}]+)?"
+           rf"(?:-[{UPPER}][{LOWER}]+)?")
 # Lower-case particles that belong to a surname ("Lotte de Wit", "Ana da Silva",
 # "Ludwig van der Berg", "Ahmed bin Khalid"); "al-"/"el-" are joined by a hyphen.
 PARTICLE = r"(?:de|van|von|da|das|dos|del|della|der|den|di|du|la|le|bin|binti|ibn|ter)"
@@ -175,8 +180,17 @@ def person_titles() -> frozenset[str]:
     return frozenset(CONSTANTS.titles)
 
 
+_PLAIN = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe",
+                        "þ": "th", "ð": "d", "ı": "i"})
+
+
 def slug(text: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """An id from a name: "José Müller" -> "jose-muller", "Søren Ørsted" -> "soren-orsted"."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text.lower().translate(_PLAIN))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    s = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
     return s or "x"
 
 

@@ -114,6 +114,9 @@ class GivenNames:
             return False, None
         found = self._detector.get_gender(word)
         if found not in self._GENDER:
+            plain = _without_accents(word)
+            if plain != word and plain.isascii():  # "Étienne": the list has "Etienne"
+                return self._look_up(plain)
             return False, None
         return True, self._GENDER[found]
 
@@ -128,6 +131,12 @@ class GivenNames:
 
     def get(self, word: str, default: str | None = None) -> str | None:
         return self[word] if word in self else default
+
+
+def _without_accents(word: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 @cache

@@ -128,3 +128,16 @@ def test_a_date_line_above_the_headline_dates_the_story_and_the_headline_is_the_
             "on Thursday, February 27, 2020.\n")
     assert _relative(wire) == {"Sunday": "2020-03-01"}
     assert [n.text for n in extract(wire).notes if n.kind == "relative-date"] == []
+
+
+def test_names_with_accented_letters_are_people() -> None:
+    text = (
+        "Cup final\n\n"
+        "“We won it in the last minute,” said José Müller, the captain. Élodie Durand, "
+        "who coaches the side, was calmer. “It was hard,” Durand said. Łukasz Nowak "
+        "scored the goal.\n"
+    )
+    result = extract(text)
+    assert {p.id: p.name for p in result.dataset.people} == {
+        "muller": "José Müller", "durand": "Élodie Durand", "nowak": "Łukasz Nowak"}
+    assert _said(text) == {"We won it in the las": "José Müller", "It was hard": "Élodie Durand"}
