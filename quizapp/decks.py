@@ -378,8 +378,9 @@ def parse_deck(text: str, path: Path | str, *, digest: str | None = None) -> Dec
     else:
         try:
             data = tomlio.parse_toml(text, path, MAX_NESTING, check_depth=False)
+        except tomlio.TooDeep as exc:  # (the text was scanned for it once, before this)
+            raise DeckError([_deep_problem(path, exc.line)]) from None
         except tomlio.FileProblem as exc:
-            _refuse_deep(text, path)
             raise DeckError([str(exc)]) from None
         place = _Whole(text)
     return _mark(_shared(_checked(data, path, place)), digest or digest_of_text(text))
@@ -572,14 +573,6 @@ def _shared(deck: Deck) -> Deck:
     for card in deck.cards:
         card.share(shared)
     return deck
-
-
-def _refuse_deep(text: str, path: Path | str) -> None:
-    """Refuse text nested too deeply, naming the line (one pass that stops there)."""
-    try:
-        tomlio.check_nesting(text, path, MAX_NESTING)
-    except tomlio.FileProblem as exc:
-        raise DeckError([_deep_problem(path, exc.line)]) from None
 
 
 def _deep_problem(path: Path | str, line: int | None) -> str:

@@ -66,6 +66,11 @@ class FileProblem(QuizappError):
         super().__init__(problem(path, line, field, message))
 
 
+class TooDeep(FileProblem):
+    """Arrays or tables nest more than the file may (``check_nesting``); ``line`` is the
+    first line too deep."""
+
+
 class NotTextError(FileProblem):
     """The bytes are not text quizapp can parse: not UTF-8, not TOML. (A file quizapp
     wrote itself and finds like this was damaged; see ``store``.)"""
@@ -355,6 +360,16 @@ def require_depth(data: Any, path: Path | str, max_depth: int, text: str) -> Non
 
 _TOKEN = re.compile(r"[\"'#\[\]{}\n=,.]")
 _BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+# A line that cannot change what ``scan`` finds but its line count, at the top level: an
+# empty one, or a bare key set to a one-line string, a number, true/false, or a flat array
+# of one-line strings (one level; ``scan`` steps over such lines at once when that level
+# is allowed).
+_STR = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+_PLAIN_VALUE = rf'(?:{_STR}|-?[0-9]+|true|false)'
+_FLAT_ARRAY = rf'\[[ \t]*(?:{_STR}[ \t]*(?:,[ \t]*{_STR}[ \t]*)*,?[ \t]*)?\]'
+_PLAIN_LINE = re.compile(rf'[ \t]*(?:[A-Za-z0-9_-]+[ \t]*=[ \t]*{_PLAIN_VALUE}[ \t]*)?\n')
+_FLAT_LINE = re.compile(
+    rf'[ \t]*(?:[A-Za-z0-9_-]+[ \t]*=[ \t]*(?:{_PLAIN_VALUE}|{_FLAT_ARRAY})[ \t]*)?\n')
 _NAME_NOISE = re.compile(r"[\"'\s]")
 
 
@@ -398,6 +413,15 @@ def scan(text: str, max_depth: int = MAX_NESTING) -> Scan:
     key_dots = 0
     search = _TOKEN.search
     while pos < n:
+        if pos == line_start and not stack:  # most lines of a deck: stepped over whole
+            plain = (_FLAT_LINE if header < max_depth else _PLAIN_LINE).match
+            m = plain(text, pos)
+            while m is not None:
+                pos = line_start = m.end()
+                line += 1
+                m = plain(text, pos)
+            if pos >= n:
+                break
         m = search(text, pos)
         if m is None:
             break
@@ -465,7 +489,7 @@ def check_nesting(text: str, path: Path | str, max_depth: int = MAX_NESTING) -> 
     (``FileProblem`` naming the first line too deep; see ``scan`` for what counts)."""
     line = scan(text, max_depth).too_deep
     if line is not None:
-        raise FileProblem(
+        raise TooDeep(
             path, f"arrays or tables nest more than {max_depth} levels deep; "
             "quizapp's files never need that", line=line,
         )

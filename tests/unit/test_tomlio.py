@@ -125,7 +125,7 @@ def test_deep_nesting_is_refused_in_a_small_stack_thread(text: str, line: int) -
         worker.join()
     finally:
         threading.stack_size(0)
-    assert len(result) == 1 and type(result[0]) is FileProblem
+    assert len(result) == 1 and type(result[0]) is tomlio.TooDeep  # (a FileProblem)
     assert str(result[0]).startswith(f"deep.toml:{line}: arrays or tables nest more than 8 levels deep")
 
 
@@ -158,3 +158,38 @@ def test_a_fifo_among_decks_does_not_hang_the_command_line(tmp_path: Path) -> No
     done = subprocess.run([sys.executable, "-m", "quizapp", "deck", "list"], env=env,
                           capture_output=True, text=True, timeout=60)
     assert f"{decks / 'pipe.toml'}: not a regular file (a named pipe)" in done.stdout + done.stderr
+
+
+# Pieces of TOML text, good and bad, that ``scan`` must read the same way whether it steps
+# over the plain lines of a deck at once or token by token.
+_FRAGMENTS = [
+    'id = "c1"\n', 'question = "What is [this]? \\"quoted\\" {x}"\n', "answer = 42\n",
+    'tags = ["a", "b,c", "[d]"]\n', "tags = []\n", 'x = ["a",\n  "b"]\n', "reverse = true\n",
+    "[[cards]]\n", "[deck]\n", "[a.b.c.d.e.f.g.h]\n", "[a.b.c.d.e.f.g]\n", "[a]\n",
+    'q = """multi\nline = "x"\n[[cards]]\n"""\n', "# a comment = [1]\n", 'k = "x" # note\n',
+    "x = [[[[[[[[[1]]]]]]]]]\n", "x = [[[[1]]]]\n", "a.b.c.d.e.f.g.h.i = 1\n", 'a.b = "x"\n',
+    "t = {a = [1, {b = 2}]}\n", 'bad = "unterminated\n', "oops\n", "  ind = 1\n", "\n",
+    "y = 'literal [x]'\n", 'z = "\\\\"\n', "n = -3\n", 'e = ""\n', 'f = """"\n',
+    "v = [\n", "]\n", "w = {\n", "k\t=\t\"tab\"\n", "crlf = 1\r\n",
+]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_scan_steps_over_plain_lines_without_changing_what_it_finds(seed: int,
+                                                                        monkeypatch) -> None:
+    """``scan`` reads the plain lines of a deck (``key = "text"``, a flat list of
+    strings) a line at a time, for speed (a 100k-card deck's problems are placed with it):
+    what it finds (headers, lines, the first line too deep) is what reading every token
+    finds, whatever surrounds those lines."""
+    import random
+
+    rng = random.Random(seed)
+    texts = ["".join(rng.choice(_FRAGMENTS) for _ in range(rng.randint(1, 60)))
+             for _ in range(50)]
+    fast = [tomlio.scan(text, depth) for text in texts for depth in (2, 8)]
+    never = __import__("re").compile(r"(?!)")
+    monkeypatch.setattr(tomlio, "_FLAT_LINE", never)
+    monkeypatch.setattr(tomlio, "_PLAIN_LINE", never)
+    slow = [tomlio.scan(text, depth) for text in texts for depth in (2, 8)]
+    assert fast == slow
+    assert any(s.too_deep for s in slow) and any(s.headers for s in slow)
