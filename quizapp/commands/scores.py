@@ -61,8 +61,7 @@ def run_check(args: argparse.Namespace) -> int:
     for problem in problems:
         print(visible(problem))
     if problems:
-        say_error(f"{len(problems)} problem(s); quizapp keeps the intact part and backs up "
-                  "the rest when it next opens the scores")
+        say_error(f"{len(problems)} problem(s) found; nothing was changed")
         return 1
     print(f"{store.path}: all well")
     return 0

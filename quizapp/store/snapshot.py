@@ -146,6 +146,9 @@ def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, Folded | None]:
             text = tomlio.decode_text(raw, path)
             data = tomlio.parse_toml(text, path)
         except tomlio.NotTextError as exc:
+            if _whole(raw):  # a hand edit gone wrong, not damage: the person fixes the line
+                raise ScoreFileError(f"{exc}; the file is whole (it ends with its end line), "
+                                     "so it is left as it is: correct that line") from None
             raise Damaged(_bare(exc)) from None
         except tomlio.FileProblem as exc:
             raise ScoreFileError(str(exc)) from None
@@ -153,6 +156,13 @@ def parse_snapshot(path: Path, raw: bytes) -> tuple[ScoreFile, Folded | None]:
         if version >= FORMAT_WITH_END and not END_LINE.search(raw):
             raise Damaged("cut off: its end line ('# end of scores: ...') is missing")
         return _validate(path, data, text)
+
+
+def _whole(raw: bytes) -> bool:
+    """Whether the snapshot's last line is its end line: quizapp wrote it whole, so bytes
+    that no longer read as TOML or UTF-8 were edited by hand, not cut off by a crash."""
+    last = raw.rstrip().rsplit(b"\n", 1)[-1]
+    return END_LINE.fullmatch(last) is not None
 
 
 def _version(path: Path, data: dict[str, Any], raw: bytes, text: str) -> int:

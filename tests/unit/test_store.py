@@ -402,6 +402,45 @@ def test_corrupt_snapshot_is_backed_up_never_overwritten(path: Path, damage: byt
     assert backup.read_bytes() == damage
 
 
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        # A date typed wrong, a closing quote dropped, a letter saved in Latin-1.
+        (lambda t: t.replace("first_answered = 2026-11-28", "first_answered = 2026-13-28", 1),
+         "not valid TOML"),
+        (lambda t: t.replace('last_result = "right"', 'last_result = "right', 1), "not valid TOML"),
+        (lambda t: t.replace('last_result = "right"', 'last_result = "r\xe9ussi"', 1),
+         "not UTF-8 text"),
+    ],
+    ids=["bad-date", "open-quote", "latin-1"],
+)
+def test_a_whole_file_with_a_typing_mistake_is_refused_not_salvaged(
+    path: Path, edit, problem: str
+) -> None:
+    """A file that still ends with its end line was edited, not cut off: keeping 'its good
+    part' would drop the record with the mistake and every one after it."""
+    store = new_store(path)
+    for n in range(3):
+        store.append(answer(f"c{n}", minutes=n))
+    store.compact()
+    text = path.read_text(encoding="utf-8")
+    edited = edit(text)
+    assert edited != text and edited.rstrip().endswith("3 card records, 0 sessions")
+    path.write_bytes(edited.encode("latin-1" if problem == "not UTF-8 text" else "utf-8"))
+    before = path.read_bytes()
+    reader = new_store(path)
+    with pytest.raises(ScoreFileError) as caught:
+        reader.load()
+    message = str(caught.value)
+    assert re.match(rf"{re.escape(str(path))}:\d+: {problem}", message), message
+    assert "correct that line" in message and "\n" not in message
+    assert path.read_bytes() == before and reader.recovered == []
+    assert [p.name for p in path.parent.iterdir() if "corrupt" in p.name] == []
+    # Once the line is put right, every record is there.
+    path.write_text(text, encoding="utf-8")
+    assert {f"c{n}" for n in range(3)} == set(new_store(path).load().cards["deck-a"])
+
+
 def test_a_second_corrupt_file_gets_its_own_backup(path: Path) -> None:
     path.parent.mkdir(parents=True)
     first = path.parent / "scores.toml.corrupt-20261128T101500Z"
