@@ -15,7 +15,8 @@ small / big / ratio:
   ``deck import`` of a CSV (fresh processes, warm caches), and ``stats --json`` again after
   an answer was added elsewhere (the numbers counted again, not read from the summary the
   last count kept);
-- loading a deck cold (no cache) against a bare ``tomllib`` parse of the same file;
+- loading a deck cold (no cache) against a bare ``tomllib`` parse of the same file, and
+  refusing the same deck with one field misspelt (the time to say where);
 - saving one edited card as the browser does, and the reload of the deck that follows;
 - compaction of a journal of answers, and the longest stall of the app's event loop while
   a compaction runs in a thread, against the longest stall when idle;
@@ -83,6 +84,16 @@ def write_deck_file(path: Path, n: int, seed: int = 1) -> None:
         lines.append(f"tags = [\"{('who', 'where', 'when', 'what')[i % 4]}\", \"bench\"]")
         out.append("\n".join(lines) + "\n")
     path.write_text("".join(out), encoding="utf-8")
+
+
+def _with_a_typo(deck: Path, path: Path) -> Path:
+    """A copy of ``deck`` at ``path`` with one field misspelt (``kidn`` for the first
+    ``answer`` past 60% of the cards), as a person fixing an import meets it."""
+    text = deck.read_text(encoding="utf-8")
+    field = "\nanswer = "
+    at = text.index(field, int(len(text) * 0.6))
+    path.write_text(text[:at] + "\nkidn = " + text[at + len(field):], encoding="utf-8")
+    return path
 
 
 def write_scores_file(path: Path, n: int) -> None:
@@ -245,6 +256,7 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
 
     for n in sizes if not start_only else ():
         path = files[n]["deck"]
+        typo = _with_a_typo(path, files[n]["folder"] / "typo.toml")
         for _ in range(repeat):
             gc.collect()
             started = time.perf_counter()
@@ -254,6 +266,13 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
             started = time.perf_counter()
             decks.load_deck(path)
             note("load a deck, cold (no cache)", n, time.perf_counter() - started)
+            gc.collect()
+            started = time.perf_counter()
+            try:  # the same deck with one field misspelt: the time to say where
+                decks.load_deck(typo)
+            except decks.DeckError:
+                pass
+            note("refuse the deck with one typo, cold", n, time.perf_counter() - started)
 
     # Saving one edited card, as the browser does (only that card's table is rewritten and
     # read back), and the reload that follows; the deck cache goes in the bench's folder.
