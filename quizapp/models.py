@@ -646,7 +646,9 @@ class AnkiNote(Model):
     the note's fields instead of sending the note back as it was."""
 
     guid: NonBlank
-    notetype: int
+    # the id of one of ``notetypes``; a name when the note came from Anki's text export,
+    # which names its note type but does not describe it
+    notetype: int | NonBlank
     fields: list[str]
     cards: list[CardId] = Field(min_length=1)
     ords: list[Annotated[int, Field(ge=0)]] = []
@@ -667,7 +669,7 @@ class AnkiSource(Model):
         if len(known) != len(self.notetypes):
             raise ValueError("notetypes: two note types share an id")
         for index, note in enumerate(self.notes):
-            if note.notetype not in known:
+            if isinstance(note.notetype, int) and note.notetype not in known:
                 raise ValueError(f"notes[{index}].notetype: no note type with id "
                                  f"{note.notetype} in notetypes")
         return self

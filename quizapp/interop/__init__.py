@@ -198,6 +198,10 @@ def import_text_decks(
         skipped = Skipped()
         built = build_deck(deck_rows, path, the_id, deck_title, strict=strict, skipped=skipped,
                            info=dict(info))
+        if layout.fmt == "anki":  # Anki's own export: keep the notes the cards came from
+            from quizapp.interop.origin import text_notes
+
+            built = text_notes(built, deck_rows)
         results.append(ImportResult(built, warnings + skipped.warnings, layout.describe(),
                                     skipped.reasons))
         warnings = []  # the file's warnings are reported once

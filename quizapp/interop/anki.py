@@ -29,7 +29,14 @@ from quizapp.interop.common import (
     split_lines,
     text_to_html,
 )
-from quizapp.interop.csv_io import DECK_KEY, GUID_KEY, NOTETYPE_KEY, RECORD_KEY, read_table
+from quizapp.interop.csv_io import (
+    DECK_KEY,
+    GUID_KEY,
+    NOTE_KEY,
+    NOTETYPE_KEY,
+    RECORD_KEY,
+    read_table,
+)
 from quizapp.models import Deck
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|",
@@ -140,6 +147,9 @@ def read_anki_text(text: str, source: Path | str,
                                                          _ANSWER))
                                   if n is not None},
                             more_fields=notetype_column is not None and columns is None)
+    if notetype_column is not None and guid_column is not None and not exact:
+        _keep_notes(rows, {*skip, *([tag_column] if tag_column is not None else [])},
+                    html_value == "true")
     if notetype_column is not None:
         decode = (exact_html_to_text if exact else media_text) if html_value == "true" else str
         _notetype_rows(rows, {*skip, *([tag_column] if tag_column is not None else [])},
@@ -171,6 +181,23 @@ def deck_fields(text: str) -> dict[str, object]:
             value = exact_html_to_text(headers[header])
             out[name] = value.split() if name == "tags" else value
     return out
+
+
+def _keep_notes(rows: list[Row], not_fields: set[int], html: bool) -> None:
+    """Anki's own export names each note's guid and type: each row keeps them and the
+    note's fields (as HTML) under ``NOTE_KEY`` (guid, type, fields, joined by \x1f), so
+    the deck can keep where its cards came from (``origin.text_notes``)."""
+    for row in rows:
+        guid = row.values.get(GUID_KEY, "").strip()
+        notetype = row.values.get(NOTETYPE_KEY, "").strip()
+        if not guid or not notetype:
+            continue
+        cells = row.values.get(RECORD_KEY, "").split("\x1f")
+        fields = [c if html else text_to_html(c) for i, c in enumerate(cells)
+                  if i not in not_fields]
+        while len(fields) > 2 and not fields[-1]:
+            fields.pop()  # Anki fills every row to the widest note type's fields
+        row.values[NOTE_KEY] = "\x1f".join([guid, notetype, *fields])
 
 
 def _notetype_rows(rows: list[Row], not_fields: set[int], decode, extra_fields: bool) -> None:
@@ -245,7 +272,9 @@ def write_anki_text(deck: Deck, *, media_folder: Path | None = None,
     media = media_names(media_folder)
     used: set[str] = set()
     origins = Origins(deck)
-    extra = max([len(t.fields) - 2 for t in origins.notetypes.values()] + [0])
+    by_name = deck.deck.anki.notes if deck.deck.anki is not None else []
+    extra = max([len(t.fields) - 2 for t in origins.notetypes.values()]
+                + [len(n.fields) - 2 for n in by_name if isinstance(n.notetype, str)] + [0])
     columns = export_columns(extra, bool(origins.by_card))
     out = io.StringIO()
     out.write("#separator:tab\n#html:true\n")
@@ -279,7 +308,7 @@ def write_anki_text(deck: Deck, *, media_folder: Path | None = None,
                 # the note type by its id: the collection the note came from has it under
                 # that id, whatever name it has there now (Anki renames one it imports
                 # beside another of the same name)
-                notetype, guid, fields = str(found.notetype.id), found.guid, found.fields
+                notetype, guid, fields = found.column, found.guid, found.fields
             else:
                 # A further card of a note that went out with its first card: a row with
                 # no note and an empty first field, which Anki skips and quizapp reads.

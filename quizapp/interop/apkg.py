@@ -172,20 +172,27 @@ def _notes(deck: Deck, models=None, media: AbstractSet[str] = frozenset(),
             out = origins.note_out(note, media, used, warnings)
             if out is None:
                 continue
+            if out.notetype is None:  # its note type is known by name only: quizapp's own
+                yield (*_quizapp_note(card, models, media, used)[:2], out.tags, out.guid, None)
+                continue
             model = anki_models.get(out.notetype.id)
             if model is None:
                 model = anki_models[out.notetype.id] = _AnkiModel.make(out.notetype)
             yield model, out.fields, out.tags, out.guid, out.ords
             continue
-        tags = [t.replace(" ", "_") for t in card.tags]
-        guid = note_guid(deck.id, card.id)
-        if card.kind == "cloze":
-            fields = [cloze_html(card.question, media, used),
-                      media_html(card.explanation, media, used), card.id]
-        else:
-            fields = [_front(card, media, used), _back(card, media, used),
-                      media_html(card.explanation, media, used), card.id]
-        yield _note_type(card, models), fields, tags, guid, None
+        yield (*_quizapp_note(card, models, media, used), note_guid(deck.id, card.id), None)
+
+
+def _quizapp_note(card: Card, models, media: AbstractSet[str], used: set[str]):
+    """(note type, fields, tags) of a card as a note of quizapp's own note types."""
+    tags = [t.replace(" ", "_") for t in card.tags]
+    if card.kind == "cloze":
+        fields = [cloze_html(card.question, media, used),
+                  media_html(card.explanation, media, used), card.id]
+    else:
+        fields = [_front(card, media, used), _back(card, media, used),
+                  media_html(card.explanation, media, used), card.id]
+    return _note_type(card, models), fields, tags
 
 
 def write_collection(cursor, deck: Deck, timestamp: float, media: AbstractSet[str] = frozenset(),
@@ -210,7 +217,7 @@ def write_collection(cursor, deck: Deck, timestamp: float, media: AbstractSet[st
     for card in deck.cards:  # the note types in use, in order of first use
         note = origins.note_of(card)
         anki_deck.add_model(anki_models[note.notetype] if note is not None
-                            else _note_type(card, models))
+                            and isinstance(note.notetype, int) else _note_type(card, models))
     ids = itertools.count(int(timestamp * 1000))
     genanki.Package(anki_deck).write_to_db(cursor, timestamp, ids)
     mod, did = int(timestamp), anki_deck.deck_id

@@ -34,6 +34,7 @@ NOTETYPE_KEY = "\x00notetype"  # a row's Anki note type, kept for the Anki text 
 GUID_KEY = "\x00guid"  # a row's Anki note guid
 DECK_KEY = "\x00deck"  # a row's Anki deck (from a deck column)
 RECORD_KEY = "\x00record"  # the row's cells joined by \x1f (keep={-1: RECORD_KEY})
+NOTE_KEY = "\x00anki note"  # a row of Anki's own export: its guid, note type, fields (\x1f)
 LAST_COLUMN = -1  # tag_column: each row's own last cell (Anki 2.1.54's export)
 
 

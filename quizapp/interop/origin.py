@@ -24,12 +24,14 @@ with a guid from their card id, as before.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from quizapp.interop.anki_import import ANSWER_RULE, CLOZE_FIELD, TYPED, cards_digest
-from quizapp.interop.common import cloze_html, media_html, media_text
-from quizapp.models import AnkiNote, AnkiNotetype, Card, Deck, cloze_numbers
+from quizapp.interop.common import Row, cloze_html, media_html, media_text
+from quizapp.interop.csv_io import NOTE_KEY
+from quizapp.models import AnkiNote, AnkiNotetype, AnkiSource, Card, Deck, cloze_numbers
 
 _ONE_FIELD = re.compile(r"^([^{}]*)\{\{\s*([^#^/{}:!][^{}:]*?)\s*\}\}([^{}]*)$", re.S)
 _FRONT_SIDE = re.compile(r"\{\{\s*FrontSide\s*\}\}")
@@ -41,10 +43,11 @@ class NoteOut:
     numbers of its cards."""
 
     guid: str
-    notetype: AnkiNotetype
+    notetype: AnkiNotetype | None  # None: known by its name only (``column``)
     fields: list[str]
     tags: list[str]
     ords: list[int]
+    column: str  # the note type as an Anki text file names it (its id, or its name)
 
 
 class Origins:
@@ -69,17 +72,24 @@ class Origins:
                  warnings: list[str]) -> NoteOut | None:
         """The note as it goes back to Anki (None when none of its cards is left in the
         deck): its fields as Anki had them, with the sides edited in quizapp written in."""
-        notetype = self.notetypes[note.notetype]
         cards = [self._cards[c] for c in note.cards if c in self._cards]
         if not cards:
             return None
+        tags = [t.replace(" ", "_") for t in cards[0].tags]
+        if isinstance(note.notetype, str):  # from Anki's text export: its type's name only
+            fields = list(note.fields)
+            if note.imported != cards_digest(cards):
+                fields = _edited_by_position(fields, cards[0], media, used)
+            for value in fields:
+                used.update(name for name in field_media(value) if name in media)
+            return NoteOut(note.guid, None, fields, tags, [], note.notetype)
+        notetype = self.notetypes[note.notetype]
         count = len(notetype.fields)
         fields = (list(note.fields) + [""] * count)[:count]
         if note.imported != cards_digest(cards):
             fields = _edited(self.deck, note, notetype, fields, cards, media, used, warnings)
         for value in fields:
             used.update(name for name in field_media(value) if name in media)
-        tags = [t.replace(" ", "_") for t in cards[0].tags]
         if notetype.cloze:
             ords = [n - 1 for n in cloze_numbers(cards[0].question)] if (
                 cards[0].kind == "cloze") else list(note.ords)
@@ -87,7 +97,41 @@ class Origins:
             ords = [o for c, o in zip(note.cards, note.ords) if c in self._cards]
         else:
             ords = list(note.ords)
-        return NoteOut(note.guid, notetype, fields, tags, ords or [0])
+        return NoteOut(note.guid, notetype, fields, tags, ords or [0], str(notetype.id))
+
+
+def _edited_by_position(fields: list[str], card: Card, media: AbstractSet[str],
+                        used: set[str]) -> list[str]:
+    """The fields of a note read from Anki's text export (its question the first field,
+    its answer, or a cloze's explanation, the second) with what the card now says where
+    it differs from them."""
+    out = list(fields) + [""] * (2 - len(fields))
+    if media_text(out[0]) != card.question:
+        out[0] = (cloze_html(card.question, media, used) if card.kind == "cloze"
+                  else media_html(card.question, media, used))
+    second = card.explanation if card.kind == "cloze" else card.answer_text
+    if media_text(out[1]) != second:
+        out[1] = media_html(second, media, used)
+    return out
+
+
+def text_notes(deck: Deck, rows: Iterable[Row]) -> Deck:
+    """``deck`` (just read from Anki's text export) with the notes its cards came from
+    (``[deck.anki]``): each row of Anki's own export names its note's guid and type."""
+    cards = {card.id: card for card in deck.cards}
+    notes = []
+    for row in rows:
+        kept = row.values.get(NOTE_KEY)
+        card = cards.get((row.values.get("id") or "").strip())
+        if kept is None or card is None:
+            continue
+        guid, notetype, *fields = kept.split("\x1f")
+        notes.append({"guid": guid, "notetype": notetype, "fields": fields, "cards": [card.id],
+                      "imported": cards_digest([card])})
+    if not notes:
+        return deck
+    info = deck.deck.model_copy(update={"anki": AnkiSource.model_validate({"notes": notes})})
+    return Deck(format=deck.format, deck=info, cards=deck.cards)
 
 
 def field_media(value: str) -> list[str]:

@@ -301,3 +301,26 @@ def test_text_export_of_an_imported_deck_reads_back_into_quizapp_unchanged(
     deck = load_deck(imported)
     again = import_file(out).deck
     assert again.cards == deck.cards  # the second card of the Vocab+ note too
+
+
+def test_anki_text_export_goes_back_to_anki_as_the_same_notes(
+        source: Path, tmp_path: Path, capsys) -> None:
+    """Anki's "Notes in Plain Text" (with guid and note type columns) imported, one card
+    edited, exported as text: Anki matches every row to its note, adds none."""
+    col = anki_collection.Collection(str(_copy(source, tmp_path / "exporter")))
+    try:
+        exported = tmp_path / "notes.txt"
+        col.export_note_csv(out_path=str(exported), limit=None, with_html=True, with_tags=True,
+                            with_deck=True, with_notetype=True, with_guid=True)
+    finally:
+        col.close()
+    assert main(["deck", "import", str(exported)]) == 0
+    path = Locations.from_env().user_decks / "trip.toml"
+    path.write_text(path.read_text("utf-8").replace('question = "avoir"',
+                                                    'question = "avoir & co"'), "utf-8")
+    out = tmp_path / "back.txt"
+    assert main(["deck", "export", "trip", str(out)]) == 0
+    log, before, after = _import_text(_copy(source, tmp_path / "anki"), out)
+    assert (len(log.new), len(log.conflicting), len(log.missing_notetype)) == (0, 0, 0)
+    changed = {before[g][1][0]: after[g][1] for g in before if before[g] != after[g]}
+    assert changed == {"avoir": ["avoir &amp; co", "to have [sound:bonjour.mp3]"]}
