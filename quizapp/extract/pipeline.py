@@ -287,7 +287,9 @@ def extract(text: str, *, title: str | None = None, source: str = "",
             evidence=Evidence(start=e.start, end=e.end, rule=e.rule),
         ))
         heading_encounter[e.heading] = eid
-    prose_places = places_in_prose(text, para_spans)
+    countries = countries_named(text, para_spans)
+    prose_places = places_in_prose(text, para_spans,
+                                   countries[0] if len(countries) == 1 else None)
     for p in prose_places:
         add_place(p.city, p.country, p.start)
 
@@ -402,4 +404,4 @@ def extract(text: str, *, title: str | None = None, source: str = "",
     notes.sort(key=lambda note: note.start)
     return Extraction(dataset=dataset, notes=notes, quotes=quote_spans, dates=dates,
                       layout=layout, entities=entities,
-                      countries=countries_named(text, para_spans))
+                      countries=countries)

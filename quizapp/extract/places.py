@@ -5,6 +5,8 @@
 - ``in-city``: "in City" (also "at", "from", "to", "near", "outside") where City is a town
   of the gazetteer (GeoNames, see ``gazetteer``), so common capitalised words ("in Brief",
   "in Charge") never become places;
+- ``town-of``: "the town of Ovada" (also city, village, port...) when the gazetteer does
+  not know the town and the article names one country, which is the town's;
 - ``dateline``: a paragraph that opens with a place in capitals and a dash
   ("GENEVA —", "SEOUL/TOKYO —"), or "City, Country —".
 - ``sentence-encounter``: a sentence with a meeting verb ("met", "held talks", "visited",
@@ -99,10 +101,24 @@ def _longest_place(words: list[str]) -> tuple[str, int] | None:
     return None
 
 
-def places_in_prose(text: str, spans: list[tuple[int, int]]) -> list[FoundPlace]:
+# "the flooded town of Ovada": the words say it is a town, no gazetteer needed.
+_TOWN_OF = re.compile(
+    rf"\b(?:town|city|village|port|municipality|commune|hamlet|suburb)[ \t]+of[ \t]+"
+    rf"(?P<name>[A-Z][\w’'-]+(?:[ \t]+(?:[A-Z][\w’'-]+|de|del|la|al|upon|on|sur))*)")
+
+
+def places_in_prose(text: str, spans: list[tuple[int, int]],
+                    country: str | None = None) -> list[FoundPlace]:
+    """Towns named in the body. ``country``: the one country the article names, the
+    country of a town the gazetteer lacks but the text calls one ("the town of X")."""
     cities = gazetteer.cities()
     found = []
     for start, end in spans:
+        for m in _TOWN_OF.finditer(text, start, end):
+            name = m.group("name")
+            if name in cities or country is None or name in gazetteer.countries():
+                continue  # a known town is read by the rule below, with its own country
+            found.append(FoundPlace(name, country, m.start("name"), m.end("name"), "town-of"))
         for m in _PREPOSITION.finditer(text, start, end):
             hit = _longest_place(m.group("name").split())
             if hit is None:
@@ -213,7 +229,7 @@ def encounters_in_sentences(layout, entities, places: list[FoundPlace], dates,
             sentence = text[s:e]
             if "“" in sentence or '"' in sentence or not _MEETING.search(sentence):
                 continue
-            here = [p for p in places if s <= p.start < e and p.rule == "in-city"]
+            here = [p for p in places if s <= p.start < e and p.rule in ("in-city", "town-of")]
             when = [d for d in dates if s <= d.start < e and d.month is not None]
             if len(here) != 1 or len({(d.year, d.month) for d in when}) != 1:
                 continue  # two places or two dates: which met where is not clear

@@ -141,3 +141,17 @@ def test_names_with_accented_letters_are_people() -> None:
     assert {p.id: p.name for p in result.dataset.people} == {
         "muller": "José Müller", "durand": "Élodie Durand", "nowak": "Łukasz Nowak"}
     assert _said(text) == {"We won it in the las": "José Müller", "It was hard": "Élodie Durand"}
+
+
+def test_a_town_the_text_calls_a_town_is_a_place_of_the_country_it_names() -> None:
+    text = (
+        "Tuesday, May 5, 2020\n\n"
+        "Landslide cuts off valley\n\n"
+        "Rain caused a landslide in northern Italy on Sunday. Minister Dana Ortiz visited "
+        "the mountain village of Valbruna Alta yesterday.\n"
+    )
+    assert _where_when(text) == ["Where was Ortiz in May 2020?",
+                                 "When was Ortiz in Valbruna Alta, Italy?"]
+    # with two countries named, the village's is not known: no place, no question
+    two = text.replace("northern Italy", "Italy and Austria")
+    assert "Valbruna Alta" not in {p.city for p in extract(two).dataset.places}
