@@ -86,7 +86,7 @@ class Loading:
         # cannot vouch for is read last, home saying so, and playable before it is read.
         seen = glance(lazy.locations)
         home = self.navigator.home
-        if seen is not None:
+        if seen is not None and self.plan is None:  # (a deck asked for may be in one)
             self._later = list(seen.big)
             home.still_reading([path.name for path in seen.big])
         if seen is not None and (seen.glimpses or seen.problems):
