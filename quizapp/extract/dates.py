@@ -92,7 +92,8 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
 
 _YEAR = re.compile(r"\b(?:[Ii]n|since|[Bb]y|during|until|of)\s+(?P<year>(?:19|20)\d\d)\b(?!\s*[-–]\d)")
 _DATE_LINE = re.compile(
-    rf"^(?:(?:{'|'.join(WEEKDAYS)}),\s+)?(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}){_ORDINAL},\s+"
+    r"^(?:(?:Published|Posted|Updated|Last updated|Date)(?:\s+on)?:?\s+)?"
+    rf"(?:(?:{'|'.join(WEEKDAYS)}),?\s+)?(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}){_ORDINAL},\s+"
     rf"(?P<year>(?:19|20)\d\d)|(?P<day2>\d{{1,2}}){_ORDINAL}\s+(?P<month2>{_MONTH})\s+(?P<year2>(?:19|20)\d\d))\.?$"
 )
 
@@ -108,7 +109,8 @@ def find_years(text: str, start: int, end: int, taken: list[DateMention]) -> lis
 
 
 def date_line(text: str) -> date | None:
-    """The date of a line that is only a date ("Tuesday, October 21, 2008"), else None."""
+    """The date of a line that is only a date ("Tuesday, October 21, 2008", also
+    "Published: 14 March 2022"), else None."""
     m = _DATE_LINE.match(text.strip())
     if m is None:
         return None

@@ -138,17 +138,42 @@ def _formal_label(label: str) -> bool:
         w.rstrip(".").casefold() in {"mr", "mrs", "ms", "dr"} for w in head.split())
 
 
+_ANSWER_LABEL = re.compile(r"A\.?|ANSWER|Answer")
+
+
+def _interviewee(turns: list[Turn], entities: Entities) -> tuple[str | None, str]:
+    """Who answers an interview laid out as questions and "A:" answers: the one person
+    named before its first turn, when questions are asked at all."""
+    if not turns or not any(t.question for t in turns):
+        return None, "an answer in an interview with no questions"
+    first = turns[0].label_start
+    named = {m.person for m in entities.mentions
+             if m.end <= first and not entities.people[m.person].is_organisation}
+    if len(named) == 1:
+        return named.pop(), ""
+    if not named:
+        return None, "the interview's introduction names no one"
+    names = " or ".join(sorted(entities.people[p].name for p in named))
+    return None, f"the answers could be {names}'s"
+
+
 def _turn_quotes(text: str, turns: list[Turn], entities: Entities,
                  marked: list[QuoteSpan]) -> list[QuoteSpan]:
     """A transcript's turns as quotes, each with the speaker its label names (or a reason).
     A turn that opens with quote marks (``NAME: “...”``) is that quote, given the label's
     speaker when no rule gave it one."""
     out = []
+    interviewee = _interviewee(turns, entities)
     for turn in turns:
         words = " ".join(text[turn.start:turn.end].split())
-        if not words:
-            continue
-        speaker, reason = _label_speaker(turn, entities)
+        if not words or turn.question:
+            continue  # a question is reported by the caller, not quoted
+        if _ANSWER_LABEL.fullmatch(turn.label):
+            # "Q: ... / A: ...": the answers are the interviewee's, the one person the
+            # introduction names
+            speaker, reason = interviewee
+        else:
+            speaker, reason = _label_speaker(turn, entities)
         opening = next((q for q in marked if q.open == turn.start), None)
         if opening is not None:
             if speaker and opening.speaker is None:
@@ -241,8 +266,7 @@ def extract(text: str, *, title: str | None = None, source: str = "",
             words = " ".join(text[turn.start:turn.end].split())
             notes.append(Note("question", turn.label_start, turn.end, words[:60],
                               f"a question ({turn.label}:), not a quotation"))
-    quote_spans = sorted(quote_spans + _turn_quotes(text, [t for t in turns if not t.question],
-                                                    entities, quote_spans),
+    quote_spans = sorted(quote_spans + _turn_quotes(text, turns, entities, quote_spans),
                          key=lambda q: q.open)
     for problem in problems:
         notes.append(Note("unclosed-quote", problem.start, problem.end,

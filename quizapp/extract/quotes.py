@@ -5,6 +5,10 @@
   with “ is closed only by ”, so straight marks inside it are a nested quote too.
 - A straight mark opens a quote when it follows the start of a paragraph, a space or an
   opening bracket/dash; the next straight or curly closing mark ends it.
+- An article with no double marks at all quotes with single ones (British style: ‘...,’
+  she said / '...,' she said): then ‘ or ' opens a quote where a straight " would, and ’ or
+  ' closes it when it ends a word before a space, punctuation or the paragraph's end,
+  except a plural possessive before a lower-case word ("the teachers' union").
 - A quote not closed by the end of its paragraph runs on into the next paragraph when that
   paragraph opens with a quote mark again (the newspaper convention: no closing mark, a
   fresh opening mark). Otherwise the open quote is reported, not guessed.
@@ -98,8 +102,30 @@ def classify(text: str) -> str:
     return "quote"
 
 
+_SINGLE_OPEN = re.compile(r"(?:^|[\s(\[—–])[‘'](?=\w)", re.MULTILINE)
+_NOT_AFTER_CLOSE = {"he", "she", "they", "we", "i", "it", "said", "says", "told", "added",
+                    "asked", "according"}
+
+
+def _single_closes(article: str, pos: int, end: int) -> bool:
+    """Whether the single mark at ``pos`` closes a quote (not an apostrophe)."""
+    prev = article[pos - 1]
+    nxt = article[pos + 1] if pos + 1 < end else ""
+    if prev.isspace() or not (nxt == "" or nxt.isspace() or nxt in ",.;:!?)]—–-"):
+        return False
+    if prev == "s" and nxt == " ":
+        word = re.match(r"\s+([a-z]+)", article[pos + 1 : pos + 30])
+        if word and word.group(1) not in _NOT_AFTER_CLOSE:
+            return False  # "the teachers' union"
+    return True
+
+
 def find_quotes(layout: Layout) -> tuple[list[QuoteSpan], list[Problem]]:
     article = layout.text
+    body = [article[p.start:p.end] for p in layout.paragraphs]
+    single = (not any("“" in b or '"' in b for b in body)
+              and any(_SINGLE_OPEN.search(b) for b in body))
+    openers = "‘'" if single else OPENERS
     quotes: list[QuoteSpan] = []
     problems: list[Problem] = []
     pending: QuoteSpan | None = None  # a quote running on past the end of a paragraph
@@ -109,7 +135,7 @@ def find_quotes(layout: Layout) -> tuple[list[QuoteSpan], list[Problem]]:
         current: QuoteSpan | None = None
         inner_start = 0
         if pending is not None:
-            if article[pos] in OPENERS:
+            if article[pos] in openers:
                 current = pending
                 inner_start = pos + 1
                 pos += 1
@@ -121,11 +147,16 @@ def find_quotes(layout: Layout) -> tuple[list[QuoteSpan], list[Problem]]:
             ch = article[pos]
             if current is None:
                 prev = article[pos - 1] if pos > para.start else " "
-                if ch == "“" or (ch == '"' and (pos == para.start or prev in _OPEN_BEFORE)):
+                opens = (ch == "‘" or (ch == "'" and article[pos + 1 : pos + 2].strip()
+                                      and (pos == para.start or prev in _OPEN_BEFORE))
+                         if single else
+                         ch == "“" or (ch == '"' and (pos == para.start or prev in _OPEN_BEFORE)))
+                if opens:
                     current = QuoteSpan(open=pos, close=-1, parts=[], text="", paragraph=index,
                                         last_paragraph=index)
                     inner_start = pos + 1
-            elif ch == "”" or (ch == '"' and article[current.open] == '"'):
+            elif (ch in "’'" and _single_closes(article, pos, end) if single else
+                  ch == "”" or (ch == '"' and article[current.open] == '"')):
                 s, e = _trim(article, inner_start, pos)
                 current.parts.append((s, e))
                 current.close = pos

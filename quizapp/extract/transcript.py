@@ -11,7 +11,8 @@ labelled paragraphs, so that a lone ``Update: ...`` in a report is not read as a
 An interview written as labelled lines in one block is one turn per line (``layout``).
 
 The label says who speaks: ``Q``/``QUESTION``/``REPORTER``/``INTERVIEWER`` asks a question
-(reported by the pipeline, never a quotation to quiz on); an honorific or a title is dropped and the rest is the name, in title case
+(reported by the pipeline, never a quotation to quiz on); ``A``/``ANSWER`` answers: the
+one person the introduction (the text before the first turn) names, when questions are asked; an honorific or a title is dropped and the rest is the name, in title case
 (``UNDER SECRETARY OKAFOR`` -> Okafor); ``Name, role`` keeps the name. A label that names no
 one (``VOA``, an acronym) gives a turn without a speaker, unless that one word in capitals
 is the surname of one person the article names (``ORTIZ:`` after "Dana Ortiz reports").

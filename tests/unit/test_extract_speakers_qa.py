@@ -155,3 +155,37 @@ def test_a_town_the_text_calls_a_town_is_a_place_of_the_country_it_names() -> No
     # with two countries named, the village's is not known: no place, no question
     two = text.replace("northern Italy", "Italy and Austria")
     assert "Valbruna Alta" not in {p.city for p in extract(two).dataset.places}
+
+
+def test_an_interview_of_questions_and_answers_gives_the_answers_to_the_person_introduced() -> None:
+    text = (
+        "Q&A: keeping bees on a city roof\n\n"
+        "Published: 3 June 2021\n\n"
+        "Ines Varga keeps twelve hives on the roof of a car park in Leeds. We asked her "
+        "how the bees were doing.\n\n"
+        "Q: Do the bees mind the traffic?\n\n"
+        "A: Not at all. They fly above it, and the lime trees on the ring road feed them "
+        "all summer.\n\n"
+        "Q: What is the hardest part?\n\n"
+        "A: Carrying the honey down six floors of stairs.\n"
+    )
+    result = extract(text)
+    assert [(q.text[:18], q.speaker) for q in result.dataset.quotes] == [
+        ("Not at all. They f", "varga"), ("Carrying the honey", "varga")]
+    assert [n.kind for n in result.notes] == ["question", "question"]
+    assert result.layout.dateline.text == "Published: 3 June 2021"  # a date line, not body
+    # an introduction naming two people leaves the answers without a speaker
+    two = text.replace("We asked her", "Her neighbour Tom Berger helps. We asked her")
+    assert [q.speaker for q in extract(two).dataset.quotes] == [None, None]
+
+
+def test_an_article_quoting_with_single_marks() -> None:
+    text = (
+        "Library to close for repairs\n\n"
+        "Librarian Dana Ortiz said the roof had leaked all winter. 'We moved the children's "
+        "books twice,' she said. 'Now the teachers' union wants the whole building checked.'\n\n"
+        "‘It is a shame,’ said Ben Okafor, who reads there every day.\n"
+    )
+    assert _said(text) == {"We moved the childre": "Dana Ortiz",
+                           "Now the teachers' un": "Dana Ortiz",
+                           "It is a shame": "Ben Okafor"}
