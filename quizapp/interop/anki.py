@@ -252,6 +252,22 @@ def exact_layout(names: list[str]) -> int | None:
     return len(names) - 2 if origin else 0
 
 
+# Anki's own note types, by name, with their number of fields: every collection has them
+# (unless renamed), so a note of one goes back as that note, its fields as they were.
+STOCK = {"Basic": 2, "Basic (and reversed card)": 2, "Basic (optional reversed card)": 3,
+         "Basic (type in the answer)": 2, "Cloze": 2}
+
+
+def _stock(origins, note) -> str | None:
+    """The name of ``note``'s note type when it is one of Anki's own (``STOCK``)."""
+    if isinstance(note.notetype, str):
+        name, count = note.notetype, len(note.fields)
+    else:
+        notetype = origins.notetypes[note.notetype]
+        name, count = notetype.name, len(notetype.fields)
+    return name if name in STOCK and count <= STOCK[name] else None
+
+
 def write_anki_text(deck: Deck, *, media_folder: Path | None = None,
                     warnings: list[str] | None = None) -> str:
     """A text file Anki imports as Basic, Basic (and reversed card) and Cloze notes, each
@@ -260,8 +276,11 @@ def write_anki_text(deck: Deck, *, media_folder: Path | None = None,
     spreadsheet formula or an Anki header. The columns after Tags and the ``#quizapp``
     headers bring the deck back into quizapp unchanged.
 
-    A card imported from Anki goes back as its note (``origin``): its guid, its note type's
-    name and its fields, so that Anki updates that note. Pictures and sounds are named as
+    A card imported from Anki whose note type is one of Anki's own (``STOCK``) goes back as
+    its note (``origin``): its guid, its note type's name and its fields, so that Anki
+    updates that note; a card of another note type goes as a quizapp note with its
+    note's guid (a warning says so: Anki's text import cannot make a note type, and a
+    collection without it would import nothing). Pictures and sounds are named as
     Anki names them (``<img src="flag.png">``, ``[sound:hi.mp3]``) when the deck's media
     folder has the file; Anki's text import does not copy files (a warning says where
     they are)."""
@@ -272,9 +291,9 @@ def write_anki_text(deck: Deck, *, media_folder: Path | None = None,
     media = media_names(media_folder)
     used: set[str] = set()
     origins = Origins(deck)
-    by_name = deck.deck.anki.notes if deck.deck.anki is not None else []
-    extra = max([len(t.fields) - 2 for t in origins.notetypes.values()]
-                + [len(n.fields) - 2 for n in by_name if isinstance(n.notetype, str)] + [0])
+    notes = deck.deck.anki.notes if deck.deck.anki is not None else []
+    stock = [n for n in notes if _stock(origins, n) is not None]
+    extra = max([STOCK[_stock(origins, n)] - 2 for n in stock] + [0])
     columns = export_columns(extra, bool(origins.by_card))
     out = io.StringIO()
     out.write("#separator:tab\n#html:true\n")
@@ -295,27 +314,37 @@ def write_anki_text(deck: Deck, *, media_folder: Path | None = None,
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
     width = 2 + extra
     done: set[int] = set()
+    custom: set[str] = set()
     for index, card in enumerate(deck.cards):
         cells = card_cells(card, f"{deck.id}: cards[{index}]")
         html = {key: text_to_html(value) for key, value in cells.items()}
         note = origins.note_of(card)
         mine: list[str] = []
+        guid = None
         if note is not None:
-            mine = [html["question"], html["answer"]]
-            found = None if id(note) in done else origins.note_out(note, media, used, warnings)
+            first = id(note) not in done
             done.add(id(note))
-            if found is not None:
-                # the note type by its id: the collection the note came from has it under
-                # that id, whatever name it has there now (Anki renames one it imports
-                # beside another of the same name)
-                notetype, guid, fields = found.column, found.guid, found.fields
-            else:
+            name = _stock(origins, note)
+            if name is not None:
+                found = origins.note_out(note, media, used, warnings) if first else None
+                mine = [html["question"], html["answer"]]
                 # A further card of a note that went out with its first card: a row with
                 # no note and an empty first field, which Anki skips and quizapp reads.
-                notetype, guid, fields = "", "", []
-        else:
+                notetype, guid, fields = (name, found.guid, found.fields) if found else ("", "", [])
+            else:
+                # A note type Anki's text import cannot make (it names a note type the
+                # collection must have): the card goes as a quizapp note, with the note's
+                # guid, so the collection it came from does not take it for a new note.
+                custom.add(note.notetype if isinstance(note.notetype, str)
+                           else origins.notetypes[note.notetype].name)
+                mine = [html["question"], html["answer"]]
+                if first:
+                    guid, note = note.guid, None
+                else:  # its further cards: rows Anki skips, as above
+                    notetype, guid, fields = "", "", []
+        if note is None:
             kind = "cloze" if card.kind == "cloze" else "reverse" if card.reverse else "flip"
-            notetype, guid = NOTETYPES[kind], note_guid(deck.id, card.id)
+            notetype, guid = NOTETYPES[kind], guid or note_guid(deck.id, card.id)
             question = (cloze_html(card.question, media, used) if card.kind == "cloze"
                         else media_html(card.question, media, used))
             back = card.explanation if card.kind == "cloze" else cells["answer"]
@@ -327,6 +356,11 @@ def write_anki_text(deck: Deck, *, media_folder: Path | None = None,
         if origins.by_card:
             row += mine or ["", ""]
         writer.writerow(row)
+    if custom:
+        warnings.append(f"{deck.id}: notes of note type(s) {', '.join(sorted(custom))} go as "
+                        "Basic/Cloze notes with their own guids (Anki's text import cannot "
+                        "make a note type; the collection they came from reports them as "
+                        "conflicting): export an .apkg to update them in Anki")
     if used and media_folder is not None:
         warnings.append(f"{deck.id}: its cards show {len(used)} picture or sound file(s) from "
                         f"{media_folder}; Anki's text import does not copy files: put them in "
