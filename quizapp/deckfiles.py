@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from quizapp.decks import Catalog, DeckEntry, DeckError, dump_deck, load_deck_cached
 from quizapp.decks import read_deck_text, remember
 from quizapp.errors import InteropError, NotFound
-from quizapp.fsutil import atomic_write_bytes, atomic_write_text
+from quizapp.fsutil import atomic_write_bytes, atomic_write_text, link_target
 from quizapp.models import Deck
 from quizapp.paths import Locations
 
@@ -208,7 +208,7 @@ def update_deck(path: Path, old: Deck, new: Deck, stamp: Stamp | None) -> Stamp 
     from quizapp.deckedit import edit_deck_text  # tomlkit: imported on the first edit
 
     text = edit_deck_text(read_deck_text(path), old, new, str(path))
-    atomic_write_text(path, text)
+    atomic_write_text(link_target(path), text)  # (a symlinked deck stays one)
     stamp = file_stamp(path)
     remember(path, text, new)  # the reload that follows need not parse the deck again
     return stamp

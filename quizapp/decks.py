@@ -51,7 +51,7 @@ from quizapp.deckindex import (
     settled,
     survey,  # noqa: F401
 )
-from quizapp.fsutil import atomic_write_bytes, atomic_write_text, write_new_text
+from quizapp.fsutil import atomic_write_bytes, atomic_write_text, link_target, write_new_text
 from quizapp.models import CARD_DEFAULTS, CARD_FIELDS, DECK_FORMAT, EMPTY, Card, Deck, DeckInfo
 from quizapp.models import AnkiSource, SharedLists
 from quizapp.paths import Locations
@@ -960,7 +960,7 @@ def write_deck(deck: Deck, path: Path) -> None:
     written."""
     text = dump_deck(deck)
     parse_deck(text, path)
-    atomic_write_text(path, text)
+    atomic_write_text(link_target(path), text)  # (a symlinked deck stays one)
 
 
 # --------------------------------------------------------------------------- discovery

@@ -8,6 +8,14 @@ import tempfile
 from pathlib import Path
 
 
+def link_target(path: Path) -> Path:
+    """The file a write to ``path`` is to replace: for a symlink (a deck or settings file
+    kept in a git repository or a synced folder) its target, so that the link stays a
+    link and the edit lands where the person keeps the file; else ``path`` itself."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` so that a crash leaves the old file or the new one."""
     atomic_write_bytes(path, text.encode("utf-8"))

@@ -131,7 +131,7 @@ def write_install(install: Install) -> None:
     """Write one prepared deck: a new file (never replacing one made meanwhile), or the
     old deck's file replaced atomically."""
     from quizapp.decks import dump_deck, keep_written, parse_deck, write_new_file
-    from quizapp.fsutil import atomic_write_text
+    from quizapp.fsutil import atomic_write_text, link_target
 
     text = install.text if install.text is not None else dump_deck(install.deck)
     deck = parse_deck(text, install.target)  # never write a deck that would not load
@@ -139,5 +139,5 @@ def write_install(install: Install) -> None:
     if install.old is None:
         write_new_file(install.target, text)
     else:
-        atomic_write_text(install.target, text)
+        atomic_write_text(link_target(install.target), text)  # (a symlink stays one)
     keep_written(install.target, text, deck, written_from)  # the next start need not parse it

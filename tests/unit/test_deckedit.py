@@ -198,3 +198,31 @@ def test_indented_table_headers_are_still_found_and_kept() -> None:
     out = edit_deck_text(text, old, new)
     assert parse_deck(out, "i.toml") == new
     assert out == text.replace('  answer = "a"\n', '  answer = "aa"\n')
+
+
+def test_a_symlinked_deck_is_edited_through_its_link(tmp_path: Path) -> None:
+    """QA 16:17: a deck kept elsewhere (a git repository, a synced folder) and linked into
+    the decks folder stays linked when a card is saved, or a deck is updated by an
+    import: the edit lands in the file the link points to, and the next edit too."""
+    from quizapp import decks
+    from quizapp.workspace import file_stamp, update_deck
+
+    kept = tmp_path / "notes" / "mine.toml"
+    kept.parent.mkdir()
+    kept.write_text(_commented_deck(3), encoding="utf-8")
+    link = tmp_path / "decks" / "mine.toml"
+    link.parent.mkdir()
+    link.symlink_to(kept)
+    for answer in ("first edit", "second edit"):
+        old = decks.load_deck_cached(link)
+        new = _with_cards(old, [old.cards[0].model_copy(update={"answer": answer}),
+                                *old.cards[1:]])
+        update_deck(link, old, new, file_stamp(link))
+        assert link.is_symlink() and link.resolve() == kept
+        assert f'answer = "{answer}"' in kept.read_text(encoding="utf-8")
+    from quizapp.interop.update import Install, write_install
+
+    write_install(Install(_with_cards(new, new.cards[:2]), link, old=new))  # import --update
+    assert link.is_symlink() and len(decks.load_deck(kept).cards) == 2
+    decks.write_deck(new, link)
+    assert link.is_symlink() and len(decks.load_deck(kept).cards) == 3
