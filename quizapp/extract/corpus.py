@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from quizapp import tomlio
 from quizapp.errors import QuizappError
@@ -37,11 +38,15 @@ class GoldQuote(BaseModel):
     speaker: str | None = None
 
 
+# "2006-10-11", "2008-04" or "2021": a day, a month or a year.
+GoldDate = Annotated[str, StringConstraints(pattern=r"^\d{1,4}(?:-\d{2}(?:-\d{2})?)?$")]
+
+
 class Gold(BaseModel):
     model_config = ConfigDict(extra="forbid")
     people: list[str] = []
     places: list[str] = []
-    dates: list[str] = []
+    dates: list[GoldDate] = []
     quotes: list[GoldQuote] = []
 
 
@@ -65,7 +70,10 @@ def load_gold(path: Path) -> Gold:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        raise GoldError(f"{path}: {where}: {err['msg']}") from None
+        msg = err["msg"]
+        if err["type"] == "string_pattern_mismatch":
+            msg = f"{err['input']!r} is no date: write 2021-03-14, 2021-03 or 2021"
+        raise GoldError(f"{path}: {where}: {msg}") from None
 
 
 def _key(name: str) -> str:

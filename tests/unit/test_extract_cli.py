@@ -168,6 +168,13 @@ def test_a_bad_gold_file_names_the_file_and_the_field(tmp_path: Path, capsys) ->
     assert main(["extract", "--evaluate", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "a.gold.toml: quotes.0.speaker:" in err
+    # a date written as prose was a traceback from deep in the scoring
+    (tmp_path / "a.gold.toml").write_text('dates = ["2021-03", "March 14, 2021"]\n',
+                                          encoding="utf-8")
+    assert main(["extract", "--evaluate", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{tmp_path / 'a.gold.toml'}: dates.1: 'March 14, 2021' is no date: "
+        "write 2021-03-14, 2021-03 or 2021")
 
 
 def test_extract_without_an_article_or_a_corpus_is_one_clear_line(capsys) -> None:
