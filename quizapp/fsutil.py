@@ -23,8 +23,9 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` atomically. ``mode`` sets the new file's permissions
-    (default: the old file's, or what the umask gives a new file)."""
-    path = Path(path)
+    (default: the old file's, or what the umask gives a new file). A symlink stays one: the
+    file it points to is replaced (``link_target``)."""
+    path = link_target(path)
     _make_parent(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -93,6 +93,30 @@ def test_settings_keep_their_comments_when_the_theme_changes(tmp_path: Path) -> 
     assert load_settings(fresh) == Settings(theme="gruvbox")
 
 
+def test_a_symlinked_settings_file_or_export_is_written_through_its_link(tmp_path: Path) -> None:
+    """Dotfiles kept in a git repository are linked into place: a change of theme, like
+    any file quizapp replaces, goes to the file the link points to and the link stays."""
+    from quizapp.fsutil import atomic_write_text
+
+    kept = tmp_path / "dotfiles" / "settings.toml"
+    kept.parent.mkdir()
+    kept.write_text('# mine\ntheme = "nord"\n', encoding="utf-8")
+    link = tmp_path / "config" / "settings.toml"
+    link.parent.mkdir()
+    link.symlink_to(kept)
+    save_settings(link, load_settings(link).model_copy(update={"theme": "gruvbox"}))
+    assert link.is_symlink() and link.resolve() == kept
+    assert kept.read_text(encoding="utf-8") == '# mine\ntheme = "gruvbox"\n'
+    out = tmp_path / "exports" / "deck.csv"
+    out.parent.mkdir()
+    target = tmp_path / "synced" / "deck.csv"
+    target.parent.mkdir()
+    out.symlink_to(target)  # a link whose file is not there yet: written where it points
+    atomic_write_text(out, "q,a\n")
+    assert out.is_symlink() and target.read_text(encoding="utf-8") == "q,a\n"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["deck.csv"]  # no temp file left
+
+
 def _saved_elsewhere(text: str) -> tuple[Deck, str]:
     """A deck as a browser read it, and the file after another save changed its first
     card (the browser's copy is now stale)."""
