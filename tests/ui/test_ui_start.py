@@ -1,6 +1,6 @@
 """Small stays instant (issue 12): with only the bundled decks, a start draws home before
 pydantic and the file models are imported (a third of a small start), and what it draws
-then is exactly what home shows once the decks and scores are loaded."""
+then is exactly what home shows once the decks and scores are loaded, keys included."""
 
 from __future__ import annotations
 
@@ -38,3 +38,5 @@ def test_home_first_draws_the_bundled_decks_before_pydantic_is_imported() -> Non
         assert title[:20] in first["text"]  # on the terminal (a long title ends in "…")
     assert "…" not in {cell for row in first["rows"] for cell in row}  # every number there
     assert first["rows"] == started["loaded"]  # the same as once everything is loaded
+    footer = first["text"].splitlines()[-1]  # and the keys, in that same first frame
+    assert "Play deck" in footer and "Quit" in footer

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from textual.compose import compose as compose_children  # what Widget.recompose uses
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup  # what Footer yields
@@ -96,6 +97,18 @@ class FittedFooter(Footer):
             await self.query_children("*").exclude(".-textual-system").remove()
             if self.is_attached:
                 await self.mount_all(pieces)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """As ``Footer`` does, except for the first keys of a screen: those are put in
+        now, not after the next refresh, so a screen's first frame shows its keys
+        (Textual's Footer paints a frame with none, then lays the screen out and renders
+        it again with them). Later changes wait for a refresh, as in ``Footer``."""
+        if self._showing:
+            super().bindings_changed(screen)
+            return
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_next(self.recompose)
 
     def fit(self, pieces: list[Widget], width: int) -> list[Widget]:
         priority = list(getattr(self.screen, "FOOTER_PRIORITY", ()))
