@@ -389,6 +389,13 @@ def collection_decks(collection: Collection, source: str, *, only: str | None = 
             info["anki"] = {"notetypes": [notetype_record(builder.notetypes[ntid])
                                           for ntid in sorted(builder.notetypes)],
                             "notes": builder.notes}
+        missing = sorted(builder.result_media - set(collection.media))
+        if missing:
+            shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3
+                                              else "")
+            builder.warnings.append(f"{source}: deck {anki_name!r}: {len(missing)} picture or "
+                                    f"sound file(s) its notes show are not in it ({shown}); "
+                                    "the cards show their names")
         deck = Deck.model_validate({"format": 1, "deck": info, "cards": builder.cards})
         out.append(DeckImport(anki_name, deck, builder.warnings, dict(builder.skipped),
                               builder.result_media, builder.with_media, builder.anki_cards,

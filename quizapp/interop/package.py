@@ -86,6 +86,9 @@ class Collection:
     cards: list[AnkiCard]
     reviews: list[Review]
     media: dict[str, str] = field(default_factory=dict)  # media file name -> zip member
+    # A bare collection file: its media are the files of the folder Anki keeps beside it
+    # (``collection.media`` for ``collection.anki2``), named in ``media`` as themselves.
+    media_folder: Path | None = None
 
 
 # --------------------------------------------------------------------------- protobuf
@@ -272,9 +275,19 @@ def _bare_collection(path: Path) -> Collection | None:
                                 raise InteropError([f"{path}: more than "
                                                     f"{MAX_COLLECTION_BYTES:,} bytes; refused"])
                             out.write(chunk)
-                return _read_collection(path, path.name, db_path)
+                collection = _read_collection(path, path.name, db_path)
     except OSError as exc:
         raise InteropError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    folder = path.with_suffix(".media")
+    try:
+        names = [entry.name for entry in os.scandir(folder)
+                 if safe_media_name(entry.name) and entry.is_file(follow_symlinks=False)]
+    except OSError:
+        names = []  # no media folder beside it: the cards name their files
+    if names:
+        collection.media = {name: name for name in names}
+        collection.media_folder = folder
+    return collection
 
 
 def _read_collection(path: Path, name: str, db_path: Path) -> Collection:
@@ -402,8 +415,12 @@ def extract_media(path: Path, collection: Collection, names: set[str], folder: P
                   zstd: bool | None = None) -> list[str]:
     """Copy the media files named in ``names`` from the package into ``folder`` (made
     if needed; files already there are kept). Returns the names written."""
-    written = []
+    written: list[str] = []
     total = 0
+    if collection.media_folder is not None:
+        return _copy_media(collection, names, folder)
+    if not zipfile.is_zipfile(path):
+        return written  # a bare collection without a media folder: nothing to copy
     with zipfile.ZipFile(path) as archive:
         infos = {info.filename: info for info in archive.infolist()}
         if zstd is None:
@@ -431,6 +448,36 @@ def extract_media(path: Path, collection: Collection, names: set[str], folder: P
                 os.fsync(out.fileno())
             os.replace(tmp, target)
             written.append(name)
+    return written
+
+
+def _copy_media(collection: Collection, names: set[str], folder: Path) -> list[str]:
+    """``extract_media`` for a bare collection: copies from the media folder beside it,
+    with the same limits."""
+    import shutil
+
+    assert collection.media_folder is not None
+    written = []
+    total = 0
+    for name in sorted(names):
+        if name not in collection.media:
+            continue
+        source, target = collection.media_folder / name, folder / name
+        if target.exists():
+            continue
+        size = source.stat().st_size
+        if size > MAX_MEDIA_FILE_BYTES:
+            raise InteropError([f"{source}: {size:,} bytes (a media file may have at most "
+                                f"{MAX_MEDIA_FILE_BYTES:,}); refused"])
+        total += size
+        if total > MAX_MEDIA_TOTAL_BYTES:
+            raise InteropError([f"{collection.media_folder}: media of more than "
+                                f"{MAX_MEDIA_TOTAL_BYTES:,} bytes; refused"])
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{name}.tmp-{os.getpid()}")
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+        written.append(name)
     return written
 
 

@@ -333,3 +333,18 @@ def test_anki_text_export_goes_back_to_anki_as_the_same_notes(
     assert (len(log.new), len(log.conflicting), len(log.missing_notetype)) == (0, 1, 0)
     changed = {before[g][1][0]: after[g][1] for g in before if before[g] != after[g]}
     assert changed == {"avoir": ["avoir &amp; co", "to have [sound:bonjour.mp3]"]}
+
+
+def test_a_bare_collection_brings_the_media_of_the_folder_beside_it(
+        source: Path, tmp_path: Path, capsys) -> None:
+    collection = _copy(source, tmp_path / "profile")  # copy.anki2 beside copy.media/
+    assert main(["deck", "import", str(collection)]) == 0
+    media = Locations.from_env().user_decks / "trip.media"
+    assert (media / "flag.png").read_bytes() == PNG and (media / "bonjour.mp3").exists()
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(collection, alone / "collection.anki2")  # no media folder beside it
+    assert main(["deck", "import", str(alone / "collection.anki2"), "--id", "alone",
+                 "--deck", "Trip"]) == 0
+    err = capsys.readouterr().err
+    assert "are not in it (bonjour.mp3, flag.png); the cards show their names" in err
