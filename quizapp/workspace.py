@@ -216,16 +216,31 @@ class Workspace:
                                                      state, self.settings)
             if kept is None:
                 return None
+        if kept.key != state or not self._advance_kept():
+            self._kept = None
+            return None
         try:
-            since = self.store.events_since(kept.position) if kept.key == state else None
+            return kept.tally.summary()
+        except Unknown:
+            self._kept = None
+            return None
+
+    def _advance_kept(self) -> bool:
+        """Under the tally lock: bring the kept tally up to date with the journal's new
+        entries; False (and it is dropped) when that cannot be done."""
+        kept = self._kept
+        if kept is None:
+            return False
+        try:
+            since = self.store.events_since(kept.position)
             if since is None:
                 raise Unknown("not from the journal alone")
             events, kept.position = since
             kept.tally.apply(events, kept.sessions)
-            return kept.tally.summary()
+            return True
         except (ScoreFileError, Unknown):
             self._kept = None  # (half brought up to date, maybe): counted in full from now
-            return None
+            return False
 
     def advanced_summary(self, glimpses: list[Glimpse] | None = None) -> Summary | None:
         """The numbers of the last full count kept on disk (``tallyfile``), brought up
@@ -375,7 +390,16 @@ class Workspace:
         it off any UI thread; ``elsewhere``, in another process, so that a screen never
         waits for it). Raises ``ScoreWriteError`` (also an ``OSError``) saying the
         answers are safe in the journal; nothing is lost."""
+        self._before_compacting()
         self.store.maybe_compact(elsewhere=elsewhere)
+
+    def _before_compacting(self) -> None:
+        """The kept tally reads every answer before they are folded into the snapshot:
+        the journal it would read them from is replaced then, and it goes on from the new
+        one only if it had read the old one to the byte the compaction folds."""
+        if self._kept is not None and self.store.compaction_due():
+            with self._tally_lock:
+                self._advance_kept()
 
     def snapshot_changed(self) -> bool:
         """Whether another window compacted (or a person edited) the score file since it
@@ -397,6 +421,7 @@ class Workspace:
 
         def run() -> None:
             try:
+                self._before_compacting()
                 self.store.maybe_compact()
             except (OSError, ScoreFileError) as exc:
                 errors.append(exc)

@@ -183,10 +183,13 @@ class ScoreStore:
         (the snapshot was replaced: a compaction or a hand edit; the journal was replaced,
         cut or is damaged): then the scores must be read whole. Reads only; raises
         ``ScoreFileError`` for an entry this quizapp does not know."""
-        snapshot_key, folded, inode, journal_id, end = position
         with self._locked(for_reading=True):
-            if files.stat_key(self.path) != snapshot_key:
-                return None
+            if files.stat_key(self.path) != position[0]:
+                rebased = self._rebased(position)
+                if rebased is None:
+                    return None
+                position = rebased
+            snapshot_key, folded, inode, journal_id, end = position
             try:
                 st = os.stat(self.journal_path)
             except FileNotFoundError:
@@ -206,6 +209,19 @@ class ScoreStore:
             if new.damaged or new.id != journal_id:
                 return None
             return new.events, (snapshot_key, folded, inode, journal_id, new.end)
+
+    def _rebased(self, position: tuple[object, ...]) -> tuple[object, ...] | None:
+        """``position`` in the snapshot on disk now, when that snapshot holds exactly the
+        scores at ``position`` (a compaction, this store's own or one it has read since,
+        folded that journal up to that very byte): the events since are then its
+        journal's; None otherwise."""
+        _key, _folded, _inode, journal_id, end = position
+        with self._memory:
+            current, folded = self._snapshot_key, self._snapshot_folded
+        if (journal_id is None or folded is None or (folded.id, folded.bytes) != (journal_id, end)
+                or files.stat_key(self.path) != current):
+            return None
+        return (current, (folded.id, folded.bytes), None, None, 0)
 
     def identity_on_disk(self) -> tuple[object, ...]:
         """``identity`` of the files as they are now, from their ``stat`` alone."""

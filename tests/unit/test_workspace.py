@@ -238,3 +238,32 @@ def _locations_again(tmp_path: Path) -> Locations:
     return Locations(scores=tmp_path / "scores.toml", user_decks=tmp_path / "mine",
                      bundled_decks=tmp_path / "none", extra_decks=(tmp_path / "decks",),
                      settings=tmp_path / "settings.toml")
+
+
+def test_a_start_goes_on_from_the_kept_tally_past_its_own_compaction(tmp_path: Path) -> None:
+    """A start takes the numbers the last full count kept and the answers written since,
+    not a count of every card; it goes on so after a compaction of its own (the journal
+    it read is folded and replaced then). The numbers are those of a full count."""
+    from quizapp.store import ScoreStore
+    from quizapp.tally import Tally, compute_stats
+
+    first = _open(tmp_path)
+    _play(first, [True, False, True])
+    first.stats()  # a full count: kept on disk
+    again = Workspace.open(_locations_again(tmp_path), clock=lambda: T0)
+
+    def no_count(*args, **kwargs):
+        raise AssertionError("every card was counted")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Tally, "build", no_count)
+        _play(first, [False, False, True])  # another window, after the count
+        assert again.stats().deck("caps").missed == 2
+        _play(again, [True, True, False])
+        patch.setattr(ScoreStore, "compaction_due", lambda self, threshold=0: True)
+        again.compact()
+        assert not again.store.journal_path.exists()  # folded into the snapshot
+        _play(again, [False, True, True])
+        numbers = again.stats()
+    fresh = compute_stats(ScoreStore(again.store.path).load(), again.catalog, T0)
+    assert numbers.to_dict() == fresh.to_dict()
