@@ -113,6 +113,8 @@ class ScoreStore:
         self._compacting = 0  # compactions of this store under way (here or in a child)
         self._unusable: tuple[int, int, int] | None = None  # a snapshot read_ahead refused
         self._unusable_error: ScoreFileError | None = None  # and why
+        # The snapshot this store's last compaction wrote (stat key) and what it folded.
+        self._compacted: tuple[tuple[int, int, int] | None, Folded] | None = None
 
     # ----------------------------------------------------------------------- paths
 
@@ -212,15 +214,18 @@ class ScoreStore:
 
     def _rebased(self, position: tuple[object, ...]) -> tuple[object, ...] | None:
         """``position`` in the snapshot on disk now, when that snapshot holds exactly the
-        scores at ``position`` (a compaction, this store's own or one it has read since,
-        folded that journal up to that very byte): the events since are then its
-        journal's; None otherwise."""
+        scores at ``position``: this store's own compaction wrote it (the very file, by its
+        stat identity) and folded that journal up to that very byte. The events since are
+        then its journal's; None otherwise (another window's compaction, a hand edit: a
+        snapshot's ``[journal]`` line alone does not tell what else changed)."""
         _key, _folded, _inode, journal_id, end = position
         with self._memory:
-            current, folded = self._snapshot_key, self._snapshot_folded
-        if (journal_id is None or folded is None or (folded.id, folded.bytes) != (journal_id, end)
-                or files.stat_key(self.path) != current):
+            compacted = self._compacted
+        if compacted is None or journal_id is None:
             return None
+        current, folded = compacted
+        if (folded.id, folded.bytes) != (journal_id, end) or files.stat_key(self.path) != current:
+            return None  # (folded more, or not the file it wrote: a hand edit since, say)
         return (current, (folded.id, folded.bytes), None, None, 0)
 
     def identity_on_disk(self) -> tuple[object, ...]:
@@ -472,6 +477,7 @@ class ScoreStore:
                 fold(self._scores, event)
             self._journal_events = len(journal.events)
             self._snapshot_key, self._snapshot_folded = current, Folded(*folded)
+            self._compacted = (current, Folded(*folded))
             self._journal_inode = journal.inode if journal.exists else None
             self._journal_id, self._journal_end = journal.id, journal.end
 
@@ -911,6 +917,8 @@ class ScoreStore:
                 self._generation += 1
                 self._snapshot_key, self._snapshot_folded = files.stat_key(self.path), folded
                 self._journal_inode, self._journal_id, self._journal_end = new_journal
+                if text is not None and folded is not None:
+                    self._compacted = (self._snapshot_key, folded)
         return True
 
     def _unchanged(self, snapshot: _Snapshot, journal: JournalContents) -> bool:
