@@ -36,7 +36,9 @@ from quizapp.store.journal import (
 import quizapp.store.cache as snapshot_cache
 from quizapp.store.snapshot import (
     dump_scores,
+    mark_passed,
     parse_snapshot,
+    passed_before,
     salvage_snapshot,
 )
 
@@ -485,13 +487,20 @@ class ScoreStore:
 
     def check(self) -> list[str]:
         """Every problem of the snapshot, journal, cache and lock, one ``file: problem``
-        line each; empty when all is well. Reads only: nothing is moved or written."""
+        line each; empty when all is well. Reads only: nothing is moved or written but a
+        note in the cache folder. A snapshot whose very bytes passed the same check
+        before (``snapshot.passed_before``: the check, or a load that parsed them) is
+        hashed, not parsed again: the same bytes and code give the same verdict."""
         problems: list[str] = []
-        try:
-            raw = files.read_file(self.path)
-        except ScoreFileError as exc:
-            problems.append(str(exc))
-            raw = None
+        hashed = files.hash_file(self.path)
+        sha = hashed[0] if hashed is not None else None
+        raw = None
+        if sha is None or not passed_before(self.path, sha):  # (those bytes passed before)
+            try:
+                raw = files.read_file(self.path)
+            except ScoreFileError as exc:
+                problems.append(str(exc))
+            sha = None if raw is None else hashlib.sha256(raw[0]).hexdigest()
         if raw is not None:
             try:
                 parse_snapshot(self.path, raw[0])
@@ -501,6 +510,9 @@ class ScoreStore:
                                 "records and backs the whole file up")
             except ScoreFileError as exc:
                 problems.append(str(exc))
+            else:
+                assert sha is not None
+                mark_passed(self.path, sha)
         try:
             jraw = files.read_file(self.journal_path)
         except ScoreFileError as exc:
@@ -518,22 +530,23 @@ class ScoreStore:
                         f"{self.journal_path}: damaged (bytes {spans}); {journal.answers} "
                         f"answers are intact, {journal.unreadable} "
                         f"{'entry' if journal.unreadable == 1 else 'entries'} cannot be read")
-        problems.extend(self._check_cache(raw[0] if raw else None))
+        problems.extend(self._check_cache(sha))
         if os.path.lexists(self.lock_path) and not os.path.isfile(self.lock_path):
             problems.append(f"{self.lock_path}: not a regular file; quizapp cannot lock the scores")
         return problems
 
-    def _check_cache(self, snapshot: bytes | None) -> list[str]:
+    def _check_cache(self, sha: str | None) -> list[str]:
+        """``sha``: the SHA-256 of the snapshot's bytes (None: there is none)."""
         try:
             raw = tomlio.read_bytes(self.cache_path, files.MAX_SCORE_BYTES, "a cache")
         except FileNotFoundError:
             return []
         except tomlio.FileProblem as exc:
             return [f"{exc} (only speed is lost: the snapshot is read instead)"]
-        if snapshot is None:
+        if sha is None:
             return []
         try:
-            snapshot_cache.decode(raw, hashlib.sha256(snapshot).hexdigest())
+            snapshot_cache.decode(raw, sha)
         except Damaged as exc:
             return [f"{self.cache_path}: {exc} (only speed is lost: it is made again at "
                     "the next compaction)"]
@@ -759,7 +772,9 @@ class ScoreStore:
         data, st = raw
         key = (st.st_ino, st.st_size, st.st_mtime_ns)
         scores, folded = parse_snapshot(self.path, data)
-        return _Snapshot(scores, folded, key, hashlib.sha256(data).hexdigest())
+        sha = hashlib.sha256(data).hexdigest()
+        mark_passed(self.path, sha)  # (what ``check`` asks: these bytes need no parse again)
+        return _Snapshot(scores, folded, key, sha)
 
     def _read_cache(self, sha: str) -> snapshot_cache.Cached | None:
         """The cache, if it was made from exactly these snapshot bytes; else None (a

@@ -456,3 +456,60 @@ def _keep_valid(data: dict[str, Any], cut: tuple[str, ...] | None,
     scores.sessions.sort(key=session_order)
     count = sum(len(r) for r in scores.cards.values())
     return Salvaged(scores, folded, count, len(scores.sessions))
+
+
+# --------------------------------------------------------------------------- checked before
+#
+# ``quizapp scores check`` parses and checks the whole snapshot (seconds at 100k cards). A
+# snapshot whose bytes passed that very check before (the check itself, or a load that
+# read the TOML, which checks the same) need not be parsed again to say it has no
+# problem: the same bytes and the same code give the same verdict. Kept in the cache
+# folder, one line per score file: the SHA-256 of the bytes that passed and the code that
+# passed them (``check_stamp``). Never the truth: lost, it only costs one full check.
+
+_CHECK_CODE = ("models.py", "tomlio.py", "store/snapshot.py", "store/records.py")
+
+
+def check_stamp() -> str:
+    """This quizapp's snapshot reader and model, and the pydantic that checks them."""
+    import hashlib
+    import importlib.util
+
+    from quizapp import __version__
+
+    here = Path(__file__).parents[1]
+    code = b"\0".join((here / name).read_bytes() for name in _CHECK_CODE)
+    spec = importlib.util.find_spec("pydantic")
+    origin = spec.origin if spec is not None else None
+    pydantic_version = Path(origin).with_name("version.py").read_bytes() if origin else b""
+    digest = hashlib.sha256(code + b"\0" + pydantic_version).hexdigest()[:16]
+    return f"{__version__}/{digest}"
+
+
+def checked_path(path: Path) -> Path:
+    """Where the last snapshot bytes of score file ``path`` to pass the check are named."""
+    import hashlib
+
+    from quizapp import paths
+
+    name = hashlib.sha256(str(path).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return paths.cache_dir() / "scores" / f"{name}.checked"
+
+
+def passed_before(path: Path, sha: str) -> bool:
+    """Whether snapshot bytes with SHA-256 ``sha`` passed ``parse_snapshot`` by this code."""
+    try:
+        return checked_path(path).read_text(encoding="ascii").split() == [sha, check_stamp()]
+    except (OSError, ValueError):
+        return False
+
+
+def mark_passed(path: Path, sha: str) -> None:
+    """Snapshot bytes with SHA-256 ``sha`` passed ``parse_snapshot`` (a failure to note it
+    only costs a full check later)."""
+    from quizapp.fsutil import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(checked_path(path), f"{sha} {check_stamp()}\n".encode("ascii"))
+    except OSError:
+        pass

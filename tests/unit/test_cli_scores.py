@@ -34,6 +34,32 @@ def test_check_says_all_is_well_or_names_each_file_at_fault(tmp_path: Path, caps
     assert journal.read_bytes() == before  # check only reads
 
 
+def test_a_check_of_bytes_that_passed_before_is_not_a_full_parse(tmp_path: Path, capsys,
+                                                                monkeypatch) -> None:
+    """The second check of an unchanged snapshot hashes it instead of parsing it again
+    (seconds at 100,000 cards); any change to its bytes is checked in full again."""
+    import quizapp.store.scorestore as scorestore
+
+    path = tmp_path / "scores.toml"
+    answers(path, 5)
+    ScoreStore(path).compact()
+    assert main(["scores", "check", "--scores", str(path)]) == 0
+    parsed = []
+    real = scorestore.parse_snapshot
+    monkeypatch.setattr(scorestore, "parse_snapshot", lambda *a: parsed.append(1) or real(*a))
+    assert main(["scores", "check", "--scores", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: all well\n" * 2
+    assert parsed == []
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("seen = 1", "seen = -1", 1), encoding="utf-8")
+    assert main(["scores", "check", "--scores", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert parsed == [1] and out == f"{path}:10: cards.caps.c0.seen: must be 0 or more\n"
+    path.write_text(text, encoding="utf-8")  # put back as it was: it passed before
+    assert main(["scores", "check", "--scores", str(path)]) == 0
+    assert parsed == [1]
+
+
 def test_recover_merges_each_answer_once(tmp_path: Path, capsys) -> None:
     path = tmp_path / "scores.toml"
     answers(path, 6)
