@@ -36,7 +36,13 @@ from pydantic import ValidationError
 
 from quizapp import tomlio
 from quizapp.decks import deck_id_problem, slugify
-from quizapp.interop.common import InteropError, guid_card_id, html_to_text, media_text
+from quizapp.interop.common import (
+    InteropError,
+    guid_card_id,
+    html_to_text,
+    media_shown,
+    media_text,
+)
 from quizapp.interop.package import AnkiCard, Collection, Note, NoteType
 from quizapp.models import Card, Deck
 
@@ -215,7 +221,8 @@ class _Builder:
             self.cloze(note, notetype, cards, fields, media, base, tags)
         else:
             self.standard(note, notetype, cards, fields, media, base, tags)
-        self.result_media |= media
+        if self.made:  # the files of a note left out stay out
+            self.result_media |= media
         if self.made and note.guid.strip() and notetype.fields and notetype.name.strip():
             ords = {c.id: c.ord for c in cards}
             self.notes.append(note_record(note.guid, notetype.id, values[:len(names)],
@@ -271,7 +278,7 @@ class _Builder:
             return
         first, q1, a1, typed1 = sides[0]
         if (len(sides) == 2 and not typed1 and not sides[1][3]
-                and sides[1][1] == a1 and sides[1][2] == q1 and q1 and a1):
+                and sides[1][1] == a1 and sides[1][2] == q1 and _shown(q1) and _shown(a1)):
             data = {"id": base, "kind": "flip", "question": q1, "answer": a1, "tags": tags,
                     "reverse": True}
             self.add(data, note, notetype, {first.id: "", sides[1][0].id: ".reverse"})
@@ -284,9 +291,18 @@ class _Builder:
             if not answer:
                 self.skip(note, notetype, f"empty back{_template(notetype, card)}")
                 continue
-            data = {"id": base + suffix, "kind": "text" if typed_field else "flip",
-                    "question": question, "answer": answer, "tags": tags}
-            self.add(data, note, notetype, {card.id: ""})
+            for side, text in (("front", question), ("back", answer)):
+                if not _shown(text):  # a terminal shows no picture and plays no sound
+                    self.skip(note, notetype, f"{side} is only a picture or sound"
+                                              f"{_template(notetype, card)}")
+                    break
+            else:
+                data = {"id": base + suffix, "kind": "text" if typed_field else "flip",
+                        "question": question, "answer": answer, "tags": tags}
+                self.add(data, note, notetype, {card.id: ""})
+
+
+_shown = media_shown  # (the import's name for it)
 
 
 def _template(notetype: NoteType, card: AnkiCard) -> str:

@@ -169,6 +169,12 @@ def text_to_html(value: str) -> str:
 MEDIA_MARKER = re.compile(r"\[(image|sound): ([^\]\n]+)\]")
 
 
+def media_shown(text: str) -> bool:
+    """Whether text has something a terminal can show: more than the placeholders of
+    pictures and sounds."""
+    return bool(MEDIA_MARKER.sub("", text).strip())
+
+
 def media_html(value: str, media: AbstractSet[str] = frozenset(),
                used: set[str] | None = None) -> str:
     """``text_to_html``, except that an ``[image: name]`` or ``[sound: name]`` marker of a
@@ -403,6 +409,17 @@ def build_deck(
     problems: list[str] = []
     for row in rows:
         card = row_to_card(row.values, taken)
+        media_only = [name for name in ("question", "answer")
+                      if isinstance(card.get(name), str) and card[name].strip()
+                      and not media_shown(card[name])]
+        if media_only:  # a terminal shows no picture and plays no sound
+            problem = (f"{source}:{row.line}: {format_loc(('cards', len(cards), media_only[0]))}: "
+                       "only a picture or sound")
+            if strict:
+                problems.append(problem)
+            else:
+                skipped.add(problem + "; row skipped", f"{media_only[0]} only a picture or sound")
+            continue
         if card["id"] in first:
             problem = (f"{source}:{row.line}: {format_loc(('cards', len(cards), 'id'))}: "
                        f"duplicate card id {card['id']!r} (already used on line "
