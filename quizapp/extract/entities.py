@@ -439,11 +439,14 @@ def _link(text: str, body: list[tuple[int, int]], people: list[Person]) -> list[
             patterns.append((p.surname,
                              re.compile(rf"(?<![\w-]){surname_pattern(p.surname)}(?![\w-])"), p))
     mentions: list[Mention] = []
+    # longest names first, so "Dana Ortiz" is one mention, not two
+    patterns.sort(key=lambda pp: -len(pp[0]))
     for start, end in body:
         taken: list[tuple[int, int]] = []  # spans already linked in this paragraph
         chunk = text[start:end]
-        # longest names first, so "Dana Ortiz" is one mention, not two
-        for _, pattern, person in sorted(patterns, key=lambda pp: -len(pp[0])):
+        for literal, pattern, person in patterns:
+            if literal[1:] not in chunk:
+                continue  # a plain substring test first: long articles name hundreds
             for m in pattern.finditer(chunk):
                 s, e = start + m.start(), start + m.end()
                 if any(s < te and ts < e for ts, te in taken):
