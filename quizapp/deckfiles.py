@@ -148,7 +148,7 @@ def _shadowed_user_deck(catalog: Catalog, user_decks: Path, deck_id: str) -> Dec
     """A deck of the person's own with ``deck_id`` that another deck shadows."""
     folder = user_decks.resolve()
     for path, _kept in catalog.shadowed:
-        if path.resolve().parent != folder:
+        if path.parent.resolve() != folder:  # (the file may be a symlink to elsewhere)
             continue
         try:
             deck = load_deck_cached(path)

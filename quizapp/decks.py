@@ -127,14 +127,16 @@ def deck_id_for(title: str, fallback: str) -> str:
 def deck_path(folder: Path, deck_id: str) -> Path:
     """The file a deck with ``deck_id`` is written to inside ``folder``.
 
-    Raises ``DeckError`` for an id that is not a safe file name, and checks that the
-    resolved path really is inside ``folder`` (so no write can escape it)."""
+    Raises ``DeckError`` for an id that is not a safe file name, and checks that the path
+    really is inside ``folder`` (so no id can make a write escape it). The file itself is
+    not resolved: a deck of the person's own that is a symlink there (to a deck kept in a
+    git repository) is updated through its link; a new deck never replaces anything."""
     reason = deck_id_problem(deck_id)
     if reason:
         raise DeckError([f"{folder}: deck.id: {reason}"])
     base = Path(folder).resolve()
-    path = (base / f"{deck_id}.toml").resolve()
-    if path.parent != base:
+    path = base / f"{deck_id}.toml"
+    if path.parent != base or path.name != f"{deck_id}.toml":
         raise DeckError([f"{folder}: deck.id: {deck_id!r} would be written outside the folder"])
     return path
 

@@ -486,3 +486,23 @@ def test_decks_whose_titles_have_no_latin_letters_get_ids_of_their_own(
     assert main(["deck", "new", "中文词汇"]) == 0
     titles = sorted(load_deck(user_decks / name).deck.title for name in files_in(user_decks))
     assert titles == sorted(["Русский", "Ελληνικά", "Животные", "漢字の練習", "中文词汇"])
+
+
+def test_a_symlinked_deck_of_ones_own_is_updated_through_its_link(
+    tmp_path: Path, user_decks: Path, capsys
+) -> None:
+    """QA 16:23: a deck kept elsewhere (a git repository) and linked into the decks folder
+    was refused by deck add/import --update as "written outside the folder"; it is the
+    person's own deck, and the update goes through the link into the file it points to."""
+    (tmp_path / "notes").mkdir()
+    kept = write(tmp_path / "notes" / "capitals.toml", DECK)
+    user_decks.mkdir(parents=True)
+    link = user_decks / "capitals.toml"
+    link.symlink_to(kept)
+    changed = write(tmp_path / "v2.toml", DECK.replace('answer = "Berlin"', 'answer = "Bonn"'))
+    assert main(["deck", "add", str(changed), "--update", "--yes"]) == 0, capsys.readouterr().err
+    assert link.is_symlink() and load_deck(kept).cards[1].answer == "Bonn"
+    table = write(tmp_path / "caps.csv", "question,answer\nCapital of Italy?,Rome\n")
+    assert main(["deck", "import", str(table), "--id", "capitals", "--update", "--yes"]) == 0
+    assert link.is_symlink() and [c.answer for c in load_deck(kept).cards] == ["Rome"]
+    assert files_in(user_decks) == ["capitals.toml"]
