@@ -1,7 +1,8 @@
 """Run by ``test_ui_start`` as a fresh process (not a test): starts the app headless as the
 command line does, on the data the environment names, and prints as JSON what home showed
-the first time it drew the deck table with rows, whether pydantic was imported by then,
-and the rows once everything was loaded."""
+the first time it drew the deck table with rows, whether pydantic (or Rich's emoji table,
+which only reading markup imports) was imported by then, and the rows once everything was
+loaded."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ async def main() -> dict:
         draw(screen)
         if not first and screen.is_current and screen.query_one("#decks").row_count:
             first["pydantic"] = "pydantic" in sys.modules
+            first["emoji"] = "rich._emoji_codes" in sys.modules  # markup read somewhere
             first["rows"] = rows(screen)
             first["text"] = "\n".join(s.text for s in screen._compositor.render_strips())
 

@@ -387,9 +387,11 @@ class HomeScreen(Screen[None]):
         title_width = max(min(MIN_TITLE, longest), min(longest, room()))
         self._laid_out_for = self.app.size.width
         table.clear(columns=True)
-        table.add_column(COLUMNS[0], key="deck", width=title_width)
+        # Labels as Text: a str label is read as markup, which imports Rich's emoji table
+        # (a sixtieth of a start) for eight plain words.
+        table.add_column(Text(COLUMNS[0]), key="deck", width=title_width)
         for label in shown:
-            table.add_column(label, key=label.casefold(), width=widths[label])
+            table.add_column(Text(label), key=label.casefold(), width=widths[label])
         for deck_id, cells in rows.items():
             table.add_row(*(cells[COLUMNS.index(label)] for label in (COLUMNS[0], *shown)),
                           key=deck_id)
