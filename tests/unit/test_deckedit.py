@@ -180,14 +180,14 @@ def test_editing_one_card_of_a_big_deck_reads_back_only_that_card(
     def no_parsing(*args, **kwargs):
         raise AssertionError("the whole deck was parsed again")
 
-    monkeypatch.setattr(decks, "parse_deck", no_parsing)
-    monkeypatch.setattr("quizapp.deckedit.parse_deck", no_parsing)
-    update_deck(path, old, new, file_stamp(path))
-    out = path.read_text(encoding="utf-8")
-    assert out == text.replace('answer = "answer 1234"  # note 1234',
-                               'answer = "edited [b]bold[/b]"  # note 1234')
-    assert decks.load_deck_cached(path) == new  # from memory: not parsed
-    monkeypatch.undo()
+    with monkeypatch.context() as mp:  # (undo() alone would undo the isolated home too)
+        mp.setattr(decks, "parse_deck", no_parsing)
+        mp.setattr("quizapp.deckedit.parse_deck", no_parsing)
+        update_deck(path, old, new, file_stamp(path))
+        out = path.read_text(encoding="utf-8")
+        assert out == text.replace('answer = "answer 1234"  # note 1234',
+                                   'answer = "edited [b]bold[/b]"  # note 1234')
+        assert decks.load_deck_cached(path) == new  # from memory: not parsed
     decks._CACHE.clear()
     decks._WRITTEN.clear()
     assert decks.load_deck(path) == new  # and the file itself says so

@@ -23,16 +23,18 @@ def test_percent() -> None:
 def test_when_is_relative_when_recent_and_local_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    try:
-        assert when(None, NOW) == "never"
-        assert when(NOW - timedelta(seconds=20), NOW) == "just now"
-        assert when(NOW - timedelta(minutes=42), NOW) == "42 min ago"
-        assert when(NOW - timedelta(hours=3), NOW) == "today 09:00"
-        assert when(NOW - timedelta(hours=20), NOW) == "yesterday 16:00"
-        assert when(NOW - timedelta(days=3), NOW) == "3 days ago"
-        assert when(NOW - timedelta(days=40), NOW) == "2026-10-19"
-    finally:
-        monkeypatch.undo()
+    # (a context of its own: monkeypatch.undo() would also undo conftest's isolated home)
+    with monkeypatch.context() as mp:
+        mp.setenv("TZ", "UTC")
         time.tzset()
+        try:
+            assert when(None, NOW) == "never"
+            assert when(NOW - timedelta(seconds=20), NOW) == "just now"
+            assert when(NOW - timedelta(minutes=42), NOW) == "42 min ago"
+            assert when(NOW - timedelta(hours=3), NOW) == "today 09:00"
+            assert when(NOW - timedelta(hours=20), NOW) == "yesterday 16:00"
+            assert when(NOW - timedelta(days=3), NOW) == "3 days ago"
+            assert when(NOW - timedelta(days=40), NOW) == "2026-10-19"
+        finally:
+            mp.undo()
+            time.tzset()

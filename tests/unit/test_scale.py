@@ -462,11 +462,11 @@ def test_another_windows_compaction_is_read_ahead_so_the_next_answer_reads_no_sn
     def no_reading(*args, **kwargs):
         raise AssertionError("the snapshot was read on the screen's thread")
 
-    monkeypatch.setattr(here, "_read_files", no_reading)
-    there.append(_answer("c3", 3))
-    assert here.catch_up()  # the journal's new tail only
-    here.append(_answer("c1", 4))
-    monkeypatch.undo()
+    with monkeypatch.context() as mp:  # (undo() alone would undo the isolated home too)
+        mp.setattr(here, "_read_files", no_reading)
+        there.append(_answer("c3", 3))
+        assert here.catch_up()  # the journal's new tail only
+        here.append(_answer("c1", 4))
     on_disk = ScoreStore(path).load()
     assert on_disk.cards == here.scores.cards
     assert [on_disk.cards["d"][c].seen for c in ("c1", "c2", "c3")] == [3, 2, 2]
@@ -673,16 +673,16 @@ def test_the_index_shows_decks_without_loading_them_and_only_while_it_is_true(
     def not_loaded(*args, **kwargs):
         raise AssertionError("a deck was loaded")
 
-    monkeypatch.setattr(decks, "load_deck_cached", not_loaded)
-    [glimpse] = decks.survey(where)
-    assert (glimpse.id, glimpse.summary.title, glimpse.summary.asked) == ("cached", "Cached", 1)
-    monkeypatch.setattr(deckindex, "SETTLED_NS", 10**18)  # cached just after it was written:
-    assert [g.summary.title for g in decks.survey(where)] == ["Cached"]  # hashed, still shown
-    monkeypatch.setattr(deckindex, "SETTLED_NS", 0)
-    assert glimpse.digest == hashlib.sha256(path.read_bytes()).hexdigest()
-    path.write_text(DECK.replace('title = "Cached"', 'title = "Edited"'), encoding="utf-8")
-    assert decks.survey(where) is None
-    monkeypatch.undo()
+    with monkeypatch.context() as mp:  # (undo() alone would undo the isolated home too)
+        mp.setattr(decks, "load_deck_cached", not_loaded)
+        [glimpse] = decks.survey(where)
+        assert (glimpse.id, glimpse.summary.title, glimpse.summary.asked) == ("cached", "Cached", 1)
+        mp.setattr(deckindex, "SETTLED_NS", 10**18)  # cached just after it was written:
+        assert [g.summary.title for g in decks.survey(where)] == ["Cached"]  # hashed, still shown
+        mp.setattr(deckindex, "SETTLED_NS", 0)
+        assert glimpse.digest == hashlib.sha256(path.read_bytes()).hexdigest()
+        path.write_text(DECK.replace('title = "Cached"', 'title = "Edited"'), encoding="utf-8")
+        assert decks.survey(where) is None
     monkeypatch.setattr(deckindex, "SETTLED_NS", 0)
     decks.discover(where)
     assert [g.summary.title for g in decks.survey(where)] == ["Edited"]
