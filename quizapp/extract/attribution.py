@@ -165,6 +165,13 @@ _NOT_A_PERSON = frozenset({
     "police", "army", "council", "committee", "board", "union", "group", "poll", "data",
     "figures", "law", "bill", "plan", "proposal", "order", "ruling", "decision", "report's",
 })
+# “...,” one engineer said / “...,” said a longtime employee: the quote's own attribution
+# names a person left unnamed, so no earlier speaker may be borrowed for it.
+_UNNAMED_NP = (r"(?:a|an|one|another|the|some|several|many|two|three|his|her|their)\s+"
+               r"(?:[a-z][\w’'-]*\s+){0,3}?[a-z][\w’'-]*")
+_AFTER_UNNAMED = re.compile(
+    rf"\s*(?:(?P<np>{_UNNAMED_NP})(?:,\s+[^,“”\"]{{1,80}},)?\s+(?:[a-z]+ly\s+)?{SPEECH}"
+    rf"|{SPEECH}\s+(?P<np2>{_UNNAMED_NP}))\b")
 _PRONOUN_GENDER = {"he": "m", "she": "f", "it": "n"}
 _ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Gov", "Rep", "Gen", "Prof", "Jr", "Sr",
                   "vs", "U.S", "Lt", "Col", "No"}
@@ -434,6 +441,11 @@ class Attributor:
             # The quote has an attribution of its own, but it names nobody we know: abstain
             # rather than borrow a speaker from elsewhere.
             quote.reason = reasons[0]
+            return
+        unnamed = _AFTER_UNNAMED.match(after) if ends_clause else None
+        if unnamed is not None:
+            np = unnamed.group("np") or unnamed.group("np2")
+            quote.reason = f"said by a person the article does not name ({np!r})"
             return
         if not short and self._continuation(i, quote, same_paragraph_only=True):
             return

@@ -189,3 +189,16 @@ def test_an_article_quoting_with_single_marks() -> None:
     assert _said(text) == {"We moved the childre": "Dana Ortiz",
                            "Now the teachers' un": "Dana Ortiz",
                            "It is a shame": "Ben Okafor"}
+
+
+def test_a_quote_said_by_an_unnamed_person_never_borrows_the_speaker_before() -> None:
+    text = (
+        "Bakery closes\n\n"
+        "“We tried everything,” said owner Dana Ortiz. “The rent doubled,” she added.\n\n"
+        "“Nobody asked the staff,” one baker said.\n\n"
+        "“It was a good job,” said a longtime cleaner.\n\n"
+        "“I will miss the smell of bread,” a neighbour, who buys a loaf every day, said.\n"
+    )
+    assert _said(text) == {"We tried everything": "Dana Ortiz", "The rent doubled": "Dana Ortiz",
+                           "Nobody asked the sta": None, "It was a good job": None,
+                           "I will miss the smel": None}
