@@ -217,6 +217,16 @@ def surname_pattern(surname: str) -> str:
     return re.escape(surname)
 
 
+def _ends_a_place(before: str, name: str) -> bool:
+    """Whether ``name`` (with the capitalised words right before it) is a town's name."""
+    cities = gazetteer.cities()
+    if " " in name and name in cities:
+        return True
+    words = re.findall(r"[^\W\d_][\w’'-]*", before[-40:])
+    return any(" ".join([*words[-k:], name]) in cities for k in (1, 2)
+               if len(words) >= k and words[-k][:1].isupper())
+
+
 def _is_place_phrase(phrase: str) -> bool:
     return phrase in gazetteer.big_cities() or phrase in gazetteer.countries()
 
@@ -303,6 +313,8 @@ def find_people(layout: Layout, body: list[tuple[int, int]],
                                     for w in double.groups())):
                     full = f"{full} {double.group(1)} {double.group(2)}"
                     surname, inside_name = double.group(2), double.end(2)
+                if _ends_a_place(chunk[: m.start()], full):
+                    continue  # "Vila Nova de Gaia", "San Juan de la Maguana": a town
                 role, title = _role_before(chunk[: m.start()])
                 add(full, surname, names[given], "given-name", start + m.start(), title, role)
         for m in title_re.finditer(chunk):

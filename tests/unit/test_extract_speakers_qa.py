@@ -202,3 +202,13 @@ def test_a_quote_said_by_an_unnamed_person_never_borrows_the_speaker_before() ->
     assert _said(text) == {"We tried everything": "Dana Ortiz", "The rent doubled": "Dana Ortiz",
                            "Nobody asked the sta": None, "It was a good job": None,
                            "I will miss the smel": None}
+
+
+def test_a_town_whose_name_holds_a_given_name_is_no_person() -> None:
+    text = (
+        "Port wine prices rise\n\n"
+        "“Our costs went up by a third,” said Ana Ribeiro, who runs a wine cellar in Vila "
+        "Nova de Gaia. Her brother moved to New York City last year.\n"
+    )
+    result = extract(text)
+    assert [p.name for p in result.dataset.people] == ["Ana Ribeiro"]
