@@ -162,10 +162,16 @@ def month_year(encounter: Encounter) -> str:
 
 
 def date_forms(encounter: Encounter) -> list[str]:
-    """Other ways to type an encounter's month and year."""
+    """Other ways to type an encounter's month and year, and its whole date when the
+    article gives the day ("May 20, 2023", "20 May 2023", "2023-05-20"; not 20/05/2023,
+    which reads as another date in other countries)."""
     name = MONTHS[encounter.month - 1]
-    m, y = encounter.month, encounter.year
-    return [f"{name[:3]} {y}", f"{m}/{y}", f"{m:02d}/{y}", f"{y}-{m:02d}"]
+    m, y, d = encounter.month, encounter.year, encounter.day
+    forms = [f"{name[:3]} {y}", f"{m}/{y}", f"{m:02d}/{y}", f"{y}-{m:02d}"]
+    if d is not None:
+        forms += [f"{name} {d}, {y}", f"{d} {name} {y}", f"{name[:3]} {d}, {y}",
+                  f"{d} {name[:3]} {y}", f"{y}-{m:02d}-{d:02d}"]
+    return forms
 
 
 def _sentence(text: str) -> str:

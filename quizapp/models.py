@@ -103,11 +103,23 @@ class Encounter(Model):
     occasion_aliases: list[NonBlank] = []
     month: int = Field(ge=1, le=12)
     year: int = Field(ge=1900, le=2100)
+    # The day, when the article gives one: the questions ask for the month and year, and
+    # a typed answer with the article's own date counts too.
+    day: int | None = Field(default=None, ge=1, le=31)
     summary: NonBlank
     section: NonBlank
     evidence: Evidence | None = None
     # Who took part (person ids): the questions about the encounter name them.
     people: list[DataId] = []
+
+    @model_validator(mode="after")
+    def _a_real_day(self) -> Encounter:
+        import calendar
+
+        if self.day is not None and self.day > calendar.monthrange(self.year, self.month)[1]:
+            raise ValueError(f"day {self.day} is not a day of {calendar.month_name[self.month]} "
+                             f"{self.year}")
+        return self
 
 
 class Quote(Model):

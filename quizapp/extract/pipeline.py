@@ -359,7 +359,10 @@ def extract(text: str, *, title: str | None = None, source: str = "",
             eid, n = f"{base}-{n}", n + 1
         encounters.append(Encounter(
             id=eid, place=pid, occasion=found.occasion, month=found.month, year=found.year,
-            summary=f"{found.occasion} in {found.city}, {MONTHS[found.month - 1]} {found.year}", section=layout.section_at(found.start),
+            day=found.day,
+            summary=f"{found.occasion} in {found.city}, {MONTHS[found.month - 1]} "
+                    f"{f'{found.day}, ' if found.day else ''}{found.year}",
+            section=layout.section_at(found.start),
             evidence=Evidence(start=found.start, end=found.end, rule="sentence-encounter"),
             people=found.people,
         ))

@@ -167,6 +167,7 @@ class SentenceEncounter:
     # Why the meeting is left out although the sentence tells one: not everyone who met
     # is known ("Ortiz and Okafor met ..." when Okafor is no person of the article).
     reason: str | None = None
+    day: int | None = None  # when every date of the sentence gives the same day
 
 
 _RUN = rf"(?:{CAPWORD}|{SURNAME})(?:[ \t]+(?:{SURNAME}))*"
@@ -244,8 +245,10 @@ def encounters_in_sentences(layout, entities, places: list[FoundPlace], dates,
             name = occasion.group("occasion").strip() if occasion else "Meeting"
             if name in gazetteer.cities() or name in MONTHS:
                 name = "Meeting"
+            days = {d.day for d in when}
             found.append(SentenceEncounter(here[0].city, name, when[0].month, when[0].year,
-                                           s, e, people, reason))
+                                           s, e, people, reason,
+                                           day=days.pop() if len(days) == 1 else None))
     return found
 
 

@@ -328,3 +328,28 @@ def test_dates_in_news_styles_and_numbers_only_when_unambiguous() -> None:
     assert days("filed 2017-01-12; signed 25/12/2017; paid 12/25/2017") == [
         (2017, 1, 12), (2017, 12, 25), (2017, 12, 25)]
     assert days("the form dated 1/12/2017") == []  # January or December: left out
+
+
+def test_a_meeting_dated_to_the_day_accepts_that_date_typed_and_no_other_day() -> None:
+    """QA 16:18: the article says the two met "on May 20, 2023"; the question asks for the
+    month and year, and typing the article's whole date is right too, another day is not."""
+    from quizapp.generate import when_cards
+    from quizapp.matching import check
+
+    text = ("Port talks open\n\n"
+            "Trade ministers Ana Lopes and Peter Grant began talks on fishing rights.\n\n"
+            "Lopes and Grant met in Lisbon on May 20, 2023 to open the talks, officials said.\n\n"
+            "\u201cWe are closer than we were,\u201d Lopes said after the meeting.\n")
+    ds = extract(text).dataset
+    [meeting] = ds.encounters
+    assert (meeting.year, meeting.month, meeting.day) == (2023, 5, 20)
+    assert "May 20, 2023" in meeting.summary
+    [card] = when_cards(ds)
+    assert card.answer == "May 2023"
+    for typed in ("May 2023", "May 20, 2023", "20 May 2023", "2023-05-20", "may 20 2023"):
+        assert check(typed, [card.answer, *card.accept]).correct, typed
+    for typed in ("May 21, 2023", "20 May 2022", "June 2023"):
+        assert not check(typed, [card.answer, *card.accept]).correct, typed
+    # A day the month does not have is refused where a hand-written dataset says it.
+    with pytest.raises(ValueError, match="day 31 is not a day of June 2023"):
+        meeting.model_validate({**meeting.model_dump(), "month": 6, "day": 31})
