@@ -13,8 +13,8 @@ small / big / ratio:
   last answer to summary: through the app's pilot, with the big deck and score file;
 - the command line: ``stats --json``, ``due``, ``deck validate``, CSV and .apkg export,
   ``deck import`` of a CSV (fresh processes, warm caches), and ``stats --json`` again after
-  an answer was added elsewhere (the numbers counted again, not read from the summary the
-  last count kept);
+  an answer was added elsewhere (the kept tally brought up to date with the journal's new
+  answers: the cost of an outside change);
 - loading a deck cold (no cache) against a bare ``tomllib`` parse of the same file, and
   refusing the same deck with one field misspelt (the time to say where);
 - saving one edited card as the browser does, and the reload of the deck that follows;
@@ -343,7 +343,8 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
                 seconds, peak, _out = run_process(cli + args, env)
                 note(name, n, seconds, peak)
         for r in range(repeat if run_commands else 0):
-            # Another window answered since the numbers were last counted: counted again.
+            # Another window answered since the numbers were last counted: the kept tally
+            # takes in just that answer.
             from quizapp.models import AnswerEvent
             from quizapp.store import ScoreStore
 
@@ -351,7 +352,7 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
                 deck=DECK_ID, card="card-1", session="bench", result="right",
                 at=START + timedelta(days=60, seconds=time.time() % 86400)))
             seconds, peak, _out = run_process(cli + ["stats", "--json"], env)
-            note("stats --json, counted again (an answer since)", n, seconds, peak)
+            note("stats --json after an answer elsewhere", n, seconds, peak)
         for r in range(repeat if run_commands else 0):
             import_env = dict(env, QUIZAPP_DATA_DIR=str(folder / f"import-{r}-{time.time_ns()}"))
             seconds, peak, _out = run_process(
