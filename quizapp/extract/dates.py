@@ -8,7 +8,8 @@ is left out) and a year after "in", "since", "by" or "during"
 "last month") are resolved when the article has a date (``resolve_relative``: the page's
 publication date, else a date line at the top of the article such as "Tuesday, October 21,
 2008"); a weekday is the last such day on or before the article's date, as news reports
-use them, or the next such day when its sentence looks ahead ("will", "is expected to");
+use them, or the next such day when its sentence looks ahead ("will", "would", "is expected
+to");
 a weekday right before a written date ("Thursday, March 14, 2024") is no relative date.
 The article's date may also be the end of its title ("News briefs: April 14, 2010") or a
 wire dateline ("NAIROBI, Kenya (June 3, 2023) — ..."). Without a date, or for vaguer forms ("last week"), they are reported and left
@@ -91,10 +92,16 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
 
 
 _YEAR = re.compile(r"\b(?:[Ii]n|since|[Bb]y|during|until|of)\s+(?P<year>(?:19|20)\d\d)\b(?!\s*[-–]\d)")
+_LINE_MONTH = _MONTH + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b"
+_WEEKDAY = "|".join(WEEKDAYS) + r"|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\b\.?"
+# A page stamp's time after the date: "10:32 AM EST", "09.12 GMT", "at 3 p.m."
+_TIME = (r"(?:,?\s+(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?"
+         r"(?:\s+[A-Z]{2,5}(?:[+-]\d{1,2})?)?)?")
 _DATE_LINE = re.compile(
     r"^(?:(?:Published|Posted|Updated|Last updated|Date)(?:\s+on)?:?\s+)?"
-    rf"(?:(?:{'|'.join(WEEKDAYS)}),?\s+)?(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}){_ORDINAL},\s+"
-    rf"(?P<year>(?:19|20)\d\d)|(?P<day2>\d{{1,2}}){_ORDINAL}\s+(?P<month2>{_MONTH})\s+(?P<year2>(?:19|20)\d\d))\.?$"
+    rf"(?:(?:{_WEEKDAY}),?\s+)?(?:(?P<month>{_LINE_MONTH})\s+(?P<day>\d{{1,2}}){_ORDINAL},\s+"
+    rf"(?P<year>(?:19|20)\d\d)|(?P<day2>\d{{1,2}}){_ORDINAL}\s+(?P<month2>{_LINE_MONTH})"
+    rf"\s+(?P<year2>(?:19|20)\d\d)){_TIME}\.?$"
 )
 
 
@@ -110,7 +117,7 @@ def find_years(text: str, start: int, end: int, taken: list[DateMention]) -> lis
 
 def date_line(text: str) -> date | None:
     """The date of a line that is only a date ("Tuesday, October 21, 2008", also
-    "Published: 14 March 2022"), else None."""
+    "Published: 14 March 2022", a page stamp "Updated Mon 14 Mar 2022 09.12 GMT"), else None."""
     m = _DATE_LINE.match(text.strip())
     if m is None:
         return None

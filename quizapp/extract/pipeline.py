@@ -190,7 +190,7 @@ def _turn_quotes(text: str, turns: list[Turn], entities: Entities,
 
 # Words that put a weekday ahead of the article's date: "is expected to visit on Friday".
 _FUTURE = re.compile(
-    r"\b(?:will|won[’']t|shall|(?:is|are|was|were)\s+(?:expected|due|scheduled|set|"
+    r"\b(?:will|won[’']t|would|shall|(?:is|are|was|were)\s+(?:expected|due|scheduled|set|"
     r"planning|going)\s+to|plans?\s+to|intends?\s+to|next|until|upcoming|coming)\b",
     re.IGNORECASE)
 

@@ -212,3 +212,13 @@ def test_a_town_whose_name_holds_a_given_name_is_no_person() -> None:
     )
     result = extract(text)
     assert [p.name for p in result.dataset.people] == ["Ana Ribeiro"]
+
+
+def test_a_page_stamp_with_a_time_is_a_date_line() -> None:
+    body = ("\n\nBridge to close for repairs\n\n"
+            "The council voted on Friday to close the bridge. Engineers said they would "
+            "start work on Wednesday.\n")
+    for stamp in ("March 14, 2022 10:32 AM EST", "Updated Mon 14 Mar 2022 09.12 GMT"):
+        result = extract(stamp + body)
+        assert result.dataset.article.title == "Bridge to close for repairs"
+        assert _relative(stamp + body) == {"Friday": "2022-03-11", "Wednesday": "2022-03-16"}
