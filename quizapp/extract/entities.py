@@ -33,7 +33,7 @@ _LATIN = [chr(c) for c in range(0xC0, 0x250)]
 UPPER = "A-Z" + "".join(c for c in _LATIN if c.isupper())
 LOWER = "a-z" + "".join(c for c in _LATIN if c.islower())
 CAPWORD = (rf"[{UPPER}](?:['’][{UPPER}])?[{LOWER}]+(?:[{UPPER}][{LOWER}]+)?"
-           rf"(?:-[{UPPER}][{LOWER}]+)?")
+           rf"(?:-[{UPPER}{LOWER}][{LOWER}]+)?")
 # Lower-case particles that belong to a surname ("Lotte de Wit", "Ana da Silva",
 # "Ludwig van der Berg", "Ahmed bin Khalid"); "al-"/"el-" are joined by a hyphen.
 PARTICLE = r"(?:de|van|von|da|das|dos|del|della|der|den|di|du|la|le|bin|binti|ibn|ter)"

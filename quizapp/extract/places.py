@@ -174,8 +174,19 @@ _RUN = rf"(?:{CAPWORD}|{SURNAME})(?:[ \t]+(?:{SURNAME}))*"
 # "Ortiz and Okafor", "Ortiz, Okafor and Lee": names joined to each other.
 _JOINED = re.compile(rf"(?<![\w’'-])({_RUN})(?=(?:,[ \t]+|,?[ \t]+and[ \t]+|[ \t]+&[ \t]+)"
                      rf"({_RUN})(?![\w’'-]))")
+# "Kim met Walsh ...": the name right before the meeting verb met someone too.
+_WHO_MET = re.compile(
+    rf"(?<![\w’'-])({_RUN})[ \t]+(?:[a-z]+ly[ \t]+|also[ \t]+|first[ \t]+|last[ \t]+|again[ \t]+)?"
+    rf"(?:met|meets|visited|hosted|held talks)\b")
 _MET_WHOM = re.compile(rf"\b(?:met|meets|meet|met with|held talks with|hosted|visited)[ \t]+({_RUN})")
 _PRONOUN_SUBJECT = re.compile(r"(?:^|,[ \t]+)(?P<p>[Hh]e|[Ss]he|[Tt]hey|[Ww]e)[ \t]+[a-z]")
+
+
+# Lower-case words that may follow a person's name ("met Walsh in Canberra"); any other
+# ("met Japanese officials") makes the capitalised word an adjective, not a name.
+_AFTER_NAME = {"in", "at", "on", "for", "and", "to", "during", "with", "last", "again", "of",
+               "from", "after", "before", "when", "while", "as", "who", "whom", "over", "near",
+               "twice", "once", "briefly", "privately", "there", "here", "but", "or"}
 
 
 def _missing_person(sentence: str, s: int, entities, resolve) -> tuple[list[str], str | None]:
@@ -187,18 +198,26 @@ def _missing_person(sentence: str, s: int, entities, resolve) -> tuple[list[str]
     if pronoun is not None:  # "He and Mills met ...": he is someone who met
         known.append(pronoun.span("p"))
 
-    def unknown(start: int, name: str) -> bool:
-        covered = any(a <= start < b for a, b in known)
+    def unknown(start: int, name: str, subject: bool = False) -> bool:
+        """A name no person of the article stands for ("French Foreign Minister Laurent
+        Fabius" is known: a known name ends it). Before "met" a town is a person too."""
+        end = start + len(name)
+        covered = any(a < end and start < b for a, b in known)
         word = name.split()[0]
-        return not (covered or name in cities or name in gazetteer.countries()
+        after = re.match(r"[ \t]+([a-z]+)", sentence[end:])
+        adjective = after is not None and after.group(1) not in _AFTER_NAME
+        return not (covered or (name in cities and not subject) or name in gazetteer.countries()
                     or word in gazetteer.STOPWORDS or word in MONTHS or word in ORG_HEADS
-                    or name.split()[-1] in ORG_HEADS)
+                    or name.split()[-1] in ORG_HEADS or (adjective and not subject))
 
     for m in _JOINED.finditer(sentence):
         a, b = (m.start(1), m.group(1)), (m.start(2), m.group(2))
         for (pos, name), (other_pos, _) in ((a, b), (b, a)):
             if unknown(pos, name) and any(x <= other_pos < y for x, y in known):
                 return [], f"{name!r} is not a person of the article"
+    for m in _WHO_MET.finditer(sentence):
+        if unknown(m.start(1), m.group(1), subject=True):
+            return [], f"{m.group(1)!r} is not a person of the article"
     for m in _MET_WHOM.finditer(sentence):
         if unknown(m.start(1), m.group(1)):
             return [], f"{m.group(1)!r} is not a person of the article"
