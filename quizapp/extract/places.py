@@ -199,8 +199,8 @@ def _missing_person(sentence: str, s: int, entities, resolve) -> tuple[list[str]
         known.append(pronoun.span("p"))
 
     def unknown(start: int, name: str, subject: bool = False) -> bool:
-        """A name no person of the article stands for ("French Foreign Minister Laurent
-        Fabius" is known: a known name ends it). Before "met" a town is a person too."""
+        """A name no person of the article stands for ("French Foreign Minister Dana
+        Ortiz" is known: a known name ends it). Before "met" a town is a person too."""
         end = start + len(name)
         covered = any(a < end and start < b for a, b in known)
         word = name.split()[0]
