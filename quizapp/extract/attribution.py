@@ -447,7 +447,10 @@ class Attributor:
             np = unnamed.group("np") or unnamed.group("np2")
             quote.reason = f"said by a person the article does not name ({np!r})"
             return
-        if not short and self._continuation(i, quote, same_paragraph_only=True):
+        # A short quote that is a whole sentence (“Nothing scares her.”) right after an
+        # attributed one is its continuation too; a short phrase is not.
+        sentence = bool(re.match(r"[A-Z]", quote.text)) and quote.raw_end_punct in {".", "!", "?"}
+        if (not short or sentence) and self._continuation(i, quote, same_paragraph_only=True):
             return
         if self._try(_BEFORE_NAME_SAID.search(before), before_start, "{who}-said-before", quote, reasons):
             return

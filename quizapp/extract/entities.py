@@ -194,9 +194,18 @@ def slug(text: str) -> str:
     return s or "x"
 
 
+# Words that end a place's name, never a person's ("Fair Isle", "Hudson River").
+_PLACE_WORDS = frozenset({
+    "Isle", "Island", "Islands", "River", "Lake", "Valley", "Street", "Road", "Avenue",
+    "Square", "Bay", "Mountains", "Creek", "Peninsula", "Canyon", "Ocean", "Sea", "Gulf",
+    "Strait", "Falls", "Beach", "Harbour", "Harbor", "Airport", "Station", "Boulevard",
+})
+
+
 def _not_a_name(word: str) -> bool:
     return (
         word in gazetteer.STOPWORDS
+        or word in _PLACE_WORDS
         or word in gazetteer.countries()
         or word in gazetteer.big_cities()
         or word.rstrip("s") in {"American", "Russian", "European"}

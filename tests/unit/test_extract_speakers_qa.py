@@ -240,3 +240,15 @@ def test_a_meeting_whose_subject_is_no_person_of_the_article_asks_nothing() -> N
     titled = text.replace("Lee met Ortiz in Lyon", "Trade Minister Dana Ortiz met French "
                                                     "officials in Lyon")
     assert [e.people for e in extract(titled).dataset.encounters] == [["ortiz"]]
+
+
+def test_a_place_word_ends_no_name_and_a_short_sentence_continues_a_quote() -> None:
+    text = (
+        "Lighthouse keeper retires\n\n"
+        "Grace Holm has kept the light on Fair Isle for thirty years. Her nephew, "
+        "a fisherman, visits each week. “She never misses a night,” said Tom Rask. "
+        "“Storms included.”\n"
+    )
+    result = extract(text)
+    assert [p.name for p in result.dataset.people] == ["Grace Holm", "Tom Rask"]
+    assert _said(text) == {"She never misses a n": "Tom Rask", "Storms included.": "Tom Rask"}
