@@ -484,8 +484,15 @@ def test_decks_whose_titles_have_no_latin_letters_get_ids_of_their_own(
     assert "already used by" in capsys.readouterr().err
     assert main(["deck", "new", "漢字の練習"]) == 0
     assert main(["deck", "new", "中文词汇"]) == 0
+    # Review 16:43: a title that keeps only some letters in its slug ("N5") too.
+    assert main(["deck", "import", str(russian), "--title", "漢字 N5"]) == 0
+    assert main(["deck", "import", str(greek), "--title", "語彙 N5"]) == 0
+    assert main(["deck", "new", "Русский 1"]) == 0 and main(["deck", "new", "Ελληνικά 1"]) == 0
+    assert main(["deck", "new", "Crème brûlée"]) == 0  # (accents alone lose no letter)
+    assert "creme-brulee.toml" in files_in(user_decks)
     titles = sorted(load_deck(user_decks / name).deck.title for name in files_in(user_decks))
-    assert titles == sorted(["Русский", "Ελληνικά", "Животные", "漢字の練習", "中文词汇"])
+    assert titles == sorted(["Русский", "Ελληνικά", "Животные", "漢字の練習", "中文词汇",
+                             "漢字 N5", "語彙 N5", "Русский 1", "Ελληνικά 1", "Crème brûlée"])
 
 
 def test_a_symlinked_deck_of_ones_own_is_updated_through_its_link(
