@@ -333,6 +333,9 @@ def who_cards(ds: Dataset) -> list[Card]:
         if q.speaker is None:
             continue
         person = by_id[q.speaker]
+        kind = is_organisation(person)
+        if len(pool[kind]) < 2:
+            continue  # the article's only person (or body): a question with one answer
         # Never offered as wrong: whoever said the same words, people named only outside
         # the article's body, and anyone the quote itself names (it is not their words).
         said_it = same_words[comparable(q.text)] | always_right | {
@@ -340,7 +343,6 @@ def who_cards(ds: Dataset) -> list[Card]:
         wrong = set().union(*(folded[pid] for pid in said_it))
         hint = _quote_hint(ds, q)
         card_id = f"who.{q.id}"
-        kind = is_organisation(person)
         cards.append(_choice_or_text(dict(
             id=card_id,
             kind="choice",
@@ -348,7 +350,10 @@ def who_cards(ds: Dataset) -> list[Card]:
             answer=person.name,
             accept=_unique(person.aliases, skip=[person.name]),
             distractors=pick_distractors(card_id, pool[kind], wrong, preferred=liked[kind]),
-            explanation=_sentence(f"{person.name}: {q.context}" if q.context else person.name),
+            # the quote's setting, else who the speaker is (not the answer said twice)
+            explanation=_sentence(f"{person.name}: {q.context}" if q.context
+                                  else f"{person.name}, {person.role}" if person.role
+                                  else person.name),
             tags=_tags("who", q.encounter),
             section=q.section,
         )))

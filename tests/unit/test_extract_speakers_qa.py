@@ -252,3 +252,19 @@ def test_a_place_word_ends_no_name_and_a_short_sentence_continues_a_quote() -> N
     result = extract(text)
     assert [p.name for p in result.dataset.people] == ["Grace Holm", "Tom Rask"]
     assert _said(text) == {"She never misses a n": "Tom Rask", "Storms included.": "Tom Rask"}
+
+
+def test_an_article_with_one_person_asks_no_who_said_it() -> None:
+    text = (
+        "Glacier scientist on the melting ice\n\n"
+        "Glaciologist Dana Ortiz has measured the ice for twenty years. “This summer broke "
+        "every record,” Ortiz said. “The ice lost three metres,” she added.\n"
+    )
+    questions = [c.question for d in _decks(text) for c in d.cards]
+    assert questions and not any(q.startswith("Who said it?") for q in questions)
+
+
+def _decks(text: str):
+    from quizapp.generate import build_decks
+
+    return build_decks(extract(text).dataset)
