@@ -228,7 +228,7 @@ def test_import_article_leaves_out_poor_cards_and_says_why(tmp_path: Path, capsy
         "Council votes on the harbour plan\n\n"
         "“We will rebuild the east pier before the winter storms arrive,” Mayor Dana Ortiz said.\n\n"
         "Later she repeated it. “We will rebuild the east pier before the winter storms arrive!” "
-        "Ortiz said.\n", encoding="utf-8")
+        "Ortiz said.\n\nCouncillor Ben Okafor voted against the plan.\n", encoding="utf-8")
     assert main(["import-article", str(article), "--id", "pier"]) == 0
     out = capsys.readouterr().out
     assert "cards left out by the quality checks:" in out
