@@ -122,9 +122,9 @@ def text_notes(deck: Deck, rows: Iterable[Row]) -> Deck:
     notes = []
     for row in rows:
         kept = row.values.get(NOTE_KEY)
-        card = cards.get((row.values.get("id") or "").strip())
+        card = cards.pop((row.values.get("id") or "").strip(), None)
         if kept is None or card is None:
-            continue
+            continue  # (a row left out, or a second row of one id: its note is the first's)
         guid, notetype, *fields = kept.split("\x1f")
         notes.append({"guid": guid, "notetype": notetype, "fields": fields, "cards": [card.id],
                       "imported": cards_digest([card])})
