@@ -34,8 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import tomli as _toml
-
 from quizapp.errors import QuizappError
 
 MAX_NESTING = 8
@@ -248,6 +246,8 @@ def parse_toml(
     """Parse TOML text; ``NotTextError`` with the line for a syntax error, ``FileProblem``
     for a file nested more than ``max_depth`` levels. ``check_depth=False`` leaves the
     depth to the caller (``require_depth``), for a schema that cannot nest deeply anyway."""
+    import tomli as _toml  # (here, not at the top: home's first frame parses no TOML)
+
     if _DEEP_HEADER.search(text):  # cheap (one regex pass): a header of many parts is
         check_nesting(text, path, max_depth)  # refused before the parser walks them all
     try:
@@ -304,6 +304,8 @@ def toml_pieces(text: str, array: str, piece_bytes: int) -> Iterator[tuple[int, 
         yield None
         return
     cuts.append(len(text))
+    import tomli as _toml
+
     try:
         whole = _toml.loads(text[:cuts[1]])
     except (_toml.TOMLDecodeError, RecursionError):

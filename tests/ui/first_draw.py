@@ -32,6 +32,7 @@ async def main() -> dict:
         if not first and screen.is_current and screen.query_one("#decks").row_count:
             first["pydantic"] = "pydantic" in sys.modules
             first["emoji"] = "rich._emoji_codes" in sys.modules  # markup read somewhere
+            first["toml"] = "tomli" in sys.modules  # a TOML file parsed somewhere
             first["rows"] = rows(screen)
             first["text"] = "\n".join(s.text for s in screen._compositor.render_strips())
 
