@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 
@@ -265,9 +266,11 @@ def encounters_in_sentences(layout, entities, places: list[FoundPlace], dates,
             if name in gazetteer.cities() or name in MONTHS:
                 name = "Meeting"
             days = {d.day for d in when}
+            day = days.pop() if len(days) == 1 else None
+            if day is not None and day > calendar.monthrange(when[0].year, when[0].month)[1]:
+                day = None  # "February 29, 2023": a slip of the article's; month and year stand
             found.append(SentenceEncounter(here[0].city, name, when[0].month, when[0].year,
-                                           s, e, people, reason,
-                                           day=days.pop() if len(days) == 1 else None))
+                                           s, e, people, reason, day=day))
     return found
 
 

@@ -350,6 +350,10 @@ def test_a_meeting_dated_to_the_day_accepts_that_date_typed_and_no_other_day() -
         assert check(typed, [card.answer, *card.accept]).correct, typed
     for typed in ("May 21, 2023", "20 May 2022", "June 2023"):
         assert not check(typed, [card.answer, *card.accept]).correct, typed
-    # A day the month does not have is refused where a hand-written dataset says it.
+    # A day the month does not have is an article's slip: the month and year still count.
+    slip = extract(text.replace("May 20, 2023", "February 29, 2023")).dataset
+    [meeting_in_february] = slip.encounters
+    assert (meeting_in_february.month, meeting_in_february.day) == (2, None)
+    # And a hand-written dataset that says such a day is refused, naming it.
     with pytest.raises(ValueError, match="day 31 is not a day of June 2023"):
         meeting.model_validate({**meeting.model_dump(), "month": 6, "day": 31})
