@@ -77,11 +77,16 @@ class _TextOnly(HTMLParser):
     _BLOCKS = {"div", "p", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
                "table", "blockquote", "pre", "hr", "dl", "dt", "dd", "section", "article",
                "header", "footer", "figure", "figcaption"}
-    _SKIP = {"script", "style"}
+    _SKIP = {"script", "style", "rp"}  # rp: a ruby's own parentheses (we write ours)
+    # Superscripts and subscripts as the characters Unicode has for them ("H₂O", "10³");
+    # anything else as ^(...) / _(...), so "10<sup>3</sup>" never reads "103".
+    _RAISED = {"sup": (str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ"), "^"),
+               "sub": (str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"), "_")}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.raised: list[tuple[str, int]] = []  # open <sup>/<sub>: (tag, where it starts)
         self.skipping = 0
         self.lists: list[list[int] | None] = []  # open lists: [count] numbered, None bullets
         self.cells = 0  # cells begun in the current table row
@@ -112,6 +117,10 @@ class _TextOnly(HTMLParser):
                     self.parts.append(f"{numbered[0]}. ")
         elif tag in self._SKIP:
             self.skipping += 1
+        elif tag in self._RAISED:
+            self.raised.append((tag, len(self.parts)))
+        elif tag == "rt":  # a ruby's reading: 漢字(かんじ), as {{furigana:}} shows it
+            self.parts.append("(")
 
     def handle_startendtag(self, tag: str, attrs: Any) -> None:
         if tag in ("br", "hr"):
@@ -120,6 +129,18 @@ class _TextOnly(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in self._SKIP and self.skipping:
             self.skipping -= 1
+        elif tag == "rt":
+            self.parts.append(")")
+        elif tag in self._RAISED and self.raised and self.raised[-1][0] == tag:
+            start = self.raised.pop()[1]
+            text = "".join(self.parts[start:])
+            table, mark = self._RAISED[tag]
+            shown = text.translate(table)
+            if not text.strip():
+                shown = text
+            elif any(ch == shown[i] for i, ch in enumerate(text)):  # a character it lacks
+                shown = f"{mark}{text}" if len(text) == 1 else f"{mark}({text})"
+            self.parts[start:] = [shown]
         elif tag in self._BLOCKS:
             self._newline()
             if tag in ("ul", "ol") and self.lists:

@@ -38,6 +38,8 @@ NOTES = [
                        "Back Extra": 'Seen on <img src="flag.png">'}, ["geo"]),
     ("Trip", "Vocab+", {"Word": "Haus", "Meaning": "house", "Example": "Das <b>Haus</b>."},
      ["de"]),
+    ("Trip", "Basic", {"Front": "H<sub>2</sub>O, 10<sup>3</sup>, e<sup>iπ</sup> and "
+                                "<ruby>漢字<rt>かんじ</rt></ruby>?", "Back": "all kept"}, []),
 ]
 
 
@@ -348,3 +350,9 @@ def test_a_bare_collection_brings_the_media_of_the_folder_beside_it(
                  "--deck", "Trip"]) == 0
     err = capsys.readouterr().err
     assert "are not in it (bonjour.mp3, flag.png); the cards show their names" in err
+
+
+def test_superscripts_subscripts_and_ruby_keep_their_meaning(imported: Path) -> None:
+    """10<sup>3</sup> is not 103: the import shows what a browser shows, as text."""
+    deck = load_deck(imported)
+    assert any(card.question == "H₂O, 10³, e^(iπ) and 漢字(かんじ)?" for card in deck.cards)
