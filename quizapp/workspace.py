@@ -333,14 +333,22 @@ class Workspace:
             return NothingToPlay("unknown-deck", plan, decks=tuple(e.id for e in catalog.entries))
         skip = review.suspended_ids(scores, entry.id)
         if plan.resume:
-            record = resumable(scores, entry.id, self._playing_elsewhere(entry.id))
-            if record is None:
-                return NothingToPlay("nothing-to-resume", plan)
+            # Held from now, not from its first answer: two windows resuming at once must
+            # not both take it (the second one takes the latest of the others).
+            playing = self._playing_elsewhere(entry.id)
+            while True:
+                record = resumable(scores, entry.id, playing)
+                if record is None:
+                    return NothingToPlay("nothing-to-resume", plan)
+                if self.store.hold_session(record.id):
+                    break
+                playing.add(record.id)
             try:
                 return Session.resume(entry.deck, record, recorder=self.store, now=self.clock,
                                       seed=seed, skip=skip,
                                       answered=answered_in(record, scores.cards.get(entry.id, {})))
             except NoCards:
+                self.store.release_session(record.id)
                 return NothingToPlay("nothing-left", plan, asked=record.asked or 0)
         try:
             return Session.for_deck(

@@ -287,31 +287,33 @@ def _offset(session_id: str) -> int:
                           "big")
 
 
-def hold_session(path: Path, session_id: str) -> None:
+def hold_session(path: Path, session_id: str) -> bool:
     """Mark session ``session_id`` of the score file ``path`` as played by this process,
-    until ``release_session`` or the process ends. Best effort: a folder that cannot be
-    written, or another process holding it already, leaves it unmarked."""
+    until ``release_session`` or the process ends. False when another process holds it
+    already (it is played there: take another); True otherwise. Best effort: where it
+    cannot be marked (no fcntl, a folder that cannot be written) it stays unmarked."""
     if fcntl is None:
-        return
+        return True
     key = str(live_path(path))
     with _LIVE_GUARD:
         entry = _LIVE.get(key)
         if entry is not None and session_id in entry[1]:
-            return
+            return True
         try:
             fd = entry[0] if entry is not None else os.open(
                 key, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
         except OSError:
-            return
+            return True
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _offset(session_id))
-        except OSError:
+        except OSError as exc:
             if entry is None:
                 os.close(fd)
-            return
+            return exc.errno not in (errno.EAGAIN, errno.EACCES)
         if entry is None:
             entry = _LIVE[key] = (fd, set())
         entry[1].add(session_id)
+        return True
 
 
 def release_session(path: Path, session_id: str) -> None:

@@ -363,6 +363,14 @@ class ScoreStore:
                     files.release_session(self.path, event.session.id)
         return events
 
+    def hold_session(self, session_id: str) -> bool:
+        """Mark a session as played in this window from now (a resume, before its first
+        answer); False when another window holds it already."""
+        return files.hold_session(self.path, session_id)
+
+    def release_session(self, session_id: str) -> None:
+        files.release_session(self.path, session_id)
+
     def played_elsewhere(self, session_ids: set[str]) -> set[str]:
         """Those of ``session_ids`` another running quizapp (another window) is playing
         now: begun or resumed there, its end not written yet, its process alive. Never

@@ -233,6 +233,53 @@ def test_resume_never_picks_a_session_another_window_is_still_playing(tmp_path: 
     assert after.resume_point(after.catalog.get("caps"))[0].id == "w1"
 
 
+_RESUMING_WINDOW = """
+import sys
+from datetime import datetime
+from pathlib import Path
+from quizapp.paths import Locations
+from quizapp.plan import PlayPlan
+from quizapp.workspace import Workspace
+
+home = Path(sys.argv[1])
+where = Locations(scores=home / "scores.toml", user_decks=home / "mine",
+                  bundled_decks=home / "none", extra_decks=(home / "decks",),
+                  settings=home / "settings.toml")
+session = Workspace.open(where).start(PlayPlan("deck", "caps", resume=True))
+print(getattr(session, "id", "nothing"), flush=True)
+sys.stdin.read()  # sits on its first question until the test closes its input
+"""
+
+
+def test_a_session_resumed_in_one_window_is_not_resumed_in_another_before_an_answer(
+        tmp_path: Path) -> None:
+    """REVIEW 16:48: a window that has resumed a session and not answered yet holds it
+    too, so a second window's --resume never takes the same session."""
+    import subprocess
+    import sys
+
+    workspace = _open(tmp_path)
+    killed = workspace.start(PlayPlan("deck", "caps"))
+    assert isinstance(killed, Session)
+    killed.answer(killed.current.card.answer)
+    killed.advance()
+    from quizapp.store import files
+
+    files.release_session(workspace.store.path, killed.id)  # (as the kill would)
+    with subprocess.Popen([sys.executable, "-c", _RESUMING_WINDOW, str(tmp_path)],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as other:
+        try:
+            assert other.stdout.readline() == f"{killed.id}\n"  # resumed there, no answer
+            again = Workspace.open(_locations_again(tmp_path), clock=lambda: T0)
+            assert _reason(again, PlayPlan("deck", "caps", resume=True)) == "nothing-to-resume"
+            assert again.resume_point(again.catalog.get("caps")) is None
+        finally:
+            other.stdin.close()
+    after = Workspace.open(_locations_again(tmp_path), clock=lambda: T0)
+    resumed = after.start(PlayPlan("deck", "caps", resume=True))
+    assert isinstance(resumed, Session) and resumed.id == killed.id  # free again
+
+
 def _locations_again(tmp_path: Path) -> Locations:
     """The locations ``_locations`` made, without writing the deck again."""
     return Locations(scores=tmp_path / "scores.toml", user_decks=tmp_path / "mine",
