@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import marshal
 import os
 import stat as stat_module
@@ -56,14 +55,9 @@ def code_stamp() -> str:
     cache made by another version is not used. Read from their files: nothing here
     imports pydantic, so that home can draw from the index before pydantic is loaded."""
     from quizapp import __version__
+    from quizapp.fsutil import source_digest
 
-    here = Path(__file__).parent
-    code = b"\0".join((here / name).read_bytes() for name in _VERDICT_CODE)
-    spec = importlib.util.find_spec("pydantic")
-    origin = spec.origin if spec is not None else None
-    pydantic_version = Path(origin).with_name("version.py").read_bytes() if origin else b""
-    digest = hashlib.sha256(code + b"\0" + pydantic_version).hexdigest()[:16]
-    return f"{__version__}/marshal{marshal.version}/{digest}"
+    return f"{__version__}/marshal{marshal.version}/{source_digest(_VERDICT_CODE)}"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -101,3 +102,20 @@ def fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+@functools.cache
+def source_digest(names: tuple[str, ...]) -> str:
+    """A digest of these quizapp source files (paths inside the package) and of the
+    pydantic that checks what they read: a cache that keeps a verdict of this code (a deck
+    was valid, a snapshot passed its check) names it, so another version's verdict is not
+    trusted. Read from the files, so that nothing here imports pydantic."""
+    import hashlib
+    import importlib.util
+
+    here = Path(__file__).parent
+    code = b"\0".join((here / name).read_bytes() for name in names)
+    spec = importlib.util.find_spec("pydantic")
+    origin = spec.origin if spec is not None else None
+    pydantic_version = Path(origin).with_name("version.py").read_bytes() if origin else b""
+    return hashlib.sha256(code + b"\0" + pydantic_version).hexdigest()[:16]

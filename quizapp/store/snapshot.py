@@ -472,18 +472,10 @@ _CHECK_CODE = ("models.py", "tomlio.py", "store/snapshot.py", "store/records.py"
 
 def check_stamp() -> str:
     """This quizapp's snapshot reader and model, and the pydantic that checks them."""
-    import hashlib
-    import importlib.util
-
     from quizapp import __version__
+    from quizapp.fsutil import source_digest
 
-    here = Path(__file__).parents[1]
-    code = b"\0".join((here / name).read_bytes() for name in _CHECK_CODE)
-    spec = importlib.util.find_spec("pydantic")
-    origin = spec.origin if spec is not None else None
-    pydantic_version = Path(origin).with_name("version.py").read_bytes() if origin else b""
-    digest = hashlib.sha256(code + b"\0" + pydantic_version).hexdigest()[:16]
-    return f"{__version__}/{digest}"
+    return f"{__version__}/{source_digest(_CHECK_CODE)}"
 
 
 def checked_path(path: Path) -> Path:
