@@ -10,6 +10,7 @@ Metadata rules, applied to the first lines only:
 - ``By A and B`` (or ``By A, B and C``) is the byline;
 - ``Credit: X`` (or ``Photo credit: X``) is the photo credit; a trailing "Photo" is dropped;
 - a line that is only a date ("Tuesday, October 21, 2008") is the article's date;
+- a press release's stock line ("FOR IMMEDIATE RELEASE", "EMBARGOED UNTIL ...") is left out;
 - the first paragraph (after any of those lines that open the article) is the title when
   it looks like one (at most 20 words, no closing full stop); when a credit line follows it, it is a photo caption instead, and is left
   out of the body like the other metadata lines.
@@ -26,6 +27,10 @@ from quizapp.extract.dates import date_line
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 _BYLINE = re.compile(r"^By\s+(?P<names>[A-Z].{0,150})$")
 _CREDIT = re.compile(r"^(?:Photo\s+)?Credit:\s*(?P<credit>.+?)\s*$", re.IGNORECASE)
+# A press release's stock lines above its headline: no title, no body.
+_RELEASE_LINE = re.compile(
+    r"^(?:for immediate release|(?:press|news|media) release|for release\b.{0,60}|"
+    r"embargo(?:ed)?\b.{0,80})[.:]?$", re.IGNORECASE)
 _HEADING_END = re.compile(r"[.!?,;:\"“”’']$")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 
@@ -172,6 +177,8 @@ def analyse(text: str) -> Layout:
             meta.add(i)
         elif layout.dateline is None and date_line(block.text) is not None:
             layout.dateline = block
+            meta.add(i)
+        elif _RELEASE_LINE.match(block.text):
             meta.add(i)
         elif layout.credit is None and (m := _CREDIT.match(block.text)):
             layout.credit = block

@@ -268,3 +268,9 @@ def _decks(text: str):
     from quizapp.generate import build_decks
 
     return build_decks(extract(text).dataset)
+
+
+def test_a_press_release_line_is_not_the_title() -> None:
+    text = ("FOR IMMEDIATE RELEASE\n\nHarbour trust opens a new pier\n\n"
+            "LYON, France — The trust opened its pier on Monday.\n")
+    assert extract(text).dataset.article.title == "Harbour trust opens a new pier"
