@@ -8,7 +8,8 @@
 - An article with no double marks at all quotes with single ones (British style: ‘...,’
   she said / '...,' she said): then ‘ or ' opens a quote where a straight " would, and ’ or
   ' closes it when it ends a word before a space, punctuation or the paragraph's end,
-  except a plural possessive before a lower-case word ("the teachers' union").
+  except a plural possessive before a lower-case word ("the teachers' union"). An
+  article with both reads single-marked quotes outside the double-marked ones too.
 - A quote not closed by the end of its paragraph runs on into the next paragraph when that
   paragraph opens with a quote mark again (the newspaper convention: no closing mark, a
   fresh opening mark). Otherwise the open quote is reported, not guessed.
@@ -175,7 +176,37 @@ def find_quotes(layout: Layout) -> tuple[list[QuoteSpan], list[Problem]]:
                 problems.append(Problem(current.open, end, "quote mark opened but never closed"))
     if pending is not None:
         problems.append(Problem(pending.open, pending.parts[-1][1], "quote mark opened but never closed"))
+    if not single:
+        quotes = sorted(quotes + _single_marked(layout, quotes), key=lambda q: q.open)
     return quotes, problems
+
+
+def _single_marked(layout: Layout, found: list[QuoteSpan]) -> list[QuoteSpan]:
+    """Quotes in single marks outside the double-marked ones of an article that uses both
+    ('...,' she added): read within one paragraph, by the single-mark rules."""
+    article = layout.text
+    inside = [(q.open, q.close) for q in found]
+    out: list[QuoteSpan] = []
+    for index, para in enumerate(layout.paragraphs):
+        open_at = None
+        for pos in range(para.start, para.end):
+            ch = article[pos]
+            if ch not in "‘’'" or any(a <= pos <= b for a, b in inside):
+                continue
+            prev = article[pos - 1] if pos > para.start else " "
+            if open_at is None:
+                if (ch == "‘" or ch == "'") and article[pos + 1 : pos + 2].strip() and (
+                        pos == para.start or prev in _OPEN_BEFORE):
+                    open_at = pos
+            elif _single_closes(article, pos, para.end):
+                s, e = _trim(article, open_at + 1, pos)
+                quote = QuoteSpan(open=open_at, close=pos, parts=[(s, e)], text="",
+                                  paragraph=index, last_paragraph=index)
+                _finish(article, quote)
+                if quote.text:
+                    out.append(quote)
+                open_at = None
+    return out
 
 
 def _finish(article: str, quote: QuoteSpan) -> None:

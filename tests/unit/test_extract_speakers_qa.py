@@ -274,3 +274,14 @@ def test_a_press_release_line_is_not_the_title() -> None:
     text = ("FOR IMMEDIATE RELEASE\n\nHarbour trust opens a new pier\n\n"
             "LYON, France — The trust opened its pier on Monday.\n")
     assert extract(text).dataset.article.title == "Harbour trust opens a new pier"
+
+
+def test_single_marked_quotes_beside_double_marked_ones_are_read() -> None:
+    text = (
+        "Island cut off\n\n"
+        "“We ran out of milk on Tuesday,” said Fiona Rask, who runs the shop. 'Nobody got "
+        "ill,' she added. 'The doctor's boat could not come.'\n\n"
+        "Her rock 'n' roll records kept the children busy.\n"
+    )
+    assert _said(text) == {"We ran out of milk o": "Fiona Rask", "Nobody got ill": "Fiona Rask",
+                           "The doctor's boat co": "Fiona Rask"}
