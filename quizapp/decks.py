@@ -116,19 +116,16 @@ def slugify(text: str, max_length: int = 60) -> str:
 
 
 def deck_id_for(title: str, fallback: str) -> str:
-    """A deck id for a deck called ``title``: its slug. A title whose letters a slug
-    cannot all keep (another script: "Русский", "漢字 N5") gets a hash of the whole title
-    after what the slug kept, or after ``fallback`` when it kept nothing, so that two
-    such decks get two ids (as cards and Anki decks do), and the same title the same id
-    again."""
-    digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:10]
+    """A deck id for a deck called ``title``: its slug, as decks always got (a deck made
+    before keeps its id for ``--update``); for a title a slug keeps nothing of (another
+    script: "Русский"), ``fallback`` and a hash of the title, so that two such decks get
+    two ids (as cards and Anki decks do), and the same title the same id again. A title
+    whose slug keeps only part of it ("漢字 N5" -> n5) may meet another deck's id: the
+    import then says that deck's title, not only "--update"."""
     slug = slugify(title)
-    if not slug:
-        return f"{fallback}-{digest}"
-    decomposed = unicodedata.normalize("NFKD", title)  # (an accent goes, its letter stays)
-    if any(not ch.isascii() and ch.isalnum() for ch in decomposed):
-        return f"{slug}-{digest}"
-    return slug
+    if slug:
+        return slug
+    return f"{fallback}-{hashlib.sha1(title.encode('utf-8')).hexdigest()[:10]}"
 
 
 def deck_path(folder: Path, deck_id: str) -> Path:

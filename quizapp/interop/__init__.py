@@ -193,7 +193,8 @@ def import_text_decks(
         if the_id is None:
             the_id = file_id if isinstance(file_id, str) and len(groups) == 1 else None
             the_id = the_id or (ids[name] if split and name else None)
-            the_id = the_id or deck_id_for(deck_title, slugify(path.stem) or "imported")
+            the_id = (the_id or slugify(deck_title) or slugify(path.stem)
+                      or deck_id_for(deck_title, "imported"))
         skipped = Skipped()
         built = build_deck(deck_rows, path, the_id, deck_title, strict=strict, skipped=skipped,
                            info=dict(info))

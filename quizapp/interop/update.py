@@ -106,6 +106,10 @@ def prepare_install(where: Locations, decks: list[Deck], *, update: bool,
         if not update:
             if hint is not None:
                 what = hint
+            elif entry.origin == "user" and entry.deck.deck.title != deck.deck.title:
+                # (another deck whose title made the same id: "漢字 N5" and "語彙 N5")
+                what = (f"that deck is titled {entry.deck.deck.title!r}: choose another id "
+                        "with --id, or pass --update to replace that deck's cards")
             elif entry.origin == "user":
                 what = ("pass --update to replace its cards (progress of the cards that stay "
                         "is kept), or choose another id with --id")
