@@ -156,6 +156,14 @@ _OCCASION = re.compile(
     r"(?:[A-Z0-9][\w’'-]*))")
 
 
+# Last words of a place where people meet, never the occasion that brought them.
+_VENUES = frozenset({
+    "Palace", "Hall", "Hotel", "Stadium", "Arena", "Airport", "Station", "Square", "Castle",
+    "Cathedral", "Hospital", "Embassy", "Residence", "Building", "Tower", "Park", "Garden",
+    "Gardens", "Theatre", "Theater", "Club", "Library", "Chancellery", "Mansion", "Pavilion",
+})
+
+
 @dataclass
 class SentenceEncounter:
     city: str
@@ -263,8 +271,9 @@ def encounters_in_sentences(layout, entities, places: list[FoundPlace], dates,
                 continue
             occasion = _OCCASION.search(sentence)
             name = occasion.group("occasion").strip() if occasion else "Meeting"
-            if name in gazetteer.cities() or name in MONTHS:
-                name = "Meeting"
+            if (name in gazetteer.cities() or name in MONTHS
+                    or name.split()[-1] in ORG_HEADS or name.split()[-1] in _VENUES):
+                name = "Meeting"  # "at the Grand Palace": where they met, not why
             days = {d.day for d in when}
             day = days.pop() if len(days) == 1 else None
             if day is not None and day > calendar.monthrange(when[0].year, when[0].month)[1]:

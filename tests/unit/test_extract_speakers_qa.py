@@ -285,3 +285,12 @@ def test_single_marked_quotes_beside_double_marked_ones_are_read() -> None:
     )
     assert _said(text) == {"We ran out of milk o": "Fiona Rask", "Nobody got ill": "Fiona Rask",
                            "The doctor's boat co": "Fiona Rask"}
+
+
+def test_a_venue_is_not_what_brought_people_together() -> None:
+    text = ("Obituary\n\nDana Ortiz met Ben Okafor at the Grand Palace in Lyon on March 4, 1997. "
+            "They met again at the Harbour Summit in Lyon on June 2, 1998.\n")
+    # "They met" names no one: only the first meeting, and no occasion from its venue
+    assert [e.occasion for e in extract(text).dataset.encounters] == ["Meeting"]
+    summit = text.replace("Grand Palace", "Harbour Summit")
+    assert [e.occasion for e in extract(summit).dataset.encounters] == ["Harbour Summit"]
