@@ -227,18 +227,28 @@ def _deck_chunks(deck: _Deck) -> list[tuple[bytes, int]]:
     counted, asked, family, row = deck.counted, deck.cards_asked, stats.family_of, _row
     others = [card_id for card_id in counted if deck.position(card_id) is None]
     count = max(1, -(-(len(asked) + len(others)) // CHUNK))
-    buckets: list[tuple[list[str], list[tuple[Any, ...]]]] = [([], []) for _ in range(count)]
     crc = zlib.crc32
+    # Which chunk each card goes to first, then one chunk's rows at a time: the rows of
+    # every card at once were ~100 MB at 100k cards, more than the whole tally.
+    asked_in: list[list[int]] = [[] for _ in range(count)]
     for n, card in enumerate(asked):
-        card_id = card.id
-        ids, rows = buckets[crc(card_id.encode("utf-8", "surrogatepass")) % count]
-        ids.append(card_id)
-        rows.append((n, family(card), card.question, row(counted.get(card_id))))
+        asked_in[crc(card.id.encode("utf-8", "surrogatepass")) % count].append(n)
+    others_in: list[list[str]] = [[] for _ in range(count)]
     for card_id in others:
-        ids, rows = buckets[crc(card_id.encode("utf-8", "surrogatepass")) % count]
-        ids.append(card_id)
-        rows.append((-1, None, None, row(counted[card_id])))
-    return [_chunk(ids, rows) for ids, rows in buckets]
+        others_in[crc(card_id.encode("utf-8", "surrogatepass")) % count].append(card_id)
+    out = []
+    for positions, other_ids in zip(asked_in, others_in):
+        ids: list[str] = []
+        rows: list[tuple[Any, ...]] = []
+        for n in positions:
+            card = asked[n]
+            ids.append(card.id)
+            rows.append((n, family(card), card.question, row(counted.get(card.id))))
+        for card_id in other_ids:
+            ids.append(card_id)
+            rows.append((-1, None, None, row(counted[card_id])))
+        out.append(_chunk(ids, rows))
+    return out
 
 
 # --------------------------------------------------------------------------- writing
@@ -264,17 +274,24 @@ def state_bytes(tally: Tally, key: tuple[Any, ...], position: tuple[Any, ...],
                 sessions: list[Any] | bytes) -> bytes:
     """The kept tally's bytes: ``tally`` counted from the scores at ``position``
     (``ScoreStore.position``), whose sessions are ``sessions`` (or their chunk as kept)."""
+    return b"".join(state_parts(tally, key, position, sessions))
+
+
+def state_parts(tally: Tally, key: tuple[Any, ...], position: tuple[Any, ...],
+                sessions: list[Any] | bytes) -> list[bytes]:
+    """``state_bytes`` as its parts, in order, for ``save_state`` to write one after
+    another (joined, they were one more copy of a 25 MB tally at 100k cards)."""
     collecting = gc.isenabled()
     gc.disable()  # a row per card, none of them in a cycle
     try:
-        return _state_bytes(tally, key, position, sessions)
+        return _state_parts(tally, key, position, sessions)
     finally:
         if collecting:
             gc.enable()
 
 
-def _state_bytes(tally: Tally, key: tuple[Any, ...], position: tuple[Any, ...],
-                 sessions: list[Any] | bytes) -> bytes:
+def _state_parts(tally: Tally, key: tuple[Any, ...], position: tuple[Any, ...],
+                 sessions: list[Any] | bytes) -> list[bytes]:
     blobs: list[bytes] = []
     offset = 0
 
@@ -305,10 +322,10 @@ def _state_bytes(tally: Tally, key: tuple[Any, ...], position: tuple[Any, ...],
     head = marshal.dumps((repr(key), position, tally.order, limit, worst, sessions_at, numbers,
                           sorted(d.toordinal() for d in tally.session_days),
                           _days(tally.daily), decks))
-    return _MAGIC + b"%d %08x\n" % (len(head), zlib.crc32(head)) + head + b"".join(blobs)
+    return [_MAGIC + b"%d %08x\n" % (len(head), zlib.crc32(head)), head, *blobs]
 
 
-def save_state(path: Path, data: bytes) -> None:
+def save_state(path: Path, data: bytes | list[bytes]) -> None:
     """Keep the tally's bytes; a failure only costs time later. Not synced to disk: a
     file cut off by a crash fails its checks and the numbers are counted again."""
     try:
@@ -316,7 +333,7 @@ def save_state(path: Path, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                handle.writelines([data] if isinstance(data, bytes) else data)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -345,9 +362,13 @@ class Kept:
 
     def state_bytes(self, key: tuple[Any, ...], position: tuple[Any, ...]) -> bytes:
         """The bytes to keep for the tally as it is now, at ``position``."""
+        return b"".join(self.state_parts(key, position))
+
+    def state_parts(self, key: tuple[Any, ...], position: tuple[Any, ...]) -> list[bytes]:
+        """``state_bytes`` as its parts (see ``state_parts``)."""
         tally = self.tally
         sessions = tally.sessions if tally.sessions is not None else self._sessions
-        return state_bytes(tally, key, position, sessions)
+        return state_parts(tally, key, position, sessions)
 
 
 def load_state(path: Path, key: tuple[Any, ...] | None, settings: Any,

@@ -193,7 +193,7 @@ class Workspace:
                     tally = self._tally = Tally.build(scores, catalog, settings)
                     if state is not None and self.store.position == position:
                         tallyfile.save_state(tallyfile.state_path(self.store.path),
-                                             tallyfile.state_bytes(tally, state, position,
+                                             tallyfile.state_parts(tally, state, position,
                                                                    scores.sessions))
                 else:
                     tally.refresh(scores, catalog)
@@ -265,7 +265,7 @@ class Workspace:
             events, position = since
             kept.tally.apply(events, kept.sessions)
             summary = kept.tally.summary()
-            data = kept.state_bytes(state, position) if events else None
+            data = kept.state_parts(state, position) if events else None
         except (ScoreFileError, Unknown):
             return None
         key = summary_key(self.store.identity_at(position), decks, self.settings)
