@@ -24,13 +24,16 @@ among the most missed are kept ranked (``Tally.worst_limit``).
 from __future__ import annotations
 
 import gc
+import io
 import marshal
 import os
+import shutil
 import tempfile
 import zlib
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from quizapp import stats
 from quizapp.store.cache import session_of, session_row
@@ -40,6 +43,9 @@ from quizapp.tally import Tally, Unknown, _Deck
 
 VERSION = 1
 CHUNK = 1000
+# The chunks of a tally bigger than this wait in a temporary file to be copied behind the
+# head (which names where each one is), not in memory.
+SPOOL_BYTES = 4 << 20
 _MAGIC = b"quizapp tally state %d\n" % VERSION
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
@@ -221,9 +227,11 @@ def _chunk(ids: list[str], rows: list[tuple[Any, ...]]) -> tuple[bytes, int]:
     return data, zlib.crc32(data)
 
 
-def _deck_chunks(deck: _Deck) -> list[tuple[bytes, int]]:
+def _deck_chunks(deck: _Deck) -> Iterator[tuple[bytes, int]]:
+    """A deck's card chunks, each made when the one before is written."""
     if isinstance(deck.counted, KeptCards):
-        return deck.counted.chunks()
+        yield from deck.counted.chunks()
+        return
     counted, asked, family, row = deck.counted, deck.cards_asked, stats.family_of, _row
     others = [card_id for card_id in counted if deck.position(card_id) is None]
     count = max(1, -(-(len(asked) + len(others)) // CHUNK))
@@ -236,7 +244,6 @@ def _deck_chunks(deck: _Deck) -> list[tuple[bytes, int]]:
     others_in: list[list[str]] = [[] for _ in range(count)]
     for card_id in others:
         others_in[crc(card_id.encode("utf-8", "surrogatepass")) % count].append(card_id)
-    out = []
     for positions, other_ids in zip(asked_in, others_in):
         ids: list[str] = []
         rows: list[tuple[Any, ...]] = []
@@ -247,8 +254,7 @@ def _deck_chunks(deck: _Deck) -> list[tuple[bytes, int]]:
         for card_id in other_ids:
             ids.append(card_id)
             rows.append((-1, None, None, row(counted[card_id])))
-        out.append(_chunk(ids, rows))
-    return out
+        yield _chunk(ids, rows)
 
 
 # --------------------------------------------------------------------------- writing
@@ -274,13 +280,16 @@ def state_bytes(tally: Tally, key: tuple[Any, ...], position: tuple[Any, ...],
                 sessions: list[Any] | bytes) -> bytes:
     """The kept tally's bytes: ``tally`` counted from the scores at ``position``
     (``ScoreStore.position``), whose sessions are ``sessions`` (or their chunk as kept)."""
-    return b"".join(state_parts(tally, key, position, sessions))
+    magic, head, rest = state_parts(tally, key, position, sessions)
+    with rest:
+        return magic + head + rest.read()
 
 
 def state_parts(tally: Tally, key: tuple[Any, ...], position: tuple[Any, ...],
-                sessions: list[Any] | bytes) -> list[bytes]:
-    """``state_bytes`` as its parts, in order, for ``save_state`` to write one after
-    another (joined, they were one more copy of a 25 MB tally at 100k cards)."""
+                sessions: list[Any] | bytes) -> tuple[bytes, bytes, BinaryIO]:
+    """``state_bytes`` as its parts, for ``save_state`` to write one after another: the
+    first line, the head, and the chunks in a temporary file (written as each is made,
+    so that a 25 MB tally at 100k cards is never held whole)."""
     collecting = gc.isenabled()
     gc.disable()  # a row per card, none of them in a cycle
     try:
@@ -291,13 +300,13 @@ def state_parts(tally: Tally, key: tuple[Any, ...], position: tuple[Any, ...],
 
 
 def _state_parts(tally: Tally, key: tuple[Any, ...], position: tuple[Any, ...],
-                 sessions: list[Any] | bytes) -> list[bytes]:
-    blobs: list[bytes] = []
+                 sessions: list[Any] | bytes) -> tuple[bytes, bytes, BinaryIO]:
+    blobs = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     offset = 0
 
     def place(data: bytes, crc: int) -> tuple[int, int, int]:
         nonlocal offset
-        blobs.append(data)
+        blobs.write(data)
         offset += len(data)
         return (offset - len(data), len(data), crc)
 
@@ -322,24 +331,29 @@ def _state_parts(tally: Tally, key: tuple[Any, ...], position: tuple[Any, ...],
     head = marshal.dumps((repr(key), position, tally.order, limit, worst, sessions_at, numbers,
                           sorted(d.toordinal() for d in tally.session_days),
                           _days(tally.daily), decks))
-    return [_MAGIC + b"%d %08x\n" % (len(head), zlib.crc32(head)), head, *blobs]
+    blobs.seek(0)
+    return _MAGIC + b"%d %08x\n" % (len(head), zlib.crc32(head)), head, blobs
 
 
-def save_state(path: Path, data: bytes | list[bytes]) -> None:
-    """Keep the tally's bytes; a failure only costs time later. Not synced to disk: a
-    file cut off by a crash fails its checks and the numbers are counted again."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def save_state(path: Path, data: bytes | tuple[bytes, bytes, BinaryIO]) -> None:
+    """Keep the tally's bytes (or ``state_parts``); a failure only costs time later. Not
+    synced to disk: a file cut off by a crash fails its checks and is counted again."""
+    parts = (data, b"", io.BytesIO()) if isinstance(data, bytes) else data
+    with parts[2]:
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.writelines([data] if isinstance(data, bytes) else data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(parts[0])
+                    handle.write(parts[1])
+                    shutil.copyfileobj(parts[2], handle)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass
 
 
 # --------------------------------------------------------------------------- reading
@@ -362,9 +376,12 @@ class Kept:
 
     def state_bytes(self, key: tuple[Any, ...], position: tuple[Any, ...]) -> bytes:
         """The bytes to keep for the tally as it is now, at ``position``."""
-        return b"".join(self.state_parts(key, position))
+        magic, head, rest = self.state_parts(key, position)
+        with rest:
+            return magic + head + rest.read()
 
-    def state_parts(self, key: tuple[Any, ...], position: tuple[Any, ...]) -> list[bytes]:
+    def state_parts(self, key: tuple[Any, ...], position: tuple[Any, ...]
+                    ) -> tuple[bytes, bytes, BinaryIO]:
         """``state_bytes`` as its parts (see ``state_parts``)."""
         tally = self.tally
         sessions = tally.sessions if tally.sessions is not None else self._sessions
