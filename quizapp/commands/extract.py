@@ -346,8 +346,11 @@ def run_import(args: argparse.Namespace) -> int:
     for line in report_lines(result) + quality_lines:
         print(line)
     try:
-        added = workspace.add_decks([deck_text(deck) for deck in new], article.name,
-                                    hint="choose another --id, or remove those decks first")
+        added = workspace.add_decks(
+            [deck_text(deck) for deck in new], article.name,
+            hint="if it is a deck of yours made from this article before, pass --update to "
+                 "replace its cards (the progress of the cards that stay is kept); else choose "
+                 "another --id")
     except deckstore.DeckError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)

@@ -99,6 +99,7 @@ def test_import_article_never_replaces_a_deck(capsys) -> None:
     assert main(["import-article", str(FEATURE), "--id", "chess", "--title", "Other"]) == 1
     err = capsys.readouterr().err
     assert f"'chess-who' is already used by {target}" in err
+    assert "pass --update to replace its cards" in err  # what a person fixing an article wants
     assert target.read_bytes() == before
 
 
