@@ -74,13 +74,17 @@ def percent(right: int, total: int) -> float | None:
 
 
 _FAMILY = {name: name for name in FAMILIES}
+_KIND_FAMILIES = frozenset({"flip", "order"})
 
 
 def family_of(card: Card) -> str:
+    """The family a card's numbers count in: its family tag (an article's decks tag each
+    card who, where, ...), else its kind when that is a family of its own (a flip or order
+    card of a person's or an Anki deck), else "other"."""
     for tag in card.tags:
         if tag in _FAMILY:
             return tag
-    return OTHER
+    return card.kind if card.kind in _KIND_FAMILIES else OTHER
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -102,7 +102,7 @@ class Summary:
         return _EPOCH + timedelta(microseconds=min(firsts)) if firsts else None
 
 
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2  # 2: flip and order cards count in their kind's family
 _MAGIC = b"quizapp stats summary %d\n" % SUMMARY_VERSION
 
 

@@ -41,7 +41,7 @@ from quizapp.store.records import Memory, Record
 from quizapp.summaryfile import CountingSettings, summary_key, summary_path
 from quizapp.tally import Tally, Unknown, _Deck
 
-VERSION = 1
+VERSION = 2  # 2: flip and order cards count in their kind's family
 CHUNK = 1000
 # The chunks of a tally bigger than this wait in a temporary file to be copied behind the
 # head (which names where each one is), not in memory.
@@ -112,11 +112,12 @@ class _Facts:
     """What the numbers need of an asked card: its id, family (as its one tag) and
     question (``stats.family_of`` and the most-missed list read them)."""
 
-    __slots__ = ("id", "question", "tags")
+    __slots__ = ("id", "question", "tags", "kind")
 
     def __init__(self, card_id: str, family: str, question: str) -> None:
         self.id, self.question = card_id, question
         self.tags = () if family == stats.OTHER else (family,)
+        self.kind = ""  # (the family is the tag: a kind is never needed to tell it)
 
 
 def _bucket(card_id: str, buckets: int) -> int:

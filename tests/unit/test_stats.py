@@ -322,3 +322,17 @@ def test_every_deck_number_is_the_review_definition(hist, other, missed, streak,
              for records in [scores.cards[e.id]] for c in e.deck.asked]
     assert stats.counts.new == sum(1 for r in every if review.is_new(r))
     assert stats.counts.total == len(every)
+
+
+def test_a_flip_or_order_card_without_a_family_tag_counts_in_its_kind() -> None:
+    """QA 16:39: 8,000 flip cards of an Anki deck showed as 'other' beside 'flip 46 cards'
+    (the bundled decks' tagged ones)."""
+    from quizapp.stats import family_of
+
+    deck = Deck.model_validate({"deck": {"id": "mine", "title": "Mine"}, "cards": [
+        {"id": "f", "kind": "flip", "question": "Hund", "answer": "dog", "tags": ["german"]},
+        {"id": "o", "kind": "order", "question": "Order", "answer": ["a", "b"]},
+        {"id": "t", "kind": "text", "question": "Capital of Peru?", "answer": "Lima"},
+        {"id": "q", "kind": "flip", "question": "Who said it?", "answer": "x", "tags": ["quote"]},
+    ]})
+    assert [family_of(card) for card in deck.cards] == ["flip", "order", "other", "quote"]
