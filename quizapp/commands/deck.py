@@ -305,9 +305,13 @@ def run_list(args) -> int:
     # CARDS counts what is asked (each cloze gap and reversed side), as the app's home does.
     rows += [(e.id, printable(e.deck.deck.title), str(len(e.deck.asked)), e.origin,
               printable(str(e.path))) for e in catalog.entries]
-    widths = [min(max(len(r[i]) for r in rows), 40) for i in range(4)]
+    # Columns are measured in terminal cells, not characters: a CJK character or an emoji
+    # takes two cells, and padding by len() pushed the rows after such a title out of line.
+    from rich.cells import cell_len, set_cell_size
+
+    widths = [min(max(cell_len(r[i]) for r in rows), 40) for i in range(4)]
     for row in rows:
-        cells = [row[i][:widths[i]].ljust(widths[i]) for i in range(4)]
+        cells = [set_cell_size(row[i], widths[i]) for i in range(4)]
         print("  ".join([*cells, row[4]]))
     if not catalog.entries:
         print("(no decks found)")

@@ -202,6 +202,25 @@ def test_list_shows_decks_and_flags_problems(user_decks: Path, capsys) -> None:
             f"{user_decks / 'capitals.toml'} (user)") in captured.err
 
 
+def test_list_columns_line_up_after_wide_titles(user_decks: Path, capsys) -> None:
+    """A CJK or emoji title takes two cells a character; the columns after it stay in line."""
+    from rich.cells import cell_len
+
+    user_decks.mkdir(parents=True)
+    titles = {"kanji": "漢字の読み方", "flags": "Flags 🇯🇵🇫🇷 of the world", "plain": "Capitals"}
+    for deck_id, title in titles.items():
+        write(user_decks / f"{deck_id}.toml",
+              DECK.replace('"capitals"', f'"{deck_id}"').replace('"Capitals"', f'"{title}"'))
+    assert main(["deck", "list"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines()
+             if line.split()[:1] in (["kanji"], ["flags"], ["plain"], ["ID"])]
+    assert len(lines) == 4
+    # Where each row's CARDS column starts, measured in cells as a terminal shows it.
+    starts = {cell_len(line[:line.index(" 2 " if not line.startswith("ID") else " CARDS")])
+              for line in lines}
+    assert len(starts) == 1, lines
+
+
 def test_list_with_an_extra_decks_folder(tmp_path: Path, capsys) -> None:
     extra = tmp_path / "extra"
     extra.mkdir()
