@@ -21,6 +21,7 @@ Nothing here imports textual; nothing here prints.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -79,6 +80,23 @@ class NothingToPlay:
     streak: int = 0
     next_due: datetime | None = None
     asked: int = 0
+
+
+def unwritable(scores: Path, *files: Path) -> str | None:
+    """Why no answer could be saved beside ``scores``, as far as the system says before
+    trying (a read-only mount, a folder without write permission; None: nothing known).
+    Told once at the start, so a person does not play a whole session whose every
+    answer then says it was not counted. ``files`` are the score files written in place
+    (the journal, the lock): one that exists must be writable too."""
+    folder = scores.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # made on the first write, if its parent lets it
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        return f"{folder}: cannot be written, so answers will not be saved (scores: {scores})"
+    for path in (scores, *files):
+        if path.is_file() and not os.access(path, os.W_OK):
+            return f"{path}: cannot be written, so answers will not be saved"
+    return None
 
 
 class Workspace:
@@ -157,7 +175,9 @@ class Workspace:
     def notices(self) -> list[str]:
         """Everything worth telling once the data is read: ``score_notices``, and the
         caches found broken (of the scores or of a deck: they cost only time, once)."""
-        return [*self.score_notices, *self.store.warnings, *self.catalog.notices]
+        unsaved = unwritable(self.store.path, self.store.journal_path, self.store.lock_path)
+        return [*self.score_notices, *([unsaved] if unsaved else []), *self.store.warnings,
+                *self.catalog.notices]
 
     @property
     def score_notices(self) -> list[str]:

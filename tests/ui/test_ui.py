@@ -560,6 +560,27 @@ async def test_escape_leaves_the_answer_field_so_letters_are_keys_again(tmp_path
         assert app.screen.session.position == 2 and "Largest planet?" in screen_text(app)
 
 
+async def test_a_score_folder_that_cannot_be_written_is_told_before_playing(
+        tmp_path: Path, monkeypatch) -> None:
+    """QA s5: on a read-only score folder the app started sessions as usual and each
+    answer then said it was not saved. A toast says it at the start, naming the folder."""
+    import os
+
+    app = build(tmp_path, deck("caps", CHOICE))
+    folder = _scores_path(app).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    real_access = os.access
+    # What the system answers for a read-only mount (root cannot make one in a test).
+    monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path) == folder
+                        else real_access(path, mode))
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: any("cannot be written" in str(n.message)
+                                          for n in app._notifications))
+        [toast] = [str(n.message) for n in app._notifications if "cannot be written" in str(n.message)]
+        assert toast.startswith(str(folder)) and "answers will not be saved" in toast
+
+
 async def test_a_broken_settings_file_is_reported_and_never_overwritten(tmp_path: Path) -> None:
     app = build(tmp_path, deck("caps", CHOICE))
     settings = app.locations.settings

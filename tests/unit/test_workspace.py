@@ -314,3 +314,29 @@ def test_a_start_goes_on_from_the_kept_tally_past_its_own_compaction(tmp_path: P
         numbers = again.stats()
     fresh = compute_stats(ScoreStore(again.store.path).load(), again.catalog, T0)
     assert numbers.to_dict() == fresh.to_dict()
+
+
+def test_a_score_folder_that_cannot_be_written_is_told_at_the_start(tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    """QA s5: on a read-only score folder every answer of a whole session said "not
+    saved". The workspace now says so once, before the first answer, naming the folder."""
+    import os
+
+    workspace = _open(tmp_path)
+    assert workspace.notices == []  # a writable folder: nothing to tell
+    real_access = os.access
+    # A read-only mount (what the system answers for one; root cannot make one here).
+    monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path) == tmp_path
+                        else real_access(path, mode))
+    [notice] = workspace.notices
+    assert notice.startswith(f"{tmp_path}: cannot be written") and "not be saved" in notice
+
+
+def test_a_score_folder_under_a_file_is_told_at_the_start(tmp_path: Path) -> None:
+    """A scores path whose folder cannot be made (a file is in the way) is told too."""
+    from quizapp.workspace import unwritable
+
+    (tmp_path / "data").write_text("not a folder", encoding="utf-8")
+    message = unwritable(tmp_path / "data" / "quizapp" / "scores.toml")
+    assert message is not None and message.startswith(f"{tmp_path / 'data'}: cannot be written")
+    assert unwritable(tmp_path / "fresh" / "quizapp" / "scores.toml") is None  # made when needed
