@@ -424,6 +424,92 @@ async def test_a_deck_changed_on_disk_meanwhile_is_not_overwritten(tmp_path: Pat
     assert path.read_bytes() == before
 
 
+async def test_an_edit_refused_because_the_file_changed_keeps_what_was_typed(tmp_path: Path) -> None:
+    """QA s5: the refusal of a stale edit threw away the card the person had written. The
+    form comes back with it, the browser shows the file as it is now, and saving again puts
+    the card into that file without losing the other window's change."""
+    where = setup(tmp_path)
+    path = where.user_decks / "geo.toml"
+    app = make_app(where, now=Clock())
+    async with app.run_test(size=(110, 34)) as pilot:
+        await open_browser(pilot, "geo")
+        await highlight(pilot, "jp")
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CardForm)
+        question = form.query_one("#f-question", TextArea)
+        question.clear()
+        question.focus()
+        await type_text(pilot, "Which city is Japan's capital?")
+        # Meanwhile, another window adds a card to the file.
+        write_deck(deck("geo", [*GEO, dict(id="new", kind="flip", question="Q", answer="A")]),
+                   path)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, CardForm) and again is not form
+        assert again.query_one("#f-question", TextArea).text == "Which city is Japan's capital?"
+        assert "changed on disk" in widget_text(again.query_one("#errors", Static))
+        assert load_deck(path).card("jp").question == "Capital of Japan?"  # nothing written
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+        assert "new" in row_ids(app)
+    saved = load_deck(path)
+    assert [c.id for c in saved.cards] == ["fr", "jp", "rivers", "everest", "new"]
+    assert saved.card("jp").question == "Which city is Japan's capital?"
+
+
+async def test_a_new_card_that_cannot_be_written_stays_in_the_form(tmp_path: Path) -> None:
+    """A full disk (or any write error): the form opens again with the new card and why,
+    and Cancel asks before throwing it away."""
+    import pytest
+
+    from quizapp import deckfiles
+
+    where = setup(tmp_path)
+    path = where.user_decks / "geo.toml"
+    before = path.read_bytes()
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    app = make_app(where, now=Clock())
+    async with app.run_test(size=(110, 34)) as pilot:
+        await open_browser(pilot, "geo")
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CardForm)
+        form.query_one("#f-question", TextArea).focus()
+        await type_text(pilot, "Capital of Peru?")
+        form.query_one("#f-answer", TextArea).focus()
+        await type_text(pilot, "Lima")
+        # (Its own patcher: undoing the test's would also undo conftest's isolated home.)
+        disk = pytest.MonkeyPatch()
+        disk.setattr(deckfiles, "atomic_write_text", full)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, CardForm) and again is not form
+        assert again.query_one("#f-question", TextArea).text == "Capital of Peru?"
+        assert again.query_one("#f-answer", TextArea).text == "Lima"
+        assert "No space left on device" in widget_text(again.query_one("#errors", Static))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)  # the draft is not dropped silently
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is again
+        disk.undo()  # the disk has room again
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+    assert path.read_bytes() != before
+    assert load_deck(path).card("card-5").answer == "Lima"
+
+
 # --------------------------------------------------------------------------- importing
 
 

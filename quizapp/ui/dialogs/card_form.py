@@ -6,6 +6,10 @@ problem inline, as ``cards[3].answer: message`` (the card's place in the deck an
 field), and stays open until they are fixed. An edited card keeps its id (the field is
 fixed), so its progress in the score file stays with it.
 
+A ``draft`` fills the fields with a card the person wrote whose save failed (a full disk,
+the file changed on disk meanwhile), with ``notice`` saying why: nothing they typed is lost,
+and Cancel asks before throwing it away.
+
 List fields take one item per line: an order card's answer (in the right order), the
 distractors and the accepted alternatives. Tags are separated by spaces.
 """
@@ -92,9 +96,11 @@ class CardForm(Dialog[Card | None]):
     ]
 
     def __init__(self, card: Card | None, *, index: int, ids: Sequence[str], new_id: str,
-                 file_name: str) -> None:
+                 file_name: str, draft: Card | None = None, notice: str | None = None) -> None:
         super().__init__()
         self.card = card
+        self.draft = draft
+        self.notice = notice
         self.index = index
         self.ids = list(ids)
         self.new_id = new_id
@@ -109,18 +115,18 @@ class CardForm(Dialog[Card | None]):
         return shown
 
     def compose(self) -> ComposeResult:
-        card = self.card
+        card = self.draft or self.card  # what the fields show
         self._raw: dict[str, tuple[str, str]] = {}
         answer = "" if card is None else (
             "\n".join(card.answer) if isinstance(card.answer, list) else card.answer or "")
         name = visible(self.file_name, one_line=True)
-        title = f"Edit card {card.id} of {name}" if card else f"New card for {name}"
+        title = f"Edit card {self.card.id} of {name}" if self.card else f"New card for {name}"
         with VerticalScroll():
             yield Label(title, id="form-title", markup=False)
             with Horizontal(classes="field"):
                 yield Label("Id")
                 yield Input(card.id if card else self.new_id, id="f-id", compact=True,
-                            disabled=card is not None)
+                            disabled=self.card is not None)
             with Horizontal(classes="field"):
                 yield Label("Kind")
                 yield Select([(kind, kind) for kind in KINDS], value=card.kind if card else "text",
@@ -166,10 +172,16 @@ class CardForm(Dialog[Card | None]):
                            tab_behavior="focus")
 
     def on_mount(self) -> None:
-        self.query_one("#errors", Static).display = False
+        errors = self.query_one("#errors", Static)
+        errors.display = self.notice is not None
+        if self.notice is not None:  # (also as a toast: the line may be below the fold)
+            errors.update(visible(self.notice))
+            self.call_after_refresh(self.notify, self.notice, title="Not saved",
+                                    severity="warning", markup=False, timeout=10)
         first = "#f-question" if self.card else "#f-id"
         self.query_one(first).focus()
-        self._initial = self.values()  # what Cancel compares with before it asks
+        # What Cancel compares with before it asks (a draft is unsaved work already).
+        self._initial = None if self.draft is not None else self.values()
 
     # ------------------------------------------------------------------ reading the fields
 

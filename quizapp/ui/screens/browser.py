@@ -18,6 +18,8 @@ A bundled deck is read-only: those keys are greyed out and the screen says why.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import ValidationError
 from rich.text import Text
 from textual import on, work
@@ -28,7 +30,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Select, Static
 
-from quizapp.decks import DeckEntry, DeckError
+from quizapp.decks import DeckEntry, DeckError, load_deck_cached
 from quizapp.models import Card, Deck
 from quizapp.search import CardIndex, all_tags
 from quizapp.ui import messages
@@ -259,33 +261,39 @@ class BrowserScreen(Screen[None]):
         self.query_one("#search", Input).focus()
 
     def action_add(self) -> None:
-        deck = self.deck
-        form = CardForm(None, index=len(deck.cards), ids=[c.id for c in deck.cards],
-                        new_id=free_card_id(deck), file_name=self.entry.path.name)
-
-        def added(card: Card | None) -> None:
-            if card is not None:
-                self.save([*self.deck.cards, card], f"Added card {card.id}.", keep=card.id)
-
-        self.app.push_screen(form, added)
+        self._open_form(None)
 
     def action_edit(self) -> None:
         card = self.selected_card()
-        if card is None:
-            return
-        index = self.deck.cards.index(card)
-        form = CardForm(card, index=index, ids=[c.id for c in self.deck.cards],
-                        new_id=card.id, file_name=self.entry.path.name)
+        if card is not None:
+            self._open_form(card)
 
-        def edited(new: Card | None) -> None:
-            if new is None or new == card:
+    def _open_form(self, card: Card | None, draft: Card | None = None,
+                   notice: str | None = None) -> None:
+        """The card form for ``card`` (None: a new card); ``draft`` and ``notice``: what
+        the person wrote in it before, and why that was not saved."""
+        deck = self.deck
+        ids = [c.id for c in deck.cards]
+        index = ids.index(card.id) if card is not None and card.id in ids else len(ids)
+        form = CardForm(card, index=index, ids=ids, file_name=self.entry.path.name,
+                        new_id=card.id if card is not None else free_card_id(deck),
+                        draft=draft, notice=notice)
+
+        def done(new: Card | None) -> None:
+            if new is None or (new == card and draft is None):
                 return
             cards = list(self.deck.cards)
-            position = next(i for i, c in enumerate(cards) if c.id == card.id)
-            cards[position] = new
-            self.save(cards, f"Saved card {new.id}.", keep=new.id)
+            at = next((i for i, c in enumerate(cards) if card is not None and c.id == card.id),
+                      None)
+            if at is None:  # a new card (or one deleted on disk meanwhile: put back)
+                cards.append(new)
+            else:
+                cards[at] = new
+            done_message = f"Saved card {new.id}." if at is not None else f"Added card {new.id}."
+            self.save(cards, done_message, keep=new.id,
+                      retry=lambda why: self._open_form(card, new, why))
 
-        self.app.push_screen(form, edited)
+        self.app.push_screen(form, done)
 
     def action_delete(self) -> None:
         card = self.selected_card()
@@ -317,46 +325,91 @@ class BrowserScreen(Screen[None]):
 
     # ------------------------------------------------------------------ writing
 
-    def save(self, cards: list[Card], message: str, keep: str | None = None) -> None:
-        """Write the deck with ``cards`` (in a thread: a large deck takes a while)."""
+    def save(self, cards: list[Card], message: str, keep: str | None = None,
+             retry: Callable[[str], None] | None = None) -> None:
+        """Write the deck with ``cards`` (in a thread: a large deck takes a while). When
+        it cannot be written, ``retry`` gets why: the form opens again with what the
+        person wrote, so nothing typed is lost."""
         self.saving = True
         self.refresh_bindings()
         self._show_count()
-        self._write(cards, message, keep)
+        self._write(cards, message, keep, retry)
 
     @work(thread=True, exclusive=True, group="save", description="write the deck")
-    def _write(self, cards: list[Card], message: str, keep: str | None) -> None:
+    def _write(self, cards: list[Card], message: str, keep: str | None,
+               retry: Callable[[str], None] | None) -> None:
         path = self.entry.path
         try:
             deck = Deck(format=self.deck.format, deck=self.deck.deck, cards=cards)
+            if self._stamp is not None and file_stamp(path) != self._stamp:
+                self._changed_on_disk(retry)
+                return
             stamp = update_deck(path, self.deck, deck, self._stamp)
         except DeckError as exc:
-            self.app.call_from_thread(self._failed, exc.problems)
+            self.app.call_from_thread(self._failed, exc.problems, retry)
             return
         except ValidationError as exc:  # the form validates first; this is a last guard
-            self.app.call_from_thread(self._failed, [f"{path}: {exc}"])
+            self.app.call_from_thread(self._failed, [f"{path}: {exc}"], retry)
             return
         except OSError as exc:
-            self.app.call_from_thread(self._failed, [f"{path}: cannot write: {exc.strerror or exc}"])
+            self.app.call_from_thread(self._failed,
+                                      [f"{path}: cannot write: {exc.strerror or exc}"], retry)
             return
         self._stamp = stamp
         index = CardIndex(deck.cards)  # here, not on the screen's thread (100k cards: ~0.5 s)
         self.app.call_from_thread(self._saved, deck, index, message, keep)
 
-    def _failed(self, problems: list[str]) -> None:
+    def _changed_on_disk(self, retry: Callable[[str], None] | None) -> None:
+        """(In the save's thread.) The file changed on disk since it was read (another
+        window, an editor): nothing is written over it. The browser reads it as it is now;
+        the form opens again with the person's card, to be saved into that."""
+        path = self.entry.path
+        stamp = file_stamp(path)  # before reading: a change after it is caught next time
+        try:
+            fresh = load_deck_cached(path)
+        except DeckError as exc:
+            self.app.call_from_thread(self._failed, [
+                f"{path}: the file changed on disk and cannot be read now; nothing was written",
+                *exc.problems], retry)
+            return
+        except OSError as exc:
+            self.app.call_from_thread(self._failed, [
+                f"{path}: the file changed on disk and cannot be read now: "
+                f"{exc.strerror or exc}; nothing was written"], retry)
+            return
+        index = CardIndex(fresh.cards)
+        why = (f"{path.name} changed on disk since the browser read it, so nothing was "
+               "written. The browser now shows the file as it is; save again to put this "
+               "card into it.")
+
+        def reread() -> None:
+            self._stamp = stamp
+            self._saved(fresh, index, None, None)
+            if retry is not None:
+                retry(why)
+            else:
+                self.notify(why, title="Not saved", severity="warning", markup=False)
+
+        self.app.call_from_thread(reread)
+
+    def _failed(self, problems: list[str], retry: Callable[[str], None] | None = None) -> None:
         self.saving = False
-        self.notify("\n".join(visible(p) for p in problems), title="Not saved",
-                    severity="error", markup=False, timeout=15)
         if self.is_mounted:
             self.refresh_bindings()
             self._show_count()
+        if retry is not None and self.is_mounted:
+            retry("Not saved: " + " ".join(problems))
+            return
+        self.notify("\n".join(visible(p) for p in problems), title="Not saved",
+                    severity="error", markup=False, timeout=15)
 
-    def _saved(self, deck: Deck, index: CardIndex, message: str, keep: str | None) -> None:
+    def _saved(self, deck: Deck, index: CardIndex, message: str | None, keep: str | None) -> None:
         self.saving = False
         self.deck = deck
         self.index = index
         self.post_message(messages.DataChanged(decks=True))  # the catalog and home pick it up
-        self.notify(message, markup=False)
+        if message is not None:
+            self.notify(message, markup=False)
         if self.is_mounted:
             self._show_info()
             self._fill_tags()
