@@ -23,6 +23,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from quizapp.extract.dates import date_line
+from quizapp.extract.gazetteer import MONTHS
 
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 _BYLINE = re.compile(r"^By\s+(?P<names>[A-Z].{0,150})$")
@@ -31,8 +32,16 @@ _CREDIT = re.compile(r"^(?:Photo\s+)?Credit:\s*(?P<credit>.+?)\s*$", re.IGNORECA
 _RELEASE_LINE = re.compile(
     r"^(?:for immediate release|(?:press|news|media) release|for release\b.{0,60}|"
     r"embargo(?:ed)?\b.{0,80})[.:]?$", re.IGNORECASE)
+# A picture's credit line under its caption: "Image: Jane Roe", "Photo: AP".
+_PICTURE_CREDIT = re.compile(r"(?:Image|Photo|Picture|Photograph|Credit)s?(?:\s+credit)?\s*:",
+                             re.IGNORECASE)
 _HEADING_END = re.compile(r"[.!?,;:\"“”’']$")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+# The heading of an encounter: "City, Country: Occasion, Month Year" (``places``).
+ENCOUNTER_HEADING = re.compile(
+    rf"^(?P<city>[A-Z][\w .'’-]{{1,40}}?),\s+(?P<country>[A-Z][\w .'’-]{{1,40}}?):\s+"
+    rf"(?P<occasion>\S.{{0,80}}?),\s+(?P<month>{'|'.join(MONTHS)})\s+(?P<year>(?:19|20)\d\d)$"
+)
 
 
 @dataclass(frozen=True)
@@ -165,8 +174,57 @@ def _split_head(blocks: list[Span]) -> list[Span]:
     return out
 
 
+def _glued_heading(block: Span) -> int | None:
+    """Where the paragraph starts in a block whose first line is a heading written right
+    above it, with no blank line between ("Town, Country: Talks, May 2024\nOrtiz met...");
+    None when the block is one paragraph.
+
+    The first line must read like a heading (and not end with a dash, as a dateline does),
+    the second must open a sentence, the lines below must not all read like headings (a
+    letterhead, a list of names), and no line may be a picture's credit (a caption). A
+    hard-wrapped paragraph also breaks its lines before capitalised words, so the break
+    must be one no wrapping made: the second line's first word would have fitted on the
+    first line (as wide as the block's longest line), unless the first line is an
+    encounter heading, whose form no sentence has."""
+    lines = block.text.split("\n")
+    if len(lines) < 2:
+        return None
+    first, second = lines[0].strip(), lines[1].strip()
+    if (not _looks_like_heading(first) or first.endswith(("—", "–", "-"))
+            or not re.match(r"[\"“‘'(]?[0-9A-ZÀ-ÖØ-Þ]", second)):
+        return None  # "WASHINGTON —" above its paragraph is a dateline: it runs on
+    below = [line.strip() for line in lines[1:] if line.strip()]
+    if all(_looks_like_heading(line) for line in below) or any(
+            _PICTURE_CREDIT.match(line) for line in below):
+        return None  # a letterhead or a list of short lines; a picture's caption
+    longest = max(len(line) for line in below)
+    if (len(first) + 1 + len(second.split()[0]) > longest
+            and not ENCOUNTER_HEADING.match(heading_label(first))):
+        return None  # the next word did not fit: a wrapped line, not a heading
+    rest = block.text.index(second, len(lines[0]))
+    return block.start + rest
+
+
+def _split_glued_headings(blocks: list[Span], turns: set[int]) -> tuple[list[Span], set[int]]:
+    """Each heading written right above its paragraph (see ``_glued_heading``) becomes a
+    block of its own."""
+    out: list[Span] = []
+    kept: set[int] = set()
+    for i, block in enumerate(blocks):
+        cut = None if i in turns else _glued_heading(block)
+        if cut is None:
+            if i in turns:
+                kept.add(len(out))
+            out.append(block)
+            continue
+        first = block.text.split("\n")[0].rstrip()
+        out.append(Span(block.start, block.start + len(first), first))
+        out.append(Span(cut, block.end, block.text[cut - block.start:]))
+    return out, kept
+
+
 def analyse(text: str) -> Layout:
-    blocks, turns = _split_turns(_split_head(_blocks(text)))
+    blocks, turns = _split_glued_headings(*_split_turns(_split_head(_blocks(text))))
     layout = Layout(text=text, paragraphs=[])
     meta: set[int] = set()
     head = blocks[:6]

@@ -28,13 +28,8 @@ from dataclasses import dataclass, field
 from quizapp.extract import gazetteer
 from quizapp.extract.entities import CAPWORD, ORG_HEADS, SURNAME
 from quizapp.extract.gazetteer import MONTHS
+from quizapp.extract.layout import ENCOUNTER_HEADING as _HEADING
 from quizapp.extract.layout import Span, heading_label
-
-_HEADING = re.compile(
-    rf"^(?P<city>[A-Z][\w .'’-]{{1,40}}?),\s+(?P<country>[A-Z][\w .'’-]{{1,40}}?):\s+"
-    rf"(?P<occasion>\S.{{0,80}}?),\s+(?P<month>{'|'.join(MONTHS)})\s+(?P<year>(?:19|20)\d\d)$"
-)
-
 
 @dataclass
 class FoundPlace:

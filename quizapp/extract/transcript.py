@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from quizapp.extract import gazetteer
 from quizapp.extract.entities import SPEECH, TITLES
 from quizapp.extract.layout import Layout
 
@@ -76,6 +77,14 @@ def _formal(label: str) -> bool:
         w.rstrip(".").casefold() in _HONORIFICS for w in words)
 
 
+def _place_label(label: str) -> bool:
+    """"Town, Country": a town and its country (or state), as a heading or dateline gives them."""
+    head, _, rest = label.partition(",")
+    rest = rest.strip()
+    return (head.strip() in gazetteer.cities()
+            and (rest in gazetteer.countries() or rest in gazetteer.cities()))
+
+
 def find_turns(layout: Layout) -> list[Turn]:
     text = layout.text
     found: list[Turn] = []
@@ -87,6 +96,8 @@ def find_turns(layout: Layout) -> list[Turn]:
         if re.search(rf"\b{SPEECH}\b", label) or (
                 text[m.end():m.end() + 1] in "“\"" and not _formal(label)):
             continue  # "Ann Lee, the mayor, said: “...”": prose introducing a quote
+        if _place_label(label):
+            continue  # "Town, Country: Talks resume, May 2024": a place, not a speaker
 
         name, question = _name_of(label)
         head = label.split(",")[0].strip()

@@ -1,0 +1,87 @@
+"""Shapes of unseen articles that gave broken cards (QA, session 5): a heading written
+right above its paragraph, a quote split around its attribution, encounter questions for
+any occasion, names written family name first and organisations that speak. Each test
+uses a short text of its own, written for the test, and asserts the cards a person gets."""
+
+from __future__ import annotations
+
+import textwrap
+
+from quizapp.extract.pipeline import extract
+from quizapp.generate import build_decks
+
+
+def _cards(text: str) -> dict[str, tuple[str, object]]:
+    """card id -> (question, answer) of every deck made from the article."""
+    decks = build_decks(extract(text).dataset)
+    return {c.id: (c.question, c.answer) for d in decks for c in d.cards}
+
+
+def _who(text: str) -> dict[str, str]:
+    """The "Who said it?" cards: quote (as the question shows it) -> the answer."""
+    return {q.split("“", 1)[1].rsplit("”", 1)[0]: a
+            for cid, (q, a) in _cards(text).items() if cid.startswith("who.")}
+
+
+TIMELINE = (
+    "A timeline of the river treaty talks\n\n"
+    "GENEVA — Water ministers Lena Brandt of Austria and Tomas Novak of Slovakia have met "
+    "twice since the quarrel over the dam began.\n\n"
+    "Vienna, Austria: Opening round, April 2019\n"
+    "Brandt and Novak met in Vienna on April 2, 2019. \"We listened more than we spoke,\" "
+    "Novak told reporters.\n\n"
+    "Bratislava, Slovakia: Second round, October 2020\n"
+    "The ministers met again in Bratislava on October 14, 2020. \"The river does not care "
+    "about borders,\" Brandt said.\n"
+)
+
+
+def test_a_heading_right_above_its_paragraph_is_a_heading_not_a_speaker() -> None:
+    layouts = {
+        "blank lines between blocks": TIMELINE,
+        "no blank lines at all": TIMELINE.replace("\n\n", "\n"),
+        "hard-wrapped at 60": "\n".join(textwrap.fill(line, 60) for line in TIMELINE.split("\n")),
+        "blank line after the headings": TIMELINE.replace("2019\n", "2019\n\n")
+        .replace("2020\n", "2020\n\n"),
+    }
+    for layout, text in layouts.items():
+        # the towns of the headings are nobody's words: only the ministers are quoted
+        assert _who(text) == {"We listened more than we spoke": "Tomas Novak",
+                              "The river does not care about borders": "Lena Brandt"}, layout
+        cards = _cards(text)
+        where = {a for cid, (_, a) in cards.items() if cid.startswith("where.")}
+        assert where == {"Vienna, Austria", "Bratislava, Slovakia"}, layout
+        assert cards["order.encounters"][1] == ["Vienna: Opening round",
+                                               "Bratislava: Second round"], layout
+
+
+def test_a_wrapped_line_breaking_before_a_name_is_no_heading() -> None:
+    first = "Water ministers Lena Brandt and the Slovak envoy"
+    text = textwrap.fill(
+        f"{first} Tomas Novak met in Vienna on April 2, 2019 for talks. \"We listened more "
+        "than we spoke,\" Novak told reporters afterwards.", len(first))
+    assert text.split("\n")[1].startswith("Tomas")  # the break falls before a name
+    result = extract("River talks\n\n" + text + "\n")
+    assert result.layout.headings == []
+    assert _who("River talks\n\n" + text + "\n") == {
+        "We listened more than we spoke": "Tomas Novak"}
+
+
+def test_a_caption_or_a_letterhead_is_no_heading_above_a_paragraph() -> None:
+    for block in ("The Harbour Office\nDepartment of Ports\nFor Immediate Release",
+                  "Cranes at the quay\nNew cranes at the quay before the opening.\n"
+                  "Image: Harbour Office."):
+        text = f"New cranes for the port\n\n{block}\n\nThe port opened two cranes.\n"
+        assert extract(text).layout.headings == [], block
+
+
+def test_a_paragraph_opening_with_town_and_country_is_no_interview_turn() -> None:
+    text = (
+        "River talks\n\n"
+        "Vienna, Austria: Water ministers Lena Brandt and Tomas Novak met on April 2, 2019. "
+        "\"We listened more than we spoke,\" Novak told reporters.\n\n"
+        "Bratislava, Slovakia: The ministers met again on October 14, 2020. \"The river does "
+        "not care about borders,\" Brandt said.\n"
+    )
+    assert _who(text) == {"We listened more than we spoke": "Tomas Novak",
+                          "The river does not care about borders": "Lena Brandt"}
