@@ -5,10 +5,15 @@ and score files with a record for every card (three answers each, FSRS state) an
 session for every 33 cards, in a temp folder, then prints each measure as
 small / big / ratio:
 
-- start to home: a real start (a fresh process running the app headless at 80x24) until
-  the home screen shows the decks; also a bare Textual app started the same way, and the
-  ratio to it. "warm" is the second start (the deck cache is filled by the first). The
-  CPU time of each process until then is shown too: a busy machine disturbs it less;
+- start to home: a real start (a fresh process running ``quizapp`` with no command,
+  headless at 80x24) until home's first frame that shows every deck with its numbers and
+  the keys; also a bare Textual app started the same way (a fresh process, to its first
+  frame), and the ratio to it. "cold" is the first start (it fills the deck cache when
+  it is empty), "warm" the ones after. The two are started in turns (``--start-rounds``
+  rounds, the order swapped every round, so a change in the machine's load falls on both
+  alike); the rows show the medians, and the ratio is the median of the rounds' ratios,
+  with the middle half of them beside it. The CPU time of each process until then is
+  shown too;
 - session start (a whole deck in order, to its first question), first typed answer,
   last answer to summary: through the app's pilot, with the big deck and score file;
 - the command line: ``stats --json``, ``due``, ``deck validate``, CSV and .apkg export,
@@ -24,6 +29,9 @@ small / big / ratio:
   drawn and the decks and scores are all loaded.
 
 The machine may be shared: run it twice and trust the ratios more than the seconds.
+Starts vary a lot from run to run on a shared machine (another process on the other core
+slows this one's CPU by a third at times), so the start rows take many rounds and print
+how much the rounds' ratios spread.
 """
 
 from __future__ import annotations
@@ -35,13 +43,16 @@ import gc
 import json
 import os
 import random
-import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from quizapp.benchprobe import peak_kib
 
 DECK_ID = "bench"
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -137,16 +148,6 @@ def write_csv_file(path: Path, n: int, seed: int = 2) -> None:
 # --------------------------------------------------------------------------- processes
 
 
-def peak_kib() -> int:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 # Runs ``python -m quizapp ARGS`` and, at exit, writes the process's own peak memory
 # (VmHWM) to the file named by $QUIZAPP_BENCH_PEAK. The kernel's ru_maxrss of a child is no
 # use here: it counts the memory of this (big) process, which the child started as.
@@ -191,9 +192,20 @@ def run_process(argv: list[str], env: dict[str, str]) -> tuple[float, float, str
 def run_child(argv: list[str], env: dict[str, str]) -> dict:
     """Run this module in child mode; the child prints JSON, with perf_counter stamps
     (CLOCK_MONOTONIC is the same clock in every process)."""
+    return _child([sys.executable, "-m", "quizapp.bench", *argv], env)
+
+
+def run_start(mode: str, env: dict[str, str]) -> dict:
+    """One start row's process: ``bare`` or ``home`` (``bench_pilot.child``), in a plain
+    ``python -c`` that imports nothing else, as each program starts on its own."""
+    return _child([sys.executable, "-c",
+                   "from quizapp.benchprobe import peak_kib\n"
+                   f"from quizapp.ui.bench_pilot import child; child({mode!r}, peak_kib)"], env)
+
+
+def _child(argv: list[str], env: dict[str, str]) -> dict:
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "quizapp.bench", *argv], env=env,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"child {argv} failed: {proc.stderr[-3000:]}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -201,14 +213,52 @@ def run_child(argv: list[str], env: dict[str, str]) -> dict:
     return result
 
 
+@dataclass
+class Starts:
+    """The start rows of one size: the bare app's and quizapp's warm starts, in rounds."""
+
+    cold: dict
+    bare: list[dict]
+    home: list[dict]
+
+    def median(self, side: str, key: str = "home") -> float:
+        return statistics.median(run[key] for run in getattr(self, side))
+
+    def ratios(self, key: str = "home") -> list[float]:
+        """Each round's quizapp start over its bare start."""
+        return sorted(h[key] / b[key] for b, h in zip(self.bare, self.home))
+
+    def ratio(self, key: str = "home") -> str:
+        """The median of the rounds' ratios, and their middle half."""
+        ratios = self.ratios(key)
+        q1, _q2, q3 = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+        return f"{statistics.median(ratios):.2f}x (middle half {q1:.2f}-{q3:.2f}x)"
+
+
+def measure_starts(env: dict[str, str], rounds: int) -> Starts:
+    """A bare Textual app and quizapp started in turns, ``rounds`` times each after a
+    first (cold) quizapp start; the order swaps every round."""
+    run_start("bare", env)  # (the first process after a pause reads its files from disk)
+    cold = run_start("home", env)
+    bare: list[dict] = []
+    home: list[dict] = []
+    for r in range(rounds):
+        if r % 2:
+            home.append(run_start("home", env))
+            bare.append(run_start("bare", env))
+        else:
+            bare.append(run_start("bare", env))
+            home.append(run_start("home", env))
+    return Starts(cold, bare, home)
+
+
 def child_main(mode: str) -> None:
     from quizapp.ui import bench_pilot
 
-    if mode == "bare":
-        result = asyncio.run(bench_pilot.bare(peak_kib))
-    else:
-        result = asyncio.run(bench_pilot.run_app(full=(mode == "full"), deck_id=DECK_ID,
-                                                 start=START, peak_kib=peak_kib))
+    if mode in ("bare", "home"):
+        bench_pilot.child(mode, peak_kib)
+        return
+    result = asyncio.run(bench_pilot.run_app(deck_id=DECK_ID, start=START, peak_kib=peak_kib))
     print(json.dumps(result))
 
 
@@ -220,13 +270,15 @@ def _fmt(seconds: float) -> str:
 
 
 def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool = True,
-            start_only: bool = False, commands_only: bool = False) -> None:
+            start_only: bool = False, commands_only: bool = False,
+            start_rounds: int = 20) -> None:
     root = keep or Path(tempfile.mkdtemp(prefix="quizapp-bench-"))
     print(f"# quizapp bench: {', '.join(f'{n:,}' for n in sizes)} cards, in {root}")
     print(f"# python {sys.version.split()[0]}, {os.cpu_count()} cpus, load {os.getloadavg()[0]:.1f}")
     rows: dict[str, dict[int, float]] = {}
     peaks: dict[str, dict[int, float]] = {}
     files: dict[int, dict[str, Path]] = {}
+    starts: dict[int, Starts] = {}
 
     def note(name: str, n: int, seconds: float, peak: float | None = None) -> None:
         rows.setdefault(name, {})[n] = min(seconds, rows.get(name, {}).get(n, float("inf")))
@@ -310,16 +362,15 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
         cli = [sys.executable, "-m", "quizapp"]
         if commands_only:  # the deck cache made (or made again) before anything is timed
             run_process(cli + ["deck", "list"], env)
-        for r in range(repeat + 1 if not commands_only else 0):
-            cold = r == 0
-            bare = run_child(["--child", "bare"], env)
-            note("bare Textual app to first screen", n, bare["home"], bare["peak_mib"])
-            note("bare Textual app to first screen, CPU", n, bare["cpu"])
-            home = run_child(["--child", "home"], env)
-            note("start to home (cold)" if cold else "start to home (warm)", n, home["home"],
-                 home["peak_mib"])
-            if not cold:
-                note("start to home (warm), CPU", n, home["cpu"])
+        if not commands_only:  # (medians of the rounds, not the fastest run)
+            starts[n] = runs = measure_starts(env, start_rounds)
+            note("bare Textual app to first screen", n, runs.median("bare"),
+                 max(run["peak_mib"] for run in runs.bare))
+            note("bare Textual app to first screen, CPU", n, runs.median("bare", "cpu"))
+            note("start to home (cold)", n, runs.cold["home"], runs.cold["peak_mib"])
+            note("start to home (warm)", n, runs.median("home"),
+                 max(run["peak_mib"] for run in runs.home))
+            note("start to home (warm), CPU", n, runs.median("home", "cpu"))
         for _ in range(repeat if not (start_only or commands_only) else 0):  # the fastest run
             full = run_child(["--child", "full"], env)
             for key, name in (("session_start", "session start (whole deck, to first question)"),
@@ -375,29 +426,28 @@ def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool
         return
     if start_only:
         print()
-        bare = rows["bare Textual app to first screen"]
         for n in sizes:
-            warm, cold = rows["start to home (warm)"][n], rows["start to home (cold)"][n]
-            cpu = rows["start to home (warm), CPU"][n] / rows["bare Textual app to first screen, CPU"][n]
-            print(f"{n:>7,} cards: start to home {warm / bare[n]:.2f}x a bare Textual app warm "
-                  f"({cold / bare[n]:.2f}x cold; CPU time {cpu:.2f}x warm)")
+            print(f"{n:>7,} cards: {_start_line(starts[n])}")
         return
     mem = peaks["memory at home"]
     print(f"| memory at home (peak, MiB) | {' | '.join(f'{mem[n]:.0f}' for n in sizes)} | "
           f"{mem[big] / mem[small]:.1f}x | |")
     print()
-    bare = rows["bare Textual app to first screen"]
     for n in sizes:
-        warm = rows["start to home (warm)"][n]
-        cold = rows["start to home (cold)"][n]
         load = rows["load a deck, cold (no cache)"][n]
         base = rows["tomllib parse (baseline)"][n]
         stall = rows["longest UI stall, compacting"][n] / rows["longest UI stall, idle"][n]
-        cpu = rows["start to home (warm), CPU"][n] / rows["bare Textual app to first screen, CPU"][n]
-        print(f"{n:>7,} cards: start to home {warm / bare[n]:.2f}x a bare Textual app warm "
-              f"({cold / bare[n]:.2f}x cold; CPU time {cpu:.2f}x warm); "
+        print(f"{n:>7,} cards: {_start_line(starts[n])}; "
               f"cold deck load {load / base:.2f}x tomllib; "
               f"UI stall while compacting {stall:.2f}x idle")
+
+
+def _start_line(runs: Starts) -> str:
+    cold = runs.cold["home"] / runs.median("bare")
+    drawn = sum(bool(run.get("from_index")) for run in runs.home)
+    return (f"start to home {runs.ratio()} a bare Textual app warm, "
+            f"median of {len(runs.home)} rounds (CPU time {runs.ratio('cpu')}; "
+            f"cold {cold:.2f}x; {drawn} of {len(runs.home)} drawn from the deck cache's index)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -407,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="card counts, smallest first (default: 1000,10000,100000)")
     parser.add_argument("--dir", type=Path, help="keep the generated files here (reused)")
     parser.add_argument("--repeat", type=int, default=2,
-                        help="runs of each measure; the fastest is kept (default 2)")
+                        help="runs of each measure but the start rows; the fastest is kept (default 2)")
     parser.add_argument("--no-commands", action="store_true",
                         help="skip the command-line measures (stats, due, validate, exports, import)")
     parser.add_argument("--start-only", action="store_true",
@@ -415,6 +465,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commands-only", action="store_true",
                         help="only a cold deck load and the command-line rows (stats, due, "
                         "validate, exports, import)")
+    parser.add_argument("--start-rounds", type=int, default=20,
+                        help="rounds of the start rows (a bare app and quizapp, started in "
+                        "turns; default 20): their medians are shown")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -422,7 +475,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     measure(sizes, args.dir, max(1, args.repeat), run_commands=not args.no_commands,
-            start_only=args.start_only, commands_only=args.commands_only)
+            start_only=args.start_only, commands_only=args.commands_only,
+            start_rounds=max(1, args.start_rounds))
     return 0
 
 

@@ -100,20 +100,32 @@ def open_app(
     if reason is not None:
         print(reason, file=sys.stderr)
         return 1
-    from quizapp.ui import collect_after_start, leave_to_exit
+    from quizapp.ui import leave_to_exit
 
-    collect_after_start()
-    from quizapp.ui.app import make_app
-
-    app = make_app(locations(args), plan, workspace=workspace, session=session)
+    app = app_for(args, plan, workspace=workspace, session=session)
     app.run()
     leave_to_exit()
     return app.return_code or 0
 
 
+def app_for(args: argparse.Namespace, plan=None, *, workspace=None, session=None):
+    """The app ``open_app`` runs (also what ``python -m quizapp.bench`` starts): the
+    garbage collector paused until home shows the data, then the UI imported and made."""
+    from quizapp.ui import collect_after_start
+
+    collect_after_start()
+    from quizapp.ui.app import make_app
+
+    return make_app(locations(args), plan, workspace=workspace, session=session)
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line's arguments (``argv``: ``sys.argv[1:]`` when None)."""
+    return build_parser().parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(argv)
     func = getattr(args, "func", None)
     try:
         if func is None:

@@ -2,7 +2,12 @@
 headless at 80x24 and time what a person waits for, through the pilot. Each function
 returns a dict of measures; ``home_at`` is a ``time.perf_counter()`` stamp (the same
 clock in every process), so the bench can time a start from the moment it spawned us, and
-``cpu`` the process's CPU time then (which a busy machine disturbs less)."""
+``cpu`` the process's CPU time then (which a busy machine disturbs less).
+
+The start rows run ``child`` in a fresh ``python -c`` process: both sides import only
+what their own start needs (this module is plain: asyncio, json, time), and the app is
+made the way the command line makes it (``cli.parse`` and ``cli.app_for``, as
+``quizapp`` with no command does), so its start includes the command line's own work."""
 
 from __future__ import annotations
 
@@ -20,6 +25,16 @@ async def _wait(pilot, condition, timeout: float = 120.0) -> None:
         await pilot.pause(0.002)
 
 
+async def _until(condition, timeout: float = 120.0) -> None:
+    """Wait for ``condition`` without touching the app (the pilot's pause would make the
+    screen refresh at once, which no real start has): the start rows use this."""
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app did not get there")
+        await asyncio.sleep(0.002)
+
+
 async def _ticker(stop: asyncio.Event, gaps: list[float]) -> None:
     last = time.perf_counter()
     while not stop.is_set():
@@ -29,12 +44,28 @@ async def _ticker(stop: asyncio.Event, gaps: list[float]) -> None:
         last = now
 
 
-async def _painted(app) -> float:
-    """The time of the next refresh of the screen: when what the app holds now is painted
-    (taken in a callback of that refresh, so work the app starts after it does not count)."""
+async def _painted(app) -> tuple[float, float]:
+    """The time of the next refresh of the screen, when what the app holds now is painted,
+    and the process's CPU time (every thread's) then. Both are taken in a callback of that
+    refresh, so work the app starts after it does not count: quizapp's loading thread
+    starts from a callback of the same refresh, and may run before this coroutine resumes."""
     done = asyncio.get_running_loop().create_future()
-    app.call_after_refresh(lambda: done.done() or done.set_result(time.perf_counter()))
+
+    def stamp() -> None:
+        if not done.done():
+            done.set_result((time.perf_counter(), time.process_time()))
+
+    app.call_after_refresh(stamp)
     return await done
+
+
+def child(mode: str, peak_kib: Callable[[], int]) -> None:
+    """A start row's process (``python -c``): ``bare`` or ``home``; prints the result as
+    one JSON line."""
+    import json
+
+    run = bare(peak_kib) if mode == "bare" else start_home(peak_kib)
+    print(json.dumps(asyncio.run(run)))
 
 
 async def bare(peak_kib: Callable[[], int]) -> dict:
@@ -48,14 +79,27 @@ async def bare(peak_kib: Callable[[], int]) -> dict:
             yield Footer()
 
     app = Bare()
-    async with app.run_test(size=(80, 24)) as pilot:
-        home_at = await _painted(app)
-        cpu = time.process_time()
+    async with app.run_test(size=(80, 24)):
+        await _until(lambda: True)  # (the first frame shows all of it)
+        home_at, cpu = await _painted(app)
     return {"home_at": home_at, "cpu": cpu, "peak_mib": peak_kib() / 1024}
 
 
-async def run_app(full: bool, *, deck_id: str, start: datetime,
-                  peak_kib: Callable[[], int]) -> dict:
+async def start_home(peak_kib: Callable[[], int]) -> dict:
+    """``quizapp`` with no command, as the command line opens it, until home's first frame
+    that shows every deck with its numbers and the keys (see ``HomeScreen.drawn``)."""
+    from quizapp import cli
+
+    app = cli.app_for(cli.parse([]))
+    async with app.run_test(size=(80, 24)):
+        await _until(lambda: app.home.drawn)
+        from_index = app.home.loading  # drawn from the deck cache's index and kept numbers
+        home_at, cpu = await _painted(app)  # as for the bare app: the frame that shows it
+    return {"home_at": home_at, "cpu": cpu, "peak_mib": peak_kib() / 1024,
+            "from_index": from_index}
+
+
+async def run_app(*, deck_id: str, start: datetime, peak_kib: Callable[[], int]) -> dict:
     """The app on the bench deck ``deck_id`` (``quizapp.bench`` passes its deck, clock
     start and memory probe: the UI does not import the tool that drives it)."""
     from quizapp.ui import collect_after_start
@@ -70,11 +114,8 @@ async def run_app(full: bool, *, deck_id: str, start: datetime,
         # Home is drawn: every deck with its numbers (from the deck cache's index and the
         # score side's counts when they are there, else once everything is loaded).
         await _wait(pilot, lambda: app.home.drawn)
-        out["home_at"] = await _painted(app)  # as for the bare app: the frame that shows it
-        out["cpu"] = time.process_time()  # every thread's, since the process began
+        out["home_at"], out["cpu"] = await _painted(app)
         out["peak_mib"] = peak_kib() / 1024
-        if not full:
-            return out
         # A person looks at home for a moment: the loading thread finishes its background
         # work (the decks and scores, each deck's rivals for typed answers) before the
         # first session. Memory at home is the peak once all of it is loaded.
