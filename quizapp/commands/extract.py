@@ -11,6 +11,14 @@ those figures.
 folder, then reports what it found and what it left out, and why. It never replaces a
 deck: when a deck with one of the new ids already exists, it names that file and writes
 nothing.
+
+Card ids follow what a card asks, not where the article put it (``generate.content_ids``:
+"who.reyes-3f9a2c" for who said one quote). ``import-article --update`` of an edited
+article matches each card made now to the card made before that asks the same
+(``deckmerge``: the same quote or encounter, or a lightly reworded quote with the same
+answer) and keeps that card's id, so every answer stays with its question, also for
+decks imported before ids followed content. It prints, per deck, how many cards were
+kept, added and removed; removed cards' answers stay in the score file.
 """
 
 from __future__ import annotations
@@ -88,7 +96,8 @@ def register(subparsers) -> None:
     parser.add_argument("--title", metavar="T", help="the article's title")
     parser.add_argument("--update", action="store_true",
                         help="replace the cards of decks made from this article before (same "
-                        "ids); the progress of every card whose id stays is kept")
+                        "deck ids); each question keeps its answers, matched by its quote or "
+                        "encounter wherever the edited article puts it")
     parser.add_argument("--yes", "-y", action="store_true",
                         help="with --update: do not ask before cards with progress are removed")
     add_location_options(parser)
@@ -293,8 +302,9 @@ def _deck_base(args, title: str, stem: str) -> str:
 def run_import(args: argparse.Namespace) -> int:
     from quizapp import decks as deckstore
     from quizapp.cli import locations
+    from quizapp.errors import QuizappError
     from quizapp.extract.pipeline import extract
-    from quizapp.generate import build_decks
+    from quizapp.generate import build_decks, content_ids
     from quizapp.models import Deck, DeckInfo
     from quizapp.workspace import Workspace, deck_text
 
@@ -308,7 +318,8 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"--id: {base!r} is not a valid deck id (letters, digits, - and _; "
               "at most 60 characters)", file=sys.stderr)
         return EXIT_BAD_INPUT
-    generated = build_decks(result.dataset)
+    dataset = content_ids(result.dataset)
+    generated = build_decks(dataset)
     if not generated:
         for line in report_lines(result):
             print(line)
@@ -317,7 +328,7 @@ def run_import(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     from quizapp.quality import check_dataset_decks
 
-    findings = check_dataset_decks(result.dataset, generated)
+    findings = check_dataset_decks(dataset, generated)
     failing = {(f.deck, f.card) for f in findings}
     generated = [d.model_copy(update={"cards": [c for c in d.cards
                                                 if (d.id, c.id) not in failing]})
@@ -328,7 +339,7 @@ def run_import(args: argparse.Namespace) -> int:
             print(line)
         print(f"{args.article}: no question passed the quality checks", file=sys.stderr)
         return EXIT_FAILED
-    title = result.dataset.article.title
+    title = dataset.article.title
     new = []
     for d in generated:
         suffix, kind = _KINDS.get(d.id, (d.id, d.deck.title))
@@ -341,13 +352,19 @@ def run_import(args: argparse.Namespace) -> int:
     quality_lines = _quality_lines(findings, failing)
     workspace = Workspace(locations(args))
     workspace.reload_decks()
+    try:
+        merges = _merge_decks(workspace, new, update=args.update)
+    except QuizappError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return EXIT_FAILED
     if args.update:
-        return _update_decks(workspace, args, new, result, quality_lines)
+        return _update_decks(workspace, args, merges, result, quality_lines)
     for line in report_lines(result) + quality_lines:
         print(line)
     try:
         added = workspace.add_decks(
-            [deck_text(deck) for deck in new], article.name,
+            [deck_text(m.deck) for m in merges], article.name,
             hint="if it is a deck of yours made from this article before, pass --update to "
                  "replace its cards (the progress of the cards that stay is kept); else choose "
                  "another --id")
@@ -374,14 +391,32 @@ def _quality_lines(findings, failing) -> list[str]:
         visible(f"  {f.card}: {f.check}: {f.message}") for f in findings]
 
 
-def _update_decks(workspace, args, new, result, quality_lines: list[str]) -> int:
+def _merge_decks(workspace, decks, *, update: bool) -> list:
+    """Each new deck with its cards' ids settled (``deckmerge.merge``): with ``update``,
+    the cards of the person's own deck of that id keep theirs; no new card takes an id
+    the score file has answers for in that deck (a deck removed and imported again, a
+    card removed by an earlier update). Raises ``ScoreFileError`` when the score file
+    cannot be read: nothing is written then."""
+    from quizapp.deckmerge import merge
+
+    records = workspace.store.load().cards
+    merges = []
+    for deck in decks:
+        entry = workspace.catalog.get(deck.id) if update else None
+        old = entry.deck if entry is not None and entry.origin == "user" else None
+        merges.append(merge(old, deck, known=records.get(deck.id, {}).keys()))
+    return merges
+
+
+def _update_decks(workspace, args, merges, result, quality_lines: list[str]) -> int:
     """``import-article --update``: write new decks and replace the cards of existing
-    ones, keeping progress (``deck import --update`` does the same)."""
-    from quizapp.commands.deck import install_decks
+    ones, each card under the id of the card made before that asks the same (``merges``),
+    so its answers stay with it. Prints per deck what was kept, added and removed, and
+    asks before cards with answers leave (or needs --yes)."""
     from quizapp.errors import QuizappError
 
     try:
-        changes = workspace.plan_decks(new, args.article, update=True)
+        changes = workspace.plan_decks([m.deck for m in merges], args.article, update=True)
     except QuizappError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)
@@ -390,9 +425,68 @@ def _update_decks(workspace, args, new, result, quality_lines: list[str]) -> int
         print(line)
     for line in quality_lines:
         print(line)
+    for m, install in zip(merges, changes.installs):
+        if install.plan is not None:
+            for line in merge_lines(m, install.old, install.plan):
+                print(line)
+    if changes.losing and not args.yes:
+        question = (f"{changes.losing} card(s) with answers will leave their deck (their "
+                    "answers stay in the score file). Go on? [y/N] ")
+        if not sys.stdin.isatty():
+            print(f"not updated: {changes.losing} card(s) with answers would be removed; "
+                  "confirm on a terminal, or pass --yes", file=sys.stderr)
+            return EXIT_FAILED
+        if input(question).strip().lower() not in ("y", "yes"):
+            print("nothing was changed")
+            return EXIT_FAILED
 
     def describe(install) -> None:
         verb = "updated" if install.old is not None else "added"
-        print(f"{verb} deck {install.deck.id} ({len(install.deck.cards)} cards): {install.target}")
+        if install.old is None or install.old != install.deck:
+            print(f"{verb} deck {install.deck.id} ({len(install.deck.cards)} cards): "
+                  f"{install.target}")
 
-    return install_decks(workspace, changes, args, describe)
+    try:
+        workspace.write_decks(changes, describe)
+    except QuizappError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
+SHOWN = 8
+
+
+def merge_lines(m, old, plan) -> list[str]:
+    """What an update does to one deck: "chess-who: kept 11, added 1, removed 1", then
+    the cards reworded, added and removed, each by id and question (the first few)."""
+    from quizapp.text import visible
+
+    if plan.unchanged and not m.added and not m.removed:
+        if old == m.deck:
+            return [f"{m.deck.id}: unchanged"]
+        if old is not None and old.deck == m.deck.deck:
+            return [f"{m.deck.id}: cards unchanged, in the article's new order"]
+        return [f"{m.deck.id}: cards unchanged; deck details updated"]
+    answered = set(plan.removed_with_progress)
+    head = f"{m.deck.id}: kept {len(m.kept)}, added {len(m.added)}, removed {len(m.removed)}"
+    if answered:
+        head += (f" ({len(answered)} answered: {'its' if len(answered) == 1 else 'their'} "
+                 "answers stay in the score file)")
+    lines = [head]
+    new_cards = {c.id: c for c in m.deck.cards}
+    old_cards = {c.id: c for c in old.cards} if old is not None else {}
+    reworded = set(m.reworded)
+    retold = [cid for cid in plan.changed if cid not in reworded]
+    for label, ids, cards in (("reworded, answers kept", m.reworded, new_cards),
+                              ("added", m.added, new_cards),
+                              ("removed", m.removed, old_cards)):
+        for cid in ids[:SHOWN]:
+            mark = " (answered)" if cid in answered else ""
+            lines.append(f"  {label}: {cid}{mark}: {_short(cards[cid].question)}")
+        if len(ids) > SHOWN:
+            lines.append(f"  {label}: {len(ids) - SHOWN} more")
+    if retold:
+        lines.append(f"  {len(retold)} kept card(s) with new wording or options")
+    return [visible(line, one_line=True) for line in lines]
