@@ -803,6 +803,11 @@ class CardRecord(Model):
     # from before it). None in records written before answers had ids.
     last_answer: str | None = None
     suspended: bool = False
+    # The latest Anki review counted in this record (its revlog id: when it was made, in
+    # ms since 1970), by ``deck import --with-progress``: the card's Anki reviews up to it
+    # are in the counts, later ones are not yet. None: none counted (or only by a quizapp
+    # older than this field, see ``interop.anki_progress``).
+    anki_review: int | None = Field(default=None, ge=0)
     fsrs: FsrsState | None = None
 
 
@@ -863,6 +868,11 @@ class AnswerEvent(Model):
     fsrs: FsrsState | None = None
     # Merged back from a backup by ``quizapp scores recover`` (see ScoreFile.recovered).
     recovered: bool | None = None
+    # Imported from Anki (``deck import --with-progress``): the revlog id of the review
+    # it is. Folded like a recovered answer when the card has a later answer already
+    # (counted; the card's state stays that of its latest answer), and it moves the
+    # record's ``anki_review`` on, so the same review is never imported twice.
+    anki_review: int | None = Field(default=None, ge=0)
 
 
 class RestoreEvent(Model):

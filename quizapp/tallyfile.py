@@ -99,6 +99,7 @@ def _record(row: tuple[Any, ...]) -> Record:
     rec.seen, rec.right, rec.wrong, rec.streak = seen, right, wrong, streak
     rec.first_answered, rec.last_answered = _at(first), _at(last)
     rec.last_result, rec.last_answer, rec.suspended = result, answer, suspended
+    rec.anki_review = None  # (which Anki reviews the counts hold is the score file's to say)
     if mem is None:
         rec.fsrs = None
     else:

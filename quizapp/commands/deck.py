@@ -134,7 +134,8 @@ def register(subparsers) -> None:
                    "id it gets); default: every deck, each on its own")
     p.add_argument("--with-progress", action="store_true",
                    help="from an Anki package, bring the review history into your score file "
-                   "(replayed through FSRS, so due dates come along)")
+                   "(replayed through FSRS, so due dates come along; each review counts once, "
+                   "however often you import)")
     p.add_argument("--strict", action="store_true",
                    help="refuse the import when a note or row cannot become a card "
                    "(default: skip it with a warning)")

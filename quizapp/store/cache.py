@@ -38,7 +38,7 @@ from quizapp.store.files import Damaged
 from quizapp.store.journal import Folded
 from quizapp.store.records import Memory, Record
 
-VERSION = 4  # 2 was the JSON cache (scores.toml.cache.json); 3 had no chunks
+VERSION = 5  # 2 was the JSON cache (scores.toml.cache.json); 3 had no chunks; 4 no anki_review
 # Records per marshalled chunk: only one chunk's tuples are in memory at once, and a
 # thread reading the cache holds the GIL for one chunk at a time (a few ms at most,
 # so a screen in another thread keeps drawing; 5,000 held it for 10-30 ms).
@@ -102,7 +102,7 @@ def _rows(records: dict[str, Any], ids: list[str], times: _Times) -> list[tuple[
                 review_n = new(review)
             memory = (mem.state, mem.step, mem.stability, mem.difficulty, due_n, review_n)
         rows.append((rec.seen, rec.right, rec.wrong, rec.streak, first_n, last_n,
-                     rec.last_result, rec.last_answer, rec.suspended, memory))
+                     rec.last_result, rec.last_answer, rec.suspended, rec.anki_review, memory))
     return rows
 
 
@@ -179,11 +179,12 @@ def _add_records(out: dict[str, Record], ids: list[str], rows: list[tuple[Any, .
     if len(ids) != len(rows):
         raise ValueError("card ids and records differ in number")
     for card_id, (seen, right, wrong, streak, first, last, result, answer, suspended,
-                  mem) in zip(ids, rows, strict=True):
+                  anki_review, mem) in zip(ids, rows, strict=True):
         rec = new_record(Record)
         rec.seen, rec.right, rec.wrong, rec.streak = seen, right, wrong, streak
         rec.first_answered, rec.last_answered = when[first], when[last]
         rec.last_result, rec.last_answer, rec.suspended = result, answer, suspended
+        rec.anki_review = anki_review
         if mem is None:
             rec.fsrs = None
         else:

@@ -61,16 +61,22 @@ def _fold_answer(scores: ScoreFile, event: AnswerEvent) -> None:
     right = event.result == "right"
     if event.recovered:
         scores.recovered.append(answer_key(event))
-        if old.last_answered is not None and event.at < old.last_answered:
-            # An old answer merged back: it counts, but the card's latest state stays.
-            first = old.first_answered
-            deck[event.card] = old.model_copy(update={
-                "seen": old.seen + 1,
-                "right": old.right + (1 if right else 0),
-                "wrong": old.wrong + (0 if right else 1),
-                "first_answered": event.at if first is None or event.at < first else first,
-            })
-            return
+    anki = old.anki_review  # the latest Anki review the counts hold (see CardRecord)
+    if event.anki_review is not None and (anki is None or event.anki_review > anki):
+        anki = event.anki_review
+    if (event.recovered or event.anki_review is not None) and (
+            old.last_answered is not None and event.at < old.last_answered):
+        # An older answer merged back (from a backup, or an Anki review made before the
+        # card's last answer here): it counts, but the card's latest state stays.
+        first = old.first_answered
+        deck[event.card] = old.model_copy(update={
+            "seen": old.seen + 1,
+            "right": old.right + (1 if right else 0),
+            "wrong": old.wrong + (0 if right else 1),
+            "first_answered": event.at if first is None or event.at < first else first,
+            "anki_review": anki,
+        })
+        return
     update: dict[str, Any] = {
         "seen": old.seen + 1,
         "right": old.right + (1 if right else 0),
@@ -82,6 +88,8 @@ def _fold_answer(scores: ScoreFile, event: AnswerEvent) -> None:
     }
     if old.seen == 0:
         update["first_answered"] = event.at
+    if anki != old.anki_review:
+        update["anki_review"] = anki
     if event.fsrs is not None:
         update["fsrs"] = memory_of(event.fsrs)
     deck[event.card] = old.model_copy(update=update)

@@ -86,7 +86,8 @@ class Record:
     def __init__(self, seen: int = 0, right: int = 0, wrong: int = 0, streak: int = 0,
                  first_answered: Any = None, last_answered: Any = None,
                  last_result: str | None = None, last_answer: str | None = None,
-                 suspended: bool = False, fsrs: Any = None) -> None:
+                 suspended: bool = False, anki_review: int | None = None,
+                 fsrs: Any = None) -> None:
         self.seen = seen
         self.right = right
         self.wrong = wrong
@@ -96,11 +97,13 @@ class Record:
         self.last_result = last_result
         self.last_answer = last_answer
         self.suspended = suspended
+        self.anki_review = anki_review
         self.fsrs = memory_of(fsrs)
 
     def fields(self) -> tuple[Any, ...]:
         return (self.seen, self.right, self.wrong, self.streak, self.first_answered,
-                self.last_answered, self.last_result, self.last_answer, self.suspended, self.fsrs)
+                self.last_answered, self.last_result, self.last_answer, self.suspended,
+                self.anki_review, self.fsrs)
 
     def model_dump(self, *, exclude_none: bool = False, exclude: Any = None) -> dict[str, Any]:
         """The dict ``CardRecord.model_dump`` gives (the same keys, in the same order);
@@ -145,7 +148,7 @@ def record_of(record: Any) -> Record | None:
         return record
     return Record(record.seen, record.right, record.wrong, record.streak, record.first_answered,
                   record.last_answered, record.last_result, record.last_answer,
-                  record.suspended, record.fsrs)
+                  record.suspended, record.anki_review, record.fsrs)
 
 
 def compact_cards(cards: dict[str, dict[str, Any]]) -> dict[str, dict[str, Record]]:

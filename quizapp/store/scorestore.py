@@ -597,7 +597,7 @@ class ScoreStore:
         for event in events:
             if isinstance(event, AnswerEvent):
                 key = answer_key(event)
-                if key in done:
+                if key in done or _anki_counted(scores, event):
                     result.already += 1
                     continue
                 done.add(key)
@@ -1031,6 +1031,16 @@ def _with_answers(deck_id: str, card_id: str, record: CardRecord,
         if last is None or event.at > last:
             fold(scores, event)
     return scores.cards[deck_id][card_id]
+
+
+def _anki_counted(scores: ScoreFile, event: AnswerEvent) -> bool:
+    """Whether ``event`` is an Anki review its card's record counts already (an import
+    since brought it in again: see ``CardRecord.anki_review``)."""
+    if event.anki_review is None:
+        return False
+    record = scores.cards.get(event.deck, {}).get(event.card)
+    return record is not None and record.anki_review is not None and (
+        record.anki_review >= event.anki_review)
 
 
 def _readable_events(path: Path, raw: bytes) -> tuple[list[AnyEvent], int]:

@@ -103,6 +103,8 @@ def _record_text(name: str, rec: Any, times: dict[datetime, str]) -> str:
     if rec.last_answer is not None:
         parts.append(f"last_answer = {string(rec.last_answer)}\n")
     parts.append("suspended = true\n" if rec.suspended else "suspended = false\n")
+    if rec.anki_review is not None:
+        parts.append(f"anki_review = {rec.anki_review}\n")
     mem = rec.fsrs
     if mem is not None:
         parts.append(f"\n[{name}.fsrs]\nstate = {mem.state}\n")

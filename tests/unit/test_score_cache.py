@@ -31,7 +31,7 @@ RECORD = st.builds(CardRecord, seen=COUNTS, right=COUNTS, wrong=COUNTS, streak=C
                    first_answered=st.none() | ZONED, last_answered=st.none() | ZONED,
                    last_result=st.none() | st.sampled_from(["right", "wrong"]),
                    last_answer=st.none() | IDS, suspended=st.booleans(),
-                   fsrs=st.none() | MEMORY)
+                   anki_review=st.none() | st.integers(0, 2**62), fsrs=st.none() | MEMORY)
 SESSION = st.builds(SessionRecord, id=IDS, deck=IDS, mode=IDS, start=ZONED,
                     end=st.none() | ZONED, score=COUNTS, total=COUNTS,
                     missed=st.lists(IDS, max_size=3), planned=st.none() | COUNTS,

@@ -47,6 +47,11 @@ EVENT = st.one_of(
     st.builds(AnswerEvent, id=st.sampled_from(["a1", "a2", "a3"]), deck=st.sampled_from(["d", "x"]),
               card=st.sampled_from(IDS), session=st.just("s"), at=AT,
               result=st.sampled_from(["right", "wrong"]), fsrs=MEMORY),
+    # (an Anki review brought in by ``deck import --with-progress``: older than the card's
+    # last answer, it counts without moving the card's state)
+    st.builds(AnswerEvent, deck=st.just("d"), card=st.sampled_from(IDS), session=st.just("anki-import"),
+              at=AT, result=st.sampled_from(["right", "wrong"]), fsrs=MEMORY,
+              anki_review=st.integers(0, 10**13)),
     st.builds(UndoEvent, deck=st.just("d"), card=st.sampled_from(IDS), at=AT,
               answer=st.sampled_from(["a1", "a2", "a3"]), result=st.sampled_from(["right", "wrong"]),
               before=st.none() | st.builds(CardRecord, seen=st.integers(0, 3), wrong=st.integers(0, 3))),
