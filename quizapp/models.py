@@ -64,11 +64,15 @@ CardId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*
 
 
 class Evidence(Model):
-    """Where in the article a record's evidence is: a character span and the rule that found it."""
+    """Where in the article a record's evidence is: a character span and the rule that found it.
+
+    ``pieces``: for a quote the article interrupts with its attribution (“A,” she said, “and
+    b.”), the span of each quoted piece (the quote's text is their texts joined with " … ")."""
 
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     rule: NonBlank
+    pieces: list[tuple[int, int]] | None = None
 
 
 class Article(Model):

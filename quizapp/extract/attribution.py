@@ -203,7 +203,7 @@ class Attributor:
         self.text = layout.text
         self.quotes = sorted(quotes, key=lambda q: q.open)
         self.entities = entities
-        self.inside = [(q.open, q.close + 1) for q in self.quotes]
+        self.inside = [span for q in self.quotes for span in q.marked]
 
     # ------------------------------------------------------------------ resolution
 
@@ -422,6 +422,12 @@ class Attributor:
         reasons: list[str] = []
 
         ends_clause = quote.ends_clause
+        if quote.pieces:
+            # “We waited,” she said, “and we lost.”: the attribution is between the pieces
+            first, second = quote.pieces[0], quote.pieces[1]
+            after_start = first.close + 1
+            after = text[after_start:second.open]
+            ends_clause = first.ends_clause
         if not ends_clause and re.match(r"[,—–]\s", after):
             # British placing: “...”, the spokesperson continued.
             ends_clause, after, after_start = True, after[1:], after_start + 1

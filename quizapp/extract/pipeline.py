@@ -38,7 +38,7 @@ from quizapp.extract.places import (
     encounters_in_sentences,
     places_in_prose,
 )
-from quizapp.extract.quotes import QuoteSpan, find_quotes
+from quizapp.extract.quotes import QuoteSpan, find_quotes, join_interrupted
 from quizapp.extract.transcript import Turn, find_turns
 from quizapp.models import (
     Article,
@@ -255,6 +255,7 @@ def extract(text: str, *, title: str | None = None, source: str = "",
     layout = analyse(text)
     para_spans = [(p.start, p.end) for p in layout.paragraphs]
     quote_spans, problems = find_quotes(layout)
+    quote_spans = join_interrupted(text, quote_spans)
     turns = find_turns(layout)
     entities = find_people(layout, para_spans,
                            frozenset(t.surname for t in turns if t.surname))
@@ -401,7 +402,8 @@ def extract(text: str, *, title: str | None = None, source: str = "",
         quotes.append(Quote(
             id=qid, speaker=speaker, text=q.text, encounter=eid,
             year=by_id[eid].year if eid else None, section=section,
-            evidence=Evidence(start=q.start, end=q.end, rule=rule),
+            evidence=Evidence(start=q.start, end=q.end, rule=rule,
+                              pieces=[(p.start, p.end) for p in q.pieces] or None),
         ))
         if speaker is None:
             notes.append(Note("abstained", q.start, q.end, snippet, q.reason or "no speaker found"))

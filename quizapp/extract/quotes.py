@@ -13,6 +13,11 @@
 - A quote not closed by the end of its paragraph runs on into the next paragraph when that
   paragraph opens with a quote mark again (the newspaper convention: no closing mark, a
   fresh opening mark). Otherwise the open quote is reported, not guessed.
+- A quote the article interrupts with its attribution (“We waited,” she said, “and we
+  lost.”) is one quote: the second piece goes on with a lower-case word, the words between
+  are a speech verb and its speaker closed by a comma. Its text is the pieces joined with
+  " … " and it keeps each piece's span (``join_interrupted``), so no card shows a fragment
+  starting "and ..." and the evidence still points at exactly the quoted words.
 - ``kind`` tells a real quotation from a scare quote or a title: a quote of at most
   ``SHORT_WORDS`` words is "short" (kept only when a precise attribution rule names its
   speaker); a single quoted word is a "term" (a word being talked about, as in praised his
@@ -23,8 +28,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from quizapp.extract.entities import SPEECH
 from quizapp.extract.layout import Layout
 
 SHORT_WORDS = 3
@@ -49,10 +55,20 @@ class QuoteSpan:
     rule: str | None = None
     reason: str | None = None
     raw_end_punct: str = ""  # the last character inside the marks, before trimming
+    # A quote the article interrupts with its attribution (“A,” she said, “and b.”): the
+    # quoted pieces, in order; ``text`` is their texts joined with " … ". Empty otherwise.
+    pieces: list[QuoteSpan] = field(default_factory=list)
 
     @property
     def start(self) -> int:
         return self.parts[0][0]
+
+    @property
+    def marked(self) -> list[tuple[int, int]]:
+        """The stretches inside quote marks, marks included: (open, close + 1) each."""
+        if self.pieces:
+            return [(p.open, p.close + 1) for p in self.pieces]
+        return [(self.open, self.close + 1)]
 
     @property
     def end(self) -> int:
@@ -228,3 +244,41 @@ def _finish(article: str, quote: QuoteSpan) -> None:
     quote.parts = parts
     quote.text = text.strip()
     quote.kind = classify(quote.text) if quote.text else "quote"
+
+
+ELLIPSIS = " … "
+_SPEECH_VERB = re.compile(rf"\b(?:{SPEECH}|went on)\b")
+_ABBREVIATION = re.compile(r"\b(?:[A-Z][a-z]{0,3}|[A-Z])\.")
+
+
+def _interruption(between: str) -> bool:
+    """Whether the words between two quotes are only their attribution, with the sentence
+    going on after it: "Ortiz said," / ", she added," / "said Dr. Ortiz, the mayor,"."""
+    words = _ABBREVIATION.sub("X", between).strip()
+    return (bool(words) and words.endswith(",") and len(words.split()) <= 12
+            and not re.search(r"[“”\"‘.!?;:()]", words)
+            and _SPEECH_VERB.search(words) is not None)
+
+
+def join_interrupted(article: str, quotes: list[QuoteSpan]) -> list[QuoteSpan]:
+    """Quotes the article interrupts with their attribution, each as one quote (see the
+    module's notes). ``quotes`` in text order; a piece that runs over paragraphs is never
+    joined (its text is already more than its span)."""
+    out: list[QuoteSpan] = []
+    for quote in quotes:
+        prev = out[-1] if out else None
+        if (prev is not None and len(quote.parts) == 1 and prev.last_paragraph == quote.paragraph
+                and (prev.pieces or len(prev.parts) == 1)
+                and re.match(r"[a-z]", quote.text)
+                and (prev.ends_clause or article[prev.close + 1:quote.open].lstrip().startswith(","))
+                and _interruption(article[prev.close + 1:quote.open])):
+            pieces = (prev.pieces or [prev]) + [quote]
+            joined = QuoteSpan(open=prev.open, close=quote.close, parts=[(prev.start, quote.end)],
+                               text=ELLIPSIS.join(p.text for p in pieces),
+                               paragraph=prev.paragraph, last_paragraph=quote.last_paragraph,
+                               raw_end_punct=quote.raw_end_punct, pieces=pieces)
+            joined.kind = classify(joined.text)
+            out[-1] = joined
+            continue
+        out.append(quote)
+    return out

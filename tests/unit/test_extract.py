@@ -40,8 +40,7 @@ def test_wire_story_speakers_and_abstentions() -> None:
     assert _speakers(result) == [
         ("We were told it would take six months, and the crews did it in under three",
          "varga", "name-said-after"),
-        ("The pumps never stopped", "varga", "pronoun-said-after"),
-        ("not even on Christmas Day.", "varga", "continuation"),
+        ("The pumps never stopped … not even on Christmas Day.", "varga", "pronoun-said-after"),
         ("comfortably inside the estimate", None, "quote-marks"),
         ("Nobody expected the water to come in so fast", None, "quote-marks"),
         ("Expect queues until Friday, then it should settle.", "lindqvist", "name-told-before"),
@@ -139,8 +138,8 @@ def test_interview_shared_surname_and_split_quote() -> None:
         ("When the flour mill in Uppsala closed, I thought we were finished. Then a farmer "
          "from the next valley offered his whole harvest, and I said yes before he had "
          "finished the sentence", "marta-lindgren", "name-said-after"),
-        ("I said I would think about it", "marta-lindgren", "name-said-after"),
-        ("and I am still thinking.", "marta-lindgren", "continuation"),
+        ("I said I would think about it … and I am still thinking.", "marta-lindgren",
+         "name-said-after"),
         ("Ask me in ten years.", None, "quote-marks"),
     ]
     reasons = dict(_notes(result, "abstained"))
@@ -163,11 +162,14 @@ def test_evidence_spans_point_at_the_quote(name: str) -> None:
     text, result = _load(name)
     assert result.dataset.quotes
     for q in result.dataset.quotes:
-        span = text[q.evidence.start:q.evidence.end]
-        # the span holds the quote's words exactly (paragraph breaks and the reopening
+        # a quote interrupted by its attribution (“A,” she said, “and b.”) lists its pieces
+        pieces = q.evidence.pieces or [(q.evidence.start, q.evidence.end)]
+        assert (pieces[0][0], pieces[-1][1]) == (q.evidence.start, q.evidence.end)
+        # each span holds the quote's words exactly (paragraph breaks and the reopening
         # mark of a quote that runs on are the only extra characters)
-        assert re.sub(r"\s*\n\s*[“\"]", " ", span) == q.text
-        assert text[q.evidence.start - 1] in "“\""
+        spans = [re.sub(r"\s*\n\s*[“\"]", " ", text[s:e]) for s, e in pieces]
+        assert " … ".join(spans) == q.text
+        assert all(text[s - 1] in "“\"" for s, _ in pieces)
 
 
 @pytest.mark.parametrize("name", ["wire.txt", "feature.txt", "interview.txt"])

@@ -85,3 +85,35 @@ def test_a_paragraph_opening_with_town_and_country_is_no_interview_turn() -> Non
     )
     assert _who(text) == {"We listened more than we spoke": "Tomas Novak",
                           "The river does not care about borders": "Lena Brandt"}
+
+
+LIBRARY = (
+    "Library to open on Sundays\n\n"
+    "The city librarian, Rosa Mendes, said on Monday that the central library would open on "
+    "Sundays from May.\n\n"
+    "“We listened to the readers,” Mendes said, “and the readers want more hours.”\n\n"
+    "Councillor Paul Hart was doubtful. “It will cost money we do not have,” he said. "
+    "“Someone has to pay for it.”\n\n"
+    "“It is not a luxury,” Mendes insisted, “it is a public service.”\n\n"
+    "“The roof leaks,” one reader said, “and nobody fixes it.”\n"
+)
+
+
+def test_a_quote_split_around_its_attribution_is_one_card_not_a_fragment() -> None:
+    assert _who(LIBRARY) == {
+        "We listened to the readers … and the readers want more hours.": "Rosa Mendes",
+        "It will cost money we do not have": "Paul Hart",
+        "Someone has to pay for it.": "Paul Hart",
+        "It is not a luxury … it is a public service.": "Rosa Mendes",
+    }
+    shown = [q.split("“", 1)[1] for q, _ in _cards(LIBRARY).values() if "“" in q]
+    assert shown and not [q for q in shown if q[0].islower()]  # no card opens mid-sentence
+    # the unnamed reader's words are one quote too, with no speaker to ask about
+    quote = [q for q, _ in _cards(LIBRARY).values() if "roof" in q]
+    assert len(quote) == 1
+    assert quote[0].startswith("Complete the quote. Unnamed speaker: “The roof leaks … and ")
+
+
+def test_a_split_quote_in_british_punctuation_is_one_card() -> None:
+    text = LIBRARY.replace("readers,” Mendes said,", "readers”, Mendes said,")
+    assert "We listened to the readers … and the readers want more hours." in _who(text)
