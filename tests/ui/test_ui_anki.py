@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.ui.support import Clock, build, deck, ready, screen_text, scores, start, type_text
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Checkbox, DataTable, Input, Static
 
 from quizapp.ui.dialogs.import_deck import ImportScreen
 from quizapp.ui.screens.home import HomeScreen
@@ -41,6 +41,35 @@ async def test_importing_an_apkg_in_the_app_adds_every_deck(tmp_path: Path) -> N
         assert {"geography", "geography-capitals", "languages"} <= set(rows)
     user = tmp_path / "user-decks"
     assert (user / "geography.media" / "map.png").is_file()
+
+
+async def test_the_import_dialog_brings_the_review_history_when_asked(tmp_path: Path) -> None:
+    """"History" is ``--with-progress``: the package's reviews go into the score file and
+    the dialog says how many; asked of a text file, it says why not and imports nothing."""
+    app = build(tmp_path, deck("start", [dict(id="a", kind="flip", question="q", answer="a")]))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        screen.query_one("#import-history", Checkbox).value = True
+        screen.query_one("#import-path", Input).value = str(ANKI / "notes.txt")
+        screen.query_one("#import-path", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "a text export has none" in str(screen.query_one("#import-errors", Static).visual)
+        assert not screen.running
+        screen.query_one("#import-path", Input).value = str(ANKI / "sample.apkg")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(screen.query_one("#import-status", Static).visual)
+        assert "Imported 3 decks" in status
+        assert ("Review history: 4 answer(s) of 2 card(s) added to your scores; 1 card(s) "
+                "suspended as in Anki") in status
+    france = scores(tmp_path / "data" / "scores.toml").cards["geography-capitals"]["geo-france"]
+    assert (france.seen, france.right, france.wrong) == (3, 2, 1)
 
 
 async def test_a_cloze_card_is_asked_gap_by_gap(tmp_path: Path) -> None:

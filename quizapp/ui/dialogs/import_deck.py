@@ -3,7 +3,9 @@ user decks folder. An Anki package (.apkg, .colpkg) gives one deck per Anki deck
 media copied beside them (updating decks you already have is `deck import --update`).
 
 The person gives a file path and a format (``auto`` guesses it); the deck id and title may
-be left empty (the importer derives them). ``interop.import_file`` runs in a thread and
+be left empty (the importer derives them). "History" brings an Anki package's review log
+into the score file too (``deck import --with-progress``: each review counted once,
+through ``Workspace.import_history``). ``interop.import_file`` runs in a thread and
 reports its progress, which drives a ``ProgressBar``. A deck whose id is already taken is
 refused (the message names the file that has it) and nothing is written; otherwise the
 deck is written by ``Workspace.add_deck`` (parsed back like any deck file, atomic, never
@@ -20,7 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 
 from quizapp.decks import DeckError
 from quizapp.interop import (
@@ -31,6 +33,7 @@ from quizapp.interop import (
     is_package,
 )
 from quizapp.models import Deck
+from quizapp.store import ScoreFileError
 from quizapp.ui import messages
 from quizapp.text import visible
 from quizapp.ui.dialogs.dialog import Dialog
@@ -70,6 +73,7 @@ class ImportScreen(Dialog[str | None]):
         self.workspace = workspace
         self.imported: str | None = None
         self.running = False
+        self.history = ""  # what the review history import added (one line), if asked
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -89,6 +93,10 @@ class ImportScreen(Dialog[str | None]):
                 yield Label("Title")
                 yield Input(placeholder="optional (Anki's #deck: header, else the file name)",
                             id="import-title-input", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("History")
+                yield Checkbox("also bring an Anki package's reviews (due dates too)",
+                               id="import-history", compact=True)
             yield ProgressBar(id="import-progress", show_eta=False)
             yield Static(id="import-status", markup=False)
             yield Static(id="import-errors", markup=False)
@@ -117,6 +125,12 @@ class ImportScreen(Dialog[str | None]):
         fmt = self.query_one("#import-format", Select).value
         deck_id = self.query_one("#import-id", Input).value.strip() or None
         title = self.query_one("#import-title-input", Input).value.strip() or None
+        history = self.query_one("#import-history", Checkbox).value
+        path = Path(raw_path).expanduser()
+        if history and not is_package(path):
+            self._show_errors([f"{path}: the review history comes only from an Anki package "
+                               "(.apkg, .colpkg): a text export has none"])
+            return
         self.running = True
         self._show_errors([])
         bar = self.query_one("#import-progress", ProgressBar)
@@ -124,15 +138,16 @@ class ImportScreen(Dialog[str | None]):
         bar.display = True
         self.query_one("#import-status", Static).update("Reading…")
         self.query_one("#import-go", Button).disabled = True
-        self.run_import(Path(raw_path).expanduser(), str(fmt), deck_id, title)
+        self.run_import(path, str(fmt), deck_id, title, history)
 
     @work(thread=True, exclusive=True, group="import")
-    def run_import(self, path: Path, fmt: str, deck_id: str | None, title: str | None) -> None:
+    def run_import(self, path: Path, fmt: str, deck_id: str | None, title: str | None,
+                   history: bool = False) -> None:
         """Read and check the file, then write the deck(s) (all off the UI thread)."""
         call = self.app.call_from_thread
         try:
             if is_package(path):
-                added, warnings = self._import_package(path, deck_id, title)
+                added, warnings = self._import_package(path, deck_id, title, history)
             else:
                 added, warnings = self._import_text(path, fmt, deck_id, title)
         except (InteropError, DeckError) as exc:
@@ -156,10 +171,10 @@ class ImportScreen(Dialog[str | None]):
         added = self.workspace.add_deck(deck_text(result.deck), path, hint="type another deck id")
         return [added], result.warnings
 
-    def _import_package(self, path: Path, deck_id: str | None,
-                        title: str | None) -> tuple[list[tuple[Deck, Path]], list[str]]:
+    def _import_package(self, path: Path, deck_id: str | None, title: str | None,
+                        history: bool) -> tuple[list[tuple[Deck, Path]], list[str]]:
         """An Anki package: every deck in it, its media unpacked and checked first, then
-        moved beside the decks."""
+        moved beside the decks; then, with ``history``, its review log."""
         imports, collection = import_package(path, deck_id=deck_id, title=title)
         with self.workspace.stage_media(path, collection,
                                         {i.deck.id: i.media for i in imports}) as staged:
@@ -175,7 +190,24 @@ class ImportScreen(Dialog[str | None]):
                 except OSError as exc:  # the decks are written: say so, keep going
                     warnings.append(f"{target.with_suffix('.media')}: media not copied: "
                                     f"{exc.strerror or exc}")
+        if history:
+            self.history = self._import_history(collection, imports, warnings)
         return added, warnings
+
+    def _import_history(self, collection: object, imports: list, warnings: list[str]) -> str:
+        """The review log into the score file, once the decks are written: the line that
+        says what came in (a failure is a warning: the decks stay)."""
+        try:
+            events = self.workspace.import_history(collection, imports)
+        except (ScoreFileError, OSError) as exc:
+            warnings.insert(0, f"review history not imported: {getattr(exc, 'strerror', None) or exc}")
+            return ""
+        answers = [e for e in events if e.type == "answer"]
+        line = (f"Review history: {len(answers):,} answer(s) of "
+                f"{len({(e.deck, e.card) for e in answers}):,} card(s) added to your scores")
+        if len(events) > len(answers):
+            line += f"; {len(events) - len(answers):,} card(s) suspended as in Anki"
+        return line
 
     # ------------------------------------------------------------------ reporting
 
@@ -208,6 +240,7 @@ class ImportScreen(Dialog[str | None]):
         self.query_one("#import-status", Static).update(
             f"✔ Imported {len(deck.asked):,} cards as deck {deck.id} "
             f"({visible(deck.deck.title, one_line=True)}) into {target}"
+            + (f"\n{self.history}" if self.history else "")
         )
         if warnings:
             shown = [visible(w) for w in warnings[:MAX_WARNINGS_SHOWN]]
@@ -229,6 +262,8 @@ class ImportScreen(Dialog[str | None]):
         lines = [f"✔ Imported {len(added)} decks into {target.parent}:"]
         lines += [f"  {deck.id} ({visible(deck.deck.title, one_line=True)}): "
                   f"{len(deck.asked):,} cards" for deck, _ in added]
+        if self.history:
+            lines.append(self.history)
         self.query_one("#import-status", Static).update("\n".join(lines))
 
     def action_close(self) -> None:
