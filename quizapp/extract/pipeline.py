@@ -351,8 +351,15 @@ def extract(text: str, *, title: str | None = None, source: str = "",
                               found.reason))
             continue
         pid = place_ids[found.city.casefold()]
-        if any(x.place == pid and (x.month, x.year) == (found.month, found.year)
-               for x in encounters):
+        same = next((x for x in encounters
+                     if x.place == pid and (x.month, x.year) == (found.month, found.year)), None)
+        if same is not None:
+            # A heading's encounter ("Town, Country: Talks, May 2024") told again in a
+            # sentence ("Ortiz and Okafor met in Town on May 12, 2024"): the sentence says
+            # who met, so its questions name them.
+            if not same.people and found.people:
+                same.people = found.people
+                same.day = same.day or found.day
             continue
         eid = base = slug(f"{found.city}-{found.year}")
         n = 2

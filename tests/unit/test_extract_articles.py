@@ -117,3 +117,13 @@ def test_a_quote_split_around_its_attribution_is_one_card_not_a_fragment() -> No
 def test_a_split_quote_in_british_punctuation_is_one_card() -> None:
     text = LIBRARY.replace("readers,” Mendes said,", "readers”, Mendes said,")
     assert "We listened to the readers … and the readers want more hours." in _who(text)
+
+
+def test_a_heading_encounter_told_again_in_a_sentence_names_who_met() -> None:
+    cards = _cards(TIMELINE)
+    # "Brandt and Novak met in Vienna on April 2, 2019" under the Vienna heading
+    assert cards["where.vienna-2019"] == (
+        "Where did Brandt and Novak cross paths in April 2019 (Opening round)?",
+        "Vienna, Austria")
+    assert cards["occasion.vienna-2019"][0] == (
+        "What brought Brandt and Novak to Vienna, Austria in April 2019?")
