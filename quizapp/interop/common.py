@@ -72,7 +72,9 @@ class ImportResult:
 class _TextOnly(HTMLParser):
     """What a browser shows of Anki HTML, as text: blocks on lines of their own, a table's
     cells apart (``a | b``), list items with their bullet or number, scripts and styles
-    left out."""
+    left out, struck-out text between ``~~`` (``<s>old</s>``: ``~~old~~``, as Markdown
+    writes it), and preformatted text (``<pre>``) between ``_PRE`` marks in ``parts``,
+    so that ``lines`` keeps its spaces and lines as they are."""
 
     _BLOCKS = {"div", "p", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
                "table", "blockquote", "pre", "hr", "dl", "dt", "dd", "section", "article",
@@ -83,21 +85,32 @@ class _TextOnly(HTMLParser):
     _RAISED = {"sup": (str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ"), "^"),
                "sub": (str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"), "_")}
 
+    _STRUCK = {"s", "strike", "del"}
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
+        self.parts: list[str | object] = []  # text, and _PRE marks around a <pre>'s text
+        self.pre = 0  # open <pre> elements
         self.raised: list[tuple[str, int]] = []  # open <sup>/<sub>: (tag, where it starts)
         self.skipping = 0
         self.lists: list[list[int] | None] = []  # open lists: [count] numbered, None bullets
         self.cells = 0  # cells begun in the current table row
 
     def _newline(self) -> None:
-        if self.parts and not self.parts[-1].endswith("\n"):
+        last = next((p for p in reversed(self.parts) if p is not _PRE and p), None)
+        if last is not None and not last.endswith("\n"):  # type: ignore[union-attr]
             self.parts.append("\n")
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
         if tag == "br":
             self.parts.append("\n")
+        elif tag == "pre":
+            self._newline()
+            self.pre += 1
+            if self.pre == 1:
+                self.parts.append(_PRE)
+        elif tag in self._STRUCK:
+            self.parts.append("~~")
         elif tag in ("td", "th"):
             if self.cells:
                 self.parts.append(" | ")
@@ -129,11 +142,18 @@ class _TextOnly(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in self._SKIP and self.skipping:
             self.skipping -= 1
+        elif tag == "pre" and self.pre:
+            self.pre -= 1
+            if not self.pre:
+                self.parts.append(_PRE)
+            self._newline()
+        elif tag in self._STRUCK:
+            self.parts.append("~~")
         elif tag == "rt":
             self.parts.append(")")
         elif tag in self._RAISED and self.raised and self.raised[-1][0] == tag:
             start = self.raised.pop()[1]
-            text = "".join(self.parts[start:])
+            text = "".join(p for p in self.parts[start:] if p is not _PRE)
             table, mark = self._RAISED[tag]
             shown = text.translate(table)
             if not text.strip():
@@ -148,7 +168,33 @@ class _TextOnly(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.skipping:
+            if self.pre and self.parts and self.parts[-1] is _PRE and data.startswith("\n"):
+                data = data[1:]  # a browser skips the line break just after <pre>
             self.parts.append(data)
+
+    def lines(self) -> str:
+        """The text, each line's runs of spaces squeezed to one and its ends trimmed, as a
+        browser shows them, except in preformatted text, whose lines stay as they are
+        (code keeps its indentation); blank lines at either end left out."""
+        segments: list[list[str]] = [[]]  # outside, inside, outside... a <pre>
+        for part in self.parts:
+            if part is _PRE:
+                segments.append([])
+            else:
+                segments[-1].append(part)  # type: ignore[arg-type]
+        out: list[str] = []
+        for number, segment in enumerate(segments):
+            text = "".join(segment).replace("\xa0", " ")  # Anki's editor writes &nbsp;
+            if number % 2:
+                out.append(text)
+            else:
+                out.append("\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")))
+        return _BLANK_ENDS.sub("", "".join(out).rstrip())
+
+
+_PRE = object()  # where a <pre> element's text begins and ends (in _TextOnly.parts)
+_SPACES = re.compile(r"[ \t]{2,}")
+_BLANK_ENDS = re.compile(r"\A(?:[ \t]*\n)+")
 
 
 def html_to_text(value: str) -> str:
@@ -159,7 +205,7 @@ def html_to_text(value: str) -> str:
     parser = _TextOnly()
     parser.feed(value)
     parser.close()
-    return "".join(parser.parts).strip()
+    return "".join(p for p in parser.parts if p is not _PRE).strip()
 
 
 def _escape(value: str) -> str:
@@ -301,8 +347,10 @@ def media_text(value: str, names: set[str] | None = None) -> str:
     value = IMG.sub(lambda m: named(m, "image"), value)
     value = MEDIA_TAG.sub(lambda m: named(m, "sound"), value)
     value = SOUND.sub(lambda m: named(m, "sound"), value)
-    text = html_to_text(value).replace("\xa0", " ")  # Anki's editor writes &nbsp; for spaces
-    return "\n".join(re.sub(r"[ \t]{2,}", " ", line).strip() for line in text.split("\n")).strip()
+    parser = _TextOnly()
+    parser.feed(value)
+    parser.close()
+    return parser.lines()
 
 
 # --------------------------------------------------------------------------- rows -> deck
