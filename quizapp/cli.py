@@ -119,9 +119,33 @@ def app_for(args: argparse.Namespace, plan=None, *, workspace=None, session=None
     return make_app(locations(args), plan, workspace=workspace, session=session)
 
 
+class _NotOnlyLocations(Exception):
+    """The arguments are not just location options (``parse``)."""
+
+
+class _LocationParser(argparse.ArgumentParser):
+    def error(self, message: str):  # a mistake is worded by the whole parser
+        raise _NotOnlyLocations(message)
+
+
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The command line's arguments (``argv``: ``sys.argv[1:]`` when None)."""
-    return build_parser().parse_args(argv)
+    """The command line's arguments (``argv``: ``sys.argv[1:]`` when None).
+
+    ``quizapp`` with no command (the app), with or without location options, is parsed
+    by a parser of those options alone, which gives the same namespace: building every
+    command's parser (importing its module) is a twentieth of the app's start. Anything
+    else, a command, help, the version or a mistake, goes to the whole parser."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    parser = _LocationParser(prog="quizapp", add_help=False)
+    add_location_options(parser)
+    try:
+        known, rest = parser.parse_known_args(args)  # (a command name is left in ``rest``)
+    except _NotOnlyLocations:
+        pass
+    else:
+        if not rest:
+            return known
+    return build_parser().parse_args(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

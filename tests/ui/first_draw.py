@@ -1,5 +1,5 @@
 """Run by ``test_ui_start`` as a fresh process (not a test): starts the app headless as the
-command line does, on the data the environment names, and prints as JSON what home showed
+command line does (``quizapp`` with no command), on the data the environment names, and prints as JSON what home showed
 the first time it drew the deck table with rows, whether pydantic (or Rich's emoji table,
 which only reading markup imports) was imported by then, and the rows once everything was
 loaded."""
@@ -17,11 +17,9 @@ def rows(screen) -> list[list[str]]:
 
 
 async def main() -> dict:
-    from quizapp.ui import collect_after_start
+    from quizapp import cli
 
-    collect_after_start()  # as cli.open_app starts the app
-    from quizapp.paths import Locations
-    from quizapp.ui.app import make_app
+    app = cli.app_for(cli.parse([]))  # as ``quizapp`` with no command makes it
     from quizapp.ui.screens.home import HomeScreen
 
     first: dict = {}
@@ -33,11 +31,12 @@ async def main() -> dict:
             first["pydantic"] = "pydantic" in sys.modules
             first["emoji"] = "rich._emoji_codes" in sys.modules  # markup read somewhere
             first["toml"] = "tomli" in sys.modules  # a TOML file parsed somewhere
+            # the command line built no command's parser (the app has none)
+            first["commands"] = sorted(m for m in sys.modules if m.startswith("quizapp.commands."))
             first["rows"] = rows(screen)
             first["text"] = "\n".join(s.text for s in screen._compositor.render_strips())
 
     HomeScreen._compositor_refresh = drawn  # type: ignore[method-assign]
-    app = make_app(Locations.from_env())
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()  # the decks and scores are loaded
         await pilot.pause()

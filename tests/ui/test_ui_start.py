@@ -30,6 +30,7 @@ def test_home_first_draws_the_bundled_decks_before_pydantic_is_imported() -> Non
     assert first["pydantic"] is False
     assert first["emoji"] is False  # home's plain words are not read as markup
     assert first["toml"] is False  # the kept numbers and deck index, not a TOML file read
+    assert first["commands"] == []  # no command line parser built for commands not asked for
     assert not started["still_loading"]
     decks = discover(Locations.from_env()).entries
     assert len(decks) >= 2

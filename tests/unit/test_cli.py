@@ -14,7 +14,7 @@ import platformdirs
 import pytest
 
 from quizapp import __version__
-from quizapp.cli import build_parser, locations, main
+from quizapp.cli import build_parser, locations, main, parse
 
 
 def _commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
@@ -80,6 +80,27 @@ def test_extra_deck_folders_from_the_option_and_the_environment(
     where = locations(build_parser().parse_args(["deck", "list", "--decks", str(one)]))
     assert where.extra_decks == (one, two, three)
     assert where.deck_dirs[0] == where.bundled_decks and where.deck_dirs[1] == where.user_decks
+
+
+def test_the_app_s_options_read_as_the_whole_command_line_reads_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``quizapp`` with location options only opens the app on those files (parsed without
+    building every command's parser); a command, help or a mistake is read as before."""
+    for argv in ([], ["--scores", "a.toml"], ["--decks", "one", "--decks=two"],
+                 ["--sc", "b.toml"], ["--decks", "play"], ["--decks", "x", "stats"],
+                 ["stats", "--json"], ["deck", "list", "--decks", "d"]):
+        assert parse(argv) == build_parser().parse_args(argv), argv
+    for argv, code, said in ((["--scores"], 2, "argument --scores: expected one argument"),
+                             (["--bogus"], 2, "unrecognized arguments: --bogus"),
+                             (["nope"], 2, "invalid choice: 'nope'"),
+                             (["--help"], 0, "COMMAND")):
+        with pytest.raises(SystemExit) as exited:
+            parse(argv)
+        assert exited.value.code == code
+        out = capsys.readouterr()
+        assert out.out.startswith("usage: quizapp") or out.err.startswith("usage: quizapp")
+        assert said in out.out + out.err
 
 
 def test_commands_that_open_no_window_never_import_textual(tmp_path: Path) -> None:
