@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
@@ -143,6 +144,8 @@ class HomeScreen(Screen[None]):
         self._reading: list[str] = []  # big deck files still being read (``still_reading``)
         self._pending: Callable[[], None] | None = None  # asked for while loading
         self._laid_out_for: int | None = None  # the terminal width the columns fit
+        self._resumed = False  # shown at least once (``on_screen_resume``)
+        self._detail_shown: Content | str = ""  # what the #detail box shows
 
     @property
     def workspace(self) -> Workspace:
@@ -218,9 +221,13 @@ class HomeScreen(Screen[None]):
             return self._preview or []
         return [Shown.of_entry(e) for e in self.workspace.catalog.entries]
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: ScreenResume) -> None:
         """Back on home: deck files added, fixed or removed meanwhile (say from the command
         line) show up without a restart."""
+        if not self._resumed:
+            # The app's first screen was styled as it mounted, just before: Textual would
+            # style it all again (and render the deck table again for it).
+            self._resumed, event.refresh_styles = True, False
         if self._notices is not None:
             self.post_message(messages.DataChanged(decks=True))
 
@@ -322,6 +329,7 @@ class HomeScreen(Screen[None]):
             ]
         self._rows = rows
         self._lay_out(keep)
+        self._show_detail()
         lines = [f"⚠ {visible(line, one_line=True)}" for line in notices]
         lines += [f"Reading {visible(name, one_line=True)}…" for name in self._reading]
         box = self.query_one("#notices", Static)
@@ -418,11 +426,18 @@ class HomeScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#decks")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The highlighted deck's description, where it comes from, and its unfinished
+        session. Shown as the table is filled too (not only when the table says which row
+        is highlighted, a message later): the first frame has it, and the screen is not
+        laid out again (the deck table rendered again at its new height) for it."""
         deck_id = self.selected_id()
         entry = next((d for d in self._decks() if d.id == deck_id), None)
         detail = self.query_one("#detail", Static)
         if entry is None:
-            detail.update("")
+            self._set_detail(detail, "")
             return
         where = {"bundled": "bundled with quizapp", "user": "your decks", "extra": "extra deck folder"}
         parts = [
@@ -435,7 +450,13 @@ class HomeScreen(Screen[None]):
             of = f" of {done.planned}" if done.planned else ""
             parts.append((f"\nUnfinished: {done.total}{of} answered in order · Enter, then r "
                           "resumes it", "italic"))
-        detail.update(Content.assemble(*parts))
+        self._set_detail(detail, Content.assemble(*parts))
+
+    def _set_detail(self, detail: Static, content: Content | str) -> None:
+        # The same again (the table's message after ``_fill``) changes nothing on screen.
+        if content != self._detail_shown:
+            self._detail_shown = content
+            detail.update(content)
 
     @on(DataTable.RowSelected, "#decks")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
