@@ -26,7 +26,8 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Collection
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+
+from rapidfuzz import fuzz
 
 from quizapp.generate import card_subject
 from quizapp.models import Card, Deck
@@ -110,9 +111,10 @@ def _near_matches(new: list[Card], keys_new: list[tuple[str, str]], old: list[Ca
         if i in exact:
             continue
         for j in pools.get((keys_new[i][0], _answer(card)), ()):
-            alike = SequenceMatcher(None, keys_new[i][1], keys_old[j][1], autojunk=False)
-            if (alike.real_quick_ratio() >= NEAR and alike.quick_ratio() >= NEAR
-                    and (ratio := alike.ratio()) >= NEAR):
+            # rapidfuzz's ratio (difflib's, in C): 400 near-identical quotes that all
+            # changed take 0.2 s, not difflib's 25 s.
+            ratio = fuzz.ratio(keys_new[i][1], keys_old[j][1], score_cutoff=NEAR * 100)
+            if ratio:
                 pairs.append((-ratio, j, i))
     out: dict[int, int] = {}
     used: set[int] = set()

@@ -784,6 +784,14 @@ def card_subject(card: Card) -> str:
         label = _LABEL.match(card.explanation)
         if label is not None:
             return content_key(f"{label['city']} {label['when']}")
-    text = card.explanation if family == "quote" else card.question
-    passage = quoted(text)
+    passage = card_passage(card)
     return content_key(passage if passage is not None else card.question)
+
+
+def card_passage(card: Card) -> str | None:
+    """The quote a generated card asks about, as written (a "quote" card's question has a
+    gap: its explanation holds the whole quote), or None when it quotes nothing."""
+    family = card.id.split(".", 1)[0]
+    if family in ("where", "when", "occasion", "order"):
+        return None
+    return quoted(card.explanation if family == "quote" else card.question)

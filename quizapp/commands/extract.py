@@ -260,9 +260,9 @@ def report_lines(result) -> list[str]:
     return [visible(line) for line in lines]
 
 
-def _short(text: str) -> str:
+def _short(text: str, width: int = 70) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= 70 else text[:67] + "..."
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 # The generator's decks as an imported article names them: a short id suffix and a title
@@ -456,11 +456,14 @@ def _update_decks(workspace, args, merges, result, quality_lines: list[str]) -> 
 
 
 SHOWN = 8
+LINE = 80
 
 
 def merge_lines(m, old, plan) -> list[str]:
     """What an update does to one deck: "chess-who: kept 11, added 1, removed 1", then
-    the cards reworded, added and removed, each by id and question (the first few)."""
+    the cards reworded, added and removed, each by id and quote or question (the first
+    few)."""
+    from quizapp.generate import card_passage
     from quizapp.text import visible
 
     if plan.unchanged and not m.added and not m.removed:
@@ -484,7 +487,10 @@ def merge_lines(m, old, plan) -> list[str]:
                               ("removed", m.removed, old_cards)):
         for cid in ids[:SHOWN]:
             mark = " (answered)" if cid in answered else ""
-            lines.append(f"  {label}: {cid}{mark}: {_short(cards[cid].question)}")
+            head = f"  {label}: {cid}{mark}: "
+            passage = card_passage(cards[cid])
+            what = cards[cid].question if passage is None else f"“{passage}”"
+            lines.append(head + _short(what, max(30, LINE - len(head))))
         if len(ids) > SHOWN:
             lines.append(f"  {label}: {len(ids) - SHOWN} more")
     if retold:
