@@ -6,6 +6,9 @@ A person is found by one of these rules (``Person.rule``):
   "Mr. Quill") when they are not a known place or a stopword;
 - ``speaker-slot``: two capitalised words right next to a speech verb ("Dana Ortiz said",
   "said Dana Ortiz"), when neither is a place or a stopword;
+- ``family-name-first``: a family name written first, as Korean names are ("Kim Min-jun",
+  a family name of ``data/names.toml`` then two hyphenated syllables): "Kim" is the
+  surname the article goes on with;
 - ``label-surname``: an interview's label in capitals ("OKORO:") says Okoro is a person:
   the capitalised word before "Okoro" in the text is the given name ("appointed Adaeze
   Okoro"), known to the given-name list or not.
@@ -253,7 +256,8 @@ def find_people(layout: Layout, body: list[tuple[int, int]],
     def add(full: str, surname: str, gender: str | None, rule: str, pos: int, title: str | None,
             role: str) -> None:
         if any(_not_a_name(w) for w in full.split()
-               if w not in names and not re.fullmatch(PARTICLE, w)) or _is_place_phrase(full):
+               if w not in names and not re.fullmatch(PARTICLE, w)
+               and not (rule == "family-name-first" and w == surname)) or _is_place_phrase(full):
             return
         person = found.get(full)
         if person is None:
@@ -276,6 +280,8 @@ def find_people(layout: Layout, body: list[tuple[int, int]],
                 elif lone is not None:
                     found[key] = lone
                 found[full] = person
+        if rule == "family-name-first":
+            person.surname = surname  # found by another rule as "Suk-yeol" first
         if title:
             person.titles.add(title)
             if person.gender is None:
@@ -306,6 +312,8 @@ def find_people(layout: Layout, body: list[tuple[int, int]],
                 continue
             if _DETERMINER_BEFORE.search(chunk, 0, m.start()):
                 continue  # "the Long Endgame", "a Grand Tour": a name never takes an article
+            if _family_first(given, surname):
+                continue  # "Kim Min-jun": the family name comes first (below)
             if given in names and not _not_a_name(surname.split()[-1]):
                 full = f"{given} {surname}"
                 # "Mary Ann Evans": a second given name, then the surname.
@@ -372,6 +380,15 @@ def find_people(layout: Layout, body: list[tuple[int, int]],
             if first in _TITLE_WORDS or last in _TITLE_WORDS:
                 continue  # "told Ukrainian President": a role, not a name
             add(f"{first} {last}", last, None, "speaker-slot", start + m.start(), None, "")
+        for m in _FAMILY_FIRST.finditer(chunk):
+            # "Kim Min-jun", "President Yoon Suk-yeol": family name, then a given name of
+            # two hyphenated syllables; the article goes on with the family name.
+            family, given = m.group(1), m.group(2)
+            if not _family_first(family, given):
+                continue
+            role, title = _role_before(chunk[: m.start()])
+            add(f"{family} {given}", family, None, "family-name-first", start + m.start(),
+                title, role)
 
     for surname in sorted(label_surnames):
         label_re = re.compile(rf"(?<![\w.’'-])({CAPWORD})[ \t]+{re.escape(surname)}(?![\w’'-])")
@@ -412,6 +429,17 @@ def find_people(layout: Layout, body: list[tuple[int, int]],
     return Entities(people={p.id: p for p in people if p.id in used}, mentions=mentions)
 
 
+_FAMILY_FIRST = re.compile(rf"(?<![\w’'.-])([{UPPER}][{LOWER}]+)[ \t]+([{UPPER}][{LOWER}]+-[{LOWER}]+)"
+                           r"(?![\w’'-])")
+
+
+def _family_first(family: str, given: str) -> bool:
+    """Whether ``family given`` is a name written family name first: a family name of the
+    list, then two hyphenated syllables, the second in lower case ("Kim Min-jun")."""
+    return (family in gazetteer.family_first_names()
+            and re.fullmatch(r"[A-Z][a-z]{1,5}-[a-z]{1,5}", given) is not None)
+
+
 def _role_before(before: str) -> tuple[str, str | None]:
     """The role written right before a name ("Russian President") and its bare title."""
     m = ROLE_BEFORE.search(before)
@@ -447,6 +475,9 @@ def _assign_ids(people) -> list[Person]:
     return people
 
 
+_AFTER_CAPITAL = re.compile(r"[A-Z][\w’'.-]*[ \t]+$")
+
+
 def _link(text: str, body: list[tuple[int, int]], people: list[Person]) -> list[Mention]:
     surnames: dict[str, list[Person]] = {}
     for p in people:
@@ -472,6 +503,9 @@ def _link(text: str, body: list[tuple[int, int]], people: list[Person]) -> list[
                 s, e = start + m.start(), start + m.end()
                 if any(s < te and ts < e for ts, te in taken):
                     continue
+                if (literal == person.surname and person.rule == "family-name-first"
+                        and _AFTER_CAPITAL.search(chunk, 0, m.start())):
+                    continue  # "Hyde Park", "Full Moon": a place's or a thing's name
                 taken.append((s, e))
                 mentions.append(Mention(s, e, person.id))
     mentions.sort(key=lambda m: m.start)

@@ -144,6 +144,12 @@ def given_names() -> GivenNames:
     return GivenNames()
 
 
+@cache
+def family_first_names() -> frozenset[str]:
+    """Family names written before the given name ("Kim Min-jun"): see ``data/names.toml``."""
+    return frozenset(_load("names.toml")["family_first"])
+
+
 MONTHS = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",

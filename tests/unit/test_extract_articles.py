@@ -127,3 +127,19 @@ def test_a_heading_encounter_told_again_in_a_sentence_names_who_met() -> None:
         "Vienna, Austria")
     assert cards["occasion.vienna-2019"][0] == (
         "What brought Brandt and Novak to Vienna, Austria in April 2019?")
+
+
+def test_a_name_written_family_name_first_is_linked_by_its_family_name() -> None:
+    text = (
+        "Ministers agree on fishing rules\n\n"
+        "SEOUL — South Korea's fisheries minister, Park Ji-ho, met his Japanese counterpart, "
+        "Kenji Sato, in Busan on May 2, 2024.\n\n"
+        "\"We found more common ground than we expected,\" Park said after the talks. "
+        "\"The sea belongs to nobody,\" Sato said.\n\n"
+        "Trade envoy Kim Walsh joined them later. \"Fish do not read treaties,\" Walsh said.\n"
+    )
+    assert _who(text) == {"We found more common ground than we expected": "Park Ji-ho",
+                          "The sea belongs to nobody": "Kenji Sato",
+                          "Fish do not read treaties": "Kim Walsh"}
+    assert _cards(text)["where.busan-2024"] == (
+        "Where did Park Ji-ho and Sato cross paths in May 2024?", "Busan, South Korea")
