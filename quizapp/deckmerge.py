@@ -12,6 +12,10 @@ with it and the score file needs no change:
    "I never frame them"), the most alike first. A lightly edited quote is still the
    question the person learnt; with its answer changed too, it is a new question.
 
+The same quote with another answer (its speaker corrected) keeps its id, as a card whose
+answer is edited in the browser does: the question is the same one. It is listed
+(``reanswered``) so the person knows that what they learnt there has changed.
+
 Cards made by earlier versions of quizapp, whose ids counted the quotes' positions, match
 the same way (their text says what they ask). A card matched by nothing is new: it gets
 its own id (``generate.content_ids``), never one the old deck or the score file already
@@ -43,6 +47,7 @@ class Merge:
     deck: Deck
     kept: list[str]       # cards made again, under their old ids (new deck's order)
     reworded: list[str]   # of ``kept``: matched by a near match (their passage changed)
+    reanswered: list[str]  # of ``kept``: the same passage with another answer
     added: list[str]      # new cards
     removed: list[str]    # old cards matched by nothing (old deck's order)
 
@@ -82,6 +87,8 @@ def merge(old: Deck | None, new: Deck, known: Collection[str] = ()) -> Merge:
         deck=Deck(format=new.format, deck=new.deck, cards=cards),
         kept=[cards[i].id for i in sorted(match)],
         reworded=[cards[i].id for i in sorted(near)],
+        reanswered=[cards[i].id for i in sorted(match)
+                    if _answer(new.cards[i]) != _answer(before[match[i]])],
         added=added,
         removed=[c.id for j, c in enumerate(before) if j not in matched_old],
     )

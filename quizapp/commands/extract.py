@@ -480,9 +480,10 @@ def merge_lines(m, old, plan) -> list[str]:
     lines = [head]
     new_cards = {c.id: c for c in m.deck.cards}
     old_cards = {c.id: c for c in old.cards} if old is not None else {}
-    reworded = set(m.reworded)
-    retold = [cid for cid in plan.changed if cid not in reworded]
-    for label, ids, cards in (("reworded, answers kept", m.reworded, new_cards),
+    listed = set(m.reworded) | set(m.reanswered)
+    retold = [cid for cid in plan.changed if cid not in listed]
+    for label, ids, cards in (("reworded, progress kept", m.reworded, new_cards),
+                              ("new answer, progress kept", m.reanswered, new_cards),
                               ("added", m.added, new_cards),
                               ("removed", m.removed, old_cards)):
         for cid in ids[:SHOWN]:

@@ -151,8 +151,10 @@ def test_update_keeps_each_answer_with_its_question(tmp_path: Path, capsys) -> N
     assert who_line == ("pier-who: kept 6, added 2, removed 2 (1 answered: its answers "
                         "stay in the score file)")
     lines = out.splitlines()
-    reworded = [line for line in lines if line.startswith("  reworded, answers kept: who.")]
-    assert len(reworded) == 1 and "“Every fisherman in this town has" in reworded[0]
+    reworded = [line for line in lines if line.startswith("  reworded, progress kept: who.")]
+    fisherman = before["pier-who", ("who", "Every fisherman in this town asked me for the pier")]
+    assert len(reworded) == 1 and reworded[0].startswith(
+        f"  reworded, progress kept: {fisherman[0]}: “Every fisherman in this town")
     removed = [line for line in lines if line.startswith("  removed: ")][:2]
     assert [line.split(":")[1].strip().split(".")[0] for line in removed] == ["who", "quote"]
     assert all("“We will rebuild the east pier" in line for line in removed)

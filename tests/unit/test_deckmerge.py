@@ -111,3 +111,14 @@ def test_the_same_quote_twice_is_matched_in_order() -> None:
     before = deck(who("who.ortiz-01", "Yes, we will"), who("who.ortiz-03", "Yes, we will"))
     after = deck(who("who.ortiz-ffffff", "Yes, we will"), who("who.ortiz-ffffff-2", "Yes, we will"))
     assert [c.id for c in merge(before, after).deck.cards] == ["who.ortiz-01", "who.ortiz-03"]
+
+
+def test_the_same_quote_with_its_speaker_corrected_keeps_its_id_and_says_so() -> None:
+    """The question is the same one (as when a card's answer is edited); the update lists
+    it, since what the person learnt there has changed."""
+    before = deck(who("who.ortiz-01", "The budget cannot carry it"))
+    result = merge(before, deck(who("who.okafor-aaaaaa", "The budget cannot carry it",
+                                    "Ben Okafor")))
+    assert [c.id for c in result.deck.cards] == ["who.ortiz-01"]
+    assert result.deck.cards[0].answer == "Ben Okafor"
+    assert result.reanswered == ["who.ortiz-01"] and result.reworded == []
