@@ -352,6 +352,15 @@ def run_import(args: argparse.Namespace) -> int:
     quality_lines = _quality_lines(findings, failing)
     workspace = Workspace(locations(args))
     workspace.reload_decks()
+    if args.update and (earlier := _earlier_bases(workspace, new, article)):
+        # The title was edited (the ids come from it), or the decks were made with --id:
+        # decks of this article exist under other ids. Adding a second set beside them
+        # would leave their answers behind; updating them is the person's choice.
+        print(f"{args.article}: decks made from {article.url or article.name} before have "
+              f"the id {' or '.join(repr(b) for b in earlier)}, not {base!r}: pass --id "
+              f"{earlier[0]} to update them, or leave out --update to add new decks; nothing "
+              "was written", file=sys.stderr)
+        return EXIT_FAILED
     try:
         merges = _merge_decks(workspace, new, update=args.update)
     except QuizappError as exc:
@@ -389,6 +398,22 @@ def _quality_lines(findings, failing) -> list[str]:
         return []
     return [f"cards left out by the quality checks: {len(failing)}"] + [
         visible(f"  {f.card}: {f.check}: {f.message}") for f in findings]
+
+
+def _earlier_bases(workspace, decks, article) -> list[str]:
+    """The ``--id``s of the person's decks made from this article (by file name or link)
+    under other ids, when none of ``decks``' ids is taken; else []."""
+    if any(workspace.catalog.get(deck.id) is not None for deck in decks):
+        return []
+    made_from = f"({article.url or article.name})"
+    bases = []
+    for entry in workspace.catalog.entries:
+        info = entry.deck.deck
+        if (entry.origin == "user" and info.source.endswith(made_from)
+                and len(info.tags) == 2 and info.tags[0] == "imported-article"
+                and info.tags[1] not in bases):
+            bases.append(info.tags[1])
+    return bases
 
 
 def _merge_decks(workspace, decks, *, update: bool) -> list:

@@ -206,3 +206,24 @@ def test_update_without_yes_asks_and_changes_nothing(tmp_path: Path, capsys, mon
     err = capsys.readouterr().err
     assert "card(s) with answers would be removed; confirm on a terminal, or pass --yes" in err
     assert {d: (where.user_decks / f"{d}.toml").read_bytes() for d in DECKS} == files
+
+
+def test_update_after_a_title_edit_points_at_the_decks_made_before(tmp_path: Path,
+                                                                    capsys) -> None:
+    """Deck ids come from the title: with the title edited, --update finds no deck of
+    those ids. Adding a second set beside the first would leave the answers behind, so it
+    names the id the article's decks have and writes nothing."""
+    article = tmp_path / "pier.txt"
+    article.write_text(ORIGINAL, encoding="utf-8")
+    assert main(["import-article", str(article)]) == 0
+    where = Locations.from_env()
+    made = sorted(p.name for p in where.user_decks.glob("*.toml"))
+    article.write_text(ORIGINAL.replace("splits over", "fights about"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import-article", str(article), "--update"]) == 1
+    err = capsys.readouterr().err
+    old_id = made[0].rsplit("-", 1)[0]  # harbour-council-splits-new-story -> ...-new
+    assert f"have the id {old_id!r}" in err and f"pass --id {old_id} to update them" in err
+    assert sorted(p.name for p in where.user_decks.glob("*.toml")) == made
+    assert main(["import-article", str(article), "--update", "--id", old_id]) == 0
+    assert sorted(p.name for p in where.user_decks.glob("*.toml")) == made
