@@ -52,6 +52,7 @@ from quizapp.tally import Tally, Unknown, catalog_decks
 from quizapp.store import ScoreFileError, ScoreStore
 
 if TYPE_CHECKING:
+    from quizapp.interop.anki_progress import HistoryImported
     from quizapp.interop.update import Install
 
 Reason = Literal[
@@ -541,17 +542,30 @@ class Workspace:
         (nothing is left behind then)."""
         return deckfiles.stage_media(package, collection, media, self.locations.user_decks)
 
-    def import_history(self, collection: object, imports: Sequence[object]) -> list[object]:
+    def import_history(self, collection: object, imports: Sequence[object],
+                       done: HistoryImported | None = None,
+                       more: Callable[[HistoryImported], None] | None = None) -> HistoryImported:
         """Add the review history of the decks just imported from an Anki package to the
-        score file (replayed through FSRS, so due dates come along; cards suspended in
-        Anki are suspended). Made under the lock from the scores as they are now (another
-        window may be answering the same cards), like every write. Returns the events
-        written; raises ``ScoreFileError`` / ``OSError`` (nothing written then)."""
-        from quizapp.interop.anki_progress import progress_events
+        score file: each review not counted yet, once (replayed through FSRS, so due dates
+        come along; cards suspended in Anki are suspended). Written in batches, each made
+        under the lock from the scores as they are then (another window may be answering
+        the same cards), the journal folded in between (``anki_progress``). Returns what
+        was added; raises ``ScoreFileError`` / ``OSError``, when ``done`` (given) holds
+        what the batches before the failure added (each batch is whole or not at all).
+        ``more`` is called after each batch that has more after it (a long import)."""
+        from quizapp.interop.anki_progress import BATCH, HistoryImported, progress_events
 
         store = self.store
-        return store.write(lambda _lookup: progress_events(collection, imports,
-                                                           store.scores.cards))
+        done = done if done is not None else HistoryImported()
+        while True:
+            events = store.write(lambda _lookup: progress_events(
+                collection, imports, store.scores.cards, limit=BATCH))  # type: ignore[arg-type]
+            last = done.add(events) < BATCH  # type: ignore[arg-type]
+            self.compact()  # (when the journal has grown enough: see ScoreStore.maybe_compact)
+            if last:
+                return done
+            if more is not None:
+                more(done)
 
     # ------------------------------------------------------------------ removing decks
 

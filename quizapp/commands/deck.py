@@ -492,22 +492,30 @@ def _import_package(args) -> int:
 
 
 def _import_progress(workspace, collection, imports) -> int:
+    from quizapp.interop.anki_progress import HistoryImported
     from quizapp.store import ScoreFileError
 
     where = workspace.locations
+    done = HistoryImported()
+    problem = None
     try:
-        events = workspace.import_history(collection, imports)
+        workspace.import_history(collection, imports, done, more=lambda so_far: print(
+            f"review history: {so_far.answers} answer(s) written so far...", file=sys.stderr,
+            flush=True))
     except ScoreFileError as exc:
-        return _fail([f"review history not imported: {exc}"])
+        problem = str(exc)
     except OSError as exc:
-        return _fail([f"{where.scores}: review history not imported: {exc.strerror or exc}"])
-    answers = [e for e in events if e.type == "answer"]
-    cards = len({(e.deck, e.card) for e in answers})
-    suspended = len(events) - len(answers)
-    line = f"review history: {len(answers)} answer(s) of {cards} card(s) added to {where.scores}"
-    if suspended:
-        line += f"; {suspended} card(s) suspended as in Anki"
+        problem = f"{where.scores}: {exc.strerror or exc}"
+    if problem is not None and not done.answers:
+        return _fail([f"review history not imported: {problem}"])
+    line = (f"review history: {done.answers} answer(s) of {len(done.cards)} card(s) added to "
+            f"{where.scores}")
+    if done.suspended:
+        line += f"; {done.suspended} card(s) suspended as in Anki"
     print(line)
+    if problem is not None:
+        return _fail([f"review history not all imported: {problem}; importing the package "
+                      "again with --with-progress adds the rest, each review once"])
     return 0
 
 

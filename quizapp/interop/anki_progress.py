@@ -26,16 +26,20 @@ has. For it, reviews at or before its last answer are taken as counted (the old 
 review is counted twice); a record without that sign never had Anki reviews, and all of
 them are new.
 
-The events are written in time order, in one write under the score file's lock, built
-from the scores as they are then (another window may be answering or importing too). A
-killed import leaves the reviews up to some moment, each card's record naming the
-latest of them, so importing again adds exactly the rest.
+The events are written in time order, in batches of at most ``BATCH`` reviews (the
+earliest not yet counted), each one write under the score file's lock, built from the
+scores as they are then (another window may be answering or importing too), the journal
+folded into the snapshot between them: a collection with millions of reviews never makes
+a journal too big to read, nor holds the lock for minutes. A killed import leaves the
+reviews up to some moment, each card's record naming the latest of them, so importing
+again adds exactly the rest.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from quizapp import scheduling
@@ -44,7 +48,30 @@ from quizapp.interop.package import Collection, Review
 from quizapp.models import AnswerEvent, CardRecord, FsrsState, SuspendEvent
 
 SESSION = "anki-import"
+# Reviews written per batch: about 17 MB of journal, a few seconds under the lock.
+BATCH = 50_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class HistoryImported:
+    """What an import of the review history added (so far, if it stopped part way)."""
+
+    answers: int = 0
+    cards: set[tuple[str, str]] = field(default_factory=set)  # (deck id, card id)
+    suspended: int = 0
+
+    def add(self, events: list[AnswerEvent | SuspendEvent]) -> int:
+        """Count a batch in; returns its answers."""
+        answers = 0
+        for event in events:
+            if isinstance(event, AnswerEvent):
+                answers += 1
+                self.cards.add((event.deck, event.card))
+            else:
+                self.suspended += 1
+        self.answers += answers
+        return answers
 
 
 def review_time(review: Review) -> datetime:
@@ -54,10 +81,12 @@ def review_time(review: Review) -> datetime:
 
 def progress_events(collection: Collection, imports: list[DeckImport],
                     records: Mapping[str, Mapping[str, CardRecord]],
-                    now: datetime | None = None) -> list[AnswerEvent | SuspendEvent]:
+                    now: datetime | None = None,
+                    limit: int | None = None) -> list[AnswerEvent | SuspendEvent]:
     """The answer events that bring the imported cards' Anki history into the score file
     (``records``: deck id -> card id -> record, as it is now): every review the records
-    do not count yet, in time order; then the suspends."""
+    do not count yet, in time order, or only the earliest ``limit`` of them; then, once
+    every review is in, the suspends."""
     where: dict[int, tuple[str, str]] = {}
     for imported in imports:
         for anki_id, card_id in imported.anki_cards.items():
@@ -66,12 +95,27 @@ def progress_events(collection: Collection, imports: list[DeckImport],
     for review in collection.reviews:
         if review.card in where and 1 <= review.ease <= 4:
             by_card[where[review.card]].append(review)
-    events: list[AnswerEvent] = []
+    new: dict[tuple[str, str], list[Review]] = {}
     for (deck_id, card_id), reviews in by_card.items():
         reviews.sort(key=lambda r: r.at_ms)
-        record = records.get(deck_id, {}).get(card_id)
-        events.extend(_card_events(deck_id, card_id, record, reviews))
+        uncounted = _uncounted(records.get(deck_id, {}).get(card_id), reviews)
+        if uncounted:
+            new[deck_id, card_id] = uncounted
+    complete = True
+    if limit is not None and sum(len(r) for r in new.values()) > limit:
+        # The earliest ``limit`` (revlog ids are unique in a collection): a prefix in time,
+        # so each card's record names the latest of its reviews counted, as after a kill.
+        last = sorted(r.at_ms for reviews in new.values() for r in reviews)[limit - 1]
+        new = {key: [r for r in reviews if r.at_ms <= last] for key, reviews in new.items()}
+        complete = False
+    events: list[AnswerEvent] = []
+    for (deck_id, card_id), reviews in new.items():
+        if reviews:
+            events.extend(_card_events(deck_id, card_id,
+                                       records.get(deck_id, {}).get(card_id), reviews))
     events.sort(key=lambda e: (e.at, e.anki_review))
+    if not complete:
+        return list(events)
     at = now or datetime.now(UTC)
     suspends: list[AnswerEvent | SuspendEvent] = []
     for imported in imports:
@@ -84,13 +128,10 @@ def progress_events(collection: Collection, imports: list[DeckImport],
 
 
 def _card_events(deck_id: str, card_id: str, record: CardRecord | None,
-                 reviews: list[Review]) -> list[AnswerEvent]:
-    """The answers for one card's ``reviews`` (in time order) that ``record`` does not
-    count yet: each older than its last answer counts only; each later one goes on from
-    the state before it."""
-    new = _uncounted(record, reviews)
-    if not new:
-        return []
+                 new: list[Review]) -> list[AnswerEvent]:
+    """The answers for one card's reviews ``new`` (in time order), which ``record`` does
+    not count yet: each older than its last answer counts only; each later one goes on
+    from the state before it."""
     state: FsrsState | None = record.fsrs if record else None
     last = record.last_answered if record else None
     out = []

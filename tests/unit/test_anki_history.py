@@ -214,3 +214,25 @@ def test_recovering_a_backup_of_an_import_adds_no_review_twice(tmp_path: Path) -
     result = store.recover(backup)
     assert (result.answers, result.already) == (0, 4)
     assert ScoreStore(path).record("d", "a").seen == 4
+
+
+def test_a_history_written_in_batches_is_the_same_history(isolated_home: Path, monkeypatch,
+                                                          capsys) -> None:
+    """A big review log goes in batches (the earliest reviews first, the journal folded in
+    between): the same answers, cards and suspends as in one write, each counted once."""
+    from quizapp.cli import main
+    from quizapp.interop import anki_progress
+
+    monkeypatch.setattr(anki_progress, "BATCH", 1)
+    package = Path(__file__).resolve().parent.parent / "fixtures" / "anki" / "sample-legacy.apkg"
+    assert main(["deck", "import", str(package), "--with-progress"]) == 0
+    out, err = capsys.readouterr()
+    assert "review history: 3 answer(s) written so far..." in err  # (a long import goes on)
+    assert "review history: 4 answer(s) of 2 card(s)" in out
+    assert "1 card(s) suspended as in Anki" in out
+    scores = ScoreStore(isolated_home / "data" / "scores.toml")
+    france = scores.record("geography-capitals", "geo-france")
+    assert (france.seen, france.right, france.wrong) == (3, 2, 1)
+    assert scores.record("geography-capitals", "geo-japan").suspended
+    assert main(["deck", "import", str(package), "--update", "--with-progress"]) == 0
+    assert "review history: 0 answer(s)" in capsys.readouterr().out

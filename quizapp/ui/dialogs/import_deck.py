@@ -32,6 +32,7 @@ from quizapp.interop import (
     import_package,
     is_package,
 )
+from quizapp.interop.anki_progress import HistoryImported
 from quizapp.models import Deck
 from quizapp.store import ScoreFileError
 from quizapp.ui import messages
@@ -197,16 +198,20 @@ class ImportScreen(Dialog[str | None]):
     def _import_history(self, collection: object, imports: list, warnings: list[str]) -> str:
         """The review log into the score file, once the decks are written: the line that
         says what came in (a failure is a warning: the decks stay)."""
+        done = HistoryImported()
         try:
-            events = self.workspace.import_history(collection, imports)
+            self.workspace.import_history(collection, imports, done)
         except (ScoreFileError, OSError) as exc:
-            warnings.insert(0, f"review history not imported: {getattr(exc, 'strerror', None) or exc}")
-            return ""
-        answers = [e for e in events if e.type == "answer"]
-        line = (f"Review history: {len(answers):,} answer(s) of "
-                f"{len({(e.deck, e.card) for e in answers}):,} card(s) added to your scores")
-        if len(events) > len(answers):
-            line += f"; {len(events) - len(answers):,} card(s) suspended as in Anki"
+            warnings.insert(0, f"review history {'not all' if done.answers else 'not'} "
+                            f"imported: {getattr(exc, 'strerror', None) or exc}"
+                            + ("; importing the package again adds the rest, each review once"
+                               if done.answers else ""))
+            if not done.answers:
+                return ""
+        line = (f"Review history: {done.answers:,} answer(s) of {len(done.cards):,} card(s) "
+                "added to your scores")
+        if done.suspended:
+            line += f"; {done.suspended:,} card(s) suspended as in Anki"
         return line
 
     # ------------------------------------------------------------------ reporting
