@@ -5,7 +5,7 @@ imported again (``import-article --update``), each card made now is matched to t
 made before that asks about the same thing, and takes that card's id, so its answers stay
 with it and the score file needs no change:
 
-1. the same kind of card about the same thing (``generate.card_subject``: the same quote
+1. the same kind of card about the same thing (``contentids.card_subject``: the same quote
    words, the same encounter), in order when the same thing is asked twice;
 2. else a near match: the same kind of card with the same answer, about a passage that
    is at least ``NEAR`` alike (a typo fixed, a word changed: "I do not frame them" ->
@@ -18,7 +18,7 @@ answer is edited in the browser does: the question is the same one. It is listed
 
 Cards made by earlier versions of quizapp, whose ids counted the quotes' positions, match
 the same way (their text says what they ask). A card matched by nothing is new: it gets
-its own id (``generate.content_ids``), never one the old deck or the score file already
+its own id (``contentids.content_ids``), never one the old deck or the score file already
 knows for the deck (``known``), so no earlier answers land on it. A card of the old deck
 matched by nothing is removed; its answers stay in the score file.
 
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from quizapp.generate import card_subject
+from quizapp.contentids import card_subject
 from quizapp.models import Card, Deck
 from quizapp.text import comparable
 

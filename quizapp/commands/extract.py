@@ -12,7 +12,7 @@ folder, then reports what it found and what it left out, and why. It never repla
 deck: when a deck with one of the new ids already exists, it names that file and writes
 nothing.
 
-Card ids follow what a card asks, not where the article put it (``generate.content_ids``:
+Card ids follow what a card asks, not where the article put it (``contentids.content_ids``:
 "who.reyes-3f9a2c" for who said one quote). ``import-article --update`` of an edited
 article matches each card made now to the card made before that asks the same
 (``deckmerge``: the same quote or encounter, or a lightly reworded quote with the same
@@ -304,7 +304,8 @@ def run_import(args: argparse.Namespace) -> int:
     from quizapp.cli import locations
     from quizapp.errors import QuizappError
     from quizapp.extract.pipeline import extract
-    from quizapp.generate import build_decks, content_ids
+    from quizapp.contentids import content_ids
+    from quizapp.generate import build_decks
     from quizapp.models import Deck, DeckInfo
     from quizapp.workspace import Workspace, deck_text
 
@@ -488,7 +489,7 @@ def merge_lines(m, old, plan) -> list[str]:
     """What an update does to one deck: "chess-who: kept 11, added 1, removed 1", then
     the cards reworded, added and removed, each by id and quote or question (the first
     few)."""
-    from quizapp.generate import card_passage
+    from quizapp.contentids import card_passage
     from quizapp.text import visible
 
     if plan.unchanged and not m.added and not m.removed:

@@ -1,4 +1,4 @@
-"""Card ids that follow the content: ``generate.content_ids`` names an article's quotes,
+"""Card ids that follow the content: ``contentids.content_ids`` names an article's quotes,
 encounters and facts by what they say, and ``deckmerge.merge`` gives each card made again
 the id of the card made before that asks the same, so a person's answers stay with it."""
 
@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from quizapp.contentids import card_subject, content_ids
 from quizapp.deckmerge import merge
-from quizapp.generate import build_decks, card_subject, content_ids, load_dataset
+from quizapp.generate import build_decks, load_dataset
 from quizapp.models import Card, Deck, DeckInfo
 
 DATASET = Path(__file__).resolve().parents[2] / "quizapp" / "datasets" / "trump_putin.toml"
