@@ -1,139 +1,252 @@
-"""A Footer that fits its width: on a narrow terminal it keeps the keys that matter.
+"""The footer: a screen's keys on one line that fits its width, drawn by one widget.
 
 Textual's ``Footer`` lays every shown key out in one row and cuts the row at the edge
 (``m Mi``, ``q Qu``). ``FittedFooter`` asks its screen which actions matter most
 (``FOOTER_PRIORITY``, most important first) and leaves out the others, then the least
 important of those, until the row fits; the palette key goes first of all. Keys left
 out still work, and the help screen (``?``/F1) lists them all.
+
+It looks and behaves as Textual's ``Footer`` (the same keys, grouped the same way, in
+the same theme colours; a click on a key presses it, a disabled one rings the bell; a
+key under the mouse is highlighted and shows its tooltip), but it is one widget that
+draws the keys as text, not a container of one widget per key. A screen's first frame
+has its keys without mounting, styling and laying out ten widgets (and laying the
+screen out again once they are mounted): about a twentieth of a start.
 """
 
 from __future__ import annotations
 
-from textual.compose import compose as compose_children  # what Widget.recompose uses
-from textual.app import ComposeResult
+from collections import defaultdict
+from itertools import groupby
+from typing import NamedTuple
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup  # what Footer yields
-
-PALETTE = "-command-palette"
 
 
-def _width(widget: Widget, compact: bool) -> int:
-    """Columns a footer piece takes (Textual pads a key with a space each side and puts a
-    space after the description; compact mode drops one)."""
-    if isinstance(widget, FooterKey):
-        text = len(widget.key_display) + (len(widget.description) + 1 if widget.description else 0)
-        return text + (1 if compact else 2) + (1 if widget.has_class(PALETTE) else 0)
-    if isinstance(widget, FooterLabel):
-        return len(str(widget.render())) + 1
-    if isinstance(widget, KeyGroup):  # "1 2 3 4" of a group, the label comes after it
-        return sum(len(k.key_display) + 1 for k in _keys(widget)) + 1
-    return 0
+class Key(NamedTuple):
+    """One key as the footer shows it."""
+
+    key: str  # what a click presses
+    display: str
+    description: str
+    action: str
+    enabled: bool
+    tooltip: str
 
 
-def _keys(widget: Widget) -> list[FooterKey]:
-    if isinstance(widget, FooterKey):
-        return [widget]
-    children = [*widget.children, *getattr(widget, "_pending_children", [])]
-    return [child for child in children if isinstance(child, FooterKey)]
+class Unit(NamedTuple):
+    """What comes and goes together: one key, or a group's keys with its label
+    (``1 2 3 Choose``), or the palette key."""
+
+    keys: tuple[Key, ...]
+    label: str | None = None  # a group's
+    palette: bool = False
+
+    @property
+    def actions(self) -> set[str]:
+        return {k.action.removeprefix("app.").removeprefix("screen.").split("(")[0]
+                for k in self.keys}
+
+    @property
+    def width(self) -> int:
+        """The columns it takes on the line (as ``FittedFooter.render`` draws it)."""
+        if self.label is not None:  # "  1 2 3 Choose "
+            return 1 + sum(1 + len(k.display) for k in self.keys) + 1 + len(self.label) + 1
+        key = self.keys[0]
+        if self.palette:  # "▏^p palette "
+            return 1 + len(key.display) + 1 + len(key.description) + 1
+        if key.description:  # " q Quit "
+            return len(key.display) + len(key.description) + 3
+        return len(key.display)
 
 
-def _shown(widget: Widget) -> tuple:
-    """What a footer piece shows and does, to tell whether a recompose would change it."""
-    if isinstance(widget, FooterKey):
-        return (widget.key, widget.key_display, widget.description, widget.action,
-                widget._disabled, str(widget.tooltip), sorted(widget.classes))
-    if isinstance(widget, FooterLabel):
-        return ("label", str(widget.render()))
-    return (type(widget).__name__, sorted(widget.classes), [_shown(k) for k in _keys(widget)])
+class FittedFooter(Widget, can_focus=False):
+    """A footer of the screen's keys that drops the least important when they do not
+    fit (see the module doc)."""
 
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "footer-key",
+        "footer-key--hover",
+        "footer-key--key",
+        "footer-key--description",
+        "footer-key--separator",
+    }
+    DEFAULT_CSS = """
+    FittedFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        .footer-key {
+            background: $footer-item-background;
+        }
+        .footer-key--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+        .footer-key--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .footer-key--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        .footer-key--separator {
+            color: $foreground 20%;
+        }
+    }
+    """
 
-def _units(pieces: list[Widget]) -> list[list[Widget]]:
-    """Pieces that come and go together: a key, or a key group with its label."""
-    units: list[list[Widget]] = []
-    for piece in pieces:
-        if isinstance(piece, FooterLabel) and units and isinstance(units[-1][0], KeyGroup):
-            units[-1].append(piece)
-        else:
-            units.append([piece])
-    return units
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        # Where each shown key is on the line: (first column, end, key).
+        self._spots: list[tuple[int, int, Key]] = []
+        self._hover: Key | None = None
 
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
-class FittedFooter(Footer):
-    """``Footer`` that drops the least important keys when they do not fit."""
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
-    _fitted_to = 0  # the width the keys were last fitted to
-    _showing: list[tuple] | None = None  # what the last compose put in the footer
+    def _bindings_changed(self, screen: Screen) -> None:
+        if screen is self.screen:
+            self.refresh()
 
-    def compose(self) -> ComposeResult:
-        pieces = list(super().compose())
-        self._fitted_to = self.size.width or self.app.size.width
-        fitted = self.fit(pieces, self._fitted_to)
-        for piece in fitted:
-            for key in _keys(piece):
-                if key.has_class(PALETTE):
-                    continue  # not bound to the Footer: it stays compact, as Textual has it
-                # Every other FooterKey starts compact and is then bound to the Footer's value
-                # (not compact): two full style updates per key on every recompose. Setting
-                # that value and class before mounting makes both no-ops (same look).
-                key.set_reactive(FooterKey.compact, self.compact)
-                key.set_class(self.compact, "-compact", update=False)
-        self._showing = [_shown(piece) for piece in fitted]
-        yield from fitted
+    # ------------------------------------------------------------------ which keys
 
-    async def recompose(self) -> None:
-        """Recompose only when the keys would change. Textual recomposes the footer on
-        every bindings update (each focus change, each ``refresh_bindings``), and two
-        times in three it would put back the very same keys, at the cost of unmounting
-        and restyling every one of them."""
-        if not self.is_attached or self._pruning:
-            return
-        before = self._showing
-        pieces = compose_children(self)
-        if self._showing == before:
-            return
-        async with self.batch():  # as Widget.recompose does
-            await self.query_children("*").exclude(".-textual-system").remove()
-            if self.is_attached:
-                await self.mount_all(pieces)
+    def units(self) -> list[Unit]:
+        """The screen's shown keys, as Textual's ``Footer`` groups them (one per action,
+        a group's keys together when there are several), then the palette key."""
+        app = self.app
+        active = self.screen.active_bindings
+        by_action: defaultdict[str, list[tuple[Binding, bool, str]]] = defaultdict(list)
+        for _node, binding, enabled, tooltip in active.values():
+            if binding.show:
+                by_action[binding.action].append((binding, enabled, tooltip))
+        units: list[Unit] = []
+        for group, members in groupby(by_action.values(), lambda m: m[0][0].group):
+            members = list(members)
+            if group is not None and len(members) > 1:
+                keys = tuple(Key(b.key, app.get_key_display(b), "", b.action, enabled,
+                                 tooltip or b.description)
+                             for b, enabled, tooltip in (m[0] for m in members))
+                units.append(Unit(keys, group.description))
+            else:
+                units.extend(Unit((Key(b.key, app.get_key_display(b), b.description, b.action,
+                                       enabled, tooltip),))
+                             for b, enabled, tooltip in (m[0] for m in members))
+        if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+            _node, b, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
+            units.append(Unit((Key(b.key, app.get_key_display(b), b.description, b.action,
+                                   enabled, b.tooltip or b.description),), palette=True))
+        return units
 
-    def bindings_changed(self, screen: Screen) -> None:
-        """As ``Footer`` does, except for the first keys of a screen: those are put in
-        now, not after the next refresh, so a screen's first frame shows its keys
-        (Textual's Footer paints a frame with none, then lays the screen out and renders
-        it again with them). Later changes wait for a refresh, as in ``Footer``."""
-        if self._showing:
-            super().bindings_changed(screen)
-            return
-        self._bindings_ready = True
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self.call_next(self.recompose)
-
-    def fit(self, pieces: list[Widget], width: int) -> list[Widget]:
+    def fit(self, units: list[Unit], width: int) -> list[Unit]:
+        """``units`` less the least important ones, until they fit ``width``."""
         priority = list(getattr(self.screen, "FOOTER_PRIORITY", ()))
 
-        def rank(unit: list[Widget]) -> int:
+        def rank(unit: Unit) -> int:
             """Higher goes first: the palette key, unlisted keys, then listed ones by
             their place in ``FOOTER_PRIORITY``."""
-            if unit[0].has_class(PALETTE):
+            if unit.palette:
                 return len(priority) + 2
-            actions = {k.action.removeprefix("app.").removeprefix("screen.").split("(")[0]
-                       for k in _keys(unit[0])}
+            actions = unit.actions
             for index, name in enumerate(priority):
                 if name in actions:
                     return index
             return len(priority) + 1
 
-        units = _units(pieces)
-        while len(units) > 1 and sum(
-                _width(w, self.compact) for unit in units for w in unit) > width:
+        units = list(units)
+        while len(units) > 1 and sum(unit.width for unit in units) > width:
             worst = max(units, key=lambda u: (rank(u), units.index(u)))
             units.remove(worst)
-        return [w for unit in units for w in unit]
+        return units
 
-    def on_resize(self) -> None:
-        # Only a new width can change which keys fit (and recomposing for nothing would
-        # leave the Footer empty for a frame).
-        if self.size.width and self.size.width != self._fitted_to:
-            self.call_after_refresh(self.recompose)
+    # ------------------------------------------------------------------ drawing
+
+    def render(self) -> Text:
+        width = self.size.width or self.app.size.width
+        units = self.fit(self.units(), width)
+        styles = {name: self.get_component_rich_style(name)
+                  for name in ("footer-key", "footer-key--hover", "footer-key--separator")}
+        # The key's and description's own colours over the key's (highlighted when the mouse
+        # is over it): only what they set, as Textual's FooterKey composes them.
+        for name in ("footer-key--key", "footer-key--description"):
+            styles[name] = self.get_component_styles(name).partial_rich_style
+        line = Text(no_wrap=True, overflow="crop", end="")
+        spots: list[tuple[int, int, Key]] = []
+
+        def add(key: Key, parts: list[tuple[str, Style]]) -> None:
+            # A key's own look under its parts, as Textual's FooterKey widget had it.
+            base = styles["footer-key--hover" if key == self._hover else "footer-key"]
+            if not key.enabled:
+                base += Style(dim=True)
+            start = line.cell_len
+            for text, style in parts:
+                line.append(text, base + style)
+            spots.append((start, line.cell_len, key))
+
+        key_style, description = styles["footer-key--key"], styles["footer-key--description"]
+        palette = None
+        for unit in units:
+            if unit.palette:
+                palette = unit
+            elif unit.label is not None:
+                line.append(" ")
+                for key in unit.keys:
+                    line.append(" ")
+                    add(key, [(key.display, key_style)])
+                line.append(" ")
+                line.append(unit.label, description)
+                line.append(" ")
+            else:
+                key = unit.keys[0]
+                if key.description:
+                    add(key, [(f" {key.display} ", key_style), (f"{key.description} ", description)])
+                else:
+                    add(key, [(key.display, key_style)])
+        if palette is not None:  # at the right edge, after a thin line
+            key = palette.keys[0]
+            room = width - line.cell_len - (len(key.display) + len(key.description) + 3)
+            line.append(" " * max(0, room))
+            line.append("▏", styles["footer-key--separator"])
+            add(key, [(key.display, key_style), (f" {key.description}", description), (" ", Style())])
+        self._spots = spots
+        return line
+
+    # ------------------------------------------------------------------ the mouse
+
+    def _key_at(self, x: int) -> Key | None:
+        return next((key for start, end, key in self._spots if start <= x < end), None)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        key = self._key_at(event.x)
+        if key is None:
+            return
+        if key.enabled:
+            self.app.simulate_key(key.key)
+        else:
+            self.app.bell()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._hovering(self._key_at(event.x))
+
+    def on_leave(self) -> None:
+        self._hovering(None)
+
+    def _hovering(self, key: Key | None) -> None:
+        if key != self._hover:
+            self._hover = key
+            self.tooltip = key.tooltip if key is not None and key.tooltip else None
+            self.refresh()
