@@ -60,7 +60,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from quizapp.extract.entities import CAPWORD, ORG_HEADS, PARTICLE, SPEECH, UPPER, Entities
+from quizapp.extract.entities import (
+    CAPWORD,
+    ORG_HEADS,
+    ORG_KINDS,
+    PARTICLE,
+    SPEECH,
+    UPPER,
+    Entities,
+)
 from quizapp.extract.layout import Layout
 from quizapp.extract.quotes import QuoteSpan
 
@@ -87,7 +95,8 @@ _CAPSEQ = (
     rf"Rep\.|{PARTICLE}(?=\s+(?:{PARTICLE}\s+)?[A-Z]))(?:\s+and)?\s+){{0,6}}"
     rf"(?:{CAPWORD}|(?:al|el)-{CAPWORD})"
 )
-_ORG = rf"\b[Tt]he\s+(?:[A-Z][\w.-]*\s+){{0,4}}?(?:{'|'.join(ORG_HEADS)})\b"
+_ORG = (rf"\b[Tt]he\s+(?:(?:[A-Z][\w.-]*\s+){{0,4}}?(?:{'|'.join(ORG_HEADS)})|"
+        rf"(?:{'|'.join(h.lower() for h in ORG_HEADS)}|{'|'.join(ORG_KINDS)}))\b")
 SPK = (
     rf"(?P<spk>\b(?:[Hh]e|[Ss]he|[Ii]t)\b|\b[Tt]he\s+(?:[\w.-]+\s+){{0,3}}?{_HEADS}\b|{_ORG}|{_CAPSEQ})"
 )
@@ -264,11 +273,16 @@ class Attributor:
         return None, "name", f"{word!r} names more than one person"
 
     def _resolve_organisation(self, phrase: str, pos: int):
-        """"the Church": the one organisation named before whose name has that word."""
+        """"the Church": the one organisation named before whose name has that word; "the
+        ministry", "the union": the one whose name has it capitalised ("Ministry of
+        Health") or that the article called that kind of body ("the union Unite")."""
         head = phrase.split()[-1]
+        people = self.entities.people
         named = {m.person for m in self._recent_mentions(pos)
-                 if self.entities.people[m.person].is_organisation
-                 and head in self.entities.people[m.person].name.split()}
+                 if people[m.person].is_organisation
+                 and (head in people[m.person].name.split()
+                      or (head.islower() and (head.capitalize() in people[m.person].name.split()
+                                              or head == people[m.person].kind)))}
         if len(named) == 1:
             return named.pop(), "organisation", None
         if named:

@@ -9,6 +9,9 @@ A person is found by one of these rules (``Person.rule``):
 - ``family-name-first``: a family name written first, as Korean names are ("Kim Min-jun",
   a family name of ``data/names.toml`` then two hyphenated syllables): "Kim" is the
   surname the article goes on with;
+- ``kind-name``: an organisation named after the kind of body it is ("the union Unite
+  said", "the airline Aerolux, which ..."), the name followed by a speech verb or
+  punctuation, and no word of it a given name, a place or a name of a person found;
 - ``label-surname``: an interview's label in capitals ("OKORO:") says Okoro is a person:
   the capitalised word before "Okoro" in the text is the given name ("appointed Adaeze
   Okoro"), known to the given-name list or not.
@@ -124,6 +127,21 @@ ORGANISATION = re.compile(
 )
 
 
+# What kind of body an organisation is, in lower case before its name ("the union Unite
+# said", "the carmaker Volvo, which..."): the name is an organisation's, and "the union"
+# later in the article is that organisation.
+ORG_KINDS = (
+    "union", "company", "firm", "ministry", "agency", "group", "charity", "party", "airline",
+    "bank", "broadcaster", "newspaper", "network", "association", "federation", "regulator",
+    "carmaker", "retailer", "manufacturer", "insurer", "operator", "lender", "club",
+    "foundation", "organisation", "organization", "watchdog", "conglomerate", "chain",
+)
+_KIND_NAME = re.compile(
+    rf"(?<![\w’'-])[Tt]he[ \t]+(?P<kind>{'|'.join(ORG_KINDS)})[ \t]+"
+    rf"(?P<org>[A-Z][\w&’'.-]*(?:[ \t]+[A-Z][\w&’'.-]*){{0,3}}?)"
+    rf"(?=[ \t]*(?:[,.;:)]|$)|[ \t]+{SPEECH}\b)")
+
+
 @dataclass
 class Person:
     id: str
@@ -135,6 +153,7 @@ class Person:
     role: str = ""
     titles: set[str] = field(default_factory=set)
     acronym: str = ""
+    kind: str = ""  # an organisation's kind of body, as the article called it ("union")
 
     @property
     def is_organisation(self) -> bool:
@@ -422,6 +441,20 @@ def find_people(layout: Layout, body: list[tuple[int, int]],
             if m.group("acronym"):
                 person.acronym = m.group("acronym")
             found[name] = person
+
+    for start, end in body:
+        for m in _KIND_NAME.finditer(text, start, end):
+            # "the union Unite said", "the airline Aerolux, which ...": the name after the
+            # kind of body, followed by a speech verb or punctuation (never "the company
+            # Ortiz founded": a person's name there is followed by more of the sentence)
+            name, words = m.group("org"), m.group("org").split()
+            if (name in found or any(w in names or _not_a_name(w) or w in _TITLE_WORDS
+                                     or w in ORG_HEADS for w in words)
+                    or any(w in p.name.split() for p in found.values() for w in words)):
+                continue
+            found[name] = Person(id="", name=name, surname=name, gender="n",
+                                 rule="kind-name", first=m.start("org"), role="organisation",
+                                 kind=m.group("kind"))
 
     people = _assign_ids(found.values())
     mentions = _link(text, body, people)

@@ -143,3 +143,23 @@ def test_a_name_written_family_name_first_is_linked_by_its_family_name() -> None
                           "Fish do not read treaties": "Kim Walsh"}
     assert _cards(text)["where.busan-2024"] == (
         "Where did Park Ji-ho and Sato cross paths in May 2024?", "Busan, South Korea")
+
+
+def test_an_organisation_named_after_its_kind_speaks_and_is_referred_to_by_it() -> None:
+    text = (
+        "Bus strike called off\n\n"
+        "\"This deal is a win for every driver,\" the union Roadlink said on Friday.\n\n"
+        "The Ministry of Transport welcomed the deal. \"Buses run again on Monday,\" the "
+        "ministry said.\n\n"
+        "Depot manager Dana Ortiz, who runs the company Ortiz founded with her father, was "
+        "relieved. \"We lost a week,\" Ortiz said. \"Nobody wins a strike,\" the union said.\n\n"
+        "\"Fares will not rise this year,\" the company said. Driver Ben Okafor agreed. "
+        "\"We can live with it,\" Okafor said.\n"
+    )
+    assert _who(text) == {
+        "We can live with it": "Ben Okafor",
+        "This deal is a win for every driver": "Roadlink",
+        "Buses run again on Monday": "Ministry of Transport",
+        "We lost a week": "Dana Ortiz",
+        "Nobody wins a strike": "Roadlink",
+    }  # "the company" names no company of the article: no speaker, no who-card
