@@ -457,7 +457,9 @@ def _encounter_card(enc: _Encounters, e: Encounter, family: str, question: str, 
 def _where_question(ds: Dataset, e: Encounter) -> str:
     who = who_met(ds, e)
     if who is None:
-        return f"Where was the {e.occasion} held in {month_year(e)}?"
+        # the occasion as a label: any heading's words fit ("Agreement signed", "First
+        # talks"), where "Where was the Agreement signed held" did not
+        return f"Where was this: {e.occasion} ({month_year(e)})?"
     if len(e.people) == 1:  # one person crosses paths with no one: where were they
         return f"Where was {who} in {month_year(e)}{_occasion_note(e)}?"
     return f"Where did {who} cross paths in {month_year(e)}{_occasion_note(e)}?"
@@ -483,7 +485,7 @@ def when_cards(ds: Dataset) -> list[Card]:
 def _when_question(ds: Dataset, e: Encounter, where: str) -> str:
     who = who_met(ds, e)
     if who is None:
-        return f"When was the {e.occasion} in {where} held?"
+        return f"When was this: {e.occasion} ({where})?"
     if len(e.people) == 1:
         return f"When was {who} in {where}{_occasion_note(e)}?"
     return f"When did {who} cross paths in {where}{_occasion_note(e)}?"

@@ -163,3 +163,13 @@ def test_an_organisation_named_after_its_kind_speaks_and_is_referred_to_by_it() 
         "We lost a week": "Dana Ortiz",
         "Nobody wins a strike": "Roadlink",
     }  # "the company" names no company of the article: no speaker, no who-card
+
+
+def test_an_encounter_nobody_is_named_at_asks_in_words_that_fit_any_occasion() -> None:
+    text = TIMELINE + (
+        "\nPrague, Czechia: Treaty signed, March 2022\n"
+        "The ministers signed the treaty in Prague on March 9, 2022.\n")
+    cards = _cards(text)
+    assert cards["where.prague-2022"] == ("Where was this: Treaty signed (March 2022)?",
+                                          "Prague, Czechia")
+    assert cards["when.prague-2022"][0] == "When was this: Treaty signed (Prague, Czechia)?"

@@ -381,8 +381,9 @@ def test_encounters_without_people_get_questions_without_names(dataset: Dataset)
     bare = dataset.model_copy(update={"encounters": [
         e.model_copy(update={"people": []}) for e in dataset.encounters]})
     cards = {c.id: c for d in build_decks(bare) for c in d.cards}
-    assert cards["where.osaka-2019"].question == "Where was the G-20 held in June 2019?"
-    assert cards["when.osaka-2019"].question == "When was the G-20 in Osaka, Japan held?"
+    # the occasion as a label, which fits any heading's words ("Agreement signed")
+    assert cards["where.osaka-2019"].question == "Where was this: G-20 (June 2019)?"
+    assert cards["when.osaka-2019"].question == "When was this: G-20 (Osaka, Japan)?"
     assert cards["order.encounters"].question == "Put the encounters in order, earliest first."
 
 
