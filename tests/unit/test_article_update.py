@@ -57,10 +57,13 @@ Lyon, France: Ports Conference, May 2021
 
 
 def asks(card) -> tuple[str, str]:
-    """What a card asks, as a person reads it: its kind and quote (for an encounter or
-    order card, its question)."""
+    """What a card asks, as a person reads it: its kind and quote (for an encounter card
+    the encounter its explanation names, whatever the question's wording; for an order
+    card its question)."""
     family = card.id.split(".")[0]
-    if family in ("where", "when", "occasion", "order"):
+    if family in ("where", "when", "occasion"):
+        return family, card.explanation
+    if family == "order":
         return family, card.question
     found = re.search(r"“(.*)”", card.explanation if family == "quote" else card.question)
     assert found, card.question
