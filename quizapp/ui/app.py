@@ -25,7 +25,6 @@ from textual.screen import Screen
 from quizapp.days import utcnow
 from quizapp.errors import SettingsError
 from quizapp.paths import Locations
-from quizapp.plan import PlayPlan
 from quizapp.settingsfile import read_plainly
 from quizapp.ui import messages
 from quizapp.ui.lazyworkspace import LazyWorkspace
@@ -35,6 +34,7 @@ from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.sessions import OpenSessions
 
 if TYPE_CHECKING:
+    from quizapp.plan import PlayPlan
     from quizapp.decks import Catalog
     from quizapp.session import Session
     from quizapp.settings import Settings

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 from textual.app import App
 
 from quizapp.deckindex import glance
-from quizapp.plan import PlayPlan
 from quizapp.store import ScoreFileError
 from quizapp.summaryfile import kept_summary
 from quizapp.ui.lazyworkspace import LazyWorkspace
@@ -31,6 +30,7 @@ from quizapp.ui.navigator import Navigator
 from quizapp.ui.sessions import OpenSessions
 
 if TYPE_CHECKING:
+    from quizapp.plan import PlayPlan
     from textual.worker import Worker
 
     from quizapp.session import Session

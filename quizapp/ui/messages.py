@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from quizapp.plan import PlayPlan
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (a start imports no plan: one is made when a person plays)
+    from quizapp.plan import PlayPlan
     from quizapp.session import Session
 
 

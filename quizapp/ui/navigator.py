@@ -19,12 +19,12 @@ from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
 
-from quizapp.plan import PlayPlan
 from quizapp.ui.lazyworkspace import LazyWorkspace
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.sessions import OpenSessions
 
 if TYPE_CHECKING:
+    from quizapp.plan import PlayPlan
     from quizapp.session import Session
     from quizapp.stats import Stats
     from quizapp.ui.dialogs.start import StartChoice
@@ -113,6 +113,8 @@ class Navigator:
             return
 
         def chosen(choice: StartChoice | None) -> None:
+            from quizapp.plan import PlayPlan  # (made when a person plays, not at start)
+
             if choice is not None:
                 self.play(PlayPlan("deck", entry.id, choice.mode, choice.limit,
                                    resume=choice.resume))

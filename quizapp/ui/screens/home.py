@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 
 from quizapp.days import local_date
 from quizapp.format import when
-from quizapp.plan import PlayPlan
 from quizapp.text import visible
 from quizapp.ui import messages
 from quizapp.ui.lazyworkspace import LazyWorkspace
@@ -472,12 +471,16 @@ class HomeScreen(Screen[None]):
         """Review this deck's missed cards, in rounds until each is right."""
         entry = self._chosen(self.action_review)
         if entry is not None:
+            from quizapp.plan import PlayPlan  # (a start makes no plan)
+
             self.post_message(messages.Play(PlayPlan("review", entry.id)))
 
     def action_due(self) -> None:
         """Study this deck's due cards (and today's new ones)."""
         entry = self._chosen(self.action_due)
         if entry is not None:
+            from quizapp.plan import PlayPlan
+
             self.post_message(messages.Play(PlayPlan("due", entry.id)))
 
     def action_reload(self) -> None:
