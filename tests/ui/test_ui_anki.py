@@ -43,9 +43,18 @@ async def test_importing_an_apkg_in_the_app_adds_every_deck(tmp_path: Path) -> N
     assert (user / "geography.media" / "map.png").is_file()
 
 
-async def test_the_import_dialog_brings_the_review_history_when_asked(tmp_path: Path) -> None:
+async def test_the_import_dialog_brings_the_review_history_when_asked(tmp_path: Path,
+                                                                     monkeypatch) -> None:
     """"History" is ``--with-progress``: the package's reviews go into the score file and
-    the dialog says how many; asked of a text file, it says why not and imports nothing."""
+    the dialog says how many (a long history, batch by batch, as it goes); asked of a text
+    file, it says why not and imports nothing."""
+    from quizapp.interop import anki_progress
+
+    monkeypatch.setattr(anki_progress, "BATCH", 2)
+    shown: list[str] = []
+    update = Static.update
+    monkeypatch.setattr(Static, "update", lambda self, content="", **kw: (
+        shown.append(str(content)), update(self, content, **kw))[1])
     app = build(tmp_path, deck("start", [dict(id="a", kind="flip", question="q", answer="a")]))
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(pilot)
@@ -68,6 +77,7 @@ async def test_the_import_dialog_brings_the_review_history_when_asked(tmp_path: 
         assert "Imported 3 decks" in status
         assert ("Review history: 4 answer(s) of 2 card(s) added to your scores; 1 card(s) "
                 "suspended as in Anki") in status
+        assert "Writing the review history: 2 answers so far…" in shown
     france = scores(tmp_path / "data" / "scores.toml").cards["geography-capitals"]["geo-france"]
     assert (france.seen, france.right, france.wrong) == (3, 2, 1)
 

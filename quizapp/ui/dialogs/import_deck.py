@@ -199,8 +199,12 @@ class ImportScreen(Dialog[str | None]):
         """The review log into the score file, once the decks are written: the line that
         says what came in (a failure is a warning: the decks stay)."""
         done = HistoryImported()
+        status = self.query_one("#import-status", Static)
+        call = self.app.call_from_thread
+        call(status.update, "Writing the review history…")
         try:
-            self.workspace.import_history(collection, imports, done)
+            self.workspace.import_history(collection, imports, done, more=lambda so_far: call(
+                status.update, f"Writing the review history: {so_far.answers:,} answers so far…"))
         except (ScoreFileError, OSError) as exc:
             warnings.insert(0, f"review history {'not all' if done.answers else 'not'} "
                             f"imported: {getattr(exc, 'strerror', None) or exc}"
