@@ -4,11 +4,15 @@ recorded under its own id."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.ui.support import Clock, build, deck, ready, screen_text, scores, start, type_text
 from textual.widgets import Checkbox, DataTable, Input, Static
 
+from quizapp.decks import load_deck, write_deck
+from quizapp.models import AnswerEvent, Card
+from quizapp.store import ScoreStore
 from quizapp.ui.dialogs.import_deck import ImportScreen
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.screens.question import QuestionScreen
@@ -78,6 +82,61 @@ async def test_the_import_dialog_brings_the_review_history_when_asked(tmp_path: 
         assert ("Review history: 4 answer(s) of 2 card(s) added to your scores; 1 card(s) "
                 "suspended as in Anki") in status
         assert "Writing the review history: 2 answers so far…" in shown
+    france = scores(tmp_path / "data" / "scores.toml").cards["geography-capitals"]["geo-france"]
+    assert (france.seen, france.right, france.wrong) == (3, 2, 1)
+
+
+async def test_the_import_dialog_updates_decks_from_the_same_package(tmp_path: Path) -> None:
+    """Importing a package again is refused unless "Update" is ticked; with it, the decks
+    are updated in place and, with "History", only reviews not counted yet come in."""
+    app = build(tmp_path, deck("start", [dict(id="a", kind="flip", question="q", answer="a")]))
+    package = str(ANKI / "sample-legacy.apkg")
+
+    async def run_import(update: bool) -> ImportScreen:
+        await pilot.press("i")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        screen.query_one("#import-history", Checkbox).value = True
+        screen.query_one("#import-update", Checkbox).value = update
+        screen.query_one("#import-path", Input).value = package
+        screen.query_one("#import-path", Input).focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        return screen
+
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await run_import(update=False)
+        await pilot.press("escape")
+        await ready(pilot)
+        again = await run_import(update=False)
+        assert "tick Update, or type another deck id" in str(
+            again.query_one("#import-errors", Static).visual)
+        again.query_one("#import-update", Checkbox).value = True
+        again.query_one("#import-path", Input).focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(again.query_one("#import-status", Static).visual)
+        assert "Updated or imported 3 decks" in status
+        assert "Review history: 0 answer(s) of 0 card(s)" in status
+        await pilot.press("escape")
+        await ready(pilot)
+        # A card of the person's own with progress, which the package does not have: the
+        # dialog does not take it away (the command line asks first).
+        mine = tmp_path / "user-decks" / "geography-capitals.toml"
+        capitals = load_deck(mine)
+        write_deck(capitals.model_copy(update={"cards": [*capitals.cards, Card(
+            id="mine", kind="flip", question="Capital of Peru?", answer="Lima")]}), mine)
+        ScoreStore(tmp_path / "data" / "scores.toml").append(AnswerEvent(
+            id="m1", deck="geography-capitals", card="mine", session="s",
+            at=datetime.now(UTC), result="right", rating=3))
+        refused = await run_import(update=True)
+        assert "1 card(s) with progress would leave their deck" in str(
+            refused.query_one("#import-errors", Static).visual)
+    assert load_deck(mine).card("mine") is not None
     france = scores(tmp_path / "data" / "scores.toml").cards["geography-capitals"]["geo-france"]
     assert (france.seen, france.right, france.wrong) == (3, 2, 1)
 

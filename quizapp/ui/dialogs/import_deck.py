@@ -1,13 +1,15 @@
 """Import decks from a file (an Anki package, Anki text, Quizlet, CSV or TSV) into the
 user decks folder. An Anki package (.apkg, .colpkg) gives one deck per Anki deck, its
-media copied beside them (updating decks you already have is `deck import --update`).
+media copied beside them. "Update" lets a package update the decks made from it before
+(``deck import --update``: cards that stay keep their progress); when cards with progress
+would leave a deck, the dialog refuses and points to the command line, which asks first.
 
 The person gives a file path and a format (``auto`` guesses it); the deck id and title may
 be left empty (the importer derives them). "History" brings an Anki package's review log
 into the score file too (``deck import --with-progress``: each review counted once,
 through ``Workspace.import_history``). ``interop.import_file`` runs in a thread and
-reports its progress, which drives a ``ProgressBar``. A deck whose id is already taken is
-refused (the message names the file that has it) and nothing is written; otherwise the
+reports its progress, which drives a ``ProgressBar``. Otherwise a deck whose id is already
+taken is refused (the message names the file that has it) and nothing is written; otherwise the
 deck is written by ``Workspace.add_deck`` (parsed back like any deck file, atomic, never
 replaces a file), and the importer's warnings are shown.
 
@@ -75,6 +77,7 @@ class ImportScreen(Dialog[str | None]):
         self.imported: str | None = None
         self.running = False
         self.history = ""  # what the review history import added (one line), if asked
+        self.updating = False  # decks of the person's own are updated (the Update box)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -98,6 +101,10 @@ class ImportScreen(Dialog[str | None]):
                 yield Label("History")
                 yield Checkbox("also bring an Anki package's reviews (due dates too)",
                                id="import-history", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("Update")
+                yield Checkbox("Anki packages: update the decks I have from them",
+                               id="import-update", compact=True)
             yield ProgressBar(id="import-progress", show_eta=False)
             yield Static(id="import-status", markup=False)
             yield Static(id="import-errors", markup=False)
@@ -127,11 +134,17 @@ class ImportScreen(Dialog[str | None]):
         deck_id = self.query_one("#import-id", Input).value.strip() or None
         title = self.query_one("#import-title-input", Input).value.strip() or None
         history = self.query_one("#import-history", Checkbox).value
+        update = self.query_one("#import-update", Checkbox).value
         path = Path(raw_path).expanduser()
         if history and not is_package(path):
             self._show_errors([f"{path}: the review history comes only from an Anki package "
                                "(.apkg, .colpkg): a text export has none"])
             return
+        if update and not is_package(path):
+            self._show_errors([f"{path}: here only an Anki package updates decks; for a text "
+                               "file use `quizapp deck import FILE --update`"])
+            return
+        self.updating = update
         self.running = True
         self._show_errors([])
         bar = self.query_one("#import-progress", ProgressBar)
@@ -139,16 +152,16 @@ class ImportScreen(Dialog[str | None]):
         bar.display = True
         self.query_one("#import-status", Static).update("Reading…")
         self.query_one("#import-go", Button).disabled = True
-        self.run_import(path, str(fmt), deck_id, title, history)
+        self.run_import(path, str(fmt), deck_id, title, history, update)
 
     @work(thread=True, exclusive=True, group="import")
     def run_import(self, path: Path, fmt: str, deck_id: str | None, title: str | None,
-                   history: bool = False) -> None:
+                   history: bool = False, update: bool = False) -> None:
         """Read and check the file, then write the deck(s) (all off the UI thread)."""
         call = self.app.call_from_thread
         try:
             if is_package(path):
-                added, warnings = self._import_package(path, deck_id, title, history)
+                added, warnings = self._import_package(path, deck_id, title, history, update)
             else:
                 added, warnings = self._import_text(path, fmt, deck_id, title)
         except (InteropError, DeckError) as exc:
@@ -173,17 +186,37 @@ class ImportScreen(Dialog[str | None]):
         return [added], result.warnings
 
     def _import_package(self, path: Path, deck_id: str | None, title: str | None,
-                        history: bool) -> tuple[list[tuple[Deck, Path]], list[str]]:
+                        history: bool, update: bool = False
+                        ) -> tuple[list[tuple[Deck, Path]], list[str]]:
         """An Anki package: every deck in it, its media unpacked and checked first, then
-        moved beside the decks; then, with ``history``, its review log."""
+        moved beside the decks; then, with ``history``, its review log. With ``update``, a
+        deck of the person's own with the same id is updated (cards that stay keep their
+        progress), unless cards with progress would leave it: that is refused here, as
+        the command line asks first."""
         imports, collection = import_package(path, deck_id=deck_id, title=title)
+        hint = "tick Update, or type another deck id"
+        if update:
+            # Against the deck files as they are now (one may have been edited elsewhere
+            # since the app read it): a card added there is never dropped unasked.
+            self.workspace.reload_decks()
+            changes = self.workspace.plan_decks([i.deck for i in imports], path, update=True,
+                                                hint=hint)
+            if changes.losing:
+                raise DeckError([
+                    f"{path}: {changes.losing} card(s) with progress would leave their deck "
+                    "(their answers stay in the score file); to go on, confirm on the command "
+                    f"line: quizapp deck import {path} --update"])
         with self.workspace.stage_media(path, collection,
                                         {i.deck.id: i.media for i in imports}) as staged:
             self.app.call_from_thread(self.query_one("#import-status", Static).update,
                                       "Writing…")
-            added = self.workspace.add_decks([deck_text(i.deck) for i in imports], path,
-                                             hint="type another deck id, or use "
-                                             "`quizapp deck import FILE --update`")
+            if update:
+                added = []
+                self.workspace.write_decks(changes, lambda install: added.append(
+                    (install.deck, install.target)))
+            else:
+                added = self.workspace.add_decks([deck_text(i.deck) for i in imports], path,
+                                                 hint=hint)
             warnings = [w for i in imports for w in i.warnings]
             for new_deck, target in added:
                 try:
@@ -247,7 +280,8 @@ class ImportScreen(Dialog[str | None]):
         self.post_message(messages.DataChanged(decks=True))  # the home screen lists it
         self.query_one("#import-progress", ProgressBar).update(total=1, progress=1)
         self.query_one("#import-status", Static).update(
-            f"✔ Imported {len(deck.asked):,} cards as deck {deck.id} "
+            f"✔ {'Updated' if self.updating else 'Imported'} {len(deck.asked):,} cards as "
+            f"deck {deck.id} "
             f"({visible(deck.deck.title, one_line=True)}) into {target}"
             + (f"\n{self.history}" if self.history else "")
         )
@@ -268,7 +302,8 @@ class ImportScreen(Dialog[str | None]):
             return
         first, target = added[0]
         self._done(first, target, warnings)
-        lines = [f"✔ Imported {len(added)} decks into {target.parent}:"]
+        verb = "Updated or imported" if self.updating else "Imported"
+        lines = [f"✔ {verb} {len(added)} decks into {target.parent}:"]
         lines += [f"  {deck.id} ({visible(deck.deck.title, one_line=True)}): "
                   f"{len(deck.asked):,} cards" for deck, _ in added]
         if self.history:
