@@ -271,7 +271,7 @@ def _fmt(seconds: float) -> str:
 
 def measure(sizes: list[int], keep: Path | None, repeat: int, run_commands: bool = True,
             start_only: bool = False, commands_only: bool = False,
-            start_rounds: int = 20) -> None:
+            start_rounds: int = 40) -> None:
     root = keep or Path(tempfile.mkdtemp(prefix="quizapp-bench-"))
     print(f"# quizapp bench: {', '.join(f'{n:,}' for n in sizes)} cards, in {root}")
     print(f"# python {sys.version.split()[0]}, {os.cpu_count()} cpus, load {os.getloadavg()[0]:.1f}")
@@ -465,9 +465,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commands-only", action="store_true",
                         help="only a cold deck load and the command-line rows (stats, due, "
                         "validate, exports, import)")
-    parser.add_argument("--start-rounds", type=int, default=20,
+    parser.add_argument("--start-rounds", type=int, default=40,
                         help="rounds of the start rows (a bare app and quizapp, started in "
-                        "turns; default 20): their medians are shown")
+                        "turns; default 40): their medians are shown")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
