@@ -544,7 +544,8 @@ class Workspace:
 
     def import_history(self, collection: object, imports: Sequence[object],
                        done: HistoryImported | None = None,
-                       more: Callable[[HistoryImported], None] | None = None) -> HistoryImported:
+                       more: Callable[[HistoryImported], None] | None = None, *,
+                       elsewhere: bool = False) -> HistoryImported:
         """Add the review history of the decks just imported from an Anki package to the
         score file: each review not counted yet, once (replayed through FSRS, so due dates
         come along; cards suspended in Anki are suspended). Written in batches, each made
@@ -552,7 +553,8 @@ class Workspace:
         the same cards), the journal folded in between (``anki_progress``). Returns what
         was added; raises ``ScoreFileError`` / ``OSError``, when ``done`` (given) holds
         what the batches before the failure added (each batch is whole or not at all).
-        ``more`` is called after each batch that has more after it (a long import)."""
+        ``more`` is called after each batch that has more after it (a long import);
+        ``elsewhere``: the folding runs in another process (see ``compact``)."""
         from quizapp.interop.anki_progress import BATCH, HistoryImported, progress_events
 
         store = self.store
@@ -561,7 +563,7 @@ class Workspace:
             events = store.write(lambda _lookup: progress_events(
                 collection, imports, store.scores.cards, limit=BATCH))  # type: ignore[arg-type]
             last = done.add(events) < BATCH  # type: ignore[arg-type]
-            self.compact()  # (when the journal has grown enough: see ScoreStore.maybe_compact)
+            self.compact(elsewhere=elsewhere)  # (when the journal has grown enough)
             if last:
                 return done
             if more is not None:

@@ -236,8 +236,10 @@ class ImportScreen(Dialog[str | None]):
         call = self.app.call_from_thread
         call(status.update, "Writing the review history…")
         try:
-            self.workspace.import_history(collection, imports, done, more=lambda so_far: call(
-                status.update, f"Writing the review history: {so_far.answers:,} answers so far…"))
+            self.workspace.import_history(
+                collection, imports, done, elsewhere=True,  # (the screen keeps drawing)
+                more=lambda so_far: call(
+                    status.update, f"Writing the review history: {so_far.answers:,} answers so far…"))
         except (ScoreFileError, OSError) as exc:
             warnings.insert(0, f"review history {'not all' if done.answers else 'not'} "
                             f"imported: {getattr(exc, 'strerror', None) or exc}"
