@@ -13,6 +13,7 @@ from textual.widgets import Checkbox, DataTable, Input, Static
 from quizapp.decks import load_deck, write_deck
 from quizapp.models import AnswerEvent, Card
 from quizapp.store import ScoreStore
+from quizapp.ui.dialogs.confirm import ConfirmScreen
 from quizapp.ui.dialogs.import_deck import ImportScreen
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.screens.question import QuestionScreen
@@ -88,7 +89,8 @@ async def test_the_import_dialog_brings_the_review_history_when_asked(tmp_path: 
 
 async def test_the_import_dialog_updates_decks_from_the_same_package(tmp_path: Path) -> None:
     """Importing a package again is refused unless "Update" is ticked; with it, the decks
-    are updated in place and, with "History", only reviews not counted yet come in."""
+    are updated in place and, with "History", only reviews not counted yet come in. Before
+    a card with progress leaves its deck, the dialog asks."""
     app = build(tmp_path, deck("start", [dict(id="a", kind="flip", question="q", answer="a")]))
     package = str(ANKI / "sample-legacy.apkg")
 
@@ -133,10 +135,24 @@ async def test_the_import_dialog_updates_decks_from_the_same_package(tmp_path: P
         ScoreStore(tmp_path / "data" / "scores.toml").append(AnswerEvent(
             id="m1", deck="geography-capitals", card="mine", session="s",
             at=datetime.now(UTC), result="right", rating=3))
-        refused = await run_import(update=True)
-        assert "1 card(s) with progress would leave their deck" in str(
-            refused.query_one("#import-errors", Static).visual)
-    assert load_deck(mine).card("mine") is not None
+        asked = await run_import(update=True)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "1 card(s) with progress will leave their deck" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Nothing was changed" in str(asked.query_one("#import-errors", Static).visual)
+        assert load_deck(mine).card("mine") is not None  # nothing written
+        asked.query_one("#import-path", Input).focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Updated or imported 3 decks" in str(
+            asked.query_one("#import-status", Static).visual)
+    assert load_deck(mine).card("mine") is None  # (its answers stay in the score file)
+    assert scores(tmp_path / "data" / "scores.toml").cards["geography-capitals"]["mine"].seen == 1
     france = scores(tmp_path / "data" / "scores.toml").cards["geography-capitals"]["geo-france"]
     assert (france.seen, france.right, france.wrong) == (3, 2, 1)
 

@@ -2,7 +2,7 @@
 user decks folder. An Anki package (.apkg, .colpkg) gives one deck per Anki deck, its
 media copied beside them. "Update" lets a package update the decks made from it before
 (``deck import --update``: cards that stay keep their progress); when cards with progress
-would leave a deck, the dialog refuses and points to the command line, which asks first.
+would leave a deck, it asks first (``ConfirmScreen``).
 
 The person gives a file path and a format (``auto`` guesses it); the deck id and title may
 be left empty (the importer derives them). "History" brings an Anki package's review log
@@ -44,6 +44,14 @@ from quizapp.ui.widgets.footer import FittedFooter
 from quizapp.workspace import Workspace, deck_text
 
 MAX_WARNINGS_SHOWN = 50
+
+
+class _Losing(Exception):
+    """An update would take ``cards`` cards with progress out of their decks."""
+
+    def __init__(self, cards: int) -> None:
+        super().__init__(cards)
+        self.cards = cards
 
 
 class ImportScreen(Dialog[str | None]):
@@ -156,14 +164,20 @@ class ImportScreen(Dialog[str | None]):
 
     @work(thread=True, exclusive=True, group="import")
     def run_import(self, path: Path, fmt: str, deck_id: str | None, title: str | None,
-                   history: bool = False, update: bool = False) -> None:
-        """Read and check the file, then write the deck(s) (all off the UI thread)."""
+                   history: bool = False, update: bool = False, losing: int = 0) -> None:
+        """Read and check the file, then write the deck(s) (all off the UI thread).
+        ``losing``: the person agreed that that many cards with progress leave their
+        decks (an update asks first, then runs again)."""
         call = self.app.call_from_thread
         try:
             if is_package(path):
-                added, warnings = self._import_package(path, deck_id, title, history, update)
+                added, warnings = self._import_package(path, deck_id, title, history, update,
+                                                       losing)
             else:
                 added, warnings = self._import_text(path, fmt, deck_id, title)
+        except _Losing as ask:
+            call(self._ask, ask.cards, (path, fmt, deck_id, title, history, update))
+            return
         except (InteropError, DeckError) as exc:
             call(self._failed, exc.problems)
             return
@@ -186,13 +200,14 @@ class ImportScreen(Dialog[str | None]):
         return [added], result.warnings
 
     def _import_package(self, path: Path, deck_id: str | None, title: str | None,
-                        history: bool, update: bool = False
+                        history: bool, update: bool = False, losing: int = 0
                         ) -> tuple[list[tuple[Deck, Path]], list[str]]:
         """An Anki package: every deck in it, its media unpacked and checked first, then
         moved beside the decks; then, with ``history``, its review log. With ``update``, a
         deck of the person's own with the same id is updated (cards that stay keep their
-        progress), unless cards with progress would leave it: that is refused here, as
-        the command line asks first."""
+        progress); when cards with progress would leave their decks, other than the
+        ``losing`` the person agreed to, ``_Losing`` is raised (nothing written): the
+        dialog asks."""
         imports, collection = import_package(path, deck_id=deck_id, title=title)
         hint = "tick Update, or type another deck id"
         if update:
@@ -201,11 +216,8 @@ class ImportScreen(Dialog[str | None]):
             self.workspace.reload_decks()
             changes = self.workspace.plan_decks([i.deck for i in imports], path, update=True,
                                                 hint=hint)
-            if changes.losing:
-                raise DeckError([
-                    f"{path}: {changes.losing} card(s) with progress would leave their deck "
-                    "(their answers stay in the score file); to go on, confirm on the command "
-                    f"line: quizapp deck import {path} --update"])
+            if changes.losing and changes.losing != losing:
+                raise _Losing(changes.losing)
         with self.workspace.stage_media(path, collection,
                                         {i.deck.id: i.media for i in imports}) as staged:
             self.app.call_from_thread(self.query_one("#import-status", Static).update,
@@ -252,6 +264,23 @@ class ImportScreen(Dialog[str | None]):
         if done.suspended:
             line += f"; {done.suspended:,} card(s) suspended as in Anki"
         return line
+
+    def _ask(self, cards: int, again: tuple) -> None:
+        """Before cards with progress leave their decks: go on only if the person says so
+        (the package is then read and planned again, against the files as they are)."""
+        from quizapp.ui.dialogs.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_import(*again, losing=cards)
+            else:
+                self._failed([f"Nothing was changed: {cards} card(s) with progress would "
+                              "have left their deck."])
+
+        self.query_one("#import-status", Static).update("Waiting for your answer…")
+        self.app.push_screen(ConfirmScreen(
+            f"{cards} card(s) with progress will leave their deck (their answers stay in "
+            "the score file). Update anyway?", "Update", "Cancel"), answered)
 
     # ------------------------------------------------------------------ reporting
 
