@@ -153,7 +153,9 @@ class _TextOnly(HTMLParser):
             self.parts.append(")")
         elif tag in self._RAISED and self.raised and self.raised[-1][0] == tag:
             start = self.raised.pop()[1]
-            text = "".join(p for p in self.parts[start:] if p is not _PRE)
+            if any(p is _PRE for p in self.parts[start:]):
+                return  # (a <pre> begun or ended inside: its text stays as it is)
+            text = "".join(self.parts[start:])
             table, mark = self._RAISED[tag]
             shown = text.translate(table)
             if not text.strip():

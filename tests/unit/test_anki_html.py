@@ -55,6 +55,7 @@ def test_code_keeps_its_indentation_and_struck_text_stays_struck(tmp_path: Path,
     ("x<pre>\n<pre>  nested</pre>\n</pre>y", "x\n  nested\n\ny"),
     ("<s></s>", "~~~~"),
     ("a\0<pre>\0 b\0</pre>\0c", "a\0\n\0 b\0\n\0c"),  # (any character is data)
+    ("<sup><pre>2  x</sup>  y</pre>  z  w", "2  x  y\nz w"),  # (tags crossed: still apart)
 ])
 def test_preformatted_text_and_the_rest(html: str, text: str) -> None:
     assert media_text(html) == text
