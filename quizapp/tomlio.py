@@ -24,6 +24,7 @@ Every file a person can point quizapp at is read through ``read_bytes`` (or
 from __future__ import annotations
 
 import codecs
+import functools
 import gc
 import os
 import re
@@ -221,8 +222,8 @@ def read_toml(
 
 # A table header with more than MAX_NESTING dots (maybe inside quotes: check_nesting
 # then decides exactly). Thousands of such headers made a 20 MB deck take 29 s to refuse.
-_DEEP_HEADER = re.compile(r"^[ \t]*\[(?:[^\n\].]*\.){%d}" % MAX_NESTING, re.MULTILINE)
-_TOML_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)$")
+_DEEP_HEADER = (r"^[ \t]*\[(?:[^\n\].]*\.){%d}" % MAX_NESTING, re.MULTILINE)
+_TOML_LINE = (r"\s*\(at line (\d+), column \d+\)$", 0)
 _AT_END = " (at end of document)"
 
 
@@ -248,7 +249,7 @@ def parse_toml(
     depth to the caller (``require_depth``), for a schema that cannot nest deeply anyway."""
     import tomli as _toml  # (here, not at the top: home's first frame parses no TOML)
 
-    if _DEEP_HEADER.search(text):  # cheap (one regex pass): a header of many parts is
+    if _compiled(_DEEP_HEADER).search(text):  # cheap (one regex pass): a header of many parts is
         check_nesting(text, path, max_depth)  # refused before the parser walks them all
     try:
         with gc_paused():
@@ -256,7 +257,7 @@ def parse_toml(
     except _toml.TOMLDecodeError as exc:
         check_nesting(text, path, max_depth)  # too deep is the clearer message
         message = str(exc)
-        m = _TOML_LINE.search(message)
+        m = _compiled(_TOML_LINE).search(message)
         if m:
             message, line = message[: m.start()], int(m.group(1))
         elif message.endswith(_AT_END):
@@ -291,7 +292,7 @@ def toml_pieces(text: str, array: str, piece_bytes: int) -> Iterator[tuple[int, 
     multi-line string or array) leaves the piece before it unterminated, which the parser
     refuses; anything refused, or any doubt, is a None."""
     header = re.compile(rf"^\[\[{re.escape(array)}\]\][ \t]*$", re.MULTILINE)
-    if len(text) <= 2 * piece_bytes or _DEEP_HEADER.search(text):
+    if len(text) <= 2 * piece_bytes or _compiled(_DEEP_HEADER).search(text):
         yield None
         return
     cuts = [0]
@@ -360,8 +361,8 @@ def require_depth(data: Any, path: Path | str, max_depth: int, text: str) -> Non
         check_nesting(text, path, max_depth)
 
 
-_TOKEN = re.compile(r"[\"'#\[\]{}\n=,.]")
-_BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_TOKEN = (r"[\"'#\[\]{}\n=,.]", 0)
+_BASIC = (r'"(?:[^"\\\n]|\\.)*"', 0)
 # A line that cannot change what ``scan`` finds but its line count, at the top level: an
 # empty one, or a bare key set to a one-line string, a number, true/false, or a flat array
 # of one-line strings (one level; ``scan`` steps over such lines at once when that level
@@ -369,10 +370,17 @@ _BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _STR = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
 _PLAIN_VALUE = rf'(?:{_STR}|-?[0-9]+|true|false)'
 _FLAT_ARRAY = rf'\[[ \t]*(?:{_STR}[ \t]*(?:,[ \t]*{_STR}[ \t]*)*,?[ \t]*)?\]'
-_PLAIN_LINE = re.compile(rf'[ \t]*(?:[A-Za-z0-9_-]+[ \t]*=[ \t]*{_PLAIN_VALUE}[ \t]*)?\n')
-_FLAT_LINE = re.compile(
-    rf'[ \t]*(?:[A-Za-z0-9_-]+[ \t]*=[ \t]*(?:{_PLAIN_VALUE}|{_FLAT_ARRAY})[ \t]*)?\n')
-_NAME_NOISE = re.compile(r"[\"'\s]")
+_PLAIN_LINE = (rf'[ \t]*(?:[A-Za-z0-9_-]+[ \t]*=[ \t]*{_PLAIN_VALUE}[ \t]*)?\n', 0)
+_FLAT_LINE = (
+    rf'[ \t]*(?:[A-Za-z0-9_-]+[ \t]*=[ \t]*(?:{_PLAIN_VALUE}|{_FLAT_ARRAY})[ \t]*)?\n', 0)
+_NAME_NOISE = (r"[\"'\s]", 0)
+
+
+@functools.cache
+def _compiled(pattern: tuple[str, int]) -> re.Pattern[str]:
+    """One of the patterns above (source, flags), compiled at its first use: a start
+    that parses no TOML (home drawn from the deck cache's index) compiles none of them."""
+    return re.compile(*pattern)
 
 
 @dataclass(frozen=True)
@@ -413,10 +421,11 @@ def scan(text: str, max_depth: int = MAX_NESTING) -> Scan:
     stack: list[tuple[str, int]] = []  # open "[" / "{" and the depth of each
     key_mode = True  # reading a key (dots count) or a value (they do not)
     key_dots = 0
-    search = _TOKEN.search
+    search = _compiled(_TOKEN).search
+    flat, plain_line = _compiled(_FLAT_LINE), _compiled(_PLAIN_LINE)
     while pos < n:
         if pos == line_start and not stack:  # most lines of a deck: stepped over whole
-            plain = (_FLAT_LINE if header < max_depth else _PLAIN_LINE).match
+            plain = (flat if header < max_depth else plain_line).match
             m = plain(text, pos)
             while m is not None:
                 pos = line_start = m.end()
@@ -466,7 +475,7 @@ def scan(text: str, max_depth: int = MAX_NESTING) -> Scan:
             if name_end >= 0:
                 array = array and text.startswith("]]", name_end)
                 raw = text[pos + (2 if array else 1):name_end]
-                headers.append(Header(line, line_start, _NAME_NOISE.sub("", raw), array))
+                headers.append(Header(line, line_start, _compiled(_NAME_NOISE).sub("", raw), array))
             header = parts
             if header > max_depth:
                 return Scan(headers, line)
@@ -524,7 +533,7 @@ def _string_end(text: str, pos: int, quote: str) -> int:
                 end += 1  # up to two quotes may end the string's content
             return end
     if quote == '"':
-        m = _BASIC.match(text, pos)
+        m = _compiled(_BASIC).match(text, pos)
         return -1 if m is None else m.end()
     end = text.find("'", pos + 1)
     return -1 if end < 0 or "\n" in text[pos:end] else end + 1
