@@ -166,6 +166,11 @@ _UNNAMED_SUBJECT = re.compile(
     r"(?:(?:,\s+[^,“”\".;!?]{1,80}){1,2},)?\s+(?:[a-z]+ly\s+|also\s+)?"
     rf"(?:{SPEECH}|spoke|speaking|shouted|called)\b"
 )
+# A sentence that brings in someone new and leaves them unnamed ("A construction worker at
+# the ceremony was less sure."): an indefinite subject in lower case, and no one named in
+# the sentence. A "he said" after it is likelier that person than anyone named before.
+_INDEFINITE_SUBJECT = re.compile(
+    r"(?P<np>(?:An?|One|Another)\s+(?:[a-z][\w’'-]*\s+){0,3}[a-z][\w’'-]*)(?=[\s,])")
 # Heads of such a subject that are no person: a document or a body speaks for itself.
 _NOT_A_PERSON = frozenset({
     "report", "statement", "study", "survey", "letter", "document", "documents", "agency",
@@ -239,7 +244,11 @@ class Attributor:
                 m = _UNNAMED_SUBJECT.match(self.text, s, para.end)
                 if (m is None or self.entities.at(s, m.end())
                         or m.group("np").split()[-1].lower() in _NOT_A_PERSON):
-                    continue
+                    m = _INDEFINITE_SUBJECT.match(self.text, s, para.end)
+                    _, stop = _sentence_bounds(self.text, para.start, para.end, s)
+                    if (m is None or self.entities.at(s, stop)
+                            or any(w.lower() in _NOT_A_PERSON for w in m.group("np").split())):
+                        continue
                 found = m.group("np")
         return found
 

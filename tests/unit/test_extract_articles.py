@@ -173,3 +173,17 @@ def test_an_encounter_nobody_is_named_at_asks_in_words_that_fit_any_occasion() -
     assert cards["where.prague-2022"] == ("Where was this: Treaty signed (March 2022)?",
                                           "Prague, Czechia")
     assert cards["when.prague-2022"][0] == "When was this: Treaty signed (Prague, Czechia)?"
+
+
+def test_he_said_after_someone_new_and_unnamed_names_no_one() -> None:
+    text = (
+        "Rail deal signed\n\n"
+        "Transport minister Ben Okafor signed the rail deal on Monday. \"This is the easy "
+        "part,\" Okafor said.\n\n"
+        "A construction worker at the ceremony was less sure. \"We have heard promises "
+        "before,\" he said.\n\n"
+        "Driver Dana Ortiz agreed with the minister. \"It will work,\" she said.\n"
+    )
+    assert _who(text) == {"This is the easy part": "Ben Okafor", "It will work": "Dana Ortiz"}
+    named = text.replace("A construction worker at the ceremony", "Okafor")
+    assert _who(named)["We have heard promises before"] == "Ben Okafor"
