@@ -369,7 +369,7 @@ def run_import(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         return EXIT_FAILED
     if args.update:
-        return _update_decks(workspace, args, merges, result, quality_lines)
+        return _update_decks(workspace, args, merges, result, quality_lines, base)
     for line in report_lines(result) + quality_lines:
         print(line)
     try:
@@ -434,7 +434,8 @@ def _merge_decks(workspace, decks, *, update: bool) -> list:
     return merges
 
 
-def _update_decks(workspace, args, merges, result, quality_lines: list[str]) -> int:
+def _update_decks(workspace, args, merges, result, quality_lines: list[str],
+                  base: str) -> int:
     """``import-article --update``: write new decks and replace the cards of existing
     ones, each card under the id of the card made before that asks the same (``merges``),
     so its answers stay with it. Prints per deck what was kept, added and removed, and
@@ -455,6 +456,14 @@ def _update_decks(workspace, args, merges, result, quality_lines: list[str]) -> 
         if install.plan is not None:
             for line in merge_lines(m, install.old, install.plan):
                 print(line)
+    # A deck the edited article no longer fills (its encounters gone, say) is not
+    # touched: its cards and answers stay, and the person decides.
+    made = {m.deck.id for m in merges}
+    for suffix, _ in _KINDS.values():
+        entry = workspace.catalog.get(f"{base}-{suffix}")
+        if entry is not None and entry.origin == "user" and entry.id not in made:
+            print(f"{entry.id}: the article gives it no cards any more; left as it is "
+                  f"(`quizapp deck remove {entry.id}` removes it)")
     if changes.losing and not args.yes:
         question = (f"{changes.losing} card(s) with answers will leave their deck (their "
                     "answers stay in the score file). Go on? [y/N] ")

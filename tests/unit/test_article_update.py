@@ -230,3 +230,22 @@ def test_update_after_a_title_edit_points_at_the_decks_made_before(tmp_path: Pat
     assert sorted(p.name for p in where.user_decks.glob("*.toml")) == made
     assert main(["import-article", str(article), "--update", "--id", old_id]) == 0
     assert sorted(p.name for p in where.user_decks.glob("*.toml")) == made
+
+
+def test_a_deck_the_edited_article_no_longer_fills_is_left_and_named(tmp_path: Path,
+                                                                      capsys) -> None:
+    """The encounters' headings gone: no where-and-when cards are made. That deck and its
+    answers are left as they are, and the update says so."""
+    article = tmp_path / "pier.txt"
+    article.write_text(ORIGINAL, encoding="utf-8")
+    assert main(["import-article", str(article), "--id", "pier"]) == 0
+    where = Locations.from_env()
+    kept = (where.user_decks / "pier-where-when.toml").read_bytes()
+    flat = "\n".join(line for line in ORIGINAL.splitlines() if ": " not in line or "“" in line)
+    article.write_text(flat, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import-article", str(article), "--id", "pier", "--update", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert ("pier-where-when: the article gives it no cards any more; left as it is "
+            "(`quizapp deck remove pier-where-when` removes it)") in out
+    assert (where.user_decks / "pier-where-when.toml").read_bytes() == kept
