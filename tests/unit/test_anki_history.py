@@ -236,3 +236,36 @@ def test_a_history_written_in_batches_is_the_same_history(isolated_home: Path, m
     assert scores.record("geography-capitals", "geo-japan").suspended
     assert main(["deck", "import", str(package), "--update", "--with-progress"]) == 0
     assert "review history: 0 answer(s)" in capsys.readouterr().out
+
+
+def test_a_history_stopped_part_way_says_what_it_added(isolated_home: Path, monkeypatch,
+                                                       capsys) -> None:
+    """A failure after some batches (a full disk when folding the journal in): the command
+    says what was added and that importing again adds the rest; it does, each once."""
+    from quizapp.cli import main
+    from quizapp.interop import anki_progress
+    from quizapp.store import ScoreWriteError
+    from quizapp.workspace import Workspace
+
+    monkeypatch.setattr(anki_progress, "BATCH", 1)
+    real = Workspace.compact
+    calls = []
+
+    def full_disk(self, **kw) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise ScoreWriteError("scores.toml: cannot fold the journal into it: No space left")
+        real(self, **kw)
+
+    monkeypatch.setattr(Workspace, "compact", full_disk)
+    package = Path(__file__).resolve().parent.parent / "fixtures" / "anki" / "sample-legacy.apkg"
+    assert main(["deck", "import", str(package), "--with-progress"]) == 1
+    out, err = capsys.readouterr()
+    assert "review history: 2 answer(s) of 1 card(s) added" in out
+    assert "review history not all imported: scores.toml: cannot fold" in err
+    assert "importing the package again with --with-progress adds the rest" in err
+    assert main(["deck", "import", str(package), "--update", "--with-progress"]) == 0
+    assert "review history: 2 answer(s) of 2 card(s)" in capsys.readouterr().out
+    france = ScoreStore(isolated_home / "data" / "scores.toml").record("geography-capitals",
+                                                                       "geo-france")
+    assert (france.seen, france.right, france.wrong) == (3, 2, 1)
