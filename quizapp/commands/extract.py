@@ -418,20 +418,25 @@ def _earlier_bases(workspace, decks, article) -> list[str]:
 
 
 def _merge_decks(workspace, decks, *, update: bool) -> list:
-    """Each new deck with its cards' ids settled (``deckmerge.merge``): with ``update``,
-    the cards of the person's own deck of that id keep theirs; no new card takes an id
-    the score file has answers for in that deck (a deck removed and imported again, a
-    card removed by an earlier update). Raises ``ScoreFileError`` when the score file
-    cannot be read: nothing is written then."""
+    """Each new deck with its cards' ids settled (``deckmerge.merge``). With ``update``,
+    the cards of the person's own deck of that id keep theirs, and no new card takes an
+    id the score file has answers for in that deck (a card removed by an earlier update):
+    the score file is read for that, and ``ScoreFileError`` raised when it cannot be
+    (nothing is written then).
+
+    A new deck's cards keep their content ids without reading the score file (a 100,000-
+    card file costs seconds and hundreds of MB the first time). Answers found under those
+    ids are from a deck of the same id removed before, given to the same quote: the id is
+    made from its words, so they are that question's answers."""
     from quizapp.deckmerge import merge
 
-    records = workspace.store.load().cards
-    merges = []
+    olds = []
     for deck in decks:
         entry = workspace.catalog.get(deck.id) if update else None
-        old = entry.deck if entry is not None and entry.origin == "user" else None
-        merges.append(merge(old, deck, known=records.get(deck.id, {}).keys()))
-    return merges
+        olds.append(entry.deck if entry is not None and entry.origin == "user" else None)
+    records = workspace.store.load().cards if any(olds) else {}
+    return [merge(old, deck, known=records.get(deck.id, {}).keys())
+            for old, deck in zip(olds, decks)]
 
 
 def _update_decks(workspace, args, merges, result, quality_lines: list[str],
