@@ -186,6 +186,11 @@ _UNNAMED_NP = (r"(?:a|an|one|another|the|some|several|many|two|three|his|her|the
 _AFTER_UNNAMED = re.compile(
     rf"\s*(?:(?P<np>{_UNNAMED_NP})(?:,\s+[^,“”\"]{{1,80}},)?\s+(?:[a-z]+ly\s+)?{SPEECH}"
     rf"|{SPEECH}\s+(?P<np2>{_UNNAMED_NP}))\b")
+# "Its motto is “...”", "under the slogan “...”", "a banner reading “...”": words written
+# on something, which no one is quoted saying.
+_MOTTO_BEFORE = re.compile(
+    r"\b(?:motto|slogan|tagline|catchphrase|watchword|banner|placard|sign|poster|inscription)"
+    r"s?(?:\s+(?:is|was|reads|read|reading|says|said|of))?\s*[:,]?\s*$", re.IGNORECASE)
 _PRONOUN_GENDER = {"he": "m", "she": "f", "it": "n"}
 _ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Gov", "Rep", "Gen", "Prof", "Jr", "Sr",
                   "vs", "U.S", "Lt", "Col", "No"}
@@ -527,6 +532,11 @@ class Attributor:
             else:
                 quote.kind = "scare"
                 quote.reason = "short phrase with no speaker or speech verb (scare quote)"
+            return
+        if _MOTTO_BEFORE.search(before):
+            # Its motto is “Water for every home.”: a slogan, nobody's words to quiz on
+            quote.kind = "scare"
+            quote.reason = "a motto or slogan, not a quotation"
             return
         quote.reason = quote.reason or "no attribution found in its sentence"
 

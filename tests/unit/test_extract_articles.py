@@ -187,3 +187,14 @@ def test_he_said_after_someone_new_and_unnamed_names_no_one() -> None:
     assert _who(text) == {"This is the easy part": "Ben Okafor", "It will work": "Dana Ortiz"}
     named = text.replace("A construction worker at the ceremony", "Okafor")
     assert _who(named)["We have heard promises before"] == "Ben Okafor"
+
+
+def test_a_motto_is_no_quotation_to_complete() -> None:
+    text = (
+        "Water plant opens\n\n"
+        "The Greenvale Water Trust opened its plant on Monday. Its motto is \"Clean water "
+        "for every home.\" Director Ben Okafor was pleased. \"It runs on sunlight,\" Okafor "
+        "said.\n"
+    )
+    quoted = [q for q, _ in _cards(text).values() if "“" in q]
+    assert quoted and not [q for q in quoted if "every home" in q or "every _____" in q]
