@@ -456,6 +456,7 @@ def find_people(layout: Layout, body: list[tuple[int, int]],
                                  rule="kind-name", first=m.start("org"), role="organisation",
                                  kind=m.group("kind"))
 
+    _first_word_names(text, body, list(found.values()))
     people = _assign_ids(found.values())
     mentions = _link(text, body, people)
     used = {m.person for m in mentions}
@@ -508,7 +509,34 @@ def _assign_ids(people) -> list[Person]:
     return people
 
 
+def _first_word_names(text: str, body: list[tuple[int, int]], people: list[Person]) -> None:
+    """A person the article calls by the first word of a two-word name ("Xi Jinping ... Xi
+    said", a family name written first; "Helen Parker ... Helen said" in a feature): when
+    that word alone speaks ("Xi said", "said Xi") and the last word never stands alone,
+    the first word is the name the article uses, so it is the surname here. Not for a word
+    another person's name also has, nor for a word that is no name ("He", a title)."""
+    words_of = [p.name.split() for p in people if not p.is_organisation]
+    for person in people:
+        words = person.name.split()
+        if (person.is_organisation or len(words) != 2 or person.surname != words[1]
+                or words[0] in gazetteer.STOPWORDS or words[0] in _TITLE_WORDS
+                or sum(words[0] in w for w in words_of) != 1):
+            continue
+        first, last = map(re.escape, words)
+        alone = re.compile(rf"(?<![\w’'.-]){first}(?![\w’'-])(?![ \t]+{last}\b)")
+        speaks = re.compile(rf"(?<![\w’'.-]){first}[ \t]+(?:{ADVERB}[ \t]+)?{SPEECH}\b|"
+                            rf"\b{SPEECH}[ \t]+{first}(?![\w’'-])(?![ \t]+[A-Z])")
+        bare_last = re.compile(rf"(?<![\w’'-]){last}(?![\w’'-])")
+        full = re.compile(rf"\b{first}[ \t]+{last}\b")
+        chunks = [text[s:e] for s, e in body]
+        if (any(speaks.search(c) for c in chunks) and any(alone.search(c) for c in chunks)
+                and sum(len(bare_last.findall(c)) for c in chunks)
+                == sum(len(full.findall(c)) for c in chunks)):
+            person.surname = words[0]
+
+
 _AFTER_CAPITAL = re.compile(r"[A-Z][\w’'.-]*[ \t]+$")
+ADVERB = r"(?:[a-z]+ly|also|then|later|again|once)"
 
 
 def _link(text: str, body: list[tuple[int, int]], people: list[Person]) -> list[Mention]:

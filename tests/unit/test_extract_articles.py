@@ -198,3 +198,18 @@ def test_a_motto_is_no_quotation_to_complete() -> None:
     )
     quoted = [q for q, _ in _cards(text).values() if "“" in q]
     assert quoted and not [q for q in quoted if "every home" in q or "every _____" in q]
+
+
+def test_a_person_the_article_calls_by_the_first_word_of_their_name() -> None:
+    text = (
+        "Talks in Beijing\n\n"
+        "Chinese President Xi Jinping met Dana Ortiz in Beijing on May 3, 2024. \"We are old "
+        "friends,\" Xi said. \"Friends can disagree,\" Ortiz said.\n"
+    )
+    assert _who(text) == {"We are old friends": "Xi Jinping",
+                          "Friends can disagree": "Dana Ortiz"}
+    assert _cards(text)["where.beijing-2024"][0] == (
+        "Where did Xi Jinping and Ortiz cross paths in May 2024?")
+    # two people whose names start with that word: it names neither
+    two = text.replace("Dana Ortiz", "Xi Mingyu").replace("Ortiz said", "Mingyu said")
+    assert "We are old friends" not in _who(two)
